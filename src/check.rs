@@ -1,0 +1,71 @@
+//! Phase 2: syntax trees → a checked model of one rule set.
+//!
+//! Loads the root file and everything it imports or extends (once each, cycles
+//! refused), merges declarations into symbol tables — facts, categories,
+//! parameters with their provenance, tables, criteria — and checks every
+//! expression for unknown names (with "did you mean") and kind/unit mismatches.
+//! All problems are collected and reported together as [`Diag`]s.
+
+mod declare;
+mod exprs;
+mod load;
+mod model;
+
+pub use model::*;
+
+use std::path::Path;
+
+use crate::diag::Diag;
+
+/// The outcome of checking: the model (when there were no errors) and every diagnostic.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// The checked model; `None` when any diagnostic is an error.
+    pub model: Option<Checked>,
+    /// Errors, warnings and notes in file order.
+    pub diagnostics: Vec<Diag>,
+}
+
+impl CheckReport {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diag::is_error)
+    }
+}
+
+/// Check the rule file at `path` and everything it imports or extends.
+pub fn check_file(path: &Path) -> CheckReport {
+    let mut loaded = load::Loader::default();
+    let root = loaded.load_root(path);
+    finish(loaded, root)
+}
+
+/// Check a rule file given as text (imports are resolved relative to `path`).
+pub fn check_source(path: &Path, text: &str) -> CheckReport {
+    let mut loaded = load::Loader::default();
+    let root = loaded.load_root_text(path, text);
+    finish(loaded, root)
+}
+
+fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
+    let mut diags = loaded.diags;
+    let Some(root) = root else {
+        return CheckReport {
+            model: None,
+            diagnostics: diags,
+        };
+    };
+    if diags.iter().any(Diag::is_error) {
+        return CheckReport {
+            model: None,
+            diagnostics: diags,
+        };
+    }
+    let (model, more) = declare::build(loaded.units, root);
+    diags.extend(more);
+    let has_errors = diags.iter().any(Diag::is_error);
+    CheckReport {
+        model: if has_errors { None } else { Some(model) },
+        diagnostics: diags,
+    }
+}

@@ -1,0 +1,716 @@
+//! Merging declarations of all loaded files into one model.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::exprs::ExprChecker;
+use super::model::*;
+use crate::diag::Diag;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, attr_text, AttrValue, Item, KindSpec, LitUnit, Node, Quantity, Span, Value};
+use crate::units::MoneyUnit;
+
+/// Build the model of the rule set rooted at `root`.
+pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
+    let order = topo_order(&units, root);
+    let chain = extends_chain(&units, root);
+    let mut b = Builder {
+        m: Checked {
+            units,
+            root,
+            header: None,
+            categories: Vec::new(),
+            facts: Vec::new(),
+            params: Vec::new(),
+            tables: Vec::new(),
+            criteria: Vec::new(),
+            targets: Vec::new(),
+            names: HashMap::new(),
+        },
+        diags: Vec::new(),
+        decl_spans: HashMap::new(),
+    };
+    for &f in &order {
+        b.vocabulary(f);
+    }
+    for &f in &order {
+        b.parameters(f);
+    }
+    b.header(root, &chain);
+    for &f in chain.iter().rev() {
+        b.criteria(f);
+    }
+    b.targets(root);
+    let mut checker = ExprChecker::new(&b.m);
+    for c in &b.m.criteria {
+        checker.criterion(c);
+    }
+    let mut diags = b.diags;
+    diags.extend(checker.diags);
+    (b.m, diags)
+}
+
+/// Files in dependency order (each after everything it imports or extends).
+fn topo_order(units: &[Unit], root: FileId) -> Vec<FileId> {
+    fn visit(units: &[Unit], f: FileId, seen: &mut Vec<bool>, out: &mut Vec<FileId>) {
+        if seen[f] {
+            return;
+        }
+        seen[f] = true;
+        let u = &units[f];
+        if let Some(e) = u.extends {
+            visit(units, e, seen, out);
+        }
+        for &i in &u.imports {
+            visit(units, i, seen, out);
+        }
+        out.push(f);
+    }
+    let mut seen = vec![false; units.len()];
+    let mut out = Vec::new();
+    visit(units, root, &mut seen, &mut out);
+    out
+}
+
+/// The root and the rule sets it extends, root first.
+fn extends_chain(units: &[Unit], root: FileId) -> Vec<FileId> {
+    let mut chain = vec![root];
+    let mut cur = root;
+    while let Some(e) = units[cur].extends {
+        if chain.contains(&e) {
+            break;
+        }
+        chain.push(e);
+        cur = e;
+    }
+    chain
+}
+
+struct Builder {
+    m: Checked,
+    diags: Vec<Diag>,
+    /// Where each name was declared, for "first declared here".
+    decl_spans: HashMap<String, (FileId, Span)>,
+}
+
+impl Builder {
+    fn src(&self, f: FileId) -> &crate::source::Source {
+        &self.m.units[f].source
+    }
+
+    fn declare_name(&mut self, f: FileId, name: &str, span: Span, sym: Symbol) {
+        if let Some(&(pf, ps)) = self.decl_spans.get(name) {
+            let mut d = Diag::error(
+                "townrules::duplicate",
+                self.src(f),
+                span,
+                format!("`{name}` is declared twice"),
+            )
+            .label("declared again here");
+            if pf == f {
+                d = d.also(ps, "first declared here");
+            }
+            let first = format!("{}:{}", self.src(pf).name(), self.src(pf).line_col(ps.start).0);
+            d = d.help(format!(
+                "names of facts, parameters, tables and category members must be unique (first declared at {first}); to change an inherited parameter write `override {name} = …`"
+            ));
+            self.diags.push(d);
+            return;
+        }
+        self.decl_spans.insert(name.to_string(), (f, span));
+        self.m.names.insert(name.to_string(), sym);
+    }
+
+    fn provenance(&self, f: FileId, span: Span, attrs: &[ast::Attr], fallback: &[ast::Attr]) -> Provenance {
+        let u = &self.m.units[f];
+        let header = u.ast.items.iter().find_map(|i| match &i.node {
+            Item::Header(h) => Some(h),
+            _ => None,
+        });
+        let (ruleset, level, document) = match header {
+            Some(h) => (
+                h.id.node.clone(),
+                attr_text(&h.attrs, "level").unwrap_or("").to_string(),
+                attr_text(&h.attrs, "document").unwrap_or("").to_string(),
+            ),
+            None => (u.source.name().to_string(), String::new(), String::new()),
+        };
+        let pick = |k: &str| {
+            attr_text(attrs, k)
+                .or_else(|| attr_text(fallback, k))
+                .map(str::to_string)
+        };
+        Provenance {
+            ruleset,
+            level,
+            document,
+            clause: pick("clause"),
+            quote: pick("quote"),
+            note: pick("note"),
+            at: format!("{}:{}", u.source.name(), u.source.line_col(span.start).0),
+        }
+    }
+
+    // ---- vocabulary ----------------------------------------------------
+
+    fn vocabulary(&mut self, f: FileId) {
+        let items = self.m.units[f].ast.items.clone();
+        for it in &items {
+            match &it.node {
+                Item::Category(c) => self.category(f, c),
+                Item::Fact(fd) => self.fact(f, fd),
+                _ => {}
+            }
+        }
+    }
+
+    fn category(&mut self, f: FileId, c: &ast::CategoryDecl) {
+        let set = self.m.categories.len();
+        if self.m.categories.iter().any(|s| s.id == c.id.node) {
+            self.diags.push(
+                Diag::error("townrules::duplicate", self.src(f), c.id.span, format!("category set `{}` is declared twice", c.id.node))
+                    .help("declare each category set once, in the shared vocabulary file"),
+            );
+            return;
+        }
+        let mut members = Vec::new();
+        for (i, mem) in c.members.iter().enumerate() {
+            self.declare_name(f, &mem.id.node, mem.id.span, Symbol::Member(set, i));
+            if mem.label.node != mem.id.node && is_ident(&mem.label.node) {
+                self.declare_name(f, &mem.label.node, mem.label.span, Symbol::Member(set, i));
+            }
+            members.push(MemberInfo {
+                id: mem.id.node.clone(),
+                label: mem.label.node.clone(),
+                aliases: mem.aliases.iter().map(|a| a.node.clone()).collect(),
+            });
+        }
+        self.m.categories.push(CategorySet {
+            id: c.id.node.clone(),
+            label: c.label.node.clone(),
+            members,
+        });
+    }
+
+    fn fact(&mut self, f: FileId, fd: &ast::FactDecl) {
+        let Some((kind, unit, measure)) = self.kind_of_spec(f, &fd.kind) else {
+            return;
+        };
+        let idx = self.m.facts.len();
+        self.declare_name(f, &fd.id.node, fd.id.span, Symbol::Fact(idx));
+        if is_ident(&fd.label.node) && fd.label.node != fd.id.node {
+            self.declare_name(f, &fd.label.node, fd.label.span, Symbol::Fact(idx));
+        }
+        for a in &fd.aliases {
+            self.declare_name(f, &a.node, a.span, Symbol::Fact(idx));
+        }
+        self.m.facts.push(FactInfo {
+            id: fd.id.node.clone(),
+            label: fd.label.node.clone(),
+            aliases: fd.aliases.iter().map(|a| a.node.clone()).collect(),
+            kind,
+            money_unit: unit.unwrap_or(MoneyUnit::Yi),
+            measure,
+            attestation: fd.kind.node.name == "attestation",
+        });
+    }
+
+    fn kind_of_spec(&mut self, f: FileId, k: &Node<KindSpec>) -> Option<(Kind, Option<MoneyUnit>, Option<String>)> {
+        let arg = k.node.arg.clone();
+        let kind = match k.node.name.as_str() {
+            "money" => {
+                let unit = match &arg {
+                    None => MoneyUnit::Yi,
+                    Some(a) => match MoneyUnit::from_suffix(a) {
+                        Some(u) => u,
+                        None => {
+                            self.diags.push(
+                                Diag::error("townrules::unit", self.src(f), k.span, format!("`{a}` is not a money unit"))
+                                    .help("write `money 亿元`, `money 万元` or `money 元`"),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                return Some((Kind::Money, Some(unit), None));
+            }
+            "count" => return Some((Kind::Count, None, arg)),
+            "percent" => Kind::Percent,
+            "yes_no" | "attestation" => Kind::Bool,
+            "text" => Kind::Text,
+            "category" => {
+                let Some(a) = arg else {
+                    self.diags.push(
+                        Diag::error("townrules::kind", self.src(f), k.span, "`category` needs the name of a category set")
+                            .help("write e.g. `category industry`"),
+                    );
+                    return None;
+                };
+                match self.m.categories.iter().position(|c| c.id == a) {
+                    Some(i) => Kind::Category(i),
+                    None => {
+                        let sets: Vec<&str> = self.m.categories.iter().map(|c| c.id.as_str()).collect();
+                        let mut d = Diag::error("townrules::unknown_name", self.src(f), k.span, format!("unknown category set `{a}`"));
+                        d = match did_you_mean(&a, sets.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("declare it with `category NAME \"标签\" { … }` before use"),
+                        };
+                        self.diags.push(d);
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
+        };
+        Some((kind, None, None))
+    }
+
+    // ---- parameters ----------------------------------------------------
+
+    fn parameters(&mut self, f: FileId) {
+        let items = self.m.units[f].ast.items.clone();
+        for it in &items {
+            match &it.node {
+                Item::Param(p) => self.param(f, p),
+                Item::Table(t) => self.table(f, t),
+                Item::Override(o) => self.override_(f, o),
+                _ => {}
+            }
+        }
+    }
+
+    fn param(&mut self, f: FileId, p: &ast::ParamDecl) {
+        let name = p.name.node.to_string();
+        let declared = match &p.kind {
+            Some(k) => match self.kind_of_spec(f, k) {
+                Some((kind, unit, _)) => Some((kind, unit)),
+                None => return,
+            },
+            None => None,
+        };
+        let (kind, value) = match &p.value {
+            Some(v) => match self.value(f, v, declared.map(|d| d.0)) {
+                Some((k, c, unit)) => (k, Some((c, unit, v))),
+                None => return,
+            },
+            None => match declared {
+                Some((k, _)) => (k, None),
+                None => {
+                    self.diags.push(
+                        Diag::error("townrules::kind", self.src(f), p.name.span, format!("parameter `{name}` has neither a value nor a kind"))
+                            .help(format!("write `param {name} : money` (or count, percent …) for a draft parameter, or give a value")),
+                    );
+                    return;
+                }
+            },
+        };
+        let prov = self.provenance(f, p.name.span, &p.attrs, &[]);
+        let pv = match value {
+            Some((c, unit, v)) => ParamValue {
+                value: Some(c),
+                written: Some(self.src(f).text()[v.span.start..v.span.end].to_string()),
+                unit,
+                provenance: prov,
+                file: f,
+                span: v.span,
+            },
+            None => {
+                self.diags.push(
+                    Diag::note("townrules::draft_param", self.src(f), p.name.span, format!("parameter `{name}` has no value yet"))
+                        .label("draft: no value")
+                        .help("criteria that use it are undetermined until a value is supplied (`--set NAME=VALUE` or `set` in the REPL)"),
+                );
+                ParamValue {
+                    value: None,
+                    written: None,
+                    unit: declared.and_then(|d| d.1),
+                    provenance: prov,
+                    file: f,
+                    span: p.name.span,
+                }
+            }
+        };
+        let idx = self.m.params.len();
+        self.declare_name(f, &name, p.name.span, Symbol::Param(idx));
+        self.m.params.push(ParamInfo {
+            name,
+            kind,
+            history: vec![pv],
+            table: None,
+        });
+    }
+
+    fn table(&mut self, f: FileId, t: &ast::TableDecl) {
+        let name = t.name.node.to_string();
+        let Some(Symbol::Fact(by_fact)) = self.m.resolve(&t.by.node) else {
+            self.diags.push(self.unknown(f, &t.by.node, t.by.span, "a category fact"));
+            return;
+        };
+        let Kind::Category(set) = self.m.facts[by_fact].kind else {
+            self.diags.push(
+                Diag::error("townrules::kind", self.src(f), t.by.span, format!("a table must be keyed by a category fact, `{}` is {}", t.by.node, self.m.facts[by_fact].kind.describe()))
+                    .help("write e.g. `table min_output by category : money { … }`"),
+            );
+            return;
+        };
+        let declared = match &t.kind {
+            Some(k) => match self.kind_of_spec(f, k) {
+                Some((kind, _, _)) => Some(kind),
+                None => return,
+            },
+            None => None,
+        };
+        let tidx = self.m.tables.len();
+        let nmembers = self.m.categories[set].members.len();
+        let mut entries = vec![None; nmembers];
+        let mut kind = declared;
+        self.declare_name(f, &name, t.name.span, Symbol::Table(tidx));
+        for e in &t.entries {
+            let Some(mi) = self.member_index(set, &e.key.node) else {
+                let names: Vec<String> = self.m.categories[set].members.iter().map(|m| m.id.clone()).collect();
+                let mut d = Diag::error("townrules::unknown_name", self.src(f), e.key.span, format!("`{}` is not a member of category set `{}`", e.key.node, self.m.categories[set].id));
+                d = match did_you_mean(&e.key.node, names.iter().map(String::as_str)) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("members are: {}", names.join(", "))),
+                };
+                self.diags.push(d);
+                continue;
+            };
+            let Some((k, c, unit)) = self.value(f, &e.value, kind) else {
+                continue;
+            };
+            kind.get_or_insert(k);
+            let pname = format!("{name}.{}", self.m.categories[set].members[mi].id);
+            let prov = self.provenance(f, e.key.span, &e.attrs, &t.attrs);
+            let pidx = self.m.params.len();
+            if entries[mi].is_some() {
+                self.diags.push(
+                    Diag::error("townrules::duplicate", self.src(f), e.key.span, format!("table `{name}` has two entries for `{}`", e.key.node))
+                        .help("give each category one value"),
+                );
+                continue;
+            }
+            entries[mi] = Some(pidx);
+            self.declare_name(f, &pname, e.key.span, Symbol::Param(pidx));
+            self.m.params.push(ParamInfo {
+                name: pname,
+                kind: k,
+                history: vec![ParamValue {
+                    value: Some(c),
+                    written: Some(self.src(f).text()[e.value.span.start..e.value.span.end].to_string()),
+                    unit,
+                    provenance: prov,
+                    file: f,
+                    span: e.value.span,
+                }],
+                table: Some((tidx, mi)),
+            });
+        }
+        self.m.tables.push(TableInfo {
+            name,
+            by_fact,
+            set,
+            entries,
+            kind: kind.unwrap_or(Kind::Number),
+        });
+    }
+
+    fn override_(&mut self, f: FileId, o: &ast::OverrideDecl) {
+        let name = o.name.node.to_string();
+        let pidx = match self.m.resolve(&name) {
+            Some(Symbol::Param(i)) => i,
+            _ => match self.new_table_entry(f, o) {
+                Some(i) => i,
+                None => return,
+            },
+        };
+        let kind = self.m.params[pidx].kind;
+        let Some((_, c, unit)) = self.value(f, &o.value, Some(kind)) else {
+            return;
+        };
+        let prov = self.provenance(f, o.name.span, &o.attrs, &[]);
+        let written = self.src(f).text()[o.value.span.start..o.value.span.end].to_string();
+        self.m.params[pidx].history.push(ParamValue {
+            value: Some(c),
+            written: Some(written),
+            unit,
+            provenance: prov,
+            file: f,
+            span: o.value.span,
+        });
+    }
+
+    /// `override table.member = …` for a category the inherited table does not cover yet.
+    fn new_table_entry(&mut self, f: FileId, o: &ast::OverrideDecl) -> Option<usize> {
+        let name = o.name.node.to_string();
+        let parts = &o.name.node.0;
+        let (member, table) = parts.split_last()?;
+        let tname = table.join(".");
+        let tidx = match self.m.resolve(&tname) {
+            Some(Symbol::Table(t)) if !table.is_empty() => t,
+            _ => {
+                let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
+                let mut d = Diag::error("townrules::unknown_name", self.src(f), o.name.span, format!("`override` of unknown parameter `{name}`"));
+                d = match did_you_mean(&name, cands) {
+                    Some(s) => d.help(format!("did you mean `{s}`? only inherited parameters can be overridden")),
+                    None => d.help("only parameters declared in an imported or extended rule set can be overridden; declare a new one with `param`"),
+                };
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let set = self.m.tables[tidx].set;
+        let mi = self.member_index(set, member)?;
+        let kind = self.m.tables[tidx].kind;
+        let pidx = self.m.params.len();
+        self.m.tables[tidx].entries[mi] = Some(pidx);
+        self.declare_name(f, &name, o.name.span, Symbol::Param(pidx));
+        self.m.params.push(ParamInfo {
+            name,
+            kind,
+            history: Vec::new(),
+            table: Some((tidx, mi)),
+        });
+        Some(pidx)
+    }
+
+    fn member_index(&self, set: usize, name: &str) -> Option<usize> {
+        self.m.categories[set]
+            .members
+            .iter()
+            .position(|m| m.id == name || m.label == name || m.aliases.iter().any(|a| a == name))
+    }
+
+    /// The kind and constant of a parameter value, checked against the declared kind.
+    fn value(&mut self, f: FileId, v: &Node<Value>, declared: Option<Kind>) -> Option<(Kind, Const, Option<MoneyUnit>)> {
+        let (kind, c, unit) = match &v.node {
+            Value::Bool(b) => (Kind::Bool, Const::Bool(*b), None),
+            Value::Quantity(q) => match quantity_const(q) {
+                Ok(x) => x,
+                Err(msg) => {
+                    self.diags.push(Diag::error("townrules::number", self.src(f), v.span, msg).help("numbers are exact decimals; keep them within 28 digits"));
+                    return None;
+                }
+            },
+            Value::Name(p) => {
+                let name = p.to_string();
+                match self.m.resolve(&name) {
+                    Some(Symbol::Member(set, i)) => (Kind::Category(set), Const::Member(i as u16), None),
+                    _ => {
+                        self.diags.push(self.unknown(f, &name, v.span, "a category member"));
+                        return None;
+                    }
+                }
+            }
+        };
+        match declared {
+            None => Some((kind, c, unit)),
+            Some(d) if d.compatible(kind) => Some((d, c, unit)),
+            Some(Kind::Count) if kind == Kind::Number => Some((Kind::Count, c, unit)),
+            Some(d) => {
+                let help = match d {
+                    Kind::Money => "write the amount with its unit, e.g. `20亿元` or `5000万元`",
+                    Kind::Percent => "write a percentage, e.g. `30%`",
+                    Kind::Count => "write a whole number, e.g. `10` or `10户`",
+                    Kind::Bool => "write `是` or `否`",
+                    _ => "write a value of the declared kind",
+                };
+                self.diags.push(
+                    Diag::error("townrules::kind_mismatch", self.src(f), v.span, format!("expected {}, found {}", d.describe(), kind.describe()))
+                        .label(format!("this is {}", kind.describe()))
+                        .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown(&self, f: FileId, name: &str, span: Span, what: &str) -> Diag {
+        let mut d = Diag::error("townrules::unknown_name", self.src(f), span, format!("unknown name `{name}`"))
+            .label(format!("expected {what}"));
+        d = match did_you_mean(name, self.m.names.keys().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help("names must be declared (facts in the vocabulary file, parameters with `param` or `table`)"),
+        };
+        d
+    }
+
+    // ---- header, criteria, targets -------------------------------------
+
+    fn header(&mut self, root: FileId, chain: &[FileId]) {
+        let u = &self.m.units[root];
+        let Some(h) = u.ast.items.iter().find_map(|i| match &i.node {
+            Item::Header(h) => Some(h.clone()),
+            _ => None,
+        }) else {
+            return;
+        };
+        let known = ["title", "document", "name", "issuer", "date", "level", "section", "note", "basis"];
+        for a in &h.attrs {
+            if !known.contains(&a.key.node.as_str()) {
+                let mut d = Diag::error("townrules::unknown_attr", self.src(root), a.key.span, format!("unknown header field `{}`", a.key.node));
+                d = match did_you_mean(&a.key.node, known) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("header fields are: {}", known.join(", "))),
+                };
+                self.diags.push(d);
+            }
+        }
+        if let Some(a) = ast::attr(&h.attrs, "level") {
+            if !matches!(&a.value.node, AttrValue::Word(w) if ["province", "city", "county"].contains(&w.as_str())) {
+                self.diags.push(
+                    Diag::error("townrules::level", self.src(root), a.value.span, "level must be `province`, `city` or `county`")
+                        .help("write e.g. `level county`"),
+                );
+            }
+        }
+        let t = |k: &str| attr_text(&h.attrs, k).unwrap_or("").to_string();
+        let extends = chain.get(1).map(|&p| {
+            self.m.units[p]
+                .ast
+                .items
+                .iter()
+                .find_map(|i| match &i.node {
+                    Item::Header(h) => Some(h.id.node.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| self.m.units[p].source.name().to_string())
+        });
+        self.m.header = Some(HeaderInfo {
+            id: h.id.node.clone(),
+            title: t("title"),
+            document: t("document"),
+            name: t("name"),
+            issuer: t("issuer"),
+            date: t("date"),
+            level: t("level"),
+            section: t("section"),
+            note: t("note"),
+            extends,
+        });
+    }
+
+    fn criteria(&mut self, f: FileId) {
+        let items = self.m.units[f].ast.items.clone();
+        let (ruleset, document) = {
+            let p = self.provenance(f, Span::default(), &[], &[]);
+            (p.ruleset, p.document)
+        };
+        let known = ["clause", "quote", "note"];
+        for it in &items {
+            match &it.node {
+                Item::Criterion(c) => {
+                    for a in &c.attrs {
+                        if !known.contains(&a.key.node.as_str()) {
+                            let mut d = Diag::error("townrules::unknown_attr", self.src(f), a.key.span, format!("unknown criterion attribute `{}`", a.key.node));
+                            d = match did_you_mean(&a.key.node, known) {
+                                Some(s) => d.help(format!("did you mean `{s}`?")),
+                                None => d.help("a criterion has `clause`, `quote`, `note`, `applies`, `require` and `priority`"),
+                            };
+                            self.diags.push(d);
+                        }
+                    }
+                    if c.requires.is_empty() {
+                        self.diags.push(
+                            Diag::error("townrules::empty_criterion", self.src(f), c.id.span, format!("criterion `{}` has no `require`", c.id.node))
+                                .help("add at least one `require CONDITION`"),
+                        );
+                    }
+                    let info = CriterionInfo {
+                        decl: c.clone(),
+                        file: f,
+                        ruleset: ruleset.clone(),
+                        document: document.clone(),
+                    };
+                    let pos = self.m.criteria.iter().position(|x| x.decl.id.node == c.id.node);
+                    match (pos, c.replaces) {
+                        (None, false) => self.m.criteria.push(info),
+                        (Some(i), true) => self.m.criteria[i] = info,
+                        (Some(i), false) => {
+                            let prev = &self.m.criteria[i];
+                            let mut d = Diag::error("townrules::duplicate", self.src(f), c.id.span, format!("criterion `{}` is declared twice", c.id.node)).label("declared again here");
+                            if prev.file == f {
+                                d = d.also(prev.decl.id.span, "first declared here");
+                            }
+                            self.diags.push(d.help("give it another id, or write `override criterion` to replace an inherited one"));
+                        }
+                        (None, true) => {
+                            self.diags.push(
+                                Diag::error("townrules::unknown_name", self.src(f), c.id.span, format!("`override criterion {}` replaces nothing", c.id.node))
+                                    .help("only criteria of an extended rule set can be overridden; remove `override`"),
+                            );
+                        }
+                    }
+                }
+                Item::Drop(d) => match self.m.criteria.iter().position(|x| x.decl.id.node == d.id.node) {
+                    Some(i) => {
+                        self.m.criteria.remove(i);
+                    }
+                    None => {
+                        let ids: Vec<String> = self.m.criteria.iter().map(|c| c.decl.id.node.clone()).collect();
+                        let mut diag = Diag::error("townrules::unknown_name", self.src(f), d.id.span, format!("`drop criterion {}`: no such inherited criterion", d.id.node));
+                        diag = match did_you_mean(&d.id.node, ids.iter().map(String::as_str)) {
+                            Some(s) => diag.help(format!("did you mean `{s}`?")),
+                            None => diag.help(format!("inherited criteria: {}", ids.join(", "))),
+                        };
+                        self.diags.push(diag);
+                    }
+                },
+                _ => {}
+            }
+        }
+    }
+
+    fn targets(&mut self, root: FileId) {
+        let items = self.m.units[root].ast.items.clone();
+        for it in &items {
+            if let Item::Target(t) = &it.node {
+                let towns = ast::attr(&t.attrs, "towns").and_then(|a| match &a.value.node {
+                    AttrValue::Quantity(q) => Some(q.number),
+                    _ => None,
+                });
+                self.m.targets.push(TargetInfo {
+                    id: t.id.node.clone(),
+                    label: t.label.node.clone(),
+                    by: attr_text(&t.attrs, "by").map(str::to_string),
+                    level: attr_text(&t.attrs, "level").map(str::to_string),
+                    towns,
+                    clause: attr_text(&t.attrs, "clause").map(str::to_string),
+                });
+            }
+        }
+    }
+}
+
+/// The kind and exact value of a literal (money in 元, percent in points).
+pub fn quantity_const(q: &Quantity) -> Result<(Kind, Const, Option<MoneyUnit>), String> {
+    Ok(match &q.unit {
+        LitUnit::Money(u) => {
+            let v = q
+                .number
+                .checked_mul(u.factor())
+                .ok_or_else(|| format!("amount `{}{}` is too large", q.number, u.suffix()))?;
+            (Kind::Money, Const::Num(v.normalize()), Some(*u))
+        }
+        LitUnit::Percent => (Kind::Percent, Const::Num(q.number.normalize()), None),
+        LitUnit::Count(_) => {
+            if q.number.fract() != Decimal::ZERO {
+                return Err(format!("a count must be a whole number, found `{}`", q.number));
+            }
+            (Kind::Count, Const::Num(q.number.normalize()), None)
+        }
+        LitUnit::Bare => {
+            let k = if q.number.fract() == Decimal::ZERO { Kind::Count } else { Kind::Number };
+            (k, Const::Num(q.number.normalize()), None)
+        }
+    })
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if unicode_ident::is_xid_start(c) || c == '_' => chars.all(unicode_ident::is_xid_continue),
+        _ => false,
+    }
+}

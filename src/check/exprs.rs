@@ -1,0 +1,258 @@
+//! Name resolution and kind checking of conditions.
+
+use super::declare::quantity_const;
+use super::model::*;
+use crate::diag::Diag;
+use crate::source::Source;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Attr, BinOp, Expr, Node, UnOp};
+
+/// Checks the expressions of criteria against a model.
+pub struct ExprChecker<'m> {
+    m: &'m Checked,
+    /// Problems found.
+    pub diags: Vec<Diag>,
+}
+
+impl<'m> ExprChecker<'m> {
+    /// A checker over `m`.
+    pub fn new(m: &'m Checked) -> Self {
+        ExprChecker { m, diags: Vec::new() }
+    }
+
+    /// Check every condition of a criterion.
+    pub fn criterion(&mut self, c: &CriterionInfo) {
+        let src = &self.m.units[c.file].source;
+        for a in &c.decl.applies {
+            self.condition(src, a, "`applies`");
+        }
+        for r in &c.decl.requires {
+            self.condition(src, &r.node.cond, "`require`");
+            if let Some(rx) = &r.node.relax {
+                self.condition(src, &rx.node.when, "`when`");
+                self.condition(src, &rx.node.then, "`then`");
+                self.attrs(src, &rx.node.attrs, &["clause", "quote", "note"]);
+            }
+        }
+        for p in &c.decl.priorities {
+            self.condition(src, &p.node.when, "`priority … when`");
+        }
+    }
+
+    fn attrs(&mut self, src: &Source, attrs: &[Attr], known: &[&str]) {
+        for a in attrs {
+            if !known.contains(&a.key.node.as_str()) {
+                let mut d = Diag::error("townrules::unknown_attr", src, a.key.span, format!("unknown attribute `{}`", a.key.node));
+                d = match did_you_mean(&a.key.node, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn condition(&mut self, src: &Source, e: &Node<Expr>, what: &str) {
+        if let Some(k) = self.kind(src, e) {
+            if k != Kind::Bool {
+                self.diags.push(
+                    Diag::error("townrules::kind_mismatch", src, e.span, format!("{what} needs a yes/no condition, found {}", k.describe()))
+                        .label(format!("this is {}", k.describe()))
+                        .help("compare it with a threshold, e.g. `output_value >= 20亿元`"),
+                );
+            }
+        }
+    }
+
+    fn kind(&mut self, src: &Source, e: &Node<Expr>) -> Option<Kind> {
+        match &e.node {
+            Expr::Quantity(q) => match quantity_const(q) {
+                Ok((k, _, _)) => Some(k),
+                Err(msg) => {
+                    self.diags.push(Diag::error("townrules::number", src, e.span, msg).help("numbers are exact decimals of at most 28 digits"));
+                    None
+                }
+            },
+            Expr::Bool(_) => Some(Kind::Bool),
+            Expr::Name(p) => self.name(src, &p.to_string(), e),
+            Expr::List(_) => {
+                self.diags.push(
+                    Diag::error("townrules::list", src, e.span, "a list can only follow `in`")
+                        .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
+                );
+                None
+            }
+            Expr::Index { base, key } => self.index(src, base, key),
+            Expr::In { item, set } => self.in_set(src, item, set),
+            Expr::Unary { op, operand } => {
+                let k = self.kind(src, operand)?;
+                match op {
+                    UnOp::Not if k == Kind::Bool => Some(Kind::Bool),
+                    UnOp::Neg if k.is_numeric() => Some(k),
+                    _ => {
+                        let (need, sym) = if *op == UnOp::Not { ("yes/no", "not") } else { ("a number", "-") };
+                        self.diags.push(
+                            Diag::error("townrules::kind_mismatch", src, operand.span, format!("`{sym}` needs {need}, found {}", k.describe()))
+                                .label(format!("this is {}", k.describe())),
+                        );
+                        None
+                    }
+                }
+            }
+            Expr::Binary { op, lhs, rhs } => {
+                let l = self.kind(src, lhs);
+                let r = self.kind(src, rhs);
+                self.binary(src, *op, lhs, rhs, l?, r?)
+            }
+        }
+    }
+
+    fn name(&mut self, src: &Source, name: &str, e: &Node<Expr>) -> Option<Kind> {
+        match self.m.resolve(name) {
+            Some(Symbol::Fact(i)) => {
+                let f = &self.m.facts[i];
+                if f.kind == Kind::Text {
+                    self.diags.push(
+                        Diag::error("townrules::kind_mismatch", src, e.span, format!("text fact `{name}` cannot be used in a condition"))
+                            .help("conditions use money, counts, percentages, yes/no and categories"),
+                    );
+                    return None;
+                }
+                Some(f.kind)
+            }
+            Some(Symbol::Param(i)) => Some(self.m.params[i].kind),
+            Some(Symbol::Member(s, _)) => Some(Kind::Category(s)),
+            Some(Symbol::Table(t)) => {
+                let by = &self.m.facts[self.m.tables[t].by_fact].id;
+                self.diags.push(
+                    Diag::error("townrules::table_use", src, e.span, format!("table `{name}` needs a key"))
+                        .label("a table, not a value")
+                        .help(format!("write `{name}[{by}]` for the value of the town's category")),
+                );
+                None
+            }
+            None => {
+                let mut d = Diag::error("townrules::unknown_name", src, e.span, format!("unknown name `{name}`"))
+                    .label("not a fact, parameter or category");
+                let cands = self.m.names.keys().map(String::as_str);
+                d = match did_you_mean(name, cands) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
+                };
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn index(&mut self, src: &Source, base: &Node<Expr>, key: &Node<Expr>) -> Option<Kind> {
+        let t = match &base.node {
+            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Table(t)) => t,
+                None => {
+                    self.name(src, &p.to_string(), base);
+                    return None;
+                }
+                Some(_) => {
+                    self.diags.push(Diag::error("townrules::table_use", src, base.span, format!("`{p}` is not a table")).help("only tables declared with `table … by …` can be indexed"));
+                    return None;
+                }
+            },
+            _ => {
+                self.diags.push(Diag::error("townrules::table_use", src, base.span, "only a table can be indexed").help("write e.g. `min_output[category]`"));
+                return None;
+            }
+        };
+        let table = &self.m.tables[t];
+        let k = self.kind(src, key)?;
+        if k != Kind::Category(table.set) {
+            self.diags.push(
+                Diag::error("townrules::kind_mismatch", src, key.span, format!("table `{}` is keyed by `{}`, found {}", table.name, self.m.facts[table.by_fact].id, k.describe()))
+                    .help(format!("write `{}[{}]`", table.name, self.m.facts[table.by_fact].id)),
+            );
+            return None;
+        }
+        Some(table.kind)
+    }
+
+    fn in_set(&mut self, src: &Source, item: &Node<Expr>, set: &Node<Expr>) -> Option<Kind> {
+        let k = self.kind(src, item)?;
+        let Kind::Category(s) = k else {
+            self.diags.push(
+                Diag::error("townrules::kind_mismatch", src, item.span, format!("`in` tests a category, found {}", k.describe()))
+                    .help("write e.g. `category in [manufacturing, culture_tourism]`"),
+            );
+            return None;
+        };
+        match &set.node {
+            Expr::List(items) => {
+                for it in items {
+                    let ik = self.kind(src, it)?;
+                    if ik != Kind::Category(s) {
+                        self.diags.push(Diag::error("townrules::kind_mismatch", src, it.span, format!("expected a member of `{}`, found {}", self.m.categories[s].id, ik.describe())));
+                    }
+                }
+                Some(Kind::Bool)
+            }
+            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Table(t)) if self.m.tables[t].set == s => Some(Kind::Bool),
+                None => {
+                    self.name(src, &p.to_string(), set);
+                    None
+                }
+                _ => {
+                    self.diags.push(Diag::error("townrules::kind_mismatch", src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
+                    None
+                }
+            },
+            _ => None,
+        }
+    }
+
+    fn binary(&mut self, src: &Source, op: BinOp, lhs: &Node<Expr>, rhs: &Node<Expr>, l: Kind, r: Kind) -> Option<Kind> {
+        let ok = match op {
+            BinOp::And | BinOp::Or => {
+                for (k, side) in [(l, lhs), (r, rhs)] {
+                    if k != Kind::Bool {
+                        self.diags.push(
+                            Diag::error("townrules::kind_mismatch", src, side.span, format!("`{}` needs yes/no on both sides, found {}", op.symbol(), k.describe()))
+                                .label(format!("this is {}", k.describe()))
+                                .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
+                        );
+                    }
+                }
+                return (l == Kind::Bool && r == Kind::Bool).then_some(Kind::Bool);
+            }
+            BinOp::Eq | BinOp::Ne => l.compatible(r).then_some(Kind::Bool),
+            BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt => {
+                (l.compatible(r) && l.is_numeric()).then_some(Kind::Bool)
+            }
+            BinOp::Add | BinOp::Sub => (l.compatible(r) && l.is_numeric()).then_some(if l == Kind::Number { r } else { l }),
+            BinOp::Mul => match (l, r) {
+                (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
+                (Kind::Number | Kind::Count, x) if x.is_numeric() => Some(x),
+                _ => None,
+            },
+            BinOp::Div => match (l, r) {
+                (x, y) if x.is_numeric() && x == y => Some(Kind::Number),
+                (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
+                _ => None,
+            },
+        };
+        if ok.is_none() {
+            let verb = if op.is_comparison() { "compare" } else { "combine" };
+            let help = match (l, r) {
+                (Kind::Money, Kind::Count) | (Kind::Count, Kind::Money) => "money must be compared with money: write the threshold with a unit, e.g. `20亿元`",
+                (Kind::Percent, _) | (_, Kind::Percent) => "percentages are compared with percentages, e.g. `30%`",
+                _ => "both sides must be of the same kind",
+            };
+            self.diags.push(
+                Diag::error("townrules::kind_mismatch", src, lhs.span, format!("cannot {verb} {} with {}", l.describe(), r.describe()))
+                    .label(format!("this is {}", l.describe()))
+                    .also(rhs.span, format!("this is {}", r.describe()))
+                    .help(help),
+            );
+        }
+        ok
+    }
+}

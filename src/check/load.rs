@@ -1,0 +1,181 @@
+//! Loading a rule file and, transitively, what it imports and extends.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::model::{FileId, Unit};
+use crate::diag::Diag;
+use crate::source::Source;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Item, Node, Span};
+
+/// Longest chain of imports/extends followed before giving up.
+pub const MAX_IMPORT_DEPTH: usize = 32;
+
+/// Loads files once each, detecting cycles and missing files.
+#[derive(Default)]
+pub struct Loader {
+    /// Loaded files.
+    pub units: Vec<Unit>,
+    /// Problems found while loading.
+    pub diags: Vec<Diag>,
+    by_path: HashMap<PathBuf, FileId>,
+    stack: Vec<PathBuf>,
+}
+
+impl Loader {
+    /// Load the root file from disk.
+    pub fn load_root(&mut self, path: &Path) -> Option<FileId> {
+        match Source::read(path) {
+            Ok(src) => self.load_source(src),
+            Err(e) => {
+                self.diags.push(
+                    Diag::plain(
+                        "townrules::io",
+                        format!("cannot read rule file `{}`: {e}", path.display()),
+                    )
+                    .help("check the path; rule files are UTF-8 text files ending in `.rules`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Load a root file given as text.
+    pub fn load_root_text(&mut self, path: &Path, text: &str) -> Option<FileId> {
+        self.load_source(Source::new(path, text.to_string()))
+    }
+
+    fn load_source(&mut self, src: Source) -> Option<FileId> {
+        let key = canonical(src.path());
+        let ast = match crate::syntax::parse(&src) {
+            Ok(ast) => ast,
+            Err(e) => {
+                self.diags.push(e.into());
+                return None;
+            }
+        };
+        let id = self.units.len();
+        self.by_path.insert(key.clone(), id);
+        self.stack.push(key);
+        let deps: Vec<(bool, Node<String>)> = ast
+            .items
+            .iter()
+            .filter_map(|it| match &it.node {
+                Item::Import(p) => Some((false, p.clone())),
+                Item::Extends(p) => Some((true, p.clone())),
+                _ => None,
+            })
+            .collect();
+        self.units.push(Unit {
+            source: src.clone(),
+            ast,
+            imports: Vec::new(),
+            extends: None,
+        });
+        let mut extends_seen: Option<Span> = None;
+        for (is_extends, target) in deps {
+            if is_extends {
+                if let Some(first) = extends_seen {
+                    self.diags.push(
+                        Diag::error("townrules::extends_twice", &src, target.span, "a rule set can extend only one other rule set")
+                            .label("second `extends`")
+                            .also(first, "first `extends`")
+                            .help("use `import` for vocabulary and parameters; `extends` for the one rule set this one builds on"),
+                    );
+                    continue;
+                }
+                extends_seen = Some(target.span);
+            }
+            if let Some(dep) = self.load_dep(&src, &target) {
+                let unit = &mut self.units[id];
+                if is_extends {
+                    unit.extends = Some(dep);
+                } else {
+                    unit.imports.push(dep);
+                }
+            }
+        }
+        self.stack.pop();
+        Some(id)
+    }
+
+    fn load_dep(&mut self, from: &Source, target: &Node<String>) -> Option<FileId> {
+        let dir = from.path().parent().unwrap_or(Path::new("."));
+        let path = dir.join(&target.node);
+        let key = canonical(&path);
+        if let Some(pos) = self.stack.iter().position(|p| *p == key) {
+            let chain: Vec<String> = self.stack[pos..]
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|p| file_name(p))
+                .collect();
+            self.diags.push(
+                Diag::error(
+                    "townrules::import_cycle",
+                    from,
+                    target.span,
+                    format!("import cycle: {}", chain.join(" → ")),
+                )
+                .label("this import closes the cycle")
+                .help("move the shared declarations into a file that both import"),
+            );
+            return None;
+        }
+        if let Some(&id) = self.by_path.get(&key) {
+            return Some(id);
+        }
+        if self.stack.len() >= MAX_IMPORT_DEPTH {
+            self.diags.push(
+                Diag::error("townrules::import_depth", from, target.span, format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"))
+                    .help("flatten the chain of imports"),
+            );
+            return None;
+        }
+        match Source::read(&path) {
+            Ok(src) => self.load_source(src),
+            Err(e) => {
+                let mut d = Diag::error(
+                    "townrules::missing_import",
+                    from,
+                    target.span,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .label("imported here");
+                let candidates = rule_files_in(dir);
+                d = match did_you_mean(&target.node, candidates.iter().map(String::as_str)) {
+                    Some(s) => d.help(format!("did you mean `{s}`? paths are relative to the importing file")),
+                    None => d.help(format!(
+                        "paths are relative to the importing file's folder `{}`",
+                        dir.display()
+                    )),
+                };
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+fn rule_files_in(dir: &Path) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<String> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rules"))
+        .collect();
+    v.sort();
+    v
+}

@@ -1,0 +1,314 @@
+//! The checked model: symbol tables of one rule set after imports and extends.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::source::Source;
+use crate::syntax::ast::{CriterionDecl, File, Span};
+use crate::units::MoneyUnit;
+
+/// Index of a loaded file in [`Checked::units`].
+pub type FileId = usize;
+
+/// One loaded rule file.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Its text.
+    pub source: Source,
+    /// Its syntax tree.
+    pub ast: File,
+    /// Files it imports (vocabulary and parameters).
+    pub imports: Vec<FileId>,
+    /// The rule set it builds on, if any.
+    pub extends: Option<FileId>,
+}
+
+/// What kind of quantity a fact, parameter or expression is; units are checked by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// An amount of money (元/万元/亿元), held in 元.
+    Money,
+    /// A whole count (enterprises, people, standards …).
+    Count,
+    /// A dimensionless number written without unit.
+    Number,
+    /// A percentage, held in percentage points.
+    Percent,
+    /// Yes/no (including expert attestations).
+    Bool,
+    /// A member of the category set with this index.
+    Category(usize),
+    /// Free text (ids, names, notes); not usable in conditions.
+    Text,
+}
+
+impl Kind {
+    /// Whether the kind is numeric.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Kind::Money | Kind::Count | Kind::Number | Kind::Percent)
+    }
+
+    /// Whether values of the two kinds can be compared or added.
+    pub fn compatible(self, other: Kind) -> bool {
+        self == other
+            || matches!(
+                (self, other),
+                (Kind::Count, Kind::Number) | (Kind::Number, Kind::Count)
+            )
+    }
+
+    /// The kind in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Money => "money",
+            Kind::Count => "a count",
+            Kind::Number => "a plain number",
+            Kind::Percent => "a percentage",
+            Kind::Bool => "yes/no",
+            Kind::Category(_) => "a category",
+            Kind::Text => "text",
+        }
+    }
+}
+
+/// A constant value after units are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Const {
+    /// Money in 元, a count, a plain number or percentage points.
+    Num(Decimal),
+    /// Yes or no.
+    Bool(bool),
+    /// A category member by index.
+    Member(u16),
+}
+
+/// Where a value comes from: which rule set, level, document and clause set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The rule set id (or file name for a file without header).
+    pub ruleset: String,
+    /// `province`, `city`, `county` (or empty).
+    pub level: String,
+    /// The issuing document number, e.g. `晋政办发〔2022〕80号`.
+    pub document: String,
+    /// The clause, e.g. `二（四）`.
+    pub clause: Option<String>,
+    /// The document's words.
+    pub quote: Option<String>,
+    /// An interpretation note.
+    pub note: Option<String>,
+    /// `file:line` of the declaration.
+    pub at: String,
+}
+
+/// One value a parameter has had along the chain of rule sets (or from `--set`).
+#[derive(Debug, Clone)]
+pub struct ParamValue {
+    /// The value; `None` for a draft parameter the document gives no value for.
+    pub value: Option<Const>,
+    /// The literal as written, e.g. `5000万元`.
+    pub written: Option<String>,
+    /// The money unit it was written in (used for display).
+    pub unit: Option<MoneyUnit>,
+    /// Who set it.
+    pub provenance: Provenance,
+    /// The file it was written in.
+    pub file: FileId,
+    /// The span of the literal (or of the name, when there is no value).
+    pub span: Span,
+}
+
+/// A named parameter (threshold).
+#[derive(Debug, Clone)]
+pub struct ParamInfo {
+    /// Dotted name, e.g. `min_output.manufacturing`.
+    pub name: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Values in order of setting; the last is in force, earlier ones were replaced.
+    pub history: Vec<ParamValue>,
+    /// The table and member index, for a table entry.
+    pub table: Option<(usize, usize)>,
+}
+
+impl ParamInfo {
+    /// The value in force.
+    pub fn current(&self) -> Option<&ParamValue> {
+        self.history.last()
+    }
+}
+
+/// A table of parameters by category: `min_output[category]`.
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    /// Dotted name.
+    pub name: String,
+    /// The category fact it is keyed by.
+    pub by_fact: usize,
+    /// The category set.
+    pub set: usize,
+    /// For each member of the set, the parameter holding its value (None = not covered).
+    pub entries: Vec<Option<usize>>,
+    /// Kind of the values.
+    pub kind: Kind,
+}
+
+/// A member of a category set.
+#[derive(Debug, Clone)]
+pub struct MemberInfo {
+    /// Identifier.
+    pub id: String,
+    /// Chinese label.
+    pub label: String,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+}
+
+/// A category set, e.g. 产业类别.
+#[derive(Debug, Clone)]
+pub struct CategorySet {
+    /// Identifier.
+    pub id: String,
+    /// Chinese label.
+    pub label: String,
+    /// Members in order.
+    pub members: Vec<MemberInfo>,
+}
+
+/// A town fact of the shared vocabulary.
+#[derive(Debug, Clone)]
+pub struct FactInfo {
+    /// Identifier (column name).
+    pub id: String,
+    /// Chinese label (column name).
+    pub label: String,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// Kind.
+    pub kind: Kind,
+    /// Display unit of money (bare numbers in data are read in it).
+    pub money_unit: MoneyUnit,
+    /// Measure word of a count (家, 人 …).
+    pub measure: Option<String>,
+    /// Declared `attestation` (an expert's recorded judgement).
+    pub attestation: bool,
+}
+
+/// The rule set's header.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderInfo {
+    /// Rule set id.
+    pub id: String,
+    /// Title (Chinese).
+    pub title: String,
+    /// Document number.
+    pub document: String,
+    /// Document name.
+    pub name: String,
+    /// Issuing office.
+    pub issuer: String,
+    /// Date `YYYY-MM-DD`.
+    pub date: String,
+    /// `province`, `city` or `county`.
+    pub level: String,
+    /// The section the criteria come from.
+    pub section: String,
+    /// Free note (e.g. why a county file has no thresholds).
+    pub note: String,
+    /// The rule set it extends, if any.
+    pub extends: Option<String>,
+}
+
+/// A criterion in force, with the file it is written in.
+#[derive(Debug, Clone)]
+pub struct CriterionInfo {
+    /// The declaration.
+    pub decl: CriterionDecl,
+    /// The file it is written in.
+    pub file: FileId,
+    /// The rule set that declared it.
+    pub ruleset: String,
+    /// Document number of that rule set.
+    pub document: String,
+}
+
+/// A goal of the document (how many towns of a level by when).
+#[derive(Debug, Clone)]
+pub struct TargetInfo {
+    /// Identifier.
+    pub id: String,
+    /// Text.
+    pub label: String,
+    /// Deadline.
+    pub by: Option<String>,
+    /// Level of town.
+    pub level: Option<String>,
+    /// Number of towns.
+    pub towns: Option<Decimal>,
+    /// Clause.
+    pub clause: Option<String>,
+}
+
+/// What a name in an expression refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    /// A fact by index.
+    Fact(usize),
+    /// A parameter by index.
+    Param(usize),
+    /// A table by index.
+    Table(usize),
+    /// A category member: set and member index.
+    Member(usize, usize),
+}
+
+/// A checked rule set: everything `compile` needs, nothing unresolved.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// All loaded files; spans in the model refer to these.
+    pub units: Vec<Unit>,
+    /// The file that was checked.
+    pub root: FileId,
+    /// The root file's header (`None` for a vocabulary-only file).
+    pub header: Option<HeaderInfo>,
+    /// Category sets.
+    pub categories: Vec<CategorySet>,
+    /// Facts.
+    pub facts: Vec<FactInfo>,
+    /// Parameters.
+    pub params: Vec<ParamInfo>,
+    /// Tables.
+    pub tables: Vec<TableInfo>,
+    /// Criteria in force, in order.
+    pub criteria: Vec<CriterionInfo>,
+    /// Targets.
+    pub targets: Vec<TargetInfo>,
+    /// Name → symbol (fact ids, labels and aliases; parameter, table and member names).
+    pub names: HashMap<String, Symbol>,
+}
+
+impl Checked {
+    /// Look up a name used in an expression.
+    pub fn resolve(&self, name: &str) -> Option<Symbol> {
+        self.names.get(name).copied()
+    }
+
+    /// A parameter by dotted name.
+    pub fn param_index(&self, name: &str) -> Option<usize> {
+        match self.names.get(name) {
+            Some(Symbol::Param(i)) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+/// Human name of a level.
+pub fn level_zh(level: &str) -> &str {
+    match level {
+        "province" => "省级",
+        "city" => "市级",
+        "county" => "县级",
+        other => other,
+    }
+}

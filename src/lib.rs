@@ -1,0 +1,12 @@
+//! townrules: professional-town (专业镇) recognition criteria as plain-text rules.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod cli;
+pub mod cli_eval;
+pub mod diag;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+pub mod units;

@@ -1,0 +1,6 @@
+//! The `townrules` command: see `townrules --help`.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    townrules::cli::main()
+}

@@ -1,0 +1,75 @@
+//! Rule file texts and where they came from.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::NamedSource;
+
+/// The text of one rule file, with the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct Source {
+    name: String,
+    path: PathBuf,
+    text: Arc<str>,
+}
+
+impl Source {
+    /// A source read from `path` (or given in memory) with its text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let path = path.into();
+        Source {
+            name: path.display().to_string(),
+            path,
+            text: text.into(),
+        }
+    }
+
+    /// Read a rule file from disk (a leading byte-order mark is dropped).
+    pub fn read(path: &Path) -> std::io::Result<Self> {
+        let bytes = std::fs::read(path)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "not UTF-8 text (invalid byte at offset {}); save the rule file as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        Ok(Source::new(path, text))
+    }
+
+    /// The name used in messages (the path as given).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text as a miette source for diagnostics.
+    pub fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(self.name.clone(), self.text.clone())
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = self.text.get(..offset).unwrap_or(&self.text);
+        let line = before.matches('\n').count() + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, col)
+    }
+}

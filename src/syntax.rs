@@ -1,0 +1,12 @@
+//! Phase 1: rule text → typed syntax tree ([`ast::File`]).
+//!
+//! The grammar is `grammar/townrules.pest`; this module turns pest's pairs into
+//! [`ast`] nodes that keep their spans, collects the file's comments, and turns
+//! pest's errors into [`ParseError`] diagnostics in plain words.
+
+pub mod ast;
+mod error;
+mod parse;
+
+pub use error::ParseError;
+pub use parse::{parse, MAX_FILE_BYTES, MAX_NESTING};

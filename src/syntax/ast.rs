@@ -1,0 +1,484 @@
+//! The typed syntax tree of a rule file.
+//!
+//! Every node carries the byte span it was read from ([`Node::span`]); spans are
+//! left out of equality and serialisation, so two files that differ only in
+//! layout and comments give equal trees.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::units::MoneyUnit;
+
+/// A byte range in a rule file's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    /// Whether the span is empty.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.len()).into()
+    }
+}
+
+/// A syntax node with the span of source text it came from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Node<T> {
+    /// The node itself.
+    pub node: T,
+    /// Where it was written (not part of equality).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Node<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Node<T> {
+    /// Wrap a node with its span.
+    pub fn new(node: T, span: Span) -> Self {
+        Node { node, span }
+    }
+}
+
+/// A dotted name such as `min_output.manufacturing` or `最低产值.制造业`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Path(pub Vec<String>);
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// The unit written after a number literal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum LitUnit {
+    /// No unit: a plain number.
+    Bare,
+    /// 元, 万元, 亿元 (and the short forms 万, 亿).
+    Money(MoneyUnit),
+    /// `%`: percentage points.
+    Percent,
+    /// A measure word for counts: 家, 户, 个, 人, 项, 名, 座.
+    Count(String),
+}
+
+/// A number as written in a rule, with its unit: `20亿元`, `30%`, `10户`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quantity {
+    /// The number as written (before applying the unit).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub number: Decimal,
+    /// The unit as written.
+    pub unit: LitUnit,
+}
+
+/// The kind of a fact or parameter, as declared: `money 亿元`, `count 人`, `category industry`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindSpec {
+    /// `money`, `count`, `percent`, `yes_no`, `attestation`, `category` or `text`.
+    pub name: String,
+    /// The display unit of money, the measure word of a count, or the category set.
+    pub arg: Option<String>,
+}
+
+/// The value of an attribute such as `clause "二（四）"` or `date 2022-09-26`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum AttrValue {
+    /// A quoted text.
+    Text(String),
+    /// A date `YYYY-MM-DD`.
+    Date(String),
+    /// A number with unit.
+    Quantity(Quantity),
+    /// A bare word such as `province`.
+    Word(String),
+}
+
+/// An attribute `key value` inside a block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attr {
+    /// The attribute's name (`clause`, `quote`, `note`, `title` …).
+    pub key: Node<String>,
+    /// Its value.
+    pub value: Node<AttrValue>,
+}
+
+/// A constant written as a parameter's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Value {
+    /// A number with unit.
+    Quantity(Quantity),
+    /// 是/否, true/false.
+    Bool(bool),
+    /// A name (a category member).
+    Name(Path),
+}
+
+/// A unary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnOp {
+    /// `not`, `非`, `!`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum BinOp {
+    /// `or`, `或`
+    Or,
+    /// `and`, `且`
+    And,
+    /// `>=`, `≥`
+    Ge,
+    /// `>`
+    Gt,
+    /// `<=`, `≤`
+    Le,
+    /// `<`
+    Lt,
+    /// `==`, `=`
+    Eq,
+    /// `!=`, `≠`
+    Ne,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`, `×`
+    Mul,
+    /// `/`, `÷`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written in explanations.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "或",
+            BinOp::And => "且",
+            BinOp::Ge => ">=",
+            BinOp::Gt => ">",
+            BinOp::Le => "<=",
+            BinOp::Lt => "<",
+            BinOp::Eq => "=",
+            BinOp::Ne => "≠",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "×",
+            BinOp::Div => "÷",
+        }
+    }
+    /// Whether this is a comparison.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt | BinOp::Eq | BinOp::Ne
+        )
+    }
+    /// Whether this is arithmetic.
+    pub fn is_arithmetic(self) -> bool {
+        matches!(self, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
+    }
+}
+
+/// An expression in a condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Expr {
+    /// `20亿元`
+    Quantity(Quantity),
+    /// `是`, `true`
+    Bool(bool),
+    /// A fact, parameter, table or category member.
+    Name(Path),
+    /// `[a, b]`
+    List(Vec<Node<Expr>>),
+    /// `min_output[category]`: the table entry for a category.
+    Index {
+        /// The table.
+        base: Box<Node<Expr>>,
+        /// The key (a category).
+        key: Box<Node<Expr>>,
+    },
+    /// `category in [manufacturing, …]` or `category in min_output`.
+    In {
+        /// The value tested.
+        item: Box<Node<Expr>>,
+        /// A list or a table.
+        set: Box<Node<Expr>>,
+    },
+    /// `not x`, `-x`
+    Unary {
+        /// The operator.
+        op: UnOp,
+        /// The operand.
+        operand: Box<Node<Expr>>,
+    },
+    /// `a >= b`, `a and b` …
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// Left operand.
+        lhs: Box<Node<Expr>>,
+        /// Right operand.
+        rhs: Box<Node<Expr>>,
+    },
+}
+
+/// `ruleset id { … }`: what the rule set is and which document it implements.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    /// The rule set's id.
+    pub id: Node<String>,
+    /// Attributes: title, document, issuer, date, level, source.
+    pub attrs: Vec<Attr>,
+}
+
+/// A member of a category set: `manufacturing "制造业" alias "制造"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// Identifier.
+    pub id: Node<String>,
+    /// Chinese label.
+    pub label: Node<String>,
+    /// Other accepted spellings.
+    pub aliases: Vec<Node<String>>,
+}
+
+/// `category industry "产业类别" { … }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryDecl {
+    /// Identifier of the set.
+    pub id: Node<String>,
+    /// Chinese label.
+    pub label: Node<String>,
+    /// Members in order.
+    pub members: Vec<Member>,
+}
+
+/// `fact output_value "特色主导产业年产值" : money 亿元`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactDecl {
+    /// Identifier (a column name in data files).
+    pub id: Node<String>,
+    /// Chinese label (also accepted as a column name).
+    pub label: Node<String>,
+    /// Kind and unit.
+    pub kind: Node<KindSpec>,
+    /// Other names usable in rules and data.
+    pub aliases: Vec<Node<String>>,
+    /// Attributes (`note`).
+    pub attrs: Vec<Attr>,
+}
+
+/// `param relaxed_min_output = 1亿元 { clause "二（四）" }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamDecl {
+    /// Dotted name.
+    pub name: Node<Path>,
+    /// Declared kind (required when there is no value).
+    pub kind: Option<Node<KindSpec>>,
+    /// The value; `None` for a draft parameter whose value the document does not give.
+    pub value: Option<Node<Value>>,
+    /// Attributes: clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
+/// An entry of a table: `manufacturing = 20亿元`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableEntry {
+    /// The category member.
+    pub key: Node<String>,
+    /// The value.
+    pub value: Node<Value>,
+    /// Attributes overriding the table's (clause, quote).
+    pub attrs: Vec<Attr>,
+}
+
+/// `table min_output by category : money { … }`: a parameter per category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableDecl {
+    /// Dotted name; entries are the parameters `name.member`.
+    pub name: Node<Path>,
+    /// The category fact the table is keyed by.
+    pub by: Node<String>,
+    /// Declared kind of the values.
+    pub kind: Option<Node<KindSpec>>,
+    /// Attributes shared by the entries.
+    pub attrs: Vec<Attr>,
+    /// Entries in order.
+    pub entries: Vec<TableEntry>,
+}
+
+/// `override name = value { clause … }`: replace an inherited parameter's value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverrideDecl {
+    /// The parameter.
+    pub name: Node<Path>,
+    /// The new value.
+    pub value: Node<Value>,
+    /// Attributes: clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
+/// The relaxation clause of a requirement (可适当放宽认定条件).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relax {
+    /// When the relaxation applies.
+    pub when: Node<Expr>,
+    /// What is required instead.
+    pub then: Node<Expr>,
+    /// Attributes: clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
+/// `require cond "label" relax { … }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Require {
+    /// The condition.
+    pub cond: Node<Expr>,
+    /// What the condition means, in the document's words.
+    pub label: Option<Node<String>>,
+    /// An exception that relaxes it.
+    pub relax: Option<Node<Relax>>,
+}
+
+/// `priority "…优先评定" when cond`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Priority {
+    /// The reason as the document words it.
+    pub label: Node<String>,
+    /// When the flag is raised.
+    pub when: Node<Expr>,
+}
+
+/// `criterion id "label" { … }`: one recognition criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionDecl {
+    /// Written as `override criterion`: replaces an inherited criterion.
+    pub replaces: bool,
+    /// Identifier.
+    pub id: Node<String>,
+    /// Chinese label.
+    pub label: Node<String>,
+    /// Which towns the criterion applies to (others: not_applicable).
+    pub applies: Vec<Node<Expr>>,
+    /// The requirements, all of which must hold.
+    pub requires: Vec<Node<Require>>,
+    /// Priority flags (优先评定).
+    pub priorities: Vec<Node<Priority>>,
+    /// Attributes: clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
+/// `drop criterion id "reason"`: remove an inherited criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DropDecl {
+    /// The criterion.
+    pub id: Node<String>,
+    /// Why.
+    pub reason: Option<Node<String>>,
+}
+
+/// `target id "label" { … }`: a goal of the document (how many towns by when).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetDecl {
+    /// Identifier.
+    pub id: Node<String>,
+    /// Chinese text.
+    pub label: Node<String>,
+    /// Attributes: by, level, towns, clause.
+    pub attrs: Vec<Attr>,
+}
+
+/// A top-level declaration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Item {
+    /// `ruleset …`
+    Header(Header),
+    /// `import "…"`
+    Import(Node<String>),
+    /// `extends "…"`
+    Extends(Node<String>),
+    /// `category …`
+    Category(CategoryDecl),
+    /// `fact …`
+    Fact(FactDecl),
+    /// `param …`
+    Param(ParamDecl),
+    /// `table …`
+    Table(TableDecl),
+    /// `override …`
+    Override(OverrideDecl),
+    /// `criterion …`
+    Criterion(CriterionDecl),
+    /// `drop criterion …`
+    Drop(DropDecl),
+    /// `target …`
+    Target(TargetDecl),
+}
+
+/// A comment, kept so a rewrite of the file loses nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    /// The text after `#` or `//`.
+    pub text: String,
+    /// Where it is.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A parsed rule file.
+#[derive(Debug, Clone, Serialize)]
+pub struct File {
+    /// Declarations in order.
+    pub items: Vec<Node<Item>>,
+    /// Comments in order (not part of equality).
+    #[serde(skip)]
+    pub comments: Vec<Comment>,
+}
+
+impl PartialEq for File {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+/// Find attribute `key` in a list.
+pub fn attr<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a Attr> {
+    attrs.iter().find(|a| a.key.node == key)
+}
+
+/// The text of attribute `key`, if it is a quoted text, date or word.
+pub fn attr_text<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a str> {
+    attr(attrs, key).and_then(|a| match &a.value.node {
+        AttrValue::Text(s) | AttrValue::Date(s) | AttrValue::Word(s) => Some(s.as_str()),
+        AttrValue::Quantity(_) => None,
+    })
+}

@@ -1,0 +1,711 @@
+//! pest pairs → typed syntax tree.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::error::{describe_expected, ParseError};
+use crate::source::Source;
+use crate::units::MoneyUnit;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/townrules.pest"]
+struct RulesParser;
+
+/// Deepest nesting of brackets accepted in a rule file (deeper input is an error, not a stack overflow).
+pub const MAX_NESTING: usize = 48;
+/// Longest rule file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left))
+        .op(Op::postfix(Rule::in_set))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::index))
+});
+
+/// Parse a rule file's text into a syntax tree.
+pub fn parse(source: &Source) -> Result<File, ParseError> {
+    let text = source.text();
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ParseError::new(
+            source,
+            Span::new(0, 0),
+            format!("rule file is too large ({} bytes)", text.len()),
+            "here",
+            Some(format!(
+                "rule files are limited to {} MiB; split it with `import`",
+                MAX_FILE_BYTES / 1024 / 1024
+            )),
+        ));
+    }
+    check_nesting(source)?;
+    let mut pairs = RulesParser::parse(Rule::file, text).map_err(|e| from_pest(source, e))?;
+    let file = pairs
+        .next()
+        .ok_or_else(|| ParseError::internal(source, Span::new(0, 0)))?;
+    let b = Builder { source };
+    let mut items = Vec::new();
+    for pair in kids(file) {
+        if pair.as_rule() == Rule::EOI {
+            continue;
+        }
+        items.push(b.item(pair)?);
+    }
+    Ok(File {
+        items,
+        comments: scan_comments(text),
+    })
+}
+
+fn span_of(p: &Pair<'_, Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn from_pest(source: &Source, e: pest::error::Error<Rule>) -> ParseError {
+    let (start, end) = match e.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((a, b)) => (a, b),
+    };
+    let (expected, found) = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            (describe_expected(positives), found_at(source.text(), start))
+        }
+        pest::error::ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+    };
+    let end = if end > start {
+        end
+    } else {
+        next_token_end(source.text(), start)
+    };
+    let message = if found.is_empty() {
+        format!("expected {expected}")
+    } else {
+        format!("expected {expected}, found {found}")
+    };
+    let help = help_for(source.text(), start, &expected);
+    ParseError::new(
+        source,
+        Span::new(start, end),
+        message,
+        format!("expected {expected}"),
+        help,
+    )
+}
+
+/// What the text at `pos` looks like, for "found …" in messages.
+fn found_at(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".to_string(),
+        Some(_) => {
+            let end = next_token_end(text, pos);
+            format!("`{}`", text.get(pos..end).unwrap_or(""))
+        }
+    }
+}
+
+/// End of the token starting at `pos` (a word, or one character).
+fn next_token_end(text: &str, pos: usize) -> usize {
+    let rest = match text.get(pos..) {
+        Some(r) => r,
+        None => return pos,
+    };
+    let mut end = pos;
+    for (i, c) in rest.char_indices() {
+        let word = c.is_alphanumeric() || c == '_' || c == '.' || c == '%';
+        if i == 0 {
+            end = pos + c.len_utf8();
+            if !word {
+                break;
+            }
+        } else if word {
+            end = pos + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
+    let rest = text.get(pos..).unwrap_or("");
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if ["以上", "以下", "左右", "不少于", "不低于", "含"]
+        .iter()
+        .any(|w| word.starts_with(w))
+    {
+        return Some(
+            "write the reading as an operator: 以上/不少于/不低于 is `>=`; for 左右 declare a named parameter with a tolerance and a `note`".into(),
+        );
+    }
+    if word.starts_with('约') || word.starts_with("近") {
+        return Some("a rule needs an exact figure; put the approximation in a `note`".into());
+    }
+    if rest.starts_with('“') || rest.starts_with('”') || rest.starts_with('「') {
+        return Some("quote texts with straight double quotes `\"…\"`; Chinese quotes may appear inside them".into());
+    }
+    if rest.starts_with('）') || rest.starts_with('（') || rest.starts_with('，') {
+        return Some("full-width punctuation is only allowed inside quoted texts".into());
+    }
+    if expected.contains("declaration") {
+        return Some("a rule file is a list of declarations: `ruleset`, `import`, `extends`, `category`, `fact`, `param`, `table`, `override`, `criterion`, `drop criterion`, `target`".into());
+    }
+    if expected.contains("closing `}`") {
+        return Some("inside a criterion write `clause \"…\"`, `quote \"…\"`, `note \"…\"`, `applies …`, `require …` or `priority \"…\" when …`".into());
+    }
+    None
+}
+
+/// Reject bracket nesting deeper than [`MAX_NESTING`] before pest recurses into it.
+fn check_nesting(source: &Source) -> Result<(), ParseError> {
+    let text = source.text();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+        } else if in_string {
+            if c == '"' && prev != '\\' {
+                in_string = false;
+            } else if c == '\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '"' => in_string = true,
+                '#' => in_comment = true,
+                '/' if prev == '/' => in_comment = true,
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(ParseError::new(
+                            source,
+                            Span::new(i, i + 1),
+                            format!("brackets are nested more than {MAX_NESTING} deep"),
+                            "too deep",
+                            Some("split the condition into several `require` lines or parameters".into()),
+                        ));
+                    }
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = if c == '\\' && prev == '\\' { '\0' } else { c };
+    }
+    Ok(())
+}
+
+/// Find the comments of a file (outside quoted texts).
+fn scan_comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let mut escape = false;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if in_string {
+            if escape {
+                escape = false;
+            } else if c == '\\' {
+                escape = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+            continue;
+        }
+        let starts = c == '#' || (c == '/' && iter.peek().map(|p| p.1) == Some('/'));
+        if c == '"' {
+            in_string = true;
+        } else if starts {
+            let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+            let body = text[i..end].trim_start_matches(['#', '/']).trim();
+            out.push(Comment {
+                text: body.to_string(),
+                span: Span::new(i, end),
+            });
+            while iter.peek().is_some_and(|(j, _)| *j < end) {
+                iter.next();
+            }
+        }
+    }
+    out
+}
+
+struct Builder<'s> {
+    source: &'s Source,
+}
+
+type R<T> = Result<T, ParseError>;
+
+impl Builder<'_> {
+    fn next<'i, I: Iterator<Item = Pair<'i, Rule>>>(&self, pairs: &mut I, at: Span) -> R<Pair<'i, Rule>> {
+        pairs
+            .next()
+            .ok_or_else(|| ParseError::internal(self.source, at))
+    }
+
+    fn item(&self, pair: Pair<'_, Rule>) -> R<Node<Item>> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut inner = kids(pair);
+        let item = match rule {
+            Rule::header => {
+                let id = self.ident(self.next(&mut inner, span)?);
+                let attrs = self.block(self.next(&mut inner, span)?)?;
+                Item::Header(Header { id, attrs })
+            }
+            Rule::import_decl => Item::Import(self.string(self.next(&mut inner, span)?)),
+            Rule::extends_decl => Item::Extends(self.string(self.next(&mut inner, span)?)),
+            Rule::category_decl => self.category(inner, span)?,
+            Rule::fact_decl => self.fact(inner, span)?,
+            Rule::param_decl => self.param(inner, span)?,
+            Rule::table_decl => self.table(inner, span)?,
+            Rule::override_decl => {
+                let name = self.path(self.next(&mut inner, span)?);
+                let value = self.value(self.next(&mut inner, span)?)?;
+                let attrs = match inner.next() {
+                    Some(b) => self.block(b)?,
+                    None => Vec::new(),
+                };
+                Item::Override(OverrideDecl { name, value, attrs })
+            }
+            Rule::criterion_decl => self.criterion(inner, span)?,
+            Rule::drop_decl => {
+                let id = self.ident(self.next(&mut inner, span)?);
+                let reason = inner.next().map(|p| self.string(p));
+                Item::Drop(DropDecl { id, reason })
+            }
+            Rule::target_decl => {
+                let id = self.ident(self.next(&mut inner, span)?);
+                let label = self.string(self.next(&mut inner, span)?);
+                let attrs = match inner.next() {
+                    Some(b) => self.block(b)?,
+                    None => Vec::new(),
+                };
+                Item::Target(TargetDecl { id, label, attrs })
+            }
+            _ => return Err(ParseError::internal(self.source, span)),
+        };
+        Ok(Node::new(item, span))
+    }
+
+    fn category<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let id = self.ident(self.next(&mut inner, span)?);
+        let label = self.string(self.next(&mut inner, span)?);
+        let mut members = Vec::new();
+        for m in inner {
+            let mspan = span_of(&m);
+            let mut mi = kids(m);
+            let id = self.ident(self.next(&mut mi, mspan)?);
+            let label = self.string(self.next(&mut mi, mspan)?);
+            let aliases = mi.map(|a| self.alias(a)).collect::<R<Vec<_>>>()?;
+            members.push(Member { id, label, aliases });
+        }
+        Ok(Item::Category(CategoryDecl { id, label, members }))
+    }
+
+    fn alias(&self, pair: Pair<'_, Rule>) -> R<Node<String>> {
+        let span = span_of(&pair);
+        let p = self.next(&mut kids(pair), span)?;
+        Ok(match p.as_rule() {
+            Rule::string => self.string(p),
+            _ => self.ident(p),
+        })
+    }
+
+    fn fact<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let id = self.ident(self.next(&mut inner, span)?);
+        let label = self.string(self.next(&mut inner, span)?);
+        let kind = self.kind(self.next(&mut inner, span)?)?;
+        let mut aliases = Vec::new();
+        let mut attrs = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::alias => aliases.push(self.alias(p)?),
+                _ => attrs = self.block(p)?,
+            }
+        }
+        Ok(Item::Fact(FactDecl {
+            id,
+            label,
+            kind,
+            aliases,
+            attrs,
+        }))
+    }
+
+    fn kind(&self, pair: Pair<'_, Rule>) -> R<Node<KindSpec>> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let name = self.next(&mut inner, span)?.as_str().to_string();
+        let arg = inner.next().map(|a| a.as_str().to_string());
+        Ok(Node::new(KindSpec { name, arg }, span))
+    }
+
+    fn param<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let name = self.path(self.next(&mut inner, span)?);
+        let mut kind = None;
+        let mut value = None;
+        let mut attrs = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::kind => kind = Some(self.kind(p)?),
+                Rule::value => value = Some(self.value(p)?),
+                _ => attrs = self.block(p)?,
+            }
+        }
+        Ok(Item::Param(ParamDecl {
+            name,
+            kind,
+            value,
+            attrs,
+        }))
+    }
+
+    fn table<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let name = self.path(self.next(&mut inner, span)?);
+        let by = self.ident(self.next(&mut inner, span)?);
+        let mut kind = None;
+        let mut attrs = Vec::new();
+        let mut entries = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::kind => kind = Some(self.kind(p)?),
+                Rule::attr => attrs.push(self.attr(p)?),
+                _ => {
+                    let espan = span_of(&p);
+                    let mut ei = kids(p);
+                    let key = self.ident(self.next(&mut ei, espan)?);
+                    let value = self.value(self.next(&mut ei, espan)?)?;
+                    let attrs = match ei.next() {
+                        Some(b) => self.block(b)?,
+                        None => Vec::new(),
+                    };
+                    entries.push(TableEntry { key, value, attrs });
+                }
+            }
+        }
+        Ok(Item::Table(TableDecl {
+            name,
+            by,
+            kind,
+            attrs,
+            entries,
+        }))
+    }
+
+    fn criterion<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let mut first = self.next(&mut inner, span)?;
+        let replaces = first.as_rule() == Rule::replace;
+        if replaces {
+            first = self.next(&mut inner, span)?;
+        }
+        let id = self.ident(first);
+        let label = self.string(self.next(&mut inner, span)?);
+        let mut c = CriterionDecl {
+            replaces,
+            id,
+            label,
+            applies: Vec::new(),
+            requires: Vec::new(),
+            priorities: Vec::new(),
+            attrs: Vec::new(),
+        };
+        for p in inner {
+            let pspan = span_of(&p);
+            match p.as_rule() {
+                Rule::applies => {
+                    c.applies
+                        .push(self.expr(self.next(&mut kids(p), pspan)?)?)
+                }
+                Rule::require => c.requires.push(self.require(p)?),
+                Rule::priority => {
+                    let mut pi = kids(p);
+                    let label = self.string(self.next(&mut pi, pspan)?);
+                    let when = self.expr(self.next(&mut pi, pspan)?)?;
+                    c.priorities.push(Node::new(Priority { label, when }, pspan));
+                }
+                _ => c.attrs.push(self.attr(p)?),
+            }
+        }
+        Ok(Item::Criterion(c))
+    }
+
+    fn require(&self, pair: Pair<'_, Rule>) -> R<Node<Require>> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let cond = self.expr(self.next(&mut inner, span)?)?;
+        let mut label = None;
+        let mut relax = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::string => label = Some(self.string(p)),
+                _ => {
+                    let rspan = span_of(&p);
+                    let mut ri = kids(p);
+                    let w = self.next(&mut ri, rspan)?;
+                    let wspan = span_of(&w);
+                    let when = self.expr(self.next(&mut kids(w), wspan)?)?;
+                    let t = self.next(&mut ri, rspan)?;
+                    let tspan = span_of(&t);
+                    let then = self.expr(self.next(&mut kids(t), tspan)?)?;
+                    let attrs = ri.map(|a| self.attr(a)).collect::<R<Vec<_>>>()?;
+                    relax = Some(Node::new(Relax { when, then, attrs }, rspan));
+                }
+            }
+        }
+        Ok(Node::new(Require { cond, label, relax }, span))
+    }
+
+    fn block(&self, pair: Pair<'_, Rule>) -> R<Vec<Attr>> {
+        kids(pair).map(|a| self.attr(a)).collect()
+    }
+
+    fn attr(&self, pair: Pair<'_, Rule>) -> R<Attr> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let key = self.ident(self.next(&mut inner, span)?);
+        let v = self.next(&mut inner, span)?;
+        let vspan = span_of(&v);
+        let value = match v.as_rule() {
+            Rule::string => AttrValue::Text(unescape(string_body(&v))),
+            Rule::date => AttrValue::Date(v.as_str().to_string()),
+            Rule::quantity => AttrValue::Quantity(self.quantity(v)?),
+            _ => AttrValue::Word(v.as_str().to_string()),
+        };
+        Ok(Attr {
+            key,
+            value: Node::new(value, vspan),
+        })
+    }
+
+    fn value(&self, pair: Pair<'_, Rule>) -> R<Node<Value>> {
+        let span = span_of(&pair);
+        let p = self.next(&mut kids(pair), span)?;
+        let v = match p.as_rule() {
+            Rule::quantity => Value::Quantity(self.quantity(p)?),
+            Rule::boolean => Value::Bool(matches!(p.as_str(), "true" | "是")),
+            _ => Value::Name(self.path(p).node),
+        };
+        Ok(Node::new(v, span))
+    }
+
+    fn quantity(&self, pair: Pair<'_, Rule>) -> R<Quantity> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let num = self.next(&mut inner, span)?;
+        let number = Decimal::from_str(num.as_str()).map_err(|_| {
+            ParseError::new(
+                self.source,
+                span,
+                format!("number `{}` is too large or too precise", num.as_str()),
+                "cannot be represented exactly",
+                Some("numbers are exact decimals of at most 28 significant digits".into()),
+            )
+        })?;
+        let unit = match inner.next() {
+            None => LitUnit::Bare,
+            Some(u) => match u.as_rule() {
+                Rule::percent => LitUnit::Percent,
+                Rule::count_unit => LitUnit::Count(u.as_str().to_string()),
+                _ => match MoneyUnit::from_suffix(u.as_str()) {
+                    Some(m) => LitUnit::Money(m),
+                    None => return Err(ParseError::internal(self.source, span)),
+                },
+            },
+        };
+        Ok(Quantity { number, unit })
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Node<String> {
+        Node::new(pair.as_str().to_string(), span_of(&pair))
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Node<String> {
+        let span = span_of(&pair);
+        Node::new(unescape(string_body(&pair)), span)
+    }
+
+    fn path(&self, pair: Pair<'_, Rule>) -> Node<Path> {
+        let span = span_of(&pair);
+        let parts = kids(pair).map(|p| p.as_str().to_string()).collect();
+        Node::new(Path(parts), span)
+    }
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> R<Node<Expr>> {
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = Span::new(span_of(&op).start, rhs.span.end);
+                let op = if op.as_rule() == Rule::op_not {
+                    UnOp::Not
+                } else {
+                    UnOp::Neg
+                };
+                Ok(Node::new(
+                    Expr::Unary {
+                        op,
+                        operand: Box::new(rhs),
+                    },
+                    span,
+                ))
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = lhs?;
+                let span = Span::new(lhs.span.start, span_of(&op).end);
+                let is_index = op.as_rule() == Rule::index;
+                let ospan = span_of(&op);
+                let arg = self.next(&mut kids(op), ospan)?;
+                let arg = if is_index {
+                    self.expr(arg)?
+                } else {
+                    self.primary(arg)?
+                };
+                let e = if is_index {
+                    Expr::Index {
+                        base: Box::new(lhs),
+                        key: Box::new(arg),
+                    }
+                } else {
+                    Expr::In {
+                        item: Box::new(lhs),
+                        set: Box::new(arg),
+                    }
+                };
+                Ok(Node::new(e, span))
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let span = Span::new(lhs.span.start, rhs.span.end);
+                let op = match op.as_rule() {
+                    Rule::op_or => BinOp::Or,
+                    Rule::op_and => BinOp::And,
+                    Rule::op_ge => BinOp::Ge,
+                    Rule::op_gt => BinOp::Gt,
+                    Rule::op_le => BinOp::Le,
+                    Rule::op_lt => BinOp::Lt,
+                    Rule::op_eq => BinOp::Eq,
+                    Rule::op_ne => BinOp::Ne,
+                    Rule::op_add => BinOp::Add,
+                    Rule::op_sub => BinOp::Sub,
+                    Rule::op_mul => BinOp::Mul,
+                    _ => BinOp::Div,
+                };
+                Ok(Node::new(
+                    Expr::Binary {
+                        op,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    span,
+                ))
+            })
+            .parse(pair.into_inner().filter(|p| !is_keyword(p.as_rule())))
+    }
+
+    fn primary(&self, p: Pair<'_, Rule>) -> R<Node<Expr>> {
+        let span = span_of(&p);
+        let e = match p.as_rule() {
+            Rule::quantity => Expr::Quantity(self.quantity(p)?),
+            Rule::boolean => Expr::Bool(matches!(p.as_str(), "true" | "是")),
+            Rule::paren => {
+                let inner = self.next(&mut kids(p), span)?;
+                let mut e = self.expr(inner)?;
+                e.span = span;
+                return Ok(e);
+            }
+            Rule::list => Expr::List(kids(p).map(|e| self.expr(e)).collect::<R<_>>()?),
+            Rule::path => Expr::Name(self.path(p).node),
+            Rule::expr => return self.expr(p),
+            _ => return Err(ParseError::internal(self.source, span)),
+        };
+        Ok(Node::new(e, span))
+    }
+}
+
+fn string_body<'i>(pair: &Pair<'i, Rule>) -> &'i str {
+    let s = pair.as_str();
+    s.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s)
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Children of a pair, without keyword tokens.
+fn kids(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+fn is_keyword(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::kw_ruleset
+            | Rule::kw_import
+            | Rule::kw_extends
+            | Rule::kw_category
+            | Rule::kw_fact
+            | Rule::kw_param
+            | Rule::kw_table
+            | Rule::kw_by
+            | Rule::kw_override
+            | Rule::kw_criterion
+            | Rule::kw_drop
+            | Rule::kw_target
+            | Rule::kw_alias
+            | Rule::kw_applies
+            | Rule::kw_require
+            | Rule::kw_relax
+            | Rule::kw_when
+            | Rule::kw_then
+            | Rule::kw_priority
+            | Rule::kw_in
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+    )
+}
