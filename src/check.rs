@@ -69,3 +69,8 @@ fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
         diagnostics: diags,
     }
 }
+
+/// The exact value of a number literal (money in 元, percentages in points), if representable.
+pub fn declare_quantity(q: &crate::syntax::ast::Quantity) -> Option<Const> {
+    declare::quantity_const(q).ok().map(|(_, c, _)| c)
+}

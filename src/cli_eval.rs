@@ -1,8 +1,13 @@
-//! `townrules eval`.
+//! `townrules eval RULES TOWNS [--town ID]… [--format text|json|csv] [--set NAME=VALUE]…`
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::Format;
+use crate::cli::{print_diags, Format, EXIT_OK, EXIT_USAGE, EXIT_USER};
+use crate::compile::RuleSet;
+use crate::data::{DataError, Towns};
+use crate::eval::Evaluator;
+use crate::report::{self, TextOptions};
 
 /// Arguments of `townrules eval`.
 #[derive(Debug, Clone)]
@@ -21,7 +26,124 @@ pub struct EvalArgs {
     pub all: bool,
 }
 
+/// Check and compile a rule file, printing diagnostics; `Err(exit status)` on errors.
+pub fn load_rules(path: &std::path::Path) -> Result<(crate::check::Checked, RuleSet), u8> {
+    let report = crate::check::check_file(path);
+    let shown: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != crate::diag::Level::Note)
+        .cloned()
+        .collect();
+    print_diags(&shown);
+    let Some(model) = report.model else {
+        eprintln!("error: `{}` has errors; fix them first (`townrules check {}`)", path.display(), path.display());
+        return Err(EXIT_USER);
+    };
+    let rs = crate::compile::compile(&model).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USER
+    })?;
+    Ok((model, rs))
+}
+
+/// Print data errors as `file:row: column `x`: message` with help lines.
+pub fn print_data_errors(errs: &[DataError]) {
+    let mut err = std::io::stderr().lock();
+    for e in errs {
+        let _ = writeln!(err, "error: {e}");
+        if let Some(h) = &e.help {
+            let _ = writeln!(err, "  help: {h}");
+        }
+    }
+    if errs.len() > 1 {
+        let _ = writeln!(err, "{} errors in the data file; nothing was evaluated", errs.len());
+    }
+}
+
+/// Apply `NAME=VALUE` changes to a rule set; `Err(exit status)` after printing the problem.
+pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), u8> {
+    for s in sets {
+        let Some((name, value)) = s.split_once('=') else {
+            eprintln!("error: `--set {s}` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`");
+            return Err(EXIT_USAGE);
+        };
+        if let Err(e) = rs.set_param(name.trim(), value, "--set") {
+            eprintln!("error: --set {s}: {e}");
+            return Err(EXIT_USER);
+        }
+    }
+    Ok(())
+}
+
+fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, u8> {
+    if only.is_empty() {
+        return Ok((0..towns.len()).collect());
+    }
+    let mut rows = Vec::new();
+    for t in only {
+        match towns.index_of(t) {
+            Some(r) => rows.push(r),
+            None => {
+                let cands = towns.ids.iter().chain(towns.names.iter()).map(String::as_str);
+                match crate::suggest::did_you_mean(t, cands) {
+                    Some(s) => eprintln!("error: no town `{t}` in `{}`; did you mean `{s}`?", towns.file),
+                    None => eprintln!("error: no town `{t}` in `{}`", towns.file),
+                }
+                return Err(EXIT_USER);
+            }
+        }
+    }
+    Ok(rows)
+}
+
 /// Run `eval`; returns the exit status.
-pub fn run(_args: &EvalArgs) -> u8 {
-    1
+pub fn run(args: &EvalArgs) -> u8 {
+    match run_inner(args) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+fn run_inner(args: &EvalArgs) -> Result<(), u8> {
+    let (model, mut rs) = load_rules(&args.rules)?;
+    apply_sets(&mut rs, &args.set)?;
+    let loaded = crate::data::load_towns(&args.towns, &model).map_err(|errs| {
+        print_data_errors(&errs);
+        EXIT_USER
+    })?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let towns = loaded.towns;
+    let rows = select_rows(&towns, &args.towns_only)?;
+    let ev = Evaluator::new(&rs, &towns);
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let res = match args.format {
+        Format::Csv => report::csv(&ev, &rows, &mut out),
+        Format::Json => {
+            let v = report::json(&ev, &rows);
+            serde_json::to_writer_pretty(&mut out, &v)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out))
+        }
+        Format::Text => {
+            let detail = if args.towns_only.is_empty() { Vec::new() } else { rows.clone() };
+            let opt = TextOptions {
+                color,
+                all_details: args.all,
+            };
+            out.write_all(report::text(&ev, &rows, &detail, opt).as_bytes())
+        }
+    };
+    match res.and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            Err(EXIT_USER)
+        }
+    }
 }

@@ -5,7 +5,11 @@
 pub mod check;
 pub mod cli;
 pub mod cli_eval;
+pub mod compile;
+pub mod data;
 pub mod diag;
+pub mod eval;
+pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

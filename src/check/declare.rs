@@ -194,6 +194,7 @@ impl Builder {
     }
 
     fn fact(&mut self, f: FileId, fd: &ast::FactDecl) {
+        self.check_attrs(f, &fd.attrs, &["note"], "a fact");
         let Some((kind, unit, measure)) = self.kind_of_spec(f, &fd.kind) else {
             return;
         };
@@ -289,10 +290,22 @@ impl Builder {
             },
             None => None,
         };
+        self.check_attrs(f, &p.attrs, PARAM_ATTRS, "a parameter");
         let (kind, value) = match &p.value {
             Some(v) => match self.value(f, v, declared.map(|d| d.0)) {
                 Some((k, c, unit)) => (k, Some((c, unit, v))),
-                None => return,
+                None => {
+                    // Keep the name known so uses of it do not report a second, misleading error.
+                    let idx = self.m.params.len();
+                    self.declare_name(f, &name, p.name.span, Symbol::Param(idx));
+                    self.m.params.push(ParamInfo {
+                        name,
+                        kind: declared.map_or(Kind::Number, |d| d.0),
+                        history: Vec::new(),
+                        table: None,
+                    });
+                    return;
+                }
             },
             None => match declared {
                 Some((k, _)) => (k, None),
@@ -361,6 +374,7 @@ impl Builder {
             },
             None => None,
         };
+        self.check_attrs(f, &t.attrs, PARAM_ATTRS, "a table");
         let tidx = self.m.tables.len();
         let nmembers = self.m.categories[set].members.len();
         let mut entries = vec![None; nmembers];
@@ -377,6 +391,7 @@ impl Builder {
                 self.diags.push(d);
                 continue;
             };
+            self.check_attrs(f, &e.attrs, PARAM_ATTRS, "a table entry");
             let Some((k, c, unit)) = self.value(f, &e.value, kind) else {
                 continue;
             };
@@ -417,6 +432,7 @@ impl Builder {
     }
 
     fn override_(&mut self, f: FileId, o: &ast::OverrideDecl) {
+        self.check_attrs(f, &o.attrs, PARAM_ATTRS, "an override");
         let name = o.name.node.to_string();
         let pidx = match self.m.resolve(&name) {
             Some(Symbol::Param(i)) => i,
@@ -461,7 +477,16 @@ impl Builder {
             }
         };
         let set = self.m.tables[tidx].set;
-        let mi = self.member_index(set, member)?;
+        let Some(mi) = self.member_index(set, member) else {
+            let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
+            let mut d = Diag::error("townrules::unknown_name", self.src(f), o.name.span, format!("`override` of unknown parameter `{name}`"));
+            d = match did_you_mean(&name, cands) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!("`{member}` is not a member of category set `{}`", self.m.categories[set].id)),
+            };
+            self.diags.push(d);
+            return None;
+        };
         let kind = self.m.tables[tidx].kind;
         let pidx = self.m.params.len();
         self.m.tables[tidx].entries[mi] = Some(pidx);
@@ -489,7 +514,12 @@ impl Builder {
             Value::Quantity(q) => match quantity_const(q) {
                 Ok(x) => x,
                 Err(msg) => {
-                    self.diags.push(Diag::error("townrules::number", self.src(f), v.span, msg).help("numbers are exact decimals; keep them within 28 digits"));
+                    let help = if msg.contains("whole number") {
+                        "write a whole number such as `10`"
+                    } else {
+                        "numbers are exact decimals; keep them within 28 digits"
+                    };
+                    self.diags.push(Diag::error("townrules::number", self.src(f), v.span, msg).help(help));
                     return None;
                 }
             },
@@ -504,6 +534,17 @@ impl Builder {
                 }
             }
         };
+        if declared == Some(Kind::Count) || kind == Kind::Count {
+            if let Const::Num(d) = c {
+                if d.fract() != Decimal::ZERO || d.is_sign_negative() {
+                    self.diags.push(
+                        Diag::error("townrules::kind_mismatch", self.src(f), v.span, format!("a count must be a whole number, found `{d}`"))
+                            .help("write a whole number such as `10`"),
+                    );
+                    return None;
+                }
+            }
+        }
         match declared {
             None => Some((kind, c, unit)),
             Some(d) if d.compatible(kind) => Some((d, c, unit)),
@@ -512,7 +553,7 @@ impl Builder {
                 let help = match d {
                     Kind::Money => "write the amount with its unit, e.g. `20亿元` or `5000万元`",
                     Kind::Percent => "write a percentage, e.g. `30%`",
-                    Kind::Count => "write a whole number, e.g. `10` or `10户`",
+                    Kind::Count => "write a whole number such as `10`",
                     Kind::Bool => "write `是` or `否`",
                     _ => "write a value of the declared kind",
                 };
@@ -536,6 +577,33 @@ impl Builder {
         d
     }
 
+    fn check_attrs(&mut self, f: FileId, attrs: &[ast::Attr], known: &[&str], what: &str) {
+        for a in attrs {
+            if !known.contains(&a.key.node.as_str()) {
+                let mut d = Diag::error("townrules::unknown_attr", self.src(f), a.key.span, format!("unknown attribute `{}` of {what}", a.key.node));
+                d = match did_you_mean(&a.key.node, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn check_date(&mut self, f: FileId, a: &ast::Attr) {
+        let ok = match &a.value.node {
+            AttrValue::Date(d) => valid_date(d),
+            _ => false,
+        };
+        if !ok {
+            self.diags.push(
+                Diag::error("townrules::date", self.src(f), a.value.span, "not a valid date")
+                    .label("expected YYYY-MM-DD")
+                    .help("write a real calendar date such as `2022-09-26`"),
+            );
+        }
+    }
+
     // ---- header, criteria, targets -------------------------------------
 
     fn header(&mut self, root: FileId, chain: &[FileId]) {
@@ -556,6 +624,9 @@ impl Builder {
                 };
                 self.diags.push(d);
             }
+        }
+        if let Some(a) = ast::attr(&h.attrs, "date") {
+            self.check_date(root, a);
         }
         if let Some(a) = ast::attr(&h.attrs, "level") {
             if !matches!(&a.value.node, AttrValue::Word(w) if ["province", "city", "county"].contains(&w.as_str())) {
@@ -666,6 +737,10 @@ impl Builder {
         let items = self.m.units[root].ast.items.clone();
         for it in &items {
             if let Item::Target(t) = &it.node {
+                self.check_attrs(root, &t.attrs, &["clause", "quote", "note", "by", "level", "towns"], "a target");
+                if let Some(a) = ast::attr(&t.attrs, "by") {
+                    self.check_date(root, a);
+                }
                 let towns = ast::attr(&t.attrs, "towns").and_then(|a| match &a.value.node {
                     AttrValue::Quantity(q) => Some(q.number),
                     _ => None,
@@ -713,4 +788,23 @@ fn is_ident(s: &str) -> bool {
         Some(c) if unicode_ident::is_xid_start(c) || c == '_' => chars.all(unicode_ident::is_xid_continue),
         _ => false,
     }
+}
+
+/// Attributes a parameter, table, table entry or override may carry.
+const PARAM_ATTRS: &[&str] = &["clause", "quote", "note"];
+
+fn valid_date(d: &str) -> bool {
+    let parts: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [y, m, day] = parts[..] else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2200).contains(&y) && (1..=days).contains(&day)
 }

@@ -1,0 +1,335 @@
+//! Phase 3: checked model → a resolved rule set ready to evaluate.
+//!
+//! The result ([`RuleSet`]) is a separate structure from the syntax tree: facts
+//! and parameters are addressed by index, conditions are a flat arena of
+//! [`Op`]s, category lists are bit sets. Nothing is looked up by name when a
+//! town is evaluated.
+
+mod program;
+
+pub use program::*;
+
+use rust_decimal::Decimal;
+
+use crate::check::{Checked, Const, Kind, ParamValue, Provenance, Symbol};
+use crate::syntax::ast::{self, attr_text, BinOp, Expr, Node, UnOp};
+
+/// Compile a checked model into a rule set.
+///
+/// Fails only when the model has no `ruleset` header (a vocabulary-only file).
+pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
+    let header = m.header.clone().ok_or_else(|| CompileError::NoHeader {
+        file: m.units[m.root].source.name().to_string(),
+    })?;
+    let mut c = Compiler { m, ops: Vec::new() };
+    let criteria = m
+        .criteria
+        .iter()
+        .map(|ci| c.criterion(ci))
+        .collect::<Vec<_>>();
+    Ok(RuleSet {
+        header,
+        facts: m.facts.clone(),
+        categories: m.categories.clone(),
+        params: m.params.clone(),
+        tables: m.tables.clone(),
+        criteria,
+        ops: c.ops,
+        targets: m.targets.clone(),
+        source_file: m.units[m.root].source.name().to_string(),
+        sources: m.units.iter().map(|u| u.source.clone()).collect(),
+    })
+}
+
+/// Why a checked model cannot be compiled.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CompileError {
+    /// The file has no `ruleset` header (e.g. `townrules eval rules/facts.rules …`).
+    #[error("`{file}` has no `ruleset` header, so it is not a rule set that can be evaluated")]
+    #[diagnostic(
+        code(townrules::no_header),
+        help("evaluate a rule set file such as `rules/shanxi.rules`; vocabulary files are imported by rule sets")
+    )]
+    NoHeader {
+        /// The file.
+        file: String,
+    },
+}
+
+struct Compiler<'m> {
+    m: &'m Checked,
+    ops: Vec<Op>,
+}
+
+impl Compiler<'_> {
+    fn push(&mut self, op: Op) -> NodeId {
+        self.ops.push(op);
+        (self.ops.len() - 1) as NodeId
+    }
+
+    fn text(&self, file: usize, e: &Node<Expr>) -> String {
+        let src = self.m.units[file].source.text();
+        src.get(e.span.start..e.span.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn criterion(&mut self, ci: &crate::check::CriterionInfo) -> Criterion {
+        let d = &ci.decl;
+        let f = ci.file;
+        let applies = d
+            .applies
+            .iter()
+            .map(|a| Condition {
+                node: self.expr(a),
+                text: self.text(f, a),
+            })
+            .collect();
+        let requires: Vec<Requirement> = d
+            .requires
+            .iter()
+            .map(|r| {
+                let r = &r.node;
+                Requirement {
+                    label: r.label.as_ref().map(|l| l.node.clone()),
+                    cond: Condition {
+                        node: self.expr(&r.cond),
+                        text: self.text(f, &r.cond),
+                    },
+                    relax: r.relax.as_ref().map(|rx| {
+                        let rx = &rx.node;
+                        Relaxation {
+                            when: Condition {
+                                node: self.expr(&rx.when),
+                                text: self.text(f, &rx.when),
+                            },
+                            then: Condition {
+                                node: self.expr(&rx.then),
+                                text: self.text(f, &rx.then),
+                            },
+                            clause: attr_text(&rx.attrs, "clause").map(str::to_string),
+                            quote: attr_text(&rx.attrs, "quote").map(str::to_string),
+                            note: attr_text(&rx.attrs, "note").map(str::to_string),
+                        }
+                    }),
+                }
+            })
+            .collect();
+        let priorities = d
+            .priorities
+            .iter()
+            .map(|p| PriorityRule {
+                label: p.node.label.node.clone(),
+                when: Condition {
+                    node: self.expr(&p.node.when),
+                    text: self.text(f, &p.node.when),
+                },
+            })
+            .collect();
+        let notes = d
+            .attrs
+            .iter()
+            .filter(|a| a.key.node == "note")
+            .filter_map(|a| match &a.value.node {
+                ast::AttrValue::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut lookups = Vec::new();
+        for r in &requires {
+            let r: &Requirement = r;
+            self.collect_lookups(r.cond.node, &mut lookups);
+            if let Some(rx) = &r.relax {
+                self.collect_lookups(rx.when.node, &mut lookups);
+                self.collect_lookups(rx.then.node, &mut lookups);
+            }
+        }
+        Criterion {
+            lookups,
+            id: d.id.node.clone(),
+            label: d.label.node.clone(),
+            clause: attr_text(&d.attrs, "clause").unwrap_or("").to_string(),
+            quote: attr_text(&d.attrs, "quote").map(str::to_string),
+            notes,
+            ruleset: ci.ruleset.clone(),
+            document: ci.document.clone(),
+            applies,
+            requires,
+            priorities,
+        }
+    }
+
+    fn collect_lookups(&self, n: NodeId, out: &mut Vec<(u32, NodeId)>) {
+        match self.ops[n as usize] {
+            Op::Lookup { table, key } => {
+                if !out.contains(&(table, key)) {
+                    out.push((table, key));
+                }
+            }
+            Op::Not(x) | Op::Neg(x) => self.collect_lookups(x, out),
+            Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::Cmp { lhs: a, rhs: b, .. }
+            | Op::Arith { lhs: a, rhs: b, .. } => {
+                self.collect_lookups(a, out);
+                self.collect_lookups(b, out);
+            }
+            Op::InTable { item, .. } | Op::InList { item, .. } => self.collect_lookups(item, out),
+            Op::Fact(_) | Op::Param(_) | Op::Const(_) => {}
+        }
+    }
+
+    fn expr(&mut self, e: &Node<Expr>) -> NodeId {
+        let op = match &e.node {
+            Expr::Quantity(q) => match crate::check::declare_quantity(q) {
+                Some(c) => Op::Const(c),
+                None => Op::Const(Const::Num(Decimal::ZERO)),
+            },
+            Expr::Bool(b) => Op::Const(Const::Bool(*b)),
+            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Fact(i)) => Op::Fact(i as u32),
+                Some(Symbol::Param(i)) => Op::Param(i as u32),
+                Some(Symbol::Member(_, i)) => Op::Const(Const::Member(i as u16)),
+                Some(Symbol::Table(_)) | None => Op::Const(Const::Bool(false)),
+            },
+            Expr::List(_) => Op::Const(Const::Bool(false)),
+            Expr::Index { base, key } => {
+                let table = match &base.node {
+                    Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                        Some(Symbol::Table(t)) => t as u32,
+                        _ => 0,
+                    },
+                    _ => 0,
+                };
+                let key = self.expr(key);
+                Op::Lookup { table, key }
+            }
+            Expr::In { item, set } => {
+                let item = self.expr(item);
+                match &set.node {
+                    Expr::List(xs) => {
+                        let mut members = 0u64;
+                        for x in xs {
+                            if let Expr::Name(p) = &x.node {
+                                if let Some(Symbol::Member(_, i)) = self.m.resolve(&p.to_string()) {
+                                    if i < 64 {
+                                        members |= 1 << i;
+                                    }
+                                }
+                            }
+                        }
+                        Op::InList { item, members }
+                    }
+                    Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                        Some(Symbol::Table(t)) => Op::InTable {
+                            item,
+                            table: t as u32,
+                        },
+                        _ => Op::Const(Const::Bool(false)),
+                    },
+                    _ => Op::Const(Const::Bool(false)),
+                }
+            }
+            Expr::Unary { op, operand } => {
+                let x = self.expr(operand);
+                match op {
+                    UnOp::Not => Op::Not(x),
+                    UnOp::Neg => Op::Neg(x),
+                }
+            }
+            Expr::Binary { op, lhs, rhs } => {
+                let l = self.expr(lhs);
+                let r = self.expr(rhs);
+                match op {
+                    BinOp::And => Op::And(l, r),
+                    BinOp::Or => Op::Or(l, r),
+                    o if o.is_comparison() => Op::Cmp { op: *o, lhs: l, rhs: r },
+                    o => Op::Arith { op: *o, lhs: l, rhs: r },
+                }
+            }
+        };
+        self.push(op)
+    }
+}
+
+impl RuleSet {
+    /// Parse `VALUE` for parameter `name` (with units checked) and make it the value in force,
+    /// recording `origin` (e.g. `--set`) as its provenance.
+    pub fn set_param(&mut self, name: &str, value: &str, origin: &str) -> Result<(), String> {
+        let Some(i) = self.params.iter().position(|p| p.name == name) else {
+            let names = self.params.iter().map(|p| p.name.as_str());
+            return Err(match crate::suggest::did_you_mean(name, names) {
+                Some(s) => format!("unknown parameter `{name}`; did you mean `{s}`?"),
+                None => format!("unknown parameter `{name}`; `townrules check` lists none of that name"),
+            });
+        };
+        let p = &self.params[i];
+        let (c, unit) = parse_param_value(value, p.kind, &self.categories)?;
+        let written = value.trim().to_string();
+        let prov = Provenance {
+            ruleset: origin.to_string(),
+            level: String::new(),
+            document: origin.to_string(),
+            clause: None,
+            quote: None,
+            note: None,
+            at: origin.to_string(),
+        };
+        self.params[i].history.push(ParamValue {
+            value: Some(c),
+            written: Some(written),
+            unit,
+            provenance: prov,
+            file: usize::MAX,
+            span: ast::Span::default(),
+        });
+        Ok(())
+    }
+
+    /// The value in force of every parameter, by index (what evaluation reads).
+    pub fn bindings(&self) -> Vec<Option<Const>> {
+        self.params
+            .iter()
+            .map(|p| p.current().and_then(|v| v.value))
+            .collect()
+    }
+}
+
+/// Read a parameter value typed by a user (`15亿元`, `30%`, `8`, `是`, `制造业`) for a parameter of `kind`.
+pub fn parse_param_value(
+    text: &str,
+    kind: Kind,
+    categories: &[crate::check::CategorySet],
+) -> Result<(Const, Option<crate::units::MoneyUnit>), String> {
+    use crate::units;
+    let t = units::normalize(text);
+    let r = match kind {
+        Kind::Money => {
+            let (v, unit) = units::parse_money(&t, units::MoneyUnit::Yi).map_err(|e| e.message)?;
+            if unit.is_none() {
+                return Err(format!("write the unit of `{t}`: e.g. `{t}亿元` or `{t}万元`"));
+            }
+            (Const::Num(v), unit)
+        }
+        Kind::Percent => (Const::Num(units::parse_percent(&t).map_err(|e| e.message)?), None),
+        Kind::Count => (Const::Num(Decimal::from(units::parse_count(&t).map_err(|e| e.message)?)), None),
+        Kind::Number => {
+            let d: Decimal = t.parse().map_err(|_| format!("expected a number, found `{t}`"))?;
+            (Const::Num(d), None)
+        }
+        Kind::Bool => (Const::Bool(units::parse_yes_no(&t).map_err(|e| e.message)?), None),
+        Kind::Category(s) => {
+            let set = &categories[s];
+            let i = set
+                .members
+                .iter()
+                .position(|m| m.id == *t || m.label == *t || m.aliases.iter().any(|a| *a == *t))
+                .ok_or_else(|| format!("`{t}` is not a member of `{}`", set.id))?;
+            (Const::Member(i as u16), None)
+        }
+        Kind::Text => return Err("text parameters cannot be set".into()),
+    };
+    Ok(r)
+}

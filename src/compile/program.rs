@@ -1,0 +1,178 @@
+//! The resolved form of a rule set.
+
+use crate::check::{CategorySet, Const, FactInfo, HeaderInfo, ParamInfo, TableInfo, TargetInfo};
+use crate::source::Source;
+use crate::syntax::ast::BinOp;
+
+/// Index of an [`Op`] in [`RuleSet::ops`].
+pub type NodeId = u32;
+
+/// One operation of a compiled condition.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// The value of a town fact (by fact index).
+    Fact(u32),
+    /// The value of a parameter in force (by parameter index).
+    Param(u32),
+    /// A constant.
+    Const(Const),
+    /// The table entry for a category: `min_output[category]`.
+    Lookup {
+        /// Table index.
+        table: u32,
+        /// The category.
+        key: NodeId,
+    },
+    /// Whether a category is covered by a table.
+    InTable {
+        /// The category.
+        item: NodeId,
+        /// Table index.
+        table: u32,
+    },
+    /// Whether a category is among a set of members (bit i = member i).
+    InList {
+        /// The category.
+        item: NodeId,
+        /// Bit set of members.
+        members: u64,
+    },
+    /// Kleene negation.
+    Not(NodeId),
+    /// Arithmetic negation.
+    Neg(NodeId),
+    /// Kleene conjunction.
+    And(NodeId, NodeId),
+    /// Kleene disjunction.
+    Or(NodeId, NodeId),
+    /// A comparison.
+    Cmp {
+        /// The operator.
+        op: BinOp,
+        /// Left side.
+        lhs: NodeId,
+        /// Right side.
+        rhs: NodeId,
+    },
+    /// Arithmetic.
+    Arith {
+        /// The operator.
+        op: BinOp,
+        /// Left side.
+        lhs: NodeId,
+        /// Right side.
+        rhs: NodeId,
+    },
+}
+
+/// A compiled condition with its source text (for explanations).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Root of the condition in [`RuleSet::ops`].
+    pub node: NodeId,
+    /// The condition as written, on one line.
+    pub text: String,
+}
+
+/// The relaxation clause of a requirement.
+#[derive(Debug, Clone)]
+pub struct Relaxation {
+    /// When it applies.
+    pub when: Condition,
+    /// What is required instead.
+    pub then: Condition,
+    /// Its clause.
+    pub clause: Option<String>,
+    /// The document's words.
+    pub quote: Option<String>,
+    /// An interpretation note.
+    pub note: Option<String>,
+}
+
+/// One `require` of a criterion.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// What it means, in the document's words.
+    pub label: Option<String>,
+    /// The normal condition.
+    pub cond: Condition,
+    /// The exception, if any.
+    pub relax: Option<Relaxation>,
+}
+
+/// A priority flag (优先评定).
+#[derive(Debug, Clone)]
+pub struct PriorityRule {
+    /// The reason, as the document words it.
+    pub label: String,
+    /// When it is raised.
+    pub when: Condition,
+}
+
+/// A compiled recognition criterion.
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    /// Identifier.
+    pub id: String,
+    /// Chinese label.
+    pub label: String,
+    /// Clause it rests on, e.g. `二（四）`.
+    pub clause: String,
+    /// The document's words.
+    pub quote: Option<String>,
+    /// Interpretation notes.
+    pub notes: Vec<String>,
+    /// Rule set that declared it.
+    pub ruleset: String,
+    /// Document of that rule set.
+    pub document: String,
+    /// Applicability conditions (false → not applicable).
+    pub applies: Vec<Condition>,
+    /// Requirements, all of which must hold.
+    pub requires: Vec<Requirement>,
+    /// Priority flags.
+    pub priorities: Vec<PriorityRule>,
+    /// Every table lookup in the requirements (table, key): a category a table does
+    /// not cover makes the criterion not applicable.
+    pub lookups: Vec<(u32, NodeId)>,
+}
+
+/// A compiled rule set: what evaluation runs.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Header of the rule set.
+    pub header: HeaderInfo,
+    /// Facts (index = fact slot = data column).
+    pub facts: Vec<FactInfo>,
+    /// Category sets.
+    pub categories: Vec<CategorySet>,
+    /// Parameters, with the history of their values.
+    pub params: Vec<ParamInfo>,
+    /// Tables by category.
+    pub tables: Vec<TableInfo>,
+    /// Criteria in order.
+    pub criteria: Vec<Criterion>,
+    /// The arena of condition operations.
+    pub ops: Vec<Op>,
+    /// Targets of the document.
+    pub targets: Vec<TargetInfo>,
+    /// The root rule file's name.
+    pub source_file: String,
+    /// Texts of all files the rule set was built from.
+    pub sources: Vec<Source>,
+}
+
+impl RuleSet {
+    /// A fact's index by id.
+    pub fn fact_index(&self, id: &str) -> Option<usize> {
+        self.facts.iter().position(|f| f.id == id)
+    }
+    /// A criterion's index by id.
+    pub fn criterion_index(&self, id: &str) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id == id)
+    }
+    /// A parameter's index by name.
+    pub fn param_index(&self, name: &str) -> Option<usize> {
+        self.params.iter().position(|p| p.name == name)
+    }
+}

@@ -1,0 +1,297 @@
+//! Chinese descriptions of values, operands, parameters and atoms.
+
+use rust_decimal::Decimal;
+
+use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
+use crate::compile::{NodeId, Op, RuleSet};
+use crate::eval::{Atom, Evaluator, Tri, V};
+use crate::syntax::ast::BinOp;
+use crate::units::{self, MoneyUnit};
+
+/// How a number of some kind is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    kind: Kind,
+    money: MoneyUnit,
+    measure: Option<&'static str>,
+}
+
+impl Unit {
+    fn of(kind: Kind) -> Self {
+        Unit {
+            kind,
+            money: MoneyUnit::Yi,
+            measure: None,
+        }
+    }
+}
+
+/// Format a value in a unit: `19.99亿元`, `35%`, `9户`, `是`.
+pub fn value(rs: &RuleSet, v: V, u: Unit) -> String {
+    match v {
+        V::Unknown => "（缺失）".to_string(),
+        V::Bool(b) => if b { "是" } else { "否" }.to_string(),
+        V::Cat(m) => match u.kind {
+            Kind::Category(s) => rs
+                .categories
+                .get(s)
+                .and_then(|c| c.members.get(m as usize))
+                .map(|m| m.label.clone())
+                .unwrap_or_else(|| m.to_string()),
+            _ => m.to_string(),
+        },
+        V::Num(d) => number(d, u),
+    }
+}
+
+/// Format a number of the unit's kind.
+pub fn number(d: Decimal, u: Unit) -> String {
+    match u.kind {
+        Kind::Money => units::format_money(d, u.money),
+        Kind::Percent => units::format_percent(d),
+        Kind::Count => format!("{}{}", units::format_decimal(d), u.measure.unwrap_or("")),
+        _ => units::format_decimal(d),
+    }
+}
+
+/// The display unit of an operand node, and its description.
+pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
+    let rs = ev.rules;
+    match rs.ops[n as usize] {
+        Op::Fact(f) => {
+            let fact = &rs.facts[f as usize];
+            let measure = fact.measure.as_deref().map(leak_measure);
+            (
+                fact.label.clone(),
+                Unit {
+                    kind: fact.kind,
+                    money: fact.money_unit,
+                    measure,
+                },
+            )
+        }
+        Op::Param(p) => {
+            let pi = &rs.params[p as usize];
+            (param_ref(rs, pi), param_unit(pi))
+        }
+        Op::Lookup { table, key } => {
+            let t = &rs.tables[table as usize];
+            match ev.eval(key, row) {
+                V::Cat(m) => match t.entries.get(m as usize).copied().flatten() {
+                    Some(p) => {
+                        let pi = &rs.params[p];
+                        (param_ref(rs, pi), param_unit(pi))
+                    }
+                    None => (format!("{}（本类别无门槛）", t.name), Unit::of(t.kind)),
+                },
+                _ => (format!("{}[产业类别缺失]", t.name), Unit::of(t.kind)),
+            }
+        }
+        Op::Const(c) => {
+            let kind = match c {
+                Const::Num(_) => Kind::Number,
+                Const::Bool(_) => Kind::Bool,
+                Const::Member(_) => Kind::Number,
+            };
+            (String::new(), Unit::of(kind))
+        }
+        Op::Arith { op, lhs, rhs } => {
+            let (ld, lu) = operand(ev, lhs, row);
+            let (rd, _) = operand(ev, rhs, row);
+            let lv = value(rs, ev.eval(lhs, row), lu);
+            let rv = value(rs, ev.eval(rhs, row), operand(ev, rhs, row).1);
+            let l = if ld.is_empty() { lv } else { format!("{lv}〔{ld}〕") };
+            let r = if rd.is_empty() { rv } else { format!("{rv}〔{rd}〕") };
+            (format!("{l} {} {r}", op.symbol()), lu)
+        }
+        Op::Neg(x) => operand(ev, x, row),
+        _ => (String::new(), Unit::of(Kind::Bool)),
+    }
+}
+
+fn leak_measure(m: &str) -> &'static str {
+    match m {
+        "家" => "家",
+        "户" => "户",
+        "个" => "个",
+        "人" => "人",
+        "项" => "项",
+        "名" => "名",
+        "座" => "座",
+        _ => "",
+    }
+}
+
+fn param_unit(p: &ParamInfo) -> Unit {
+    Unit {
+        kind: p.kind,
+        money: p.current().and_then(|v| v.unit).unwrap_or(MoneyUnit::Yi),
+        measure: None,
+    }
+}
+
+/// Where a parameter value comes from: `省级 晋政办发〔2022〕80号 二（四）`.
+pub fn provenance(v: &ParamValue) -> String {
+    let p = &v.provenance;
+    let mut parts: Vec<String> = Vec::new();
+    if !p.level.is_empty() {
+        parts.push(level_zh(&p.level).to_string());
+    }
+    if !p.document.is_empty() {
+        parts.push(p.document.clone());
+    } else {
+        parts.push(p.ruleset.clone());
+    }
+    if let Some(c) = &p.clause {
+        parts.push(c.clone());
+    }
+    parts.join(" ")
+}
+
+/// A parameter with its name, member label, source and what it replaced.
+pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
+    let mut s = p.name.clone();
+    if let Some((t, m)) = p.table {
+        let set = rs.tables[t].set;
+        if let Some(mem) = rs.categories[set].members.get(m) {
+            s.push('，');
+            s.push_str(&mem.label);
+        }
+    }
+    if let Some(cur) = p.current() {
+        s.push('；');
+        s.push_str(&provenance(cur));
+        if p.history.len() > 1 {
+            let prev = &p.history[p.history.len() - 2];
+            let was = prev.written.clone().unwrap_or_else(|| "未设定".into());
+            s.push_str(&format!("，替代了 {} 的 {was}", provenance(prev)));
+        }
+    }
+    s
+}
+
+/// One line explaining an atom, e.g.
+/// `特色主导产业年产值 19.99亿元 < 20亿元（min_output.manufacturing，制造业；省级 晋政办发〔2022〕80号 二（四）），还差 0.01亿元`.
+pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
+    let rs = ev.rules;
+    match rs.ops[a.node as usize] {
+        Op::Cmp { op, lhs, rhs } => {
+            let (ld, lu) = operand(ev, lhs, row);
+            let (rd, ru) = operand(ev, rhs, row);
+            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) { Unit { measure: lu.measure, ..lu } } else { ru };
+            let lv = value(rs, a.lhs, lu);
+            let rv = value(rs, a.rhs, ru);
+            let shown = match a.holds {
+                Tri::False => negate(op),
+                _ => op.symbol(),
+            };
+            let left = if ld.is_empty() { lv } else { format!("{ld} {lv}") };
+            let right = if rd.is_empty() { rv } else { format!("{rv}（{rd}）") };
+            let mut s = format!("{left} {shown} {right}");
+            match (a.holds, a.margin) {
+                (Tri::False, Some(m)) => {
+                    let gap = if op == BinOp::Gt || op == BinOp::Lt {
+                        format!("，须超过门槛（还差 {} 以上）", number(-m, lu))
+                    } else {
+                        format!("，还差 {}", number(-m, lu))
+                    };
+                    s.push_str(&gap);
+                }
+                (Tri::True, Some(m)) if m.is_zero() => s.push_str("，恰好达到门槛"),
+                (Tri::True, Some(m)) => s.push_str(&format!("，超出 {}", number(m, lu))),
+                (Tri::Unknown, _) => s.push_str(&unknown_reason(ev, a, lhs, rhs)),
+                _ => {}
+            }
+            s
+        }
+        Op::Fact(f) => {
+            let fact = &rs.facts[f as usize];
+            let tag = if fact.attestation { "（专家认定）" } else { "" };
+            match a.lhs {
+                V::Unknown => format!("{}{tag}：缺少数据", fact.label),
+                v => format!("{}{tag} = {}", fact.label, value(rs, v, Unit::of(Kind::Bool))),
+            }
+        }
+        Op::InTable { item, table } => {
+            let t = &rs.tables[table as usize];
+            let covered = covered_labels(rs, t.set, |m| matches!(t.entries.get(m), Some(Some(_))));
+            let (d, u) = operand(ev, item, row);
+            match a.holds {
+                Tri::True => format!("{d} = {}，在 {} 覆盖的类别（{covered}）之内", value(rs, a.lhs, u), t.name),
+                Tri::False => format!("{d} = {}，不在 {} 覆盖的类别（{covered}）之内", value(rs, a.lhs, u), t.name),
+                Tri::Unknown => format!("{d}：缺少数据"),
+            }
+        }
+        Op::InList { item, members } => {
+            let (d, u) = operand(ev, item, row);
+            let set = match u.kind {
+                Kind::Category(s) => s,
+                _ => 0,
+            };
+            let listed = covered_labels(rs, set, |m| m < 64 && members & (1u64 << m) != 0);
+            match a.holds {
+                Tri::True => format!("{d} = {}，属于（{listed}）", value(rs, a.lhs, u)),
+                Tri::False => format!("{d} = {}，不属于（{listed}）", value(rs, a.lhs, u)),
+                Tri::Unknown => format!("{d}：缺少数据"),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn unknown_reason(ev: &Evaluator<'_>, a: &Atom, lhs: NodeId, rhs: NodeId) -> String {
+    let mut why = Vec::new();
+    if a.lhs == V::Unknown {
+        why.push(if is_param_like(ev, lhs) { "门槛未设定" } else { "缺少数据" });
+    }
+    if a.rhs == V::Unknown {
+        why.push(if is_param_like(ev, rhs) { "门槛未设定" } else { "缺少数据" });
+    }
+    why.dedup();
+    format!("，无法判定（{}）", why.join("、"))
+}
+
+fn is_param_like(ev: &Evaluator<'_>, n: NodeId) -> bool {
+    match ev.rules.ops[n as usize] {
+        Op::Param(_) | Op::Lookup { .. } => true,
+        Op::Arith { lhs, rhs, .. } => is_param_like(ev, lhs) && is_param_like(ev, rhs),
+        _ => false,
+    }
+}
+
+fn covered_labels(rs: &RuleSet, set: usize, pick: impl Fn(usize) -> bool) -> String {
+    rs.categories
+        .get(set)
+        .map(|c| {
+            c.members
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| pick(*i))
+                .map(|(_, m)| m.label.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        })
+        .unwrap_or_default()
+}
+
+fn negate(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Ge => "<",
+        BinOp::Gt => "<=",
+        BinOp::Le => ">",
+        BinOp::Lt => ">=",
+        BinOp::Eq => "≠",
+        BinOp::Ne => "=",
+        o => o.symbol(),
+    }
+}
+
+/// The display unit of a fact.
+pub fn fact_unit(rs: &RuleSet, f: usize) -> Unit {
+    let fact = &rs.facts[f];
+    Unit {
+        kind: fact.kind,
+        money: fact.money_unit,
+        measure: fact.measure.as_deref().map(leak_measure),
+    }
+}

@@ -1,0 +1,264 @@
+//! The Chinese text report: a summary line per town, details where they matter.
+
+use std::fmt::Write as _;
+
+use owo_colors::OwoColorize;
+use unicode_width::UnicodeWidthStr;
+
+use super::describe::atom;
+use super::{outcome_zh, status_zh};
+use crate::check::level_zh;
+use crate::eval::{CriterionResult, Evaluator, Outcome, Path, Status, Tri};
+
+/// Options of the text report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Use colour (only on a terminal).
+    pub color: bool,
+    /// Show every town in detail (otherwise only towns not recognised).
+    pub all_details: bool,
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    let mut out = s.to_string();
+    for _ in w..width {
+        out.push(' ');
+    }
+    out
+}
+
+fn mark(s: Status, color: bool) -> String {
+    let (m, txt) = match s {
+        Status::Met => ("✓", status_zh(s)),
+        Status::NotMet => ("✗", status_zh(s)),
+        Status::Undetermined => ("?", status_zh(s)),
+        Status::NotApplicable => ("–", status_zh(s)),
+    };
+    let t = format!("{m} {txt}");
+    if !color {
+        return t;
+    }
+    match s {
+        Status::Met => t.green().to_string(),
+        Status::NotMet => t.red().to_string(),
+        Status::Undetermined => t.yellow().to_string(),
+        Status::NotApplicable => t.dimmed().to_string(),
+    }
+}
+
+fn outcome_mark(o: Outcome, color: bool) -> String {
+    let t = match o {
+        Outcome::Recognized => format!("✓ {}", outcome_zh(o)),
+        Outcome::NotRecognized => format!("✗ {}", outcome_zh(o)),
+        Outcome::Undetermined => format!("? {}", outcome_zh(o)),
+    };
+    if !color {
+        return t;
+    }
+    match o {
+        Outcome::Recognized => t.green().bold().to_string(),
+        Outcome::NotRecognized => t.red().bold().to_string(),
+        Outcome::Undetermined => t.yellow().bold().to_string(),
+    }
+}
+
+/// The text report for `rows` (summary, then details).
+pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: TextOptions) -> String {
+    let rs = ev.rules;
+    let h = &rs.header;
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", h.title);
+    let mut meta = vec![h.document.clone()];
+    if !h.level.is_empty() {
+        meta.push(level_zh(&h.level).to_string());
+    }
+    if !h.date.is_empty() {
+        meta.push(h.date.clone());
+    }
+    let _ = writeln!(o, "依据：{}", meta.join("，"));
+    if let Some(base) = &h.extends {
+        let _ = writeln!(o, "沿用：{base} 的认定标准");
+    }
+    if !h.note.is_empty() {
+        let _ = writeln!(o, "说明：{}", h.note);
+    }
+    let _ = writeln!(o, "规则：{}    数据：{}（{} 个镇）", rs.source_file, ev.towns.file, ev.towns.len());
+    let _ = writeln!(o);
+
+    let results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();
+    let idw = rows.iter().map(|&r| ev.towns.ids[r].width()).max().unwrap_or(2).max(2);
+    let nw = rows.iter().map(|&r| ev.towns.names[r].width()).max().unwrap_or(4).max(4);
+    let _ = writeln!(o, "{}  {}  {}  说明", pad("编号", idw), pad("名称", nw), pad("结论", 10));
+    let mut counts = [0usize; 3];
+    for (row, r) in &results {
+        counts[match r.outcome {
+            Outcome::Recognized => 0,
+            Outcome::NotRecognized => 1,
+            Outcome::Undetermined => 2,
+        }] += 1;
+        let why: Vec<String> = r
+            .criteria
+            .iter()
+            .filter(|c| c.status != Status::Met)
+            .map(|c| format!("{}{}", rs.criteria[c.index].label, short(c.status)))
+            .collect();
+        let flag = if r.criteria.iter().any(|c| c.priorities.contains(&Tri::True)) && r.outcome != Outcome::NotRecognized {
+            "  ★优先评定"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "{}  {}  {}  {}{flag}",
+            pad(&ev.towns.ids[*row], idw),
+            pad(&ev.towns.names[*row], nw),
+            pad(&outcome_mark(r.outcome, opt.color), 10 + if opt.color { 0 } else { 0 }),
+            why.join("、")
+        );
+    }
+    let _ = writeln!(o, "合计：认定 {} 个，不予认定 {} 个，待定 {} 个", counts[0], counts[1], counts[2]);
+    if !rs.targets.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "文件目标：");
+        for t in &rs.targets {
+            let by = t.by.as_deref().map(|b| format!("（期限 {b}）")).unwrap_or_default();
+            let _ = writeln!(o, "  · {}{by}", t.label);
+        }
+    }
+    for (row, r) in &results {
+        if !detail_rows.contains(row) && !(opt.all_details || r.outcome != Outcome::Recognized) {
+            continue;
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", "─".repeat(60));
+        let t = ev.towns;
+        let mut about = vec![t.ids[*row].clone()];
+        for fid in ["county", "category"] {
+            if let Some(f) = rs.fact_index(fid) {
+                let v = ev.fact(f, *row);
+                if v != crate::eval::V::Unknown {
+                    about.push(super::describe::value(rs, v, unit_of(rs, f)));
+                } else if let crate::data::Column::Text(c) = &t.columns[f] {
+                    if let Some(s) = &c[*row] {
+                        about.push(s.clone());
+                    }
+                }
+            }
+        }
+        let _ = writeln!(o, "{}（{}）  {}", t.names[*row], about.join("，"), outcome_mark(r.outcome, opt.color));
+        for c in &r.criteria {
+            let crit = &rs.criteria[c.index];
+            let _ = writeln!(o, "  {} {} {} [{}]", mark(c.status, opt.color), crit.clause, crit.label, crit.id);
+            for line in criterion_lines(ev, c, *row) {
+                let _ = writeln!(o, "      {line}");
+            }
+        }
+    }
+    o
+}
+
+fn unit_of(rs: &crate::compile::RuleSet, f: usize) -> super::describe::Unit {
+    let _ = rs;
+    let _ = f;
+    super::describe::fact_unit(rs, f)
+}
+
+fn short(s: Status) -> &'static str {
+    match s {
+        Status::Met => "",
+        Status::NotMet => "（不符合）",
+        Status::Undetermined => "（待定）",
+        Status::NotApplicable => "（不适用）",
+    }
+}
+
+/// The explanation lines of one criterion for one town (no indentation).
+pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Vec<String> {
+    let rs = ev.rules;
+    let crit = &rs.criteria[c.index];
+    let mut lines = Vec::new();
+    if let Some((t, m)) = c.uncovered {
+        let table = &rs.tables[t];
+        let label = rs.categories[table.set].members.get(m as usize).map(|x| x.label.as_str()).unwrap_or("");
+        lines.push(format!("产业类别“{label}”不在 {} 覆盖的类别之内：本标准不适用", table.name));
+    }
+    for a in &c.applies {
+        for at in &a.atoms {
+            lines.push(format!("适用范围：{}", atom(ev, at, row)));
+        }
+    }
+    if c.status != Status::NotApplicable {
+        for (i, q) in c.requires.iter().enumerate() {
+            let req = &crit.requires[i];
+            let tick = match q.status {
+                Tri::True => "✓",
+                Tri::False => "✗",
+                Tri::Unknown => "?",
+            };
+            let label = req.label.clone().unwrap_or_else(|| req.cond.text.clone());
+            lines.push(format!("{tick} {label}"));
+            for a in &q.cond.atoms {
+                lines.push(format!("    {}", atom(ev, a, row)));
+            }
+            if let (Some(rx), Some((w, t))) = (&req.relax, &q.relax) {
+                let clause = rx.clause.clone().unwrap_or_else(|| crit.clause.clone());
+                match q.path {
+                    Path::Normal => lines.push(format!("    判定路径：常规门槛（放宽条款 {clause} 无需适用）")),
+                    Path::Relaxation => {
+                        lines.push(format!("    判定路径：放宽条款 {clause}（常规门槛未达到，但满足放宽条件）"));
+                    }
+                    Path::Neither => lines.push(format!(
+                        "    放宽条款 {clause}：{}",
+                        match (w.value, t.value) {
+                            (Tri::False, _) => "不适用（放宽条件不具备）",
+                            (_, Tri::False) => "放宽后的门槛也未达到",
+                            _ => "无法判定（缺少数据）",
+                        }
+                    )),
+                }
+                if q.path != Path::Normal {
+                    for a in w.atoms.iter().chain(&t.atoms) {
+                        lines.push(format!("      {}", atom(ev, a, row)));
+                    }
+                }
+            }
+        }
+    }
+    if !c.missing_facts.is_empty() {
+        let names: Vec<String> = c.missing_facts.iter().map(|&f| format!("{}（{}）", rs.facts[f].label, rs.facts[f].id)).collect();
+        if c.status == Status::Undetermined {
+            lines.push(format!("缺少数据：{}；补充后即可判定", names.join("、")));
+        } else {
+            lines.push(format!("缺少数据：{}，但不影响结论", names.join("、")));
+        }
+    }
+    for &p in &c.unset_params {
+        let pi = &rs.params[p];
+        let doc = pi.current().map(|v| super::provenance(v)).unwrap_or_default();
+        lines.push(format!(
+            "门槛未设定：{}（{doc} 未规定数值）；可用 `--set {}=…` 或 REPL 的 `set` 提供",
+            pi.name, pi.name
+        ));
+        if let Some(n) = pi.current().and_then(|v| v.provenance.note.as_ref()) {
+            lines.push(format!("    参数说明：{n}"));
+        }
+    }
+    if c.status == Status::NotMet || c.status == Status::Undetermined {
+        lines.push(format!("依据：{} {}", crit.document, crit.clause));
+        if let Some(q) = &crit.quote {
+            lines.push(format!("原文：“{q}”"));
+        }
+    }
+    for n in &crit.notes {
+        lines.push(format!("注：{n}"));
+    }
+    for (t, p) in c.priorities.iter().zip(&crit.priorities) {
+        match t {
+            Tri::True => lines.push(format!("★ 优先评定：{}（{}）", p.label, p.when.text)),
+            Tri::Unknown => lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.when.text)),
+            Tri::False => {}
+        }
+    }
+    lines
+}
