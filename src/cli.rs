@@ -119,7 +119,11 @@ fn run_check(files: &[PathBuf]) -> u8 {
         let report = crate::check::check_file(f);
         print_diags(&report.diagnostics);
         let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count();
-        let (e, w, n) = (count(Level::Error), count(Level::Warning), count(Level::Note));
+        let (e, w, n) = (
+            count(Level::Error),
+            count(Level::Warning),
+            count(Level::Note),
+        );
         if e > 0 {
             failed = true;
             let _ = writeln!(out, "✗ {}: {e} 个错误, {w} 个警告, {n} 条提示", f.display());

@@ -37,7 +37,11 @@ pub fn load_rules(path: &std::path::Path) -> Result<(crate::check::Checked, Rule
         .collect();
     print_diags(&shown);
     let Some(model) = report.model else {
-        eprintln!("error: `{}` has errors; fix them first (`townrules check {}`)", path.display(), path.display());
+        eprintln!(
+            "error: `{}` has errors; fix them first (`townrules check {}`)",
+            path.display(),
+            path.display()
+        );
         return Err(EXIT_USER);
     };
     let rs = crate::compile::compile(&model).map_err(|e| {
@@ -57,7 +61,11 @@ pub fn print_data_errors(errs: &[DataError]) {
         }
     }
     if errs.len() > 1 {
-        let _ = writeln!(err, "{} errors in the data file; nothing was evaluated", errs.len());
+        let _ = writeln!(
+            err,
+            "{} errors in the data file; nothing was evaluated",
+            errs.len()
+        );
     }
 }
 
@@ -85,9 +93,16 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, u8> {
         match towns.index_of(t) {
             Some(r) => rows.push(r),
             None => {
-                let cands = towns.ids.iter().chain(towns.names.iter()).map(String::as_str);
+                let cands = towns
+                    .ids
+                    .iter()
+                    .chain(towns.names.iter())
+                    .map(String::as_str);
                 match crate::suggest::did_you_mean(t, cands) {
-                    Some(s) => eprintln!("error: no town `{t}` in `{}`; did you mean `{s}`?", towns.file),
+                    Some(s) => eprintln!(
+                        "error: no town `{t}` in `{}`; did you mean `{s}`?",
+                        towns.file
+                    ),
                     None => eprintln!("error: no town `{t}` in `{}`", towns.file),
                 }
                 return Err(EXIT_USER);
@@ -130,7 +145,11 @@ fn run_inner(args: &EvalArgs) -> Result<(), u8> {
                 .and_then(|_| writeln!(out))
         }
         Format::Text => {
-            let detail = if args.towns_only.is_empty() { Vec::new() } else { rows.clone() };
+            let detail = if args.towns_only.is_empty() {
+                Vec::new()
+            } else {
+                rows.clone()
+            };
             let opt = TextOptions {
                 color,
                 all_details: args.all,

@@ -245,8 +245,16 @@ impl Compiler<'_> {
                 match op {
                     BinOp::And => Op::And(l, r),
                     BinOp::Or => Op::Or(l, r),
-                    o if o.is_comparison() => Op::Cmp { op: *o, lhs: l, rhs: r },
-                    o => Op::Arith { op: *o, lhs: l, rhs: r },
+                    o if o.is_comparison() => Op::Cmp {
+                        op: *o,
+                        lhs: l,
+                        rhs: r,
+                    },
+                    o => Op::Arith {
+                        op: *o,
+                        lhs: l,
+                        rhs: r,
+                    },
                 }
             }
         };
@@ -262,7 +270,9 @@ impl RuleSet {
             let names = self.params.iter().map(|p| p.name.as_str());
             return Err(match crate::suggest::did_you_mean(name, names) {
                 Some(s) => format!("unknown parameter `{name}`; did you mean `{s}`?"),
-                None => format!("unknown parameter `{name}`; `townrules check` lists none of that name"),
+                None => {
+                    format!("unknown parameter `{name}`; `townrules check` lists none of that name")
+                }
             });
         };
         let p = &self.params[i];
@@ -309,17 +319,32 @@ pub fn parse_param_value(
         Kind::Money => {
             let (v, unit) = units::parse_money(&t, units::MoneyUnit::Yi).map_err(|e| e.message)?;
             if unit.is_none() {
-                return Err(format!("write the unit of `{t}`: e.g. `{t}亿元` or `{t}万元`"));
+                return Err(format!(
+                    "write the unit of `{t}`: e.g. `{t}亿元` or `{t}万元`"
+                ));
             }
             (Const::Num(v), unit)
         }
-        Kind::Percent => (Const::Num(units::parse_percent(&t).map_err(|e| e.message)?), None),
-        Kind::Count => (Const::Num(Decimal::from(units::parse_count(&t).map_err(|e| e.message)?)), None),
+        Kind::Percent => (
+            Const::Num(units::parse_percent(&t).map_err(|e| e.message)?),
+            None,
+        ),
+        Kind::Count => (
+            Const::Num(Decimal::from(
+                units::parse_count(&t).map_err(|e| e.message)?,
+            )),
+            None,
+        ),
         Kind::Number => {
-            let d: Decimal = t.parse().map_err(|_| format!("expected a number, found `{t}`"))?;
+            let d: Decimal = t
+                .parse()
+                .map_err(|_| format!("expected a number, found `{t}`"))?;
             (Const::Num(d), None)
         }
-        Kind::Bool => (Const::Bool(units::parse_yes_no(&t).map_err(|e| e.message)?), None),
+        Kind::Bool => (
+            Const::Bool(units::parse_yes_no(&t).map_err(|e| e.message)?),
+            None,
+        ),
         Kind::Category(s) => {
             let set = &categories[s];
             let i = set

@@ -43,21 +43,42 @@ pub struct Diag {
 
 impl Diag {
     /// An error at `span` in `source`.
-    pub fn error(code: &'static str, source: &Source, span: Span, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diag::at(Level::Error, code, source, span, message)
     }
 
     /// A warning at `span` in `source`.
-    pub fn warning(code: &'static str, source: &Source, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diag::at(Level::Warning, code, source, span, message)
     }
 
     /// A note at `span` in `source`.
-    pub fn note(code: &'static str, source: &Source, span: Span, message: impl Into<String>) -> Self {
+    pub fn note(
+        code: &'static str,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diag::at(Level::Note, code, source, span, message)
     }
 
-    fn at(level: Level, code: &'static str, source: &Source, span: Span, message: impl Into<String>) -> Self {
+    fn at(
+        level: Level,
+        code: &'static str,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diag {
             level,
             code,
@@ -150,14 +171,16 @@ impl Diagnostic for Diag {
         if self.src.is_none() || self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (s, t))| {
-            let text = if t.is_empty() { None } else { Some(t.clone()) };
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(text, *s)
-            } else {
-                LabeledSpan::new_with_span(text, *s)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (s, t))| {
+                let text = if t.is_empty() { None } else { Some(t.clone()) };
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, *s)
+                } else {
+                    LabeledSpan::new_with_span(text, *s)
+                }
+            },
+        )))
     }
 }
 
@@ -167,8 +190,13 @@ impl From<crate::syntax::ParseError> for Diag {
         let start = e.span.offset();
         let text = e.src.inner().clone();
         let src = Source::new(name, text);
-        let mut d = Diag::error("townrules::syntax", &src, Span::new(start, start + e.span.len()), e.message)
-            .label(e.label);
+        let mut d = Diag::error(
+            "townrules::syntax",
+            &src,
+            Span::new(start, start + e.span.len()),
+            e.message,
+        )
+        .label(e.label);
         d.help = e.help;
         d
     }
@@ -176,8 +204,9 @@ impl From<crate::syntax::ParseError> for Diag {
 
 /// Render diagnostics as text (unicode, no colour) at the given width — what tests compare.
 pub fn render_plain(diags: &[Diag], width: usize) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(width);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(width);
     let mut out = String::new();
     for d in diags {
         let _ = handler.render_report(&mut out, d);

@@ -1,7 +1,10 @@
 //! "Did you mean …?" suggestions for mistyped names.
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if c == word {
@@ -31,8 +34,14 @@ mod tests {
     #[test]
     fn suggests_close_names() {
         let names = ["output_value", "origin_or_gi", "jobs"];
-        assert_eq!(did_you_mean("outpt_value", names).as_deref(), Some("output_value"));
-        assert_eq!(did_you_mean("年产直", ["年产值", "产值"]).as_deref(), Some("年产值"));
+        assert_eq!(
+            did_you_mean("outpt_value", names).as_deref(),
+            Some("output_value")
+        );
+        assert_eq!(
+            did_you_mean("年产直", ["年产值", "产值"]).as_deref(),
+            Some("年产值")
+        );
         assert_eq!(did_you_mean("zzzzzz", names), None);
     }
 }

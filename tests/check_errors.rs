@@ -27,7 +27,12 @@ macro_rules! error {
             assert_eq!(d.code, $code, "code; message was {}", d.message);
             let (l, c) = d.line_col.expect("located");
             assert_eq!(format!("{l}:{c}"), $loc, "location of `{}`", d.message);
-            assert!(d.message.contains($msg), "message `{}` lacks `{}`", d.message, $msg);
+            assert!(
+                d.message.contains($msg),
+                "message `{}` lacks `{}`",
+                d.message,
+                $msg
+            );
             let help = d.help.clone().unwrap_or_default();
             assert!(help.contains($help), "help `{help}` lacks `{}`", $help);
         }
@@ -182,15 +187,25 @@ fn import_cycle_is_an_error_naming_the_chain() {
     std::fs::write(dir.join("a.rules"), "import \"b.rules\"\n").unwrap();
     std::fs::write(dir.join("b.rules"), "import \"a.rules\"\n").unwrap();
     let r = townrules::check::check_file(&dir.join("a.rules"));
-    let d = r.diagnostics.iter().find(|d| d.is_error()).expect("cycle error");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("cycle error");
     assert_eq!(d.code, "townrules::import_cycle");
-    assert!(d.message.contains("a.rules → b.rules → a.rules"), "{}", d.message);
+    assert!(
+        d.message.contains("a.rules → b.rules → a.rules"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.line_col, Some((1, 8)));
 }
 
 #[test]
 fn several_errors_are_reported_together() {
-    let src = with_head("criterion c \"标签\" {\n  require outpt_value >= 20亿元\n  require jobz >= 1\n}\n");
+    let src = with_head(
+        "criterion c \"标签\" {\n  require outpt_value >= 20亿元\n  require jobz >= 1\n}\n",
+    );
     let errors: Vec<_> = diags(&src).into_iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
 }
@@ -202,15 +217,22 @@ fn rendered_diagnostic_underlines_the_source() {
     assert!(text.contains("unknown name `outpt_value`"), "{text}");
     assert!(text.contains("rules/inline_test.rules:4:11"), "{text}");
     assert!(text.contains("─────┬─────"), "underline missing:\n{text}");
-    assert!(text.contains("help: did you mean `output_value`?"), "{text}");
+    assert!(
+        text.contains("help: did you mean `output_value`?"),
+        "{text}"
+    );
 }
 
 #[test]
 fn draft_parameter_is_a_note_not_an_error() {
-    let src = with_head("param min_jobs : count\ncriterion c \"标签\" {\n  require jobs >= min_jobs\n}\n");
+    let src = with_head(
+        "param min_jobs : count\ncriterion c \"标签\" {\n  require jobs >= min_jobs\n}\n",
+    );
     let ds = diags(&src);
     assert!(ds.iter().all(|d| !d.is_error()), "{ds:?}");
-    assert!(ds.iter().any(|d| d.level == Level::Note && d.message.contains("min_jobs")));
+    assert!(ds
+        .iter()
+        .any(|d| d.level == Level::Note && d.message.contains("min_jobs")));
 }
 
 #[test]
@@ -220,7 +242,12 @@ fn every_bundled_rule_file_checks_clean() {
         if p.extension().is_some_and(|e| e == "rules") {
             let r = townrules::check::check_file(&p);
             let errs: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
-            assert!(errs.is_empty(), "{}: {}", p.display(), render_plain(&r.diagnostics, 80));
+            assert!(
+                errs.is_empty(),
+                "{}: {}",
+                p.display(),
+                render_plain(&r.diagnostics, 80)
+            );
         }
     }
 }

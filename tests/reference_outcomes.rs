@@ -17,7 +17,8 @@ struct Expected {
 }
 
 fn expected() -> Vec<Expected> {
-    let mut rdr = csv::Reader::from_path("tests/reference/expected_outcomes.csv").expect("reference file");
+    let mut rdr =
+        csv::Reader::from_path("tests/reference/expected_outcomes.csv").expect("reference file");
     rdr.records()
         .map(|r| {
             let r = r.expect("record");
@@ -46,38 +47,73 @@ fn every_example_town_matches_the_independent_reference() {
     let mut mismatches = Vec::new();
     for e in &exp {
         let (model, rs) = rulesets.entry(e.ruleset.clone()).or_insert_with(|| {
-            let report = townrules::check::check_file(Path::new(&format!("rules/{}.rules", e.ruleset)));
+            let report =
+                townrules::check::check_file(Path::new(&format!("rules/{}.rules", e.ruleset)));
             let model = report.model.expect("rule set checks");
             let rs = townrules::compile::compile(&model).expect("compiles");
             (model, rs)
         });
-        let towns = load_towns(Path::new(&e.file), model).expect("data loads").towns;
+        let towns = load_towns(Path::new(&e.file), model)
+            .expect("data loads")
+            .towns;
         let ev = Evaluator::new(rs, &towns);
         let row = towns.index_of(&e.town).expect("town present");
         let mut st = vec![Status::Met; rs.criteria.len()];
         let outcome = ev.statuses(row, &mut st);
         if outcome.as_str() != e.outcome {
-            mismatches.push(format!("{} {} {}: outcome {} (reference {})", e.file, e.ruleset, e.town, outcome.as_str(), e.outcome));
+            mismatches.push(format!(
+                "{} {} {}: outcome {} (reference {})",
+                e.file,
+                e.ruleset,
+                e.town,
+                outcome.as_str(),
+                e.outcome
+            ));
         }
         for (cid, status) in &e.criteria {
-            let i = rs.criterion_index(cid).unwrap_or_else(|| panic!("criterion {cid} in {}", e.ruleset));
+            let i = rs
+                .criterion_index(cid)
+                .unwrap_or_else(|| panic!("criterion {cid} in {}", e.ruleset));
             if st[i].as_str() != status {
-                mismatches.push(format!("{} {} {} {cid}: {} (reference {status})", e.file, e.ruleset, e.town, st[i].as_str()));
+                mismatches.push(format!(
+                    "{} {} {} {cid}: {} (reference {status})",
+                    e.file,
+                    e.ruleset,
+                    e.town,
+                    st[i].as_str()
+                ));
             }
             // The explained evaluation agrees with the fast one.
-            assert_eq!(ev.explain_criterion(i, row).status, st[i], "{} {} {cid}", e.ruleset, e.town);
+            assert_eq!(
+                ev.explain_criterion(i, row).status,
+                st[i],
+                "{} {} {cid}",
+                e.ruleset,
+                e.town
+            );
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
 fn id_header_and_label_header_files_give_identical_verdicts() {
     for ruleset in ["shanxi", "xinzhou", "puxian"] {
-        let model = townrules::check::check_file(Path::new(&format!("rules/{ruleset}.rules"))).model.expect("checks");
+        let model = townrules::check::check_file(Path::new(&format!("rules/{ruleset}.rules")))
+            .model
+            .expect("checks");
         let rs = townrules::compile::compile(&model).expect("compiles");
-        let a = load_towns(Path::new("examples/edge_cases.csv"), &model).expect("loads").towns;
-        let b = load_towns(Path::new("examples/edge_cases_labels.csv"), &model).expect("loads").towns;
+        let a = load_towns(Path::new("examples/edge_cases.csv"), &model)
+            .expect("loads")
+            .towns;
+        let b = load_towns(Path::new("examples/edge_cases_labels.csv"), &model)
+            .expect("loads")
+            .towns;
         assert_eq!(a.ids, b.ids);
         let (ea, eb) = (Evaluator::new(&rs, &a), Evaluator::new(&rs, &b));
         for row in 0..a.len() {

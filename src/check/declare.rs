@@ -8,7 +8,9 @@ use super::exprs::ExprChecker;
 use super::model::*;
 use crate::diag::Diag;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, attr_text, AttrValue, Item, KindSpec, LitUnit, Node, Quantity, Span, Value};
+use crate::syntax::ast::{
+    self, attr_text, AttrValue, Item, KindSpec, LitUnit, Node, Quantity, Span, Value,
+};
 use crate::units::MoneyUnit;
 
 /// Build the model of the rule set rooted at `root`.
@@ -111,7 +113,11 @@ impl Builder {
             if pf == f {
                 d = d.also(ps, "first declared here");
             }
-            let first = format!("{}:{}", self.src(pf).name(), self.src(pf).line_col(ps.start).0);
+            let first = format!(
+                "{}:{}",
+                self.src(pf).name(),
+                self.src(pf).line_col(ps.start).0
+            );
             d = d.help(format!(
                 "names of facts, parameters, tables and category members must be unique (first declared at {first}); to change an inherited parameter write `override {name} = …`"
             ));
@@ -122,7 +128,13 @@ impl Builder {
         self.m.names.insert(name.to_string(), sym);
     }
 
-    fn provenance(&self, f: FileId, span: Span, attrs: &[ast::Attr], fallback: &[ast::Attr]) -> Provenance {
+    fn provenance(
+        &self,
+        f: FileId,
+        span: Span,
+        attrs: &[ast::Attr],
+        fallback: &[ast::Attr],
+    ) -> Provenance {
         let u = &self.m.units[f];
         let header = u.ast.items.iter().find_map(|i| match &i.node {
             Item::Header(h) => Some(h),
@@ -169,8 +181,13 @@ impl Builder {
         let set = self.m.categories.len();
         if self.m.categories.iter().any(|s| s.id == c.id.node) {
             self.diags.push(
-                Diag::error("townrules::duplicate", self.src(f), c.id.span, format!("category set `{}` is declared twice", c.id.node))
-                    .help("declare each category set once, in the shared vocabulary file"),
+                Diag::error(
+                    "townrules::duplicate",
+                    self.src(f),
+                    c.id.span,
+                    format!("category set `{}` is declared twice", c.id.node),
+                )
+                .help("declare each category set once, in the shared vocabulary file"),
             );
             return;
         }
@@ -217,7 +234,11 @@ impl Builder {
         });
     }
 
-    fn kind_of_spec(&mut self, f: FileId, k: &Node<KindSpec>) -> Option<(Kind, Option<MoneyUnit>, Option<String>)> {
+    fn kind_of_spec(
+        &mut self,
+        f: FileId,
+        k: &Node<KindSpec>,
+    ) -> Option<(Kind, Option<MoneyUnit>, Option<String>)> {
         let arg = k.node.arg.clone();
         let kind = match k.node.name.as_str() {
             "money" => {
@@ -227,8 +248,13 @@ impl Builder {
                         Some(u) => u,
                         None => {
                             self.diags.push(
-                                Diag::error("townrules::unit", self.src(f), k.span, format!("`{a}` is not a money unit"))
-                                    .help("write `money 亿元`, `money 万元` or `money 元`"),
+                                Diag::error(
+                                    "townrules::unit",
+                                    self.src(f),
+                                    k.span,
+                                    format!("`{a}` is not a money unit"),
+                                )
+                                .help("write `money 亿元`, `money 万元` or `money 元`"),
                             );
                             return None;
                         }
@@ -243,19 +269,32 @@ impl Builder {
             "category" => {
                 let Some(a) = arg else {
                     self.diags.push(
-                        Diag::error("townrules::kind", self.src(f), k.span, "`category` needs the name of a category set")
-                            .help("write e.g. `category industry`"),
+                        Diag::error(
+                            "townrules::kind",
+                            self.src(f),
+                            k.span,
+                            "`category` needs the name of a category set",
+                        )
+                        .help("write e.g. `category industry`"),
                     );
                     return None;
                 };
                 match self.m.categories.iter().position(|c| c.id == a) {
                     Some(i) => Kind::Category(i),
                     None => {
-                        let sets: Vec<&str> = self.m.categories.iter().map(|c| c.id.as_str()).collect();
-                        let mut d = Diag::error("townrules::unknown_name", self.src(f), k.span, format!("unknown category set `{a}`"));
+                        let sets: Vec<&str> =
+                            self.m.categories.iter().map(|c| c.id.as_str()).collect();
+                        let mut d = Diag::error(
+                            "townrules::unknown_name",
+                            self.src(f),
+                            k.span,
+                            format!("unknown category set `{a}`"),
+                        );
                         d = match did_you_mean(&a, sets.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help("declare it with `category NAME \"标签\" { … }` before use"),
+                            None => {
+                                d.help("declare it with `category NAME \"标签\" { … }` before use")
+                            }
                         };
                         self.diags.push(d);
                         return None;
@@ -357,13 +396,23 @@ impl Builder {
     fn table(&mut self, f: FileId, t: &ast::TableDecl) {
         let name = t.name.node.to_string();
         let Some(Symbol::Fact(by_fact)) = self.m.resolve(&t.by.node) else {
-            self.diags.push(self.unknown(f, &t.by.node, t.by.span, "a category fact"));
+            self.diags
+                .push(self.unknown(f, &t.by.node, t.by.span, "a category fact"));
             return;
         };
         let Kind::Category(set) = self.m.facts[by_fact].kind else {
             self.diags.push(
-                Diag::error("townrules::kind", self.src(f), t.by.span, format!("a table must be keyed by a category fact, `{}` is {}", t.by.node, self.m.facts[by_fact].kind.describe()))
-                    .help("write e.g. `table min_output by category : money { … }`"),
+                Diag::error(
+                    "townrules::kind",
+                    self.src(f),
+                    t.by.span,
+                    format!(
+                        "a table must be keyed by a category fact, `{}` is {}",
+                        t.by.node,
+                        self.m.facts[by_fact].kind.describe()
+                    ),
+                )
+                .help("write e.g. `table min_output by category : money { … }`"),
             );
             return;
         };
@@ -382,8 +431,20 @@ impl Builder {
         self.declare_name(f, &name, t.name.span, Symbol::Table(tidx));
         for e in &t.entries {
             let Some(mi) = self.member_index(set, &e.key.node) else {
-                let names: Vec<String> = self.m.categories[set].members.iter().map(|m| m.id.clone()).collect();
-                let mut d = Diag::error("townrules::unknown_name", self.src(f), e.key.span, format!("`{}` is not a member of category set `{}`", e.key.node, self.m.categories[set].id));
+                let names: Vec<String> = self.m.categories[set]
+                    .members
+                    .iter()
+                    .map(|m| m.id.clone())
+                    .collect();
+                let mut d = Diag::error(
+                    "townrules::unknown_name",
+                    self.src(f),
+                    e.key.span,
+                    format!(
+                        "`{}` is not a member of category set `{}`",
+                        e.key.node, self.m.categories[set].id
+                    ),
+                );
                 d = match did_you_mean(&e.key.node, names.iter().map(String::as_str)) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("members are: {}", names.join(", "))),
@@ -401,8 +462,13 @@ impl Builder {
             let pidx = self.m.params.len();
             if entries[mi].is_some() {
                 self.diags.push(
-                    Diag::error("townrules::duplicate", self.src(f), e.key.span, format!("table `{name}` has two entries for `{}`", e.key.node))
-                        .help("give each category one value"),
+                    Diag::error(
+                        "townrules::duplicate",
+                        self.src(f),
+                        e.key.span,
+                        format!("table `{name}` has two entries for `{}`", e.key.node),
+                    )
+                    .help("give each category one value"),
                 );
                 continue;
             }
@@ -413,7 +479,9 @@ impl Builder {
                 kind: k,
                 history: vec![ParamValue {
                     value: Some(c),
-                    written: Some(self.src(f).text()[e.value.span.start..e.value.span.end].to_string()),
+                    written: Some(
+                        self.src(f).text()[e.value.span.start..e.value.span.end].to_string(),
+                    ),
                     unit,
                     provenance: prov,
                     file: f,
@@ -467,7 +535,12 @@ impl Builder {
             Some(Symbol::Table(t)) if !table.is_empty() => t,
             _ => {
                 let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
-                let mut d = Diag::error("townrules::unknown_name", self.src(f), o.name.span, format!("`override` of unknown parameter `{name}`"));
+                let mut d = Diag::error(
+                    "townrules::unknown_name",
+                    self.src(f),
+                    o.name.span,
+                    format!("`override` of unknown parameter `{name}`"),
+                );
                 d = match did_you_mean(&name, cands) {
                     Some(s) => d.help(format!("did you mean `{s}`? only inherited parameters can be overridden")),
                     None => d.help("only parameters declared in an imported or extended rule set can be overridden; declare a new one with `param`"),
@@ -479,10 +552,18 @@ impl Builder {
         let set = self.m.tables[tidx].set;
         let Some(mi) = self.member_index(set, member) else {
             let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
-            let mut d = Diag::error("townrules::unknown_name", self.src(f), o.name.span, format!("`override` of unknown parameter `{name}`"));
+            let mut d = Diag::error(
+                "townrules::unknown_name",
+                self.src(f),
+                o.name.span,
+                format!("`override` of unknown parameter `{name}`"),
+            );
             d = match did_you_mean(&name, cands) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("`{member}` is not a member of category set `{}`", self.m.categories[set].id)),
+                None => d.help(format!(
+                    "`{member}` is not a member of category set `{}`",
+                    self.m.categories[set].id
+                )),
             };
             self.diags.push(d);
             return None;
@@ -508,7 +589,12 @@ impl Builder {
     }
 
     /// The kind and constant of a parameter value, checked against the declared kind.
-    fn value(&mut self, f: FileId, v: &Node<Value>, declared: Option<Kind>) -> Option<(Kind, Const, Option<MoneyUnit>)> {
+    fn value(
+        &mut self,
+        f: FileId,
+        v: &Node<Value>,
+        declared: Option<Kind>,
+    ) -> Option<(Kind, Const, Option<MoneyUnit>)> {
         let (kind, c, unit) = match &v.node {
             Value::Bool(b) => (Kind::Bool, Const::Bool(*b), None),
             Value::Quantity(q) => match quantity_const(q) {
@@ -519,16 +605,21 @@ impl Builder {
                     } else {
                         "numbers are exact decimals; keep them within 28 digits"
                     };
-                    self.diags.push(Diag::error("townrules::number", self.src(f), v.span, msg).help(help));
+                    self.diags.push(
+                        Diag::error("townrules::number", self.src(f), v.span, msg).help(help),
+                    );
                     return None;
                 }
             },
             Value::Name(p) => {
                 let name = p.to_string();
                 match self.m.resolve(&name) {
-                    Some(Symbol::Member(set, i)) => (Kind::Category(set), Const::Member(i as u16), None),
+                    Some(Symbol::Member(set, i)) => {
+                        (Kind::Category(set), Const::Member(i as u16), None)
+                    }
                     _ => {
-                        self.diags.push(self.unknown(f, &name, v.span, "a category member"));
+                        self.diags
+                            .push(self.unknown(f, &name, v.span, "a category member"));
                         return None;
                     }
                 }
@@ -538,8 +629,13 @@ impl Builder {
             if let Const::Num(d) = c {
                 if d.fract() != Decimal::ZERO || d.is_sign_negative() {
                     self.diags.push(
-                        Diag::error("townrules::kind_mismatch", self.src(f), v.span, format!("a count must be a whole number, found `{d}`"))
-                            .help("write a whole number such as `10`"),
+                        Diag::error(
+                            "townrules::kind_mismatch",
+                            self.src(f),
+                            v.span,
+                            format!("a count must be a whole number, found `{d}`"),
+                        )
+                        .help("write a whole number such as `10`"),
                     );
                     return None;
                 }
@@ -558,9 +654,14 @@ impl Builder {
                     _ => "write a value of the declared kind",
                 };
                 self.diags.push(
-                    Diag::error("townrules::kind_mismatch", self.src(f), v.span, format!("expected {}, found {}", d.describe(), kind.describe()))
-                        .label(format!("this is {}", kind.describe()))
-                        .help(help),
+                    Diag::error(
+                        "townrules::kind_mismatch",
+                        self.src(f),
+                        v.span,
+                        format!("expected {}, found {}", d.describe(), kind.describe()),
+                    )
+                    .label(format!("this is {}", kind.describe()))
+                    .help(help),
                 );
                 None
             }
@@ -568,8 +669,13 @@ impl Builder {
     }
 
     fn unknown(&self, f: FileId, name: &str, span: Span, what: &str) -> Diag {
-        let mut d = Diag::error("townrules::unknown_name", self.src(f), span, format!("unknown name `{name}`"))
-            .label(format!("expected {what}"));
+        let mut d = Diag::error(
+            "townrules::unknown_name",
+            self.src(f),
+            span,
+            format!("unknown name `{name}`"),
+        )
+        .label(format!("expected {what}"));
         d = match did_you_mean(name, self.m.names.keys().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("names must be declared (facts in the vocabulary file, parameters with `param` or `table`)"),
@@ -580,7 +686,12 @@ impl Builder {
     fn check_attrs(&mut self, f: FileId, attrs: &[ast::Attr], known: &[&str], what: &str) {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
-                let mut d = Diag::error("townrules::unknown_attr", self.src(f), a.key.span, format!("unknown attribute `{}` of {what}", a.key.node));
+                let mut d = Diag::error(
+                    "townrules::unknown_attr",
+                    self.src(f),
+                    a.key.span,
+                    format!("unknown attribute `{}` of {what}", a.key.node),
+                );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("allowed here: {}", known.join(", "))),
@@ -597,9 +708,14 @@ impl Builder {
         };
         if !ok {
             self.diags.push(
-                Diag::error("townrules::date", self.src(f), a.value.span, "not a valid date")
-                    .label("expected YYYY-MM-DD")
-                    .help("write a real calendar date such as `2022-09-26`"),
+                Diag::error(
+                    "townrules::date",
+                    self.src(f),
+                    a.value.span,
+                    "not a valid date",
+                )
+                .label("expected YYYY-MM-DD")
+                .help("write a real calendar date such as `2022-09-26`"),
             );
         }
     }
@@ -614,10 +730,17 @@ impl Builder {
         }) else {
             return;
         };
-        let known = ["title", "document", "name", "issuer", "date", "level", "section", "note", "basis"];
+        let known = [
+            "title", "document", "name", "issuer", "date", "level", "section", "note", "basis",
+        ];
         for a in &h.attrs {
             if !known.contains(&a.key.node.as_str()) {
-                let mut d = Diag::error("townrules::unknown_attr", self.src(root), a.key.span, format!("unknown header field `{}`", a.key.node));
+                let mut d = Diag::error(
+                    "townrules::unknown_attr",
+                    self.src(root),
+                    a.key.span,
+                    format!("unknown header field `{}`", a.key.node),
+                );
                 d = match did_you_mean(&a.key.node, known) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("header fields are: {}", known.join(", "))),
@@ -629,10 +752,16 @@ impl Builder {
             self.check_date(root, a);
         }
         if let Some(a) = ast::attr(&h.attrs, "level") {
-            if !matches!(&a.value.node, AttrValue::Word(w) if ["province", "city", "county"].contains(&w.as_str())) {
+            if !matches!(&a.value.node, AttrValue::Word(w) if ["province", "city", "county"].contains(&w.as_str()))
+            {
                 self.diags.push(
-                    Diag::error("townrules::level", self.src(root), a.value.span, "level must be `province`, `city` or `county`")
-                        .help("write e.g. `level county`"),
+                    Diag::error(
+                        "townrules::level",
+                        self.src(root),
+                        a.value.span,
+                        "level must be `province`, `city` or `county`",
+                    )
+                    .help("write e.g. `level county`"),
                 );
             }
         }
@@ -674,7 +803,12 @@ impl Builder {
                 Item::Criterion(c) => {
                     for a in &c.attrs {
                         if !known.contains(&a.key.node.as_str()) {
-                            let mut d = Diag::error("townrules::unknown_attr", self.src(f), a.key.span, format!("unknown criterion attribute `{}`", a.key.node));
+                            let mut d = Diag::error(
+                                "townrules::unknown_attr",
+                                self.src(f),
+                                a.key.span,
+                                format!("unknown criterion attribute `{}`", a.key.node),
+                            );
                             d = match did_you_mean(&a.key.node, known) {
                                 Some(s) => d.help(format!("did you mean `{s}`?")),
                                 None => d.help("a criterion has `clause`, `quote`, `note`, `applies`, `require` and `priority`"),
@@ -684,8 +818,13 @@ impl Builder {
                     }
                     if c.requires.is_empty() {
                         self.diags.push(
-                            Diag::error("townrules::empty_criterion", self.src(f), c.id.span, format!("criterion `{}` has no `require`", c.id.node))
-                                .help("add at least one `require CONDITION`"),
+                            Diag::error(
+                                "townrules::empty_criterion",
+                                self.src(f),
+                                c.id.span,
+                                format!("criterion `{}` has no `require`", c.id.node),
+                            )
+                            .help("add at least one `require CONDITION`"),
                         );
                     }
                     let info = CriterionInfo {
@@ -694,13 +833,23 @@ impl Builder {
                         ruleset: ruleset.clone(),
                         document: document.clone(),
                     };
-                    let pos = self.m.criteria.iter().position(|x| x.decl.id.node == c.id.node);
+                    let pos = self
+                        .m
+                        .criteria
+                        .iter()
+                        .position(|x| x.decl.id.node == c.id.node);
                     match (pos, c.replaces) {
                         (None, false) => self.m.criteria.push(info),
                         (Some(i), true) => self.m.criteria[i] = info,
                         (Some(i), false) => {
                             let prev = &self.m.criteria[i];
-                            let mut d = Diag::error("townrules::duplicate", self.src(f), c.id.span, format!("criterion `{}` is declared twice", c.id.node)).label("declared again here");
+                            let mut d = Diag::error(
+                                "townrules::duplicate",
+                                self.src(f),
+                                c.id.span,
+                                format!("criterion `{}` is declared twice", c.id.node),
+                            )
+                            .label("declared again here");
                             if prev.file == f {
                                 d = d.also(prev.decl.id.span, "first declared here");
                             }
@@ -714,13 +863,31 @@ impl Builder {
                         }
                     }
                 }
-                Item::Drop(d) => match self.m.criteria.iter().position(|x| x.decl.id.node == d.id.node) {
+                Item::Drop(d) => match self
+                    .m
+                    .criteria
+                    .iter()
+                    .position(|x| x.decl.id.node == d.id.node)
+                {
                     Some(i) => {
                         self.m.criteria.remove(i);
                     }
                     None => {
-                        let ids: Vec<String> = self.m.criteria.iter().map(|c| c.decl.id.node.clone()).collect();
-                        let mut diag = Diag::error("townrules::unknown_name", self.src(f), d.id.span, format!("`drop criterion {}`: no such inherited criterion", d.id.node));
+                        let ids: Vec<String> = self
+                            .m
+                            .criteria
+                            .iter()
+                            .map(|c| c.decl.id.node.clone())
+                            .collect();
+                        let mut diag = Diag::error(
+                            "townrules::unknown_name",
+                            self.src(f),
+                            d.id.span,
+                            format!(
+                                "`drop criterion {}`: no such inherited criterion",
+                                d.id.node
+                            ),
+                        );
                         diag = match did_you_mean(&d.id.node, ids.iter().map(String::as_str)) {
                             Some(s) => diag.help(format!("did you mean `{s}`?")),
                             None => diag.help(format!("inherited criteria: {}", ids.join(", "))),
@@ -737,7 +904,12 @@ impl Builder {
         let items = self.m.units[root].ast.items.clone();
         for it in &items {
             if let Item::Target(t) = &it.node {
-                self.check_attrs(root, &t.attrs, &["clause", "quote", "note", "by", "level", "towns"], "a target");
+                self.check_attrs(
+                    root,
+                    &t.attrs,
+                    &["clause", "quote", "note", "by", "level", "towns"],
+                    "a target",
+                );
                 if let Some(a) = ast::attr(&t.attrs, "by") {
                     self.check_date(root, a);
                 }
@@ -771,12 +943,19 @@ pub fn quantity_const(q: &Quantity) -> Result<(Kind, Const, Option<MoneyUnit>), 
         LitUnit::Percent => (Kind::Percent, Const::Num(q.number.normalize()), None),
         LitUnit::Count(_) => {
             if q.number.fract() != Decimal::ZERO {
-                return Err(format!("a count must be a whole number, found `{}`", q.number));
+                return Err(format!(
+                    "a count must be a whole number, found `{}`",
+                    q.number
+                ));
             }
             (Kind::Count, Const::Num(q.number.normalize()), None)
         }
         LitUnit::Bare => {
-            let k = if q.number.fract() == Decimal::ZERO { Kind::Count } else { Kind::Number };
+            let k = if q.number.fract() == Decimal::ZERO {
+                Kind::Count
+            } else {
+                Kind::Number
+            };
             (k, Const::Num(q.number.normalize()), None)
         }
     })
@@ -785,7 +964,9 @@ pub fn quantity_const(q: &Quantity) -> Result<(Kind, Const, Option<MoneyUnit>), 
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) if unicode_ident::is_xid_start(c) || c == '_' => chars.all(unicode_ident::is_xid_continue),
+        Some(c) if unicode_ident::is_xid_start(c) || c == '_' => {
+            chars.all(unicode_ident::is_xid_continue)
+        }
         _ => false,
     }
 }

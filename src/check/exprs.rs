@@ -17,7 +17,10 @@ pub struct ExprChecker<'m> {
 impl<'m> ExprChecker<'m> {
     /// A checker over `m`.
     pub fn new(m: &'m Checked) -> Self {
-        ExprChecker { m, diags: Vec::new() }
+        ExprChecker {
+            m,
+            diags: Vec::new(),
+        }
     }
 
     /// Check every condition of a criterion.
@@ -42,7 +45,12 @@ impl<'m> ExprChecker<'m> {
     fn attrs(&mut self, src: &Source, attrs: &[Attr], known: &[&str]) {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
-                let mut d = Diag::error("townrules::unknown_attr", src, a.key.span, format!("unknown attribute `{}`", a.key.node));
+                let mut d = Diag::error(
+                    "townrules::unknown_attr",
+                    src,
+                    a.key.span,
+                    format!("unknown attribute `{}`", a.key.node),
+                );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("allowed here: {}", known.join(", "))),
@@ -56,9 +64,14 @@ impl<'m> ExprChecker<'m> {
         if let Some(k) = self.kind(src, e) {
             if k != Kind::Bool {
                 self.diags.push(
-                    Diag::error("townrules::kind_mismatch", src, e.span, format!("{what} needs a yes/no condition, found {}", k.describe()))
-                        .label(format!("this is {}", k.describe()))
-                        .help("compare it with a threshold, e.g. `output_value >= 20亿元`"),
+                    Diag::error(
+                        "townrules::kind_mismatch",
+                        src,
+                        e.span,
+                        format!("{what} needs a yes/no condition, found {}", k.describe()),
+                    )
+                    .label(format!("this is {}", k.describe()))
+                    .help("compare it with a threshold, e.g. `output_value >= 20亿元`"),
                 );
             }
         }
@@ -69,7 +82,10 @@ impl<'m> ExprChecker<'m> {
             Expr::Quantity(q) => match quantity_const(q) {
                 Ok((k, _, _)) => Some(k),
                 Err(msg) => {
-                    self.diags.push(Diag::error("townrules::number", src, e.span, msg).help("numbers are exact decimals of at most 28 digits"));
+                    self.diags.push(
+                        Diag::error("townrules::number", src, e.span, msg)
+                            .help("numbers are exact decimals of at most 28 digits"),
+                    );
                     None
                 }
             },
@@ -77,8 +93,13 @@ impl<'m> ExprChecker<'m> {
             Expr::Name(p) => self.name(src, &p.to_string(), e),
             Expr::List(_) => {
                 self.diags.push(
-                    Diag::error("townrules::list", src, e.span, "a list can only follow `in`")
-                        .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
+                    Diag::error(
+                        "townrules::list",
+                        src,
+                        e.span,
+                        "a list can only follow `in`",
+                    )
+                    .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
                 );
                 None
             }
@@ -90,10 +111,19 @@ impl<'m> ExprChecker<'m> {
                     UnOp::Not if k == Kind::Bool => Some(Kind::Bool),
                     UnOp::Neg if k.is_numeric() => Some(k),
                     _ => {
-                        let (need, sym) = if *op == UnOp::Not { ("yes/no", "not") } else { ("a number", "-") };
+                        let (need, sym) = if *op == UnOp::Not {
+                            ("yes/no", "not")
+                        } else {
+                            ("a number", "-")
+                        };
                         self.diags.push(
-                            Diag::error("townrules::kind_mismatch", src, operand.span, format!("`{sym}` needs {need}, found {}", k.describe()))
-                                .label(format!("this is {}", k.describe())),
+                            Diag::error(
+                                "townrules::kind_mismatch",
+                                src,
+                                operand.span,
+                                format!("`{sym}` needs {need}, found {}", k.describe()),
+                            )
+                            .label(format!("this is {}", k.describe())),
                         );
                         None
                     }
@@ -113,8 +143,13 @@ impl<'m> ExprChecker<'m> {
                 let f = &self.m.facts[i];
                 if f.kind == Kind::Text {
                     self.diags.push(
-                        Diag::error("townrules::kind_mismatch", src, e.span, format!("text fact `{name}` cannot be used in a condition"))
-                            .help("conditions use money, counts, percentages, yes/no and categories"),
+                        Diag::error(
+                            "townrules::kind_mismatch",
+                            src,
+                            e.span,
+                            format!("text fact `{name}` cannot be used in a condition"),
+                        )
+                        .help("conditions use money, counts, percentages, yes/no and categories"),
                     );
                     return None;
                 }
@@ -125,15 +160,27 @@ impl<'m> ExprChecker<'m> {
             Some(Symbol::Table(t)) => {
                 let by = &self.m.facts[self.m.tables[t].by_fact].id;
                 self.diags.push(
-                    Diag::error("townrules::table_use", src, e.span, format!("table `{name}` needs a key"))
-                        .label("a table, not a value")
-                        .help(format!("write `{name}[{by}]` for the value of the town's category")),
+                    Diag::error(
+                        "townrules::table_use",
+                        src,
+                        e.span,
+                        format!("table `{name}` needs a key"),
+                    )
+                    .label("a table, not a value")
+                    .help(format!(
+                        "write `{name}[{by}]` for the value of the town's category"
+                    )),
                 );
                 None
             }
             None => {
-                let mut d = Diag::error("townrules::unknown_name", src, e.span, format!("unknown name `{name}`"))
-                    .label("not a fact, parameter or category");
+                let mut d = Diag::error(
+                    "townrules::unknown_name",
+                    src,
+                    e.span,
+                    format!("unknown name `{name}`"),
+                )
+                .label("not a fact, parameter or category");
                 let cands = self.m.names.keys().map(String::as_str);
                 d = match did_you_mean(name, cands) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
@@ -154,12 +201,28 @@ impl<'m> ExprChecker<'m> {
                     return None;
                 }
                 Some(_) => {
-                    self.diags.push(Diag::error("townrules::table_use", src, base.span, format!("`{p}` is not a table")).help("only tables declared with `table … by …` can be indexed"));
+                    self.diags.push(
+                        Diag::error(
+                            "townrules::table_use",
+                            src,
+                            base.span,
+                            format!("`{p}` is not a table"),
+                        )
+                        .help("only tables declared with `table … by …` can be indexed"),
+                    );
                     return None;
                 }
             },
             _ => {
-                self.diags.push(Diag::error("townrules::table_use", src, base.span, "only a table can be indexed").help("write e.g. `min_output[category]`"));
+                self.diags.push(
+                    Diag::error(
+                        "townrules::table_use",
+                        src,
+                        base.span,
+                        "only a table can be indexed",
+                    )
+                    .help("write e.g. `min_output[category]`"),
+                );
                 return None;
             }
         };
@@ -167,8 +230,21 @@ impl<'m> ExprChecker<'m> {
         let k = self.kind(src, key)?;
         if k != Kind::Category(table.set) {
             self.diags.push(
-                Diag::error("townrules::kind_mismatch", src, key.span, format!("table `{}` is keyed by `{}`, found {}", table.name, self.m.facts[table.by_fact].id, k.describe()))
-                    .help(format!("write `{}[{}]`", table.name, self.m.facts[table.by_fact].id)),
+                Diag::error(
+                    "townrules::kind_mismatch",
+                    src,
+                    key.span,
+                    format!(
+                        "table `{}` is keyed by `{}`, found {}",
+                        table.name,
+                        self.m.facts[table.by_fact].id,
+                        k.describe()
+                    ),
+                )
+                .help(format!(
+                    "write `{}[{}]`",
+                    table.name, self.m.facts[table.by_fact].id
+                )),
             );
             return None;
         }
@@ -179,8 +255,13 @@ impl<'m> ExprChecker<'m> {
         let k = self.kind(src, item)?;
         let Kind::Category(s) = k else {
             self.diags.push(
-                Diag::error("townrules::kind_mismatch", src, item.span, format!("`in` tests a category, found {}", k.describe()))
-                    .help("write e.g. `category in [manufacturing, culture_tourism]`"),
+                Diag::error(
+                    "townrules::kind_mismatch",
+                    src,
+                    item.span,
+                    format!("`in` tests a category, found {}", k.describe()),
+                )
+                .help("write e.g. `category in [manufacturing, culture_tourism]`"),
             );
             return None;
         };
@@ -189,35 +270,63 @@ impl<'m> ExprChecker<'m> {
                 for it in items {
                     let ik = self.kind(src, it)?;
                     if ik != Kind::Category(s) {
-                        self.diags.push(Diag::error("townrules::kind_mismatch", src, it.span, format!("expected a member of `{}`, found {}", self.m.categories[s].id, ik.describe())));
+                        self.diags.push(Diag::error(
+                            "townrules::kind_mismatch",
+                            src,
+                            it.span,
+                            format!(
+                                "expected a member of `{}`, found {}",
+                                self.m.categories[s].id,
+                                ik.describe()
+                            ),
+                        ));
                     }
                 }
                 Some(Kind::Bool)
             }
-            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
-                Some(Symbol::Table(t)) if self.m.tables[t].set == s => Some(Kind::Bool),
-                None => {
-                    self.name(src, &p.to_string(), set);
-                    None
+            Expr::Name(p) => {
+                match self.m.resolve(&p.to_string()) {
+                    Some(Symbol::Table(t)) if self.m.tables[t].set == s => Some(Kind::Bool),
+                    None => {
+                        self.name(src, &p.to_string(), set);
+                        None
+                    }
+                    _ => {
+                        self.diags.push(Diag::error("townrules::kind_mismatch", src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
+                        None
+                    }
                 }
-                _ => {
-                    self.diags.push(Diag::error("townrules::kind_mismatch", src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
-                    None
-                }
-            },
+            }
             _ => None,
         }
     }
 
-    fn binary(&mut self, src: &Source, op: BinOp, lhs: &Node<Expr>, rhs: &Node<Expr>, l: Kind, r: Kind) -> Option<Kind> {
+    fn binary(
+        &mut self,
+        src: &Source,
+        op: BinOp,
+        lhs: &Node<Expr>,
+        rhs: &Node<Expr>,
+        l: Kind,
+        r: Kind,
+    ) -> Option<Kind> {
         let ok = match op {
             BinOp::And | BinOp::Or => {
                 for (k, side) in [(l, lhs), (r, rhs)] {
                     if k != Kind::Bool {
                         self.diags.push(
-                            Diag::error("townrules::kind_mismatch", src, side.span, format!("`{}` needs yes/no on both sides, found {}", op.symbol(), k.describe()))
-                                .label(format!("this is {}", k.describe()))
-                                .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
+                            Diag::error(
+                                "townrules::kind_mismatch",
+                                src,
+                                side.span,
+                                format!(
+                                    "`{}` needs yes/no on both sides, found {}",
+                                    op.symbol(),
+                                    k.describe()
+                                ),
+                            )
+                            .label(format!("this is {}", k.describe()))
+                            .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
                         );
                     }
                 }
@@ -227,7 +336,9 @@ impl<'m> ExprChecker<'m> {
             BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt => {
                 (l.compatible(r) && l.is_numeric()).then_some(Kind::Bool)
             }
-            BinOp::Add | BinOp::Sub => (l.compatible(r) && l.is_numeric()).then_some(if l == Kind::Number { r } else { l }),
+            BinOp::Add | BinOp::Sub => {
+                (l.compatible(r) && l.is_numeric()).then_some(if l == Kind::Number { r } else { l })
+            }
             BinOp::Mul => match (l, r) {
                 (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
                 (Kind::Number | Kind::Count, x) if x.is_numeric() => Some(x),
@@ -240,17 +351,26 @@ impl<'m> ExprChecker<'m> {
             },
         };
         if ok.is_none() {
-            let verb = if op.is_comparison() { "compare" } else { "combine" };
+            let verb = if op.is_comparison() {
+                "compare"
+            } else {
+                "combine"
+            };
             let help = match (l, r) {
                 (Kind::Money, Kind::Count) | (Kind::Count, Kind::Money) => "money must be compared with money: write the threshold with a unit, e.g. `20亿元`",
                 (Kind::Percent, _) | (_, Kind::Percent) => "percentages are compared with percentages, e.g. `30%`",
                 _ => "both sides must be of the same kind",
             };
             self.diags.push(
-                Diag::error("townrules::kind_mismatch", src, lhs.span, format!("cannot {verb} {} with {}", l.describe(), r.describe()))
-                    .label(format!("this is {}", l.describe()))
-                    .also(rhs.span, format!("this is {}", r.describe()))
-                    .help(help),
+                Diag::error(
+                    "townrules::kind_mismatch",
+                    src,
+                    lhs.span,
+                    format!("cannot {verb} {} with {}", l.describe(), r.describe()),
+                )
+                .label(format!("this is {}", l.describe()))
+                .also(rhs.span, format!("this is {}", r.describe()))
+                .help(help),
             );
         }
         ok

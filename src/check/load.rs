@@ -127,8 +127,13 @@ impl Loader {
         }
         if self.stack.len() >= MAX_IMPORT_DEPTH {
             self.diags.push(
-                Diag::error("townrules::import_depth", from, target.span, format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"))
-                    .help("flatten the chain of imports"),
+                Diag::error(
+                    "townrules::import_depth",
+                    from,
+                    target.span,
+                    format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"),
+                )
+                .help("flatten the chain of imports"),
             );
             return None;
         }
@@ -144,7 +149,9 @@ impl Loader {
                 .label("imported here");
                 let candidates = rule_files_in(dir);
                 d = match did_you_mean(&target.node, candidates.iter().map(String::as_str)) {
-                    Some(s) => d.help(format!("did you mean `{s}`? paths are relative to the importing file")),
+                    Some(s) => d.help(format!(
+                        "did you mean `{s}`? paths are relative to the importing file"
+                    )),
                     None => d.help(format!(
                         "paths are relative to the importing file's folder `{}`",
                         dir.display()

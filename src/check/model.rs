@@ -46,7 +46,10 @@ pub enum Kind {
 impl Kind {
     /// Whether the kind is numeric.
     pub fn is_numeric(self) -> bool {
-        matches!(self, Kind::Money | Kind::Count | Kind::Number | Kind::Percent)
+        matches!(
+            self,
+            Kind::Money | Kind::Count | Kind::Number | Kind::Percent
+        )
     }
 
     /// Whether values of the two kinds can be compared or added.

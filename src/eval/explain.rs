@@ -221,7 +221,8 @@ impl Evaluator<'_> {
             Op::Lookup { table, key } => {
                 let k = self.xeval(key, row, rec, false);
                 if let V::Cat(m) = k {
-                    if let Some(Some(p)) = self.rules.tables[table as usize].entries.get(m as usize) {
+                    if let Some(Some(p)) = self.rules.tables[table as usize].entries.get(m as usize)
+                    {
                         push_unique(&mut rec.params, *p);
                         if self.param(*p).is_none() {
                             push_unique(&mut rec.unset, *p);

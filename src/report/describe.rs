@@ -100,8 +100,16 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
             let (rd, _) = operand(ev, rhs, row);
             let lv = value(rs, ev.eval(lhs, row), lu);
             let rv = value(rs, ev.eval(rhs, row), operand(ev, rhs, row).1);
-            let l = if ld.is_empty() { lv } else { format!("{lv}〔{ld}〕") };
-            let r = if rd.is_empty() { rv } else { format!("{rv}〔{rd}〕") };
+            let l = if ld.is_empty() {
+                lv
+            } else {
+                format!("{lv}〔{ld}〕")
+            };
+            let r = if rd.is_empty() {
+                rv
+            } else {
+                format!("{rv}〔{rd}〕")
+            };
             (format!("{l} {} {r}", op.symbol()), lu)
         }
         Op::Neg(x) => operand(ev, x, row),
@@ -178,15 +186,46 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
         Op::Cmp { op, lhs, rhs } => {
             let (ld, lu) = operand(ev, lhs, row);
             let (rd, ru) = operand(ev, rhs, row);
-            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) { Unit { measure: lu.measure, ..lu } } else { ru };
-            let lv = value(rs, a.lhs, lu);
-            let rv = value(rs, a.rhs, ru);
+            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) {
+                Unit {
+                    measure: lu.measure,
+                    ..lu
+                }
+            } else {
+                ru
+            };
+            let ru = if ru.kind == Kind::Count && ru.measure.is_none() {
+                Unit {
+                    measure: lu.measure,
+                    ..ru
+                }
+            } else {
+                ru
+            };
+            let lv = if a.lhs == V::Unknown && is_param_like(ev, lhs) {
+                "（未设定）".to_string()
+            } else {
+                value(rs, a.lhs, lu)
+            };
+            let rv = if a.rhs == V::Unknown && is_param_like(ev, rhs) {
+                "（未设定）".to_string()
+            } else {
+                value(rs, a.rhs, ru)
+            };
             let shown = match a.holds {
                 Tri::False => negate(op),
                 _ => op.symbol(),
             };
-            let left = if ld.is_empty() { lv } else { format!("{ld} {lv}") };
-            let right = if rd.is_empty() { rv } else { format!("{rv}（{rd}）") };
+            let left = if ld.is_empty() {
+                lv
+            } else {
+                format!("{ld} {lv}")
+            };
+            let right = if rd.is_empty() {
+                rv
+            } else {
+                format!("{rv}（{rd}）")
+            };
             let mut s = format!("{left} {shown} {right}");
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
@@ -206,10 +245,18 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
         }
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];
-            let tag = if fact.attestation { "（专家认定）" } else { "" };
+            let tag = if fact.attestation {
+                "（专家认定）"
+            } else {
+                ""
+            };
             match a.lhs {
                 V::Unknown => format!("{}{tag}：缺少数据", fact.label),
-                v => format!("{}{tag} = {}", fact.label, value(rs, v, Unit::of(Kind::Bool))),
+                v => format!(
+                    "{}{tag} = {}",
+                    fact.label,
+                    value(rs, v, Unit::of(Kind::Bool))
+                ),
             }
         }
         Op::InTable { item, table } => {
@@ -217,8 +264,16 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             let covered = covered_labels(rs, t.set, |m| matches!(t.entries.get(m), Some(Some(_))));
             let (d, u) = operand(ev, item, row);
             match a.holds {
-                Tri::True => format!("{d} = {}，在 {} 覆盖的类别（{covered}）之内", value(rs, a.lhs, u), t.name),
-                Tri::False => format!("{d} = {}，不在 {} 覆盖的类别（{covered}）之内", value(rs, a.lhs, u), t.name),
+                Tri::True => format!(
+                    "{d} = {}，在 {} 覆盖的类别（{covered}）之内",
+                    value(rs, a.lhs, u),
+                    t.name
+                ),
+                Tri::False => format!(
+                    "{d} = {}，不在 {} 覆盖的类别（{covered}）之内",
+                    value(rs, a.lhs, u),
+                    t.name
+                ),
                 Tri::Unknown => format!("{d}：缺少数据"),
             }
         }
@@ -242,10 +297,18 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
 fn unknown_reason(ev: &Evaluator<'_>, a: &Atom, lhs: NodeId, rhs: NodeId) -> String {
     let mut why = Vec::new();
     if a.lhs == V::Unknown {
-        why.push(if is_param_like(ev, lhs) { "门槛未设定" } else { "缺少数据" });
+        why.push(if is_param_like(ev, lhs) {
+            "门槛未设定"
+        } else {
+            "缺少数据"
+        });
     }
     if a.rhs == V::Unknown {
-        why.push(if is_param_like(ev, rhs) { "门槛未设定" } else { "缺少数据" });
+        why.push(if is_param_like(ev, rhs) {
+            "门槛未设定"
+        } else {
+            "缺少数据"
+        });
     }
     why.dedup();
     format!("，无法判定（{}）", why.join("、"))

@@ -83,13 +83,35 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     if !h.note.is_empty() {
         let _ = writeln!(o, "说明：{}", h.note);
     }
-    let _ = writeln!(o, "规则：{}    数据：{}（{} 个镇）", rs.source_file, ev.towns.file, ev.towns.len());
+    let _ = writeln!(
+        o,
+        "规则：{}    数据：{}（{} 个镇）",
+        rs.source_file,
+        ev.towns.file,
+        ev.towns.len()
+    );
     let _ = writeln!(o);
 
     let results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();
-    let idw = rows.iter().map(|&r| ev.towns.ids[r].width()).max().unwrap_or(2).max(2);
-    let nw = rows.iter().map(|&r| ev.towns.names[r].width()).max().unwrap_or(4).max(4);
-    let _ = writeln!(o, "{}  {}  {}  说明", pad("编号", idw), pad("名称", nw), pad("结论", 10));
+    let idw = rows
+        .iter()
+        .map(|&r| ev.towns.ids[r].width())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let nw = rows
+        .iter()
+        .map(|&r| ev.towns.names[r].width())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        o,
+        "{}  {}  {}  说明",
+        pad("编号", idw),
+        pad("名称", nw),
+        pad("结论", 10)
+    );
     let mut counts = [0usize; 3];
     for (row, r) in &results {
         counts[match r.outcome {
@@ -103,7 +125,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             .filter(|c| c.status != Status::Met)
             .map(|c| format!("{}{}", rs.criteria[c.index].label, short(c.status)))
             .collect();
-        let flag = if r.criteria.iter().any(|c| c.priorities.contains(&Tri::True)) && r.outcome != Outcome::NotRecognized {
+        let flag = if r.criteria.iter().any(|c| c.priorities.contains(&Tri::True))
+            && r.outcome != Outcome::NotRecognized
+        {
             "  ★优先评定"
         } else {
             ""
@@ -113,21 +137,28 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             "{}  {}  {}  {}{flag}",
             pad(&ev.towns.ids[*row], idw),
             pad(&ev.towns.names[*row], nw),
-            pad(&outcome_mark(r.outcome, opt.color), 10 + if opt.color { 0 } else { 0 }),
+            pad(&outcome_mark(r.outcome, opt.color), 10),
             why.join("、")
         );
     }
-    let _ = writeln!(o, "合计：认定 {} 个，不予认定 {} 个，待定 {} 个", counts[0], counts[1], counts[2]);
+    let _ = writeln!(
+        o,
+        "合计：认定 {} 个，不予认定 {} 个，待定 {} 个",
+        counts[0], counts[1], counts[2]
+    );
     if !rs.targets.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "文件目标：");
         for t in &rs.targets {
-            let by = t.by.as_deref().map(|b| format!("（期限 {b}）")).unwrap_or_default();
+            let by =
+                t.by.as_deref()
+                    .map(|b| format!("（期限 {b}）"))
+                    .unwrap_or_default();
             let _ = writeln!(o, "  · {}{by}", t.label);
         }
     }
     for (row, r) in &results {
-        if !detail_rows.contains(row) && !(opt.all_details || r.outcome != Outcome::Recognized) {
+        if !(detail_rows.contains(row) || opt.all_details || r.outcome != Outcome::Recognized) {
             continue;
         }
         let _ = writeln!(o);
@@ -146,10 +177,27 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                 }
             }
         }
-        let _ = writeln!(o, "{}（{}）  {}", t.names[*row], about.join("，"), outcome_mark(r.outcome, opt.color));
+        let _ = writeln!(
+            o,
+            "{}（{}）  {}",
+            t.names[*row],
+            about.join("，"),
+            outcome_mark(r.outcome, opt.color)
+        );
         for c in &r.criteria {
             let crit = &rs.criteria[c.index];
-            let _ = writeln!(o, "  {} {} {} [{}]", mark(c.status, opt.color), crit.clause, crit.label, crit.id);
+            let head = format!(
+                "  {} {} {} [{}]",
+                mark(c.status, opt.color),
+                crit.clause,
+                crit.label,
+                crit.id
+            );
+            if c.status == Status::Met && !opt.all_details {
+                let _ = writeln!(o, "{head}：{}", met_summary(ev, c, *row));
+                continue;
+            }
+            let _ = writeln!(o, "{head}");
             for line in criterion_lines(ev, c, *row) {
                 let _ = writeln!(o, "      {line}");
             }
@@ -162,6 +210,57 @@ fn unit_of(rs: &crate::compile::RuleSet, f: usize) -> super::describe::Unit {
     let _ = rs;
     let _ = f;
     super::describe::fact_unit(rs, f)
+}
+
+/// A met criterion on one line: its tests and, when the relaxation decided it, that.
+fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
+    let rs = ev.rules;
+    let mut parts: Vec<String> = Vec::new();
+    for (i, q) in c.requires.iter().enumerate() {
+        for a in &q.cond.atoms {
+            if q.path != Path::Relaxation || a.holds == Tri::True {
+                parts.push(atom(ev, a, row));
+            }
+        }
+        if q.path == Path::Relaxation {
+            if let (Some((w, t)), Some(rx)) = (&q.relax, &rs.criteria[c.index].requires[i].relax) {
+                let clause = rx.clause.clone().unwrap_or_default();
+                let tests: Vec<String> = w
+                    .atoms
+                    .iter()
+                    .chain(&t.atoms)
+                    .map(|a| atom(ev, a, row))
+                    .collect();
+                let normal: Vec<String> = q
+                    .cond
+                    .atoms
+                    .iter()
+                    .filter(|a| a.holds != Tri::True)
+                    .map(|a| atom(ev, a, row))
+                    .collect();
+                parts.push(format!(
+                    "常规门槛未达到（{}），按放宽条款 {clause} 认定：{}",
+                    normal.join("；"),
+                    tests.join("；")
+                ));
+            }
+        }
+    }
+    let mut s = parts.join("；");
+    for (t, p) in c.priorities.iter().zip(&rs.criteria[c.index].priorities) {
+        if *t == Tri::True {
+            s.push_str(&format!("；★ 优先评定：{}", p.label));
+        }
+    }
+    if !c.missing_facts.is_empty() {
+        let names: Vec<&str> = c
+            .missing_facts
+            .iter()
+            .map(|&f| rs.facts[f].label.as_str())
+            .collect();
+        s.push_str(&format!("（缺少{}，但不影响结论）", names.join("、")));
+    }
+    s
 }
 
 fn short(s: Status) -> &'static str {
@@ -180,8 +279,15 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     let mut lines = Vec::new();
     if let Some((t, m)) = c.uncovered {
         let table = &rs.tables[t];
-        let label = rs.categories[table.set].members.get(m as usize).map(|x| x.label.as_str()).unwrap_or("");
-        lines.push(format!("产业类别“{label}”不在 {} 覆盖的类别之内：本标准不适用", table.name));
+        let label = rs.categories[table.set]
+            .members
+            .get(m as usize)
+            .map(|x| x.label.as_str())
+            .unwrap_or("");
+        lines.push(format!(
+            "产业类别“{label}”不在 {} 覆盖的类别之内：本标准不适用",
+            table.name
+        ));
     }
     for a in &c.applies {
         for at in &a.atoms {
@@ -204,9 +310,13 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             if let (Some(rx), Some((w, t))) = (&req.relax, &q.relax) {
                 let clause = rx.clause.clone().unwrap_or_else(|| crit.clause.clone());
                 match q.path {
-                    Path::Normal => lines.push(format!("    判定路径：常规门槛（放宽条款 {clause} 无需适用）")),
+                    Path::Normal => lines.push(format!(
+                        "    判定路径：常规门槛（放宽条款 {clause} 无需适用）"
+                    )),
                     Path::Relaxation => {
-                        lines.push(format!("    判定路径：放宽条款 {clause}（常规门槛未达到，但满足放宽条件）"));
+                        lines.push(format!(
+                            "    判定路径：放宽条款 {clause}（常规门槛未达到，但满足放宽条件）"
+                        ));
                     }
                     Path::Neither => lines.push(format!(
                         "    放宽条款 {clause}：{}",
@@ -226,7 +336,11 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
         }
     }
     if !c.missing_facts.is_empty() {
-        let names: Vec<String> = c.missing_facts.iter().map(|&f| format!("{}（{}）", rs.facts[f].label, rs.facts[f].id)).collect();
+        let names: Vec<String> = c
+            .missing_facts
+            .iter()
+            .map(|&f| format!("{}（{}）", rs.facts[f].label, rs.facts[f].id))
+            .collect();
         if c.status == Status::Undetermined {
             lines.push(format!("缺少数据：{}；补充后即可判定", names.join("、")));
         } else {
@@ -235,7 +349,7 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     }
     for &p in &c.unset_params {
         let pi = &rs.params[p];
-        let doc = pi.current().map(|v| super::provenance(v)).unwrap_or_default();
+        let doc = pi.current().map(super::provenance).unwrap_or_default();
         lines.push(format!(
             "门槛未设定：{}（{doc} 未规定数值）；可用 `--set {}=…` 或 REPL 的 `set` 提供",
             pi.name, pi.name
@@ -256,7 +370,9 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     for (t, p) in c.priorities.iter().zip(&crit.priorities) {
         match t {
             Tri::True => lines.push(format!("★ 优先评定：{}（{}）", p.label, p.when.text)),
-            Tri::Unknown => lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.when.text)),
+            Tri::Unknown => {
+                lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.when.text))
+            }
             Tri::False => {}
         }
     }

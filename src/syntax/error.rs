@@ -78,7 +78,11 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::EOI => "the end of the file",
             Rule::ident | Rule::path => "a name",
             Rule::string | Rule::string_inner => "a quoted text `\"…\"`",
-            Rule::kind | Rule::kind_name | Rule::kind_money | Rule::kind_count | Rule::kind_category => {
+            Rule::kind
+            | Rule::kind_name
+            | Rule::kind_money
+            | Rule::kind_count
+            | Rule::kind_category => {
                 "a kind (`money`, `count`, `percent`, `yes_no`, `attestation`, `category`, `text`)"
             }
             Rule::money_unit | Rule::count_unit => "a unit such as `亿元`",
@@ -86,12 +90,9 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::quantity | Rule::number => "a number such as `20亿元`, `30%` or `10`",
             Rule::expr | Rule::paren | Rule::list | Rule::boolean => "a condition or value",
             Rule::op_or | Rule::op_and => "`and` / `or`",
-            Rule::op_ge
-            | Rule::op_gt
-            | Rule::op_le
-            | Rule::op_lt
-            | Rule::op_eq
-            | Rule::op_ne => "a comparison (`>=`, `<`, `=` …)",
+            Rule::op_ge | Rule::op_gt | Rule::op_le | Rule::op_lt | Rule::op_eq | Rule::op_ne => {
+                "a comparison (`>=`, `<`, `=` …)"
+            }
             Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "an operator",
             Rule::index | Rule::in_set => "`[…]` or `in`",
             Rule::attr | Rule::attr_value => "an attribute such as `clause \"…\"`",

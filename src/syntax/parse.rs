@@ -190,9 +190,7 @@ fn check_nesting(source: &Source) -> Result<(), ParseError> {
                 in_comment = false;
             }
         } else if in_string {
-            if c == '"' && prev != '\\' {
-                in_string = false;
-            } else if c == '\n' {
+            if (c == '"' && prev != '\\') || c == '\n' {
                 in_string = false;
             }
         } else {
@@ -208,7 +206,10 @@ fn check_nesting(source: &Source) -> Result<(), ParseError> {
                             Span::new(i, i + 1),
                             format!("brackets are nested more than {MAX_NESTING} deep"),
                             "too deep",
-                            Some("split the condition into several `require` lines or parameters".into()),
+                            Some(
+                                "split the condition into several `require` lines or parameters"
+                                    .into(),
+                            ),
                         ));
                     }
                 }
@@ -263,7 +264,11 @@ struct Builder<'s> {
 type R<T> = Result<T, ParseError>;
 
 impl Builder<'_> {
-    fn next<'i, I: Iterator<Item = Pair<'i, Rule>>>(&self, pairs: &mut I, at: Span) -> R<Pair<'i, Rule>> {
+    fn next<'i, I: Iterator<Item = Pair<'i, Rule>>>(
+        &self,
+        pairs: &mut I,
+        at: Span,
+    ) -> R<Pair<'i, Rule>> {
         pairs
             .next()
             .ok_or_else(|| ParseError::internal(self.source, at))
@@ -419,7 +424,11 @@ impl Builder<'_> {
         }))
     }
 
-    fn criterion<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+    fn criterion<'i>(
+        &self,
+        mut inner: impl Iterator<Item = Pair<'i, Rule>>,
+        span: Span,
+    ) -> R<Item> {
         let mut first = self.next(&mut inner, span)?;
         let replaces = first.as_rule() == Rule::replace;
         if replaces {
@@ -439,16 +448,14 @@ impl Builder<'_> {
         for p in inner {
             let pspan = span_of(&p);
             match p.as_rule() {
-                Rule::applies => {
-                    c.applies
-                        .push(self.expr(self.next(&mut kids(p), pspan)?)?)
-                }
+                Rule::applies => c.applies.push(self.expr(self.next(&mut kids(p), pspan)?)?),
                 Rule::require => c.requires.push(self.require(p)?),
                 Rule::priority => {
                     let mut pi = kids(p);
                     let label = self.string(self.next(&mut pi, pspan)?);
                     let when = self.expr(self.next(&mut pi, pspan)?)?;
-                    c.priorities.push(Node::new(Priority { label, when }, pspan));
+                    c.priorities
+                        .push(Node::new(Priority { label, when }, pspan));
                 }
                 _ => c.attrs.push(self.attr(p)?),
             }

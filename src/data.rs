@@ -1,0 +1,339 @@
+//! Phase 3 input: town data files (CSV, TOML, JSON) read into columns of facts.
+//!
+//! A data file holds one town per row (CSV) or per table/object (TOML/JSON).
+//! Its columns are named by the facts of the shared vocabulary (`rules/facts.rules`,
+//! DOMAIN.md §6) — by id (`output_value`), Chinese label (`特色主导产业年产值`) or
+//! alias (`年产值`). Every cell is read exactly with the parsers of [`crate::units`]:
+//! money becomes 元, percentages become percentage points, yes/no becomes a flag,
+//! a category becomes the index of its member. An empty cell (or `-`, `N/A` …) is
+//! a missing value; any other unreadable cell is an error naming file, row and
+//! column — never silently missing. All errors (up to [`MAX_ERRORS`]) are reported
+//! together.
+
+mod cell;
+mod csv;
+mod fast;
+mod header;
+mod json;
+mod keyed;
+mod toml;
+
+use std::fmt;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::check::{Checked, Kind};
+
+/// At most this many errors are collected from one file; reading stops after that.
+pub const MAX_ERRORS: usize = 50;
+
+/// Town data in columns, one column per fact of the vocabulary (index = index in
+/// [`Checked::facts`]). Town `t`'s value of fact `f` is `columns[f]`'s `t`-th entry;
+/// `None` means the value is missing (unknown), which the rules treat three-valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Towns {
+    /// The data file's name as given, for messages.
+    pub file: String,
+    /// Each town's id (the `id`/编号 fact, a required column); unique within the file.
+    pub ids: Vec<String>,
+    /// Each town's name (the `name`/名称 fact), or its id when the file has no name
+    /// column or the cell is empty.
+    pub names: Vec<String>,
+    /// Where each town is in the file: for CSV the 1-based line of its record (the
+    /// header is line 1); for TOML/JSON its 1-based position in the array of towns.
+    pub rows: Vec<usize>,
+    /// One column per fact of the vocabulary (`columns.len() == checked.facts.len()`).
+    pub columns: Vec<Column>,
+    /// Whether the file had a column for each fact; a fact without a column has every
+    /// town's value missing.
+    pub present: Vec<bool>,
+}
+
+/// The values of one fact for every town, typed by the fact's [`Kind`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    /// Money in 元 (yuan), exact ([`Kind::Money`]); cells in 万元/亿元 are converted.
+    Money(Vec<Option<Decimal>>),
+    /// Percentage points ([`Kind::Percent`], `35%` → 35) or a plain number ([`Kind::Number`]).
+    Num(Vec<Option<Decimal>>),
+    /// A whole count of enterprises, people, standards … ([`Kind::Count`]).
+    Count(Vec<Option<u32>>),
+    /// Yes/no, including expert attestations ([`Kind::Bool`]).
+    Bool(Vec<Option<bool>>),
+    /// A category: the member's index in the fact's category set ([`Kind::Category`]).
+    Cat(Vec<Option<u16>>),
+    /// Free text such as ids, names, source and notes ([`Kind::Text`]), trimmed.
+    Text(Vec<Option<String>>),
+}
+
+impl Column {
+    /// An empty column for a fact of `kind`, with room for `capacity` towns.
+    pub fn with_capacity(kind: Kind, capacity: usize) -> Column {
+        match kind {
+            Kind::Money => Column::Money(Vec::with_capacity(capacity)),
+            Kind::Number | Kind::Percent => Column::Num(Vec::with_capacity(capacity)),
+            Kind::Count => Column::Count(Vec::with_capacity(capacity)),
+            Kind::Bool => Column::Bool(Vec::with_capacity(capacity)),
+            Kind::Category(_) => Column::Cat(Vec::with_capacity(capacity)),
+            Kind::Text => Column::Text(Vec::with_capacity(capacity)),
+        }
+    }
+
+    /// The number of towns in the column.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Money(v) | Column::Num(v) => v.len(),
+            Column::Count(v) => v.len(),
+            Column::Bool(v) => v.len(),
+            Column::Cat(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// Whether the column holds no towns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether town `town`'s value is missing (also true when there is no such town).
+    pub fn is_missing(&self, town: usize) -> bool {
+        !match self {
+            Column::Money(v) | Column::Num(v) => matches!(v.get(town), Some(Some(_))),
+            Column::Count(v) => matches!(v.get(town), Some(Some(_))),
+            Column::Bool(v) => matches!(v.get(town), Some(Some(_))),
+            Column::Cat(v) => matches!(v.get(town), Some(Some(_))),
+            Column::Text(v) => matches!(v.get(town), Some(Some(_))),
+        }
+    }
+
+    /// A column of `len` missing values for a fact of `kind`.
+    fn missing(kind: Kind, len: usize) -> Column {
+        match kind {
+            Kind::Money => Column::Money(vec![None; len]),
+            Kind::Number | Kind::Percent => Column::Num(vec![None; len]),
+            Kind::Count => Column::Count(vec![None; len]),
+            Kind::Bool => Column::Bool(vec![None; len]),
+            Kind::Category(_) => Column::Cat(vec![None; len]),
+            Kind::Text => Column::Text(vec![None; len]),
+        }
+    }
+}
+
+impl Towns {
+    /// The number of towns.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no towns.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The index of the town with this id, or else the first town with this name
+    /// (surrounding spaces ignored). A linear search.
+    pub fn index_of(&self, id_or_name: &str) -> Option<usize> {
+        let key = id_or_name.trim();
+        self.ids
+            .iter()
+            .position(|id| id == key)
+            .or_else(|| self.names.iter().position(|n| n == key))
+    }
+
+    /// No towns, for a vocabulary of `facts` facts (every column is an empty
+    /// [`Column::Text`] and not present). Use [`Towns::empty_for`] for columns of
+    /// the facts' kinds.
+    pub fn empty(facts: usize) -> Self {
+        Towns {
+            file: String::new(),
+            ids: Vec::new(),
+            names: Vec::new(),
+            rows: Vec::new(),
+            columns: (0..facts).map(|_| Column::Text(Vec::new())).collect(),
+            present: vec![false; facts],
+        }
+    }
+
+    /// No towns, with an empty column of the right kind for each fact of `model`.
+    pub fn empty_for(model: &Checked) -> Self {
+        Towns {
+            columns: model
+                .facts
+                .iter()
+                .map(|f| Column::with_capacity(f.kind, 0))
+                .collect(),
+            ..Towns::empty(model.facts.len())
+        }
+    }
+}
+
+/// What a [`DataError`]'s row number counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowUnit {
+    /// A 1-based line of a CSV file (the header is line 1).
+    #[default]
+    Line,
+    /// A 1-based position of a town in a TOML or JSON array of towns.
+    Town,
+}
+
+impl RowUnit {
+    /// `row 3` or `town #3`, for messages.
+    pub fn describe(self, row: usize) -> String {
+        match self {
+            RowUnit::Line => format!("row {row}"),
+            RowUnit::Town => format!("town #{row}"),
+        }
+    }
+}
+
+/// A problem in a data file: which file, row and column, the cell's text and what
+/// was expected. Displayed as `{file}:{row}: column `{column}`: {message}` (CSV) or
+/// `{file}: town #{row}: column `{column}`: {message}` (TOML/JSON), leaving out the
+/// parts that are unknown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[diagnostic(code(townrules::data))]
+pub struct DataError {
+    /// The data file's name as given.
+    pub file: String,
+    /// The row (CSV line, or town position for TOML/JSON; see [`DataError::unit`]).
+    pub row: Option<usize>,
+    /// The column's header as written in the file (or the TOML/JSON key).
+    pub column: Option<String>,
+    /// The offending cell's text, if the problem is a cell.
+    pub cell: Option<String>,
+    /// What is wrong: lowercase, no final period, user text in backticks.
+    pub message: String,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+    /// What [`DataError::row`] counts.
+    pub unit: RowUnit,
+}
+
+impl DataError {
+    /// An error about the whole file (no row or column).
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        DataError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            cell: None,
+            message: message.into(),
+            help: None,
+            unit: RowUnit::Line,
+        }
+    }
+
+    /// The same error with a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        match (self.row, self.unit) {
+            (Some(row), RowUnit::Line) => write!(f, ":{row}")?,
+            (Some(row), RowUnit::Town) => write!(f, ": town #{row}")?,
+            (None, _) => {}
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column `{column}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The result of loading a data file: the towns, plus warnings that do not stop
+/// evaluation (a fact with no column, a file read as GB18030 …).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The towns, in file order.
+    pub towns: Towns,
+    /// Warnings, e.g. "no column for `origin_or_gi` (历史发源地或地理标志): every
+    /// town's value is missing".
+    pub warnings: Vec<String>,
+}
+
+/// The format of a data file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    /// Comma-separated values with one header row (UTF-8, or GB18030/GBK from a file).
+    Csv,
+    /// TOML with an array of tables `[[town]]` (or `[[towns]]`).
+    Toml,
+    /// JSON: an array of objects, or `{"towns": [ … ]}`.
+    Json,
+}
+
+impl DataFormat {
+    /// The format of a file by its extension (`.csv`, `.toml`, `.json`, any case).
+    pub fn from_path(path: &Path) -> Option<DataFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(DataFormat::Csv),
+            "toml" => Some(DataFormat::Toml),
+            "json" => Some(DataFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Load the towns of the data file at `path`, by its extension (`.csv`, `.toml`,
+/// `.json`, case-insensitive), against the vocabulary of `model`.
+pub fn load_towns(path: &Path, model: &Checked) -> Result<Loaded, Vec<DataError>> {
+    let name = path.display().to_string();
+    let Some(format) = DataFormat::from_path(path) else {
+        let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+        let message = match &ext {
+            Some(ext) => format!("cannot read `.{ext}` files as town data"),
+            None => "cannot tell the data format: the file name has no extension".to_string(),
+        };
+        let help = match ext.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("xlsx" | "xls" | "et" | "ods") => {
+                "save the sheet as CSV UTF-8 (Excel: 另存为 → CSV UTF-8（逗号分隔）)"
+            }
+            _ => "use a `.csv`, `.toml` or `.json` file",
+        };
+        return Err(vec![DataError::file(&name, message).with_help(help)]);
+    };
+    let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(&name, m)])?;
+    let read_err =
+        |e: std::io::Error| vec![DataError::file(&name, format!("cannot read the file: {e}"))];
+    match format {
+        DataFormat::Csv => csv::read_path(&name, path, &vocab),
+        DataFormat::Toml | DataFormat::Json => {
+            let text = std::fs::read_to_string(path).map_err(read_err)?;
+            load_with(&name, &text, format, &vocab)
+        }
+    }
+}
+
+/// Load towns from `text` in `format`; `name` is the file name used in messages.
+pub fn load_towns_str(
+    name: &str,
+    text: &str,
+    format: DataFormat,
+    model: &Checked,
+) -> Result<Loaded, Vec<DataError>> {
+    let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(name, m)])?;
+    load_with(name, text, format, &vocab)
+}
+
+fn load_with(
+    name: &str,
+    text: &str,
+    format: DataFormat,
+    vocab: &header::Vocab<'_>,
+) -> Result<Loaded, Vec<DataError>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    match format {
+        DataFormat::Csv => csv::read_str(name, text, vocab),
+        DataFormat::Toml => toml::read(name, text, vocab),
+        DataFormat::Json => json::read(name, text, vocab),
+    }
+}

@@ -1,0 +1,330 @@
+//! CSV town data: one header row naming facts, one town per row.
+//!
+//! Files are read as UTF-8 (with or without a byte-order mark), streaming, one
+//! record at a time; a file that is not UTF-8 is read again as GB18030 (which
+//! includes GBK, the encoding of CSV files saved by Chinese Excel) when it decodes
+//! without errors.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use ::csv::{ErrorKind, ReaderBuilder, StringRecord};
+
+use super::cell::Builder;
+use super::header::{fold_name, Vocab};
+use super::{DataError, Loaded, RowUnit};
+
+/// How saving as UTF-8 is done in Excel, for help lines.
+const SAVE_UTF8: &str = "save the file as CSV UTF-8 (Excel: 另存为 → CSV UTF-8（逗号分隔）)";
+
+/// Why reading failed.
+enum Fail {
+    /// The bytes are not UTF-8; try another encoding.
+    NotUtf8,
+    /// Errors in the data.
+    Errors(Vec<DataError>),
+}
+
+/// Passes the input through to the CSV parser, keeping the bytes not yet
+/// numbered so that each record's first line can be found: the `csv` crate skips
+/// empty lines without counting them into a record's position.
+struct Tap<R> {
+    inner: R,
+    /// Bytes from offset `base` on, as handed to the parser.
+    window: Vec<u8>,
+    base: u64,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.window
+            .extend_from_slice(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+}
+
+impl<R> Tap<R> {
+    fn new(inner: R) -> Self {
+        Tap {
+            inner,
+            window: Vec::new(),
+            base: 0,
+        }
+    }
+
+    /// The 1-based line on which the record just read starts: the line where the
+    /// parser stood before it, plus the empty lines it skipped.
+    fn start_line(&mut self, rec: &StringRecord) -> usize {
+        let Some(pos) = rec.position() else { return 0 };
+        let from = usize::try_from(pos.byte().saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let rest = self.window.get(from..).unwrap_or_default();
+        let skipped = rest
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .filter(|&&b| b == b'\n')
+            .count();
+        if from > 1 << 16 && from <= self.window.len() {
+            self.window.drain(..from);
+            self.base += from as u64;
+        }
+        usize::try_from(pos.line())
+            .unwrap_or(usize::MAX)
+            .saturating_add(skipped)
+    }
+}
+
+/// What a header cell is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// A column of this fact.
+    Fact(usize),
+    /// An empty header: the column must be empty too.
+    Blank,
+    /// An unknown or duplicate column (already reported).
+    Bad,
+}
+
+/// Read the CSV file at `path`.
+pub(super) fn read_path(
+    name: &str,
+    path: &Path,
+    vocab: &Vocab<'_>,
+) -> Result<Loaded, Vec<DataError>> {
+    let io_error =
+        |e: std::io::Error| vec![DataError::file(name, format!("cannot read the file: {e}"))];
+    let file = File::open(path).map_err(io_error)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut input = BufReader::with_capacity(1 << 16, file);
+    let start = input.fill_buf().map_err(io_error)?;
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return Err(vec![utf16(name)]);
+    }
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
+    match read(name, input, size, vocab) {
+        Ok(loaded) => Ok(loaded),
+        Err(Fail::Errors(errors)) => Err(errors),
+        Err(Fail::NotUtf8) => {
+            let bytes = std::fs::read(path).map_err(io_error)?;
+            let text = decode_gb18030(name, &bytes).map_err(|e| vec![*e])?;
+            drop(bytes);
+            match read(name, text.as_bytes(), text.len() as u64, vocab) {
+                Ok(mut loaded) => {
+                    let warning = format!("{name} is not UTF-8: read as GB18030 (GBK)");
+                    loaded.warnings.insert(0, warning);
+                    Ok(loaded)
+                }
+                Err(Fail::Errors(mut errors)) => {
+                    let note = DataError::file(
+                        name,
+                        "the file is not UTF-8 and was read as GB18030 (GBK)",
+                    )
+                    .with_help(format!("if the text above looks garbled, {SAVE_UTF8}"));
+                    errors.push(note);
+                    Err(errors)
+                }
+                Err(Fail::NotUtf8) => Err(vec![not_utf8(name, None)]),
+            }
+        }
+    }
+}
+
+/// Read CSV text (already UTF-8, byte-order mark removed).
+pub(super) fn read_str(
+    name: &str,
+    text: &str,
+    vocab: &Vocab<'_>,
+) -> Result<Loaded, Vec<DataError>> {
+    match read(name, text.as_bytes(), text.len() as u64, vocab) {
+        Ok(loaded) => Ok(loaded),
+        Err(Fail::Errors(errors)) => Err(errors),
+        Err(Fail::NotUtf8) => Err(vec![not_utf8(name, None)]),
+    }
+}
+
+fn utf16(name: &str) -> DataError {
+    DataError::file(
+        name,
+        "the file is UTF-16 text (Excel \"Unicode text\"), not CSV",
+    )
+    .with_help(SAVE_UTF8)
+}
+
+fn not_utf8(name: &str, line: Option<usize>) -> DataError {
+    let message = match line {
+        Some(line) => {
+            format!("the file is neither UTF-8 nor GB18030 (GBK) text: invalid byte on line {line}")
+        }
+        None => "the file is not UTF-8 text".to_string(),
+    };
+    DataError::file(name, message).with_help(SAVE_UTF8)
+}
+
+/// Decode a file that is not UTF-8 as GB18030, refusing anything that does not
+/// decode cleanly or looks like UTF-8 with a damaged byte.
+fn decode_gb18030(name: &str, bytes: &[u8]) -> Result<String, Box<DataError>> {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text.trim_start_matches('\u{FEFF}').to_string()),
+        Err(e) => e.valid_up_to(),
+    };
+    let prefix = bytes.get(..valid).unwrap_or_default();
+    let line = 1 + prefix.iter().filter(|&&b| b == b'\n').count();
+    // GBK text breaks UTF-8 at (almost) its first Chinese character; a file with
+    // several UTF-8 characters before the first bad byte is damaged UTF-8.
+    let utf8_chars =
+        std::str::from_utf8(prefix).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+    if utf8_chars >= 3 {
+        let message = format!("the file is not valid UTF-8: invalid byte on line {line}");
+        return Err(Box::new(
+            DataError::file(name, message).with_help(SAVE_UTF8),
+        ));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) if !text.contains('\0') => Ok(text.into_owned()),
+        _ => Err(Box::new(not_utf8(name, Some(line)))),
+    }
+}
+
+/// A `csv` error as a data error (or the signal to try GB18030).
+fn csv_error(name: &str, e: ::csv::Error) -> Fail {
+    let line = e.position().map(|p| p.line() as usize);
+    match e.kind() {
+        ErrorKind::Utf8 { .. } => Fail::NotUtf8,
+        _ => {
+            let mut err = DataError::file(name, format!("cannot read the CSV: {e}"));
+            err.row = line;
+            Fail::Errors(vec![err])
+        }
+    }
+}
+
+/// Read CSV from `input` (about `size` bytes) into towns.
+fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<Loaded, Fail> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Tap::new(input));
+    let mut header = StringRecord::new();
+    match rdr.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            let e = DataError::file(
+                name,
+                "the file is empty: expected a header row naming the columns",
+            )
+            .with_help(
+                "put the column names (e.g. `id,name,category,output_value,…`) in the first row",
+            );
+            return Err(Fail::Errors(vec![e]));
+        }
+        Err(e) => return Err(csv_error(name, e)),
+    }
+    let header_row = rdr.get_mut().start_line(&header);
+    let mut b = Builder::new(vocab, name, RowUnit::Line, 0);
+    b.begin_row(header_row);
+
+    // Map the header to facts once.
+    let nf = vocab.len();
+    let mut slots = Vec::with_capacity(header.len());
+    let mut fact_field: Vec<Option<usize>> = vec![None; nf];
+    let mut fact_header: Vec<String> = vec![String::new(); nf];
+    for (i, h) in header.iter().enumerate() {
+        let h = h.trim_start_matches('\u{FEFF}');
+        if fold_name(h).is_empty() {
+            slots.push(Slot::Blank);
+            continue;
+        }
+        let Some(f) = vocab.resolve(h) else {
+            b.error(vocab.unknown_column(name, h, header_row, RowUnit::Line));
+            slots.push(Slot::Bad);
+            continue;
+        };
+        if fact_field[f].is_some() {
+            let first = fact_header[f].clone();
+            b.error(vocab.duplicate_column(name, h.trim(), &first, f, header_row, RowUnit::Line));
+            slots.push(Slot::Bad);
+            continue;
+        }
+        fact_field[f] = Some(i);
+        fact_header[f] = h.trim().to_string();
+        b.set_present(f);
+        slots.push(Slot::Fact(f));
+    }
+    let id_field = fact_field[vocab.id];
+    b.header_row = Some(header_row);
+    if id_field.is_some() {
+        b.id_column = Some(fact_header[vocab.id].clone());
+    }
+    let absent: Vec<usize> = (0..nf).filter(|&f| fact_field[f].is_none()).collect();
+    let width = header.len();
+    let mut blanks: Vec<(usize, bool)> = (0..width)
+        .filter(|&i| slots[i] == Slot::Blank)
+        .map(|i| (i, false))
+        .collect();
+
+    let mut rec = StringRecord::new();
+    let mut reserved = false;
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => match csv_error(name, e) {
+                Fail::NotUtf8 => return Err(Fail::NotUtf8),
+                Fail::Errors(errors) => {
+                    errors.into_iter().for_each(|e| b.error(e));
+                    break;
+                }
+            },
+        }
+        if b.full() {
+            break;
+        }
+        let row = rdr.get_mut().start_line(&rec);
+        if !reserved {
+            // Estimate the number of rows from the first one's length.
+            let bytes = (rec.as_slice().len() + rec.len() + 1).max(8) as u64;
+            let rows = usize::try_from(size / bytes).unwrap_or(usize::MAX);
+            b.reserve(rows.saturating_add(16).min(1 << 26));
+            reserved = true;
+        }
+        let maybe_empty =
+            !matches!(rec.get(id_field.unwrap_or(0)), Some(s) if !s.trim().is_empty());
+        if maybe_empty && rec.iter().all(|s| s.trim().is_empty()) {
+            continue; // an empty row (Excel)
+        }
+        b.begin_row(row);
+        if rec.len() != width {
+            let message = format!(
+                "this row has {} fields but the header has {width}",
+                rec.len()
+            );
+            let help = "check for a missing or extra comma; quote cells that contain commas";
+            let e = b.row_error(None, None, message, Some(help.to_string()));
+            b.error(e);
+            continue;
+        }
+        for (i, reported) in &mut blanks {
+            let cell = rec.get(*i).unwrap_or_default().trim();
+            if !*reported && !cell.is_empty() {
+                *reported = true;
+                let message = format!("column {} has no header but holds `{cell}`", *i + 1);
+                let help = "name the column in the header row, or delete the column";
+                let e = b.row_error(None, Some(cell), message, Some(help.to_string()));
+                b.error(e);
+            }
+        }
+        for (i, slot) in slots.iter().enumerate() {
+            if let Slot::Fact(f) = *slot {
+                b.cell(f, rec.get(i), &fact_header[f]);
+            }
+        }
+        for &f in &absent {
+            b.cell(f, None, "");
+        }
+        b.end_row();
+    }
+    b.finish().map_err(Fail::Errors)
+}

@@ -1,0 +1,232 @@
+//! Matching column names (CSV headers, TOML/JSON keys) to facts and category
+//! cells to members of a category set.
+
+use std::collections::HashMap;
+
+use crate::check::{Checked, Kind};
+use crate::suggest::did_you_mean;
+use crate::units::{normalize, MoneyUnit};
+
+use super::{DataError, RowUnit};
+
+/// How the cells of one fact are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Parse {
+    /// Money; bare numbers are in this unit.
+    Money(MoneyUnit),
+    /// Percentage points.
+    Percent,
+    /// A plain decimal number.
+    Number,
+    /// A whole count.
+    Count,
+    /// Yes/no.
+    Bool,
+    /// A member of the category set with this index.
+    Cat(usize),
+    /// Trimmed text.
+    Text,
+}
+
+/// The vocabulary prepared for reading data: name lookups built once per file.
+pub(super) struct Vocab<'m> {
+    /// The checked model the data is read against.
+    pub model: &'m Checked,
+    /// How each fact's cells are read.
+    pub parsers: Vec<Parse>,
+    /// The `id` fact.
+    pub id: usize,
+    /// The `name` fact, if the vocabulary has one.
+    pub name: Option<usize>,
+    /// Folded column name → fact.
+    names: HashMap<String, usize>,
+    /// Per category set: spellings as written and folded → member index.
+    cats: Vec<HashMap<String, u16>>,
+}
+
+/// A column or category name in comparable form: [`normalize`]d (full-width
+/// digits and punctuation folded, trimmed), a byte-order mark dropped, full-width
+/// parentheses made half-width and ASCII letters lowercased.
+pub(super) fn fold_name(text: &str) -> String {
+    let text = text.trim_start_matches('\u{FEFF}');
+    normalize(text)
+        .chars()
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+impl<'m> Vocab<'m> {
+    /// Prepare the lookups for `model`; fails when the vocabulary has no `id` fact
+    /// or a category set too large for a [`super::Column::Cat`].
+    pub fn new(model: &'m Checked) -> Result<Self, String> {
+        let mut names = HashMap::new();
+        for (i, fact) in model.facts.iter().enumerate() {
+            let spellings = [&fact.id, &fact.label].into_iter().chain(&fact.aliases);
+            for s in spellings {
+                names.entry(fold_name(s)).or_insert(i);
+            }
+        }
+        let mut cats = Vec::with_capacity(model.categories.len());
+        for set in &model.categories {
+            let mut map = HashMap::new();
+            for (m, member) in set.members.iter().enumerate() {
+                let Ok(m) = u16::try_from(m) else {
+                    return Err(format!(
+                        "the category set `{}` has too many members",
+                        set.id
+                    ));
+                };
+                let spellings = [&member.id, &member.label]
+                    .into_iter()
+                    .chain(&member.aliases);
+                for s in spellings {
+                    map.entry(s.trim().to_string()).or_insert(m);
+                    map.entry(fold_name(s)).or_insert(m);
+                }
+            }
+            cats.push(map);
+        }
+        let parsers = model
+            .facts
+            .iter()
+            .map(|f| match f.kind {
+                Kind::Money => Parse::Money(f.money_unit),
+                Kind::Percent => Parse::Percent,
+                Kind::Number => Parse::Number,
+                Kind::Count => Parse::Count,
+                Kind::Bool => Parse::Bool,
+                Kind::Category(set) => Parse::Cat(set),
+                Kind::Text => Parse::Text,
+            })
+            .collect();
+        let find = |id: &str| model.facts.iter().position(|f| f.id == id);
+        let Some(id) = find("id") else {
+            return Err("the vocabulary has no `id` fact to identify towns by".to_string());
+        };
+        Ok(Vocab {
+            model,
+            parsers,
+            id,
+            name: find("name"),
+            names,
+            cats,
+        })
+    }
+
+    /// The number of facts.
+    pub fn len(&self) -> usize {
+        self.parsers.len()
+    }
+
+    /// The fact a column name (id, Chinese label or alias) stands for.
+    pub fn resolve(&self, column: &str) -> Option<usize> {
+        self.names.get(&fold_name(column)).copied()
+    }
+
+    /// The member of category set `set` a cell names (id, label or alias), or `None`.
+    pub fn member(&self, set: usize, text: &str) -> Option<u16> {
+        let map = self.cats.get(set)?;
+        let t = normalize(text);
+        match map.get(t.as_ref()) {
+            Some(m) => Some(*m),
+            None => map.get(&fold_name(&t)).copied(),
+        }
+    }
+
+    /// The accepted spellings of category set `set`, for messages:
+    /// `` `manufacturing` (制造业), … ``.
+    pub fn accepted(&self, set: usize) -> String {
+        let Some(set) = self.model.categories.get(set) else {
+            return String::new();
+        };
+        let members: Vec<String> = set
+            .members
+            .iter()
+            .map(|m| format!("`{}` ({})", m.id, m.label))
+            .collect();
+        members.join(", ")
+    }
+
+    /// A readable name of fact `f` for messages: `` `output_value` (特色主导产业年产值) ``.
+    pub fn describe(&self, f: usize) -> String {
+        match self.model.facts.get(f) {
+            Some(fact) if fact.label.is_empty() => format!("`{}`", fact.id),
+            Some(fact) => format!("`{}` ({})", fact.id, fact.label),
+            None => String::new(),
+        }
+    }
+
+    /// The error for a column that names no fact, with a "did you mean".
+    pub fn unknown_column(&self, file: &str, column: &str, row: usize, unit: RowUnit) -> DataError {
+        let written = column.trim().trim_start_matches('\u{FEFF}');
+        let candidates = self.model.facts.iter().flat_map(|f| {
+            [f.id.as_str(), f.label.as_str()]
+                .into_iter()
+                .chain(f.aliases.iter().map(String::as_str))
+        });
+        let help = if written.contains(['\t', ';']) && unit == RowUnit::Line {
+            "the file seems to be separated by tabs or semicolons; save it as comma-separated CSV"
+                .to_string()
+        } else {
+            match did_you_mean(written, candidates) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name columns by a fact's id or Chinese label, e.g. `output_value` or \
+                         `特色主导产业年产值` (see rules/facts.rules)"
+                    .to_string(),
+            }
+        };
+        DataError {
+            file: file.to_string(),
+            row: Some(row),
+            column: Some(written.to_string()),
+            cell: None,
+            message: format!("unknown column `{written}`: it names no town fact"),
+            help: Some(help),
+            unit,
+        }
+    }
+
+    /// The error for a second column naming fact `f`.
+    pub fn duplicate_column(
+        &self,
+        file: &str,
+        column: &str,
+        first: &str,
+        f: usize,
+        row: usize,
+        unit: RowUnit,
+    ) -> DataError {
+        DataError {
+            file: file.to_string(),
+            row: Some(row),
+            column: Some(column.to_string()),
+            cell: None,
+            message: format!(
+                "columns `{first}` and `{column}` both name the fact {}",
+                self.describe(f)
+            ),
+            help: Some("keep only one of the two columns".to_string()),
+            unit,
+        }
+    }
+
+    /// The error for a file without an `id` column.
+    pub fn missing_id(&self, file: &str, row: Option<usize>, unit: RowUnit) -> DataError {
+        DataError {
+            file: file.to_string(),
+            row,
+            column: None,
+            cell: None,
+            message: format!(
+                "there is no {} column: every town needs an id",
+                self.describe(self.id)
+            ),
+            help: Some("add a column `id` (or `编号`) with a unique id for each town".to_string()),
+            unit,
+        }
+    }
+}
