@@ -62,7 +62,45 @@ pub enum Command {
         /// Show every town in detail, not only those not recognised.
         #[arg(long)]
         all: bool,
+        /// Expert score sheets (long table: town, expert, indicator, score) for an indicator system.
+        #[arg(long, value_name = "SCORES")]
+        scores: Option<PathBuf>,
     },
+    /// Interactive what-if session: change thresholds and see which towns flip.
+    Repl {
+        /// The rule file to load at start.
+        rules: Option<PathBuf>,
+        /// Town data to load at start.
+        towns: Option<PathBuf>,
+        /// Expert score sheets to load at start.
+        #[arg(long, value_name = "SCORES")]
+        scores: Option<PathBuf>,
+    },
+    /// Semantic difference between two rule sets (files, or `REV:path` / `path@REV` in git).
+    Diff {
+        /// The old rule set.
+        old: String,
+        /// The new rule set.
+        new: String,
+        /// Town data: also list the towns whose outcome differs.
+        #[arg(long, value_name = "TOWNS")]
+        towns: Option<PathBuf>,
+        /// Expert score sheets, with `--towns`.
+        #[arg(long, value_name = "SCORES", requires = "towns")]
+        scores: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Chinese text for people (default).
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 /// Run the command line; returns the process exit status.
@@ -83,6 +121,7 @@ pub fn main() -> ExitCode {
             format,
             set,
             all,
+            scores,
         } => crate::cli_eval::run(&crate::cli_eval::EvalArgs {
             rules,
             towns,
@@ -90,7 +129,20 @@ pub fn main() -> ExitCode {
             format,
             set,
             all,
+            scores,
         }),
+        Command::Repl {
+            rules,
+            towns,
+            scores,
+        } => crate::repl::run(rules, towns, scores),
+        Command::Diff {
+            old,
+            new,
+            towns,
+            scores,
+            format,
+        } => crate::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
     };
     ExitCode::from(code)
 }

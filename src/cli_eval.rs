@@ -24,6 +24,8 @@ pub struct EvalArgs {
     pub set: Vec<String>,
     /// Detail for every town.
     pub all: bool,
+    /// Expert score sheets for an indicator system.
+    pub scores: Option<PathBuf>,
 }
 
 /// Check and compile a rule file, printing diagnostics; `Err(exit status)` on errors.

@@ -1,4 +1,23 @@
 //! townrules: professional-town (专业镇) recognition criteria as plain-text rules.
+//!
+//! Policy staff keep each government level's criteria (认定标准) as a rule file;
+//! townrules checks it, compiles it once, and evaluates towns with an explanation
+//! for every verdict. Data flows one way, one module per phase:
+//!
+//! ```text
+//!  rules/*.rules ──► syntax::parse ──► check ──► compile ──► eval ──► report
+//!   (grammar/        rule text →      imports,    model →     RuleSet ×   records →
+//!    townrules.pest)  syntax tree      names,      RuleSet     Towns →     text / JSON
+//!                     with spans and   kinds and   (facts and  verdicts +  / CSV
+//!                     comments         units →     params by   explanation
+//!                                      Checked +   index, op   records
+//!                                      diagnostics arena)
+//!  examples/*.csv ──► data::load_towns ──► Towns (one column per fact) ──┘
+//!  cli, repl, diff sit on top.
+//! ```
+//!
+//! One public function per phase: [`parse`], [`check`], [`compile`], [`load_towns`],
+//! [`Evaluator::new`](eval::Evaluator::new), and the formatters in [`report`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // Diagnostics carry their source text for rendering; they are returned only on the cold error path.
@@ -10,9 +29,27 @@ pub mod cli_eval;
 pub mod compile;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
+pub mod repl;
 pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
 pub mod units;
+
+pub use check::check_file as check;
+pub use compile::compile;
+pub use data::load_towns;
+pub use syntax::parse;
+
+/// Check and compile the rule file at `path`: the rule set, or every diagnostic
+/// (errors, warnings and notes) when it has errors.
+pub fn load_rule_set(path: &std::path::Path) -> Result<compile::RuleSet, Vec<diag::Diag>> {
+    let report = check::check_file(path);
+    match report.model {
+        Some(m) => compile::compile(&m)
+            .map_err(|e| vec![diag::Diag::plain("townrules::no_header", e.to_string())]),
+        None => Err(report.diagnostics),
+    }
+}
