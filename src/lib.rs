@@ -22,6 +22,8 @@
 #![warn(missing_docs)]
 // Diagnostics carry their source text for rendering; they are returned only on the cold error path.
 #![allow(clippy::result_large_err)]
+// Nothing a user wrote may panic: no unwrap/expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod check;
 pub mod cli;
