@@ -8,6 +8,7 @@
 
 mod declare;
 mod exprs;
+mod indicators;
 mod load;
 mod model;
 

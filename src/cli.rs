@@ -169,7 +169,9 @@ fn run_check(files: &[PathBuf]) -> u8 {
     let mut out = std::io::stdout().lock();
     for f in files {
         let report = crate::check::check_file(f);
-        print_diags(&report.diagnostics);
+        let mut diags = report.diagnostics.clone();
+        diags.sort_by_key(|d| (d.file.clone(), d.line_col));
+        print_diags(&diags);
         let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count();
         let (e, w, n) = (
             count(Level::Error),

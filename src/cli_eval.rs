@@ -31,13 +31,20 @@ pub struct EvalArgs {
 /// Check and compile a rule file, printing diagnostics; `Err(exit status)` on errors.
 pub fn load_rules(path: &std::path::Path) -> Result<(crate::check::Checked, RuleSet), u8> {
     let report = crate::check::check_file(path);
-    let shown: Vec<_> = report
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    print_diags(&errors);
+    let warnings = report
         .diagnostics
         .iter()
-        .filter(|d| d.level != crate::diag::Level::Note)
-        .cloned()
-        .collect();
-    print_diags(&shown);
+        .filter(|d| d.level == crate::diag::Level::Warning)
+        .count();
+    if warnings > 0 && errors.is_empty() {
+        eprintln!(
+            "warning: `{}` has {warnings} warning(s); `townrules check {}` shows them",
+            path.display(),
+            path.display()
+        );
+    }
     let Some(model) = report.model else {
         eprintln!(
             "error: `{}` has errors; fix them first (`townrules check {}`)",
@@ -134,7 +141,11 @@ fn run_inner(args: &EvalArgs) -> Result<(), u8> {
     }
     let towns = loaded.towns;
     let rows = select_rows(&towns, &args.towns_only)?;
-    let ev = Evaluator::new(&rs, &towns);
+    let scores = load_sheets(&rs, &towns, args.scores.as_deref())?;
+    let mut ev = Evaluator::new(&rs, &towns);
+    if let Some(s) = &scores {
+        ev = ev.with_scores(s);
+    }
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -166,5 +177,47 @@ fn run_inner(args: &EvalArgs) -> Result<(), u8> {
             eprintln!("error: cannot write the report: {e}");
             Err(EXIT_USER)
         }
+    }
+}
+
+/// Load the expert score sheets for a rule set's indicator system, checking that the two
+/// go together; `Err(exit status)` after printing the problem.
+pub fn load_sheets(
+    rs: &RuleSet,
+    towns: &Towns,
+    path: Option<&std::path::Path>,
+) -> Result<Option<crate::data::Scores>, u8> {
+    let needs_experts = rs.evaluation.as_ref().is_some_and(|e| {
+        e.leaves
+            .iter()
+            .any(|&n| matches!(e.nodes[n].scoring, crate::compile::Scoring::Expert))
+    });
+    match (rs.evaluation.as_ref(), path) {
+        (None, Some(p)) => {
+            eprintln!(
+                "error: `{}` has no evaluation indicator system, so the score sheet `{}` cannot be used",
+                rs.source_file,
+                p.display()
+            );
+            eprintln!("  help: score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`");
+            Err(EXIT_USER)
+        }
+        (Some(ev), Some(p)) => crate::data::load_scores(p, ev, towns).map(Some).map_err(|errs| {
+            print_data_errors(&errs);
+            EXIT_USER
+        }),
+        (Some(ev), None) if needs_experts && rs.criteria.is_empty() => {
+            eprintln!(
+                "error: `{}` scores towns from expert sheets ({}): give them with `--scores FILE`",
+                rs.source_file, ev.label
+            );
+            eprintln!("  help: a score sheet is a CSV with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)");
+            Err(EXIT_USER)
+        }
+        (Some(_), None) if needs_experts => {
+            eprintln!("warning: no `--scores` given: the indicator scores are undetermined");
+            Ok(None)
+        }
+        _ => Ok(None),
     }
 }

@@ -11,7 +11,7 @@ pub use program::*;
 
 use rust_decimal::Decimal;
 
-use crate::check::{Checked, Const, Kind, ParamValue, Provenance, Symbol};
+use crate::check::{Checked, Const, Kind, ParamValue, Provenance, ScoreSource, Symbol};
 use crate::syntax::ast::{self, attr_text, BinOp, Expr, Node, UnOp};
 
 /// Compile a checked model into a rule set.
@@ -21,12 +21,17 @@ pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
     let header = m.header.clone().ok_or_else(|| CompileError::NoHeader {
         file: m.units[m.root].source.name().to_string(),
     })?;
-    let mut c = Compiler { m, ops: Vec::new() };
+    let mut c = Compiler {
+        m,
+        ops: Vec::new(),
+        weight: None,
+    };
     let criteria = m
         .criteria
         .iter()
         .map(|ci| c.criterion(ci))
         .collect::<Vec<_>>();
+    let evaluation = m.evaluation.as_ref().map(|e| c.evaluation(e));
     Ok(RuleSet {
         header,
         facts: m.facts.clone(),
@@ -38,6 +43,7 @@ pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
         targets: m.targets.clone(),
         source_file: m.units[m.root].source.name().to_string(),
         sources: m.units.iter().map(|u| u.source.clone()).collect(),
+        evaluation,
     })
 }
 
@@ -59,6 +65,8 @@ pub enum CompileError {
 struct Compiler<'m> {
     m: &'m Checked,
     ops: Vec<Op>,
+    /// The weight of the indicator whose formula is being compiled (`weight` in formulas).
+    weight: Option<Decimal>,
 }
 
 impl Compiler<'_> {
@@ -161,6 +169,59 @@ impl Compiler<'_> {
         }
     }
 
+    fn evaluation(&mut self, e: &crate::check::EvaluationInfo) -> Evaluation {
+        let mut leaves = Vec::new();
+        let nodes: Vec<Indicator> = e
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                self.weight = Some(n.weight);
+                let scoring = match &n.score {
+                    ScoreSource::Expert => Scoring::Expert,
+                    ScoreSource::FullWhen(x) => Scoring::FullWhen(Condition {
+                        node: self.expr(x),
+                        text: self.text(e.file, x),
+                    }),
+                    ScoreSource::Formula(x) => Scoring::Formula(Condition {
+                        node: self.expr(x),
+                        text: self.text(e.file, x),
+                    }),
+                };
+                self.weight = None;
+                let leaf = n.children.is_empty().then(|| {
+                    leaves.push(i);
+                    leaves.len() - 1
+                });
+                Indicator {
+                    code: n.code.clone(),
+                    label: n.label.clone(),
+                    weight: n.weight,
+                    parent: n.parent,
+                    children: n.children.clone(),
+                    depth: n.depth,
+                    scoring,
+                    aggregate: n.aggregate,
+                    leaf,
+                    note: n.note.clone(),
+                }
+            })
+            .collect();
+        Evaluation {
+            id: e.id.clone(),
+            label: e.label.clone(),
+            total: e.total,
+            formula: e.formula.clone(),
+            clause: e.clause.clone(),
+            nodes,
+            roots: e.roots.clone(),
+            leaves,
+            grades: e.grades.clone(),
+            grades_label: e.grades_label.clone(),
+            grades_clause: e.grades_clause.clone(),
+        }
+    }
+
     fn collect_lookups(&self, n: NodeId, out: &mut Vec<(u32, NodeId)>) {
         match self.ops[n as usize] {
             Op::Lookup { table, key } => {
@@ -176,8 +237,12 @@ impl Compiler<'_> {
                 self.collect_lookups(a, out);
                 self.collect_lookups(b, out);
             }
+            Op::Min(a, b) | Op::Max(a, b) => {
+                self.collect_lookups(a, out);
+                self.collect_lookups(b, out);
+            }
             Op::InTable { item, .. } | Op::InList { item, .. } => self.collect_lookups(item, out),
-            Op::Fact(_) | Op::Param(_) | Op::Const(_) => {}
+            Op::Fact(_) | Op::Param(_) | Op::Const(_) | Op::Stat { .. } => {}
         }
     }
 
@@ -188,6 +253,42 @@ impl Compiler<'_> {
                 None => Op::Const(Const::Num(Decimal::ZERO)),
             },
             Expr::Bool(b) => Op::Const(Const::Bool(*b)),
+            Expr::Name(p) if self.weight.is_some() && p.0.len() == 1 && p.0[0] == "weight" => {
+                Op::Const(Const::Num(self.weight.unwrap_or_default()))
+            }
+            Expr::Call { name, args, within } => {
+                let fact_of = |c: &Compiler<'_>, n: &str| match c.m.resolve(n) {
+                    Some(Symbol::Fact(f)) => f as u32,
+                    _ => 0,
+                };
+                let kind = match name.node.as_str() {
+                    "rank" => Some(StatKind::Rank),
+                    "group_size" => Some(StatKind::GroupSize),
+                    "percentile" => Some(StatKind::Percentile),
+                    "top" => Some(StatKind::Top),
+                    "share" => Some(StatKind::Share),
+                    _ => None,
+                };
+                match (kind, args.as_slice()) {
+                    (Some(kind), [a]) => {
+                        let fact = match &a.node {
+                            Expr::Name(p) => fact_of(self, &p.to_string()),
+                            _ => 0,
+                        };
+                        let within = within.as_ref().map(|w| fact_of(self, &w.node));
+                        Op::Stat { kind, fact, within }
+                    }
+                    (None, [a, b]) => {
+                        let (a, b) = (self.expr(a), self.expr(b));
+                        if name.node == "min" {
+                            Op::Min(a, b)
+                        } else {
+                            Op::Max(a, b)
+                        }
+                    }
+                    _ => Op::Const(Const::Bool(false)),
+                }
+            }
             Expr::Name(p) => match self.m.resolve(&p.to_string()) {
                 Some(Symbol::Fact(i)) => Op::Fact(i as u32),
                 Some(Symbol::Param(i)) => Op::Param(i as u32),

@@ -16,12 +16,15 @@ mod fast;
 mod header;
 mod json;
 mod keyed;
+mod scores;
 mod toml;
 
 use std::fmt;
 use std::path::Path;
 
 use rust_decimal::Decimal;
+
+pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 
 use crate::check::{Checked, Kind};
 

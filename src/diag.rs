@@ -9,6 +9,9 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 use crate::source::Source;
 use crate::syntax::ast::Span;
 
+/// Rightmost byte offset on its line at which a label is still underlined.
+const MAX_LABEL_COLUMN: usize = 16_000;
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -130,6 +133,23 @@ impl Diag {
         self.level == Level::Error
     }
 
+    /// Whether `span` can be underlined: labels further right on their line than
+    /// [`MAX_LABEL_COLUMN`] bytes are left out (the renderer cannot pad that far, and
+    /// nobody could read it); [`Diagnostic::help`] then gives the location.
+    fn shown(&self, span: Span) -> bool {
+        let Some(src) = &self.src else { return false };
+        let bytes = src.inner().as_bytes();
+        let column = |at: usize| {
+            let at = at.min(bytes.len());
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |n| n + 1);
+            at - start
+        };
+        column(span.start) <= MAX_LABEL_COLUMN && column(span.end) <= MAX_LABEL_COLUMN
+    }
+
     /// `file:line:col` of the primary label.
     pub fn location(&self) -> String {
         match (&self.file, self.line_col) {
@@ -160,6 +180,15 @@ impl Diagnostic for Diag {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let hidden = matches!(self.labels.first(), Some((s, _)) if !self.shown(*s));
+        if hidden {
+            let at = format!("at {} (the line is too long to show)", self.location());
+            let text = match &self.help {
+                Some(h) => format!("{h}\n{at}"),
+                None => at,
+            };
+            return Some(Box::new(text));
+        }
         self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
@@ -171,16 +200,20 @@ impl Diagnostic for Diag {
         if self.src.is_none() || self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(
-            |(i, (s, t))| {
-                let text = if t.is_empty() { None } else { Some(t.clone()) };
-                if i == 0 {
-                    LabeledSpan::new_primary_with_span(text, *s)
-                } else {
-                    LabeledSpan::new_with_span(text, *s)
-                }
-            },
-        )))
+        Some(Box::new(
+            self.labels
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, _))| self.shown(*s))
+                .map(|(i, (s, t))| {
+                    let text = if t.is_empty() { None } else { Some(t.clone()) };
+                    if i == 0 {
+                        LabeledSpan::new_primary_with_span(text, *s)
+                    } else {
+                        LabeledSpan::new_with_span(text, *s)
+                    }
+                }),
+        ))
     }
 }
 

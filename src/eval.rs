@@ -11,8 +11,12 @@
 //!   formatting happens here; `report` turns records into text.
 
 mod explain;
+mod score;
+mod stats;
 
 pub use explain::*;
+pub use score::*;
+pub use stats::{StatColumn, Stats};
 
 use rust_decimal::Decimal;
 
@@ -163,6 +167,10 @@ pub struct Evaluator<'a> {
     /// The towns.
     pub towns: &'a Towns,
     params: Vec<Option<Const>>,
+    /// Group statistics (rank, percentile …) the rule set uses.
+    pub stats: Stats,
+    /// Expert score sheets for the rule set's indicator system, if given.
+    pub sheets: Option<&'a crate::data::Scores>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -172,7 +180,24 @@ impl<'a> Evaluator<'a> {
             rules,
             towns,
             params: rules.bindings(),
+            stats: Stats::compute(rules, towns),
+            sheets: None,
         }
+    }
+
+    /// The same evaluator, scoring the indicator system from these expert sheets.
+    pub fn with_scores(mut self, sheets: &'a crate::data::Scores) -> Self {
+        self.sheets = Some(sheets);
+        self
+    }
+
+    /// Town `row`'s score on the rule set's indicator system (`None` when it has none).
+    pub fn town_score(&self, row: usize) -> Option<TownScore> {
+        let sheets = self
+            .sheets
+            .and_then(|s| s.by_town.get(row))
+            .map_or(&[][..], |v| v.as_slice());
+        self.score(sheets, row)
     }
 
     /// The value in force of a parameter.
@@ -316,6 +341,11 @@ impl<'a> Evaluator<'a> {
                 let r = self.eval(rhs, row);
                 arith(op, l, r)
             }
+            Op::Stat { .. } => self.stats.value(n as usize, row),
+            Op::Min(a, b) | Op::Max(a, b) => {
+                let is_min = matches!(self.rules.ops[n as usize], Op::Min(..));
+                min_max(is_min, self.eval(a, row), self.eval(b, row))
+            }
         }
     }
 }
@@ -363,5 +393,13 @@ impl Tri {
             Tri::False => "false",
             Tri::Unknown => "unknown",
         }
+    }
+}
+
+/// The smaller (or larger) of two numbers; unknown if either is.
+pub fn min_max(is_min: bool, l: V, r: V) -> V {
+    match (l, r) {
+        (V::Num(a), V::Num(b)) => V::Num(if is_min { a.min(b) } else { a.max(b) }),
+        _ => V::Unknown,
     }
 }

@@ -3,9 +3,11 @@
 //! Nothing here decides anything: it formats what `eval` recorded.
 
 mod describe;
+mod score;
 mod text;
 
 pub use describe::{atom, param_ref, provenance};
+pub use score::{fmt2, grade_name, score_json, score_lines};
 pub use text::{criterion_lines, text, TextOptions};
 
 use std::io::{self, Write};
@@ -37,17 +39,32 @@ pub fn outcome_zh(o: crate::eval::Outcome) -> &'static str {
 pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Result<()> {
     let rs = ev.rules;
     let mut w = csv::WriterBuilder::new().from_writer(out);
+    let scored = rs.evaluation.is_some();
     let mut header = vec!["id".to_string(), "name".to_string(), "outcome".to_string()];
+    if scored {
+        header.push("total".to_string());
+        header.push("grade".to_string());
+    }
     header.extend(rs.criteria.iter().map(|c| c.id.clone()));
     w.write_record(&header)?;
     let mut statuses = vec![Status::Met; rs.criteria.len()];
-    let mut rec: Vec<&str> = Vec::with_capacity(header.len());
     for &row in rows {
         let outcome = ev.statuses(row, &mut statuses);
-        rec.clear();
+        let (total, grade) = match (scored, ev.town_score(row)) {
+            (true, Some(s)) => (
+                s.total.map(|d| d.to_string()).unwrap_or_default(),
+                rs.evaluation.as_ref().map(|e| grade_name(e, &s)).unwrap_or_default(),
+            ),
+            _ => (String::new(), String::new()),
+        };
+        let mut rec: Vec<&str> = Vec::with_capacity(header.len());
         rec.push(&ev.towns.ids[row]);
         rec.push(&ev.towns.names[row]);
-        rec.push(outcome.as_str());
+        rec.push(if rs.criteria.is_empty() { "" } else { outcome.as_str() });
+        if scored {
+            rec.push(&total);
+            rec.push(&grade);
+        }
         rec.extend(statuses.iter().map(|s| s.as_str()));
         w.write_record(&rec)?;
     }
@@ -121,13 +138,17 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
                         .map(move |(_, p)| json!({"criterion": crit.id, "clause": crit.clause, "reason": p.label}))
                 })
                 .collect();
-            json!({
+            let mut town = json!({
                 "id": ev.towns.ids[row],
                 "name": ev.towns.names[row],
-                "outcome": r.outcome.as_str(),
+                "outcome": if rs.criteria.is_empty() { Value::Null } else { Value::from(r.outcome.as_str()) },
                 "criteria": criteria,
                 "priority": priority,
-            })
+            });
+            if let Some(s) = ev.town_score(row) {
+                town["score"] = score_json(ev, &s);
+            }
+            town
         })
         .collect();
     json!({

@@ -24,9 +24,25 @@ impl Source {
         }
     }
 
-    /// Read a rule file from disk (a leading byte-order mark is dropped).
+    /// Read a rule file from disk (a leading byte-order mark is dropped). Files larger
+    /// than [`crate::syntax::MAX_FILE_BYTES`] are refused without reading them whole
+    /// (a 1 GB file or `/dev/zero` is an error, not an out-of-memory abort).
     pub fn read(path: &Path) -> std::io::Result<Self> {
-        let bytes = std::fs::read(path)?;
+        use std::io::Read as _;
+        let limit = crate::syntax::MAX_FILE_BYTES;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() > limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the file is larger than {} MiB; split it into several files with `import`",
+                    limit / 1024 / 1024
+                ),
+            ));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,

@@ -29,6 +29,7 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
             criteria: Vec::new(),
             targets: Vec::new(),
             names: HashMap::new(),
+            evaluation: None,
         },
         diags: Vec::new(),
         decl_spans: HashMap::new(),
@@ -44,9 +45,19 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
         b.criteria(f);
     }
     b.targets(root);
+    for &f in chain.iter().rev() {
+        let (ev, d) = super::indicators::build(&b.m, f);
+        b.diags.extend(d);
+        if ev.is_some() {
+            b.m.evaluation = ev;
+        }
+    }
     let mut checker = ExprChecker::new(&b.m);
     for c in &b.m.criteria {
         checker.criterion(c);
+    }
+    if let Some(ev) = &b.m.evaluation {
+        checker.evaluation(ev);
     }
     let mut diags = b.diags;
     diags.extend(checker.diags);

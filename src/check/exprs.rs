@@ -10,6 +10,8 @@ use crate::syntax::ast::{Attr, BinOp, Expr, Node, UnOp};
 /// Checks the expressions of criteria against a model.
 pub struct ExprChecker<'m> {
     m: &'m Checked,
+    /// Inside an indicator's score formula (`weight` names the item's weight).
+    in_formula: bool,
     /// Problems found.
     pub diags: Vec<Diag>,
 }
@@ -19,6 +21,7 @@ impl<'m> ExprChecker<'m> {
     pub fn new(m: &'m Checked) -> Self {
         ExprChecker {
             m,
+            in_formula: false,
             diags: Vec::new(),
         }
     }
@@ -39,6 +42,91 @@ impl<'m> ExprChecker<'m> {
         }
         for p in &c.decl.priorities {
             self.condition(src, &p.node.when, "`priority … when`");
+        }
+    }
+
+    /// Check the score formulas of an indicator system.
+    pub fn evaluation(&mut self, ev: &EvaluationInfo) {
+        let src = &self.m.units[ev.file].source;
+        for n in &ev.nodes {
+            match &n.score {
+                ScoreSource::Expert => {}
+                ScoreSource::FullWhen(e) => self.condition(src, e, "`score full when`"),
+                ScoreSource::Formula(e) => {
+                    self.in_formula = true;
+                    let k = self.kind(src, e);
+                    self.in_formula = false;
+                    if let Some(k) = k {
+                        if !matches!(k, Kind::Number | Kind::Count) {
+                            self.diags.push(
+                                Diag::error("townrules::kind_mismatch", src, e.span, format!("a score formula gives points (a plain number), found {}", k.describe()))
+                                    .help("e.g. `score = weight * percentile(output_value) / 100%`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, src: &Source, name: &Node<String>, args: &[Node<Expr>], within: &Option<Node<String>>) -> Option<Kind> {
+        let fname = name.node.as_str();
+        let (arity, result) = match fname {
+            "rank" | "group_size" => (1, Some(Kind::Count)),
+            "percentile" | "top" | "share" => (1, Some(Kind::Percent)),
+            "min" | "max" => (2, None),
+            _ => {
+                let known = ["rank", "group_size", "percentile", "top", "share", "min", "max"];
+                let mut d = Diag::error("townrules::unknown_name", src, name.span, format!("unknown function `{fname}`"));
+                d = match did_you_mean(fname, known) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("functions: {}", known.join(", "))),
+                };
+                self.diags.push(d);
+                return None;
+            }
+        };
+        if args.len() != arity {
+            self.diags.push(Diag::error("townrules::arity", src, name.span, format!("`{fname}` takes {arity} argument(s), found {}", args.len())));
+            return None;
+        }
+        if let Some(w) = within {
+            if !matches!(self.m.resolve(&w.node), Some(Symbol::Fact(f)) if matches!(self.m.facts[f].kind, Kind::Text | Kind::Category(_))) {
+                self.diags.push(
+                    Diag::error("townrules::kind_mismatch", src, w.span, format!("`within {}` needs a text or category fact to group by", w.node))
+                        .help("e.g. `rank(output_value within county)`"),
+                );
+                return None;
+            }
+            if result.is_none() {
+                self.diags.push(Diag::error("townrules::arity", src, w.span, format!("`{fname}` does not take `within`")));
+                return None;
+            }
+        }
+        match result {
+            Some(r) => {
+                let a = &args[0];
+                let is_fact = matches!(&a.node, Expr::Name(p) if matches!(self.m.resolve(&p.to_string()), Some(Symbol::Fact(_))));
+                let k = self.kind(src, a)?;
+                if !is_fact || !k.is_numeric() {
+                    self.diags.push(
+                        Diag::error("townrules::kind_mismatch", src, a.span, format!("`{fname}` ranks the towns by a numeric fact"))
+                            .help(format!("write e.g. `{fname}(output_value)`")),
+                    );
+                    return None;
+                }
+                Some(r)
+            }
+            None => {
+                let l = self.kind(src, &args[0])?;
+                let r = self.kind(src, &args[1])?;
+                if l.compatible(r) && l.is_numeric() {
+                    Some(if l == Kind::Number { r } else { l })
+                } else {
+                    self.diags.push(Diag::error("townrules::kind_mismatch", src, args[1].span, format!("`{fname}` needs two values of the same kind, found {} and {}", l.describe(), r.describe())));
+                    None
+                }
+            }
         }
     }
 
@@ -90,7 +178,9 @@ impl<'m> ExprChecker<'m> {
                 }
             },
             Expr::Bool(_) => Some(Kind::Bool),
+            Expr::Name(p) if self.in_formula && p.0.len() == 1 && p.0[0] == "weight" => Some(Kind::Number),
             Expr::Name(p) => self.name(src, &p.to_string(), e),
+            Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {
                 self.diags.push(
                     Diag::error(

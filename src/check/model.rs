@@ -289,6 +289,8 @@ pub struct Checked {
     pub targets: Vec<TargetInfo>,
     /// Name → symbol (fact ids, labels and aliases; parameter, table and member names).
     pub names: HashMap<String, Symbol>,
+    /// The evaluation indicator system, if the rule set has one.
+    pub evaluation: Option<EvaluationInfo>,
 }
 
 impl Checked {
@@ -314,4 +316,101 @@ pub fn level_zh(level: &str) -> &str {
         "county" => "县级",
         other => other,
     }
+}
+
+/// How a node's score is computed from its children's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// The sum of the children's scores, capped at the node's own weight (DOMAIN.md §5).
+    SumCapped,
+    /// The weighted geometric mean of the children's score ratios, times the node's weight
+    /// (6.4 mentions a geometric mean; computed to 28 significant digits, not exactly).
+    Geometric,
+}
+
+/// How a leaf indicator gets its score.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreSource {
+    /// From the experts' score sheets.
+    Expert,
+    /// Its full weight when the condition holds, else 0.
+    FullWhen(crate::syntax::ast::Node<crate::syntax::ast::Expr>),
+    /// A formula over town facts.
+    Formula(crate::syntax::ast::Node<crate::syntax::ast::Expr>),
+}
+
+/// One node of an indicator tree.
+#[derive(Debug, Clone)]
+pub struct IndicatorInfo {
+    /// Code, e.g. `A1.1`.
+    pub code: String,
+    /// The document's label, verbatim.
+    pub label: String,
+    /// Declared weight (maximum points).
+    pub weight: Decimal,
+    /// Parent node.
+    pub parent: Option<usize>,
+    /// Children in order.
+    pub children: Vec<usize>,
+    /// Level: 1 for first-level indicators.
+    pub depth: usize,
+    /// For a leaf: how it is scored.
+    pub score: ScoreSource,
+    /// For an inner node: how children combine.
+    pub aggregate: Aggregate,
+    /// Span of the code.
+    pub code_span: Span,
+    /// Span of the weight.
+    pub weight_span: Span,
+    /// Interpretation note.
+    pub note: Option<String>,
+}
+
+/// A grade band over the total score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeBand {
+    /// Grade name, e.g. 优秀.
+    pub name: String,
+    /// Lower bound and whether it is included.
+    pub lower: Option<(Decimal, bool)>,
+    /// Upper bound and whether it is included.
+    pub upper: Option<(Decimal, bool)>,
+}
+
+impl GradeBand {
+    /// Whether a score falls in the band (exact, never rounded).
+    pub fn contains(&self, s: Decimal) -> bool {
+        let lo = self.lower.is_none_or(|(v, inc)| if inc { s >= v } else { s > v });
+        let hi = self.upper.is_none_or(|(v, inc)| if inc { s <= v } else { s < v });
+        lo && hi
+    }
+}
+
+/// An evaluation indicator system (评价指标体系) with its grade bands.
+#[derive(Debug, Clone)]
+pub struct EvaluationInfo {
+    /// Identifier.
+    pub id: String,
+    /// Title.
+    pub label: String,
+    /// The file it is written in.
+    pub file: FileId,
+    /// The total score (e.g. 100).
+    pub total: Decimal,
+    /// How the total is formed, as the document writes it (e.g. `S = A + B + C + D`).
+    pub formula: String,
+    /// Clause.
+    pub clause: Option<String>,
+    /// All nodes; first-level nodes are `roots`.
+    pub nodes: Vec<IndicatorInfo>,
+    /// First-level nodes in order.
+    pub roots: Vec<usize>,
+    /// Grade bands in order.
+    pub grades: Vec<GradeBand>,
+    /// Title of the grade table.
+    pub grades_label: String,
+    /// Clause of the grade table.
+    pub grades_clause: Option<String>,
+    /// How several experts combine (`mean`).
+    pub experts: String,
 }

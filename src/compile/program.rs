@@ -54,6 +54,20 @@ pub enum Op {
         /// Right side.
         rhs: NodeId,
     },
+    /// A statistic of a fact over the towns evaluated together (or those with the same
+    /// value of `within`): rank, group size, percentile, top share or share of the sum.
+    Stat {
+        /// Which statistic.
+        kind: StatKind,
+        /// The fact.
+        fact: u32,
+        /// Grouping fact (`within county`).
+        within: Option<u32>,
+    },
+    /// The smaller of two numbers.
+    Min(NodeId, NodeId),
+    /// The larger of two numbers.
+    Max(NodeId, NodeId),
     /// Arithmetic.
     Arith {
         /// The operator.
@@ -63,6 +77,108 @@ pub enum Op {
         /// Right side.
         rhs: NodeId,
     },
+}
+
+/// A statistic over the group of towns evaluated together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatKind {
+    /// `rank(x)`: 1 for the highest value; ties share the best rank.
+    Rank,
+    /// `group_size(x)`: towns in the group with a value of `x`.
+    GroupSize,
+    /// `percentile(x)`: share of the group with a value at most this town's (100% = highest).
+    Percentile,
+    /// `top(x)`: rank ÷ group size as a percentage (the top 30% have `top(x) <= 30%`).
+    Top,
+    /// `share(x)`: this town's value as a percentage of the group's sum.
+    Share,
+}
+
+impl StatKind {
+    /// The function's name in rule text.
+    pub fn name(self) -> &'static str {
+        match self {
+            StatKind::Rank => "rank",
+            StatKind::GroupSize => "group_size",
+            StatKind::Percentile => "percentile",
+            StatKind::Top => "top",
+            StatKind::Share => "share",
+        }
+    }
+}
+
+/// How a leaf indicator is scored.
+#[derive(Debug, Clone)]
+pub enum Scoring {
+    /// From the experts' sheets.
+    Expert,
+    /// Full weight when the condition holds, else 0.
+    FullWhen(Condition),
+    /// A formula over facts.
+    Formula(Condition),
+}
+
+/// A compiled indicator-tree node.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    /// Code, e.g. `A1.1`.
+    pub code: String,
+    /// The document's label.
+    pub label: String,
+    /// Declared weight.
+    pub weight: rust_decimal::Decimal,
+    /// Parent node.
+    pub parent: Option<usize>,
+    /// Children.
+    pub children: Vec<usize>,
+    /// Level (1 = first level).
+    pub depth: usize,
+    /// For leaves: how scored.
+    pub scoring: Scoring,
+    /// How children combine.
+    pub aggregate: crate::check::Aggregate,
+    /// For leaves: the index among [`Evaluation::leaves`].
+    pub leaf: Option<usize>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A compiled evaluation indicator system.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Identifier.
+    pub id: String,
+    /// Title.
+    pub label: String,
+    /// Total points.
+    pub total: rust_decimal::Decimal,
+    /// How the total is formed, as written.
+    pub formula: String,
+    /// Clause.
+    pub clause: Option<String>,
+    /// All nodes.
+    pub nodes: Vec<Indicator>,
+    /// First-level nodes.
+    pub roots: Vec<usize>,
+    /// Leaf nodes in order (the items experts score).
+    pub leaves: Vec<usize>,
+    /// Grade bands.
+    pub grades: Vec<crate::check::GradeBand>,
+    /// Grade table title.
+    pub grades_label: String,
+    /// Grade table clause.
+    pub grades_clause: Option<String>,
+}
+
+impl Evaluation {
+    /// A node by code or label.
+    pub fn node_by_name(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.code == name).or_else(|| self.nodes.iter().position(|n| n.label == name))
+    }
+    /// The grade of a total (exact; never rounded).
+    pub fn grade(&self, total: rust_decimal::Decimal) -> Option<usize> {
+        self.grades.iter().position(|g| g.contains(total))
+    }
 }
 
 /// A compiled condition with its source text (for explanations).
@@ -160,6 +276,8 @@ pub struct RuleSet {
     pub source_file: String,
     /// Texts of all files the rule set was built from.
     pub sources: Vec<Source>,
+    /// The evaluation indicator system, if the rule set has one.
+    pub evaluation: Option<Evaluation>,
 }
 
 impl RuleSet {

@@ -281,6 +281,17 @@ impl Evaluator<'_> {
                 let r = self.xeval(rhs, row, rec, false);
                 arith(op, l, r)
             }
+            Op::Stat { fact, .. } => {
+                if self.fact(fact as usize, row) == V::Unknown {
+                    push_unique(&mut rec.missing, fact as usize);
+                }
+                self.eval(n, row)
+            }
+            Op::Min(a, b) | Op::Max(a, b) => {
+                self.xeval(a, row, rec, false);
+                self.xeval(b, row, rec, false);
+                self.eval(n, row)
+            }
         }
     }
 }

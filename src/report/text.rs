@@ -105,15 +105,26 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         .max()
         .unwrap_or(4)
         .max(4);
-    let _ = writeln!(
-        o,
-        "{}  {}  {}  说明",
-        pad("编号", idw),
-        pad("名称", nw),
-        pad("结论", 10)
-    );
+    let has_criteria = !rs.criteria.is_empty();
+    let scores: Vec<Option<crate::eval::TownScore>> = rows.iter().map(|&r| ev.town_score(r)).collect();
+    let scored = rs.evaluation.is_some();
+    let score_head = if scored { format!("{}  {}  ", pad("总分", 8), pad("等级", 6)) } else { String::new() };
+    let verdict_head = if has_criteria { format!("{}  ", pad("结论", 10)) } else { String::new() };
+    let _ = writeln!(o, "{}  {}  {verdict_head}{score_head}说明", pad("编号", idw), pad("名称", nw));
     let mut counts = [0usize; 3];
-    for (row, r) in &results {
+    let mut grade_counts: Vec<usize> = vec![0; rs.evaluation.as_ref().map_or(0, |e| e.grades.len()) + 1];
+    for (i, (row, r)) in results.iter().enumerate() {
+        let score_cell = match (&scores[i], rs.evaluation.as_ref()) {
+            (Some(s), Some(e)) => {
+                grade_counts[s.grade.unwrap_or(e.grades.len())] += 1;
+                format!(
+                    "{}  {}  ",
+                    pad(&s.total.map_or_else(|| "待定".to_string(), super::fmt2), 8),
+                    pad(&super::grade_name(e, s), 6)
+                )
+            }
+            _ => String::new(),
+        };
         counts[match r.outcome {
             Outcome::Recognized => 0,
             Outcome::NotRecognized => 1,
@@ -132,20 +143,26 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         } else {
             ""
         };
+        let verdict = if has_criteria { format!("{}  ", pad(&outcome_mark(r.outcome, opt.color), 10)) } else { String::new() };
+        let undetermined = scores[i].as_ref().and_then(|s| s.undetermined.clone()).map(|u| format!("（{u}）")).unwrap_or_default();
         let _ = writeln!(
             o,
-            "{}  {}  {}  {}{flag}",
+            "{}  {}  {verdict}{score_cell}{}{undetermined}{flag}",
             pad(&ev.towns.ids[*row], idw),
             pad(&ev.towns.names[*row], nw),
-            pad(&outcome_mark(r.outcome, opt.color), 10),
             why.join("、")
         );
     }
-    let _ = writeln!(
-        o,
-        "合计：认定 {} 个，不予认定 {} 个，待定 {} 个",
-        counts[0], counts[1], counts[2]
-    );
+    if has_criteria {
+        let _ = writeln!(o, "合计：认定 {} 个，不予认定 {} 个，待定 {} 个", counts[0], counts[1], counts[2]);
+    }
+    if let Some(e) = rs.evaluation.as_ref() {
+        let mut parts: Vec<String> = e.grades.iter().zip(&grade_counts).map(|(g, n)| format!("{} {n} 个", g.name)).collect();
+        if let Some(n) = grade_counts.last().filter(|n| **n > 0) {
+            parts.push(format!("待定 {n} 个"));
+        }
+        let _ = writeln!(o, "等级：{}", parts.join("，"));
+    }
     if !rs.targets.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "文件目标：");
@@ -158,7 +175,8 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
     }
     for (row, r) in &results {
-        if !(detail_rows.contains(row) || opt.all_details || r.outcome != Outcome::Recognized) {
+        let needs_detail = if has_criteria { r.outcome != Outcome::Recognized } else { scored };
+        if !(detail_rows.contains(row) || opt.all_details || needs_detail) {
             continue;
         }
         let _ = writeln!(o);
@@ -177,13 +195,13 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                 }
             }
         }
-        let _ = writeln!(
-            o,
-            "{}（{}）  {}",
-            t.names[*row],
-            about.join("，"),
-            outcome_mark(r.outcome, opt.color)
-        );
+        let verdict = if has_criteria { outcome_mark(r.outcome, opt.color) } else { String::new() };
+        let _ = writeln!(o, "{}（{}）  {verdict}", t.names[*row], about.join("，"));
+        if let Some(s) = ev.town_score(*row) {
+            for line in super::score_lines(ev, &s, *row) {
+                let _ = writeln!(o, "  {line}");
+            }
+        }
         for c in &r.criteria {
             let crit = &rs.criteria[c.index];
             let head = format!(

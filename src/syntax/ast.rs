@@ -233,6 +233,15 @@ pub enum Expr {
         /// A list or a table.
         set: Box<Node<Expr>>,
     },
+    /// `rank(output_value)`, `share(jobs within county)`, `min(a, b)`: a function call.
+    Call {
+        /// The function's name.
+        name: Node<String>,
+        /// Arguments.
+        args: Vec<Node<Expr>>,
+        /// `within FACT`: the group is the towns with the same value of this fact.
+        within: Option<Node<String>>,
+    },
     /// `not x`, `-x`
     Unary {
         /// The operator.
@@ -417,6 +426,71 @@ pub struct TargetDecl {
     pub attrs: Vec<Attr>,
 }
 
+/// How a leaf indicator gets its score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ScoreRule {
+    /// From the expert score sheets (the default).
+    Expert,
+    /// `score full when COND`: the full weight when the condition holds, else 0.
+    FullWhen(Node<Expr>),
+    /// `score = EXPR`: a formula over town facts (points).
+    Formula(Node<Expr>),
+}
+
+/// `indicator A1.1 "label" weight 5 { … }`: a node of an indicator tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorDecl {
+    /// Its code, e.g. `A1.1`.
+    pub code: Node<String>,
+    /// The document's label.
+    pub label: Node<String>,
+    /// Its declared weight (maximum points).
+    pub weight: Node<Quantity>,
+    /// Sub-indicators (none for an item scored directly).
+    pub children: Vec<Node<IndicatorDecl>>,
+    /// How a leaf is scored (`None` = by experts).
+    pub score: Option<Node<ScoreRule>>,
+    /// Attributes: `aggregate sum|geometric`, `clause`, `note`.
+    pub attrs: Vec<Attr>,
+}
+
+/// A grade band: `优秀 >= 90`, `良好 [75, 90)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// The grade's name.
+    pub grade: Node<String>,
+    /// Lower bound and whether it is included.
+    pub lower: Option<(Decimal, bool)>,
+    /// Upper bound and whether it is included.
+    pub upper: Option<(Decimal, bool)>,
+}
+
+/// `grades "表1" { … }`: grade bands over the total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GradesDecl {
+    /// Title.
+    pub label: Option<Node<String>>,
+    /// Bands in order.
+    pub bands: Vec<Node<Band>>,
+    /// Attributes: clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
+/// `evaluation id "label" { … }`: an evaluation indicator system (评价指标体系).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationDecl {
+    /// Identifier.
+    pub id: Node<String>,
+    /// The document's title of the system.
+    pub label: Node<String>,
+    /// First-level indicators.
+    pub indicators: Vec<Node<IndicatorDecl>>,
+    /// Grade bands.
+    pub grades: Option<Node<GradesDecl>>,
+    /// Attributes: total, levels, experts, formula, clause, quote, note.
+    pub attrs: Vec<Attr>,
+}
+
 /// A top-level declaration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Item {
@@ -442,6 +516,8 @@ pub enum Item {
     Drop(DropDecl),
     /// `target …`
     Target(TargetDecl),
+    /// `evaluation …`
+    Evaluation(EvaluationDecl),
 }
 
 /// A comment, kept so a rewrite of the file loses nothing.

@@ -74,6 +74,7 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             | Rule::criterion_decl
             | Rule::drop_decl
             | Rule::target_decl
+            | Rule::evaluation_decl
             | Rule::replace => "a declaration (`param`, `criterion`, …)",
             Rule::EOI => "the end of the file",
             Rule::ident | Rule::path => "a name",
@@ -107,6 +108,13 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::relax_when => "`when` and a condition",
             Rule::relax_then => "`then` and a condition",
             Rule::date => "a date `YYYY-MM-DD`",
+            Rule::indicator => "`indicator CODE \"label\" weight N`",
+            Rule::code => "an indicator code such as `A1.1`",
+            Rule::score | Rule::score_full | Rule::score_expert | Rule::score_formula => "`score expert`, `score full when …` or `score = …`",
+            Rule::grades => "`grades { … }`",
+            Rule::band | Rule::grade_name => "a grade band such as `优秀 >= 90` or `良好 [75, 90)`",
+            Rule::interval | Rule::bound => "a range such as `[75, 90)` or `>= 90`",
+            Rule::call => "a function call",
             _ => continue,
         };
         if !words.contains(&w) {

@@ -21,6 +21,10 @@ struct RulesParser;
 pub const MAX_NESTING: usize = 48;
 /// Longest rule file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Most operators accepted in one condition: its syntax tree is at most this deep, so
+/// checking, compiling and evaluating it cannot overflow the stack (`not not … x`,
+/// `a + a + … + a`).
+const MAX_OPERATORS: usize = 256;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -300,6 +304,7 @@ impl Builder<'_> {
                 Item::Override(OverrideDecl { name, value, attrs })
             }
             Rule::criterion_decl => self.criterion(inner, span)?,
+            Rule::evaluation_decl => self.evaluation(inner, span)?,
             Rule::drop_decl => {
                 let id = self.ident(self.next(&mut inner, span)?);
                 let reason = inner.next().map(|p| self.string(p));
@@ -463,6 +468,109 @@ impl Builder<'_> {
         Ok(Item::Criterion(c))
     }
 
+    fn evaluation<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+        let id = self.ident(self.next(&mut inner, span)?);
+        let label = self.string(self.next(&mut inner, span)?);
+        let mut e = EvaluationDecl {
+            id,
+            label,
+            indicators: Vec::new(),
+            grades: None,
+            attrs: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::indicator => e.indicators.push(self.indicator(p)?),
+                Rule::grades => e.grades = Some(self.grades(p)?),
+                _ => e.attrs.push(self.attr(p)?),
+            }
+        }
+        Ok(Item::Evaluation(e))
+    }
+
+    fn indicator(&self, pair: Pair<'_, Rule>) -> R<Node<IndicatorDecl>> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let code = self.ident(self.next(&mut inner, span)?);
+        let label = self.string(self.next(&mut inner, span)?);
+        let w = self.next(&mut inner, span)?;
+        let wspan = span_of(&w);
+        let weight = Node::new(self.quantity(w)?, wspan);
+        let mut d = IndicatorDecl {
+            code,
+            label,
+            weight,
+            children: Vec::new(),
+            score: None,
+            attrs: Vec::new(),
+        };
+        for p in inner {
+            let pspan = span_of(&p);
+            match p.as_rule() {
+                Rule::indicator => d.children.push(self.indicator(p)?),
+                Rule::score => {
+                    let s = self.next(&mut kids(p), pspan)?;
+                    let rule = match s.as_rule() {
+                        Rule::score_expert => ScoreRule::Expert,
+                        Rule::score_full => ScoreRule::FullWhen(self.expr(self.next(&mut kids(s), pspan)?)?),
+                        _ => ScoreRule::Formula(self.expr(self.next(&mut kids(s), pspan)?)?),
+                    };
+                    d.score = Some(Node::new(rule, pspan));
+                }
+                _ => d.attrs.push(self.attr(p)?),
+            }
+        }
+        Ok(Node::new(d, span))
+    }
+
+    fn grades(&self, pair: Pair<'_, Rule>) -> R<Node<GradesDecl>> {
+        let span = span_of(&pair);
+        let mut g = GradesDecl {
+            label: None,
+            bands: Vec::new(),
+            attrs: Vec::new(),
+        };
+        for p in kids(pair) {
+            let pspan = span_of(&p);
+            match p.as_rule() {
+                Rule::string => g.label = Some(self.string(p)),
+                Rule::band => {
+                    let mut bi = kids(p);
+                    let grade = self.ident(self.next(&mut bi, pspan)?);
+                    let spec = self.next(&mut bi, pspan)?;
+                    let (lower, upper) = if spec.as_rule() == Rule::interval {
+                        let mut ii = kids(spec);
+                        let open = self.next(&mut ii, pspan)?.as_str() == "[";
+                        let lo = self.decimal(self.next(&mut ii, pspan)?)?;
+                        let hi = self.decimal(self.next(&mut ii, pspan)?)?;
+                        let close = self.next(&mut ii, pspan)?.as_str() == "]";
+                        (Some((lo, open)), Some((hi, close)))
+                    } else {
+                        let mut bi2 = kids(spec);
+                        let op = self.next(&mut bi2, pspan)?;
+                        let v = self.decimal(self.next(&mut bi2, pspan)?)?;
+                        match op.as_rule() {
+                            Rule::op_ge => (Some((v, true)), None),
+                            Rule::op_gt => (Some((v, false)), None),
+                            Rule::op_le => (None, Some((v, true))),
+                            _ => (None, Some((v, false))),
+                        }
+                    };
+                    g.bands.push(Node::new(Band { grade, lower, upper }, pspan));
+                }
+                _ => g.attrs.push(self.attr(p)?),
+            }
+        }
+        Ok(Node::new(g, span))
+    }
+
+    fn decimal(&self, p: Pair<'_, Rule>) -> R<Decimal> {
+        let span = span_of(&p);
+        Decimal::from_str(p.as_str()).map_err(|_| {
+            ParseError::new(self.source, span, format!("number `{}` is too large or too precise", p.as_str()), "cannot be represented exactly", None)
+        })
+    }
+
     fn require(&self, pair: Pair<'_, Rule>) -> R<Node<Require>> {
         let span = span_of(&pair);
         let mut inner = kids(pair);
@@ -564,7 +672,46 @@ impl Builder<'_> {
         Node::new(Path(parts), span)
     }
 
+    /// Reject a condition with more than [`MAX_OPERATORS`] operators before building its tree.
+    fn check_operators(&self, pair: &Pair<'_, Rule>) -> R<()> {
+        let mut count = 0usize;
+        for p in pair.clone().into_inner().flatten() {
+            let op = matches!(
+                p.as_rule(),
+                Rule::op_or
+                    | Rule::op_and
+                    | Rule::op_not
+                    | Rule::op_neg
+                    | Rule::op_ge
+                    | Rule::op_gt
+                    | Rule::op_le
+                    | Rule::op_lt
+                    | Rule::op_eq
+                    | Rule::op_ne
+                    | Rule::op_add
+                    | Rule::op_sub
+                    | Rule::op_mul
+                    | Rule::op_div
+                    | Rule::index
+                    | Rule::in_set
+            );
+            count += usize::from(op);
+            if count > MAX_OPERATORS {
+                let s = span_of(&p);
+                return Err(ParseError::new(
+                    self.source,
+                    s,
+                    format!("this condition has more than {MAX_OPERATORS} operators"),
+                    "too many operators",
+                    Some("split the condition into several `require` lines or parameters".into()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn expr(&self, pair: Pair<'_, Rule>) -> R<Node<Expr>> {
+        self.check_operators(&pair)?;
         PRATT
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, rhs| {
@@ -649,6 +796,20 @@ impl Builder<'_> {
             }
             Rule::list => Expr::List(kids(p).map(|e| self.expr(e)).collect::<R<_>>()?),
             Rule::path => Expr::Name(self.path(p).node),
+            Rule::call => {
+                let mut ci = kids(p);
+                let name = self.ident(self.next(&mut ci, span)?);
+                let mut args = Vec::new();
+                let mut within = None;
+                for a in ci {
+                    if a.as_rule() == Rule::ident {
+                        within = Some(self.ident(a));
+                    } else {
+                        args.push(self.expr(a)?);
+                    }
+                }
+                Expr::Call { name, args, within }
+            }
             Rule::expr => return self.expr(p),
             _ => return Err(ParseError::internal(self.source, span)),
         };
@@ -714,5 +875,13 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_and
             | Rule::kw_or
             | Rule::kw_not
+            | Rule::kw_evaluation
+            | Rule::kw_indicator
+            | Rule::kw_weight
+            | Rule::kw_score
+            | Rule::kw_full
+            | Rule::kw_expert
+            | Rule::kw_grades
+            | Rule::kw_within
     )
 }

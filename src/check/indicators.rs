@@ -1,0 +1,333 @@
+//! Checking an evaluation indicator system: weights that do not add up (warnings, since
+//! published tables are not always consistent), grade bands with gaps or overlaps (errors).
+
+use rust_decimal::Decimal;
+
+use super::model::*;
+use crate::diag::Diag;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, attr_text, AttrValue, EvaluationDecl, IndicatorDecl, Item, LitUnit, Node, ScoreRule};
+
+const EVAL_ATTRS: &[&str] = &["total", "levels", "experts", "formula", "clause", "quote", "note"];
+const NODE_ATTRS: &[&str] = &["aggregate", "clause", "quote", "note"];
+const GRADE_ATTRS: &[&str] = &["clause", "quote", "note"];
+
+/// The evaluation system declared in file `f`, if any, with its diagnostics.
+pub fn build(m: &Checked, f: FileId) -> (Option<EvaluationInfo>, Vec<Diag>) {
+    let unit = &m.units[f];
+    let mut b = Builder {
+        src: &unit.source,
+        diags: Vec::new(),
+        nodes: Vec::new(),
+    };
+    let mut found: Option<EvaluationInfo> = None;
+    for it in &unit.ast.items {
+        if let Item::Evaluation(e) = &it.node {
+            if found.is_some() {
+                b.diags.push(
+                    Diag::error("townrules::duplicate", b.src, e.id.span, "a rule set can hold only one evaluation system")
+                        .help("put each indicator system in its own rule file"),
+                );
+                continue;
+            }
+            found = Some(b.evaluation(f, e));
+        }
+    }
+    (found, b.diags)
+}
+
+struct Builder<'a> {
+    src: &'a crate::source::Source,
+    diags: Vec<Diag>,
+    nodes: Vec<IndicatorInfo>,
+}
+
+impl Builder<'_> {
+    fn attrs(&mut self, attrs: &[ast::Attr], known: &[&str], what: &str) {
+        for a in attrs {
+            if !known.contains(&a.key.node.as_str()) {
+                let mut d = Diag::error("townrules::unknown_attr", self.src, a.key.span, format!("unknown attribute `{}` of {what}", a.key.node));
+                d = match did_you_mean(&a.key.node, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn evaluation(&mut self, f: FileId, e: &EvaluationDecl) -> EvaluationInfo {
+        self.attrs(&e.attrs, EVAL_ATTRS, "an evaluation");
+        let total = match ast::attr(&e.attrs, "total").map(|a| &a.value) {
+            Some(Node { node: AttrValue::Quantity(q), .. }) if q.unit == LitUnit::Bare => q.number,
+            Some(v) => {
+                self.diags.push(Diag::error("townrules::evaluation", self.src, v.span, "`total` must be a plain number of points").help("write e.g. `total 100`"));
+                Decimal::ONE_HUNDRED
+            }
+            None => Decimal::ONE_HUNDRED,
+        };
+        let experts = attr_text(&e.attrs, "experts").unwrap_or("mean").to_string();
+        if experts != "mean" {
+            if let Some(a) = ast::attr(&e.attrs, "experts") {
+                self.diags.push(
+                    Diag::error("townrules::evaluation", self.src, a.value.span, format!("unknown way to combine experts `{experts}`"))
+                        .help("write `experts mean` (6.4: 多名专家按照算术平均)"),
+                );
+            }
+        }
+        let roots: Vec<usize> = e.indicators.iter().map(|i| self.node(i, None, 1)).collect();
+        let mut codes: Vec<(&str, ast::Span)> = Vec::new();
+        for n in &self.nodes {
+            if let Some((_, first)) = codes.iter().find(|(c, _)| *c == n.code) {
+                self.diags.push(
+                    Diag::error("townrules::duplicate", self.src, n.code_span, format!("indicator `{}` is declared twice", n.code))
+                        .also(*first, "first declared here")
+                        .help("every indicator needs its own code"),
+                );
+            } else {
+                codes.push((n.code.as_str(), n.code_span));
+            }
+        }
+        self.weights(&roots, total, e);
+        if let Some(a) = ast::attr(&e.attrs, "levels") {
+            self.levels(a);
+        }
+        let (grades, grades_label, grades_clause) = match &e.grades {
+            Some(g) => {
+                self.attrs(&g.node.attrs, GRADE_ATTRS, "a grade table");
+                (
+                    self.grades(&g.node, total),
+                    g.node.label.as_ref().map(|l| l.node.clone()).unwrap_or_default(),
+                    attr_text(&g.node.attrs, "clause").map(str::to_string),
+                )
+            }
+            None => (Vec::new(), String::new(), None),
+        };
+        EvaluationInfo {
+            id: e.id.node.clone(),
+            label: e.label.node.clone(),
+            file: f,
+            total,
+            formula: attr_text(&e.attrs, "formula").unwrap_or("").to_string(),
+            clause: attr_text(&e.attrs, "clause").map(str::to_string),
+            nodes: std::mem::take(&mut self.nodes),
+            roots,
+            grades,
+            grades_label,
+            grades_clause,
+            experts,
+        }
+    }
+
+    fn node(&mut self, d: &Node<IndicatorDecl>, parent: Option<usize>, depth: usize) -> usize {
+        let d = &d.node;
+        self.attrs(&d.attrs, NODE_ATTRS, "an indicator");
+        if d.weight.node.unit != LitUnit::Bare || d.weight.node.number.is_sign_negative() {
+            self.diags.push(
+                Diag::error("townrules::evaluation", self.src, d.weight.span, "a weight is a plain non-negative number of points")
+                    .help("write e.g. `weight 5`"),
+            );
+        }
+        let aggregate = match attr_text(&d.attrs, "aggregate") {
+            None | Some("sum") => Aggregate::SumCapped,
+            Some("geometric") => Aggregate::Geometric,
+            Some(other) => {
+                if let Some(a) = ast::attr(&d.attrs, "aggregate") {
+                    self.diags.push(
+                        Diag::error("townrules::evaluation", self.src, a.value.span, format!("unknown aggregation `{other}`"))
+                            .help("write `aggregate sum` (sum capped at the weight, the default) or `aggregate geometric`"),
+                    );
+                }
+                Aggregate::SumCapped
+            }
+        };
+        let score = match &d.score {
+            None => ScoreSource::Expert,
+            Some(s) => {
+                if !d.children.is_empty() {
+                    self.diags.push(
+                        Diag::error("townrules::evaluation", self.src, s.span, format!("indicator `{}` has sub-indicators, so its score comes from them", d.code.node))
+                            .help("put `score …` on the leaf indicators"),
+                    );
+                }
+                match &s.node {
+                    ScoreRule::Expert => ScoreSource::Expert,
+                    ScoreRule::FullWhen(e) => ScoreSource::FullWhen(e.clone()),
+                    ScoreRule::Formula(e) => ScoreSource::Formula(e.clone()),
+                }
+            }
+        };
+        let idx = self.nodes.len();
+        self.nodes.push(IndicatorInfo {
+            code: d.code.node.clone(),
+            label: d.label.node.clone(),
+            weight: d.weight.node.number,
+            parent,
+            children: Vec::new(),
+            depth,
+            score,
+            aggregate,
+            code_span: d.code.span,
+            weight_span: d.weight.span,
+            note: attr_text(&d.attrs, "note").map(str::to_string),
+        });
+        let children: Vec<usize> = d.children.iter().map(|c| self.node(c, Some(idx), depth + 1)).collect();
+        self.nodes[idx].children = children;
+        idx
+    }
+
+    fn leaf_sum(&self, n: usize) -> Decimal {
+        let node = &self.nodes[n];
+        if node.children.is_empty() {
+            node.weight
+        } else {
+            node.children.iter().map(|&c| self.leaf_sum(c)).sum()
+        }
+    }
+
+    fn weights(&mut self, roots: &[usize], total: Decimal, e: &EvaluationDecl) {
+        let root_sum: Decimal = roots.iter().map(|&r| self.nodes[r].weight).sum();
+        if root_sum != total && !roots.is_empty() {
+            let span = ast::attr(&e.attrs, "total").map_or(e.id.span, |a| a.value.span);
+            self.diags.push(
+                Diag::warning("townrules::weights", self.src, span, format!("first-level weights add to {root_sum}, not the total {total}"))
+                    .label(format!("total {total}"))
+                    .help("check the weights against the published table; the total is formed as declared"),
+            );
+        }
+        for n in 0..self.nodes.len() {
+            let node = &self.nodes[n];
+            if node.children.is_empty() {
+                continue;
+            }
+            let sum: Decimal = node.children.iter().map(|&c| self.nodes[c].weight).sum();
+            if sum != node.weight {
+                let kids: Vec<String> = node.children.iter().map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight)).collect();
+                let mut d = Diag::warning(
+                    "townrules::weights",
+                    self.src,
+                    node.weight_span,
+                    format!("`{}` declares weight {} but its parts add to {sum}: {}", node.code, node.weight, kids.join(" + ")),
+                )
+                .label(format!("{} declares {}", node.code, node.weight));
+                for &c in node.children.iter().take(3) {
+                    d = d.also(self.nodes[c].weight_span, format!("{} {}", self.nodes[c].code, self.nodes[c].weight));
+                }
+                let help = if sum > node.weight {
+                    format!(
+                        "the score of `{}` is capped at its declared weight {}; if the table is misprinted, correct the weight here",
+                        node.code, node.weight
+                    )
+                } else {
+                    format!(
+                        "`{}` can reach at most {sum} of its {} points from its parts; if the table is misprinted, correct the weights here",
+                        node.code, node.weight
+                    )
+                };
+                self.diags.push(d.help(help));
+            }
+            let has_grandchildren = node.children.iter().any(|&c| !self.nodes[c].children.is_empty());
+            let leaves = self.leaf_sum(n);
+            if has_grandchildren && leaves != node.weight {
+                let node = &self.nodes[n];
+                self.diags.push(
+                    Diag::warning(
+                        "townrules::weights",
+                        self.src,
+                        node.weight_span,
+                        format!("the items under `{}` add to {leaves}, not its weight {}", node.code, node.weight),
+                    )
+                    .label(format!("{} declares {}", node.code, node.weight))
+                    .help("experts can score more than the node's weight here; the cap keeps the node's score within it"),
+                );
+            }
+        }
+    }
+
+    fn levels(&mut self, a: &ast::Attr) {
+        let text = match &a.value.node {
+            AttrValue::Text(t) => t.clone(),
+            _ => String::new(),
+        };
+        let declared: Vec<Option<usize>> = text.split('/').map(|p| p.trim().parse().ok()).collect();
+        if declared.is_empty() || declared.iter().any(Option::is_none) {
+            self.diags.push(
+                Diag::error("townrules::evaluation", self.src, a.value.span, "`levels` lists the number of indicators at each level")
+                    .help("write e.g. `levels \"4/18/34\"`"),
+            );
+            return;
+        }
+        let names = ["first", "second", "third", "fourth", "fifth"];
+        for (i, want) in declared.iter().enumerate() {
+            let want = want.unwrap_or(0);
+            let have = self.nodes.iter().filter(|n| n.depth == i + 1).count();
+            if have != want {
+                let level = names.get(i).copied().unwrap_or("deeper");
+                self.diags.push(
+                    Diag::warning(
+                        "townrules::levels",
+                        self.src,
+                        a.value.span,
+                        format!("the document declares {want} {level}-level indicators, the table lists {have}"),
+                    )
+                    .label(format!("{want} declared"))
+                    .help("the missing indicators are not in the published table; scores use the indicators listed"),
+                );
+            }
+        }
+    }
+
+    fn grades(&mut self, g: &ast::GradesDecl, total: Decimal) -> Vec<GradeBand> {
+        let bands: Vec<GradeBand> = g
+            .bands
+            .iter()
+            .map(|b| GradeBand {
+                name: b.node.grade.node.clone(),
+                lower: b.node.lower,
+                upper: b.node.upper,
+            })
+            .collect();
+        if bands.is_empty() {
+            return bands;
+        }
+        // Probe every boundary and every point between two boundaries in [0, total].
+        let mut points: Vec<Decimal> = vec![Decimal::ZERO, total];
+        for b in &bands {
+            for (v, _) in b.lower.iter().chain(b.upper.iter()) {
+                if *v >= Decimal::ZERO && *v <= total {
+                    points.push(*v);
+                }
+            }
+        }
+        points.sort();
+        points.dedup();
+        let mut probes = points.clone();
+        for w in points.windows(2) {
+            probes.push((w[0] + w[1]) / Decimal::TWO);
+        }
+        probes.sort();
+        let mut reported = false;
+        for p in probes {
+            let hits: Vec<usize> = (0..bands.len()).filter(|&i| bands[i].contains(p)).collect();
+            if hits.is_empty() && !reported {
+                reported = true;
+                let span = g.bands.first().map_or(ast::Span::default(), |b| b.span);
+                self.diags.push(
+                    Diag::error("townrules::grades", self.src, span, format!("no grade band covers a score of {p}"))
+                        .label("bands start here")
+                        .help("the bands must cover every score from 0 to the total without a gap; check `[` / `)` at the edges"),
+                );
+            } else if hits.len() > 1 && !reported {
+                reported = true;
+                let (a, b) = (hits[0], hits[1]);
+                self.diags.push(
+                    Diag::error("townrules::grades", self.src, g.bands[b].span, format!("grade bands `{}` and `{}` overlap at {p}", bands[a].name, bands[b].name))
+                        .label(format!("{} also contains {p}", bands[b].name))
+                        .also(g.bands[a].span, format!("{} contains {p}", bands[a].name))
+                        .help("make one bound exclusive, e.g. `[75, 90)` and `>= 90`"),
+                );
+            }
+        }
+        bands
+    }
+}
