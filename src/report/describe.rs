@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
-use crate::compile::{NodeId, Op, RuleSet};
+use crate::compile::{NodeId, Op, RuleSet, StatKind};
 use crate::eval::{Atom, Evaluator, Tri, V};
 use crate::syntax::ast::BinOp;
 use crate::units::{self, MoneyUnit};
@@ -113,6 +113,13 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
             (format!("{l} {} {r}", op.symbol()), lu)
         }
         Op::Neg(x) => operand(ev, x, row),
+        Op::Stat { kind, .. } => {
+            let unit = match kind {
+                StatKind::Rank | StatKind::GroupSize => Kind::Count,
+                _ => Kind::Percent,
+            };
+            (stat(ev, n, row), Unit::of(unit))
+        }
         _ => (String::new(), Unit::of(Kind::Bool)),
     }
 }
@@ -356,5 +363,51 @@ pub fn fact_unit(rs: &RuleSet, f: usize) -> Unit {
         kind: fact.kind,
         money: fact.money_unit,
         measure: fact.measure.as_deref().map(leak_measure),
+    }
+}
+
+/// A group statistic with its group: `rank(特色主导产业年产值)〔参评镇共 8 个〕`.
+pub fn stat(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
+    let rs = ev.rules;
+    let Op::Stat { kind, fact, within } = rs.ops[n as usize] else {
+        return String::new();
+    };
+    let label = &rs.facts[fact as usize].label;
+    let size = ev.stats.column(n as usize).map_or(0, |c| c.group_size[row]);
+    let group = match within {
+        Some(w) => {
+            let wf = &rs.facts[w as usize];
+            let v = match &ev.towns.columns[w as usize] {
+                crate::data::Column::Text(c) => c[row].clone().unwrap_or_default(),
+                _ => value(rs, ev.fact(w as usize, row), fact_unit(rs, w as usize)),
+            };
+            format!("{}为“{v}”的参评镇共 {size} 个", wf.label)
+        }
+        None => format!("参评镇共 {size} 个（本次读入的全部镇）"),
+    };
+    format!("{}({label})〔{group}〕", kind.name())
+}
+
+/// Every group statistic used under node `n`, with its value for town `row`.
+pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>) {
+    match ev.rules.ops[n as usize] {
+        Op::Stat { kind, .. } => {
+            let unit = match kind {
+                StatKind::Rank | StatKind::GroupSize => Kind::Count,
+                _ => Kind::Percent,
+            };
+            let line = format!("{} = {}", stat(ev, n, row), value(ev.rules, ev.eval(n, row), Unit::of(unit)));
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        Op::Not(x) | Op::Neg(x) => stats_in(ev, x, row, out),
+        Op::And(a, b) | Op::Or(a, b) | Op::Min(a, b) | Op::Max(a, b) | Op::Cmp { lhs: a, rhs: b, .. } | Op::Arith { lhs: a, rhs: b, .. } => {
+            stats_in(ev, a, row, out);
+            stats_in(ev, b, row, out);
+        }
+        Op::Lookup { key, .. } => stats_in(ev, key, row, out),
+        Op::InTable { item, .. } | Op::InList { item, .. } => stats_in(ev, item, row, out),
+        Op::Fact(_) | Op::Param(_) | Op::Const(_) => {}
     }
 }

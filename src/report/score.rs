@@ -30,7 +30,6 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
     let Some(ev) = e.rules.evaluation.as_ref() else {
         return Vec::new();
     };
-    let _ = row;
     let mut out = Vec::new();
     let grade = grade_name(ev, s);
     let clause = ev.grades_clause.clone().unwrap_or_default();
@@ -71,6 +70,15 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
         .min(60);
     for &r in &ev.roots {
         node_lines(ev, s, r, width, &mut out);
+    }
+    let mut stats = Vec::new();
+    for n in &ev.nodes {
+        if let Scoring::FullWhen(c) | Scoring::Formula(c) = &n.scoring {
+            super::describe::stats_in(e, c.node, row, &mut stats);
+        }
+    }
+    for line in stats {
+        out.push(format!("排名/分位：{line}"));
     }
     if let Some(total) = s.total {
         let parts: Vec<String> = ev

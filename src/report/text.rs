@@ -234,6 +234,7 @@ fn unit_of(rs: &crate::compile::RuleSet, f: usize) -> super::describe::Unit {
 fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
     let rs = ev.rules;
     let mut parts: Vec<String> = Vec::new();
+    let _ = &rs;
     for (i, q) in c.requires.iter().enumerate() {
         for a in &q.cond.atoms {
             if q.path != Path::Relaxation || a.holds == Tri::True {
