@@ -31,7 +31,12 @@ pub struct EvalArgs {
 /// Check and compile a rule file, printing diagnostics; `Err(exit status)` on errors.
 pub fn load_rules(path: &std::path::Path) -> Result<(crate::check::Checked, RuleSet), u8> {
     let report = crate::check::check_file(path);
-    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
     print_diags(&errors);
     let warnings = report
         .diagnostics
@@ -199,13 +204,17 @@ pub fn load_sheets(
                 rs.source_file,
                 p.display()
             );
-            eprintln!("  help: score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`");
+            eprintln!(
+                "  help: score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`"
+            );
             Err(EXIT_USER)
         }
-        (Some(ev), Some(p)) => crate::data::load_scores(p, ev, towns).map(Some).map_err(|errs| {
-            print_data_errors(&errs);
-            EXIT_USER
-        }),
+        (Some(ev), Some(p)) => crate::data::load_scores(p, ev, towns)
+            .map(Some)
+            .map_err(|errs| {
+                print_data_errors(&errs);
+                EXIT_USER
+            }),
         (Some(ev), None) if needs_experts && rs.criteria.is_empty() => {
             eprintln!(
                 "error: `{}` scores towns from expert sheets ({}): give them with `--scores FILE`",

@@ -53,14 +53,21 @@ pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Resul
         let (total, grade) = match (scored, ev.town_score(row)) {
             (true, Some(s)) => (
                 s.total.map(|d| d.to_string()).unwrap_or_default(),
-                rs.evaluation.as_ref().map(|e| grade_name(e, &s)).unwrap_or_default(),
+                rs.evaluation
+                    .as_ref()
+                    .map(|e| grade_name(e, &s))
+                    .unwrap_or_default(),
             ),
             _ => (String::new(), String::new()),
         };
         let mut rec: Vec<&str> = Vec::with_capacity(header.len());
         rec.push(&ev.towns.ids[row]);
         rec.push(&ev.towns.names[row]);
-        rec.push(if rs.criteria.is_empty() { "" } else { outcome.as_str() });
+        rec.push(if rs.criteria.is_empty() {
+            ""
+        } else {
+            outcome.as_str()
+        });
         if scored {
             rec.push(&total);
             rec.push(&grade);

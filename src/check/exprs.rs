@@ -59,8 +59,16 @@ impl<'m> ExprChecker<'m> {
                     if let Some(k) = k {
                         if !matches!(k, Kind::Number | Kind::Count) {
                             self.diags.push(
-                                Diag::error("townrules::kind_mismatch", src, e.span, format!("a score formula gives points (a plain number), found {}", k.describe()))
-                                    .help("e.g. `score = weight * percentile(output_value) / 100%`"),
+                                Diag::error(
+                                    "townrules::kind_mismatch",
+                                    src,
+                                    e.span,
+                                    format!(
+                                        "a score formula gives points (a plain number), found {}",
+                                        k.describe()
+                                    ),
+                                )
+                                .help("e.g. `score = weight * percentile(output_value) / 100%`"),
                             );
                         }
                     }
@@ -69,15 +77,34 @@ impl<'m> ExprChecker<'m> {
         }
     }
 
-    fn call(&mut self, src: &Source, name: &Node<String>, args: &[Node<Expr>], within: &Option<Node<String>>) -> Option<Kind> {
+    fn call(
+        &mut self,
+        src: &Source,
+        name: &Node<String>,
+        args: &[Node<Expr>],
+        within: &Option<Node<String>>,
+    ) -> Option<Kind> {
         let fname = name.node.as_str();
         let (arity, result) = match fname {
             "rank" | "group_size" => (1, Some(Kind::Count)),
             "percentile" | "top" | "share" => (1, Some(Kind::Percent)),
             "min" | "max" => (2, None),
             _ => {
-                let known = ["rank", "group_size", "percentile", "top", "share", "min", "max"];
-                let mut d = Diag::error("townrules::unknown_name", src, name.span, format!("unknown function `{fname}`"));
+                let known = [
+                    "rank",
+                    "group_size",
+                    "percentile",
+                    "top",
+                    "share",
+                    "min",
+                    "max",
+                ];
+                let mut d = Diag::error(
+                    "townrules::unknown_name",
+                    src,
+                    name.span,
+                    format!("unknown function `{fname}`"),
+                );
                 d = match did_you_mean(fname, known) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("functions: {}", known.join(", "))),
@@ -87,19 +114,38 @@ impl<'m> ExprChecker<'m> {
             }
         };
         if args.len() != arity {
-            self.diags.push(Diag::error("townrules::arity", src, name.span, format!("`{fname}` takes {arity} argument(s), found {}", args.len())));
+            self.diags.push(Diag::error(
+                "townrules::arity",
+                src,
+                name.span,
+                format!("`{fname}` takes {arity} argument(s), found {}", args.len()),
+            ));
             return None;
         }
         if let Some(w) = within {
-            if !matches!(self.m.resolve(&w.node), Some(Symbol::Fact(f)) if matches!(self.m.facts[f].kind, Kind::Text | Kind::Category(_))) {
+            if !matches!(self.m.resolve(&w.node), Some(Symbol::Fact(f)) if matches!(self.m.facts[f].kind, Kind::Text | Kind::Category(_)))
+            {
                 self.diags.push(
-                    Diag::error("townrules::kind_mismatch", src, w.span, format!("`within {}` needs a text or category fact to group by", w.node))
-                        .help("e.g. `rank(output_value within county)`"),
+                    Diag::error(
+                        "townrules::kind_mismatch",
+                        src,
+                        w.span,
+                        format!(
+                            "`within {}` needs a text or category fact to group by",
+                            w.node
+                        ),
+                    )
+                    .help("e.g. `rank(output_value within county)`"),
                 );
                 return None;
             }
             if result.is_none() {
-                self.diags.push(Diag::error("townrules::arity", src, w.span, format!("`{fname}` does not take `within`")));
+                self.diags.push(Diag::error(
+                    "townrules::arity",
+                    src,
+                    w.span,
+                    format!("`{fname}` does not take `within`"),
+                ));
                 return None;
             }
         }
@@ -110,8 +156,13 @@ impl<'m> ExprChecker<'m> {
                 let k = self.kind(src, a)?;
                 if !is_fact || !k.is_numeric() {
                     self.diags.push(
-                        Diag::error("townrules::kind_mismatch", src, a.span, format!("`{fname}` ranks the towns by a numeric fact"))
-                            .help(format!("write e.g. `{fname}(output_value)`")),
+                        Diag::error(
+                            "townrules::kind_mismatch",
+                            src,
+                            a.span,
+                            format!("`{fname}` ranks the towns by a numeric fact"),
+                        )
+                        .help(format!("write e.g. `{fname}(output_value)`")),
                     );
                     return None;
                 }
@@ -123,7 +174,16 @@ impl<'m> ExprChecker<'m> {
                 if l.compatible(r) && l.is_numeric() {
                     Some(if l == Kind::Number { r } else { l })
                 } else {
-                    self.diags.push(Diag::error("townrules::kind_mismatch", src, args[1].span, format!("`{fname}` needs two values of the same kind, found {} and {}", l.describe(), r.describe())));
+                    self.diags.push(Diag::error(
+                        "townrules::kind_mismatch",
+                        src,
+                        args[1].span,
+                        format!(
+                            "`{fname}` needs two values of the same kind, found {} and {}",
+                            l.describe(),
+                            r.describe()
+                        ),
+                    ));
                     None
                 }
             }
@@ -178,7 +238,9 @@ impl<'m> ExprChecker<'m> {
                 }
             },
             Expr::Bool(_) => Some(Kind::Bool),
-            Expr::Name(p) if self.in_formula && p.0.len() == 1 && p.0[0] == "weight" => Some(Kind::Number),
+            Expr::Name(p) if self.in_formula && p.0.len() == 1 && p.0[0] == "weight" => {
+                Some(Kind::Number)
+            }
             Expr::Name(p) => self.name(src, &p.to_string(), e),
             Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {

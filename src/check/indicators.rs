@@ -6,9 +6,13 @@ use rust_decimal::Decimal;
 use super::model::*;
 use crate::diag::Diag;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, attr_text, AttrValue, EvaluationDecl, IndicatorDecl, Item, LitUnit, Node, ScoreRule};
+use crate::syntax::ast::{
+    self, attr_text, AttrValue, EvaluationDecl, IndicatorDecl, Item, LitUnit, Node, ScoreRule,
+};
 
-const EVAL_ATTRS: &[&str] = &["total", "levels", "experts", "formula", "clause", "quote", "note"];
+const EVAL_ATTRS: &[&str] = &[
+    "total", "levels", "experts", "formula", "clause", "quote", "note",
+];
 const NODE_ATTRS: &[&str] = &["aggregate", "clause", "quote", "note"];
 const GRADE_ATTRS: &[&str] = &["clause", "quote", "note"];
 
@@ -25,8 +29,13 @@ pub fn build(m: &Checked, f: FileId) -> (Option<EvaluationInfo>, Vec<Diag>) {
         if let Item::Evaluation(e) = &it.node {
             if found.is_some() {
                 b.diags.push(
-                    Diag::error("townrules::duplicate", b.src, e.id.span, "a rule set can hold only one evaluation system")
-                        .help("put each indicator system in its own rule file"),
+                    Diag::error(
+                        "townrules::duplicate",
+                        b.src,
+                        e.id.span,
+                        "a rule set can hold only one evaluation system",
+                    )
+                    .help("put each indicator system in its own rule file"),
                 );
                 continue;
             }
@@ -46,7 +55,12 @@ impl Builder<'_> {
     fn attrs(&mut self, attrs: &[ast::Attr], known: &[&str], what: &str) {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
-                let mut d = Diag::error("townrules::unknown_attr", self.src, a.key.span, format!("unknown attribute `{}` of {what}", a.key.node));
+                let mut d = Diag::error(
+                    "townrules::unknown_attr",
+                    self.src,
+                    a.key.span,
+                    format!("unknown attribute `{}` of {what}", a.key.node),
+                );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("allowed here: {}", known.join(", "))),
@@ -59,9 +73,20 @@ impl Builder<'_> {
     fn evaluation(&mut self, f: FileId, e: &EvaluationDecl) -> EvaluationInfo {
         self.attrs(&e.attrs, EVAL_ATTRS, "an evaluation");
         let total = match ast::attr(&e.attrs, "total").map(|a| &a.value) {
-            Some(Node { node: AttrValue::Quantity(q), .. }) if q.unit == LitUnit::Bare => q.number,
+            Some(Node {
+                node: AttrValue::Quantity(q),
+                ..
+            }) if q.unit == LitUnit::Bare => q.number,
             Some(v) => {
-                self.diags.push(Diag::error("townrules::evaluation", self.src, v.span, "`total` must be a plain number of points").help("write e.g. `total 100`"));
+                self.diags.push(
+                    Diag::error(
+                        "townrules::evaluation",
+                        self.src,
+                        v.span,
+                        "`total` must be a plain number of points",
+                    )
+                    .help("write e.g. `total 100`"),
+                );
                 Decimal::ONE_HUNDRED
             }
             None => Decimal::ONE_HUNDRED,
@@ -70,8 +95,13 @@ impl Builder<'_> {
         if experts != "mean" {
             if let Some(a) = ast::attr(&e.attrs, "experts") {
                 self.diags.push(
-                    Diag::error("townrules::evaluation", self.src, a.value.span, format!("unknown way to combine experts `{experts}`"))
-                        .help("write `experts mean` (6.4: 多名专家按照算术平均)"),
+                    Diag::error(
+                        "townrules::evaluation",
+                        self.src,
+                        a.value.span,
+                        format!("unknown way to combine experts `{experts}`"),
+                    )
+                    .help("write `experts mean` (6.4: 多名专家按照算术平均)"),
                 );
             }
         }
@@ -80,9 +110,14 @@ impl Builder<'_> {
         for n in &self.nodes {
             if let Some((_, first)) = codes.iter().find(|(c, _)| *c == n.code) {
                 self.diags.push(
-                    Diag::error("townrules::duplicate", self.src, n.code_span, format!("indicator `{}` is declared twice", n.code))
-                        .also(*first, "first declared here")
-                        .help("every indicator needs its own code"),
+                    Diag::error(
+                        "townrules::duplicate",
+                        self.src,
+                        n.code_span,
+                        format!("indicator `{}` is declared twice", n.code),
+                    )
+                    .also(*first, "first declared here")
+                    .help("every indicator needs its own code"),
                 );
             } else {
                 codes.push((n.code.as_str(), n.code_span));
@@ -97,7 +132,11 @@ impl Builder<'_> {
                 self.attrs(&g.node.attrs, GRADE_ATTRS, "a grade table");
                 (
                     self.grades(&g.node, total),
-                    g.node.label.as_ref().map(|l| l.node.clone()).unwrap_or_default(),
+                    g.node
+                        .label
+                        .as_ref()
+                        .map(|l| l.node.clone())
+                        .unwrap_or_default(),
                     attr_text(&g.node.attrs, "clause").map(str::to_string),
                 )
             }
@@ -124,8 +163,13 @@ impl Builder<'_> {
         self.attrs(&d.attrs, NODE_ATTRS, "an indicator");
         if d.weight.node.unit != LitUnit::Bare || d.weight.node.number.is_sign_negative() {
             self.diags.push(
-                Diag::error("townrules::evaluation", self.src, d.weight.span, "a weight is a plain non-negative number of points")
-                    .help("write e.g. `weight 5`"),
+                Diag::error(
+                    "townrules::evaluation",
+                    self.src,
+                    d.weight.span,
+                    "a weight is a plain non-negative number of points",
+                )
+                .help("write e.g. `weight 5`"),
             );
         }
         let aggregate = match attr_text(&d.attrs, "aggregate") {
@@ -146,8 +190,16 @@ impl Builder<'_> {
             Some(s) => {
                 if !d.children.is_empty() {
                     self.diags.push(
-                        Diag::error("townrules::evaluation", self.src, s.span, format!("indicator `{}` has sub-indicators, so its score comes from them", d.code.node))
-                            .help("put `score …` on the leaf indicators"),
+                        Diag::error(
+                            "townrules::evaluation",
+                            self.src,
+                            s.span,
+                            format!(
+                                "indicator `{}` has sub-indicators, so its score comes from them",
+                                d.code.node
+                            ),
+                        )
+                        .help("put `score …` on the leaf indicators"),
                     );
                 }
                 match &s.node {
@@ -171,7 +223,11 @@ impl Builder<'_> {
             weight_span: d.weight.span,
             note: attr_text(&d.attrs, "note").map(str::to_string),
         });
-        let children: Vec<usize> = d.children.iter().map(|c| self.node(c, Some(idx), depth + 1)).collect();
+        let children: Vec<usize> = d
+            .children
+            .iter()
+            .map(|c| self.node(c, Some(idx), depth + 1))
+            .collect();
         self.nodes[idx].children = children;
         idx
     }
@@ -202,16 +258,28 @@ impl Builder<'_> {
             }
             let sum: Decimal = node.children.iter().map(|&c| self.nodes[c].weight).sum();
             if sum != node.weight {
-                let kids: Vec<String> = node.children.iter().map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight)).collect();
+                let kids: Vec<String> = node
+                    .children
+                    .iter()
+                    .map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight))
+                    .collect();
                 let mut d = Diag::warning(
                     "townrules::weights",
                     self.src,
                     node.weight_span,
-                    format!("`{}` declares weight {} but its parts add to {sum}: {}", node.code, node.weight, kids.join(" + ")),
+                    format!(
+                        "`{}` declares weight {} but its parts add to {sum}: {}",
+                        node.code,
+                        node.weight,
+                        kids.join(" + ")
+                    ),
                 )
                 .label(format!("{} declares {}", node.code, node.weight));
                 for &c in node.children.iter().take(3) {
-                    d = d.also(self.nodes[c].weight_span, format!("{} {}", self.nodes[c].code, self.nodes[c].weight));
+                    d = d.also(
+                        self.nodes[c].weight_span,
+                        format!("{} {}", self.nodes[c].code, self.nodes[c].weight),
+                    );
                 }
                 let help = if sum > node.weight {
                     format!(
@@ -226,7 +294,10 @@ impl Builder<'_> {
                 };
                 self.diags.push(d.help(help));
             }
-            let has_grandchildren = node.children.iter().any(|&c| !self.nodes[c].children.is_empty());
+            let has_grandchildren = node
+                .children
+                .iter()
+                .any(|&c| !self.nodes[c].children.is_empty());
             let leaves = self.leaf_sum(n);
             if has_grandchildren && leaves != node.weight {
                 let node = &self.nodes[n];
@@ -252,8 +323,13 @@ impl Builder<'_> {
         let declared: Vec<Option<usize>> = text.split('/').map(|p| p.trim().parse().ok()).collect();
         if declared.is_empty() || declared.iter().any(Option::is_none) {
             self.diags.push(
-                Diag::error("townrules::evaluation", self.src, a.value.span, "`levels` lists the number of indicators at each level")
-                    .help("write e.g. `levels \"4/18/34\"`"),
+                Diag::error(
+                    "townrules::evaluation",
+                    self.src,
+                    a.value.span,
+                    "`levels` lists the number of indicators at each level",
+                )
+                .help("write e.g. `levels \"4/18/34\"`"),
             );
             return;
         }
@@ -321,10 +397,18 @@ impl Builder<'_> {
                 reported = true;
                 let (a, b) = (hits[0], hits[1]);
                 self.diags.push(
-                    Diag::error("townrules::grades", self.src, g.bands[b].span, format!("grade bands `{}` and `{}` overlap at {p}", bands[a].name, bands[b].name))
-                        .label(format!("{} also contains {p}", bands[b].name))
-                        .also(g.bands[a].span, format!("{} contains {p}", bands[a].name))
-                        .help("make one bound exclusive, e.g. `[75, 90)` and `>= 90`"),
+                    Diag::error(
+                        "townrules::grades",
+                        self.src,
+                        g.bands[b].span,
+                        format!(
+                            "grade bands `{}` and `{}` overlap at {p}",
+                            bands[a].name, bands[b].name
+                        ),
+                    )
+                    .label(format!("{} also contains {p}", bands[b].name))
+                    .also(g.bands[a].span, format!("{} contains {p}", bands[a].name))
+                    .help("make one bound exclusive, e.g. `[75, 90)` and `>= 90`"),
                 );
             }
         }

@@ -380,8 +380,12 @@ pub struct GradeBand {
 impl GradeBand {
     /// Whether a score falls in the band (exact, never rounded).
     pub fn contains(&self, s: Decimal) -> bool {
-        let lo = self.lower.is_none_or(|(v, inc)| if inc { s >= v } else { s > v });
-        let hi = self.upper.is_none_or(|(v, inc)| if inc { s <= v } else { s < v });
+        let lo = self
+            .lower
+            .is_none_or(|(v, inc)| if inc { s >= v } else { s > v });
+        let hi = self
+            .upper
+            .is_none_or(|(v, inc)| if inc { s <= v } else { s < v });
         lo && hi
     }
 }

@@ -173,7 +173,10 @@ pub struct Evaluation {
 impl Evaluation {
     /// A node by code or label.
     pub fn node_by_name(&self, name: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.code == name).or_else(|| self.nodes.iter().position(|n| n.label == name))
+        self.nodes
+            .iter()
+            .position(|n| n.code == name)
+            .or_else(|| self.nodes.iter().position(|n| n.label == name))
     }
     /// The grade of a total (exact; never rounded).
     pub fn grade(&self, total: rust_decimal::Decimal) -> Option<usize> {

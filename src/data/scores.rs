@@ -36,13 +36,22 @@ const SCORE_COLS: &[&str] = &["score", "得分", "分数", "评分"];
 /// Read expert score sheets (CSV, UTF-8 with or without BOM) for the towns of `towns`.
 pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores, Vec<DataError>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![DataError::file(&name, format!("cannot read score sheet: {e}"))])?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![DataError::file(
+            &name,
+            format!("cannot read score sheet: {e}"),
+        )]
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let (t, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
             if bad {
-                return Err(vec![DataError::file(&name, "score sheet is neither UTF-8 nor GB18030 text").with_help("save it as CSV UTF-8")]);
+                return Err(vec![DataError::file(
+                    &name,
+                    "score sheet is neither UTF-8 nor GB18030 text",
+                )
+                .with_help("save it as CSV UTF-8")]);
             }
             t.into_owned()
         }
@@ -51,9 +60,16 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
 }
 
 /// Read expert score sheets from CSV text.
-pub fn load_scores_str(name: &str, text: &str, ev: &Evaluation, towns: &Towns) -> Result<Scores, Vec<DataError>> {
+pub fn load_scores_str(
+    name: &str,
+    text: &str,
+    ev: &Evaluation,
+    towns: &Towns,
+) -> Result<Scores, Vec<DataError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| DataError {
         file: name.to_string(),
         row,
@@ -63,14 +79,50 @@ pub fn load_scores_str(name: &str, text: &str, ev: &Evaluation, towns: &Towns) -
         help: None,
         unit: RowUnit::Line,
     };
-    let header = rdr.headers().map_err(|e| vec![err(Some(1), None, None, format!("cannot read the header: {e}"))])?.clone();
-    let find = |names: &[&str]| header.iter().position(|h| names.contains(&units::normalize(h).as_ref()));
-    let cols = [find(TOWN_COLS), find(EXPERT_COLS), find(INDICATOR_COLS), find(SCORE_COLS)];
-    let wanted = ["town (镇)", "expert (专家)", "indicator (指标)", "score (得分)"];
-    let missing: Vec<&str> = cols.iter().zip(wanted).filter(|(c, _)| c.is_none()).map(|(_, w)| w).collect();
+    let header = rdr
+        .headers()
+        .map_err(|e| {
+            vec![err(
+                Some(1),
+                None,
+                None,
+                format!("cannot read the header: {e}"),
+            )]
+        })?
+        .clone();
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .position(|h| names.contains(&units::normalize(h).as_ref()))
+    };
+    let cols = [
+        find(TOWN_COLS),
+        find(EXPERT_COLS),
+        find(INDICATOR_COLS),
+        find(SCORE_COLS),
+    ];
+    let wanted = [
+        "town (镇)",
+        "expert (专家)",
+        "indicator (指标)",
+        "score (得分)",
+    ];
+    let missing: Vec<&str> = cols
+        .iter()
+        .zip(wanted)
+        .filter(|(c, _)| c.is_none())
+        .map(|(_, w)| w)
+        .collect();
     if !missing.is_empty() {
-        return Err(vec![err(Some(1), None, None, format!("score sheet needs the columns {}", missing.join(", ")))
-            .with_help("a score sheet is a long table with one row per town, expert, indicator and score")]);
+        return Err(vec![err(
+            Some(1),
+            None,
+            None,
+            format!("score sheet needs the columns {}", missing.join(", ")),
+        )
+        .with_help(
+            "a score sheet is a long table with one row per town, expert, indicator and score",
+        )]);
     }
     let [Some(ct), Some(ce), Some(ci), Some(cs)] = cols else {
         return Err(Vec::new());
@@ -102,44 +154,92 @@ pub fn load_scores_str(name: &str, text: &str, ev: &Evaluation, towns: &Towns) -
         let hdr = |i: usize| header.get(i).unwrap_or("");
         let Some(t) = towns.index_of(&town) else {
             let cands = towns.ids.iter().chain(&towns.names).map(String::as_str);
-            let mut e = err(Some(line), Some(hdr(ct)), Some(&town), format!("score for unknown town `{town}`"));
+            let mut e = err(
+                Some(line),
+                Some(hdr(ct)),
+                Some(&town),
+                format!("score for unknown town `{town}`"),
+            );
             e.help = Some(match did_you_mean(&town, cands) {
-                Some(s) => format!("did you mean `{s}`? towns come from the data file `{}`", towns.file),
-                None => format!("the data file `{}` has no such town (by id or name)", towns.file),
+                Some(s) => format!(
+                    "did you mean `{s}`? towns come from the data file `{}`",
+                    towns.file
+                ),
+                None => format!(
+                    "the data file `{}` has no such town (by id or name)",
+                    towns.file
+                ),
             });
             errors.push(e);
             continue;
         };
         let tname = &towns.names[t];
         let Some(node) = ev.node_by_name(&ind) else {
-            let cands = ev.nodes.iter().flat_map(|n| [n.code.as_str(), n.label.as_str()]);
-            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), format!("unknown indicator `{ind}` (town {tname}, expert {expert})"));
+            let cands = ev
+                .nodes
+                .iter()
+                .flat_map(|n| [n.code.as_str(), n.label.as_str()]);
+            let mut e = err(
+                Some(line),
+                Some(hdr(ci)),
+                Some(&ind),
+                format!("unknown indicator `{ind}` (town {tname}, expert {expert})"),
+            );
             e.help = Some(match did_you_mean(&ind, cands) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "name the indicator by its code (e.g. `A1.1`) or its label in the rule file".into(),
+                None => {
+                    "name the indicator by its code (e.g. `A1.1`) or its label in the rule file"
+                        .into()
+                }
             });
             errors.push(e);
             continue;
         };
         let n = &ev.nodes[node];
         let Some(leaf) = n.leaf else {
-            let items: Vec<&str> = n.children.iter().map(|&c| ev.nodes[c].code.as_str()).collect();
-            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), format!("`{}` {} is not scored directly (town {tname}, expert {expert})", n.code, n.label));
+            let items: Vec<&str> = n
+                .children
+                .iter()
+                .map(|&c| ev.nodes[c].code.as_str())
+                .collect();
+            let mut e = err(
+                Some(line),
+                Some(hdr(ci)),
+                Some(&ind),
+                format!(
+                    "`{}` {} is not scored directly (town {tname}, expert {expert})",
+                    n.code, n.label
+                ),
+            );
             e.help = Some(format!("score its items: {}", items.join(", ")));
             errors.push(e);
             continue;
         };
         if !matches!(n.scoring, Scoring::Expert) {
             let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), format!("`{}` is computed from town facts, not scored by experts (town {tname}, expert {expert})", n.code));
-            e.help = Some("remove these rows, or change the indicator to `score expert` in the rule file".into());
+            e.help = Some(
+                "remove these rows, or change the indicator to `score expert` in the rule file"
+                    .into(),
+            );
             errors.push(e);
             continue;
         }
         let value = match parse_score(&score) {
             Ok(v) => v,
             Err(msg) => {
-                let mut e = err(Some(line), Some(hdr(cs)), Some(&score), format!("{msg} (town {tname}, expert {expert}, indicator {})", n.code));
-                e.help = Some(format!("write the points as a plain number between 0 and {}", units::format_decimal(n.weight)));
+                let mut e = err(
+                    Some(line),
+                    Some(hdr(cs)),
+                    Some(&score),
+                    format!(
+                        "{msg} (town {tname}, expert {expert}, indicator {})",
+                        n.code
+                    ),
+                );
+                e.help = Some(format!(
+                    "write the points as a plain number between 0 and {}",
+                    units::format_decimal(n.weight)
+                ));
                 errors.push(e);
                 continue;
             }
@@ -158,7 +258,9 @@ pub fn load_scores_str(name: &str, text: &str, ev: &Evaluation, towns: &Towns) -
                     units::format_decimal(n.weight)
                 ),
             );
-            e.help = Some("each item is scored from 0 up to its weight; scores are never clamped".into());
+            e.help = Some(
+                "each item is scored from 0 up to its weight; scores are never clamped".into(),
+            );
             errors.push(e);
             continue;
         }
@@ -198,5 +300,6 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("empty score".into());
     }
-    t.parse::<Decimal>().map_err(|_| format!("expected a score in points, found `{text}`"))
+    t.parse::<Decimal>()
+        .map_err(|_| format!("expected a score in points, found `{text}`"))
 }

@@ -48,10 +48,17 @@ impl Evaluator<'_> {
     /// the rule set has no evaluation system.
     pub fn score(&self, sheets: &[ExpertSheet], row: usize) -> Option<TownScore> {
         let ev = self.rules.evaluation.as_ref()?;
-        let formulas: Vec<Option<Option<Decimal>>> = ev.leaves.iter().map(|&n| self.formula_leaf(ev, n, row)).collect();
+        let formulas: Vec<Option<Option<Decimal>>> = ev
+            .leaves
+            .iter()
+            .map(|&n| self.formula_leaf(ev, n, row))
+            .collect();
         let needs_experts = formulas.iter().any(Option::is_none);
         let experts: Vec<ExpertResult> = if needs_experts {
-            sheets.iter().map(|s| tree(ev, &s.expert, Some(&s.scores), &formulas)).collect()
+            sheets
+                .iter()
+                .map(|s| tree(ev, &s.expert, Some(&s.scores), &formulas))
+                .collect()
         } else {
             vec![tree(ev, "", None, &formulas)]
         };
@@ -59,7 +66,11 @@ impl Evaluator<'_> {
         if experts.is_empty() {
             undetermined = Some("没有专家评分".to_string());
         } else if let Some(e) = experts.iter().find(|e| e.total.is_none()) {
-            let missing: Vec<&str> = e.missing.iter().map(|&n| ev.nodes[n].code.as_str()).collect();
+            let missing: Vec<&str> = e
+                .missing
+                .iter()
+                .map(|&n| ev.nodes[n].code.as_str())
+                .collect();
             undetermined = Some(if missing.is_empty() {
                 format!("专家 {} 的总分无法计算（依赖缺失的事实）", e.expert)
             } else {
@@ -74,16 +85,24 @@ impl Evaluator<'_> {
             let sum: Decimal = vals.into_iter().flatten().sum();
             sum.checked_div(n_exp).map(|d| d.normalize())
         };
-        let total = if undetermined.is_some() { None } else { mean(experts.iter().map(|e| e.total).collect()) };
-        let nodes: Vec<Option<Decimal>> = (0..ev.nodes.len()).map(|i| mean(experts.iter().map(|e| e.nodes[i]).collect())).collect();
-        let capped = (0..ev.nodes.len()).map(|i| experts.iter().any(|e| e.capped[i])).collect();
+        let total = if undetermined.is_some() {
+            None
+        } else {
+            mean(experts.iter().map(|e| e.total).collect())
+        };
+        let nodes: Vec<Option<Decimal>> = (0..ev.nodes.len())
+            .map(|i| mean(experts.iter().map(|e| e.nodes[i]).collect()))
+            .collect();
+        let capped = (0..ev.nodes.len())
+            .map(|i| experts.iter().any(|e| e.capped[i]))
+            .collect();
         let mut shortfalls: Vec<(usize, Decimal)> = ev
             .leaves
             .iter()
             .filter_map(|&n| nodes[n].map(|s| (n, ev.nodes[n].weight - s)))
             .filter(|(_, lost)| *lost > Decimal::ZERO)
             .collect();
-        shortfalls.sort_by(|a, b| b.1.cmp(&a.1));
+        shortfalls.sort_by_key(|s| std::cmp::Reverse(s.1));
         shortfalls.truncate(3);
         Some(TownScore {
             grade: total.and_then(|t| ev.grade(t)),
@@ -127,7 +146,12 @@ impl V {
 }
 
 /// Compute one expert's tree bottom-up.
-fn tree(ev: &Evaluation, expert: &str, scores: Option<&[Option<Decimal>]>, formulas: &[Option<Option<Decimal>>]) -> ExpertResult {
+fn tree(
+    ev: &Evaluation,
+    expert: &str,
+    scores: Option<&[Option<Decimal>]>,
+    formulas: &[Option<Option<Decimal>>],
+) -> ExpertResult {
     let mut nodes = vec![None; ev.nodes.len()];
     let mut capped = vec![false; ev.nodes.len()];
     let mut missing = Vec::new();
@@ -162,7 +186,12 @@ fn tree(ev: &Evaluation, expert: &str, scores: Option<&[Option<Decimal>]>, formu
         });
     }
     missing.reverse();
-    let total = ev.roots.iter().map(|&r| nodes[r]).sum::<Option<Decimal>>().map(|d| d.normalize());
+    let total = ev
+        .roots
+        .iter()
+        .map(|&r| nodes[r])
+        .sum::<Option<Decimal>>()
+        .map(|d| d.normalize());
     ExpertResult {
         expert: expert.to_string(),
         total,

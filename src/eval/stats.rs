@@ -52,7 +52,12 @@ impl Stats {
             .ops
             .iter()
             .map(|op| match *op {
-                Op::Stat { kind, fact, within } => Some(column(towns, kind, fact as usize, within.map(|w| w as usize))),
+                Op::Stat { kind, fact, within } => Some(column(
+                    towns,
+                    kind,
+                    fact as usize,
+                    within.map(|w| w as usize),
+                )),
                 _ => None,
             })
             .collect();
@@ -79,7 +84,9 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
     let mut groups: HashMap<Option<String>, Vec<usize>> = HashMap::new();
     for row in 0..n {
         if numeric(col, row).is_some() {
-            let key = within.map(|w| group_key(&towns.columns[w], row)).unwrap_or(Some(String::new()));
+            let key = within
+                .map(|w| group_key(&towns.columns[w], row))
+                .unwrap_or(Some(String::new()));
             groups.entry(key).or_default().push(row);
         }
     }
@@ -89,7 +96,7 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
         if key.is_none() {
             continue; // no group value: the statistic is unknown
         }
-        rows.sort_by(|&a, &b| numeric(col, b).cmp(&numeric(col, a)));
+        rows.sort_by_key(|&r| std::cmp::Reverse(numeric(col, r)));
         let size = rows.len();
         let sizes = Decimal::from(size as u64);
         let sum: Decimal = rows.iter().filter_map(|&r| numeric(col, r)).sum();
@@ -103,13 +110,21 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
             }
             let v = v.unwrap_or_default();
             // Towns with a value at most this one: all from the last town tied with it.
-            let at_most = size - rows.iter().position(|&r| numeric(col, r) == Some(v)).unwrap_or(0);
+            let at_most = size
+                - rows
+                    .iter()
+                    .position(|&r| numeric(col, r) == Some(v))
+                    .unwrap_or(0);
             let hundred = Decimal::ONE_HUNDRED;
             values[row] = match kind {
                 StatKind::Rank => Some(Decimal::from(rank as u64)),
                 StatKind::GroupSize => Some(sizes),
-                StatKind::Percentile => Decimal::from(at_most as u64).checked_mul(hundred).and_then(|x| x.checked_div(sizes)),
-                StatKind::Top => Decimal::from(rank as u64).checked_mul(hundred).and_then(|x| x.checked_div(sizes)),
+                StatKind::Percentile => Decimal::from(at_most as u64)
+                    .checked_mul(hundred)
+                    .and_then(|x| x.checked_div(sizes)),
+                StatKind::Top => Decimal::from(rank as u64)
+                    .checked_mul(hundred)
+                    .and_then(|x| x.checked_div(sizes)),
                 StatKind::Share => {
                     if sum.is_zero() {
                         None

@@ -396,13 +396,22 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
                 StatKind::Rank | StatKind::GroupSize => Kind::Count,
                 _ => Kind::Percent,
             };
-            let line = format!("{} = {}", stat(ev, n, row), value(ev.rules, ev.eval(n, row), Unit::of(unit)));
+            let line = format!(
+                "{} = {}",
+                stat(ev, n, row),
+                value(ev.rules, ev.eval(n, row), Unit::of(unit))
+            );
             if !out.contains(&line) {
                 out.push(line);
             }
         }
         Op::Not(x) | Op::Neg(x) => stats_in(ev, x, row, out),
-        Op::And(a, b) | Op::Or(a, b) | Op::Min(a, b) | Op::Max(a, b) | Op::Cmp { lhs: a, rhs: b, .. } | Op::Arith { lhs: a, rhs: b, .. } => {
+        Op::And(a, b)
+        | Op::Or(a, b)
+        | Op::Min(a, b)
+        | Op::Max(a, b)
+        | Op::Cmp { lhs: a, rhs: b, .. }
+        | Op::Arith { lhs: a, rhs: b, .. } => {
             stats_in(ev, a, row, out);
             stats_in(ev, b, row, out);
         }

@@ -11,7 +11,10 @@ use crate::units::format_decimal;
 
 /// A score for display: two decimals, half away from zero (computation never rounds).
 pub fn fmt2(d: Decimal) -> String {
-    format!("{:.2}", d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 fn opt2(d: Option<Decimal>) -> String {
@@ -37,7 +40,11 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
         "{}：总分 {}，等级 {grade}{}",
         ev.label,
         opt2(s.total),
-        if clause.is_empty() { String::new() } else { format!("（{clause}）") }
+        if clause.is_empty() {
+            String::new()
+        } else {
+            format!("（{clause}）")
+        }
     ));
     if let Some(why) = &s.undetermined {
         out.push(format!("总分待定：{why}"));
@@ -49,17 +56,28 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
         .map(|x| format!("{} {}", x.expert, opt2(x.total)))
         .collect();
     if !named.is_empty() {
-        let how = if named.len() > 1 { "，取算术平均" } else { "" };
+        let how = if named.len() > 1 {
+            "，取算术平均"
+        } else {
+            ""
+        };
         out.push(format!("专家总分：{}{how}", named.join("；")));
     }
     for x in &s.experts {
         if !x.missing.is_empty() {
-            let items: Vec<String> = x.missing.iter().map(|&n| format!("{} {}", ev.nodes[n].code, ev.nodes[n].label)).collect();
+            let items: Vec<String> = x
+                .missing
+                .iter()
+                .map(|&n| format!("{} {}", ev.nodes[n].code, ev.nodes[n].label))
+                .collect();
             out.push(format!("专家 {} 缺少评分：{}", x.expert, items.join("；")));
         }
     }
     if !ev.formula.is_empty() {
-        out.push(format!("计分：{}；各级得分为下级之和，不超过本级权重", ev.formula));
+        out.push(format!(
+            "计分：{}；各级得分为下级之和，不超过本级权重",
+            ev.formula
+        ));
     }
     let width = ev
         .nodes
@@ -86,8 +104,18 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
             .iter()
             .filter_map(|&r| s.nodes[r].map(|v| (r, v)))
             .map(|(r, v)| {
-                let share = if total.is_zero() { Decimal::ZERO } else { v * Decimal::ONE_HUNDRED / total };
-                format!("{} {} {}（占 {}%）", ev.nodes[r].code, ev.nodes[r].label, fmt2(v), fmt2(share))
+                let share = if total.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    v * Decimal::ONE_HUNDRED / total
+                };
+                format!(
+                    "{} {} {}（占 {}%）",
+                    ev.nodes[r].code,
+                    ev.nodes[r].label,
+                    fmt2(v),
+                    fmt2(share)
+                )
             })
             .collect();
         out.push(format!("一级指标贡献：{}", parts.join("；")));
@@ -98,7 +126,13 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
             .iter()
             .map(|&(n, lost)| {
                 let node = &ev.nodes[n];
-                format!("{} {}（失 {} 分，满分 {}）", node.code, node.label, fmt2(lost), format_decimal(node.weight))
+                format!(
+                    "{} {}（失 {} 分，满分 {}）",
+                    node.code,
+                    node.label,
+                    fmt2(lost),
+                    format_decimal(node.weight)
+                )
             })
             .collect();
         out.push(format!("失分最多：{}", parts.join("；")));
@@ -111,14 +145,27 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
     let indent = "  ".repeat(node.depth - 1);
     let name = format!("{indent}{} {}", node.code, node.label);
     let pad = width.saturating_sub(UnicodeWidthStr::width(name.as_str()));
-    let mut line = format!("{name}{}  {} / {}", " ".repeat(pad), opt2(s.nodes[n]), format_decimal(node.weight));
+    let mut line = format!(
+        "{name}{}  {} / {}",
+        " ".repeat(pad),
+        opt2(s.nodes[n]),
+        format_decimal(node.weight)
+    );
     if s.capped[n] {
         let sum: Decimal = node.children.iter().map(|&c| ev.nodes[c].weight).sum();
-        line.push_str(&format!("  （封顶：下级合计可达 {}，按本级权重 {} 计）", format_decimal(sum), format_decimal(node.weight)));
+        line.push_str(&format!(
+            "  （封顶：下级合计可达 {}，按本级权重 {} 计）",
+            format_decimal(sum),
+            format_decimal(node.weight)
+        ));
     }
     match &node.scoring {
-        Scoring::FullWhen(c) if node.leaf.is_some() => line.push_str(&format!("  〔满足 {} 得满分〕", c.text)),
-        Scoring::Formula(c) if node.leaf.is_some() => line.push_str(&format!("  〔按公式 {}〕", c.text)),
+        Scoring::FullWhen(c) if node.leaf.is_some() => {
+            line.push_str(&format!("  〔满足 {} 得满分〕", c.text))
+        }
+        Scoring::Formula(c) if node.leaf.is_some() => {
+            line.push_str(&format!("  〔按公式 {}〕", c.text))
+        }
         _ => {}
     }
     out.push(line);

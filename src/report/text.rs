@@ -106,13 +106,28 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         .unwrap_or(4)
         .max(4);
     let has_criteria = !rs.criteria.is_empty();
-    let scores: Vec<Option<crate::eval::TownScore>> = rows.iter().map(|&r| ev.town_score(r)).collect();
+    let scores: Vec<Option<crate::eval::TownScore>> =
+        rows.iter().map(|&r| ev.town_score(r)).collect();
     let scored = rs.evaluation.is_some();
-    let score_head = if scored { format!("{}  {}  ", pad("总分", 8), pad("等级", 6)) } else { String::new() };
-    let verdict_head = if has_criteria { format!("{}  ", pad("结论", 10)) } else { String::new() };
-    let _ = writeln!(o, "{}  {}  {verdict_head}{score_head}说明", pad("编号", idw), pad("名称", nw));
+    let score_head = if scored {
+        format!("{}  {}  ", pad("总分", 8), pad("等级", 6))
+    } else {
+        String::new()
+    };
+    let verdict_head = if has_criteria {
+        format!("{}  ", pad("结论", 10))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        o,
+        "{}  {}  {verdict_head}{score_head}说明",
+        pad("编号", idw),
+        pad("名称", nw)
+    );
     let mut counts = [0usize; 3];
-    let mut grade_counts: Vec<usize> = vec![0; rs.evaluation.as_ref().map_or(0, |e| e.grades.len()) + 1];
+    let mut grade_counts: Vec<usize> =
+        vec![0; rs.evaluation.as_ref().map_or(0, |e| e.grades.len()) + 1];
     for (i, (row, r)) in results.iter().enumerate() {
         let score_cell = match (&scores[i], rs.evaluation.as_ref()) {
             (Some(s), Some(e)) => {
@@ -143,8 +158,16 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         } else {
             ""
         };
-        let verdict = if has_criteria { format!("{}  ", pad(&outcome_mark(r.outcome, opt.color), 10)) } else { String::new() };
-        let undetermined = scores[i].as_ref().and_then(|s| s.undetermined.clone()).map(|u| format!("（{u}）")).unwrap_or_default();
+        let verdict = if has_criteria {
+            format!("{}  ", pad(&outcome_mark(r.outcome, opt.color), 10))
+        } else {
+            String::new()
+        };
+        let undetermined = scores[i]
+            .as_ref()
+            .and_then(|s| s.undetermined.clone())
+            .map(|u| format!("（{u}）"))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
             "{}  {}  {verdict}{score_cell}{}{undetermined}{flag}",
@@ -154,10 +177,19 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         );
     }
     if has_criteria {
-        let _ = writeln!(o, "合计：认定 {} 个，不予认定 {} 个，待定 {} 个", counts[0], counts[1], counts[2]);
+        let _ = writeln!(
+            o,
+            "合计：认定 {} 个，不予认定 {} 个，待定 {} 个",
+            counts[0], counts[1], counts[2]
+        );
     }
     if let Some(e) = rs.evaluation.as_ref() {
-        let mut parts: Vec<String> = e.grades.iter().zip(&grade_counts).map(|(g, n)| format!("{} {n} 个", g.name)).collect();
+        let mut parts: Vec<String> = e
+            .grades
+            .iter()
+            .zip(&grade_counts)
+            .map(|(g, n)| format!("{} {n} 个", g.name))
+            .collect();
         if let Some(n) = grade_counts.last().filter(|n| **n > 0) {
             parts.push(format!("待定 {n} 个"));
         }
@@ -175,7 +207,11 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
     }
     for (row, r) in &results {
-        let needs_detail = if has_criteria { r.outcome != Outcome::Recognized } else { scored };
+        let needs_detail = if has_criteria {
+            r.outcome != Outcome::Recognized
+        } else {
+            scored
+        };
         if !(detail_rows.contains(row) || opt.all_details || needs_detail) {
             continue;
         }
@@ -195,7 +231,11 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                 }
             }
         }
-        let verdict = if has_criteria { outcome_mark(r.outcome, opt.color) } else { String::new() };
+        let verdict = if has_criteria {
+            outcome_mark(r.outcome, opt.color)
+        } else {
+            String::new()
+        };
         let _ = writeln!(o, "{}（{}）  {verdict}", t.names[*row], about.join("，"));
         if let Some(s) = ev.town_score(*row) {
             for line in super::score_lines(ev, &s, *row) {

@@ -110,7 +110,9 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::date => "a date `YYYY-MM-DD`",
             Rule::indicator => "`indicator CODE \"label\" weight N`",
             Rule::code => "an indicator code such as `A1.1`",
-            Rule::score | Rule::score_full | Rule::score_expert | Rule::score_formula => "`score expert`, `score full when …` or `score = …`",
+            Rule::score | Rule::score_full | Rule::score_expert | Rule::score_formula => {
+                "`score expert`, `score full when …` or `score = …`"
+            }
             Rule::grades => "`grades { … }`",
             Rule::band | Rule::grade_name => "a grade band such as `优秀 >= 90` or `良好 [75, 90)`",
             Rule::interval | Rule::bound => "a range such as `[75, 90)` or `>= 90`",

@@ -468,7 +468,11 @@ impl Builder<'_> {
         Ok(Item::Criterion(c))
     }
 
-    fn evaluation<'i>(&self, mut inner: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> R<Item> {
+    fn evaluation<'i>(
+        &self,
+        mut inner: impl Iterator<Item = Pair<'i, Rule>>,
+        span: Span,
+    ) -> R<Item> {
         let id = self.ident(self.next(&mut inner, span)?);
         let label = self.string(self.next(&mut inner, span)?);
         let mut e = EvaluationDecl {
@@ -512,7 +516,9 @@ impl Builder<'_> {
                     let s = self.next(&mut kids(p), pspan)?;
                     let rule = match s.as_rule() {
                         Rule::score_expert => ScoreRule::Expert,
-                        Rule::score_full => ScoreRule::FullWhen(self.expr(self.next(&mut kids(s), pspan)?)?),
+                        Rule::score_full => {
+                            ScoreRule::FullWhen(self.expr(self.next(&mut kids(s), pspan)?)?)
+                        }
                         _ => ScoreRule::Formula(self.expr(self.next(&mut kids(s), pspan)?)?),
                     };
                     d.score = Some(Node::new(rule, pspan));
@@ -556,7 +562,14 @@ impl Builder<'_> {
                             _ => (None, Some((v, false))),
                         }
                     };
-                    g.bands.push(Node::new(Band { grade, lower, upper }, pspan));
+                    g.bands.push(Node::new(
+                        Band {
+                            grade,
+                            lower,
+                            upper,
+                        },
+                        pspan,
+                    ));
                 }
                 _ => g.attrs.push(self.attr(p)?),
             }
@@ -567,7 +580,13 @@ impl Builder<'_> {
     fn decimal(&self, p: Pair<'_, Rule>) -> R<Decimal> {
         let span = span_of(&p);
         Decimal::from_str(p.as_str()).map_err(|_| {
-            ParseError::new(self.source, span, format!("number `{}` is too large or too precise", p.as_str()), "cannot be represented exactly", None)
+            ParseError::new(
+                self.source,
+                span,
+                format!("number `{}` is too large or too precise", p.as_str()),
+                "cannot be represented exactly",
+                None,
+            )
         })
     }
 

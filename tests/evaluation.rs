@@ -1,0 +1,555 @@
+//! Indicator systems (issue 3): the Xinzhou 表A.1 warnings, grade bands, exact totals,
+//! caps, several experts, missing items, formula items and every score-sheet error.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use townrules::check::{check_file, check_source};
+use townrules::compile::{compile, RuleSet};
+use townrules::data::{load_scores_str, load_towns_str, DataFormat, Scores, Towns};
+use townrules::diag::Level;
+use townrules::eval::{Evaluator, TownScore};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str_exact(s).unwrap()
+}
+
+fn rules_from(src: &str) -> (townrules::check::Checked, RuleSet) {
+    let r = check_source(Path::new("rules/inline_eval.rules"), src);
+    let errs: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errs.is_empty(), "{errs:?}");
+    let m = r.model.unwrap();
+    let rs = compile(&m).unwrap();
+    (m, rs)
+}
+
+fn towns(m: &townrules::check::Checked, csv: &str) -> Towns {
+    load_towns_str("towns.csv", csv, DataFormat::Csv, m)
+        .unwrap()
+        .towns
+}
+
+fn score(rs: &RuleSet, t: &Towns, sheet: &str, town: &str) -> TownScore {
+    let ev_sys = rs.evaluation.as_ref().unwrap();
+    let scores: Scores = load_scores_str("scores.csv", sheet, ev_sys, t).unwrap();
+    let ev = Evaluator::new(rs, t).with_scores(&scores);
+    ev.town_score(t.index_of(town).unwrap()).unwrap()
+}
+
+const ONE_ITEM: &str = r#"
+ruleset t { title "测试" document "测试" level city }
+import "facts.rules"
+evaluation e "一项指标" {
+  total 100
+  indicator A "甲" weight 100 {
+    indicator A1 "甲一" weight 100
+  }
+  grades "表1" {
+    优秀 >= 90
+    良好 [75, 90)
+    合格 [60, 75)
+    不合格 < 60
+  }
+}
+"#;
+
+const TOWNS: &str = "id,name,county\nt1,一镇,甲县\nt2,二镇,甲县\nt3,三镇,乙县\n";
+
+fn grade_of(rs: &RuleSet, s: &TownScore) -> String {
+    townrules::report::grade_name(rs.evaluation.as_ref().unwrap(), s)
+}
+
+#[test]
+fn xinzhou_table_gives_exactly_the_five_published_inconsistencies() {
+    let r = check_file(Path::new("rules/xinzhou-evaluation.rules"));
+    assert!(!r.has_errors());
+    let warnings: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .collect();
+    let got: Vec<(usize, String)> = warnings
+        .iter()
+        .map(|w| (w.line_col.unwrap().0, w.message.clone()))
+        .collect();
+    assert_eq!(got.len(), 5, "{got:#?}");
+    let text = std::fs::read_to_string("rules/xinzhou-evaluation.rules").unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let expect = [
+        (
+            line_of("indicator A \"集聚效应\""),
+            "the items under `A` add to 41, not its weight 40",
+        ),
+        (
+            line_of("indicator A4 "),
+            "`A4` declares weight 4 but its parts add to 5",
+        ),
+        (
+            line_of("indicator C \"绿色发展\""),
+            "`C` declares weight 15 but its parts add to 14",
+        ),
+        (
+            line_of("indicator C3 "),
+            "`C3` declares weight 2 but its parts add to 3",
+        ),
+        (
+            line_of("levels"),
+            "declares 34 third-level indicators, the table lists 31",
+        ),
+    ];
+    for (line, msg) in expect {
+        assert!(
+            got.iter().any(|(l, m)| *l == line && m.contains(msg)),
+            "missing `{msg}` at line {line}: {got:#?}"
+        );
+    }
+}
+
+#[test]
+fn overlapping_bands_are_an_error() {
+    let src = ONE_ITEM.replace("良好 [75, 90)", "良好 [75, 90]");
+    let r = check_source(Path::new("rules/x.rules"), &src);
+    let e = r
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("overlap error");
+    assert_eq!(e.code, "townrules::grades");
+    assert!(e.message.contains("overlap at 90"), "{}", e.message);
+}
+
+#[test]
+fn a_gap_between_bands_is_an_error() {
+    let src = ONE_ITEM.replace("合格 [60, 75)", "合格 [60, 74)");
+    let r = check_source(Path::new("rules/x.rules"), &src);
+    let e = r
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("gap error");
+    assert_eq!(e.code, "townrules::grades");
+    assert!(
+        e.message.contains("no grade band covers a score of 74"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn mean_of_three_nineties_is_excellent() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let s = score(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,90\nt1,乙,A1,90\nt1,丙,A1,90\n",
+        "t1",
+    );
+    assert_eq!(s.total, Some(d("90")));
+    assert_eq!(grade_of(&rs, &s), "优秀");
+}
+
+#[test]
+fn grading_never_rounds_the_mean() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let s = score(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,74.5\nt1,乙,A1,75.4\n",
+        "t1",
+    );
+    assert_eq!(s.total, Some(d("74.95")));
+    assert_eq!(grade_of(&rs, &s), "合格");
+    let s = score(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.99\nt1,乙,A1,90\n",
+        "t1",
+    );
+    assert_eq!(s.total, Some(d("89.995")));
+    assert_eq!(grade_of(&rs, &s), "良好");
+    assert_eq!(
+        townrules::report::fmt2(d("89.995")),
+        "90.00",
+        "display rounds, grading does not"
+    );
+}
+
+#[test]
+fn bands_at_their_edges() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    for (v, g) in [
+        ("90", "优秀"),
+        ("75", "良好"),
+        ("74.99", "合格"),
+        ("60", "合格"),
+        ("59.99", "不合格"),
+        ("0", "不合格"),
+        ("100", "优秀"),
+    ] {
+        let s = score(
+            &rs,
+            &t,
+            &format!("town,expert,indicator,score\nt1,甲,A1,{v}\n"),
+            "t1",
+        );
+        assert_eq!(grade_of(&rs, &s), g, "score {v}");
+    }
+}
+
+fn xinzhou() -> (townrules::check::Checked, RuleSet) {
+    let m = check_file(Path::new("rules/xinzhou-evaluation.rules"))
+        .model
+        .unwrap();
+    let rs = compile(&m).unwrap();
+    (m, rs)
+}
+
+/// Every item of 表A.1 at full weight for one expert.
+fn full_sheet(rs: &RuleSet, town: &str, expert: &str) -> String {
+    let ev = rs.evaluation.as_ref().unwrap();
+    ev.leaves
+        .iter()
+        .map(|&n| {
+            format!(
+                "{town},{expert},{},{}\n",
+                ev.nodes[n].code, ev.nodes[n].weight
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn caps_apply_at_a4_and_c3_and_full_marks_make_one_hundred_minus_c() {
+    let (m, rs) = xinzhou();
+    let t = towns(&m, TOWNS);
+    let sheet = format!(
+        "town,expert,indicator,score\n{}",
+        full_sheet(&rs, "t1", "甲")
+    );
+    let s = score(&rs, &t, &sheet, "t1");
+    let ev = rs.evaluation.as_ref().unwrap();
+    let node = |c: &str| ev.node_by_name(c).unwrap();
+    assert_eq!(s.nodes[node("A4")], Some(d("4")));
+    assert!(s.capped[node("A4")]);
+    assert_eq!(s.nodes[node("C3")], Some(d("2")));
+    assert!(s.capped[node("C3")]);
+    // A: items add to 41 but A4 is capped at 4 → 40; C parts reach only 14.
+    assert_eq!(s.nodes[node("A")], Some(d("40")));
+    assert_eq!(s.nodes[node("C")], Some(d("14")));
+    assert_eq!(s.total, Some(d("99")));
+    assert_eq!(grade_of(&rs, &s), "优秀");
+}
+
+#[test]
+fn a_missing_item_makes_that_experts_total_undetermined() {
+    let (m, rs) = xinzhou();
+    let t = towns(&m, TOWNS);
+    let full = full_sheet(&rs, "t1", "甲");
+    let partial: String = full_sheet(&rs, "t1", "乙")
+        .lines()
+        .filter(|l| !l.contains(",A1.2,") && !l.contains(",D5.1,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let s = score(
+        &rs,
+        &t,
+        &format!("town,expert,indicator,score\n{full}{partial}"),
+        "t1",
+    );
+    assert_eq!(s.experts[0].total, Some(d("99")));
+    assert_eq!(s.experts[1].total, None);
+    let ev = rs.evaluation.as_ref().unwrap();
+    let missing: Vec<&str> = s.experts[1]
+        .missing
+        .iter()
+        .map(|&n| ev.nodes[n].code.as_str())
+        .collect();
+    assert_eq!(missing, ["A1.2", "D5.1"]);
+    assert_eq!(s.total, None);
+    assert!(s.undetermined.as_deref().unwrap().contains("A1.2"));
+}
+
+fn sheet_error(sheet: &str) -> townrules::data::DataError {
+    let (m, rs) = xinzhou();
+    let t = towns(&m, TOWNS);
+    let errs =
+        load_scores_str("scores.csv", sheet, rs.evaluation.as_ref().unwrap(), &t).unwrap_err();
+    errs.into_iter().next().unwrap()
+}
+
+#[test]
+fn score_above_weight_names_town_expert_indicator_weight_and_row() {
+    let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,5\nt1,张三,A4.1,6\n");
+    assert_eq!(e.row, Some(3));
+    let text = e.to_string();
+    for part in [
+        "一镇",
+        "张三",
+        "A4.1",
+        "weight 5",
+        "scores.csv:3",
+        "outside [0, 5]",
+    ] {
+        assert!(text.contains(part), "`{part}` missing in: {text}");
+    }
+}
+
+#[test]
+fn negative_score_is_rejected_never_clamped() {
+    let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,-1\n");
+    assert!(e.to_string().contains("outside [0, 5]"), "{e}");
+}
+
+#[test]
+fn unknown_indicator_suggests() {
+    let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.7,3\n");
+    assert!(e.message.contains("unknown indicator `A1.7`"), "{e}");
+    assert!(
+        e.help.as_deref().unwrap_or("").contains("did you mean"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn indicator_by_label_is_accepted() {
+    let (m, rs) = xinzhou();
+    let t = towns(&m, TOWNS);
+    let ev = rs.evaluation.as_ref().unwrap();
+    let s = load_scores_str(
+        "s.csv",
+        "镇,专家,指标,得分\n一镇,张三,特色产业企业数量占国内同行业企业比重,4.5\n",
+        ev,
+        &t,
+    )
+    .unwrap();
+    assert_eq!(s.by_town[0][0].scores[0], Some(d("4.5")));
+}
+
+#[test]
+fn duplicate_row_names_the_first_row() {
+    let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,3\nt1,张三,A1.1,4\n");
+    assert!(
+        e.message
+            .contains("duplicate score for A1.1 by expert 张三"),
+        "{e}"
+    );
+    assert!(e.message.contains("first at row 2"), "{e}");
+    assert_eq!(e.row, Some(3));
+}
+
+#[test]
+fn score_for_unknown_town_is_an_error() {
+    let e = sheet_error("town,expert,indicator,score\nt9,张三,A1.1,3\n");
+    assert!(e.message.contains("unknown town `t9`"), "{e}");
+}
+
+#[test]
+fn scoring_a_node_instead_of_its_items_is_an_error() {
+    let e = sheet_error("town,expert,indicator,score\nt1,张三,A4,3\n");
+    assert!(e.message.contains("is not scored directly"), "{e}");
+    assert!(e.help.as_deref().unwrap().contains("A4.1"));
+}
+
+#[test]
+fn all_sheet_errors_are_reported_together() {
+    let (m, rs) = xinzhou();
+    let t = towns(&m, TOWNS);
+    let errs = load_scores_str(
+        "s.csv",
+        "town,expert,indicator,score\nt1,a,A4.1,6\nt9,a,A1.1,1\nt1,a,Z,1\n",
+        rs.evaluation.as_ref().unwrap(),
+        &t,
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 3);
+}
+
+const FORMULAS: &str = r#"
+ruleset f { title "公式" document "测试" level city }
+import "facts.rules"
+evaluation e "公式" {
+  total 6
+  indicator X "规模" weight 4 {
+    indicator X1 "排名" weight 2 { score = weight * (group_size(output_value) - rank(output_value) + 1) / group_size(output_value) }
+    indicator X2 "县内第一" weight 2 { score full when rank(output_value within county) = 1 }
+  }
+  indicator Y "中心" weight 2 {
+    indicator Y1 "有技术中心" weight 2 { score full when tech_centers >= 1 }
+  }
+  grades { 好 >= 4  差 < 4 }
+}
+"#;
+
+#[test]
+fn formula_items_use_facts_and_standing_within_the_group() {
+    let (m, rs) = rules_from(FORMULAS);
+    let t = towns(&m, "id,county,output_value,tech_centers\nt1,甲县,30,1\nt2,甲县,20,0\nt3,乙县,10,\nt4,乙县,,2\n");
+    let ev = Evaluator::new(&rs, &t);
+    let s1 = ev.town_score(0).unwrap();
+    assert_eq!(
+        s1.total,
+        Some(d("6")),
+        "rank 1 of 3, first in county, has a centre"
+    );
+    let s2 = ev.town_score(1).unwrap();
+    // rank 2 of 3 → 2 × 2/3; second in 甲县 → 0; no centre → 0
+    assert_eq!(s2.nodes[1], Some(d("2") * d("2") / d("3")));
+    assert_eq!(s2.nodes[2], Some(d("0")));
+    let s3 = ev.town_score(2).unwrap();
+    assert_eq!(
+        s3.total, None,
+        "tech_centers missing leaves Y1 undetermined"
+    );
+    let s4 = ev.town_score(3).unwrap();
+    assert_eq!(s4.nodes[1], None, "no output value: no rank");
+}
+
+#[test]
+fn geometric_aggregation_is_expressible() {
+    let src = ONE_ITEM.replace("indicator A \"甲\" weight 100 {\n    indicator A1 \"甲一\" weight 100\n  }", "indicator A \"甲\" weight 100 {\n    aggregate geometric\n    indicator A1 \"甲一\" weight 50\n    indicator A2 \"甲二\" weight 50\n  }");
+    let (m, rs) = rules_from(&src);
+    let t = towns(&m, TOWNS);
+    // ratios 1 and 0.25 → sqrt(0.25) = 0.5 → 50 points
+    let s = score(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,50\nt1,甲,A2,12.5\n",
+        "t1",
+    );
+    assert_eq!(s.total, Some(d("50")));
+}
+
+#[test]
+fn eval_cli_prints_totals_and_grades() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args([
+            "eval",
+            "rules/xinzhou-evaluation.rules",
+            "examples/xinzhou_towns.csv",
+            "--scores",
+            "examples/xinzhou_scores.csv",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let town = &v["towns"][0];
+    let score = &town["score"];
+    assert!(score["total"].is_string());
+    assert!(score["grade"].is_string());
+    assert_eq!(score["experts"].as_array().unwrap().len(), 2);
+    let a4 = score["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "A4")
+        .unwrap();
+    assert_eq!(a4["weight"], "4");
+    assert!(a4["capped"].is_boolean());
+}
+
+#[test]
+fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args([
+            "eval",
+            "rules/xinzhou-evaluation.rules",
+            "examples/xinzhou_towns.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--scores"));
+}
+
+/// 表A.1 as DOMAIN.md §5 lists it: (first, second, item, weight of first, second, item).
+/// (first-level code, its weight, second-level code, its weight, items with weights)
+type Row = (
+    &'static str,
+    u32,
+    &'static str,
+    u32,
+    &'static [(&'static str, u32)],
+);
+
+const TABLE_A1: &[Row] = &[
+    ("A", 40, "A1", 10, &[("A1.1", 5), ("A1.2", 5)]),
+    ("A", 40, "A2", 10, &[("A2.1", 4), ("A2.2", 3), ("A2.3", 3)]),
+    ("A", 40, "A3", 6, &[("A3.1", 3), ("A3.2", 3)]),
+    ("A", 40, "A4", 4, &[("A4.1", 5)]),
+    ("A", 40, "A5", 5, &[("A5.1", 5)]),
+    ("A", 40, "A6", 5, &[("A6.1", 3), ("A6.2", 2)]),
+    ("B", 25, "B1", 6, &[("B1.1", 2), ("B1.2", 2), ("B1.3", 2)]),
+    ("B", 25, "B2", 6, &[("B2.1", 2), ("B2.2", 2), ("B2.3", 2)]),
+    ("B", 25, "B3", 6, &[("B3.1", 2), ("B3.2", 2), ("B3.3", 2)]),
+    ("B", 25, "B4", 7, &[("B4.1", 3), ("B4.2", 4)]),
+    ("C", 15, "C1", 4, &[("C1.1", 4)]),
+    ("C", 15, "C2", 8, &[("C2.1", 5), ("C2.2", 3)]),
+    ("C", 15, "C3", 2, &[("C3.1", 3)]),
+    ("D", 20, "D1", 2, &[("D1.1", 2)]),
+    ("D", 20, "D2", 4, &[("D2.1", 4)]),
+    ("D", 20, "D3", 4, &[("D3.1", 4)]),
+    ("D", 20, "D4", 4, &[("D4.1", 4)]),
+    ("D", 20, "D5", 6, &[("D5.1", 6)]),
+];
+
+/// An independent reading of DOMAIN.md §5: sums capped at each node's declared weight.
+fn reference_total(score: &dyn Fn(&str) -> Decimal) -> Decimal {
+    let mut total = Decimal::ZERO;
+    for first in ["A", "B", "C", "D"] {
+        let mut w1 = 0;
+        let mut s1 = Decimal::ZERO;
+        for (f, fw, _, w2, items) in TABLE_A1 {
+            if *f != first {
+                continue;
+            }
+            w1 = *fw;
+            let s2: Decimal = items.iter().map(|(c, _)| score(c)).sum();
+            s1 += s2.min(Decimal::from(*w2));
+        }
+        total += s1.min(Decimal::from(w1));
+    }
+    total
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn totals_match_an_independent_reading_of_domain_section_5(
+        experts in 1usize..4,
+        seed in proptest::collection::vec(0u32..=100, 31 * 3),
+    ) {
+        let (m, rs) = xinzhou();
+        let t = towns(&m, TOWNS);
+        let items: Vec<(&str, u32)> = TABLE_A1.iter().flat_map(|r| r.4.iter().copied()).collect();
+        // score = weight × seed/100, in hundredths of a point: exact decimals.
+        let value = |e: usize, i: usize| Decimal::from(items[i].1 * seed[e * 31 + i]) / Decimal::ONE_HUNDRED;
+        let mut sheet = String::from("town,expert,indicator,score\n");
+        for e in 0..experts {
+            for (i, (code, _)) in items.iter().enumerate() {
+                sheet.push_str(&format!("t2,专家{e},{code},{}\n", value(e, i)));
+            }
+        }
+        let s = score(&rs, &t, &sheet, "t2");
+        let mut sum = Decimal::ZERO;
+        for e in 0..experts {
+            let by_code = |c: &str| value(e, items.iter().position(|(x, _)| *x == c).unwrap());
+            let expect = reference_total(&by_code);
+            proptest::prop_assert_eq!(s.experts[e].total, Some(expect));
+            sum += expect;
+        }
+        let mean = sum / Decimal::from(experts as u64);
+        proptest::prop_assert_eq!(s.total, Some(mean.normalize()));
+        let grade = if mean >= d("90") { "优秀" } else if mean >= d("75") { "良好" } else if mean >= d("60") { "合格" } else { "不合格" };
+        proptest::prop_assert_eq!(grade_of(&rs, &s), grade);
+    }
+}
