@@ -90,7 +90,7 @@ pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), u8> {
             eprintln!("error: `--set {s}` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`");
             return Err(EXIT_USAGE);
         };
-        if let Err(e) = rs.set_param(name.trim(), value, "--set") {
+        if let Err(e) = rs.set_param(name.trim(), value, "命令行 --set") {
             eprintln!("error: --set {s}: {e}");
             return Err(EXIT_USER);
         }
