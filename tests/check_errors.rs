@@ -251,3 +251,16 @@ fn every_bundled_rule_file_checks_clean() {
         }
     }
 }
+
+#[test]
+fn chinese_identifiers_read_like_the_document() {
+    let src = with_head(
+        "table 最低产值 by 产业类别 : money {\n  制造业 = 20亿元\n  特优农业 = 10亿元\n}\n\
+         criterion 产业集聚 \"产业集聚度高\" {\n  clause \"二（四）\"\n  require 年产值 >= 最低产值.制造业 且 类别 = 制造业\n}\n",
+    );
+    let r = check_source(Path::new("rules/inline_test.rules"), &src);
+    assert!(!r.has_errors(), "{}", render_plain(&r.diagnostics, 80));
+    let rs = townrules::compile(&r.model.unwrap()).unwrap();
+    assert_eq!(rs.criteria[0].id, "产业集聚");
+    assert_eq!(rs.params[0].name, "最低产值.manufacturing");
+}

@@ -485,6 +485,14 @@ impl Builder {
             }
             entries[mi] = Some(pidx);
             self.declare_name(f, &pname, e.key.span, Symbol::Param(pidx));
+            // The entry is also reachable by the member's Chinese label: `最低产值.制造业`.
+            let label = &self.m.categories[set].members[mi].label;
+            if is_ident(label) && *label != self.m.categories[set].members[mi].id {
+                let alias = format!("{name}.{label}");
+                if self.m.resolve(&alias).is_none() {
+                    self.m.names.insert(alias, Symbol::Param(pidx));
+                }
+            }
             self.m.params.push(ParamInfo {
                 name: pname,
                 kind: k,
