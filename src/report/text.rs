@@ -336,7 +336,8 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     let rs = ev.rules;
     let crit = &rs.criteria[c.index];
     let mut lines = Vec::new();
-    if let Some((t, m)) = c.uncovered {
+    let applies_failed = c.applies.iter().any(|a| a.value == Tri::False);
+    if let (Some((t, m)), false) = (c.uncovered, applies_failed) {
         let table = &rs.tables[t];
         let label = rs.categories[table.set]
             .members
