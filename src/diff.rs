@@ -1,17 +1,314 @@
-//! `townrules diff`: semantic difference between rule sets (being built).
+//! `townrules diff OLD NEW [--towns TOWNS [--scores SCORES]] [--format text|json]`:
+//! the semantic difference between two rule sets.
+//!
+//! Both sides are checked and compiled (imports resolved; a side may be a file at a
+//! git revision, see [`side`]), then compared by meaning, never by text:
+//! criteria by id (label, clause, condition, applicability, priority flags — the
+//! condition in the canonical form of [`canon`], so formatting, comments and order
+//! do not count), parameters by name (value in force, with the direction of the
+//! change when the way the parameter is used decides it), categories covered by
+//! each table, thresholds on the same fact written with different parameters,
+//! targets, the vocabulary of facts, the header, and the evaluation indicator
+//! system (indicator weights by code, grade bands by name). With `--towns` both rule sets
+//! are evaluated on the towns and every town whose outcome differs is listed with
+//! the criteria that made the difference ([`impact`]).
+//!
+//! Exit status as `diff(1)`: 0 no differences, 1 differences, 2 error.
 
+pub mod canon;
+mod compare;
+mod criteria_text;
+mod evaluation;
+pub mod impact;
+mod impact_text;
+mod json;
+mod params;
+mod render;
+pub mod side;
+mod why;
+
+use std::io::Write;
 use std::path::Path;
 
+use rust_decimal::Decimal;
+
 use crate::cli::DiffFormat;
+use crate::compile::RuleSet;
+
+pub use evaluation::{band_text, diff_evaluation};
+pub use side::{load, LoadError, Side, Spec};
+
+/// Exit status: the rule sets mean the same (and no town changes).
+pub const EXIT_SAME: u8 = 0;
+/// Exit status: there are differences.
+pub const EXIT_DIFFERENT: u8 = 1;
+/// Exit status: something went wrong (unreadable file, unknown revision, bad data).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Whether a change makes recognition harder or easier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Harder to be recognised (a higher minimum, an extra requirement, a category dropped).
+    Stricter,
+    /// Easier to be recognised.
+    Looser,
+    /// The change cannot be ranked (used differently on the two sides, mixed, not numeric).
+    Undecidable,
+}
+
+impl Direction {
+    /// As JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Stricter => "stricter",
+            Direction::Looser => "looser",
+            Direction::Undecidable => "undecidable",
+        }
+    }
+
+    /// In Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Direction::Stricter => "收紧",
+            Direction::Looser => "放宽",
+            Direction::Undecidable => "无法判断宽严",
+        }
+    }
+
+    /// The direction of several changes taken together (`None` when there are none).
+    pub fn combine(ds: impl IntoIterator<Item = Direction>) -> Option<Direction> {
+        let mut out = None;
+        for d in ds {
+            out = match out {
+                None => Some(d),
+                Some(o) if o == d => Some(o),
+                Some(_) => Some(Direction::Undecidable),
+            };
+        }
+        out
+    }
+
+    /// The direction of a value moving from `old` to `new`, where `effect` says how
+    /// raising it moves a condition (+1 easier, −1 harder, 0 unknown).
+    pub fn of_move(effect: i8, old: Decimal, new: Decimal) -> Option<Direction> {
+        if old == new {
+            return None;
+        }
+        let raised = new > old;
+        Some(match (effect.signum(), raised) {
+            (0, _) => Direction::Undecidable,
+            (-1, true) | (1, false) => Direction::Stricter,
+            _ => Direction::Looser,
+        })
+    }
+}
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A header field (document number, date, level …); `field` names it.
+    Header,
+    /// A criterion only in NEW.
+    CriterionAdded,
+    /// A criterion only in OLD.
+    CriterionRemoved,
+    /// A criterion in both with a different label, clause, condition, applicability or priority.
+    CriterionChanged,
+    /// A parameter only in NEW.
+    ParamAdded,
+    /// A parameter only in OLD.
+    ParamRemoved,
+    /// A parameter whose value in force differs.
+    ParamChanged,
+    /// The same fact has a different minimum, written with different parameters.
+    Threshold,
+    /// A category a table now covers.
+    CategoryCovered,
+    /// A category a table no longer covers.
+    CategoryDropped,
+    /// A target only in NEW.
+    TargetAdded,
+    /// A target only in OLD.
+    TargetRemoved,
+    /// A target whose text, deadline, level or number differs.
+    TargetChanged,
+    /// A fact of the vocabulary only in NEW.
+    FactAdded,
+    /// A fact of the vocabulary only in OLD.
+    FactRemoved,
+    /// A fact whose kind or label differs.
+    FactChanged,
+    /// The evaluation indicator system itself (present on one side only, title, total,
+    /// formula, grade table); `field` names what.
+    Evaluation,
+    /// An indicator only in NEW (by code).
+    IndicatorAdded,
+    /// An indicator only in OLD.
+    IndicatorRemoved,
+    /// An indicator whose label, weight, parent, scoring or aggregation differs.
+    IndicatorChanged,
+    /// A grade band only in NEW (by name).
+    GradeAdded,
+    /// A grade band only in OLD.
+    GradeRemoved,
+    /// A grade band whose bounds differ.
+    GradeChanged,
+}
+
+impl ChangeKind {
+    /// As JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Header => "header",
+            ChangeKind::CriterionAdded => "criterion_added",
+            ChangeKind::CriterionRemoved => "criterion_removed",
+            ChangeKind::CriterionChanged => "criterion_changed",
+            ChangeKind::ParamAdded => "param_added",
+            ChangeKind::ParamRemoved => "param_removed",
+            ChangeKind::ParamChanged => "param_changed",
+            ChangeKind::Threshold => "threshold_changed",
+            ChangeKind::CategoryCovered => "category_covered",
+            ChangeKind::CategoryDropped => "category_dropped",
+            ChangeKind::TargetAdded => "target_added",
+            ChangeKind::TargetRemoved => "target_removed",
+            ChangeKind::TargetChanged => "target_changed",
+            ChangeKind::FactAdded => "fact_added",
+            ChangeKind::FactRemoved => "fact_removed",
+            ChangeKind::FactChanged => "fact_changed",
+            ChangeKind::Evaluation => "evaluation_changed",
+            ChangeKind::IndicatorAdded => "indicator_added",
+            ChangeKind::IndicatorRemoved => "indicator_removed",
+            ChangeKind::IndicatorChanged => "indicator_changed",
+            ChangeKind::GradeAdded => "grade_added",
+            ChangeKind::GradeRemoved => "grade_removed",
+            ChangeKind::GradeChanged => "grade_changed",
+        }
+    }
+}
+
+/// One difference between the rule sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// What changed.
+    pub kind: ChangeKind,
+    /// Criterion id, parameter name, category id, target id, fact id or header field.
+    pub id: String,
+    /// Which aspect (`label`, `clause`, `condition`, `applies`, `priority` for a
+    /// criterion; the table for a category; the field of a target or fact).
+    pub field: Option<String>,
+    /// What it is, in Chinese (criterion label, what a parameter limits …).
+    pub label: String,
+    /// The old value as shown (with units), `None` when absent or unset.
+    pub old: Option<String>,
+    /// The new value as shown.
+    pub new: Option<String>,
+    /// The exact old number (money in 元, percentage points, counts), when numeric.
+    pub old_value: Option<Decimal>,
+    /// The exact new number.
+    pub new_value: Option<Decimal>,
+    /// Stricter or looser, when that applies.
+    pub direction: Option<Direction>,
+    /// More lines for people (where values come from, requirements added or removed).
+    pub notes: Vec<String>,
+}
+
+impl Change {
+    /// A change with only kind, id and label set.
+    pub fn new(kind: ChangeKind, id: impl Into<String>, label: impl Into<String>) -> Change {
+        Change {
+            kind,
+            id: id.into(),
+            field: None,
+            label: label.into(),
+            old: None,
+            new: None,
+            old_value: None,
+            new_value: None,
+            direction: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// The semantic difference of two rule sets.
+#[derive(Debug, Clone, Default)]
+pub struct RuleDiff {
+    /// Every change, grouped by kind in the order of [`ChangeKind`].
+    pub changes: Vec<Change>,
+    /// Criteria in both rule sets that did not change.
+    pub unchanged_criteria: Vec<String>,
+    /// Parameters in both rule sets with the same value.
+    pub unchanged_params: usize,
+}
+
+/// Compare two compiled rule sets.
+pub fn diff(old: &RuleSet, new: &RuleSet) -> RuleDiff {
+    let mut d = RuleDiff::default();
+    compare::header(old, new, &mut d.changes);
+    d.unchanged_criteria = compare::criteria(old, new, &mut d.changes);
+    d.unchanged_params = params::params(old, new, &mut d.changes);
+    params::thresholds(old, new, &mut d.changes);
+    compare::coverage(old, new, &mut d.changes);
+    compare::targets(old, new, &mut d.changes);
+    compare::facts(old, new, &mut d.changes);
+    d.changes.extend(diff_evaluation(old, new));
+    // Stable: keeps each comparison's own order within a kind.
+    d.changes.sort_by_key(|c| c.kind);
+    d
+}
 
 /// Run `diff`; returns the exit status (0 same, 1 different, 2 error).
 pub fn run(
-    _old: &str,
-    _new: &str,
-    _towns: Option<&Path>,
-    _scores: Option<&Path>,
-    _format: DiffFormat,
+    old: &str,
+    new: &str,
+    towns: Option<&Path>,
+    scores: Option<&Path>,
+    format: DiffFormat,
 ) -> u8 {
-    eprintln!("error: `townrules diff` is not available in this build yet");
-    2
+    match run_inner(old, new, towns, scores, format) {
+        Ok(code) => code,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("error: {msg}");
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run_inner(
+    old: &str,
+    new: &str,
+    towns: Option<&Path>,
+    scores: Option<&Path>,
+    format: DiffFormat,
+) -> Result<u8, String> {
+    let a = load(old).map_err(|e| e.0)?;
+    let b = load(new).map_err(|e| e.0)?;
+    let rd = diff(&a.rules, &b.rules);
+    let imp = match towns {
+        Some(path) => Some(impact::impact(&a, &b, path, scores)?),
+        None => None,
+    };
+    let body = match format {
+        DiffFormat::Text => render::text(&a, &b, &rd, imp.as_ref()),
+        DiffFormat::Json => {
+            let v = json::json(&a, &b, &rd, imp.as_ref());
+            let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(body.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write the report: {e}")),
+    }
+    let towns_changed = imp.as_ref().is_some_and(|i| !i.towns.is_empty());
+    Ok(if rd.changes.is_empty() && !towns_changed {
+        EXIT_SAME
+    } else {
+        EXIT_DIFFERENT
+    })
 }

@@ -44,7 +44,13 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
     for &f in chain.iter().rev() {
         b.criteria(f);
     }
-    b.targets(root);
+    // A rule set's targets are its own; one that declares none keeps those of the rule set it extends.
+    for &f in &chain {
+        b.targets(f);
+        if !b.m.targets.is_empty() {
+            break;
+        }
+    }
     for &f in chain.iter().rev() {
         let (ev, d) = super::indicators::build(&b.m, f);
         b.diags.extend(d);
@@ -695,6 +701,9 @@ impl Builder {
             format!("unknown name `{name}`"),
         )
         .label(format!("expected {what}"));
+        if let Some(h) = crate::suggest::approximate_figure(name) {
+            return d.label("not an exact figure").help(h);
+        }
         d = match did_you_mean(name, self.m.names.keys().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("names must be declared (facts in the vocabulary file, parameters with `param` or `table`)"),

@@ -1,0 +1,129 @@
+//! The impact section of the text report: towns whose outcome or grade differs.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::impact::{GradeChange, Impact};
+use super::render::{table, Sections};
+use crate::eval::Status;
+use crate::report::{fmt2, outcome_zh, status_zh};
+
+fn status_or_absent(s: Option<Status>, side: &str) -> String {
+    match s {
+        Some(s) => status_zh(s).to_string(),
+        None => format!("（{side}标准无此条）"),
+    }
+}
+
+fn score(d: Option<Decimal>) -> String {
+    d.map_or_else(|| "待定".to_string(), fmt2)
+}
+
+fn grade(g: &Option<String>) -> String {
+    g.clone().unwrap_or_else(|| "待定".to_string())
+}
+
+fn grade_cell(g: &Option<GradeChange>) -> String {
+    match g {
+        Some(g) if g.old_total == g.new_total => format!(
+            "等级 {} → {}（总分 {} 未变，分数段不同）",
+            grade(&g.old),
+            grade(&g.new),
+            score(g.old_total)
+        ),
+        Some(g) => format!(
+            "等级 {} → {}（总分 {} → {}）",
+            grade(&g.old),
+            grade(&g.new),
+            score(g.old_total),
+            score(g.new_total)
+        ),
+        None => String::new(),
+    }
+}
+
+pub(super) fn impact_section(s: &mut Sections, i: &Impact) {
+    let what = if i.graded {
+        "认定结论或等级"
+    } else {
+        "认定结论"
+    };
+    s.head(&format!("对城镇的影响（{}，共 {} 个镇）", i.file, i.total));
+    if i.towns.is_empty() {
+        let _ = writeln!(s.out, "  没有镇的{what}发生变化");
+        return;
+    }
+    let _ = writeln!(s.out, "  {what}变化：{} 个镇", i.towns.len());
+    let mut rows: Vec<Vec<String>> = i
+        .transitions
+        .iter()
+        .map(|(o, n, k)| {
+            vec![
+                outcome_zh(*o).to_string(),
+                "→".into(),
+                outcome_zh(*n).to_string(),
+                format!("{k} 个"),
+            ]
+        })
+        .collect();
+    rows.extend(i.grade_transitions.iter().map(|(o, n, k)| {
+        vec![
+            format!("等级 {}", grade(o)),
+            "→".into(),
+            grade(n),
+            format!("{k} 个"),
+        ]
+    }));
+    s.out.push_str(&table(&rows, "    "));
+    let _ = writeln!(s.out);
+    let rows: Vec<Vec<String>> = i
+        .towns
+        .iter()
+        .map(|t| {
+            let outcome = match (i.criteria, t.old == t.new) {
+                (false, _) => String::new(),
+                (true, true) => format!("结论不变（{}）", outcome_zh(t.old)),
+                (true, false) => format!("{} → {}", outcome_zh(t.old), outcome_zh(t.new)),
+            };
+            vec![t.name.clone(), t.id.clone(), outcome, grade_cell(&t.grade)]
+        })
+        .collect();
+    let rendered = table(&rows, "  ");
+    for (line, t) in rendered.lines().zip(&i.towns) {
+        let _ = writeln!(s.out, "{line}");
+        let mut rows: Vec<Vec<String>> = t
+            .because
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label.clone(),
+                    c.criterion.clone(),
+                    status_or_absent(c.old, "旧"),
+                    "→".into(),
+                    status_or_absent(c.new, "新"),
+                ]
+            })
+            .collect();
+        let mut notes: Vec<&[String]> = t.because.iter().map(|c| c.why.as_slice()).collect();
+        if let Some(g) = &t.grade {
+            for d in &g.indicators {
+                rows.push(vec![
+                    d.label.clone(),
+                    d.code.clone(),
+                    score(d.old),
+                    "→".into(),
+                    score(d.new),
+                ]);
+                notes.push(&[]);
+            }
+        }
+        let rendered = table(&rows, "      ");
+        for (line, ns) in rendered.lines().zip(notes) {
+            let _ = writeln!(s.out, "{line}");
+            for w in ns {
+                let _ = writeln!(s.out, "          {w}");
+            }
+        }
+    }
+}

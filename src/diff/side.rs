@@ -1,0 +1,357 @@
+//! One side of a diff: a rule file on disk, or a rule file at a git revision
+//! (`rules/xinzhou.rules@HEAD~1`, `HEAD~1:rules/xinzhou.rules`), checked and compiled.
+//!
+//! A file at a revision is materialised with everything it imports or extends *at the
+//! same revision* into a private temporary folder (same relative layout as in the
+//! repository), then checked from there, so `import "facts.rules"` reads the
+//! vocabulary of that revision, not the one checked out.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use crate::check::Checked;
+use crate::compile::RuleSet;
+use crate::diag::Level;
+use crate::source::Source;
+use crate::syntax::ast::Item;
+
+/// How the user named a rule set on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// A file on disk.
+    File(PathBuf),
+    /// A file at a git revision.
+    AtRevision {
+        /// The path as given (relative to the current folder).
+        path: PathBuf,
+        /// The revision as given (`HEAD~1`, a tag, a commit …).
+        rev: String,
+    },
+}
+
+impl Spec {
+    /// Read `OLD`/`NEW`: a file that exists as given is always a file; otherwise
+    /// `path@REV` or `REV:path` name a file at a git revision.
+    pub fn parse(s: &str) -> Spec {
+        if Path::new(s).exists() {
+            return Spec::File(PathBuf::from(s));
+        }
+        let at = s
+            .split_once('@')
+            .filter(|(p, r)| !p.is_empty() && !r.is_empty());
+        let colon = s
+            .split_once(':')
+            .filter(|(r, p)| !p.is_empty() && !r.is_empty());
+        let rules = |p: &str| p.ends_with(".rules");
+        let pick = match (at, colon) {
+            (Some(a), Some(c)) if !rules(a.0) && rules(c.1) => Some((c.1, c.0)),
+            (Some(a), _) => Some((a.0, a.1)),
+            (None, Some(c)) => Some((c.1, c.0)),
+            (None, None) => None,
+        };
+        match pick {
+            Some((path, rev)) => Spec::AtRevision {
+                path: PathBuf::from(path),
+                rev: rev.to_string(),
+            },
+            None => Spec::File(PathBuf::from(s)),
+        }
+    }
+}
+
+/// A loaded side of the diff.
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// The argument as given (`rules/shanxi.rules`, `rules/xinzhou.rules@HEAD~1`).
+    pub spec: String,
+    /// For a file at a git revision: the revision as given and the commit it names.
+    pub revision: Option<(String, String)>,
+    /// The checked model (its vocabulary is used to read town data).
+    pub model: Checked,
+    /// The compiled rule set.
+    pub rules: RuleSet,
+}
+
+/// Why a side could not be loaded; the message is printed after `error: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Load the rule set named by `spec`, printing its diagnostics (not notes) to stderr.
+pub fn load(spec: &str) -> Result<Side, LoadError> {
+    match Spec::parse(spec) {
+        Spec::File(path) => {
+            let (model, rules) = check_and_compile(&path, spec)?;
+            Ok(Side {
+                spec: spec.to_string(),
+                revision: None,
+                model,
+                rules,
+            })
+        }
+        Spec::AtRevision { path, rev } => {
+            let tmp = TempDir::new()?;
+            let (commit, root) = materialise(&path, &rev, tmp.path())?;
+            let (model, rules) = check_and_compile(&root, spec)?;
+            drop(tmp);
+            Ok(Side {
+                spec: spec.to_string(),
+                revision: Some((rev, commit)),
+                model,
+                rules,
+            })
+        }
+    }
+}
+
+fn check_and_compile(path: &Path, spec: &str) -> Result<(Checked, RuleSet), LoadError> {
+    let report = crate::check::check_file(path);
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    crate::cli::print_diags(&errors);
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .count();
+    if warnings > 0 && errors.is_empty() {
+        eprintln!("warning: `{spec}` has {warnings} warning(s); `townrules check` shows them");
+    }
+    let Some(model) = report.model else {
+        return Err(LoadError(format!(
+            "`{spec}` has errors; fix them first (`townrules check`)"
+        )));
+    };
+    let rules = crate::compile::compile(&model).map_err(|e| LoadError(format!("{spec}: {e}")))?;
+    Ok((model, rules))
+}
+
+/// A private temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, LoadError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("townrules-diff-{}-{n}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            LoadError(format!(
+                "cannot create a temporary folder `{}`: {e}",
+                dir.display()
+            ))
+        })?;
+        Ok(TempDir(dir))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, LoadError> {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| LoadError(format!("cannot run `git` ({e}); is git installed?")))
+}
+
+fn stderr_line(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// Remove `.` and `..` without touching the file system.
+fn normalise(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
+}
+
+/// Write `path` at `rev` and what it imports or extends (at `rev`) under `dest`;
+/// returns the commit and the materialised root file.
+fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf), LoadError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| LoadError(format!("cannot read the current folder: {e}")))?;
+    let abs = normalise(&cwd.join(path)).unwrap_or_else(|| cwd.join(path));
+    // The deepest existing folder on the way to the file: where git is asked from.
+    let mut probe = abs.parent().map(Path::to_path_buf).unwrap_or(cwd.clone());
+    while !probe.is_dir() {
+        match probe.parent() {
+            Some(p) => probe = p.to_path_buf(),
+            None => break,
+        }
+    }
+    let top = git(&probe, &["rev-parse", "--show-toplevel"])?;
+    if !top.status.success() {
+        return Err(LoadError(format!(
+            "`{}@{rev}`: `{}` is not inside a git repository ({})",
+            path.display(),
+            probe.display(),
+            stderr_line(&top)
+        )));
+    }
+    let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
+    let verify = git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
+    if !verify.status.success() {
+        return Err(LoadError(format!(
+            "unknown git revision `{rev}` in `{}` (try `git log --oneline` for the revisions there)",
+            top.display()
+        )));
+    }
+    let commit = String::from_utf8_lossy(&verify.stdout).trim().to_string();
+    // The file's path relative to the repository root (folders canonicalised so
+    // symbolic links and `..` resolve as git sees them).
+    let canon_top = std::fs::canonicalize(&top).unwrap_or(top.clone());
+    let canon_probe = std::fs::canonicalize(&probe).unwrap_or(probe.clone());
+    let rest = abs.strip_prefix(&probe).unwrap_or(&abs).to_path_buf();
+    let rel = canon_probe
+        .join(rest)
+        .strip_prefix(&canon_top)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            LoadError(format!(
+                "`{}` is not inside the git repository `{}`",
+                path.display(),
+                top.display()
+            ))
+        })?;
+    let mut seen = HashSet::new();
+    let mut todo = vec![rel.clone()];
+    let mut first = true;
+    while let Some(rel_file) = todo.pop() {
+        if !seen.insert(rel_file.clone()) {
+            continue;
+        }
+        let spec = format!("{commit}:{}", git_path(&rel_file));
+        let out = git(&top, &["cat-file", "blob", &spec])?;
+        if !out.status.success() {
+            if first {
+                return Err(LoadError(format!(
+                    "`{}` does not exist at revision `{rev}` ({})",
+                    git_path(&rel_file),
+                    stderr_line(&out)
+                )));
+            }
+            // A missing import: the checker reports it with its location.
+            continue;
+        }
+        first = false;
+        let target = dest.join(&rel_file);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| LoadError(format!("cannot write to `{}`: {e}", parent.display())))?;
+        }
+        std::fs::write(&target, &out.stdout)
+            .map_err(|e| LoadError(format!("cannot write `{}`: {e}", target.display())))?;
+        let Ok(text) = String::from_utf8(out.stdout) else {
+            continue;
+        };
+        let src = Source::new(&target, text);
+        let Ok(ast) = crate::syntax::parse(&src) else {
+            continue;
+        };
+        let dir = rel_file.parent().unwrap_or(Path::new(""));
+        for item in &ast.items {
+            if let Item::Import(p) | Item::Extends(p) = &item.node {
+                if let Some(dep) = normalise(&dir.join(&p.node)) {
+                    todo.push(dep);
+                }
+            }
+        }
+    }
+    Ok((commit, dest.join(rel)))
+}
+
+/// A repository-relative path as git writes it (always `/`).
+fn git_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(
+            Spec::parse("no/such.rules@HEAD~1"),
+            Spec::AtRevision {
+                path: "no/such.rules".into(),
+                rev: "HEAD~1".into()
+            }
+        );
+        assert_eq!(
+            Spec::parse("HEAD~1:no/such.rules"),
+            Spec::AtRevision {
+                path: "no/such.rules".into(),
+                rev: "HEAD~1".into()
+            }
+        );
+        assert_eq!(
+            Spec::parse("HEAD@{1}:no/such.rules"),
+            Spec::AtRevision {
+                path: "no/such.rules".into(),
+                rev: "HEAD@{1}".into()
+            }
+        );
+        assert_eq!(
+            Spec::parse("no/such.rules"),
+            Spec::File("no/such.rules".into())
+        );
+        assert_eq!(
+            normalise(Path::new("rules/../facts/./x.rules")),
+            Some(PathBuf::from("facts/x.rules"))
+        );
+        assert_eq!(normalise(Path::new("../x")), None);
+    }
+}
