@@ -75,10 +75,16 @@ pub fn print_data_errors(errs: &[DataError]) {
         }
     }
     if errs.len() > 1 {
+        // Reading stopped at the limit: the last entry says so and is not an error itself.
+        let stopped = errs.len() > crate::data::MAX_ERRORS;
+        let count = if stopped {
+            format!("more than {}", crate::data::MAX_ERRORS)
+        } else {
+            errs.len().to_string()
+        };
         let _ = writeln!(
             err,
-            "{} errors in the data file; nothing was evaluated",
-            errs.len()
+            "{count} errors in the data file; nothing was evaluated"
         );
     }
 }
@@ -107,11 +113,7 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, u8> {
         match towns.index_of(t) {
             Some(r) => rows.push(r),
             None => {
-                let cands = towns
-                    .ids
-                    .iter()
-                    .chain(towns.names.iter())
-                    .map(String::as_str);
+                let cands = towns.ids.iter().chain(towns.names.iter());
                 match crate::suggest::did_you_mean(t, cands) {
                     Some(s) => eprintln!(
                         "error: no town `{t}` in `{}`; did you mean `{s}`?",
@@ -156,12 +158,7 @@ fn run_inner(args: &EvalArgs) -> Result<(), u8> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let res = match args.format {
         Format::Csv => report::csv(&ev, &rows, &mut out),
-        Format::Json => {
-            let v = report::json(&ev, &rows);
-            serde_json::to_writer_pretty(&mut out, &v)
-                .map_err(std::io::Error::from)
-                .and_then(|_| writeln!(out))
-        }
+        Format::Json => report::json_write(&ev, &rows, &mut out).and_then(|_| writeln!(out)),
         Format::Text => {
             let detail = if args.towns_only.is_empty() {
                 Vec::new()

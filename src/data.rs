@@ -10,7 +10,9 @@
 //! column — never silently missing. All errors (up to [`MAX_ERRORS`]) are reported
 //! together.
 
+mod bulk;
 mod cell;
+mod column;
 mod csv;
 mod fast;
 mod header;
@@ -22,8 +24,7 @@ mod toml;
 use std::fmt;
 use std::path::Path;
 
-use rust_decimal::Decimal;
-
+pub use column::{scaled_to_decimal, Bits, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT};
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 
 use crate::check::{Checked, Kind};
@@ -39,10 +40,10 @@ pub struct Towns {
     /// The data file's name as given, for messages.
     pub file: String,
     /// Each town's id (the `id`/编号 fact, a required column); unique within the file.
-    pub ids: Vec<String>,
+    pub ids: Strs,
     /// Each town's name (the `name`/名称 fact), or its id when the file has no name
     /// column or the cell is empty.
-    pub names: Vec<String>,
+    pub names: Strs,
     /// Where each town is in the file: for CSV the 1-based line of its record (the
     /// header is line 1); for TOML/JSON its 1-based position in the array of towns.
     pub rows: Vec<usize>,
@@ -53,33 +54,35 @@ pub struct Towns {
     pub present: Vec<bool>,
 }
 
-/// The values of one fact for every town, typed by the fact's [`Kind`].
+/// The values of one fact for every town, typed by the fact's [`Kind`]. Each column
+/// is compact (see [`Decimals`], [`Opt`], [`Flags`], [`Texts`]); read town `t`'s value
+/// with `get(t)`, which is `None` when it is missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Column {
     /// Money in 元 (yuan), exact ([`Kind::Money`]); cells in 万元/亿元 are converted.
-    Money(Vec<Option<Decimal>>),
+    Money(Decimals),
     /// Percentage points ([`Kind::Percent`], `35%` → 35) or a plain number ([`Kind::Number`]).
-    Num(Vec<Option<Decimal>>),
+    Num(Decimals),
     /// A whole count of enterprises, people, standards … ([`Kind::Count`]).
-    Count(Vec<Option<u32>>),
+    Count(Opt<u32>),
     /// Yes/no, including expert attestations ([`Kind::Bool`]).
-    Bool(Vec<Option<bool>>),
+    Bool(Flags),
     /// A category: the member's index in the fact's category set ([`Kind::Category`]).
-    Cat(Vec<Option<u16>>),
+    Cat(Opt<u16>),
     /// Free text such as ids, names, source and notes ([`Kind::Text`]), trimmed.
-    Text(Vec<Option<String>>),
+    Text(Texts),
 }
 
 impl Column {
     /// An empty column for a fact of `kind`, with room for `capacity` towns.
     pub fn with_capacity(kind: Kind, capacity: usize) -> Column {
         match kind {
-            Kind::Money => Column::Money(Vec::with_capacity(capacity)),
-            Kind::Number | Kind::Percent => Column::Num(Vec::with_capacity(capacity)),
-            Kind::Count => Column::Count(Vec::with_capacity(capacity)),
-            Kind::Bool => Column::Bool(Vec::with_capacity(capacity)),
-            Kind::Category(_) => Column::Cat(Vec::with_capacity(capacity)),
-            Kind::Text => Column::Text(Vec::with_capacity(capacity)),
+            Kind::Money => Column::Money(Decimals::with_capacity(capacity)),
+            Kind::Number | Kind::Percent => Column::Num(Decimals::with_capacity(capacity)),
+            Kind::Count => Column::Count(Opt::with_capacity(capacity)),
+            Kind::Bool => Column::Bool(Flags::with_capacity(capacity)),
+            Kind::Category(_) => Column::Cat(Opt::with_capacity(capacity)),
+            Kind::Text => Column::Text(Texts::with_capacity(capacity)),
         }
     }
 
@@ -101,24 +104,54 @@ impl Column {
 
     /// Whether town `town`'s value is missing (also true when there is no such town).
     pub fn is_missing(&self, town: usize) -> bool {
-        !match self {
-            Column::Money(v) | Column::Num(v) => matches!(v.get(town), Some(Some(_))),
-            Column::Count(v) => matches!(v.get(town), Some(Some(_))),
-            Column::Bool(v) => matches!(v.get(town), Some(Some(_))),
-            Column::Cat(v) => matches!(v.get(town), Some(Some(_))),
-            Column::Text(v) => matches!(v.get(town), Some(Some(_))),
+        !self.present().get(town)
+    }
+
+    /// Which towns have a value.
+    pub fn present(&self) -> &Bits {
+        match self {
+            Column::Money(v) | Column::Num(v) => v.present(),
+            Column::Count(v) => v.present(),
+            Column::Bool(v) => v.present(),
+            Column::Cat(v) => v.present(),
+            Column::Text(v) => v.present(),
         }
     }
 
     /// A column of `len` missing values for a fact of `kind`.
-    fn missing(kind: Kind, len: usize) -> Column {
+    pub fn missing(kind: Kind, len: usize) -> Column {
         match kind {
-            Kind::Money => Column::Money(vec![None; len]),
-            Kind::Number | Kind::Percent => Column::Num(vec![None; len]),
-            Kind::Count => Column::Count(vec![None; len]),
-            Kind::Bool => Column::Bool(vec![None; len]),
-            Kind::Category(_) => Column::Cat(vec![None; len]),
-            Kind::Text => Column::Text(vec![None; len]),
+            Kind::Money => Column::Money(Decimals::missing(len)),
+            Kind::Number | Kind::Percent => Column::Num(Decimals::missing(len)),
+            Kind::Count => Column::Count(Opt::missing(len)),
+            Kind::Bool => Column::Bool(Flags::missing(len)),
+            Kind::Category(_) => Column::Cat(Opt::missing(len)),
+            Kind::Text => Column::Text(Texts::missing(len)),
+        }
+    }
+
+    /// Bytes of heap memory the column holds (capacity).
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Column::Money(v) | Column::Num(v) => v.heap_bytes(),
+            Column::Count(v) => v.heap_bytes(),
+            Column::Bool(v) => v.heap_bytes(),
+            Column::Cat(v) => v.heap_bytes(),
+            Column::Text(v) => v.heap_bytes(),
+        }
+    }
+
+    /// Append all of `other` (a column of the same kind; otherwise nothing happens).
+    pub fn extend(&mut self, other: &Column) {
+        match (self, other) {
+            (Column::Money(a), Column::Money(b)) | (Column::Num(a), Column::Num(b)) => {
+                a.extend(b)
+            }
+            (Column::Count(a), Column::Count(b)) => a.extend(b),
+            (Column::Bool(a), Column::Bool(b)) => a.extend(b),
+            (Column::Cat(a), Column::Cat(b)) => a.extend(b),
+            (Column::Text(a), Column::Text(b)) => a.extend(b),
+            _ => {}
         }
     }
 }
@@ -132,6 +165,16 @@ impl Towns {
     /// Whether there are no towns.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// Bytes of heap memory the towns hold (capacity of every column, the ids, names
+    /// and rows).
+    pub fn heap_bytes(&self) -> usize {
+        self.columns.iter().map(Column::heap_bytes).sum::<usize>()
+            + self.ids.heap_bytes()
+            + self.names.heap_bytes()
+            + self.rows.capacity() * std::mem::size_of::<usize>()
+            + self.present.capacity()
     }
 
     /// The index of the town with this id, or else the first town with this name
@@ -150,10 +193,10 @@ impl Towns {
     pub fn empty(facts: usize) -> Self {
         Towns {
             file: String::new(),
-            ids: Vec::new(),
-            names: Vec::new(),
+            ids: Strs::default(),
+            names: Strs::default(),
             rows: Vec::new(),
-            columns: (0..facts).map(|_| Column::Text(Vec::new())).collect(),
+            columns: (0..facts).map(|_| Column::Text(Texts::default())).collect(),
             present: vec![false; facts],
         }
     }

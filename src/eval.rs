@@ -3,18 +3,23 @@
 //! Three-valued (Kleene) logic as DOMAIN.md §3 reads the documents: a missing
 //! fact or an unset parameter is *unknown*; `false AND unknown = false`,
 //! `true OR unknown = true`. Two entry points:
-//! - [`Evaluator::statuses`]: criterion statuses and the outcome only — no
-//!   allocation, short-circuit evaluation, what bulk runs use;
+//! - [`Evaluator::statuses`] (and [`Evaluator::outcome`], [`Evaluator::status`], and
+//!   for many towns at once [`Evaluator::statuses_into`], [`Evaluator::par_outcomes`]):
+//!   criterion statuses and the outcome only — no allocation, the criteria lowered to
+//!   flat programs over the columns and run 64 towns at a time ([`fast`]); the
+//!   tree-walking [`Evaluator::eval`] / [`Evaluator::status_tree`] is the reference;
 //! - [`Evaluator::explain`]: the same verdicts plus explanation records (every
 //!   comparison with its values and margin, the path that decided each
 //!   requirement, missing facts, unset parameters, priority flags). No
 //!   formatting happens here; `report` turns records into text.
 
 mod explain;
+pub mod fast;
 mod score;
 mod stats;
 
 pub use explain::*;
+pub use fast::StatusMasks;
 pub use score::*;
 pub use stats::{StatColumn, Stats};
 
@@ -171,18 +176,44 @@ pub struct Evaluator<'a> {
     pub stats: Stats,
     /// Expert score sheets for the rule set's indicator system, if given.
     pub sheets: Option<&'a crate::data::Scores>,
+    /// The criteria lowered to flat programs (the fast path).
+    fast: fast::Program<'a>,
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for `rules` over `towns`, reading the parameter values in force.
     pub fn new(rules: &'a RuleSet, towns: &'a Towns) -> Self {
-        Evaluator {
+        let mut ev = Evaluator {
             rules,
             towns,
             params: rules.bindings(),
             stats: Stats::compute(rules, towns),
             sheets: None,
-        }
+            fast: fast::Program::default(),
+        };
+        ev.fast = fast::Program::lower(&ev);
+        ev
+    }
+
+    /// An evaluator like [`Evaluator::new`] that reuses group statistics computed before
+    /// for the same rule set and towns ([`Stats::compute`]; they do not depend on
+    /// parameter values), for callers that evaluate again after each parameter change.
+    pub fn with_stats(rules: &'a RuleSet, towns: &'a Towns, stats: Stats) -> Self {
+        let mut ev = Evaluator {
+            rules,
+            towns,
+            params: rules.bindings(),
+            stats,
+            sheets: None,
+            fast: fast::Program::default(),
+        };
+        ev.fast = fast::Program::lower(&ev);
+        ev
+    }
+
+    /// The lowered program the fast path runs.
+    pub fn program(&self) -> &fast::Program<'a> {
+        &self.fast
     }
 
     /// The same evaluator, scoring the indicator system from these expert sheets.
@@ -208,37 +239,17 @@ impl<'a> Evaluator<'a> {
     /// The value of a fact for the town in row `row`.
     pub fn fact(&self, f: usize, row: usize) -> V {
         match &self.towns.columns[f] {
-            Column::Money(c) | Column::Num(c) => c[row].map_or(V::Unknown, V::Num),
-            Column::Count(c) => c[row].map_or(V::Unknown, |n| V::Num(Decimal::from(n))),
-            Column::Bool(c) => c[row].map_or(V::Unknown, V::Bool),
-            Column::Cat(c) => c[row].map_or(V::Unknown, V::Cat),
+            Column::Money(c) | Column::Num(c) => c.get(row).map_or(V::Unknown, V::Num),
+            Column::Count(c) => c.get(row).map_or(V::Unknown, |n| V::Num(Decimal::from(n))),
+            Column::Bool(c) => c.get(row).map_or(V::Unknown, V::Bool),
+            Column::Cat(c) => c.get(row).map_or(V::Unknown, V::Cat),
             Column::Text(_) => V::Unknown,
         }
     }
 
-    /// Statuses of every criterion for town `row` into `out`, and the outcome.
-    pub fn statuses(&self, row: usize, out: &mut [Status]) -> Outcome {
-        for (i, slot) in out.iter_mut().enumerate().take(self.rules.criteria.len()) {
-            *slot = self.status(i, row);
-        }
-        Outcome::of(out.iter().copied())
-    }
-
-    /// The outcome of town `row`, stopping at the first criterion that decides it.
-    pub fn outcome(&self, row: usize) -> Outcome {
-        let mut out = Outcome::Recognized;
-        for i in 0..self.rules.criteria.len() {
-            match self.status(i, row) {
-                Status::NotMet | Status::NotApplicable => return Outcome::NotRecognized,
-                Status::Undetermined => out = Outcome::Undetermined,
-                Status::Met => {}
-            }
-        }
-        out
-    }
-
-    /// The status of criterion `c` for town `row`.
-    pub fn status(&self, c: usize, row: usize) -> Status {
+    /// The status of criterion `c` for town `row` by walking the condition trees: the
+    /// reference the fast path ([`Evaluator::status`]) is tested against.
+    pub fn status_tree(&self, c: usize, row: usize) -> Status {
         let crit = &self.rules.criteria[c];
         if self.uncovered(c, row).is_some() {
             return Status::NotApplicable;

@@ -1,9 +1,224 @@
-//! `townrules repl`: interactive what-if session (being built).
+//! `townrules repl [RULES] [TOWNS] [--scores SCORES]`: an interactive what-if session.
+//!
+//! Staff change thresholds (`set min_output.manufacturing = 15亿元`) and see at once
+//! which towns' outcomes change; `sweep` steps a threshold over a range, `near` finds
+//! the towns one small change away from flipping, and `save` writes the rule file with
+//! the new values. On a terminal the session has line editing, tab completion and a
+//! history kept across sessions (`dirs::data_dir()/townrules/history`, or the file
+//! named by `TOWNRULES_HISTORY`); with standard input that is not a terminal it reads
+//! one command per line, writes output to stdout and errors to stderr, and exits
+//! non-zero if any command failed.
+//!
+//! The session keeps every town's status for every criterion ([`engine::Matrix`]) and,
+//! for a rule set with an indicator system, every town's grade (score sheets from
+//! `--scores` or `data TOWNS SCORES`). A change of a parameter re-evaluates only the
+//! criteria that read it, and for a criterion of the shape `fact >= parameter` only the
+//! towns between the old and the new threshold ([`deps::Deps`]); grades are scored
+//! again only when the indicator system's formulas read the parameter.
 
+mod commands;
+mod complete;
+pub mod deps;
+pub mod engine;
+mod save;
+mod session;
+mod show;
+mod sweep;
+mod views;
+
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{CompletionType, Config, Editor};
+
+pub use commands::{CommandInfo, Reply, COMMANDS};
+pub use complete::{Names, ReplHelper};
+pub use save::{render as render_saved, write_atomic};
+pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
+
+use crate::cli::{EXIT_OK, EXIT_USER};
+
 /// Run the REPL; returns the exit status.
-pub fn run(_rules: Option<PathBuf>, _towns: Option<PathBuf>, _scores: Option<PathBuf>) -> u8 {
-    eprintln!("error: `townrules repl` is not available in this build yet");
-    crate::cli::EXIT_USER
+pub fn run(rules: Option<PathBuf>, towns: Option<PathBuf>, scores: Option<PathBuf>) -> u8 {
+    let mut s = Session::new();
+    let mut failed = false;
+    let mut out = std::io::stdout();
+    let mut report = |r: Result<String, String>| match r {
+        Ok(t) => {
+            let _ = out.write_all(t.as_bytes());
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    };
+    if let Some(r) = &rules {
+        report(s.load(r));
+    }
+    match (&towns, &scores) {
+        (Some(t), sc) if s.rules.is_some() => report(s.load_data(t, sc.as_deref())),
+        (Some(t), _) => report(Err(format!(
+            "`{}` was not loaded: town data is read against a rule set's vocabulary",
+            t.display()
+        ))),
+        (None, Some(_)) => report(Err(
+            "`--scores` needs town data: `townrules repl RULES TOWNS --scores SCORES`".into(),
+        )),
+        (None, None) => {}
+    }
+    if std::io::stdin().is_terminal() {
+        match terminal(&mut s) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: the terminal cannot be used for line editing: {e}");
+                piped(&mut s, failed)
+            }
+        }
+    } else {
+        piped(&mut s, failed)
+    }
+}
+
+/// Commands from standard input, one per line.
+fn piped(s: &mut Session, mut failed: bool) -> u8 {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = std::io::stdout().lock();
+    let mut buf = Vec::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                failed = true;
+                break;
+            }
+        }
+        n += 1;
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            eprintln!("error: line {n}: not UTF-8 text");
+            failed = true;
+            continue;
+        };
+        match s.execute(line) {
+            Ok(r) => {
+                if let Err(e) = out.write_all(r.text.as_bytes()).and_then(|_| out.flush()) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("error: cannot write output: {e}");
+                    }
+                    return EXIT_USER;
+                }
+                if r.quit {
+                    break;
+                }
+            }
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("error: line {n}: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        EXIT_USER
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Where the history is kept: `TOWNRULES_HISTORY`, else the user's data directory.
+pub fn history_path() -> Option<PathBuf> {
+    match std::env::var_os("TOWNRULES_HISTORY") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => dirs::data_dir().map(|d| d.join("townrules").join("history")),
+    }
+}
+
+fn prompt(s: &Session) -> String {
+    match &s.rules {
+        Some(r) => {
+            let changed = r.rs.params.iter().any(|p| !session::tail(p).is_empty());
+            format!("{}{}> ", r.rs.header.id, if changed { "*" } else { "" })
+        }
+        None => "townrules> ".to_string(),
+    }
+}
+
+/// An interactive session with line editing, completion and history.
+fn terminal(s: &mut Session) -> rustyline::Result<()> {
+    let config = Config::builder()
+        .history_ignore_space(true)
+        .history_ignore_dups(true)?
+        .max_history_size(2000)?
+        .completion_type(CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut rl: Editor<ReplHelper, FileHistory> = Editor::with_config(config)?;
+    rl.set_helper(Some(ReplHelper::new()));
+    let history = history_path();
+    let mut history_ok = true;
+    if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!(
+                    "warning: history will not be kept: cannot create `{}`: {e}",
+                    dir.display()
+                );
+                history_ok = false;
+            }
+        }
+        if history_ok && h.exists() {
+            if let Err(e) = rl.load_history(h) {
+                eprintln!("warning: cannot read the history `{}`: {e}", h.display());
+            }
+        }
+    } else {
+        eprintln!("warning: history will not be kept: no data directory for this user");
+    }
+    println!("townrules repl — 输入 help 查看命令，Tab 补全，quit 或 Ctrl-D 退出");
+    let mut generation = usize::MAX;
+    loop {
+        if generation != s.generation() {
+            generation = s.generation();
+            if let Some(h) = rl.helper_mut() {
+                h.names = Names::of(s);
+            }
+        }
+        match rl.readline(&prompt(s)) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = rl.add_history_entry(line.as_str());
+                    if let (true, Some(h)) = (history_ok, &history) {
+                        if let Err(e) = rl.append_history(h) {
+                            eprintln!(
+                                "warning: cannot write the history `{}`: {e}; it will not be kept",
+                                h.display()
+                            );
+                            history_ok = false;
+                        }
+                    }
+                }
+                match s.execute(&line) {
+                    Ok(r) => {
+                        let mut out = std::io::stdout().lock();
+                        let _ = out.write_all(r.text.as_bytes());
+                        let _ = out.flush();
+                        if r.quit {
+                            break;
+                        }
+                    }
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -35,59 +35,192 @@ pub fn outcome_zh(o: crate::eval::Outcome) -> &'static str {
     }
 }
 
+/// Append a CSV field as the `csv` crate writes it by default: quoted (with quotes
+/// doubled) when it holds a comma, a quote or a line break.
+fn csv_field(buf: &mut Vec<u8>, field: &str) {
+    let b = field.as_bytes();
+    if b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+        buf.push(b'"');
+        for &c in b {
+            if c == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(c);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(b);
+    }
+}
+
+/// Towns per part when a report is built on several cores.
+const PART: usize = 4096;
+
+/// Whether `rows` is `first, first + 1, …`.
+fn contiguous(rows: &[usize]) -> bool {
+    rows.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// The CSV lines of `rows`.
+fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
+    let rs = ev.rules;
+    let k = rs.criteria.len();
+    let scored = rs.evaluation.is_some();
+    let mut statuses = vec![Status::Met; rows.len() * k];
+    let mut outcomes = vec![crate::eval::Outcome::Undetermined; rows.len()];
+    match rows.first() {
+        Some(&first) if contiguous(rows) => ev.statuses_into(first, &mut statuses, &mut outcomes),
+        _ => {
+            for (i, &row) in rows.iter().enumerate() {
+                if let Some(s) = statuses.get_mut(i * k..(i + 1) * k) {
+                    outcomes[i] = ev.statuses(row, s);
+                }
+            }
+        }
+    }
+    for (i, &row) in rows.iter().enumerate() {
+        csv_field(buf, &ev.towns.ids[row]);
+        buf.push(b',');
+        csv_field(buf, &ev.towns.names[row]);
+        buf.push(b',');
+        if k > 0 {
+            buf.extend_from_slice(outcomes[i].as_str().as_bytes());
+        }
+        if scored {
+            let (total, grade) = match ev.town_score(row) {
+                Some(s) => (
+                    s.total.map(|d| d.to_string()).unwrap_or_default(),
+                    rs.evaluation
+                        .as_ref()
+                        .map(|e| grade_name(e, &s))
+                        .unwrap_or_default(),
+                ),
+                None => (String::new(), String::new()),
+            };
+            buf.push(b',');
+            csv_field(buf, &total);
+            buf.push(b',');
+            csv_field(buf, &grade);
+        }
+        for s in statuses.get(i * k..(i + 1) * k).unwrap_or_default() {
+            buf.push(b',');
+            buf.extend_from_slice(s.as_str().as_bytes());
+        }
+        buf.push(b'\n');
+    }
+}
+
+/// Format `rows` in parts on all cores, writing the parts in order.
+fn write_parts(
+    rows: &[usize],
+    out: &mut dyn Write,
+    part: impl Fn(usize, &[usize], &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let wave = PART * 2 * rayon::current_num_threads().max(1);
+    for (w, rows) in rows.chunks(wave).enumerate() {
+        let bufs: Vec<Vec<u8>> = rows
+            .par_chunks(PART)
+            .enumerate()
+            .map(|(p, rows)| {
+                let mut buf = Vec::with_capacity(rows.len() * 128);
+                part(w * wave + p * PART, rows, &mut buf);
+                buf
+            })
+            .collect();
+        for b in bufs {
+            out.write_all(&b)?;
+        }
+    }
+    Ok(())
+}
+
 /// One row per town: id, name, outcome, then one status column per criterion.
+///
+/// The towns are evaluated and formatted in parts on all cores and written in order.
 pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Result<()> {
     let rs = ev.rules;
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    let scored = rs.evaluation.is_some();
-    let mut header = vec!["id".to_string(), "name".to_string(), "outcome".to_string()];
-    if scored {
-        header.push("total".to_string());
-        header.push("grade".to_string());
+    let mut buf = Vec::new();
+    csv_field(&mut buf, "id");
+    buf.push(b',');
+    csv_field(&mut buf, "name");
+    buf.push(b',');
+    csv_field(&mut buf, "outcome");
+    if rs.evaluation.is_some() {
+        buf.extend_from_slice(b",total,grade");
     }
-    header.extend(rs.criteria.iter().map(|c| c.id.clone()));
-    w.write_record(&header)?;
-    let mut statuses = vec![Status::Met; rs.criteria.len()];
-    for &row in rows {
-        let outcome = ev.statuses(row, &mut statuses);
-        let (total, grade) = match (scored, ev.town_score(row)) {
-            (true, Some(s)) => (
-                s.total.map(|d| d.to_string()).unwrap_or_default(),
-                rs.evaluation
-                    .as_ref()
-                    .map(|e| grade_name(e, &s))
-                    .unwrap_or_default(),
-            ),
-            _ => (String::new(), String::new()),
-        };
-        let mut rec: Vec<&str> = Vec::with_capacity(header.len());
-        rec.push(&ev.towns.ids[row]);
-        rec.push(&ev.towns.names[row]);
-        rec.push(if rs.criteria.is_empty() {
-            ""
-        } else {
-            outcome.as_str()
-        });
-        if scored {
-            rec.push(&total);
-            rec.push(&grade);
+    for c in &rs.criteria {
+        buf.push(b',');
+        csv_field(&mut buf, &c.id);
+    }
+    buf.push(b'\n');
+    out.write_all(&buf)?;
+    write_parts(rows, out, |_, rows, buf| csv_part(ev, rows, buf))?;
+    out.flush()
+}
+
+/// Append `pretty` (pretty-printed JSON) with every line after the first indented by
+/// `indent` spaces.
+fn indented(buf: &mut Vec<u8>, pretty: &[u8], indent: usize) {
+    for &c in pretty {
+        buf.push(c);
+        if c == b'\n' {
+            buf.extend(std::iter::repeat_n(b' ', indent));
         }
-        rec.extend(statuses.iter().map(|s| s.as_str()));
-        w.write_record(&rec)?;
     }
-    w.flush()?;
-    Ok(())
+}
+
+/// [`json`] written pretty-printed to `out` — the same bytes as
+/// `serde_json::to_writer_pretty(out, &json(ev, rows))` — without holding every town
+/// in memory: towns are explained and formatted in parts on all cores and written in
+/// order.
+pub fn json_write(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Result<()> {
+    let head = json(ev, &[]);
+    let ruleset = serde_json::to_vec_pretty(&head["ruleset"]).map_err(io::Error::from)?;
+    let mut buf = b"{\n  \"ruleset\": ".to_vec();
+    indented(&mut buf, &ruleset, 2);
+    buf.extend_from_slice(b",\n  \"towns\": ");
+    if rows.is_empty() {
+        buf.extend_from_slice(b"[]\n}");
+        return out.write_all(&buf);
+    }
+    buf.extend_from_slice(b"[\n");
+    out.write_all(&buf)?;
+    let last = rows.len() - 1;
+    write_parts(rows, out, |start, part, buf| {
+        for (i, &row) in part.iter().enumerate() {
+            let pretty = serde_json::to_vec_pretty(&town_json(ev, row)).unwrap_or_default();
+            buf.extend_from_slice(b"    ");
+            indented(buf, &pretty, 4);
+            buf.extend_from_slice(if start + i == last { b"\n" } else { b",\n" });
+        }
+    })?;
+    out.write_all(b"  ]\n}")
 }
 
 /// One JSON object: the rule set and, per town, the outcome, each criterion with its
 /// explanation, and priority flags. Decimal numbers are strings.
 pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
     let rs = ev.rules;
-    let towns: Vec<Value> = rows
-        .iter()
-        .map(|&row| {
-            let r = ev.explain(row);
-            let criteria: Vec<Value> = r
+    let towns: Vec<Value> = rows.iter().map(|&row| town_json(ev, row)).collect();
+    json!({
+        "ruleset": {
+            "id": rs.header.id,
+            "title": rs.header.title,
+            "source": rs.header.document,
+            "level": rs.header.level,
+            "date": rs.header.date,
+            "file": rs.source_file,
+        },
+        "towns": towns,
+    })
+}
+
+/// One town of [`json`].
+fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
+    let rs = ev.rules;
+    let r = ev.explain(row);
+    let criteria: Vec<Value> = r
                 .criteria
                 .iter()
                 .map(|c| {
@@ -133,7 +266,7 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
                     })
                 })
                 .collect();
-            let priority: Vec<Value> = r
+    let priority: Vec<Value> = r
                 .criteria
                 .iter()
                 .flat_map(|c| {
@@ -145,28 +278,15 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
                         .map(move |(_, p)| json!({"criterion": crit.id, "clause": crit.clause, "reason": p.label}))
                 })
                 .collect();
-            let mut town = json!({
-                "id": ev.towns.ids[row],
-                "name": ev.towns.names[row],
-                "outcome": if rs.criteria.is_empty() { Value::Null } else { Value::from(r.outcome.as_str()) },
-                "criteria": criteria,
-                "priority": priority,
-            });
-            if let Some(s) = ev.town_score(row) {
-                town["score"] = score_json(ev, &s);
-            }
-            town
-        })
-        .collect();
-    json!({
-        "ruleset": {
-            "id": rs.header.id,
-            "title": rs.header.title,
-            "source": rs.header.document,
-            "level": rs.header.level,
-            "date": rs.header.date,
-            "file": rs.source_file,
-        },
-        "towns": towns,
-    })
+    let mut town = json!({
+        "id": ev.towns.ids[row],
+        "name": ev.towns.names[row],
+        "outcome": if rs.criteria.is_empty() { Value::Null } else { Value::from(r.outcome.as_str()) },
+        "criteria": criteria,
+        "priority": priority,
+    });
+    if let Some(s) = ev.town_score(row) {
+        town["score"] = score_json(ev, &s);
+    }
+    town
 }

@@ -44,13 +44,17 @@ impl Source {
             ));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, {
+                // Where the first invalid byte is, as file:line:column (column in characters).
+                let valid = e.utf8_error().valid_up_to();
+                let ok = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let line = ok.matches('\n').count() + 1;
+                let col = ok.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 format!(
-                    "not UTF-8 text (invalid byte at offset {}); save the rule file as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
+                    "not UTF-8 text: invalid byte at {}:{line}:{col}; save the rule file as UTF-8",
+                    path.display()
+                )
+            })
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         Ok(Source::new(path, text))

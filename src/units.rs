@@ -196,7 +196,12 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
     let body = t.strip_prefix('+').unwrap_or(t);
     let after_minus = body.strip_prefix('-').unwrap_or("");
     if after_minus.starts_with(|ch: char| ch.is_ascii_digit() || ch == '.') {
-        let m = format!("a {noun} cannot be negative, found `{orig}`");
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let m = format!("{article} {noun} cannot be negative, found `{orig}`");
         return c.fail(m, format!("write a value of zero or more, e.g. {example}"));
     }
     let end = body

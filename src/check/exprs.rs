@@ -334,9 +334,10 @@ impl<'m> ExprChecker<'m> {
                 )
                 .label("not a fact, parameter or category");
                 let cands = self.m.names.keys().map(String::as_str);
-                d = match did_you_mean(name, cands) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
+                d = match (crate::suggest::approximate_figure(name), did_you_mean(name, cands)) {
+                    (Some(h), _) => d.label("not an exact figure").help(h),
+                    (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
+                    (None, None) => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
                 };
                 self.diags.push(d);
                 None

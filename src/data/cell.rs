@@ -9,7 +9,7 @@ use crate::units::{normalize, parse_count, parse_money, parse_percent, parse_yes
 
 use super::fast;
 use super::header::{Parse, Vocab};
-use super::{Column, DataError, Loaded, RowUnit, Towns, MAX_ERRORS};
+use super::{Column, DataError, Loaded, RowUnit, Strs, Towns, MAX_ERRORS};
 
 /// Accumulates towns row by row: every row gives a cell (or none) for every fact,
 /// in fact order, then [`Builder::end_row`].
@@ -19,8 +19,6 @@ pub(super) struct Builder<'v, 'm> {
     unit: RowUnit,
     columns: Vec<Column>,
     present: Vec<bool>,
-    ids: Vec<String>,
-    names: Vec<String>,
     rows: Vec<usize>,
     errors: Vec<DataError>,
     truncated: bool,
@@ -49,8 +47,6 @@ impl<'v, 'm> Builder<'v, 'm> {
             unit,
             columns,
             present: vec![false; vocab.len()],
-            ids: Vec::with_capacity(capacity),
-            names: Vec::with_capacity(capacity),
             rows: Vec::with_capacity(capacity),
             errors: Vec::new(),
             truncated: false,
@@ -73,9 +69,23 @@ impl<'v, 'm> Builder<'v, 'm> {
                 Column::Text(v) => v.reserve(additional),
             }
         }
-        self.ids.reserve(additional);
-        self.names.reserve(additional);
         self.rows.reserve(additional);
+    }
+
+    /// Make room for `total` towns in all, text included, by the towns read so far (the
+    /// quick reader, once it has read a first chunk of the file).
+    pub fn reserve_total(&mut self, total: usize) {
+        let n = self.rows.len();
+        if n == 0 || total <= n {
+            return;
+        }
+        for col in &mut self.columns {
+            if let Column::Text(t) = col {
+                let per = t.text_bytes() as f64 / n as f64;
+                t.reserve_text((per * (total - n) as f64 * 1.02) as usize);
+            }
+        }
+        self.reserve(total - n);
     }
 
     /// The vocabulary.
@@ -108,6 +118,25 @@ impl<'v, 'm> Builder<'v, 'm> {
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// Whether anything is wrong so far: an error, or a town without an id.
+    pub fn has_problems(&self) -> bool {
+        !self.errors.is_empty() || !self.missing_ids.is_empty()
+    }
+
+    /// Append the towns `part` read (a builder for the same vocabulary, without
+    /// problems; see [`Builder::has_problems`]), adding `offset` to their rows.
+    pub fn append(&mut self, part: Builder<'_, '_>, offset: usize) {
+        for (a, b) in self.columns.iter_mut().zip(&part.columns) {
+            a.extend(b);
+        }
+        self.rows.extend(part.rows.iter().map(|r| r + offset));
+        self.missing_ids
+            .extend(part.missing_ids.iter().map(|r| r + offset));
+        for e in part.errors {
+            self.error(e);
+        }
     }
 
     /// Mark that the file has a column for fact `f`.
@@ -157,11 +186,24 @@ impl<'v, 'm> Builder<'v, 'm> {
         }
         let quick = match (parse, &mut *col) {
             (Parse::Money(unit), Column::Money(v)) => {
-                fast::money(text, unit).map(|x| v.push(Some(x)))
+                fast::money_scaled(text.as_bytes(), unit).map(|(m, s)| v.push_scaled(m, s))
             }
-            (Parse::Percent, Column::Num(v)) => fast::percent(text).map(|x| v.push(Some(x))),
-            (Parse::Count, Column::Count(v)) => fast::count(text).map(|x| v.push(Some(x))),
-            (Parse::Bool, Column::Bool(v)) => fast::yes_no(text).map(|x| v.push(Some(x))),
+            (Parse::Percent, Column::Num(v)) => {
+                fast::percent_scaled(text.as_bytes()).map(|(m, s)| v.push_scaled(m, s))
+            }
+            (Parse::Count, Column::Count(v)) => {
+                fast::count(text.as_bytes()).map(|x| v.push(Some(x)))
+            }
+            (Parse::Bool, Column::Bool(v)) => {
+                fast::yes_no(text.as_bytes()).map(|x| v.push(Some(x)))
+            }
+            (Parse::Cat(set), Column::Cat(v)) => {
+                self.vocab.member_exact(set, text).map(|x| v.push(Some(x)))
+            }
+            (Parse::Text, Column::Text(v)) if text.len() > 9 => {
+                v.push(Some(text));
+                Some(())
+            }
             _ => None,
         };
         if quick.is_some() {
@@ -174,23 +216,27 @@ impl<'v, 'm> Builder<'v, 'm> {
         let failed: Result<(), (String, Option<String>)> = match (parse, col) {
             (Parse::Money(unit), Column::Money(v)) => {
                 let r = parse_money(text, unit).map(|(yuan, _)| yuan);
-                push(v, r.map_err(unit_error))
+                push_with(r.map_err(unit_error), |x| v.push(x))
             }
-            (Parse::Percent, Column::Num(v)) => push(v, parse_percent(text).map_err(unit_error)),
-            (Parse::Number, Column::Num(v)) => push(v, parse_number(text)),
-            (Parse::Count, Column::Count(v)) => push(v, parse_count(text).map_err(unit_error)),
-            (Parse::Bool, Column::Bool(v)) => push(v, parse_yes_no(text).map_err(unit_error)),
+            (Parse::Percent, Column::Num(v)) => {
+                push_with(parse_percent(text).map_err(unit_error), |x| v.push(x))
+            }
+            (Parse::Number, Column::Num(v)) => push_with(parse_number(text), |x| v.push(x)),
+            (Parse::Count, Column::Count(v)) => {
+                push_with(parse_count(text).map_err(unit_error), |x| v.push(x))
+            }
+            (Parse::Bool, Column::Bool(v)) => {
+                push_with(parse_yes_no(text).map_err(unit_error), |x| v.push(x))
+            }
             (Parse::Cat(set), Column::Cat(v)) => {
                 let vocab = self.vocab;
-                push(
-                    v,
-                    vocab
-                        .member(set, text)
-                        .ok_or_else(|| bad_member(vocab, set, text)),
-                )
+                let r = vocab
+                    .member(set, text)
+                    .ok_or_else(|| bad_member(vocab, set, text));
+                push_with(r, |x| v.push(x))
             }
             (_, Column::Text(v)) => {
-                v.push(Some(text.to_string()));
+                v.push(Some(text));
                 Ok(())
             }
             (_, col) => {
@@ -204,20 +250,57 @@ impl<'v, 'm> Builder<'v, 'm> {
         }
     }
 
-    /// Finish the current row: record its id, name and row number.
-    pub fn end_row(&mut self) {
-        let text = |f: usize| match self.columns.get(f) {
-            Some(Column::Text(v)) => v.last().cloned().flatten(),
+    /// Read fact `f`'s cell from its raw bytes (the quick reader): the usual spellings
+    /// are read straight from the bytes, anything else as [`Builder::cell`] reads it.
+    /// False when the bytes are not UTF-8 (nothing is read).
+    #[inline]
+    pub fn cell_bytes(&mut self, f: usize, raw: &[u8], column: &str) -> bool {
+        let vocab = self.vocab;
+        let (Some(parse), Some(col)) = (vocab.parsers.get(f).copied(), self.columns.get_mut(f))
+        else {
+            return true;
+        };
+        if raw.is_empty() {
+            push_none(col);
+            return true;
+        }
+        let done = match (parse, &mut *col) {
+            (Parse::Money(unit), Column::Money(v)) => {
+                fast::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
+            }
+            (Parse::Percent, Column::Num(v)) => {
+                fast::percent_scaled(raw).map(|(m, s)| v.push_scaled(m, s))
+            }
+            (Parse::Count, Column::Count(v)) => fast::count(raw).map(|x| v.push(Some(x))),
+            (Parse::Bool, Column::Bool(v)) => fast::yes_no(raw).map(|x| v.push(Some(x))),
+            (Parse::Cat(set), Column::Cat(v)) => {
+                vocab.member_exact_bytes(set, raw).map(|x| v.push(Some(x)))
+            }
             _ => None,
         };
-        let id = text(self.vocab.id);
-        let name = self.vocab.name.and_then(text);
-        let id = id.unwrap_or_else(|| {
+        if done.is_some() {
+            return true;
+        }
+        match std::str::from_utf8(raw) {
+            Ok(text) => {
+                self.cell(f, Some(text), column);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Finish the current row: note whether it has an id, record its row number. (The
+    /// ids and names are the `id` and `name` columns, see [`Builder::finish`].)
+    pub fn end_row(&mut self) {
+        let n = self.rows.len();
+        let has_id = matches!(
+            self.columns.get(self.vocab.id),
+            Some(Column::Text(v)) if v.len() == n + 1 && v.present().get(n)
+        );
+        if !has_id {
             self.missing_ids.push(self.row);
-            String::new()
-        });
-        self.names.push(name.unwrap_or_else(|| id.clone()));
-        self.ids.push(id);
+        }
         self.rows.push(self.row);
     }
 
@@ -253,24 +336,34 @@ impl<'v, 'm> Builder<'v, 'm> {
     /// out the towns — or every error found.
     pub fn finish(mut self) -> Result<Loaded, Vec<DataError>> {
         self.check_ids_present();
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(self.ids.len());
-        let mut duplicates = Vec::new();
-        for (t, id) in self.ids.iter().enumerate() {
-            if id.is_empty() {
-                continue;
-            }
-            if let Some(&first) = seen.get(id.as_str()) {
-                duplicates.push((first, t));
-            } else {
-                seen.insert(id, t);
+        let n = self.rows.len();
+        for (f, col) in self.columns.iter_mut().enumerate() {
+            if col.len() != n {
+                if let Some(fact) = self.vocab.model.facts.get(f) {
+                    *col = Column::missing(fact.kind, n);
+                }
             }
         }
-        drop(seen);
+        // The ids are the `id` column (sharing its text when every town has one); the
+        // names are the `name` column, or the id where a town has no name.
+        let ids: Strs = match self.columns.get_mut(self.vocab.id) {
+            Some(Column::Text(t)) => Strs::shared(t)
+                .unwrap_or_else(|| t.iter().map(Option::unwrap_or_default).collect()),
+            _ => (0..n).map(|_| "").collect(),
+        };
+        let names: Strs = match self.vocab.name.and_then(|f| self.columns.get_mut(f)) {
+            Some(Column::Text(t)) => match Strs::shared(t) {
+                Some(s) => s,
+                None => (0..n).map(|i| t.get(i).unwrap_or(&ids[i])).collect(),
+            },
+            _ => ids.clone(),
+        };
+        let duplicates = duplicate_ids(&ids);
         for (first, second) in duplicates {
             let (a, b) = (self.rows[first], self.rows[second]);
             let message = format!(
                 "duplicate town id `{}`: {} and {}",
-                self.ids[second],
+                &ids[second],
                 self.unit.describe(a),
                 self.unit.describe(b)
             );
@@ -278,7 +371,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             let column = self.id_column.clone();
             let e = self.row_error(
                 column.as_deref(),
-                Some(&self.ids[second]),
+                Some(&ids[second]),
                 message,
                 Some("give every town a unique id".to_string()),
             );
@@ -304,22 +397,13 @@ impl<'v, 'm> Builder<'v, 'm> {
                 ));
             }
         }
-        let n = self.ids.len();
-        let mut columns = self.columns;
-        for (f, col) in columns.iter_mut().enumerate() {
-            if col.len() != n {
-                if let Some(fact) = self.vocab.model.facts.get(f) {
-                    *col = Column::missing(fact.kind, n);
-                }
-            }
-        }
         Ok(Loaded {
             towns: Towns {
                 file: self.file,
-                ids: self.ids,
-                names: self.names,
+                ids,
+                names,
                 rows: self.rows,
-                columns,
+                columns: self.columns,
                 present: self.present,
             },
             warnings,
@@ -327,17 +411,91 @@ impl<'v, 'm> Builder<'v, 'm> {
     }
 }
 
+/// A quick hash of a town id (the keys come from the user's own file; nothing to
+/// defend against): eight bytes at a time, multiply and rotate, then a final mix so
+/// that every byte reaches the low bits.
+fn id_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// Towns whose (non-empty) id an earlier town has: (first town, this town), in order.
+///
+/// An open-addressing table of town numbers with 32 bits of their ids' hash (8 bytes a
+/// slot, half full at most) rather than a map from ids: 16 bytes per town while
+/// loading, and ids are compared only when their hashes agree.
+fn duplicate_ids(ids: &Strs) -> Vec<(usize, usize)> {
+    let n = ids.len();
+    let mut duplicates = Vec::new();
+    if n >= (u32::MAX / 2) as usize {
+        // More towns than a table of u32 holds: fall back to a map.
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(n);
+        for (t, id) in ids.iter().enumerate() {
+            if id.is_empty() {
+                continue;
+            }
+            match seen.get(id) {
+                Some(&first) => duplicates.push((first, t)),
+                None => {
+                    seen.insert(id, t);
+                }
+            }
+        }
+        return duplicates;
+    }
+    let size = (n.max(1) * 2).next_power_of_two();
+    let mask = size - 1;
+    // Slot value: high 32 bits of the hash, town number + 1 (0 = empty).
+    let mut table = vec![0u64; size];
+    for (t, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            continue;
+        }
+        let h = id_hash(id.as_bytes());
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mut i = h as usize & mask;
+        loop {
+            let s = table[i];
+            if s == 0 {
+                table[i] = tag | (t as u64 + 1);
+                break;
+            }
+            let first = (s & 0xFFFF_FFFF) as usize - 1;
+            if s & 0xFFFF_FFFF_0000_0000 == tag && ids.get(first) == Some(id) {
+                duplicates.push((first, t));
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    duplicates
+}
+
 /// A cell failure as (message, help).
 type Fail = (String, Option<String>);
 
-fn push<T>(v: &mut Vec<Option<T>>, r: Result<T, Fail>) -> Result<(), Fail> {
+fn push_with<T>(r: Result<T, Fail>, push: impl FnOnce(Option<T>)) -> Result<(), Fail> {
     match r {
         Ok(x) => {
-            v.push(Some(x));
+            push(Some(x));
             Ok(())
         }
         Err(e) => {
-            v.push(None);
+            push(None);
             Err(e)
         }
     }

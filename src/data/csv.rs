@@ -11,6 +11,7 @@ use std::path::Path;
 
 use ::csv::{ErrorKind, ReaderBuilder, StringRecord};
 
+use super::bulk::{self, Bulk};
 use super::cell::Builder;
 use super::header::{fold_name, Vocab};
 use super::{DataError, Loaded, RowUnit};
@@ -77,7 +78,7 @@ impl<R> Tap<R> {
 
 /// What a header cell is.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Slot {
+pub(super) enum Slot {
     /// A column of this fact.
     Fact(usize),
     /// An empty header: the column must be empty too.
@@ -101,6 +102,16 @@ pub(super) fn read_path(
     if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         return Err(vec![utf16(name)]);
     }
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
+    if let Bulk::Done(r) = bulk::read(name, &mut input, size, vocab) {
+        return *r;
+    }
+    // Not a file for the quick reader: read it again from the start.
+    let file = File::open(path).map_err(io_error)?;
+    let mut input = BufReader::with_capacity(1 << 16, file);
+    let start = input.fill_buf().map_err(io_error)?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
     }
@@ -134,6 +145,18 @@ pub(super) fn read_path(
 
 /// Read CSV text (already UTF-8, byte-order mark removed).
 pub(super) fn read_str(
+    name: &str,
+    text: &str,
+    vocab: &Vocab<'_>,
+) -> Result<Loaded, Vec<DataError>> {
+    if let Bulk::Done(r) = bulk::read(name, &mut text.as_bytes(), text.len() as u64, vocab) {
+        return *r;
+    }
+    read_general(name, text, vocab)
+}
+
+/// Read CSV text with the general reader only.
+pub(super) fn read_general(
     name: &str,
     text: &str,
     vocab: &Vocab<'_>,
@@ -201,37 +224,61 @@ fn csv_error(name: &str, e: ::csv::Error) -> Fail {
     }
 }
 
-/// Read CSV from `input` (about `size` bytes) into towns.
-fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<Loaded, Fail> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(Tap::new(input));
-    let mut header = StringRecord::new();
-    match rdr.read_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => {
-            let e = DataError::file(
-                name,
-                "the file is empty: expected a header row naming the columns",
-            )
-            .with_help(
-                "put the column names (e.g. `id,name,category,output_value,…`) in the first row",
-            );
-            return Err(Fail::Errors(vec![e]));
-        }
-        Err(e) => return Err(csv_error(name, e)),
-    }
-    let header_row = rdr.get_mut().start_line(&header);
-    let mut b = Builder::new(vocab, name, RowUnit::Line, 0);
-    b.begin_row(header_row);
+/// The fields of one record.
+pub(super) trait Fields {
+    /// The number of fields.
+    fn count(&self) -> usize;
+    /// Field `i`.
+    fn field(&self, i: usize) -> Option<&str>;
+}
 
-    // Map the header to facts once.
+impl Fields for StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+}
+
+impl Fields for [&str] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i).copied()
+    }
+}
+
+/// The header row mapped to facts.
+pub(super) struct Layout {
+    /// What each column is.
+    pub slots: Vec<Slot>,
+    /// Each fact's column header as written (empty when the file has none).
+    pub fact_header: Vec<String>,
+    /// The column of the `id` fact.
+    pub id_field: Option<usize>,
+    /// Facts without a column.
+    pub absent: Vec<usize>,
+    /// The number of columns.
+    pub width: usize,
+}
+
+/// Map the header row (at line `header_row`) to facts, reporting unknown and duplicate
+/// columns; returns the layout and the blank columns (each with "reported" = false).
+pub(super) fn layout<'h>(
+    name: &str,
+    vocab: &Vocab<'_>,
+    b: &mut Builder<'_, '_>,
+    header: impl Iterator<Item = &'h str>,
+    header_row: usize,
+) -> (Layout, Vec<(usize, bool)>) {
+    b.begin_row(header_row);
     let nf = vocab.len();
-    let mut slots = Vec::with_capacity(header.len());
+    let mut slots = Vec::new();
     let mut fact_field: Vec<Option<usize>> = vec![None; nf];
     let mut fact_header: Vec<String> = vec![String::new(); nf];
-    for (i, h) in header.iter().enumerate() {
+    for (i, h) in header.enumerate() {
         let h = h.trim_start_matches('\u{FEFF}');
         if fold_name(h).is_empty() {
             slots.push(Slot::Blank);
@@ -259,11 +306,94 @@ fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<L
         b.id_column = Some(fact_header[vocab.id].clone());
     }
     let absent: Vec<usize> = (0..nf).filter(|&f| fact_field[f].is_none()).collect();
-    let width = header.len();
-    let mut blanks: Vec<(usize, bool)> = (0..width)
+    let width = slots.len();
+    let blanks = (0..width)
         .filter(|&i| slots[i] == Slot::Blank)
         .map(|i| (i, false))
         .collect();
+    (
+        Layout {
+            slots,
+            fact_header,
+            id_field,
+            absent,
+            width,
+        },
+        blanks,
+    )
+}
+
+/// Read one record (at line `row`) into the builder: skip an empty row, report a row of
+/// the wrong width and text in blank columns, read every cell.
+pub(super) fn record<F: Fields + ?Sized>(
+    b: &mut Builder<'_, '_>,
+    lay: &Layout,
+    blanks: &mut [(usize, bool)],
+    rec: &F,
+    row: usize,
+) {
+    let maybe_empty =
+        !matches!(rec.field(lay.id_field.unwrap_or(0)), Some(s) if !s.trim().is_empty());
+    if maybe_empty && (0..rec.count()).all(|i| rec.field(i).unwrap_or("").trim().is_empty()) {
+        return; // an empty row (Excel)
+    }
+    b.begin_row(row);
+    let width = lay.width;
+    if rec.count() != width {
+        let message = format!(
+            "this row has {} fields but the header has {width}",
+            rec.count()
+        );
+        let help = "check for a missing or extra comma; quote cells that contain commas";
+        let e = b.row_error(None, None, message, Some(help.to_string()));
+        b.error(e);
+        return;
+    }
+    for (i, reported) in blanks.iter_mut() {
+        let cell = rec.field(*i).unwrap_or_default().trim();
+        if !*reported && !cell.is_empty() {
+            *reported = true;
+            let message = format!("column {} has no header but holds `{cell}`", *i + 1);
+            let help = "name the column in the header row, or delete the column";
+            let e = b.row_error(None, Some(cell), message, Some(help.to_string()));
+            b.error(e);
+        }
+    }
+    for (i, slot) in lay.slots.iter().enumerate() {
+        if let Slot::Fact(f) = *slot {
+            b.cell(f, rec.field(i), &lay.fact_header[f]);
+        }
+    }
+    for &f in &lay.absent {
+        b.cell(f, None, "");
+    }
+    b.end_row();
+}
+
+/// Read CSV from `input` (about `size` bytes) into towns.
+fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<Loaded, Fail> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Tap::new(input));
+    let mut header = StringRecord::new();
+    match rdr.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            let e = DataError::file(
+                name,
+                "the file is empty: expected a header row naming the columns",
+            )
+            .with_help(
+                "put the column names (e.g. `id,name,category,output_value,…`) in the first row",
+            );
+            return Err(Fail::Errors(vec![e]));
+        }
+        Err(e) => return Err(csv_error(name, e)),
+    }
+    let header_row = rdr.get_mut().start_line(&header);
+    let mut b = Builder::new(vocab, name, RowUnit::Line, 0);
+    let (lay, mut blanks) = layout(name, vocab, &mut b, header.iter(), header_row);
 
     let mut rec = StringRecord::new();
     let mut reserved = false;
@@ -290,41 +420,7 @@ fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<L
             b.reserve(rows.saturating_add(16).min(1 << 26));
             reserved = true;
         }
-        let maybe_empty =
-            !matches!(rec.get(id_field.unwrap_or(0)), Some(s) if !s.trim().is_empty());
-        if maybe_empty && rec.iter().all(|s| s.trim().is_empty()) {
-            continue; // an empty row (Excel)
-        }
-        b.begin_row(row);
-        if rec.len() != width {
-            let message = format!(
-                "this row has {} fields but the header has {width}",
-                rec.len()
-            );
-            let help = "check for a missing or extra comma; quote cells that contain commas";
-            let e = b.row_error(None, None, message, Some(help.to_string()));
-            b.error(e);
-            continue;
-        }
-        for (i, reported) in &mut blanks {
-            let cell = rec.get(*i).unwrap_or_default().trim();
-            if !*reported && !cell.is_empty() {
-                *reported = true;
-                let message = format!("column {} has no header but holds `{cell}`", *i + 1);
-                let help = "name the column in the header row, or delete the column";
-                let e = b.row_error(None, Some(cell), message, Some(help.to_string()));
-                b.error(e);
-            }
-        }
-        for (i, slot) in slots.iter().enumerate() {
-            if let Slot::Fact(f) = *slot {
-                b.cell(f, rec.get(i), &fact_header[f]);
-            }
-        }
-        for &f in &absent {
-            b.cell(f, None, "");
-        }
-        b.end_row();
+        record(&mut b, &lay, &mut blanks, &rec, row);
     }
     b.finish().map_err(Fail::Errors)
 }

@@ -42,6 +42,9 @@ pub(super) struct Vocab<'m> {
     names: HashMap<String, usize>,
     /// Per category set: spellings as written and folded → member index.
     cats: Vec<HashMap<String, u16>>,
+    /// Per category set: the spellings that [`normalize`] leaves as they are, with the
+    /// member `cats` gives them (a quick exact match before the general lookup).
+    exact: Vec<Vec<(String, u16)>>,
 }
 
 /// A column or category name in comparable form: [`normalize`]d (full-width
@@ -90,6 +93,18 @@ impl<'m> Vocab<'m> {
             }
             cats.push(map);
         }
+        let exact = cats
+            .iter()
+            .map(|map| {
+                let mut v: Vec<(String, u16)> = map
+                    .iter()
+                    .filter(|(s, _)| !s.is_empty() && normalize(s) == s.as_str())
+                    .map(|(s, &m)| (s.clone(), m))
+                    .collect();
+                v.sort();
+                v
+            })
+            .collect();
         let parsers = model
             .facts
             .iter()
@@ -114,6 +129,7 @@ impl<'m> Vocab<'m> {
             name: find("name"),
             names,
             cats,
+            exact,
         })
     }
 
@@ -135,6 +151,27 @@ impl<'m> Vocab<'m> {
             Some(m) => Some(*m),
             None => map.get(&fold_name(&t)).copied(),
         }
+    }
+
+    /// The member a trimmed cell names when it is exactly one of the spellings (no
+    /// folding needed); the same answer as [`Vocab::member`] when it is `Some`.
+    #[inline]
+    pub fn member_exact(&self, set: usize, text: &str) -> Option<u16> {
+        self.exact
+            .get(set)?
+            .iter()
+            .find(|(s, _)| s == text)
+            .map(|&(_, m)| m)
+    }
+
+    /// [`Vocab::member_exact`] for a cell's raw bytes.
+    #[inline]
+    pub fn member_exact_bytes(&self, set: usize, raw: &[u8]) -> Option<u16> {
+        self.exact
+            .get(set)?
+            .iter()
+            .find(|(s, _)| s.as_bytes() == raw)
+            .map(|&(_, m)| m)
     }
 
     /// The accepted spellings of category set `set`, for messages:

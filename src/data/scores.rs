@@ -153,7 +153,7 @@ pub fn load_scores_str(
         let (town, expert, ind, score) = (get(ct), get(ce), get(ci), get(cs));
         let hdr = |i: usize| header.get(i).unwrap_or("");
         let Some(t) = towns.index_of(&town) else {
-            let cands = towns.ids.iter().chain(&towns.names).map(String::as_str);
+            let cands = towns.ids.iter().chain(towns.names.iter());
             let mut e = err(
                 Some(line),
                 Some(hdr(ct)),

@@ -92,15 +92,62 @@ pub struct TownResult {
     pub criteria: Vec<CriterionResult>,
 }
 
-#[derive(Default)]
-struct Recorder {
-    atoms: Vec<Atom>,
-    missing: Vec<usize>,
-    unset: Vec<usize>,
-    params: Vec<usize>,
+/// Where [`Evaluator::xeval`] records: the atoms of the condition being evaluated, and
+/// the missing facts, unset and used parameters of the criterion.
+pub(super) struct Recorder<'r> {
+    pub(super) atoms: &'r mut Vec<Atom>,
+    pub(super) missing: &'r mut Vec<usize>,
+    pub(super) unset: &'r mut Vec<usize>,
+    pub(super) params: &'r mut Vec<usize>,
 }
 
-fn push_unique(v: &mut Vec<usize>, x: usize) {
+impl Default for TownResult {
+    fn default() -> Self {
+        TownResult {
+            row: 0,
+            outcome: Outcome::Undetermined,
+            criteria: Vec::new(),
+        }
+    }
+}
+
+impl Default for CondResult {
+    fn default() -> Self {
+        CondResult {
+            value: Tri::Unknown,
+            atoms: Vec::new(),
+        }
+    }
+}
+
+impl CriterionResult {
+    fn empty(index: usize) -> Self {
+        CriterionResult {
+            index,
+            status: Status::Undetermined,
+            applies: Vec::new(),
+            uncovered: None,
+            requires: Vec::new(),
+            missing_facts: Vec::new(),
+            unset_params: Vec::new(),
+            params_used: Vec::new(),
+            priorities: Vec::new(),
+        }
+    }
+}
+
+impl RequireResult {
+    fn empty() -> Self {
+        RequireResult {
+            status: Tri::Unknown,
+            path: Path::Neither,
+            cond: CondResult::default(),
+            relax: None,
+        }
+    }
+}
+
+pub(super) fn push_unique(v: &mut Vec<usize>, x: usize) {
     if !v.contains(&x) {
         v.push(x);
     }
@@ -109,94 +156,210 @@ fn push_unique(v: &mut Vec<usize>, x: usize) {
 impl Evaluator<'_> {
     /// Evaluate town `row` recording why each criterion has its status.
     pub fn explain(&self, row: usize) -> TownResult {
-        let criteria: Vec<CriterionResult> = (0..self.rules.criteria.len())
-            .map(|c| self.explain_criterion(c, row))
-            .collect();
-        let outcome = Outcome::of(criteria.iter().map(|c| c.status));
-        TownResult {
-            row,
-            outcome,
-            criteria,
+        let mut out = TownResult::default();
+        self.explain_into(row, &mut out);
+        out
+    }
+
+    /// [`Evaluator::explain`] into `out`, reusing its allocations: explaining many towns
+    /// through one `TownResult` allocates nothing once it has grown to size.
+    pub fn explain_into(&self, row: usize, out: &mut TownResult) {
+        let k = self.rules.criteria.len();
+        out.criteria.truncate(k);
+        while out.criteria.len() < k {
+            out.criteria.push(CriterionResult::empty(out.criteria.len()));
         }
+        for (c, cr) in out.criteria.iter_mut().enumerate() {
+            self.explain_criterion_into(c, row, cr);
+        }
+        out.row = row;
+        out.outcome = Outcome::of(out.criteria.iter().map(|c| c.status));
     }
 
     /// Evaluate criterion `c` for town `row` with explanation records.
     pub fn explain_criterion(&self, c: usize, row: usize) -> CriterionResult {
+        let mut out = CriterionResult::empty(c);
+        self.explain_criterion_into(c, row, &mut out);
+        out
+    }
+
+    /// [`Evaluator::explain_criterion`] into `out`, reusing its allocations.
+    pub fn explain_criterion_into(&self, c: usize, row: usize, out: &mut CriterionResult) {
         let crit = &self.rules.criteria[c];
-        let mut rec = Recorder::default();
-        let applies: Vec<CondResult> = crit
-            .applies
-            .iter()
-            .map(|a| self.cond(a.node, row, &mut rec))
-            .collect();
-        let requires: Vec<RequireResult> = crit
-            .requires
-            .iter()
-            .map(|r| {
-                let cond = self.cond(r.cond.node, row, &mut rec);
-                let relax = r.relax.as_ref().map(|rx| {
-                    (
-                        self.cond(rx.when.node, row, &mut rec),
-                        self.cond(rx.then.node, row, &mut rec),
-                    )
-                });
-                let relaxed = relax
-                    .as_ref()
-                    .map_or(Tri::False, |(w, t)| w.value.and(t.value));
-                let status = cond.value.or(relaxed);
-                let path = if cond.value == Tri::True {
-                    Path::Normal
-                } else if relaxed == Tri::True {
-                    Path::Relaxation
-                } else {
-                    Path::Neither
-                };
-                RequireResult {
-                    status,
-                    path,
-                    cond,
-                    relax,
-                }
-            })
-            .collect();
-        let mut prec = Recorder::default();
-        let priorities = crit
-            .priorities
-            .iter()
-            .map(|p| self.cond(p.when.node, row, &mut prec).value)
-            .collect();
-        let uncovered = self.uncovered(c, row);
-        let status = self.status(c, row);
-        CriterionResult {
-            index: c,
+        let CriterionResult {
+            index,
             status,
             applies,
             uncovered,
             requires,
-            missing_facts: rec.missing,
-            unset_params: rec.unset,
-            params_used: rec.params,
+            missing_facts,
+            unset_params,
+            params_used,
             priorities,
+        } = out;
+        *index = c;
+        missing_facts.clear();
+        unset_params.clear();
+        params_used.clear();
+        applies.truncate(crit.applies.len());
+        applies.resize_with(crit.applies.len(), CondResult::default);
+        for (a, slot) in crit.applies.iter().zip(applies.iter_mut()) {
+            let mut rec = Recorder {
+                atoms: &mut slot.atoms,
+                missing: missing_facts,
+                unset: unset_params,
+                params: params_used,
+            };
+            slot.value = self.cond_into(a.node, row, &mut rec);
+        }
+        requires.truncate(crit.requires.len());
+        requires.resize_with(crit.requires.len(), RequireResult::empty);
+        for (r, slot) in crit.requires.iter().zip(requires.iter_mut()) {
+            let mut rec = Recorder {
+                atoms: &mut slot.cond.atoms,
+                missing: missing_facts,
+                unset: unset_params,
+                params: params_used,
+            };
+            slot.cond.value = self.cond_into(r.cond.node, row, &mut rec);
+            match &r.relax {
+                None => slot.relax = None,
+                Some(rx) => {
+                    let (w, t) = slot
+                        .relax
+                        .get_or_insert_with(|| (CondResult::default(), CondResult::default()));
+                    let mut rec = Recorder {
+                        atoms: &mut w.atoms,
+                        missing: missing_facts,
+                        unset: unset_params,
+                        params: params_used,
+                    };
+                    w.value = self.cond_into(rx.when.node, row, &mut rec);
+                    let mut rec = Recorder {
+                        atoms: &mut t.atoms,
+                        missing: missing_facts,
+                        unset: unset_params,
+                        params: params_used,
+                    };
+                    t.value = self.cond_into(rx.then.node, row, &mut rec);
+                }
+            }
+            let relaxed = slot
+                .relax
+                .as_ref()
+                .map_or(Tri::False, |(w, t)| w.value.and(t.value));
+            slot.status = slot.cond.value.or(relaxed);
+            slot.path = if slot.cond.value == Tri::True {
+                Path::Normal
+            } else if relaxed == Tri::True {
+                Path::Relaxation
+            } else {
+                Path::Neither
+            };
+        }
+        // A priority's value is the same with or without recording (Kleene logic has no
+        // short-circuit effects), and its records are not kept.
+        priorities.clear();
+        priorities.extend(crit.priorities.iter().map(|p| {
+            match self.fast.explain_plan(p.when.node) {
+                Some(plan) => self.plan_value(plan, row),
+                None => self.eval(p.when.node, row).tri(),
+            }
+        }));
+        *uncovered = self.uncovered(c, row);
+        // The status from the values just recorded: the same as `status_tree`, which
+        // combines the same values (evaluation has no short-circuit effects).
+        let applies = applies.iter().fold(Tri::True, |a, x| a.and(x.value));
+        let all = requires.iter().fold(Tri::True, |a, r| a.and(r.status));
+        *status = if uncovered.is_some() || applies == Tri::False {
+            Status::NotApplicable
+        } else {
+            match (applies, all) {
+                (_, Tri::False) => Status::NotMet,
+                (Tri::True, Tri::True) => Status::Met,
+                _ => Status::Undetermined,
+            }
+        };
+    }
+
+    fn cond_into(&self, n: NodeId, row: usize, rec: &mut Recorder<'_>) -> Tri {
+        match self.fast.explain_plan(n) {
+            Some(plan) => self.run_plan(plan, row, rec),
+            None => {
+                rec.atoms.clear();
+                self.xeval(n, row, rec, true).tri()
+            }
         }
     }
 
-    fn cond(&self, n: NodeId, row: usize, rec: &mut Recorder) -> CondResult {
-        let start = rec.atoms.len();
-        let value = self.xeval(n, row, rec, true).tri();
-        CondResult {
-            value,
-            atoms: rec.atoms.split_off(start),
+    /// [`Evaluator::explain_criterion`] by walking the condition trees only (the
+    /// reference the lowered explanation plans are tested against).
+    pub fn explain_criterion_tree(&self, c: usize, row: usize) -> CriterionResult {
+        let mut out = CriterionResult::empty(c);
+        let crit = &self.rules.criteria[c];
+        let CriterionResult {
+            applies,
+            requires,
+            missing_facts,
+            unset_params,
+            params_used,
+            ..
+        } = &mut out;
+        let mut cond = |n: NodeId, slot: &mut CondResult| {
+            let mut rec = Recorder {
+                atoms: &mut slot.atoms,
+                missing: missing_facts,
+                unset: unset_params,
+                params: params_used,
+            };
+            slot.value = self.xeval(n, row, &mut rec, true).tri();
+        };
+        for a in &crit.applies {
+            let mut slot = CondResult::default();
+            cond(a.node, &mut slot);
+            applies.push(slot);
         }
+        for r in &crit.requires {
+            let mut slot = RequireResult::empty();
+            cond(r.cond.node, &mut slot.cond);
+            if let Some(rx) = &r.relax {
+                let (mut w, mut t) = (CondResult::default(), CondResult::default());
+                cond(rx.when.node, &mut w);
+                cond(rx.then.node, &mut t);
+                slot.relax = Some((w, t));
+            }
+            let relaxed = slot
+                .relax
+                .as_ref()
+                .map_or(Tri::False, |(w, t)| w.value.and(t.value));
+            slot.status = slot.cond.value.or(relaxed);
+            slot.path = if slot.cond.value == Tri::True {
+                Path::Normal
+            } else if relaxed == Tri::True {
+                Path::Relaxation
+            } else {
+                Path::Neither
+            };
+            requires.push(slot);
+        }
+        out.priorities = crit
+            .priorities
+            .iter()
+            .map(|p| self.eval(p.when.node, row).tri())
+            .collect();
+        out.uncovered = self.uncovered(c, row);
+        out.status = self.status_tree(c, row);
+        out
     }
 
     /// Evaluate without short-circuit, recording atoms; `top` marks a position where a
     /// yes/no value is used as a condition (so a bare yes/no fact is an atom).
-    fn xeval(&self, n: NodeId, row: usize, rec: &mut Recorder, top: bool) -> V {
+    pub(super) fn xeval(&self, n: NodeId, row: usize, rec: &mut Recorder, top: bool) -> V {
         match self.rules.ops[n as usize] {
             Op::Fact(f) => {
                 let v = self.fact(f as usize, row);
                 if v == V::Unknown {
-                    push_unique(&mut rec.missing, f as usize);
+                    push_unique(rec.missing, f as usize);
                 }
                 if top {
                     rec.atoms.push(Atom {
@@ -210,10 +373,10 @@ impl Evaluator<'_> {
                 v
             }
             Op::Param(p) => {
-                push_unique(&mut rec.params, p as usize);
+                push_unique(rec.params, p as usize);
                 let v = self.param(p as usize).map_or(V::Unknown, V::of_const);
                 if v == V::Unknown {
-                    push_unique(&mut rec.unset, p as usize);
+                    push_unique(rec.unset, p as usize);
                 }
                 v
             }
@@ -223,9 +386,9 @@ impl Evaluator<'_> {
                 if let V::Cat(m) = k {
                     if let Some(Some(p)) = self.rules.tables[table as usize].entries.get(m as usize)
                     {
-                        push_unique(&mut rec.params, *p);
+                        push_unique(rec.params, *p);
                         if self.param(*p).is_none() {
-                            push_unique(&mut rec.unset, *p);
+                            push_unique(rec.unset, *p);
                         }
                     }
                 }
@@ -283,7 +446,7 @@ impl Evaluator<'_> {
             }
             Op::Stat { fact, .. } => {
                 if self.fact(fact as usize, row) == V::Unknown {
-                    push_unique(&mut rec.missing, fact as usize);
+                    push_unique(rec.missing, fact as usize);
                 }
                 self.eval(n, row)
             }

@@ -27,17 +27,17 @@ pub struct StatColumn {
 
 fn numeric(col: &Column, row: usize) -> Option<Decimal> {
     match col {
-        Column::Money(c) | Column::Num(c) => c[row],
-        Column::Count(c) => c[row].map(Decimal::from),
+        Column::Money(c) | Column::Num(c) => c.get(row),
+        Column::Count(c) => c.get(row).map(Decimal::from),
         _ => None,
     }
 }
 
 fn group_key(col: &Column, row: usize) -> Option<String> {
     match col {
-        Column::Text(c) => c[row].clone(),
-        Column::Cat(c) => c[row].map(|m| m.to_string()),
-        Column::Bool(c) => c[row].map(|b| b.to_string()),
+        Column::Text(c) => c.get(row).map(str::to_string),
+        Column::Cat(c) => c.get(row).map(|m| m.to_string()),
+        Column::Bool(c) => c.get(row).map(|b| b.to_string()),
         _ => numeric(col, row).map(|d| d.to_string()),
     }
 }

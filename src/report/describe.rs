@@ -378,7 +378,7 @@ pub fn stat(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
         Some(w) => {
             let wf = &rs.facts[w as usize];
             let v = match &ev.towns.columns[w as usize] {
-                crate::data::Column::Text(c) => c[row].clone().unwrap_or_default(),
+                crate::data::Column::Text(c) => c.get(row).unwrap_or_default().to_string(),
                 _ => value(rs, ev.fact(w as usize, row), fact_unit(rs, w as usize)),
             };
             format!("{}为“{v}”的参评镇共 {size} 个", wf.label)

@@ -218,15 +218,15 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", "─".repeat(60));
         let t = ev.towns;
-        let mut about = vec![t.ids[*row].clone()];
+        let mut about = vec![t.ids[*row].to_string()];
         for fid in ["county", "category"] {
             if let Some(f) = rs.fact_index(fid) {
                 let v = ev.fact(f, *row);
                 if v != crate::eval::V::Unknown {
                     about.push(super::describe::value(rs, v, unit_of(rs, f)));
                 } else if let crate::data::Column::Text(c) = &t.columns[f] {
-                    if let Some(s) = &c[*row] {
-                        about.push(s.clone());
+                    if let Some(s) = c.get(*row) {
+                        about.push(s.to_string());
                     }
                 }
             }
@@ -236,7 +236,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         } else {
             String::new()
         };
-        let _ = writeln!(o, "{}（{}）  {verdict}", t.names[*row], about.join("，"));
+        let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[*row], about.join("，"));
         if let Some(s) = ev.town_score(*row) {
             for line in super::score_lines(ev, &s, *row) {
                 let _ = writeln!(o, "  {line}");

@@ -77,9 +77,10 @@ fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
+    // `2000人以上`, `10家左右`: the qualifier follows the unit, inside the same word.
     if ["以上", "以下", "左右", "不少于", "不低于", "含"]
         .iter()
-        .any(|w| word.starts_with(w))
+        .any(|w| word.starts_with(w) || (*w != "含" && word.contains(w)))
     {
         return Some(
             "write the reading as an operator: 以上/不少于/不低于 is `>=`; for 左右 declare a named parameter with a tolerance and a `note`".into(),
@@ -93,6 +94,33 @@ fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
     }
     if rest.starts_with('）') || rest.starts_with('（') || rest.starts_with('，') {
         return Some("full-width punctuation is only allowed inside quoted texts".into());
+    }
+    let line_start = text
+        .get(..pos)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |n| n + 1);
+    if rest.starts_with('"') && !rest[1..].split('\n').next().unwrap_or("").contains('"') {
+        return Some(
+            "this quoted text is not closed: add the closing `\"` on the same line".into(),
+        );
+    }
+    let before = text.get(line_start..pos).unwrap_or("").trim_start();
+    let declaration = [
+        "criterion ",
+        "param ",
+        "fact ",
+        "table ",
+        "category ",
+        "target ",
+        "override ",
+        "drop ",
+        "import ",
+        "extends ",
+    ];
+    // `criterion d "…"` inside an unclosed block: `criterion d` was read as an attribute.
+    if declaration.iter().any(|k| before.starts_with(k)) {
+        let keyword = before.split_whitespace().next().unwrap_or("");
+        return Some(format!("is a closing `}}` missing before this line? `{keyword}` starts a new declaration, so the `{{ … }}` above must be closed first"));
     }
     if expected.contains("declaration") {
         return Some("a rule file is a list of declarations: `ruleset`, `import`, `extends`, `category`, `fact`, `param`, `table`, `override`, `criterion`, `drop criterion`, `target`".into());

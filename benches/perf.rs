@@ -1,0 +1,756 @@
+//! `cargo bench --bench perf`: every figure of docs/PERFORMANCE.md, each with its ratio
+//! to the hand-written baseline measured in the same run, and the targets of issue 6.
+//!
+//! Environment:
+//! - `TOWNRULES_BENCH_TOWNS` (default 1000000): towns in the generated file;
+//! - `TOWNRULES_BENCH_REPL_TOWNS` (default 100000): towns for the REPL what-if figures;
+//! - `TOWNRULES_BENCH_REPS` (default 7): repetitions (medians are reported);
+//! - `TOWNRULES_BENCH_JSON_TOWNS` (default 100000): towns for the end-to-end JSON figure;
+//! - `TOWNRULES_BENCH_DIR` (default the system temporary directory): where the generated
+//!   CSV files go (they are deterministic and reused; never commit them).
+//!
+//! The generated data (benches/support/gen.rs) has every fact of DOMAIN.md §6, values
+//! clustered around the thresholds and about 2% missing cells. The baseline
+//! (benches/support/handwritten.rs) is the Shanxi criteria written by hand over the same
+//! loaded columns; the bench asserts that it and the engine agree on every town, and that
+//! the independent CSV-to-CSV implementation writes the same report as `townrules eval`.
+
+#[path = "support/gen.rs"]
+mod gen;
+#[path = "support/handwritten.rs"]
+mod handwritten;
+
+use std::hint::black_box;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use townrules::compile::RuleSet;
+use townrules::data::{load_towns, Towns};
+use townrules::eval::{Evaluator, Outcome, Status, TownResult};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Median of `reps` runs of `f`.
+fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> Duration {
+    median(
+        (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// Medians of `reps` interleaved runs of `a` and `b` (so that load on a shared machine
+/// falls on both alike).
+fn paired<A, B>(
+    reps: usize,
+    mut a: impl FnMut() -> A,
+    mut b: impl FnMut() -> B,
+) -> (Duration, Duration) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let t = Instant::now();
+        black_box(a());
+        ta.push(t.elapsed());
+        let t = Instant::now();
+        black_box(b());
+        tb.push(t.elapsed());
+    }
+    (median(ta), median(tb))
+}
+
+/// CPU time used so far by every thread of this process (Linux; zero elsewhere).
+fn process_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(ns)
+}
+
+/// CPU time used by this process's finished children (Linux; zero elsewhere).
+fn children_cpu() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.to_string();
+            let f: Vec<&str> = after.split_whitespace().collect();
+            // Fields 16 and 17 of /proc/PID/stat (cutime, cstime); field 3 is the
+            // first after the command's closing parenthesis.
+            let field = |k: usize| f.get(k - 3)?.parse::<u64>().ok();
+            Some(field(16)? + field(17)?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Median wall time and median CPU time (all threads) of `reps` runs.
+fn time_cpu<R>(reps: usize, mut f: impl FnMut() -> R) -> (Duration, Duration) {
+    let (mut w, mut c) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let c0 = process_cpu();
+        let t = Instant::now();
+        black_box(f());
+        w.push(t.elapsed());
+        c.push(process_cpu().saturating_sub(c0));
+    }
+    (median(w), median(c))
+}
+
+fn cores(wall: Duration, cpu: Duration) -> String {
+    format!("{:.2} cores busy", cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn per_town(d: Duration, n: usize) -> String {
+    let ns = d.as_secs_f64() * 1e9 / n as f64;
+    if ns >= 1000.0 {
+        format!("{:.2} µs", ns / 1000.0)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+fn rate(d: Duration, n: usize) -> String {
+    format!("{:.1} M/s", n as f64 / d.as_secs_f64() / 1e6)
+}
+
+/// The generated CSV of `n` towns (made once, then reused).
+fn data_file(n: usize) -> PathBuf {
+    let dir = std::env::var_os("TOWNRULES_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let path = dir.join(format!("townrules_bench_{n}_{:x}.csv", gen::SEED));
+    if std::fs::metadata(&path).map_or(true, |m| m.len() == 0) {
+        let tmp = path.with_extension("part");
+        let f = std::fs::File::create(&tmp).expect("create the data file");
+        let mut w = std::io::BufWriter::new(f);
+        gen::write_csv(n, gen::SEED, &mut w).expect("write the data file");
+        w.flush().expect("write the data file");
+        drop(w);
+        std::fs::rename(&tmp, &path).expect("rename the data file");
+    }
+    path
+}
+
+fn rules(path: &str) -> (townrules::check::Checked, RuleSet) {
+    let model = townrules::check::check_file(Path::new(path))
+        .model
+        .expect("rule file checks");
+    let rs = townrules::compile::compile(&model).expect("compiles");
+    (model, rs)
+}
+
+fn load(model: &townrules::check::Checked, path: &Path) -> Towns {
+    load_towns(path, model).expect("data loads").towns
+}
+
+/// Peak resident memory (kB) of running `cmd`, polled from /proc.
+fn peak_rss_kb(cmd: &mut Command) -> Option<u64> {
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if child.try_wait().ok()?.is_some() {
+            return Some(peak);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map_or(String::new(), |kb| format!(", {} GiB", kb / (1 << 20)));
+    format!("{cpu}, {cores} cores{mem}")
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// One row of the results table.
+struct Row {
+    what: String,
+    time: String,
+    per_town: String,
+    ratio: String,
+    target: String,
+    ok: Option<bool>,
+}
+
+fn row(what: &str, time: String, per_town: String, ratio: String, target: &str, ok: Option<bool>) -> Row {
+    Row {
+        what: what.to_string(),
+        time,
+        per_town,
+        ratio,
+        target: target.to_string(),
+        ok,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument selects nothing here.
+    let n = env("TOWNRULES_BENCH_TOWNS", 1_000_000);
+    let n_repl = env("TOWNRULES_BENCH_REPL_TOWNS", 100_000).min(n);
+    let n_json = env("TOWNRULES_BENCH_JSON_TOWNS", 100_000).min(n);
+    let reps = env("TOWNRULES_BENCH_REPS", 7).max(1);
+    let threads = rayon::current_num_threads();
+    let exe = env!("CARGO_BIN_EXE_townrules");
+    let load_before = load_average();
+    eprintln!("townrules perf bench: {n} towns, {reps} repetitions, {threads} threads");
+    let mut rows: Vec<Row> = Vec::new();
+
+    // ---- 1. parse + check + compile of every rule file ----
+    let mut files: Vec<PathBuf> = std::fs::read_dir("rules")
+        .expect("rules/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
+        .collect();
+    files.sort();
+    let check_all = time(reps * 5, || {
+        files
+            .iter()
+            .map(|f| townrules::check::check_file(f).diagnostics.len())
+            .sum::<usize>()
+    });
+    let compile_all = time(reps * 5, || {
+        files
+            .iter()
+            .filter_map(|f| townrules::load_rule_set(f).ok())
+            .map(|rs| rs.ops.len())
+            .sum::<usize>()
+    });
+    rows.push(row(
+        &format!("check, all {} rule files", files.len()),
+        ms(check_all),
+        String::new(),
+        String::new(),
+        "< 10 ms",
+        Some(check_all < Duration::from_millis(10)),
+    ));
+    rows.push(row(
+        &format!("parse + check + compile, all {} files", files.len()),
+        ms(compile_all),
+        String::new(),
+        String::new(),
+        "",
+        None,
+    ));
+
+    // ---- data ----
+    let file = data_file(n);
+    let (model, rs) = rules("rules/shanxi.rules");
+    let t = Instant::now();
+    let towns = load(&model, &file);
+    let first_load = t.elapsed();
+    assert_eq!(towns.len(), n);
+    let ev = Evaluator::new(&rs, &towns);
+    let hw = handwritten::Shanxi::new(&rs, &towns);
+    let k = rs.criteria.len();
+    eprintln!(
+        "loaded {n} towns in {} ({} lowered instructions, {} tree-walked)",
+        ms(first_load),
+        ev.program().size().0,
+        ev.program().size().1
+    );
+
+    // Same verdicts on every town.
+    let mut outcomes = vec![Outcome::Undetermined; n];
+    let mut statuses = vec![Status::Met; n * k];
+    ev.statuses_into(0, &mut statuses, &mut outcomes);
+    for i in 0..n {
+        let (s, o) = hw.statuses(i);
+        assert_eq!(o, outcomes[i], "town {}", &towns.ids[i]);
+        assert_eq!(hw.outcome(i), o, "town {}", &towns.ids[i]);
+        assert_eq!(&s[..], &statuses[i * k..(i + 1) * k], "town {}", &towns.ids[i]);
+    }
+    let recognized = outcomes.iter().filter(|o| **o == Outcome::Recognized).count();
+    let undetermined = outcomes.iter().filter(|o| **o == Outcome::Undetermined).count();
+    eprintln!(
+        "engine and hand-written agree on all {n} towns ({recognized} recognized, {undetermined} undetermined)"
+    );
+
+    // ---- 2./3. evaluation over loaded towns, one core ----
+    let mut out_o = vec![Outcome::Undetermined; n];
+    let (t_eng_o, t_hw_o) = paired(
+        reps,
+        || {
+            ev.outcomes_into(0, &mut out_o);
+            out_o[n / 2]
+        },
+        || {
+            let mut r = 0usize;
+            for i in 0..n {
+                r += hw.outcome(i) as usize;
+            }
+            r
+        },
+    );
+    let mut out_s = vec![Status::Met; n * k];
+    let (t_eng_s, t_hw_s) = paired(
+        reps,
+        || {
+            ev.statuses_into(0, &mut out_s, &mut out_o);
+            out_s[n / 2]
+        },
+        || {
+            let mut buf = vec![Status::Met; n * k];
+            for i in 0..n {
+                let (s, _) = hw.statuses(i);
+                buf[i * k..(i + 1) * k].copy_from_slice(&s);
+            }
+            buf[n / 2]
+        },
+    );
+    let mut tr = TownResult::default();
+    let (t_explain, t_hw_s2) = paired(
+        reps.min(5),
+        || {
+            let mut atoms = 0usize;
+            for i in 0..n {
+                ev.explain_into(i, &mut tr);
+                atoms += tr.criteria.len();
+            }
+            atoms
+        },
+        || {
+            let mut buf = vec![Status::Met; n * k];
+            for i in 0..n {
+                let (s, _) = hw.statuses(i);
+                buf[i * k..(i + 1) * k].copy_from_slice(&s);
+            }
+            buf[n / 2]
+        },
+    );
+    let tree_n = n.min(100_000);
+    let t_tree = time(reps.min(3), || {
+        let mut r = 0usize;
+        for i in 0..tree_n {
+            for c in 0..k {
+                r += ev.status_tree(c, i) as usize;
+            }
+        }
+        r
+    });
+    let ratio = |a: Duration, b: Duration| format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64());
+    rows.push(row(
+        "hand-written: outcome (1 core)",
+        ms(t_hw_o),
+        per_town(t_hw_o, n),
+        "1.00×".into(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "engine: outcomes only (1 core)",
+        ms(t_eng_o),
+        format!("{} ({})", per_town(t_eng_o, n), rate(t_eng_o, n)),
+        ratio(t_eng_o, t_hw_o),
+        "≤ 2× and ≥ 10 M/s",
+        Some(
+            t_eng_o.as_secs_f64() <= 2.0 * t_hw_o.as_secs_f64()
+                && (n as f64 / t_eng_o.as_secs_f64()) >= 10e6,
+        ),
+    ));
+    rows.push(row(
+        "hand-written: 8 statuses (1 core)",
+        ms(t_hw_s),
+        per_town(t_hw_s, n),
+        "1.00×".into(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "engine: 8 statuses + outcome (1 core)",
+        ms(t_eng_s),
+        format!("{} ({})", per_town(t_eng_s, n), rate(t_eng_s, n)),
+        ratio(t_eng_s, t_hw_s),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "engine: full explanation records (1 core)",
+        ms(t_explain),
+        per_town(t_explain, n),
+        format!("{} (paired: {})", ratio(t_explain, t_hw_s), ratio(t_explain, t_hw_s2)),
+        "≤ 10× (vs 8 statuses)",
+        Some(t_explain.as_secs_f64() <= 10.0 * t_hw_s.as_secs_f64().max(t_hw_s2.as_secs_f64())),
+    ));
+    let t_tree_n = t_tree.mul_f64(n as f64 / tree_n as f64);
+    rows.push(row(
+        "tree-walking reference: 8 statuses (1 core)",
+        format!("{} (scaled)", ms(t_tree_n)),
+        per_town(t_tree, tree_n),
+        ratio(t_tree_n, t_hw_s),
+        "",
+        None,
+    ));
+
+    // ---- multi-core ----
+    const CH: usize = 64 * 256;
+    let (t_par_o, c_par_o) = time_cpu(reps, || ev.par_outcomes());
+    let t_hw_par_o = time(reps, || {
+        let mut o = vec![Outcome::Undetermined; n];
+        o.par_chunks_mut(CH).enumerate().for_each(|(c, o)| {
+            for (j, x) in o.iter_mut().enumerate() {
+                *x = hw.outcome(c * CH + j);
+            }
+        });
+        o
+    });
+    let (t_par_s, c_par_s) = time_cpu(reps, || ev.par_statuses());
+    let (t_par_x, c_par_x) = time_cpu(reps.min(3), || {
+        (0..n)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map_init(TownResult::default, |tr, i| {
+                ev.explain_into(i, tr);
+                tr.criteria.len()
+            })
+            .sum::<usize>()
+    });
+    rows.push(row(
+        &format!("hand-written: outcome ({threads} cores)"),
+        ms(t_hw_par_o),
+        per_town(t_hw_par_o, n),
+        "1.00×".into(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        &format!("engine: outcomes only ({threads} cores)"),
+        ms(t_par_o),
+        format!("{} ({})", per_town(t_par_o, n), rate(t_par_o, n)),
+        format!("{} ({})", ratio(t_par_o, t_hw_par_o), cores(t_par_o, c_par_o)),
+        "scales across cores",
+        Some(t_par_o < t_eng_o.mul_f64(0.8) || threads == 1),
+    ));
+    rows.push(row(
+        &format!("engine: 8 statuses + outcome ({threads} cores)"),
+        ms(t_par_s),
+        format!("{} ({})", per_town(t_par_s, n), rate(t_par_s, n)),
+        format!(
+            "{:.2}× of 1 core ({})",
+            t_par_s.as_secs_f64() / t_eng_s.as_secs_f64(),
+            cores(t_par_s, c_par_s)
+        ),
+        "scales across cores",
+        Some(t_par_s < t_eng_s.mul_f64(0.8) || threads == 1),
+    ));
+    rows.push(row(
+        &format!("engine: explanation records ({threads} cores)"),
+        ms(t_par_x),
+        per_town(t_par_x, n),
+        format!(
+            "{:.2}× of 1 core ({})",
+            t_par_x.as_secs_f64() / t_explain.as_secs_f64(),
+            cores(t_par_x, c_par_x)
+        ),
+        "scales across cores",
+        Some(t_par_x < t_explain.mul_f64(0.8) || threads == 1),
+    ));
+
+    // ---- 4. end to end ----
+    let shanxi = "rules/shanxi.rules";
+    let run = |file: &Path, format: &str| {
+        let st = Command::new(exe)
+            .args(["eval", shanxi])
+            .arg(file)
+            .args(["--format", format])
+            .stdout(Stdio::null())
+            .status()
+            .expect("run townrules");
+        assert!(st.success());
+    };
+    // Same report as the independent implementation, byte for byte.
+    let engine_report = Command::new(exe)
+        .args(["eval", shanxi])
+        .arg(&file)
+        .args(["--format", "csv"])
+        .output()
+        .expect("run townrules")
+        .stdout;
+    let mut independent_report = Vec::new();
+    handwritten::independent(&file, &mut independent_report).expect("independent");
+    assert!(
+        engine_report == independent_report,
+        "townrules eval and the independent implementation disagree"
+    );
+    eprintln!("townrules eval --format csv and the independent implementation write identical reports");
+    let hand_e2e = || {
+        let towns = load(&model, &file);
+        let hw = handwritten::Shanxi::new(&rs, &towns);
+        let mut out = std::io::BufWriter::new(std::io::sink());
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(handwritten::REPORT_HEADER.as_bytes());
+        for i in 0..towns.len() {
+            let (s, o) = hw.statuses(i);
+            handwritten::report_line(
+                &mut buf,
+                towns.ids[i].as_bytes(),
+                towns.names[i].as_bytes(),
+                &s,
+                o,
+            );
+            if buf.len() > 1 << 20 {
+                out.write_all(&buf).expect("write");
+                buf.clear();
+            }
+        }
+        out.write_all(&buf).expect("write");
+        towns.len()
+    };
+    let mut e2e = Vec::new();
+    let mut e2e_cpu = Vec::new();
+    let mut same_load = Vec::new();
+    let mut indep = Vec::new();
+    for _ in 0..reps.min(5) {
+        let c0 = children_cpu();
+        let t = Instant::now();
+        run(&file, "csv");
+        e2e.push(t.elapsed());
+        e2e_cpu.push(children_cpu().saturating_sub(c0));
+        let t = Instant::now();
+        black_box(hand_e2e());
+        same_load.push(t.elapsed());
+        let t = Instant::now();
+        handwritten::independent(&file, &mut std::io::sink()).expect("independent");
+        indep.push(t.elapsed());
+    }
+    let (t_e2e, t_same, t_indep) = (median(e2e), median(same_load), median(indep));
+    let c_e2e = median(e2e_cpu);
+    let t_load = time(reps.min(5), || load(&model, &file).len());
+    rows.push(row(
+        "load only (townrules::load_towns, CSV)",
+        ms(t_load),
+        per_town(t_load, n),
+        String::new(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "baseline: same load + hand-written eval + write",
+        ms(t_same),
+        per_town(t_same, n),
+        "1.00×".into(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "baseline: independent CSV → CSV (1 core)",
+        ms(t_indep),
+        per_town(t_indep, n),
+        "1.00×".into(),
+        "",
+        None,
+    ));
+    rows.push(row(
+        "townrules eval … --format csv > /dev/null",
+        ms(t_e2e),
+        format!("{} ({})", per_town(t_e2e, n), cores(t_e2e, c_e2e)),
+        format!("{} / {}", ratio(t_e2e, t_same), ratio(t_e2e, t_indep)),
+        "≤ 1.5× (both)",
+        Some(
+            t_e2e.as_secs_f64() <= 1.5 * t_same.as_secs_f64()
+                && t_e2e.as_secs_f64() <= 1.5 * t_indep.as_secs_f64(),
+        ),
+    ));
+    let json_file = data_file(n_json);
+    let t_json = time(reps.min(3), || run(&json_file, "json"));
+    rows.push(row(
+        &format!("townrules eval … --format json > /dev/null ({n_json} towns)"),
+        ms(t_json),
+        per_town(t_json, n_json),
+        String::new(),
+        "",
+        None,
+    ));
+
+    // ---- 5. REPL what-if ----
+    let repl_file = data_file(n_repl);
+    let repl_towns = load(&model, &repl_file);
+    let mut repl_rs = rs.clone();
+    let mut before = Evaluator::new(&repl_rs, &repl_towns).par_outcomes();
+    let mut flip = false;
+    let mut changed_count = 0;
+    let t_set = time(reps * 3, || {
+        flip = !flip;
+        let v = if flip { "15亿元" } else { "20亿元" };
+        repl_rs
+            .set_param("min_output.manufacturing", v, "bench")
+            .expect("set");
+        let after = Evaluator::new(&repl_rs, &repl_towns).par_outcomes();
+        let changed: Vec<usize> = (0..after.len())
+            .filter(|&i| after[i] != before[i])
+            .collect();
+        changed_count = changed.len();
+        before = after;
+        changed.len()
+    });
+    let mut sweep_rs = rs.clone();
+    let t_sweep = time(reps.min(5), || {
+        let mut recognized = Vec::with_capacity(100);
+        for step in 0..100 {
+            // 10亿元 to 29.8亿元 in steps of 0.2亿元.
+            let v = format!("{}万元", 100_000 + step * 2_000);
+            sweep_rs
+                .set_param("min_output.manufacturing", &v, "bench")
+                .expect("set");
+            let ev = Evaluator::new(&sweep_rs, &repl_towns);
+            let o = ev.par_outcomes();
+            recognized.push(o.iter().filter(|o| **o == Outcome::Recognized).count());
+        }
+        recognized
+    });
+    rows.push(row(
+        &format!("REPL set → changed towns ({n_repl} towns; {changed_count} changed)"),
+        ms(t_set),
+        per_town(t_set, n_repl),
+        String::new(),
+        "< 10 ms",
+        Some(t_set < Duration::from_millis(10)),
+    ));
+    rows.push(row(
+        &format!("REPL sweep, 100 steps × {n_repl} towns"),
+        ms(t_sweep),
+        per_town(t_sweep, n_repl * 100),
+        String::new(),
+        "< 300 ms",
+        Some(t_sweep < Duration::from_millis(300)),
+    ));
+
+    // ---- 6. memory ----
+    let tiny = data_file(1_000);
+    let base = peak_rss_kb(
+        Command::new(exe)
+            .args(["eval", shanxi])
+            .arg(&tiny)
+            .args(["--format", "csv"]),
+    );
+    let peak = peak_rss_kb(
+        Command::new(exe)
+            .args(["eval", shanxi])
+            .arg(&file)
+            .args(["--format", "csv"]),
+    );
+    let text = (towns.ids.text_bytes() + towns.names.text_bytes()) as f64 / n as f64;
+    let heap = towns.heap_bytes() as f64 / n as f64;
+    if let (Some(base), Some(peak)) = (base, peak) {
+        let per = (peak.saturating_sub(base) * 1024) as f64 / n as f64;
+        let budget = 150.0 + text;
+        rows.push(row(
+            "peak memory of `townrules eval` per town",
+            format!("{:.0} MB", peak as f64 / 1024.0),
+            format!("{per:.0} B"),
+            format!("budget {budget:.0} B"),
+            "≤ 150 B + id/name text",
+            Some(per <= budget),
+        ));
+    }
+    rows.push(row(
+        "loaded towns (Towns::heap_bytes) per town",
+        format!("{:.0} MB", towns.heap_bytes() as f64 / 1e6),
+        format!("{heap:.0} B"),
+        format!("id+name text {text:.0} B"),
+        "",
+        None,
+    ));
+
+    // ---- the table ----
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    println!();
+    println!("townrules performance — {date}");
+    println!("machine: {}", machine());
+    println!(
+        "load average before/after: {load_before} / {}   (shared machine: medians of {reps} runs)",
+        load_average()
+    );
+    println!("data: {n} generated towns ({} MB CSV, seed {:#x})", std::fs::metadata(&file).map_or(0, |m| m.len()) / 1_000_000, gen::SEED);
+    println!("command: cargo bench --bench perf");
+    println!();
+    println!(
+        "| {:<58} | {:>18} | {:>24} | {:>22} | {:<22} | {:<4} |",
+        "measurement", "time", "per town", "ratio", "target", "met"
+    );
+    println!("|{:-<60}|{:->20}|{:->26}|{:->24}|{:-<24}|{:-<6}|", "", "", "", "", "", "");
+    let mut all_met = true;
+    for r in &rows {
+        let ok = match r.ok {
+            Some(true) => "yes",
+            Some(false) => {
+                all_met = false;
+                "NO"
+            }
+            None => "",
+        };
+        println!(
+            "| {:<58} | {:>18} | {:>24} | {:>22} | {:<22} | {:<4} |",
+            r.what, r.time, r.per_town, r.ratio, r.target, ok
+        );
+    }
+    println!();
+    println!(
+        "{}",
+        if all_met {
+            "all targets met"
+        } else {
+            "some targets NOT met"
+        }
+    );
+}

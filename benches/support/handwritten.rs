@@ -1,0 +1,645 @@
+//! The Shanxi criteria (晋政办发〔2022〕80号 二, DOMAIN.md §4.1) written by hand, as the
+//! baseline the rules engine is measured against:
+//!
+//! - [`Shanxi`]: a Rust function over the same loaded columns ([`Towns`]) the engine
+//!   reads, giving the same verdicts — what "the same data structures in, the same verdicts
+//!   out" compares against;
+//! - [`independent`]: a complete independent implementation of DOMAIN.md §4.1 and §6 from
+//!   CSV file to CSV report (its own reader, cell parsing, evaluation and writer; one
+//!   thread), the end-to-end baseline.
+//!
+//! Both use the Kleene logic of DOMAIN.md §3 and exact integer money; thresholds are the
+//! document's (20亿元 / 10亿元, relaxed 1亿元, 1 leading and 10 supporting enterprises).
+#![allow(dead_code)]
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use townrules::compile::RuleSet;
+use townrules::data::{Column, Towns};
+use townrules::eval::{Outcome, Status};
+
+/// A three-valued truth value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T {
+    /// Holds.
+    Yes,
+    /// Does not hold.
+    No,
+    /// Unknown (missing data).
+    Unknown,
+}
+
+impl T {
+    #[inline]
+    fn of(b: Option<bool>) -> T {
+        match b {
+            Some(true) => T::Yes,
+            Some(false) => T::No,
+            None => T::Unknown,
+        }
+    }
+    #[inline]
+    fn and(self, o: T) -> T {
+        match (self, o) {
+            (T::No, _) | (_, T::No) => T::No,
+            (T::Yes, T::Yes) => T::Yes,
+            _ => T::Unknown,
+        }
+    }
+    #[inline]
+    fn or(self, o: T) -> T {
+        match (self, o) {
+            (T::Yes, _) | (_, T::Yes) => T::Yes,
+            (T::No, T::No) => T::No,
+            _ => T::Unknown,
+        }
+    }
+    #[inline]
+    fn status(self) -> Status {
+        match self {
+            T::Yes => Status::Met,
+            T::No => Status::NotMet,
+            T::Unknown => Status::Undetermined,
+        }
+    }
+}
+
+/// Money in units of 10^-10 元 (exact for every value the test data holds).
+pub type Money = i128;
+/// 1亿元 in [`Money`] units.
+pub const YI: Money = 100_000_000 * 10_000_000_000;
+
+/// The facts the Shanxi criteria read, for one town.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    pub heritage: T,
+    pub employment_effect: T,
+    pub market_demand: T,
+    pub public_services: T,
+    pub environment: T,
+    pub product_distinct: T,
+    pub single_county: T,
+    pub origin_or_gi: T,
+    pub industry_influence: T,
+    /// 0 manufacturing, 1 specialty agriculture, 2 specialty light industry, 3 culture/tourism.
+    pub category: Option<u8>,
+    pub output_value: Option<Money>,
+    pub leading_enterprises: Option<u32>,
+    pub supporting_enterprises: Option<u32>,
+    pub regional_brands: Option<u32>,
+    pub standards_led: Option<u32>,
+}
+
+#[inline]
+fn at_least(v: Option<u32>, min: u32) -> T {
+    match v {
+        Some(v) => T::of(Some(v >= min)),
+        None => T::Unknown,
+    }
+}
+
+/// 产业集聚度高 (二（四）).
+#[inline]
+fn agglomeration(f: &Facts) -> Status {
+    let min = match f.category {
+        Some(0) => Some(20 * YI),
+        Some(1) | Some(2) => Some(10 * YI),
+        Some(_) => return Status::NotApplicable, // culture/tourism: not covered
+        None => None,
+    };
+    let applies = if min.is_some() { T::Yes } else { T::Unknown };
+    let normal = match (f.output_value, min) {
+        (Some(v), Some(m)) => T::of(Some(v >= m)),
+        _ => T::Unknown,
+    };
+    let relaxed = f.origin_or_gi.and(f.industry_influence).and(match f.output_value {
+        Some(v) => T::of(Some(v >= YI)),
+        None => T::Unknown,
+    });
+    let all = f.single_county.and(normal.or(relaxed));
+    match (applies, all) {
+        (_, T::No) => Status::NotMet,
+        (T::Yes, T::Yes) => Status::Met,
+        _ => Status::Undetermined,
+    }
+}
+
+#[inline]
+fn leading(f: &Facts) -> Status {
+    at_least(f.leading_enterprises, 1)
+        .and(at_least(f.supporting_enterprises, 10))
+        .status()
+}
+
+#[inline]
+fn distinct(f: &Facts) -> Status {
+    f.product_distinct
+        .and(at_least(f.regional_brands, 1))
+        .and(at_least(f.standards_led, 1))
+        .status()
+}
+
+/// All eight statuses in the order of rules/shanxi.rules, and the outcome.
+#[inline]
+pub fn statuses(f: &Facts) -> ([Status; 8], Outcome) {
+    let s = [
+        f.heritage.status(),
+        f.employment_effect.status(),
+        f.market_demand.status(),
+        agglomeration(f),
+        leading(f),
+        distinct(f),
+        f.public_services.status(),
+        f.environment.status(),
+    ];
+    (s, Outcome::of(s))
+}
+
+/// The outcome alone, stopping at the first criterion that decides it.
+#[inline]
+pub fn outcome(f: &Facts) -> Outcome {
+    let mut out = Outcome::Recognized;
+    let mut see = |s: Status| match s {
+        Status::NotMet | Status::NotApplicable => false,
+        Status::Undetermined => {
+            out = Outcome::Undetermined;
+            true
+        }
+        Status::Met => true,
+    };
+    let go = see(f.heritage.status())
+        && see(f.employment_effect.status())
+        && see(f.market_demand.status())
+        && see(agglomeration(f))
+        && see(leading(f))
+        && see(distinct(f))
+        && see(f.public_services.status())
+        && see(f.environment.status());
+    if go {
+        out
+    } else {
+        Outcome::NotRecognized
+    }
+}
+
+/// The hand-written function over the loaded columns: what a careful programmer writes
+/// against the data structures (bits read straight from the words, money compared as
+/// integers at the column's scale, each criterion reading only its own facts).
+pub struct Shanxi<'a> {
+    /// heritage, employment_effect, market_demand, public_services, environment,
+    /// product_distinct, single_county, origin_or_gi, industry_influence: (values, present).
+    flags: [(&'a [u64], &'a [u64]); 9],
+    category: &'a [u16],
+    category_present: &'a [u64],
+    output: &'a [i64],
+    output_present: &'a [u64],
+    /// 20亿元, 10亿元, 10亿元 and 1亿元 at the money column's scale.
+    min_output: [i64; 3],
+    relaxed: i64,
+    /// leading, supporting, regional_brands, standards_led: (values, present).
+    counts: [(&'a [u32], &'a [u64]); 4],
+}
+
+#[inline(always)]
+fn bit(words: &[u64], i: usize) -> bool {
+    (words[i / 64] >> (i % 64)) & 1 != 0
+}
+
+impl<'a> Shanxi<'a> {
+    /// The columns of `towns` the criteria read (by the fact indexes of `rs`).
+    pub fn new(rs: &RuleSet, towns: &'a Towns) -> Self {
+        let col = |id: &str| &towns.columns[rs.fact_index(id).expect("fact")];
+        let flag = |id: &str| match col(id) {
+            Column::Bool(c) => (c.values().words(), c.present().words()),
+            _ => panic!("{id} is not yes/no"),
+        };
+        let count = |id: &str| match col(id) {
+            Column::Count(c) => (c.values(), c.present().words()),
+            _ => panic!("{id} is not a count"),
+        };
+        let Column::Money(money) = col("output_value") else {
+            panic!("output_value is not money")
+        };
+        let (output, scale) = money.scaled().expect("money fits in integers");
+        let yi = 100_000_000i64 * 10i64.pow(scale);
+        let Column::Cat(category) = col("category") else {
+            panic!("category")
+        };
+        let members: Vec<&str> = rs.categories[0]
+            .members
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(
+            members,
+            [
+                "manufacturing",
+                "specialty_agriculture",
+                "specialty_light_industry",
+                "culture_tourism"
+            ]
+        );
+        Shanxi {
+            flags: [
+                flag("heritage"),
+                flag("employment_effect"),
+                flag("market_demand"),
+                flag("public_services"),
+                flag("environment"),
+                flag("product_distinct"),
+                flag("single_county"),
+                flag("origin_or_gi"),
+                flag("industry_influence"),
+            ],
+            category: category.values(),
+            category_present: category.present().words(),
+            output,
+            output_present: money.present().words(),
+            min_output: [20 * yi, 10 * yi, 10 * yi],
+            relaxed: yi,
+            counts: [
+                count("leading_enterprises"),
+                count("supporting_enterprises"),
+                count("regional_brands"),
+                count("standards_led"),
+            ],
+        }
+    }
+
+    #[inline(always)]
+    fn flag(&self, k: usize, i: usize) -> T {
+        let (v, p) = self.flags[k];
+        if !bit(p, i) {
+            T::Unknown
+        } else if bit(v, i) {
+            T::Yes
+        } else {
+            T::No
+        }
+    }
+
+    #[inline(always)]
+    fn at_least(&self, k: usize, i: usize, min: u32) -> T {
+        let (v, p) = self.counts[k];
+        if !bit(p, i) {
+            T::Unknown
+        } else if v[i] >= min {
+            T::Yes
+        } else {
+            T::No
+        }
+    }
+
+    /// 产业集聚度高 (二（四）).
+    #[inline(always)]
+    fn agglomeration(&self, i: usize) -> Status {
+        let cat = bit(self.category_present, i).then(|| self.category[i]);
+        let min = match cat {
+            Some(m @ 0..=2) => Some(self.min_output[m as usize]),
+            Some(_) => return Status::NotApplicable, // culture/tourism: not covered
+            None => None,
+        };
+        let out = bit(self.output_present, i).then(|| self.output[i]);
+        let normal = match (out, min) {
+            (Some(v), Some(m)) => T::of(Some(v >= m)),
+            _ => T::Unknown,
+        };
+        let relaxed = self.flag(7, i).and(self.flag(8, i)).and(match out {
+            Some(v) => T::of(Some(v >= self.relaxed)),
+            None => T::Unknown,
+        });
+        let all = self.flag(6, i).and(normal.or(relaxed));
+        match (min.is_some(), all) {
+            (_, T::No) => Status::NotMet,
+            (true, T::Yes) => Status::Met,
+            _ => Status::Undetermined,
+        }
+    }
+
+    #[inline(always)]
+    fn leading(&self, i: usize) -> Status {
+        self.at_least(0, i, 1).and(self.at_least(1, i, 10)).status()
+    }
+
+    #[inline(always)]
+    fn distinct(&self, i: usize) -> Status {
+        self.flag(5, i)
+            .and(self.at_least(2, i, 1))
+            .and(self.at_least(3, i, 1))
+            .status()
+    }
+
+    /// Town `i`'s statuses and outcome.
+    #[inline]
+    pub fn statuses(&self, i: usize) -> ([Status; 8], Outcome) {
+        let s = [
+            self.flag(0, i).status(),
+            self.flag(1, i).status(),
+            self.flag(2, i).status(),
+            self.agglomeration(i),
+            self.leading(i),
+            self.distinct(i),
+            self.flag(3, i).status(),
+            self.flag(4, i).status(),
+        ];
+        (s, Outcome::of(s))
+    }
+
+    /// Town `i`'s outcome, stopping at the first criterion that decides it.
+    #[inline]
+    pub fn outcome(&self, i: usize) -> Outcome {
+        let mut open = false;
+        macro_rules! check {
+            ($s:expr) => {
+                match $s {
+                    Status::NotMet | Status::NotApplicable => return Outcome::NotRecognized,
+                    Status::Undetermined => open = true,
+                    Status::Met => {}
+                }
+            };
+        }
+        check!(self.flag(0, i).status());
+        check!(self.flag(1, i).status());
+        check!(self.flag(2, i).status());
+        check!(self.agglomeration(i));
+        check!(self.leading(i));
+        check!(self.distinct(i));
+        check!(self.flag(3, i).status());
+        check!(self.flag(4, i).status());
+        if open {
+            Outcome::Undetermined
+        } else {
+            Outcome::Recognized
+        }
+    }
+}
+
+/// Append a CSV field, quoted when needed.
+pub fn csv_field(buf: &mut Vec<u8>, field: &[u8]) {
+    if field
+        .iter()
+        .any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
+    {
+        buf.push(b'"');
+        for &c in field {
+            if c == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(c);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(field);
+    }
+}
+
+/// The header of the Shanxi CSV report.
+pub const REPORT_HEADER: &str = "id,name,outcome,heritage,employment,market_demand,\
+agglomeration,leading_enterprise,distinct_product,public_services,environment\n";
+
+/// Append one report line.
+pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], s: &[Status; 8], o: Outcome) {
+    csv_field(buf, id);
+    buf.push(b',');
+    csv_field(buf, name);
+    buf.push(b',');
+    buf.extend_from_slice(o.as_str().as_bytes());
+    for s in s {
+        buf.push(b',');
+        buf.extend_from_slice(s.as_str().as_bytes());
+    }
+    buf.push(b'\n');
+}
+
+/// Trim ASCII and ideographic spaces.
+fn trim(b: &[u8]) -> &[u8] {
+    let s = std::str::from_utf8(b).unwrap_or("");
+    s.trim().as_bytes()
+}
+
+fn missing(b: &[u8]) -> bool {
+    matches!(b, b"" | b"-" | b"--" | b"/") || b == "无数据".as_bytes() || b.eq_ignore_ascii_case(b"n/a") || b.eq_ignore_ascii_case(b"na")
+}
+
+/// A decimal number `digits[.digits]` as (integer, fraction digits), and the rest.
+fn number(b: &[u8]) -> Option<(i128, u32, &[u8])> {
+    let mut v: i128 = 0;
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        v = v.checked_mul(10)?.checked_add(i128::from(b[i] - b'0'))?;
+        i += 1;
+    }
+    if i == 0 {
+        return None;
+    }
+    let mut frac = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            v = v.checked_mul(10)?.checked_add(i128::from(b[i] - b'0'))?;
+            i += 1;
+            frac += 1;
+        }
+        if i == s {
+            return None;
+        }
+    }
+    Some((v, frac, &b[i..]))
+}
+
+/// A cell that cannot be read.
+fn bad(line: usize, column: &str, cell: &[u8]) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "line {line}: column {column}: cannot read `{}`",
+            String::from_utf8_lossy(cell)
+        ),
+    )
+}
+
+fn money(b: &[u8]) -> Option<Money> {
+    let (v, frac, rest) = number(b)?;
+    let exp: u32 = match rest {
+        b"" => 8, // bare number: 亿元
+        _ if rest == "亿元".as_bytes() || rest == "亿".as_bytes() => 8,
+        _ if rest == "万元".as_bytes() || rest == "万".as_bytes() => 4,
+        _ if rest == "元".as_bytes() => 0,
+        _ => return None,
+    };
+    // v / 10^frac × 10^exp 元 in units of 10^-10 元.
+    let shift = 10 + exp;
+    if frac > shift {
+        return None;
+    }
+    v.checked_mul(10i128.checked_pow(shift - frac)?)
+}
+
+fn percent(b: &[u8]) -> Option<i128> {
+    let rest_ok = |r: &[u8]| r.is_empty() || r == b"%";
+    let (v, frac, rest) = number(b)?;
+    if !rest_ok(rest) || frac > 6 {
+        return None;
+    }
+    let scaled = v * 10i128.pow(6 - frac);
+    (scaled <= 100_000_000).then_some(scaled)
+}
+
+fn yes_no(b: &[u8]) -> Option<bool> {
+    if b == "是".as_bytes() || b == b"1" || b.eq_ignore_ascii_case(b"true") || b.eq_ignore_ascii_case(b"yes") {
+        Some(true)
+    } else if b == "否".as_bytes() || b == b"0" || b.eq_ignore_ascii_case(b"false") || b.eq_ignore_ascii_case(b"no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn category(b: &[u8]) -> Option<u8> {
+    const NAMES: [(&str, u8); 10] = [
+        ("manufacturing", 0),
+        ("制造业", 0),
+        ("specialty_agriculture", 1),
+        ("特优农业", 1),
+        ("specialty_light_industry", 2),
+        ("特色轻工", 2),
+        ("特色轻工（工艺美术）", 2),
+        ("工艺美术", 2),
+        ("culture_tourism", 3),
+        ("文化旅游", 3),
+    ];
+    NAMES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == b)
+        .map(|&(_, m)| m)
+}
+
+fn count(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
+}
+
+/// The 24 facts of DOMAIN.md §6: id, Chinese label.
+pub const FACTS: [(&str, &str); 24] = [
+    ("id", "编号"),
+    ("name", "名称"),
+    ("county", "所在县（市、区）"),
+    ("category", "产业类别"),
+    ("output_value", "特色主导产业年产值"),
+    ("single_county", "主导产业限定在一个县域内"),
+    ("origin_or_gi", "历史发源地或地理标志"),
+    ("industry_influence", "行业影响力大、知名度高"),
+    ("leading_enterprises", "龙头企业数"),
+    ("supporting_enterprises", "上下游配套企业数"),
+    ("national_market_share", "全国市场占有率"),
+    ("provincial_market_share", "全省市场占有率"),
+    ("jobs", "带动就业人数"),
+    ("standards_led", "主导或参与制定标准数"),
+    ("regional_brands", "省级以上知名品牌数"),
+    ("tech_centers", "国家级、省级企业技术中心及工程中心数"),
+    ("municipal_tech_centers", "市级企业技术中心数"),
+    ("specialized_firms", "专精特新、小巨人、单项冠军企业数"),
+    ("heritage", "历史传承厚重"),
+    ("employment_effect", "就业富民带动面广"),
+    ("market_demand", "市场需求较大"),
+    ("product_distinct", "产品特色突出"),
+    ("public_services", "公共服务完善"),
+    ("environment", "发展环境良好"),
+];
+
+/// The independent implementation: read the town CSV at `path` (DOMAIN.md §6
+/// vocabulary, every column parsed and checked), evaluate the Shanxi criteria, write the
+/// report (`id,name,outcome,<8 statuses>`) to `out`. One thread. Returns the number of
+/// towns.
+pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .map_err(io::Error::other)?;
+    let mut rec = csv::ByteRecord::new();
+    if !rdr.read_byte_record(&mut rec).map_err(io::Error::other)? {
+        return Ok(0);
+    }
+    // Column of each fact.
+    let mut col = [usize::MAX; 24];
+    for (i, h) in rec.iter().enumerate() {
+        let h = trim(h);
+        let h = h.strip_prefix("\u{feff}".as_bytes()).unwrap_or(h);
+        if let Some(f) = FACTS
+            .iter()
+            .position(|(id, zh)| id.as_bytes() == h || zh.as_bytes() == h)
+        {
+            col[f] = i;
+        }
+    }
+    if col[0] == usize::MAX {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "no id column"));
+    }
+    let mut buf = Vec::with_capacity(1 << 20);
+    buf.extend_from_slice(REPORT_HEADER.as_bytes());
+    let mut n = 0;
+    let mut line = 1;
+    while rdr.read_byte_record(&mut rec).map_err(io::Error::other)? {
+        line += 1;
+        let cell = |f: usize| {
+            if col[f] == usize::MAX {
+                &[][..]
+            } else {
+                trim(rec.get(col[f]).unwrap_or(&[]))
+            }
+        };
+        macro_rules! read {
+            ($f:expr, $parse:expr) => {{
+                let c = cell($f);
+                if missing(c) {
+                    None
+                } else {
+                    Some($parse(c).ok_or_else(|| bad(line, FACTS[$f].0, c))?)
+                }
+            }};
+        }
+        let flag = |f: usize| -> io::Result<T> { Ok(T::of(read!(f, yes_no))) };
+        let id = cell(0);
+        let name = if cell(1).is_empty() { id } else { cell(1) };
+        std::str::from_utf8(cell(2)).map_err(|_| bad(line, "county", cell(2)))?;
+        // Every fact is read and checked, including those the criteria do not use.
+        let _shares = (read!(10, percent), read!(11, percent));
+        let _others = (
+            read!(12, count),
+            read!(15, count),
+            read!(16, count),
+            read!(17, count),
+        );
+        let f = Facts {
+            category: read!(3, category),
+            output_value: read!(4, money),
+            single_county: flag(5)?,
+            origin_or_gi: flag(6)?,
+            industry_influence: flag(7)?,
+            leading_enterprises: read!(8, count),
+            supporting_enterprises: read!(9, count),
+            standards_led: read!(13, count),
+            regional_brands: read!(14, count),
+            heritage: flag(18)?,
+            employment_effect: flag(19)?,
+            market_demand: flag(20)?,
+            product_distinct: flag(21)?,
+            public_services: flag(22)?,
+            environment: flag(23)?,
+        };
+        let (s, o) = statuses(&f);
+        report_line(&mut buf, id, name, &s, o);
+        if buf.len() > 1 << 20 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+        n += 1;
+    }
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(n)
+}

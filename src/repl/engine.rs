@@ -1,0 +1,208 @@
+//! The town × criterion status matrix: every criterion's status for every town, each
+//! town's outcome, and re-evaluation of just the cells a [`Plan`] names (see
+//! [`super::deps`] for how the plan is made).
+
+use rayon::prelude::*;
+
+use super::deps::Plan;
+use crate::eval::{Evaluator, Outcome, Status};
+
+/// A town's result in the session: the outcome of the recognition criteria and, for a
+/// rule set with an indicator system, the grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Verdict {
+    /// Outcome of the recognition criteria (`Recognized` when the rule set has none).
+    pub outcome: Outcome,
+    /// Grade on the indicator system: `None` without one, `Some(None)` when undetermined,
+    /// else the index in the system's grade bands.
+    pub grade: Option<Option<u16>>,
+}
+
+impl Verdict {
+    /// A verdict of the criteria only.
+    pub fn of(outcome: Outcome) -> Verdict {
+        Verdict {
+            outcome,
+            grade: None,
+        }
+    }
+}
+
+/// Index into [`Matrix::counts`]: 0 recognised, 1 not recognised, 2 undetermined.
+pub fn slot(o: Outcome) -> usize {
+    match o {
+        Outcome::Recognized => 0,
+        Outcome::NotRecognized => 1,
+        Outcome::Undetermined => 2,
+    }
+}
+
+/// A town whose outcome changed, with the criteria whose status changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flip {
+    /// Row of the town.
+    pub row: usize,
+    /// Outcome before.
+    pub before: Outcome,
+    /// Outcome after.
+    pub after: Outcome,
+    /// (criterion, status before, status after).
+    pub criteria: Vec<(usize, Status, Status)>,
+}
+
+/// Every criterion's status for every town, and each town's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    towns: usize,
+    /// `status[criterion][row]`.
+    status: Vec<Vec<Status>>,
+    /// Per town: criteria not met or not applicable.
+    bad: Vec<u16>,
+    /// Per town: criteria undetermined.
+    undet: Vec<u16>,
+    counts: [usize; 3],
+}
+
+fn outcome_of(bad: u16, undet: u16) -> Outcome {
+    if bad > 0 {
+        Outcome::NotRecognized
+    } else if undet > 0 {
+        Outcome::Undetermined
+    } else {
+        Outcome::Recognized
+    }
+}
+
+fn tally(bad: &mut u16, undet: &mut u16, s: Status, add: bool) {
+    let slot = match s {
+        Status::NotMet | Status::NotApplicable => bad,
+        Status::Undetermined => undet,
+        Status::Met => return,
+    };
+    *slot = if add {
+        slot.saturating_add(1)
+    } else {
+        slot.saturating_sub(1)
+    };
+}
+
+const PAR_ROWS: usize = 4096;
+
+impl Matrix {
+    /// Evaluate every criterion for every town.
+    pub fn new(ev: &Evaluator<'_>) -> Matrix {
+        let n = ev.towns.len();
+        let status: Vec<Vec<Status>> = (0..ev.rules.criteria.len())
+            .map(|c| (0..n).into_par_iter().map(|r| ev.status(c, r)).collect())
+            .collect();
+        let mut m = Matrix {
+            towns: n,
+            status,
+            bad: vec![0; n],
+            undet: vec![0; n],
+            counts: [0; 3],
+        };
+        for col in &m.status {
+            for (r, s) in col.iter().enumerate() {
+                tally(&mut m.bad[r], &mut m.undet[r], *s, true);
+            }
+        }
+        for r in 0..n {
+            m.counts[slot(m.outcome(r))] += 1;
+        }
+        m
+    }
+
+    /// Criterion `c`'s status for town `row`.
+    pub fn status(&self, c: usize, row: usize) -> Status {
+        self.status[c][row]
+    }
+
+    /// Town `row`'s outcome.
+    pub fn outcome(&self, row: usize) -> Outcome {
+        outcome_of(self.bad[row], self.undet[row])
+    }
+
+    /// Towns recognised, not recognised, undetermined.
+    pub fn counts(&self) -> [usize; 3] {
+        self.counts
+    }
+
+    fn set(&mut self, c: usize, row: usize, new: Status, log: &mut Vec<(u32, u16, Status)>) {
+        let old = self.status[c][row];
+        if old == new {
+            return;
+        }
+        let before = self.outcome(row);
+        log.push((row as u32, c as u16, old));
+        tally(&mut self.bad[row], &mut self.undet[row], old, false);
+        tally(&mut self.bad[row], &mut self.undet[row], new, true);
+        self.status[c][row] = new;
+        let after = self.outcome(row);
+        if before != after {
+            self.counts[slot(before)] -= 1;
+            self.counts[slot(after)] += 1;
+        }
+    }
+
+    /// Re-evaluate what `plan` names with `ev` (the new parameter values) and return
+    /// the towns whose outcome changed, in row order.
+    pub fn apply(&mut self, plan: &Plan, ev: &Evaluator<'_>) -> Vec<Flip> {
+        let mut log: Vec<(u32, u16, Status)> = Vec::new();
+        for (c, rows) in &plan.work {
+            let c = *c;
+            match rows {
+                None => {
+                    let new: Vec<Status> = (0..self.towns)
+                        .into_par_iter()
+                        .map(|r| ev.status(c, r))
+                        .collect();
+                    for (r, s) in new.into_iter().enumerate() {
+                        self.set(c, r, s, &mut log);
+                    }
+                }
+                Some(rows) => {
+                    let new: Vec<Status> = if rows.len() >= PAR_ROWS {
+                        rows.par_iter().map(|&r| ev.status(c, r as usize)).collect()
+                    } else {
+                        rows.iter().map(|&r| ev.status(c, r as usize)).collect()
+                    };
+                    for (&r, s) in rows.iter().zip(new) {
+                        self.set(c, r as usize, s, &mut log);
+                    }
+                }
+            }
+        }
+        self.flips(log)
+    }
+
+    /// Group the changed cells by town; keep the towns whose outcome changed.
+    fn flips(&self, mut log: Vec<(u32, u16, Status)>) -> Vec<Flip> {
+        log.sort_by_key(|&(r, c, _)| (r, c));
+        let mut out: Vec<Flip> = Vec::new();
+        for group in log.chunk_by(|a, b| a.0 == b.0) {
+            let row = group[0].0 as usize;
+            let (mut bad, mut undet) = (self.bad[row], self.undet[row]);
+            // A plan names each cell once, so each cell is logged at most once.
+            let criteria: Vec<(usize, Status, Status)> = group
+                .iter()
+                .map(|&(_, c, old)| {
+                    let now = self.status[c as usize][row];
+                    tally(&mut bad, &mut undet, now, false);
+                    tally(&mut bad, &mut undet, old, true);
+                    (c as usize, old, now)
+                })
+                .collect();
+            let (before, after) = (outcome_of(bad, undet), self.outcome(row));
+            if before != after {
+                out.push(Flip {
+                    row,
+                    before,
+                    after,
+                    criteria,
+                });
+            }
+        }
+        out
+    }
+}

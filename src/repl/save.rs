@@ -1,0 +1,297 @@
+//! `save PATH`: the root rule file with the session's parameter values written in.
+//!
+//! Only the changed values are touched: a value written in the root file has its
+//! literal replaced in place; a draft parameter of the root file (no value) gets
+//! ` = VALUE` after its declared kind; a value inherited from another file gets an
+//! `override NAME = VALUE { note "…" }` line at the end. Every other byte — layout,
+//! comments — stays as it was. The new text is checked and compiled before it is
+//! written, and must give every parameter the session's value.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::session::{clear_tail, tail, Session};
+use super::show;
+use crate::check::{Const, Kind, ParamInfo};
+use crate::compile::RuleSet;
+use crate::syntax::ast::Item;
+use crate::units;
+
+/// The literal to write for a parameter value, in the rule language.
+fn literal(rs: &RuleSet, p: &ParamInfo, c: Const, measure: &str) -> Result<String, String> {
+    let negative = matches!(c, Const::Num(d) if d.is_sign_negative() && !d.is_zero());
+    if negative {
+        return Err(format!(
+            "cannot write the negative value of `{}` into a rule file",
+            p.name
+        ));
+    }
+    Ok(match (c, p.kind) {
+        (Const::Num(d), Kind::Money) => {
+            let unit = p
+                .current()
+                .and_then(|v| v.unit)
+                .or_else(|| show::file_value(p).and_then(|v| v.unit))
+                .unwrap_or_else(|| units::best_money_unit(d));
+            units::format_money(d, unit)
+        }
+        (Const::Num(d), Kind::Percent) => units::format_percent(d),
+        (Const::Num(d), Kind::Count) => format!("{}{measure}", units::format_decimal(d)),
+        (Const::Num(d), _) => units::format_decimal(d),
+        (Const::Bool(b), _) => if b { "是" } else { "否" }.to_string(),
+        (Const::Member(m), Kind::Category(s)) => rs
+            .categories
+            .get(s)
+            .and_then(|set| set.members.get(m as usize))
+            .map(|x| x.id.clone())
+            .ok_or_else(|| format!("`{}` has an unknown category member", p.name))?,
+        (Const::Member(_), _) => return Err(format!("`{}` cannot be written", p.name)),
+    })
+}
+
+/// The index of the root file in [`RuleSet::sources`].
+fn root_of(rs: &RuleSet) -> usize {
+    rs.sources
+        .iter()
+        .position(|s| s.name() == rs.source_file)
+        .unwrap_or(0)
+}
+
+/// The root file's text with the session's values, and one line per change.
+pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
+    let root = root_of(rs);
+    let src = rs
+        .sources
+        .get(root)
+        .ok_or_else(|| "the rule set has no source text".to_string())?;
+    let text = src.text();
+    let mut parsed = None;
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut appended: Vec<String> = Vec::new();
+    let mut what = Vec::new();
+    for p in &rs.params {
+        let (Some(cur), Some(fv)) = (p.current(), show::file_value(p)) else {
+            continue;
+        };
+        let Some(value) = cur.value else { continue };
+        if tail(p).is_empty() || Some(value) == fv.value {
+            continue;
+        }
+        let old = show::param_value(rs, p, Some(fv));
+        if fv.file == root && fv.value.is_some() {
+            let lit = literal(
+                rs,
+                p,
+                value,
+                show::measure_of(fv.written.as_deref().unwrap_or("")),
+            )?;
+            what.push(format!("{}：{old} → {lit}", p.name));
+            edits.push((fv.span.start, fv.span.end, lit));
+        } else if fv.file == root {
+            let file = match &parsed {
+                Some(f) => f,
+                None => parsed.insert(
+                    crate::syntax::parse(src)
+                        .map_err(|e| format!("cannot re-read `{}`: {e}", src.name()))?,
+                ),
+            };
+            let decl = file.items.iter().find_map(|it| match &it.node {
+                Item::Param(d) if d.name.span == fv.span => Some(d),
+                _ => None,
+            });
+            let Some(decl) = decl else {
+                return Err(format!(
+                    "cannot find the declaration of `{}` in `{}`",
+                    p.name,
+                    src.name()
+                ));
+            };
+            let measure = decl
+                .kind
+                .as_ref()
+                .filter(|k| k.node.name == "count")
+                .and_then(|k| k.node.arg.clone())
+                .unwrap_or_default();
+            let lit = literal(rs, p, value, &measure)?;
+            let span = decl.kind.as_ref().map_or(decl.name.span, |k| k.span);
+            // A kind's span may take in the white space after it.
+            let at = span.start
+                + text
+                    .get(span.start..span.end)
+                    .unwrap_or("")
+                    .trim_end()
+                    .len();
+            what.push(format!("{}：{old} → {lit}", p.name));
+            edits.push((at, at, format!(" = {lit}")));
+        } else {
+            let lit = literal(rs, p, value, &show::param_measure(p))?;
+            what.push(format!("{}：{old} → {lit}（追加 override）", p.name));
+            appended.push(format!(
+                "override {} = {lit} {{ note \"REPL 假设分析：由 {old} 改为 {lit}\" }}\n",
+                p.name
+            ));
+        }
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    let mut limit = usize::MAX;
+    for (start, end, lit) in edits {
+        if end > limit || start > end || end > out.len() {
+            return Err("internal: overlapping edits of the rule file".to_string());
+        }
+        out.replace_range(start..end, &lit);
+        limit = start;
+    }
+    if !appended.is_empty() && !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for a in appended {
+        out.push_str(&a);
+    }
+    Ok((out, what))
+}
+
+/// Check and compile `text` as the root file at `path`; it must give every parameter
+/// the value it has in `rs`.
+fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), String> {
+    let report = crate::check::check_source(path, text);
+    let Some(model) = report.model else {
+        crate::cli::print_diags(&report.diagnostics);
+        return Err("internal: the rewritten rule file does not check; nothing was written".into());
+    };
+    let new = crate::compile::compile(&model).map_err(|e| e.to_string())?;
+    for p in &rs.params {
+        let want = p.current().and_then(|v| v.value);
+        let got = new
+            .param_index(&p.name)
+            .and_then(|i| new.params[i].current())
+            .and_then(|v| v.value);
+        if want != got {
+            return Err(format!(
+                "internal: the rewritten rule file gives `{}` another value; nothing was written",
+                p.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    path.with_file_name(format!(".{name}.{}-{nanos}.tmp", std::process::id()))
+}
+
+/// Write `text` to `path` through a temporary file in the same directory and a rename;
+/// without `force`, refuse an existing file.
+pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), String> {
+    let shown = path.display();
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(format!("`{shown}` is not a file name"));
+    }
+    let exists = || format!("`{shown}` exists; `save! {shown}` overwrites it");
+    if !force && path.exists() {
+        return Err(exists());
+    }
+    let tmp = temp_path(path);
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("cannot write `{shown}`: {e}"));
+    }
+    let done = if force {
+        std::fs::rename(&tmp, path)
+    } else {
+        // A hard link never replaces an existing file, even one created meanwhile.
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => std::fs::remove_file(&tmp),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(exists());
+            }
+            Err(_) if !path.exists() => std::fs::rename(&tmp, path),
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(exists());
+            }
+        }
+    };
+    done.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write `{shown}`: {e}")
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn dir_of(p: &Path) -> PathBuf {
+    let d = p.parent().unwrap_or(Path::new(""));
+    let d = if d.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        d
+    };
+    d.canonicalize().unwrap_or_else(|_| d.to_path_buf())
+}
+
+impl Session {
+    /// `save PATH` / `save! PATH`.
+    pub fn save(&mut self, path: &Path, force: bool) -> Result<String, String> {
+        let r = self.rules()?;
+        let (text, what) = render(&r.rs)?;
+        verify(&r.rs, &r.path, &text)?;
+        let onto_loaded = same_file(path, &r.path);
+        write_atomic(path, &text, force)?;
+        let mut out = format!("已保存：{}", path.display());
+        if what.is_empty() {
+            out.push_str("（参数都是文件中的值，内容与原文件相同）\n");
+        } else {
+            out.push_str(&format!("（改动 {} 处）\n", what.len()));
+            for w in &what {
+                out.push_str(&format!("  {w}\n"));
+            }
+        }
+        let relative = text.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("import ") || l.starts_with("extends ")
+        });
+        if relative && dir_of(path) != dir_of(&r.path) {
+            eprintln!(
+                "warning: `{}` imports or extends files by paths relative to its own directory; they are next to `{}`, not next to `{}`",
+                path.display(),
+                r.path.display(),
+                path.display()
+            );
+        }
+        if onto_loaded {
+            if let Some(r) = self.rules.as_mut() {
+                for p in r.rs.params.iter_mut() {
+                    clear_tail(p);
+                }
+            }
+            let path = path.to_path_buf();
+            self.load(&path)?;
+            self.clear_undo();
+            out.push_str("已重新载入该文件：文件中的值即为当前值。\n");
+        }
+        Ok(out)
+    }
+}

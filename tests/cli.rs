@@ -1,0 +1,839 @@
+//! The command line end to end: golden files of `eval` for every bundled rule set and
+//! example file in text, JSON and CSV; `--set`, `--town` and their errors; exit codes;
+//! the documented JSON shape; explanations that name clause, value and threshold.
+//!
+//! Golden files live in `tests/golden/RULES__DATA.{txt,json,csv}`. After a deliberate
+//! change of the output, read the new output critically, then rewrite them with
+//!
+//! ```text
+//! UPDATE_GOLDEN=1 cargo test --test cli
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+/// Rule sets evaluated against every example file.
+/// Rule set × example file pairs with golden output: each rule set on the towns it was
+/// written for, and the three threshold rule sets on the edge cases. (Every other pair is
+/// still evaluated by `every_pair_evaluates`, without a golden file, to keep the fixtures small.)
+const PAIRS: [(&str, &str); 9] = [
+    ("shanxi", "xinzhou_towns"),
+    ("shanxi", "edge_cases"),
+    ("xinzhou", "xinzhou_towns"),
+    ("xinzhou", "edge_cases"),
+    ("puxian", "puxian_towns"),
+    ("puxian", "edge_cases"),
+    ("puxian-draft-relaxed", "puxian_towns"),
+    ("xinjiang", "xinjiang_towns"),
+    ("xinjiang-provincial", "xinjiang_towns"),
+];
+
+/// Every bundled rule set and example file (`edge_cases_labels.csv` is compared with
+/// `edge_cases.csv` instead).
+const RULE_SETS: [&str; 7] = [
+    "shanxi",
+    "xinzhou",
+    "puxian",
+    "puxian-draft-relaxed",
+    "xinjiang",
+    "xinjiang-provincial",
+    "demo-evaluation-formulas",
+];
+const DATA: [&str; 4] = ["edge_cases", "puxian_towns", "xinjiang_towns", "xinzhou_towns"];
+
+const FORMATS: [(&str, &str); 3] = [("text", "txt"), ("json", "json"), ("csv", "csv")];
+
+/// The indicator system scored from expert sheets: only with its own towns and sheets.
+const SCORED: (&str, &str, &str) = (
+    "xinzhou-evaluation",
+    "xinzhou_towns",
+    "examples/xinzhou_scores.csv",
+);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn townrules(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run townrules")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit status (not a signal)")
+}
+
+/// Run `eval` and require success.
+fn eval(args: &[&str]) -> String {
+    let mut all = vec!["eval"];
+    all.extend_from_slice(args);
+    let o = townrules(&all);
+    assert_eq!(code(&o), 0, "townrules {all:?}\n{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("error"),
+        "townrules {all:?}\n{}",
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+struct Golden {
+    name: String,
+    args: Vec<String>,
+}
+
+fn goldens() -> Vec<Golden> {
+    let mut v = Vec::new();
+    for (r, d) in PAIRS {
+        for (format, ext) in FORMATS {
+            // JSON repeats the text explanations; keep it for the towns each rule set was written for.
+            if format == "json" && d == "edge_cases" {
+                continue;
+            }
+            v.push(Golden {
+                name: format!("{r}__{d}.{ext}"),
+                args: vec![
+                    format!("rules/{r}.rules"),
+                    format!("examples/{d}.csv"),
+                    "--format".into(),
+                    format.into(),
+                ],
+            });
+        }
+    }
+    let (r, d, scores) = SCORED;
+    for (format, ext) in FORMATS {
+        v.push(Golden {
+            name: format!("{r}__{d}.{ext}"),
+            args: vec![
+                format!("rules/{r}.rules"),
+                format!("examples/{d}.csv"),
+                "--scores".into(),
+                scores.into(),
+                "--format".into(),
+                format.into(),
+            ],
+        });
+    }
+    v
+}
+
+fn golden_dir() -> PathBuf {
+    root().join("tests/golden")
+}
+
+/// The first line where two texts differ, for a readable failure.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            return format!(
+                "line {}:\n  golden: {}\n  actual: {}",
+                i + 1,
+                x.unwrap_or(&"<none>"),
+                y.unwrap_or(&"<none>")
+            );
+        }
+    }
+    "only line endings differ".to_string()
+}
+
+#[test]
+fn eval_output_matches_the_golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v != "0");
+    let dir = golden_dir();
+    std::fs::create_dir_all(&dir).expect("tests/golden");
+    let mut failures = Vec::new();
+    for g in goldens() {
+        let args: Vec<&str> = g.args.iter().map(String::as_str).collect();
+        let out = eval(&args);
+        let path = dir.join(&g.name);
+        if update {
+            std::fs::write(&path, &out).expect("write golden file");
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(expected) if expected == out => {}
+            Ok(expected) => failures.push(format!(
+                "{}: differs at {}",
+                g.name,
+                first_difference(&expected, &out)
+            )),
+            Err(e) => failures.push(format!("{}: {e}", g.name)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n\nIf the change is intended, read the new output, then run \
+         `UPDATE_GOLDEN=1 cargo test --test cli`.",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_golden_file_belongs_to_a_run() {
+    let expected: BTreeSet<String> = goldens().into_iter().map(|g| g.name).collect();
+    let present: BTreeSet<String> = std::fs::read_dir(golden_dir())
+        .expect("tests/golden")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let stale: Vec<_> = present.difference(&expected).collect();
+    assert!(stale.is_empty(), "golden files of no run: {stale:?}");
+}
+
+#[test]
+fn output_is_byte_identical_run_to_run() {
+    for format in ["text", "json", "csv"] {
+        let args = [
+            "rules/xinzhou.rules",
+            "examples/edge_cases.csv",
+            "--format",
+            format,
+            "--all",
+        ];
+        assert_eq!(eval(&args), eval(&args), "{format}");
+    }
+}
+
+#[test]
+fn label_headers_give_the_same_report_as_id_headers() {
+    for r in ["shanxi", "xinzhou", "puxian"] {
+        for format in ["text", "json", "csv"] {
+            let rules = format!("rules/{r}.rules");
+            let ids = eval(&[&rules, "examples/edge_cases.csv", "--format", format]);
+            let labels = eval(&[&rules, "examples/edge_cases_labels.csv", "--format", format]);
+            assert_eq!(
+                ids.replace("edge_cases.csv", "edge_cases_labels.csv"),
+                labels,
+                "{r} {format}"
+            );
+        }
+    }
+}
+
+// ---- --set, --town ---------------------------------------------------------------
+
+/// `id → outcome` from a CSV report.
+fn outcomes(csv: &str) -> Vec<(String, String)> {
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn set_lowers_the_output_threshold() {
+    let base = eval(&[
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--format",
+        "csv",
+    ]);
+    let set = eval(&[
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--format",
+        "csv",
+        "--set",
+        "min_output.manufacturing=15亿元",
+    ]);
+    let changed: Vec<String> = outcomes(&base)
+        .into_iter()
+        .zip(outcomes(&set))
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, b)| format!("{}: {} → {}", a.0, a.1, b.1))
+        .collect();
+    // 19.99亿元 and 19.9999999亿元 (manufacturing, everything else met) pass at 15亿元.
+    assert_eq!(
+        changed,
+        [
+            "e02_output_19_99: not_recognized → recognized",
+            "e03_output_19_9999999: not_recognized → recognized",
+        ]
+    );
+    // The explanation says where the new value comes from and what it replaced.
+    let text = eval(&[
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--town",
+        "e02_output_19_99",
+        "--all",
+        "--set",
+        "min_output.manufacturing=15亿元",
+    ]);
+    assert!(text.contains("19.99亿元 >= 15亿元"), "{text}");
+    assert!(
+        text.contains("20亿元"),
+        "the replaced value is named: {text}"
+    );
+}
+
+#[test]
+fn set_accepts_full_width_and_other_units() {
+    let a = eval(&[
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--format",
+        "csv",
+        "--set",
+        "min_output.manufacturing=15亿元",
+    ]);
+    for v in ["150000万元", "1500000000元", "１５亿元", " 15亿 "] {
+        let b = eval(&[
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--format",
+            "csv",
+            "--set",
+            &format!("min_output.manufacturing={v}"),
+        ]);
+        assert_eq!(a, b, "{v}");
+    }
+}
+
+#[test]
+fn set_of_an_unknown_parameter_is_a_user_error_with_a_suggestion() {
+    let o = townrules(&[
+        "eval",
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--set",
+        "min_output.manufactoring=15亿元",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let e = stderr(&o);
+    assert!(
+        e.contains("unknown parameter `min_output.manufactoring`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean `min_output.manufacturing`?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn set_of_a_value_of_the_wrong_kind_is_a_user_error() {
+    for (set, says) in [
+        ("min_output.manufacturing=30%", "percentage"),
+        ("min_output.manufacturing=15", "unit"),
+        ("min_output.manufacturing=约15亿元", "approximate"),
+        ("min_supporting_enterprises=9.5", "whole number"),
+    ] {
+        let o = townrules(&[
+            "eval",
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--set",
+            set,
+        ]);
+        assert_eq!(code(&o), 1, "{set}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{set}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn set_without_equals_is_a_usage_error() {
+    let o = townrules(&[
+        "eval",
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--set",
+        "min_output.manufacturing",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("NAME=VALUE"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_town_is_a_user_error_with_a_suggestion() {
+    let o = townrules(&[
+        "eval",
+        "rules/xinzhou.rules",
+        "examples/xinzhou_towns.csv",
+        "--town",
+        "dingxiang_flang",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("no town `dingxiang_flang`"), "{e}");
+    assert!(e.contains("did you mean `dingxiang_flange`?"), "{e}");
+}
+
+#[test]
+fn town_by_id_or_name_shows_only_that_town_in_detail() {
+    let by_id = eval(&[
+        "rules/xinzhou.rules",
+        "examples/xinzhou_towns.csv",
+        "--town",
+        "dingxiang_flange",
+    ]);
+    let by_name = eval(&[
+        "rules/xinzhou.rules",
+        "examples/xinzhou_towns.csv",
+        "--town",
+        "定襄法兰",
+    ]);
+    assert_eq!(by_id, by_name);
+    assert!(by_id.contains("定襄法兰（dingxiang_flange"), "{by_id}");
+    assert!(!by_id.contains("fanshi_casting"), "{by_id}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_user_errors_exit_1() {
+    for (args, expected) in [
+        (vec!["eval"], 2),
+        (vec!["frobnicate"], 2),
+        (
+            vec![
+                "eval",
+                "rules/shanxi.rules",
+                "examples/edge_cases.csv",
+                "--format",
+                "xml",
+            ],
+            2,
+        ),
+        (vec!["check"], 2),
+        (
+            vec!["eval", "rules/nonexistent.rules", "examples/edge_cases.csv"],
+            1,
+        ),
+        (
+            vec!["eval", "rules/shanxi.rules", "examples/nonexistent.csv"],
+            1,
+        ),
+        (vec!["eval", "rules/shanxi.rules", "examples/README.md"], 1),
+        (
+            vec!["eval", "rules/facts.rules", "examples/edge_cases.csv"],
+            1,
+        ),
+        (vec!["check", "rules/nonexistent.rules"], 1),
+        (vec!["--version"], 0),
+        (vec!["--help"], 0),
+    ] {
+        let o = townrules(&args);
+        assert_eq!(code(&o), expected, "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn every_bundled_rule_file_checks() {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("rules"))
+        .expect("rules/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
+        .map(|p| format!("rules/{}", p.file_name().expect("name").to_string_lossy()))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = townrules(&args);
+    assert_eq!(code(&o), 0, "{}\n{}", stdout(&o), stderr(&o));
+    for f in &files {
+        assert!(stdout(&o).contains(&format!("✓ {f}")), "{}", stdout(&o));
+    }
+}
+
+// ---- the JSON report -------------------------------------------------------------------
+
+fn json_reports() -> Vec<(String, Value)> {
+    let mut v = Vec::new();
+    for r in RULE_SETS {
+        for d in DATA {
+            let out = eval(&[
+                &format!("rules/{r}.rules"),
+                &format!("examples/{d}.csv"),
+                "--format",
+                "json",
+            ]);
+            let json: Value = serde_json::from_str(&out).expect("the JSON report parses");
+            v.push((format!("{r} × {d}"), json));
+        }
+    }
+    v
+}
+
+fn string_at<'a>(v: &'a Value, key: &str, what: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{what}: `{key}` is not a string: {v}"))
+}
+
+/// No JSON number anywhere: decimals are written as strings so that nothing is read
+/// through a binary float.
+fn assert_no_numbers(v: &Value, at: &str) {
+    match v {
+        Value::Number(n) => panic!("{at}: a JSON number {n}; decimals must be strings"),
+        Value::Array(a) => a.iter().for_each(|x| assert_no_numbers(x, at)),
+        Value::Object(o) => o
+            .iter()
+            .for_each(|(k, x)| assert_no_numbers(x, &format!("{at}.{k}"))),
+        _ => {}
+    }
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    for (what, json) in json_reports() {
+        let rs = &json["ruleset"];
+        for key in ["id", "title", "source"] {
+            string_at(rs, key, &what);
+        }
+        let towns = json["towns"].as_array().expect("towns is an array");
+        assert!(!towns.is_empty(), "{what}");
+        for t in towns {
+            for key in ["id", "name"] {
+                string_at(t, key, &what);
+            }
+            let outcome = string_at(t, "outcome", &what);
+            assert!(
+                ["recognized", "not_recognized", "undetermined"].contains(&outcome),
+                "{what}: outcome {outcome}"
+            );
+            assert!(t["priority"].is_array(), "{what}: priority");
+            let criteria = t["criteria"].as_array().expect("criteria");
+            for c in criteria {
+                for key in ["id", "label", "clause", "explanation"] {
+                    string_at(c, key, &what);
+                }
+                let status = string_at(c, "status", &what);
+                assert!(
+                    ["met", "not_met", "undetermined", "not_applicable"].contains(&status),
+                    "{what}: status {status}"
+                );
+            }
+            for p in t["priority"].as_array().expect("priority") {
+                string_at(p, "criterion", &what);
+                string_at(p, "reason", &what);
+            }
+        }
+        assert_no_numbers(&json, &what);
+    }
+}
+
+/// A number followed by one of the units of the vocabulary.
+fn with_unit(s: &str) -> usize {
+    let units = [
+        "亿元", "万元", "元", "%", "家", "户", "个", "人", "项", "名", "座",
+    ];
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = 0;
+    for i in 0..chars.len() {
+        if chars[i].is_ascii_digit() {
+            let rest: String = chars[i + 1..].iter().collect();
+            if units.iter().any(|u| rest.starts_with(u)) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn every_not_met_explanation_names_clause_value_and_threshold() {
+    let mut seen = 0;
+    for (what, json) in json_reports() {
+        for t in json["towns"].as_array().expect("towns") {
+            for c in t["criteria"].as_array().expect("criteria") {
+                if c["status"] != "not_met" {
+                    continue;
+                }
+                seen += 1;
+                let at = format!("{what}, {} {}", t["id"], c["id"]);
+                let clause = string_at(c, "clause", &at);
+                let explanation = string_at(c, "explanation", &at);
+                assert!(!clause.is_empty(), "{at}: no clause");
+                assert!(
+                    explanation.contains("依据：") && explanation.contains(clause),
+                    "{at}: the explanation does not name clause {clause}:\n{explanation}"
+                );
+                let failed: Vec<&Value> = c["checks"]
+                    .as_array()
+                    .expect("checks")
+                    .iter()
+                    .filter(|k| k["holds"] == "false")
+                    .collect();
+                // `checks` also lists the tests of a relaxation clause that was not needed
+                // (or did not apply); the explanation shows those that decided the verdict.
+                let explained: Vec<&str> = failed
+                    .iter()
+                    .map(|k| string_at(k, "text", &at))
+                    .filter(|text| explanation.contains(text))
+                    .collect();
+                assert!(
+                    !explained.is_empty(),
+                    "{at}: no failed check is explained:\n{explanation}"
+                );
+                for k in failed {
+                    let text = string_at(k, "text", &at);
+                    if !explanation.contains(text) {
+                        continue;
+                    }
+                    if k["margin"].is_string() {
+                        // A comparison of numbers: the value and the threshold, with units,
+                        // and how far short it is.
+                        assert!(
+                            with_unit(text) >= 2 && text.contains("还差"),
+                            "{at}: `{text}` lacks the value, the threshold or their units"
+                        );
+                    } else if !text.contains("不在") && !text.contains("不属于") {
+                        // A yes/no fact (an attestation): its value.
+                        assert!(text.contains("= 否"), "{at}: `{text}`");
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 50, "only {seen} criteria not met in the examples");
+}
+
+#[test]
+fn undetermined_explanations_name_what_is_missing() {
+    for (what, json) in json_reports() {
+        for t in json["towns"].as_array().expect("towns") {
+            for c in t["criteria"].as_array().expect("criteria") {
+                if c["status"] != "undetermined" {
+                    continue;
+                }
+                let explanation = c["explanation"].as_str().expect("explanation");
+                let missing = !c["missing_facts"].as_array().expect("missing").is_empty();
+                let unset = !c["unset_params"].as_array().expect("unset").is_empty();
+                assert!(
+                    missing || unset,
+                    "{what} {} {}: undetermined, but nothing is missing",
+                    t["id"],
+                    c["id"]
+                );
+                assert!(
+                    explanation.contains("缺少数据") || explanation.contains("门槛未设定"),
+                    "{what} {} {}: {explanation}",
+                    t["id"],
+                    c["id"]
+                );
+            }
+        }
+    }
+}
+
+// ---- end to end: the paths through the rules (issue 2) ----------------------------------
+
+fn report(rules: &str, data: &str) -> Value {
+    let out = eval(&[
+        &format!("rules/{rules}.rules"),
+        &format!("examples/{data}.csv"),
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str(&out).expect("JSON")
+}
+
+fn town<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["towns"]
+        .as_array()
+        .expect("towns")
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no town {id}"))
+}
+
+fn criterion<'a>(r: &'a Value, town_id: &str, id: &str) -> &'a Value {
+    town(r, town_id)["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no criterion {id}"))
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_str().expect("string"))
+        .collect()
+}
+
+#[test]
+fn exactly_at_the_threshold_is_met() {
+    let shanxi = report("shanxi", "edge_cases");
+    let c = criterion(&shanxi, "e01_output_exact_20", "agglomeration");
+    assert_eq!(c["status"], "met");
+    let e = c["explanation"].as_str().expect("explanation");
+    assert!(
+        e.contains("20亿元 >= 20亿元") && e.contains("恰好达到门槛"),
+        "{e}"
+    );
+    // One 元 below (19.9999999亿元) is not met: exact decimals, no float rounding.
+    let c = criterion(&shanxi, "e03_output_19_9999999", "agglomeration");
+    assert_eq!(c["status"], "not_met");
+    assert!(c["explanation"]
+        .as_str()
+        .expect("explanation")
+        .contains("还差 0.0000001亿元"));
+    let puxian = report("puxian", "edge_cases");
+    assert_eq!(
+        criterion(&puxian, "e15_share_exact", "market_share")["status"],
+        "met"
+    );
+    assert_eq!(
+        criterion(&puxian, "e17_jobs_2000", "employment")["status"],
+        "met"
+    );
+    assert_eq!(
+        criterion(&puxian, "e18_jobs_1999", "employment")["status"],
+        "not_met"
+    );
+}
+
+#[test]
+fn the_relaxation_path_is_taken_and_explained() {
+    for rules in ["shanxi", "xinzhou"] {
+        let r = report(rules, "edge_cases");
+        let c = criterion(&r, "e04_relax_met", "agglomeration");
+        assert_eq!(c["status"], "met", "{rules}");
+        assert_eq!(strings(&c["paths"]), ["normal", "relaxation"], "{rules}");
+        assert!(
+            c["explanation"]
+                .as_str()
+                .expect("explanation")
+                .contains("判定路径：放宽条款"),
+            "{rules}: {}",
+            c["explanation"]
+        );
+    }
+    // Puxian has no relaxation clause: the same town does not meet its scale criterion.
+    let r = report("puxian", "edge_cases");
+    assert_eq!(criterion(&r, "e04_relax_met", "scale")["status"], "not_met");
+    // The relaxed floor itself: 5000万元 is met in Xinzhou, 4999万元 is not.
+    let r = report("xinzhou", "edge_cases");
+    assert_eq!(
+        criterion(&r, "e08_light_5000wan", "agglomeration")["status"],
+        "met"
+    );
+    assert_eq!(
+        criterion(&r, "e10_light_4999wan", "agglomeration")["status"],
+        "not_met"
+    );
+}
+
+#[test]
+fn a_missing_fact_that_matters_leaves_the_criterion_undetermined() {
+    let r = report("shanxi", "edge_cases");
+    // 5亿元 needs the relaxation, whose condition reads the missing origin_or_gi.
+    let c = criterion(&r, "e06_relax_origin_missing_5", "agglomeration");
+    assert_eq!(c["status"], "undetermined");
+    assert_eq!(strings(&c["missing_facts"]), ["origin_or_gi"]);
+    let e = c["explanation"].as_str().expect("explanation");
+    assert!(e.contains("补充后即可判定"), "{e}");
+    assert_eq!(
+        town(&r, "e06_relax_origin_missing_5")["outcome"],
+        "undetermined"
+    );
+}
+
+#[test]
+fn a_missing_fact_that_does_not_matter_is_named_but_does_not_change_the_verdict() {
+    let r = report("shanxi", "edge_cases");
+    // 25亿元 meets the normal threshold: origin_or_gi (missing) is not needed.
+    let c = criterion(&r, "e05_relax_origin_missing_25", "agglomeration");
+    assert_eq!(c["status"], "met");
+    assert_eq!(strings(&c["missing_facts"]), ["origin_or_gi"]);
+    // false AND unknown = false: the relaxation does not apply whatever the missing value.
+    let c = criterion(&r, "e24_relax_influence_missing", "agglomeration");
+    assert_eq!(c["status"], "not_met");
+    let e = c["explanation"].as_str().expect("explanation");
+    assert!(e.contains("但不影响结论"), "{e}");
+}
+
+#[test]
+fn an_uncovered_category_is_not_applicable_and_not_recognised() {
+    for rules in ["shanxi", "xinzhou"] {
+        let r = report(rules, "edge_cases");
+        let c = criterion(&r, "e07_culture_tourism", "agglomeration");
+        assert_eq!(c["status"], "not_applicable", "{rules}");
+        assert_eq!(town(&r, "e07_culture_tourism")["outcome"], "not_recognized");
+    }
+    // Puxian covers culture/tourism but not specialty light industry.
+    let r = report("puxian", "edge_cases");
+    assert_eq!(
+        criterion(&r, "e07_culture_tourism", "scale")["status"],
+        "met"
+    );
+    assert_eq!(
+        criterion(&r, "e08_light_5000wan", "scale")["status"],
+        "not_applicable"
+    );
+}
+
+#[test]
+fn a_draft_threshold_is_undetermined_until_set() {
+    let r = report("xinjiang", "xinjiang_towns");
+    for t in r["towns"].as_array().expect("towns") {
+        assert_eq!(t["outcome"], "undetermined");
+        for c in t["criteria"].as_array().expect("criteria") {
+            assert_eq!(c["status"], "undetermined");
+            let e = c["explanation"].as_str().expect("explanation");
+            assert!(e.contains("门槛未设定") && e.contains("--set"), "{e}");
+        }
+    }
+    // With Puxian's values as a what-if, every town is decided.
+    let out = eval(&[
+        "rules/xinjiang.rules",
+        "examples/xinjiang_towns.csv",
+        "--format",
+        "csv",
+        "--set",
+        "min_leading_enterprises=1",
+        "--set",
+        "min_supporting_enterprises=8",
+        "--set",
+        "min_output=2亿元",
+        "--set",
+        "min_national_market_share=30%",
+        "--set",
+        "min_provincial_market_share=50%",
+        "--set",
+        "min_jobs=2000",
+    ]);
+    for (id, outcome) in outcomes(&out) {
+        assert_ne!(
+            outcome, "recognized",
+            "{id}: the examples are designed to fall short"
+        );
+    }
+    assert!(out.contains("not_met"), "{out}");
+}
+
+#[test]
+fn every_pair_evaluates() {
+    for r in RULE_SETS {
+        for d in DATA {
+            for (format, _) in FORMATS {
+                let out = eval(&[&format!("rules/{r}.rules"), &format!("examples/{d}.csv"), "--format", format]);
+                assert!(!out.is_empty(), "{r} {d} {format}");
+            }
+        }
+    }
+}

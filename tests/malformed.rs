@@ -1,0 +1,260 @@
+//! The malformed-input corpus (`tests/malformed/`): every broken rule file and data file
+//! is run through the real binary, which must exit with status 1 (a user error, never
+//! 101, a panic) and print the message and location that `tests/malformed/expected.toml`
+//! gives for it. A file in the corpus without an expectation fails the test, and so
+//! does an expectation without its file.
+//!
+//! Rule files: `townrules check FILE`; the message is matched with miette's line
+//! wrapping undone, the location as `FILE:LINE:COL`.
+//! Data files: `townrules eval rules/shanxi.rules FILE --format csv`; each error must be
+//! printed as the exact line `error: FILE{location}: {message}`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde::Deserialize;
+
+const DIR: &str = "tests/malformed";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    /// Path under `tests/malformed/`: `rules/…` or `data/…`.
+    file: String,
+    exit: i32,
+    message: String,
+    location: String,
+    #[serde(default)]
+    cell: Option<String>,
+    #[serde(default)]
+    help: Option<String>,
+    /// The last line of a data file's report (`N errors in the data file; …`).
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    also: Vec<Also>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Also {
+    message: String,
+    location: String,
+}
+
+fn manifest() -> Manifest {
+    let text = std::fs::read_to_string(format!("{DIR}/expected.toml")).expect("manifest");
+    toml::from_str(&text).expect("tests/malformed/expected.toml parses")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run townrules")
+}
+
+/// miette's output with its line wrapping undone: gutters dropped, whitespace collapsed.
+fn unwrap_lines(text: &str) -> String {
+    let joined: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            let l = l.trim();
+            l.strip_prefix('│').map_or(l, str::trim)
+        })
+        .collect();
+    joined
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn files_in(sub: &str) -> BTreeSet<String> {
+    std::fs::read_dir(format!("{DIR}/{sub}"))
+        .expect("corpus folder")
+        .map(|e| format!("{sub}/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect()
+}
+
+#[test]
+fn every_file_has_an_expectation_and_every_expectation_a_file() {
+    let m = manifest();
+    let listed: BTreeSet<String> = m.case.iter().map(|c| c.file.clone()).collect();
+    assert_eq!(listed.len(), m.case.len(), "a file is listed twice");
+    let present: BTreeSet<String> = files_in("rules")
+        .union(&files_in("data"))
+        .cloned()
+        .collect();
+    let unexpected: Vec<_> = present.difference(&listed).collect();
+    let missing: Vec<_> = listed.difference(&present).collect();
+    assert!(
+        unexpected.is_empty(),
+        "files without an expectation: {unexpected:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "expectations without a file: {missing:?}"
+    );
+    let rules = present.iter().filter(|f| f.starts_with("rules/")).count();
+    let data = present.len() - rules;
+    assert!(rules >= 40, "only {rules} broken rule files");
+    assert!(data >= 40, "only {data} broken data files");
+}
+
+fn check_exit(case: &Case, out: &Output, stderr: &str) -> Option<String> {
+    match out.status.code() {
+        Some(code) if code == case.exit && code != 101 => None,
+        other => Some(format!(
+            "{}: exit status {other:?}, expected {}\n{stderr}",
+            case.file, case.exit
+        )),
+    }
+}
+
+#[test]
+fn broken_rule_files_are_reported_with_message_and_location() {
+    let mut failures = Vec::new();
+    for case in manifest()
+        .case
+        .iter()
+        .filter(|c| c.file.starts_with("rules/"))
+    {
+        let path = format!("{DIR}/{}", case.file);
+        let out = run(&["check", &path]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(f) = check_exit(case, &out, &stderr) {
+            failures.push(f);
+            continue;
+        }
+        let text = unwrap_lines(&stderr);
+        let message = collapse(&case.message);
+        if !text.contains(&format!("× {message}")) {
+            failures.push(format!(
+                "{}: message `{message}` not printed\n{stderr}",
+                case.file
+            ));
+        }
+        // `LINE:COL` in this file, or `OTHER.rules:LINE:COL` in another file of the folder.
+        let at = match case.location.matches(':').count() {
+            1 => format!("{path}:{}", case.location),
+            _ => format!("{DIR}/rules/{}", case.location),
+        };
+        if !text.contains(&at) {
+            failures.push(format!(
+                "{}: location `{at}` not printed\n{stderr}",
+                case.file
+            ));
+        }
+        if let Some(h) = &case.help {
+            if !text.contains(&collapse(h)) {
+                failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
+            }
+        }
+        assert!(case.cell.is_none() && case.summary.is_none() && case.also.is_empty());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn broken_data_files_are_reported_with_row_column_and_cell() {
+    let mut failures = Vec::new();
+    for case in manifest()
+        .case
+        .iter()
+        .filter(|c| c.file.starts_with("data/"))
+    {
+        let path = format!("{DIR}/{}", case.file);
+        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(f) = check_exit(case, &out, &stderr) {
+            failures.push(f);
+            continue;
+        }
+        if !out.stdout.is_empty() {
+            failures.push(format!(
+                "{}: a report was printed despite errors",
+                case.file
+            ));
+        }
+        let lines: Vec<&str> = stderr.lines().collect();
+        let expected = std::iter::once((&case.message, &case.location))
+            .chain(case.also.iter().map(|a| (&a.message, &a.location)));
+        for (message, location) in expected {
+            let line = format!("error: {path}{location}: {message}");
+            if !lines.contains(&line.as_str()) {
+                failures.push(format!(
+                    "{}: expected the line\n  {line}\n{stderr}",
+                    case.file
+                ));
+            }
+        }
+        if let Some(cell) = &case.cell {
+            if !case.message.contains(&format!("`{cell}`")) {
+                failures.push(format!(
+                    "{}: the message does not quote the cell `{cell}`",
+                    case.file
+                ));
+            }
+        }
+        if let Some(h) = &case.help {
+            if !lines.contains(&format!("  help: {h}").as_str()) {
+                failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
+            }
+        }
+        let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
+        let listed = 1 + case.also.len();
+        match &case.summary {
+            Some(s) if lines.last() != Some(&s.as_str()) => failures.push(format!(
+                "{}: expected the summary `{s}`\n{stderr}",
+                case.file
+            )),
+            Some(_) => {}
+            None if errors != listed => failures.push(format!(
+                "{}: {errors} errors printed, {listed} expected\n{stderr}",
+                case.file
+            )),
+            None => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every corpus file also goes through the library directly (no process boundary):
+/// loading and checking return errors, and never panic.
+#[test]
+fn the_library_reports_errors_for_every_corpus_file() {
+    let shanxi = townrules::check::check_file(Path::new("rules/shanxi.rules"))
+        .model
+        .expect("rules/shanxi.rules checks");
+    for f in files_in("rules") {
+        let report = townrules::check::check_file(Path::new(&format!("{DIR}/{f}")));
+        assert!(report.has_errors(), "{f}: no error");
+        assert!(report.model.is_none(), "{f}: a model despite errors");
+        let rendered = townrules::diag::render_plain(&report.diagnostics, 100);
+        assert!(!rendered.is_empty(), "{f}");
+    }
+    for f in files_in("data") {
+        let path = format!("{DIR}/{f}");
+        let errors = townrules::data::load_towns(Path::new(&path), &shanxi)
+            .err()
+            .unwrap_or_else(|| panic!("{f}: loaded without errors"));
+        assert!(!errors.is_empty());
+        for e in &errors {
+            assert_eq!(e.file, path, "{f}: error names another file");
+        }
+    }
+}
