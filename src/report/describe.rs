@@ -214,10 +214,20 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             } else {
                 value(rs, a.lhs, lu)
             };
-            let rv = if a.rhs == V::Unknown && is_param_like(ev, rhs) {
-                "（未设定）".to_string()
+            // Money on both sides is shown in the left side's unit, so the two read alike;
+            // a threshold written in another unit keeps its written form beside it.
+            let same_unit = Unit { money: lu.money, ..ru };
+            let (rv, written) = if a.rhs == V::Unknown && is_param_like(ev, rhs) {
+                ("（未设定）".to_string(), None)
+            } else if lu.kind == Kind::Money && ru.kind == Kind::Money && lu.money != ru.money {
+                (value(rs, a.rhs, same_unit), Some(value(rs, a.rhs, ru)))
             } else {
-                value(rs, a.rhs, ru)
+                (value(rs, a.rhs, ru), None)
+            };
+            let rd = match (written, rd.is_empty()) {
+                (Some(w), true) => format!("即 {w}"),
+                (Some(w), false) => format!("即 {w}；{rd}"),
+                (None, _) => rd,
             };
             let shown = match a.holds {
                 Tri::False => negate(op),

@@ -69,7 +69,12 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     let h = &rs.header;
     let mut o = String::new();
     let _ = writeln!(o, "{}", h.title);
-    let mut meta = vec![h.document.clone()];
+    let mut meta: Vec<String> = [&h.document, &h.name]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .take(1)
+        .cloned()
+        .collect();
     if !h.level.is_empty() {
         meta.push(level_zh(&h.level).to_string());
     }
@@ -345,7 +350,7 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             .map(|x| x.label.as_str())
             .unwrap_or("");
         lines.push(format!(
-            "产业类别“{label}”不在 {} 覆盖的类别之内：本标准不适用",
+            "产业类别“{label}”不在 {} 覆盖的类别之内：本条标准不适用",
             table.name
         ));
     }
@@ -388,7 +393,13 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
                     )),
                 }
                 if q.path != Path::Normal {
-                    for a in w.atoms.iter().chain(&t.atoms) {
+                    // When the relaxation's conditions fail, its floor is beside the point.
+                    let shown: Vec<&crate::eval::Atom> = if w.value == Tri::False {
+                        w.atoms.iter().filter(|a| a.holds != Tri::True).collect()
+                    } else {
+                        w.atoms.iter().chain(&t.atoms).collect()
+                    };
+                    for a in shown {
                         lines.push(format!("      {}", atom(ev, a, row)));
                     }
                 }
@@ -429,9 +440,9 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     }
     for (t, p) in c.priorities.iter().zip(&crit.priorities) {
         match t {
-            Tri::True => lines.push(format!("★ 优先评定：{}（{}）", p.label, p.when.text)),
+            Tri::True => lines.push(format!("★ 优先评定：{}", p.label)),
             Tri::Unknown => {
-                lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.when.text))
+                lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.label))
             }
             Tri::False => {}
         }
