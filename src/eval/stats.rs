@@ -109,12 +109,9 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
                 prev = v;
             }
             let v = v.unwrap_or_default();
-            // Towns with a value at most this one: all from the last town tied with it.
-            let at_most = size
-                - rows
-                    .iter()
-                    .position(|&r| numeric(col, r) == Some(v))
-                    .unwrap_or(0);
+            // Towns with a value at most this one: all from the first town tied with it,
+            // which sits at index `rank - 1` of the descending order.
+            let at_most = size + 1 - rank;
             let hundred = Decimal::ONE_HUNDRED;
             values[row] = match kind {
                 StatKind::Rank => Some(Decimal::from(rank as u64)),
