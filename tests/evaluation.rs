@@ -553,3 +553,49 @@ proptest::proptest! {
         proptest::prop_assert_eq!(grade_of(&rs, &s), grade);
     }
 }
+
+#[test]
+fn group_statistics_with_ties() {
+    let src = r#"
+ruleset s { title "统计" document "测试" level city }
+import "facts.rules"
+param p : percent
+param r : count
+criterion by_percentile "分位" { clause "x" require percentile(output_value) >= p }
+criterion by_rank "名次" { clause "x" require rank(output_value) <= r }
+criterion by_top "前列" { clause "x" require top(output_value) <= p }
+criterion by_share "占比" { clause "x" require share(output_value) >= p }
+"#;
+    let (m, rs) = rules_from(src);
+    let t = towns(&m, "id,output_value\na,30\nb,20\nc,20\nd,10\ne,\n");
+    let ev = Evaluator::new(&rs, &t);
+    let stat = |crit: usize, row: usize| {
+        let ops = &rs.ops;
+        let townrules::compile::Op::Cmp { lhs, .. } =
+            ops[rs.criteria[crit].requires[0].cond.node as usize]
+        else {
+            panic!()
+        };
+        ev.eval(lhs, row)
+    };
+    use townrules::eval::V;
+    let n = |s: &str| V::Num(d(s));
+    assert_eq!(
+        [0, 1, 2, 3].map(|r| stat(0, r)),
+        [n("100"), n("75"), n("75"), n("25")]
+    );
+    assert_eq!(
+        [0, 1, 2, 3].map(|r| stat(1, r)),
+        [n("1"), n("2"), n("2"), n("4")]
+    );
+    assert_eq!(
+        [0, 1, 2, 3].map(|r| stat(2, r)),
+        [n("25"), n("50"), n("50"), n("100")]
+    );
+    assert_eq!(stat(3, 0), n("37.5"));
+    assert_eq!(
+        stat(0, 4),
+        V::Unknown,
+        "a town without the fact has no standing"
+    );
+}
