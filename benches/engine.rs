@@ -82,7 +82,11 @@ fn benches(c: &mut Criterion) {
         b.iter(|| townrules::load_rule_set(Path::new("rules/shanxi.rules")).map(|r| r.ops.len()))
     });
     g.bench_function("lower (Evaluator::new)", |b| {
-        b.iter_batched(|| (), |_| Evaluator::new(&rs, &towns).program().size(), BatchSize::SmallInput)
+        b.iter_batched(
+            || (),
+            |_| Evaluator::new(&rs, &towns).program().size(),
+            BatchSize::SmallInput,
+        )
     });
     g.finish();
 }

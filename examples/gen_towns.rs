@@ -7,8 +7,14 @@ mod gen;
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let n = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(gen::SEED);
+    let n = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let seed = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(gen::SEED);
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     gen::write_csv(n, seed, &mut out)

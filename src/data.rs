@@ -144,9 +144,7 @@ impl Column {
     /// Append all of `other` (a column of the same kind; otherwise nothing happens).
     pub fn extend(&mut self, other: &Column) {
         match (self, other) {
-            (Column::Money(a), Column::Money(b)) | (Column::Num(a), Column::Num(b)) => {
-                a.extend(b)
-            }
+            (Column::Money(a), Column::Money(b)) | (Column::Num(a), Column::Num(b)) => a.extend(b),
             (Column::Count(a), Column::Count(b)) => a.extend(b),
             (Column::Bool(a), Column::Bool(b)) => a.extend(b),
             (Column::Cat(a), Column::Cat(b)) => a.extend(b),

@@ -42,7 +42,12 @@ const RULE_SETS: [&str; 7] = [
     "xinjiang-provincial",
     "demo-evaluation-formulas",
 ];
-const DATA: [&str; 4] = ["edge_cases", "puxian_towns", "xinjiang_towns", "xinzhou_towns"];
+const DATA: [&str; 4] = [
+    "edge_cases",
+    "puxian_towns",
+    "xinjiang_towns",
+    "xinzhou_towns",
+];
 
 const FORMATS: [(&str, &str); 3] = [("text", "txt"), ("json", "json"), ("csv", "csv")];
 
@@ -831,7 +836,12 @@ fn every_pair_evaluates() {
     for r in RULE_SETS {
         for d in DATA {
             for (format, _) in FORMATS {
-                let out = eval(&[&format!("rules/{r}.rules"), &format!("examples/{d}.csv"), "--format", format]);
+                let out = eval(&[
+                    &format!("rules/{r}.rules"),
+                    &format!("examples/{d}.csv"),
+                    "--format",
+                    format,
+                ]);
                 assert!(!out.is_empty(), "{r} {d} {format}");
             }
         }

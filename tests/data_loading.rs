@@ -235,7 +235,10 @@ fn missing_column_warns_and_is_missing() {
     let origin = fact(&m, "origin_or_gi");
     assert!(!l.towns.present[origin]);
     assert!(l.towns.present[fact(&m, "output_value")]);
-    assert_eq!(l.towns.columns[origin], Column::Bool(vec![None, None].into()));
+    assert_eq!(
+        l.towns.columns[origin],
+        Column::Bool(vec![None, None].into())
+    );
     assert!(l.warnings.iter().any(|w| w == "no column for `origin_or_gi` (历史发源地或地理标志): every town's value is missing"), "{:?}", l.warnings);
     assert!(!l
         .warnings

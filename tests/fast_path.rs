@@ -44,7 +44,11 @@ fn example_data(model: &townrules::check::Checked) -> Vec<Towns> {
 
 /// `n` generated towns (a tenth as many in a debug build, to keep `cargo test` quick).
 fn generated(model: &townrules::check::Checked, n: usize, seed: u64) -> Towns {
-    let n = if cfg!(debug_assertions) { n.div_ceil(10).max(70) } else { n };
+    let n = if cfg!(debug_assertions) {
+        n.div_ceil(10).max(70)
+    } else {
+        n
+    };
     let text = gen::csv_string(n, seed);
     load_towns_str("gen.csv", &text, DataFormat::Csv, model)
         .unwrap()
@@ -89,11 +93,19 @@ fn agree(rs: &RuleSet, towns: &Towns, what: &str) {
         let mut so = vec![Outcome::Recognized; len];
         let mut ss = vec![Status::Met; len * k];
         ev.statuses_into(start, &mut ss, &mut so);
-        assert_eq!(so, &ref_outcomes[start..start + len], "{what}: from {start}");
+        assert_eq!(
+            so,
+            &ref_outcomes[start..start + len],
+            "{what}: from {start}"
+        );
         assert_eq!(ss, &reference[start * k..(start + len) * k]);
         let mut oo = vec![Outcome::Recognized; len];
         ev.outcomes_into(start, &mut oo);
-        assert_eq!(oo, &ref_outcomes[start..start + len], "{what}: from {start}");
+        assert_eq!(
+            oo,
+            &ref_outcomes[start..start + len],
+            "{what}: from {start}"
+        );
     }
 }
 
@@ -159,7 +171,11 @@ fn fast_path_agrees_when_decimals_do_not_fit_in_integers() {
 
 #[test]
 fn lowered_programs_have_no_fallback_for_the_provincial_rules() {
-    for file in ["rules/shanxi.rules", "rules/xinzhou.rules", "rules/puxian.rules"] {
+    for file in [
+        "rules/shanxi.rules",
+        "rules/xinzhou.rules",
+        "rules/puxian.rules",
+    ] {
         let (model, rs) = load(file);
         let towns = generated(&model, 100, 1);
         let ev = Evaluator::new(&rs, &towns);
@@ -215,7 +231,8 @@ fn explanations_agree_with_walking_the_trees() {
     let towns = generated(&model, 300, 12);
     rs.set_param("min_output.manufacturing", "19.123456789亿元", "test")
         .unwrap();
-    rs.set_param("relaxed_min_output", "0.000000001元", "test").unwrap();
+    rs.set_param("relaxed_min_output", "0.000000001元", "test")
+        .unwrap();
     explanations_agree(&rs, &towns, "shanxi odd thresholds");
 }
 

@@ -117,7 +117,12 @@ fn id_header_and_label_header_files_give_identical_verdicts() {
         assert_eq!(a.ids, b.ids);
         let (ea, eb) = (Evaluator::new(&rs, &a), Evaluator::new(&rs, &b));
         for row in 0..a.len() {
-            assert_eq!(ea.explain(row), eb.explain(row), "{ruleset} {}", &a.ids[row]);
+            assert_eq!(
+                ea.explain(row),
+                eb.explain(row),
+                "{ruleset} {}",
+                &a.ids[row]
+            );
         }
     }
 }

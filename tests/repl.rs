@@ -112,7 +112,10 @@ fn mistakes_get_suggestions_and_never_end_the_session() {
     );
     assert_eq!(r.code, 1);
     let e = &r.stderr;
-    assert!(e.contains("error: line 1: unknown command `sett`; did you mean `set`?"), "{e}");
+    assert!(
+        e.contains("error: line 1: unknown command `sett`; did you mean `set`?"),
+        "{e}"
+    );
     assert!(e.contains("line 2: unknown parameter `min_output.manufactring`; did you mean `min_output.manufacturing`?"), "{e}");
     assert!(e.contains("line 3: write the unit of `19`"), "{e}");
     assert!(e.contains("line 4:"), "{e}");
@@ -120,10 +123,16 @@ fn mistakes_get_suggestions_and_never_end_the_session() {
     assert!(e.contains("did you mean `乙镇`?"), "{e}");
     assert!(e.contains("line 6: no criterion `agglomration`"), "{e}");
     assert!(e.contains("did you mean `agglomeration`?"), "{e}");
-    assert!(e.contains("line 7: no command `swep`; did you mean `sweep`?"), "{e}");
+    assert!(
+        e.contains("line 7: no command `swep`; did you mean `sweep`?"),
+        "{e}"
+    );
     assert!(e.contains("line 8: nothing to undo"), "{e}");
     assert!(e.contains("line 9: `rules/no-such-file.rules` was not loaded; the session keeps `rules/shanxi.rules`"), "{e}");
-    assert!(e.contains("line 10: `examples/no-such-file.csv` was not loaded"), "{e}");
+    assert!(
+        e.contains("line 10: `examples/no-such-file.csv` was not loaded"),
+        "{e}"
+    );
     // The session went on with its state: the last command still explains 乙镇.
     assert!(r.stdout.contains("乙镇  ✗ 不予认定"), "{}", r.stdout);
     assert!(r.stdout.contains("19.99亿元 < 20亿元"), "{}", r.stdout);
@@ -142,7 +151,11 @@ fn a_rule_file_with_errors_keeps_the_session() {
     );
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("output_valu"), "{}", r.stderr);
-    assert!(r.stderr.contains("the session keeps `shanxi.rules`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the session keeps `shanxi.rules`"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stdout.contains("不予认定 → 认定"), "{}", r.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -162,8 +175,19 @@ fn csv_counts(csv: &str) -> [usize; 3] {
 }
 
 /// Sweep `name` and compare every row's counts with `eval --set` at that value.
-fn check_sweep(rules: &str, towns: &str, name: &str, from: &str, to: &str, step: &str, unit: &str) -> usize {
-    let r = repl(&[rules, towns], &format!("sweep {name} {from} {to} {step}\nparams {name}\n"));
+fn check_sweep(
+    rules: &str,
+    towns: &str,
+    name: &str,
+    from: &str,
+    to: &str,
+    step: &str,
+    unit: &str,
+) -> usize {
+    let r = repl(
+        &[rules, towns],
+        &format!("sweep {name} {from} {to} {step}\nparams {name}\n"),
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows: Vec<(String, [usize; 3])> = r
         .stdout
@@ -171,37 +195,83 @@ fn check_sweep(rules: &str, towns: &str, name: &str, from: &str, to: &str, step:
         .filter_map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
             let v = w.first()?.strip_suffix(unit)?;
-            let n: Vec<usize> = w.iter().skip(1).filter_map(|x| x.parse().ok()).take(3).collect();
+            let n: Vec<usize> = w
+                .iter()
+                .skip(1)
+                .filter_map(|x| x.parse().ok())
+                .take(3)
+                .collect();
             (n.len() == 3).then(|| (v.to_string(), [n[0], n[1], n[2]]))
         })
         .collect();
     for (v, counts) in &rows {
         let e = run_in(
             Path::new(env!("CARGO_MANIFEST_DIR")),
-            &["eval", rules, towns, "--format", "csv", "--set", &format!("{name}={v}{unit}")],
+            &[
+                "eval",
+                rules,
+                towns,
+                "--format",
+                "csv",
+                "--set",
+                &format!("{name}={v}{unit}"),
+            ],
             "",
         );
         assert_eq!(e.code, 0, "{}", e.stderr);
-        assert_eq!(csv_counts(&e.stdout), *counts, "{rules}: {name} = {v}{unit}");
+        assert_eq!(
+            csv_counts(&e.stdout),
+            *counts,
+            "{rules}: {name} = {v}{unit}"
+        );
     }
     rows.len()
 }
 
 #[test]
 fn sweep_counts_match_eval_with_set() {
-    let n = check_sweep("rules/shanxi.rules", "examples/edge_cases.csv", "min_output.manufacturing", "5亿元", "30亿元", "1亿元", "亿元");
+    let n = check_sweep(
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "min_output.manufacturing",
+        "5亿元",
+        "30亿元",
+        "1亿元",
+        "亿元",
+    );
     assert_eq!(n, 26);
     // A threshold computed from two parameters (`10家左右` = nominal − tolerance), downwards.
-    let n = check_sweep("rules/puxian.rules", "examples/edge_cases.csv", "nominal_supporting_enterprises", "15户", "5户", "1", "户");
+    let n = check_sweep(
+        "rules/puxian.rules",
+        "examples/edge_cases.csv",
+        "nominal_supporting_enterprises",
+        "15户",
+        "5户",
+        "1",
+        "户",
+    );
     assert_eq!(n, 11);
-    let n = check_sweep("rules/puxian.rules", "examples/edge_cases.csv", "min_national_market_share", "29%", "31%", "0.01%", "%");
+    let n = check_sweep(
+        "rules/puxian.rules",
+        "examples/edge_cases.csv",
+        "min_national_market_share",
+        "29%",
+        "31%",
+        "0.01%",
+        "%",
+    );
     assert_eq!(n, 201);
     // The sweep leaves the parameter as it was.
     let r = repl(
         &["rules/shanxi.rules", "examples/edge_cases.csv"],
         "sweep min_output.manufacturing 5亿元 30亿元 1亿元\nparams min_output.manufacturing\n",
     );
-    assert!(r.stdout.contains("min_output.manufacturing  20亿元  金额（亿元）  20亿元"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("min_output.manufacturing  20亿元  金额（亿元）  20亿元"),
+        "{}",
+        r.stdout
+    );
 }
 
 fn eval_csv(dir: &Path, rules: &str, towns: &str, set: &[&str]) -> String {
@@ -226,13 +296,24 @@ fn changed_lines(old: &str, new: &str) -> (Vec<(String, String)>, Vec<String>) {
         .filter(|(a, b)| a != b)
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
-    (changed, n[o.len()..].iter().map(|s| s.to_string()).collect())
+    (
+        changed,
+        n[o.len()..].iter().map(|s| s.to_string()).collect(),
+    )
 }
 
 #[test]
 fn save_round_trip() {
     let dir = temp_dir("save");
-    copy_rules(&dir, &["shanxi.rules", "facts.rules", "xinjiang.rules", "xinjiang-provincial.rules"]);
+    copy_rules(
+        &dir,
+        &[
+            "shanxi.rules",
+            "facts.rules",
+            "xinjiang.rules",
+            "xinjiang-provincial.rules",
+        ],
+    );
     let edge = example("edge_cases.csv");
     let xj = example("xinjiang_towns.csv");
 
@@ -243,7 +324,12 @@ fn save_round_trip() {
         "set min_output.manufacturing = 19亿元\nset min_supporting_enterprises = 8\nsave whatif.rules\nsave whatif.rules\nsave! whatif.rules\n",
     );
     assert_eq!(r.code, 1, "the second `save` must refuse: {}", r.stderr);
-    assert!(r.stderr.contains("line 4: `whatif.rules` exists; `save! whatif.rules` overwrites it"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("line 4: `whatif.rules` exists; `save! whatif.rules` overwrites it"),
+        "{}",
+        r.stderr
+    );
     let old = std::fs::read_to_string(dir.join("shanxi.rules")).unwrap();
     let new = std::fs::read_to_string(dir.join("whatif.rules")).unwrap();
     let (changed, added) = changed_lines(&old, &new);
@@ -251,15 +337,29 @@ fn save_round_trip() {
     assert_eq!(
         changed,
         vec![
-            ("  manufacturing            = 20亿元".into(), "  manufacturing            = 19亿元".into()),
-            ("param min_supporting_enterprises = 10户 {".into(), "param min_supporting_enterprises = 8户 {".into()),
+            (
+                "  manufacturing            = 20亿元".into(),
+                "  manufacturing            = 19亿元".into()
+            ),
+            (
+                "param min_supporting_enterprises = 10户 {".into(),
+                "param min_supporting_enterprises = 8户 {".into()
+            ),
         ]
     );
     let c = run_in(&dir, &["check", "whatif.rules"], "");
     assert_eq!(c.code, 0, "{}", c.stderr);
     assert_eq!(
         eval_csv(&dir, "whatif.rules", &edge, &[]),
-        eval_csv(&dir, "shanxi.rules", &edge, &["min_output.manufacturing=19亿元", "min_supporting_enterprises=8户"])
+        eval_csv(
+            &dir,
+            "shanxi.rules",
+            &edge,
+            &[
+                "min_output.manufacturing=19亿元",
+                "min_supporting_enterprises=8户"
+            ]
+        )
     );
 
     // Draft parameters of the root file: ` = VALUE` after the declared kind.
@@ -276,14 +376,25 @@ fn save_round_trip() {
     assert_eq!(
         changed,
         vec![
-            ("param min_output : money {".into(), "param min_output : money = 2亿元 {".into()),
-            ("param min_jobs : count 人 {".into(), "param min_jobs : count 人 = 500人 {".into()),
+            (
+                "param min_output : money {".into(),
+                "param min_output : money = 2亿元 {".into()
+            ),
+            (
+                "param min_jobs : count 人 {".into(),
+                "param min_jobs : count 人 = 500人 {".into()
+            ),
         ]
     );
     assert_eq!(run_in(&dir, &["check", "xj-whatif.rules"], "").code, 0);
     assert_eq!(
         eval_csv(&dir, "xj-whatif.rules", &xj, &[]),
-        eval_csv(&dir, "xinjiang.rules", &xj, &["min_output=2亿元", "min_jobs=500人"])
+        eval_csv(
+            &dir,
+            "xinjiang.rules",
+            &xj,
+            &["min_output=2亿元", "min_jobs=500人"]
+        )
     );
 
     // Inherited values: an `override` line at the end.
@@ -298,11 +409,20 @@ fn save_round_trip() {
     let (changed, added) = changed_lines(&old, &new);
     assert!(changed.is_empty(), "{changed:?}");
     assert_eq!(added.len(), 1);
-    assert!(added[0].starts_with("override min_output.specialty_agriculture = 5亿元 { note \""), "{}", added[0]);
+    assert!(
+        added[0].starts_with("override min_output.specialty_agriculture = 5亿元 { note \""),
+        "{}",
+        added[0]
+    );
     assert_eq!(run_in(&dir, &["check", "xp-whatif.rules"], "").code, 0);
     assert_eq!(
         eval_csv(&dir, "xp-whatif.rules", &xj, &[]),
-        eval_csv(&dir, "xinjiang-provincial.rules", &xj, &["min_output.specialty_agriculture=5亿元"])
+        eval_csv(
+            &dir,
+            "xinjiang-provincial.rules",
+            &xj,
+            &["min_output.specialty_agriculture=5亿元"]
+        )
     );
 
     // No temporary files are left behind.
@@ -329,20 +449,43 @@ fn unset_reset_changes_and_undo() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let blocks: Vec<&str> = r.stdout.split("与文件不同的参数").collect();
-    assert!(blocks[1].contains("min_output.manufacturing") && blocks[1].contains("min_supporting_enterprises"));
-    assert!(blocks[1].contains("结论与按文件中的参数不同的镇（4 个）"), "{}", blocks[1]);
-    assert!(r.stdout.contains("所有参数都是文件中的值。\n各镇的结论与按文件中的参数相同。"), "{}", r.stdout);
+    assert!(
+        blocks[1].contains("min_output.manufacturing")
+            && blocks[1].contains("min_supporting_enterprises")
+    );
+    assert!(
+        blocks[1].contains("结论与按文件中的参数不同的镇（4 个）"),
+        "{}",
+        blocks[1]
+    );
+    assert!(
+        r.stdout
+            .contains("所有参数都是文件中的值。\n各镇的结论与按文件中的参数相同。"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("已撤销：reset"));
-    assert!(r.stdout.contains("min_supporting_enterprises  8户 *"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("min_supporting_enterprises  8户 *"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn near_lists_towns_close_to_a_threshold() {
-    let r = repl(&["rules/shanxi.rules", "examples/edge_cases.csv"], "near 1%\n");
+    let r = repl(
+        &["rules/shanxi.rules", "examples/edge_cases.csv"],
+        "near 1%\n",
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let yi = line_of(&r.stdout, "乙镇");
     assert_eq!(yi.len(), 1, "{}", r.stdout);
-    assert!(yi[0].contains("19.99亿元") && yi[0].contains("20亿元 min_output.manufacturing"), "{}", yi[0]);
+    assert!(
+        yi[0].contains("19.99亿元") && yi[0].contains("20亿元 min_output.manufacturing"),
+        "{}",
+        yi[0]
+    );
     assert!(yi[0].contains("还差 0.01亿元（0.05%）"), "{}", yi[0]);
     assert!(yi[0].contains("不予认定 → 认定"), "{}", yi[0]);
     assert!(line_of(&r.stdout, "甲镇")[0].contains("恰好达到"));
@@ -351,16 +494,35 @@ fn near_lists_towns_close_to_a_threshold() {
 #[test]
 fn score_sheets_give_grades() {
     let r = repl(
-        &["rules/xinzhou-evaluation.rules", "examples/xinzhou_towns.csv", "--scores", "examples/xinzhou_scores.csv"],
+        &[
+            "rules/xinzhou-evaluation.rules",
+            "examples/xinzhou_towns.csv",
+            "--scores",
+            "examples/xinzhou_scores.csv",
+        ],
         "eval\nwhy 定襄法兰\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("等级：优秀 0 个，良好 4 个，合格 2 个，不合格 2 个"), "{}", r.stdout);
-    assert!(line_of(&r.stdout, "定襄法兰")[1].contains("等级 良好"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("等级：优秀 0 个，良好 4 个，合格 2 个，不合格 2 个"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line_of(&r.stdout, "定襄法兰")[1].contains("等级 良好"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("总分 88.50，等级 良好"), "{}", r.stdout);
     // Sheets for a rule set without an indicator system are kept, not used.
     let r = repl(
-        &["rules/shanxi.rules", "examples/edge_cases.csv", "--scores", "examples/xinzhou_scores.csv"],
+        &[
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--scores",
+            "examples/xinzhou_scores.csv",
+        ],
         "eval 乙镇\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -380,12 +542,22 @@ fn a_parameter_read_by_the_scoring_changes_grades() {
     )
     .unwrap();
     let towns = example("xinzhou_towns.csv");
-    let r = run_in(&dir, &["repl", "g.rules", &towns], "set big = 200亿元\nundo\n");
+    let r = run_in(
+        &dir,
+        &["repl", "g.rules", &towns],
+        "set big = 200亿元\nundo\n",
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (set, undo) = r.stdout.split_once("已撤销").unwrap();
-    assert!(line_of(set, "定襄法兰")[0].contains("认定，等级 好 → 认定，等级 差"), "{set}");
+    assert!(
+        line_of(set, "定襄法兰")[0].contains("认定，等级 好 → 认定，等级 差"),
+        "{set}"
+    );
     assert!(set.contains("等级：好 0 个，差 8 个"), "{set}");
-    assert!(line_of(undo, "定襄法兰")[0].contains("认定，等级 差 → 认定，等级 好"), "{undo}");
+    assert!(
+        line_of(undo, "定襄法兰")[0].contains("认定，等级 差 → 认定，等级 好"),
+        "{undo}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -395,7 +567,12 @@ fn quit_stops_reading() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = repl(&[], "eval\n");
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no rule set loaded; load one with `load RULES`"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no rule set loaded; load one with `load RULES`"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// `set` and `sweep` on 100,000 towns, through the library as the REPL runs them.
@@ -406,16 +583,28 @@ fn interactive_on_100k_towns() {
     use std::time::Instant;
     let dir = temp_dir("perf");
     let header = std::fs::read_to_string(example("edge_cases.csv")).unwrap();
-    let header = header.lines().next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let header = header
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_string();
     let cols: Vec<&str> = header.split(',').collect();
     let mut csv = header.clone();
     csv.push('\n');
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut rnd = |n: u64| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) % n
     };
-    let cats = ["manufacturing", "specialty_agriculture", "specialty_light_industry", "culture_tourism"];
+    let cats = [
+        "manufacturing",
+        "specialty_agriculture",
+        "specialty_light_industry",
+        "culture_tourism",
+    ];
     for i in 0..100_000 {
         let row: Vec<String> = cols
             .iter()
@@ -425,7 +614,10 @@ fn interactive_on_100k_towns() {
                 "county" => format!("县{}", i % 117),
                 "category" => cats[rnd(4) as usize].to_string(),
                 "output_value" => format!("{}.{:02}亿元", rnd(60), rnd(100)),
-                "leading_enterprises" | "tech_centers" | "specialized_firms" | "municipal_tech_centers" => rnd(4).to_string(),
+                "leading_enterprises"
+                | "tech_centers"
+                | "specialized_firms"
+                | "municipal_tech_centers" => rnd(4).to_string(),
                 "supporting_enterprises" => rnd(30).to_string(),
                 "standards_led" | "regional_brands" => rnd(3).to_string(),
                 "national_market_share" | "provincial_market_share" => format!("{}%", rnd(80)),
@@ -449,10 +641,20 @@ fn interactive_on_100k_towns() {
     s.load(&rules).expect("rules");
     let t = Instant::now();
     s.load_data(&towns, None).expect("data");
-    eprintln!("load 100,000 towns + full matrix: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "load 100,000 towns + full matrix: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     let mut worst = 0f64;
-    for v in ["19亿元", "21亿元", "20亿元", "15亿元", "25亿元", "1900000000元"] {
+    for v in [
+        "19亿元",
+        "21亿元",
+        "20亿元",
+        "15亿元",
+        "25亿元",
+        "1900000000元",
+    ] {
         for line in [
             format!("set min_output.manufacturing = {v}"),
             "set min_supporting_enterprises = 8户".to_string(),
@@ -467,32 +669,49 @@ fn interactive_on_100k_towns() {
     }
     eprintln!("worst set/undo → changed towns printed: {worst:.2} ms");
     let t = Instant::now();
-    let r = s.execute("sweep min_output.manufacturing 1亿元 100亿元 1亿元").expect("sweep");
+    let r = s
+        .execute("sweep min_output.manufacturing 1亿元 100亿元 1亿元")
+        .expect("sweep");
     let sweep_ms = t.elapsed().as_secs_f64() * 1e3;
     eprintln!("sweep of 100 steps over 100,000 towns: {sweep_ms:.1} ms");
     eprintln!("{}", r.text.lines().last().unwrap_or(""));
     let t = Instant::now();
-    s.execute("sweep min_supporting_enterprises 0 99 1").expect("sweep");
-    eprintln!("sweep of a count, 100 steps: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    s.execute("sweep min_supporting_enterprises 0 99 1")
+        .expect("sweep");
+    eprintln!(
+        "sweep of a count, 100 steps: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let t = Instant::now();
     s.execute("near 1%").expect("near");
     eprintln!("near 1%: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
 
     // A threshold computed by arithmetic of parameters (`nominal - tolerance`): still
     // only the towns between the old and the new threshold.
-    s.load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/puxian.rules")).expect("puxian");
+    s.load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/puxian.rules"))
+        .expect("puxian");
     let t = Instant::now();
-    s.execute("set nominal_supporting_enterprises = 12户").expect("set");
+    s.execute("set nominal_supporting_enterprises = 12户")
+        .expect("set");
     let full_ms = t.elapsed().as_secs_f64() * 1e3;
     eprintln!("set of a threshold `nominal - tolerance`: {full_ms:.2} ms");
     let t = Instant::now();
-    let r = s.execute("sweep nominal_supporting_enterprises 1 100 1").expect("sweep");
-    eprintln!("sweep of it, 100 steps: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let r = s
+        .execute("sweep nominal_supporting_enterprises 1 100 1")
+        .expect("sweep");
+    eprintln!(
+        "sweep of it, 100 steps: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     eprintln!("{}", r.text.lines().last().unwrap_or(""));
 
     // A threshold that depends on another fact of the town: no order to use, so every
     // town is re-evaluated for the one criterion that reads the parameter (the fallback).
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts.rules"), dir.join("facts.rules")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts.rules"),
+        dir.join("facts.rules"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("fallback.rules"),
         "ruleset fallback {\n  title \"fallback\"\n}\nimport \"facts.rules\"\nparam p = 10亿元\ncriterion c \"c\" {\n  require output_value >= p + supporting_enterprises * 1亿元 \"x\"\n}\n",
@@ -502,10 +721,15 @@ fn interactive_on_100k_towns() {
     let t = Instant::now();
     s.execute("set p = 12亿元").expect("set");
     let fallback_ms = t.elapsed().as_secs_f64() * 1e3;
-    eprintln!("set with full re-evaluation of one criterion over 100,000 towns: {fallback_ms:.2} ms");
+    eprintln!(
+        "set with full re-evaluation of one criterion over 100,000 towns: {fallback_ms:.2} ms"
+    );
     let t = Instant::now();
     let r = s.execute("sweep p 1亿元 100亿元 1亿元").expect("sweep");
-    eprintln!("sweep of it, 100 steps: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "sweep of it, 100 steps: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     eprintln!("{}", r.text.lines().last().unwrap_or(""));
 
     // A group statistic (`top(output_value within county)`): the evaluator computes it
@@ -523,7 +747,10 @@ fn interactive_on_100k_towns() {
     eprintln!("set of a threshold on `top(output_value within county)`: {stats_ms:.2} ms");
     let t = Instant::now();
     let r = s.execute("sweep max_top 1% 100% 1%").expect("sweep");
-    eprintln!("sweep of it, 100 steps: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "sweep of it, 100 steps: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     eprintln!("{}", r.text.lines().last().unwrap_or(""));
 
     let _ = std::fs::remove_dir_all(&dir);
@@ -545,12 +772,29 @@ fn incremental_matrix_equals_full_evaluation() {
     use townrules::eval::Evaluator;
     use townrules::repl::engine::Matrix;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let money = ["0亿元", "5000万元", "1亿元", "2亿元", "4.99亿元", "5亿元", "9.99亿元", "10亿元", "19.99亿元", "20亿元", "25亿元", "120.89亿元"];
-    let count = ["0", "1", "2", "5", "7", "8", "9", "10", "12", "1999", "2000"];
+    let money = [
+        "0亿元",
+        "5000万元",
+        "1亿元",
+        "2亿元",
+        "4.99亿元",
+        "5亿元",
+        "9.99亿元",
+        "10亿元",
+        "19.99亿元",
+        "20亿元",
+        "25亿元",
+        "120.89亿元",
+    ];
+    let count = [
+        "0", "1", "2", "5", "7", "8", "9", "10", "12", "1999", "2000",
+    ];
     let percent = ["0%", "29.99%", "30%", "50%", "60%"];
     let mut seed: u64 = 7;
     let mut rnd = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n
     };
     // Statistics, arithmetic on the town's side, min/max thresholds, a scored item.
@@ -574,13 +818,24 @@ fn incremental_matrix_equals_full_evaluation() {
         ("rules/puxian.rules", "examples/edge_cases.csv"),
         ("rules/xinzhou.rules", "examples/xinzhou_towns.csv"),
         ("rules/xinjiang.rules", "examples/xinjiang_towns.csv"),
-        ("rules/xinjiang-provincial.rules", "examples/edge_cases_labels.csv"),
+        (
+            "rules/xinjiang-provincial.rules",
+            "examples/edge_cases_labels.csv",
+        ),
     ] {
         let mut s = townrules::repl::Session::new();
         s.load(&root.join(rules)).expect("rules");
         s.load_data(&root.join(towns), None).expect("data");
         let mut ok: Vec<String> = Vec::new();
-        let params: Vec<(String, Kind)> = s.rules.as_ref().unwrap().rs.params.iter().map(|p| (p.name.clone(), p.kind)).collect();
+        let params: Vec<(String, Kind)> = s
+            .rules
+            .as_ref()
+            .unwrap()
+            .rs
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.kind))
+            .collect();
         for step in 0..300 {
             let (name, kind) = &params[rnd(params.len())];
             let pick = |xs: &[&str], i: usize| xs[i % xs.len()].to_string();
@@ -601,13 +856,19 @@ fn incremental_matrix_equals_full_evaluation() {
             };
             match s.execute(&line) {
                 Ok(_) => ok.push(line.split_whitespace().next().unwrap_or("").to_string()),
-                Err(e) => assert!(line.starts_with("undo") || line.starts_with("sweep") && e.contains("steps"), "{line}: {e}"),
+                Err(e) => assert!(
+                    line.starts_with("undo") || line.starts_with("sweep") && e.contains("steps"),
+                    "{line}: {e}"
+                ),
             }
             let r = s.rules.as_ref().unwrap();
             let d = s.data.as_ref().unwrap();
             let ev = Evaluator::new(&r.rs, &d.towns);
             let e = s.engine.as_ref().unwrap();
-            assert!(e.matrix == Matrix::new(&ev), "{rules}: step {step}: `{line}`");
+            assert!(
+                e.matrix == Matrix::new(&ev),
+                "{rules}: step {step}: `{line}`"
+            );
             if let Some(g) = &e.grades {
                 let fresh: Vec<Option<u16>> = (0..d.towns.len())
                     .map(|row| ev.town_score(row).and_then(|s| s.grade).map(|x| x as u16))
@@ -616,7 +877,10 @@ fn incremental_matrix_equals_full_evaluation() {
             }
         }
         for cmd in ["set", "unset", "undo", "sweep"] {
-            assert!(ok.iter().filter(|c| *c == cmd).count() > 5, "{rules}: too few `{cmd}` ran");
+            assert!(
+                ok.iter().filter(|c| *c == cmd).count() > 5,
+                "{rules}: too few `{cmd}` ran"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

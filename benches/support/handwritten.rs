@@ -113,10 +113,13 @@ fn agglomeration(f: &Facts) -> Status {
         (Some(v), Some(m)) => T::of(Some(v >= m)),
         _ => T::Unknown,
     };
-    let relaxed = f.origin_or_gi.and(f.industry_influence).and(match f.output_value {
-        Some(v) => T::of(Some(v >= YI)),
-        None => T::Unknown,
-    });
+    let relaxed = f
+        .origin_or_gi
+        .and(f.industry_influence)
+        .and(match f.output_value {
+            Some(v) => T::of(Some(v >= YI)),
+            None => T::Unknown,
+        });
     let all = f.single_county.and(normal.or(relaxed));
     match (applies, all) {
         (_, T::No) => Status::NotMet,
@@ -419,7 +422,10 @@ fn trim(b: &[u8]) -> &[u8] {
 }
 
 fn missing(b: &[u8]) -> bool {
-    matches!(b, b"" | b"-" | b"--" | b"/") || b == "无数据".as_bytes() || b.eq_ignore_ascii_case(b"n/a") || b.eq_ignore_ascii_case(b"na")
+    matches!(b, b"" | b"-" | b"--" | b"/")
+        || b == "无数据".as_bytes()
+        || b.eq_ignore_ascii_case(b"n/a")
+        || b.eq_ignore_ascii_case(b"na")
 }
 
 /// A decimal number `digits[.digits]` as (integer, fraction digits), and the rest.
@@ -488,9 +494,17 @@ fn percent(b: &[u8]) -> Option<i128> {
 }
 
 fn yes_no(b: &[u8]) -> Option<bool> {
-    if b == "是".as_bytes() || b == b"1" || b.eq_ignore_ascii_case(b"true") || b.eq_ignore_ascii_case(b"yes") {
+    if b == "是".as_bytes()
+        || b == b"1"
+        || b.eq_ignore_ascii_case(b"true")
+        || b.eq_ignore_ascii_case(b"yes")
+    {
         Some(true)
-    } else if b == "否".as_bytes() || b == b"0" || b.eq_ignore_ascii_case(b"false") || b.eq_ignore_ascii_case(b"no") {
+    } else if b == "否".as_bytes()
+        || b == b"0"
+        || b.eq_ignore_ascii_case(b"false")
+        || b.eq_ignore_ascii_case(b"no")
+    {
         Some(false)
     } else {
         None

@@ -2,12 +2,13 @@
 //! parse the lines of a chunk on all cores, append the parts in file order.
 //!
 //! It takes only files where this is certain to read exactly what the general reader
-//! ([`super::csv`]) reads: UTF-8, no quote character anywhere (so every line end ends a
-//! record), no carriage return except before a line feed, a header on the first line.
-//! Anything else — and any problem at all in the data (an unreadable cell, a row of the
-//! wrong width, a town without an id …) — hands the file back to the general reader,
-//! which reads it from the start and reports exactly as it always does. So on files it
-//! accepts it gives the same towns, rows, warnings and duplicate-id errors.
+//! ([`super::csv`]) reads: UTF-8, no carriage return except before a line feed, a header
+//! on the first line without quotes. Chunks and parts are cut after a line feed on the
+//! guess that it ends a record; a part that then ends inside a quoted field shows the
+//! guess was wrong. That — and any problem at all in the data (an unreadable cell, a row
+//! of the wrong width, a town without an id …) — hands the file back to the general
+//! reader, which reads it from the start and reports exactly as it always does. So on
+//! files it accepts it gives the same towns, rows, warnings and duplicate-id errors.
 
 use std::io::Read;
 
@@ -32,8 +33,8 @@ pub(super) enum Bulk {
     Fallback,
 }
 
-/// Whether `bytes` (whole lines) can be split at line ends: no quote character, and
-/// every carriage return followed by a line feed.
+/// Whether `bytes` (the header line) is read the same way when split at commas: no quote
+/// character, and every carriage return followed by a line feed.
 fn plain(bytes: &[u8]) -> bool {
     let mut ok = true;
     for (i, &c) in bytes.iter().enumerate() {
@@ -52,9 +53,15 @@ fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result
     Ok(got < need)
 }
 
-/// Read the lines of `bytes` (whole lines) into a new builder, numbering them from 0;
-/// the builder and the number of line ends, or `None` when the bytes are not for the
+/// Read the records of `bytes` (whole lines) into a new builder, numbering lines from
+/// 0; the builder and the number of lines, or `None` when the bytes are not for the
 /// quick reader or at the first problem.
+///
+/// Records are split as the `csv` crate splits them (RFC 4180 quoting: a field that
+/// starts with `"` runs to the next lone `"`, `""` inside it is a quote, and what follows
+/// the closing quote up to the next comma belongs to the field; a quote elsewhere is an
+/// ordinary character; empty lines are skipped). A part must not end inside a quoted
+/// field — then it was cut in the wrong place, and the general reader takes over.
 fn piece<'v, 'm>(
     vocab: &'v Vocab<'m>,
     name: &str,
@@ -64,53 +71,81 @@ fn piece<'v, 'm>(
 ) -> Option<(Builder<'v, 'm>, usize)> {
     // Room for the part's towns, assuming lines of at least 64 bytes.
     let mut b = Builder::new(vocab, name, RowUnit::Line, bytes.len() / 64 + 1);
-    // Field `j` of a line is `bytes[starts[j]..ends[j]]`.
-    let (mut starts, mut ends) = (Vec::with_capacity(64), Vec::with_capacity(64));
+    // Field `j` of a record: `bytes[start..end]`, or `unquoted[start..end]` for a quoted
+    // field (its text without the quotes).
+    let mut spans: Vec<(bool, usize, usize)> = Vec::with_capacity(64);
+    let mut unquoted: Vec<u8> = Vec::new();
     let n = bytes.len();
-    let (mut pos, mut row) = (0, 0);
-    while pos < n {
-        let line = row;
-        row += 1;
-        starts.clear();
-        ends.clear();
-        starts.push(pos);
-        let mut i = pos;
-        while i < n {
-            // Go to the next byte that may be special, eight bytes at a time: every special
-            // byte (`,` `"` CR LF) is below 0x2D.
-            if let Some(w) = bytes.get(i..i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(w);
-                let m = bytes_below_2d(u64::from_le_bytes(word));
-                if m == 0 {
-                    i += 8;
-                    continue;
-                }
-                i += (m.trailing_zeros() / 8) as usize;
+    let (mut pos, mut line) = (0, 0);
+    loop {
+        // Between records: skip empty lines.
+        while let Some(&c) = bytes.get(pos) {
+            match c {
+                b'\n' => line += 1,
+                b'\r' if bytes.get(pos + 1) == Some(&b'\n') => {}
+                b'\r' => return None, // a lone carriage return ends records: not here
+                _ => break,
             }
-            match bytes[i] {
-                b',' => {
-                    ends.push(i);
-                    starts.push(i + 1);
+            pos += 1;
+        }
+        if pos >= n {
+            break;
+        }
+        let row = line;
+        spans.clear();
+        unquoted.clear();
+        loop {
+            // One field.
+            if bytes.get(pos) == Some(&b'"') {
+                pos += 1;
+                let start = unquoted.len();
+                loop {
+                    let rest = bytes.get(pos..).unwrap_or_default();
+                    // Inside quotes: copy up to the next quote (a part that ends inside
+                    // quotes was cut in the wrong place).
+                    let k = rest.iter().position(|&c| c == b'"')?;
+                    let text = &rest[..k];
+                    line += text.iter().filter(|&&c| c == b'\n').count();
+                    unquoted.extend_from_slice(text);
+                    pos += k + 1;
+                    if bytes.get(pos) == Some(&b'"') {
+                        unquoted.push(b'"');
+                        pos += 1;
+                        continue;
+                    }
+                    // After the closing quote, up to the end of the field.
+                    let e = field_end(bytes, pos);
+                    unquoted.extend_from_slice(&bytes[pos..e]);
+                    pos = e;
+                    break;
                 }
-                b'\n' => break,
-                b'"' => return None,
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => return None,
-                _ => {}
+                spans.push((true, start, unquoted.len()));
+            } else {
+                let e = field_end(bytes, pos);
+                spans.push((false, pos, e));
+                pos = e;
             }
-            i += 1;
+            match bytes.get(pos) {
+                Some(b',') => pos += 1,
+                Some(b'\n') => {
+                    pos += 1;
+                    line += 1;
+                    break;
+                }
+                Some(b'\r') if bytes.get(pos + 1) == Some(&b'\n') => {
+                    pos += 2;
+                    line += 1;
+                    break;
+                }
+                Some(_) => return None, // a lone carriage return
+                None => break,
+            }
         }
-        let mut end = i;
-        if end > pos && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        let empty_line = end == pos;
-        pos = i + 1;
-        if empty_line {
-            continue; // the CSV reader skips empty lines
-        }
-        ends.push(end);
-        let field = |j: usize| bytes.get(starts[j]..ends[j]);
+        let field = |j: usize| match spans.get(j) {
+            Some(&(false, s, e)) => bytes.get(s..e),
+            Some(&(true, s, e)) => unquoted.get(s..e),
+            None => None,
+        };
         // A row of empty cells (Excel) is skipped, as the general reader does.
         let id_filled = match lay.id_field.and_then(field) {
             Some(id) => !blank(id)?,
@@ -118,14 +153,14 @@ fn piece<'v, 'm>(
         };
         if !id_filled {
             let mut all_blank = true;
-            for j in 0..starts.len() {
+            for j in 0..spans.len() {
                 all_blank &= blank(field(j).unwrap_or_default())?;
             }
             if all_blank {
                 continue;
             }
         }
-        if starts.len() != lay.width {
+        if spans.len() != lay.width {
             return None;
         }
         for &(j, _) in blanks {
@@ -133,7 +168,7 @@ fn piece<'v, 'm>(
                 return None;
             }
         }
-        b.begin_row(line);
+        b.begin_row(row);
         for (j, slot) in lay.slots.iter().enumerate() {
             if let Slot::Fact(f) = *slot {
                 if !b.cell_bytes(f, field(j).unwrap_or_default(), &lay.fact_header[f]) {
@@ -149,7 +184,32 @@ fn piece<'v, 'm>(
             return None;
         }
     }
-    Some((b, row))
+    Some((b, line))
+}
+
+/// The end of an unquoted field that starts at `pos`: the next comma, carriage return
+/// or line feed (a quote there is an ordinary character), or the end of the bytes.
+#[inline]
+fn field_end(bytes: &[u8], mut i: usize) -> usize {
+    let n = bytes.len();
+    while i < n {
+        // Eight bytes at a time while none may be special: `,` CR LF are below 0x2D.
+        if let Some(w) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            let m = bytes_below_2d(u64::from_le_bytes(word));
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            i += (m.trailing_zeros() / 8) as usize;
+        }
+        if matches!(bytes[i], b',' | b'\r' | b'\n') {
+            return i;
+        }
+        i += 1;
+    }
+    n
 }
 
 /// A mask whose lowest set bit is the high bit of the first byte of `x` (little-endian)
@@ -287,9 +347,9 @@ mod gen;
 
 #[cfg(test)]
 mod tests {
-    use super::gen;
     use super::super::csv::{read_general, read_str};
     use super::super::header::Vocab;
+    use super::gen;
 
     fn model() -> crate::check::Checked {
         let report = crate::check::check_file(std::path::Path::new("rules/shanxi.rules"));
@@ -311,6 +371,13 @@ mod tests {
             "id,name,output_value\n\na,甲,20\n   \nb,,5000万元\n".to_string(),
             "id,name,output_value,\na,甲,20,\n".to_string(),
             "id,notes\na,\"x, y\"\n".to_string(),
+            "id,notes,output_value\na,\"x, \"\"y\"\"\nz\",20\r\nb,ab\"c,30\n\"c\",\"\"\"q\"tail,\"40\"\n".to_string(),
+            "id,notes,output_value\n\"a\",\"two\r\nlines\",1\n\n\"b\",,2\n".to_string(),
+            "id,notes,output_value\na,\"unterminated,1\n".to_string(),
+            "id,notes,output_value\na,\"\",1\n\"\",\"\",\"\"\n".to_string(),
+            "\"id\",output_value\na,1\n".to_string(),
+            quoted(&big, 5),
+            quoted(&big, 1),
             "id,output_value\na,约20亿\n".to_string(),
             "id,output_value\na,20\na,30\n".to_string(),
             "name,output_value\n甲,20\n".to_string(),
@@ -335,6 +402,23 @@ mod tests {
         }
     }
 
+    /// `text` with a quoted `notes` column whose cells hold commas, quotes and (every
+    /// `every` rows) a line break.
+    fn quoted(text: &str, every: usize) -> String {
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            out.push_str(line);
+            if i == 0 {
+                out.push_str(",notes\n");
+            } else if i % every == 0 {
+                out.push_str(",\"备注, \"\"示意\"\"\n第二行\"\n");
+            } else {
+                out.push_str(",\"备注, 示意\"\n");
+            }
+        }
+        out
+    }
+
     /// Large input goes through the chunked, parallel path.
     #[test]
     fn chunks_and_parts_are_appended_in_order() {
@@ -351,5 +435,22 @@ mod tests {
         let general = read_general("g.csv", &t, &vocab).unwrap();
         assert_eq!(quick.towns.len(), 60_000);
         assert_eq!(quick.towns, general.towns);
+        // Quoted cells: still the quick reader, the same towns.
+        let q = quoted(&t, 1000);
+        let mut input = q.as_bytes();
+        let super::Bulk::Done(quick) = super::read("q.csv", &mut input, q.len() as u64, &vocab)
+        else {
+            panic!("the quick reader takes quoted cells")
+        };
+        let quick = quick.unwrap();
+        assert_eq!(
+            quick.towns,
+            read_general("q.csv", &q, &vocab).unwrap().towns
+        );
+        // Line breaks inside quotes in every row: some part is cut inside quotes; either
+        // way the towns are the same.
+        let q = quoted(&t, 1);
+        let got = read_str("q.csv", &q, &vocab).unwrap();
+        assert_eq!(got.towns, read_general("q.csv", &q, &vocab).unwrap().towns);
     }
 }

@@ -347,8 +347,9 @@ impl<'v, 'm> Builder<'v, 'm> {
         // The ids are the `id` column (sharing its text when every town has one); the
         // names are the `name` column, or the id where a town has no name.
         let ids: Strs = match self.columns.get_mut(self.vocab.id) {
-            Some(Column::Text(t)) => Strs::shared(t)
-                .unwrap_or_else(|| t.iter().map(Option::unwrap_or_default).collect()),
+            Some(Column::Text(t)) => {
+                Strs::shared(t).unwrap_or_else(|| t.iter().map(Option::unwrap_or_default).collect())
+            }
             _ => (0..n).map(|_| "").collect(),
         };
         let names: Strs = match self.vocab.name.and_then(|f| self.columns.get_mut(f)) {

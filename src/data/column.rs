@@ -60,7 +60,9 @@ impl Bits {
     /// Bit `i` (false past the end).
     #[inline]
     pub fn get(&self, i: usize) -> bool {
-        self.words.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 != 0)
     }
 
     /// Append a bit.
@@ -467,9 +469,7 @@ impl Decimals {
             return None;
         }
         match &self.repr {
-            Repr::Scaled { values, scale } => {
-                values.get(i).map(|&m| scaled_to_decimal(m, *scale))
-            }
+            Repr::Scaled { values, scale } => values.get(i).map(|&m| scaled_to_decimal(m, *scale)),
             Repr::Exact(v) => v.get(i).copied(),
         }
     }
@@ -1077,7 +1077,8 @@ impl<S: AsRef<str>> From<Vec<Option<S>>> for Texts {
 impl<S: AsRef<str>> FromIterator<Option<S>> for Texts {
     fn from_iter<I: IntoIterator<Item = Option<S>>>(iter: I) -> Self {
         let mut c = Texts::default();
-        iter.into_iter().for_each(|v| c.push(v.as_ref().map(AsRef::as_ref)));
+        iter.into_iter()
+            .for_each(|v| c.push(v.as_ref().map(AsRef::as_ref)));
         c
     }
 }
@@ -1180,12 +1181,22 @@ mod tests {
         let shared = Strs::shared(&mut ids).unwrap();
         assert_eq!(shared, vec!["a", "b"]);
         ids.push(Some("c"));
-        assert_eq!(shared, vec!["a", "b"], "the shared buffer is copied on write");
-        assert_eq!(ids.iter().collect::<Vec<_>>(), vec![Some("a"), Some("b"), Some("c")]);
+        assert_eq!(
+            shared,
+            vec!["a", "b"],
+            "the shared buffer is copied on write"
+        );
+        assert_eq!(
+            ids.iter().collect::<Vec<_>>(),
+            vec![Some("a"), Some("b"), Some("c")]
+        );
         assert!(Strs::shared(&mut t.clone()).is_none());
         let o: Opt<u32> = vec![Some(3), None, Some(0)].into();
         assert_eq!(o.iter().collect::<Vec<_>>(), vec![Some(3), None, Some(0)]);
         let f: Flags = vec![Some(true), None, Some(false)].into();
-        assert_eq!(f.iter().collect::<Vec<_>>(), vec![Some(true), None, Some(false)]);
+        assert_eq!(
+            f.iter().collect::<Vec<_>>(),
+            vec![Some(true), None, Some(false)]
+        );
     }
 }

@@ -232,8 +232,20 @@ pub(super) fn may_be_missing(t: &str) -> bool {
     t.chars().all(|c| {
         matches!(
             c,
-            '-' | '/' | 'n' | 'N' | 'a' | 'A' | '无' | '数' | '据' | '－' | '—' | '–' | ' '
-                | '\u{3000}' | '\u{a0}'
+            '-' | '/'
+                | 'n'
+                | 'N'
+                | 'a'
+                | 'A'
+                | '无'
+                | '数'
+                | '据'
+                | '－'
+                | '—'
+                | '–'
+                | ' '
+                | '\u{3000}'
+                | '\u{a0}'
         )
     })
 }
@@ -362,11 +374,7 @@ mod tests {
                 if let Some((m, scale)) = money_scaled(c.as_bytes(), unit) {
                     let slow = parse_money(c, unit).map(|(v, _)| v).unwrap();
                     let v = Decimal::new(m, scale);
-                    assert_eq!(
-                        (v, v.to_string()),
-                        (slow, slow.to_string()),
-                        "money `{c}`"
-                    );
+                    assert_eq!((v, v.to_string()), (slow, slow.to_string()), "money `{c}`");
                 } else if let Some(v) = money(c, unit) {
                     assert!(v.mantissa() > (1 << 62) || v.scale() > 18, "money `{c}`");
                 }
@@ -374,7 +382,11 @@ mod tests {
             if let Some((m, scale)) = percent_scaled(c.as_bytes()) {
                 let slow = parse_percent(c).unwrap();
                 let v = Decimal::new(m, scale);
-                assert_eq!((v, v.to_string()), (slow, slow.to_string()), "percent `{c}`");
+                assert_eq!(
+                    (v, v.to_string()),
+                    (slow, slow.to_string()),
+                    "percent `{c}`"
+                );
             } else {
                 assert_eq!(percent(c), None, "percent `{c}`");
             }

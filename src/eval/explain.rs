@@ -167,7 +167,8 @@ impl Evaluator<'_> {
         let k = self.rules.criteria.len();
         out.criteria.truncate(k);
         while out.criteria.len() < k {
-            out.criteria.push(CriterionResult::empty(out.criteria.len()));
+            out.criteria
+                .push(CriterionResult::empty(out.criteria.len()));
         }
         for (c, cr) in out.criteria.iter_mut().enumerate() {
             self.explain_criterion_into(c, row, cr);
@@ -201,8 +202,10 @@ impl Evaluator<'_> {
         missing_facts.clear();
         unset_params.clear();
         params_used.clear();
-        applies.truncate(crit.applies.len());
-        applies.resize_with(crit.applies.len(), CondResult::default);
+        if applies.len() != crit.applies.len() {
+            applies.truncate(crit.applies.len());
+            applies.resize_with(crit.applies.len(), CondResult::default);
+        }
         for (a, slot) in crit.applies.iter().zip(applies.iter_mut()) {
             let mut rec = Recorder {
                 atoms: &mut slot.atoms,
@@ -212,8 +215,10 @@ impl Evaluator<'_> {
             };
             slot.value = self.cond_into(a.node, row, &mut rec);
         }
-        requires.truncate(crit.requires.len());
-        requires.resize_with(crit.requires.len(), RequireResult::empty);
+        if requires.len() != crit.requires.len() {
+            requires.truncate(crit.requires.len());
+            requires.resize_with(crit.requires.len(), RequireResult::empty);
+        }
         for (r, slot) in crit.requires.iter().zip(requires.iter_mut()) {
             let mut rec = Recorder {
                 atoms: &mut slot.cond.atoms,
@@ -260,13 +265,17 @@ impl Evaluator<'_> {
         // A priority's value is the same with or without recording (Kleene logic has no
         // short-circuit effects), and its records are not kept.
         priorities.clear();
-        priorities.extend(crit.priorities.iter().map(|p| {
-            match self.fast.explain_plan(p.when.node) {
+        for p in &crit.priorities {
+            priorities.push(match self.fast.explain_plan(p.when.node) {
                 Some(plan) => self.plan_value(plan, row),
                 None => self.eval(p.when.node, row).tri(),
-            }
-        }));
-        *uncovered = self.uncovered(c, row);
+            });
+        }
+        *uncovered = if crit.lookups.is_empty() {
+            None
+        } else {
+            self.uncovered(c, row)
+        };
         // The status from the values just recorded: the same as `status_tree`, which
         // combines the same values (evaluation has no short-circuit effects).
         let applies = applies.iter().fold(Tri::True, |a, x| a.and(x.value));
@@ -283,12 +292,10 @@ impl Evaluator<'_> {
     }
 
     fn cond_into(&self, n: NodeId, row: usize, rec: &mut Recorder<'_>) -> Tri {
+        rec.atoms.clear();
         match self.fast.explain_plan(n) {
             Some(plan) => self.run_plan(plan, row, rec),
-            None => {
-                rec.atoms.clear();
-                self.xeval(n, row, rec, true).tri()
-            }
+            None => self.xeval(n, row, rec, true).tri(),
         }
     }
 

@@ -249,7 +249,10 @@ pub(super) enum Step<'a> {
     Or,
     Not,
     /// Anything else: walk the tree.
-    Tree { node: NodeId, top: bool },
+    Tree {
+        node: NodeId,
+        top: bool,
+    },
 }
 
 /// The deepest value stack a plan may need.
@@ -693,11 +696,17 @@ impl<'a> Lowering<'_, 'a> {
                 _ => tree,
             },
             Some(Op::Cmp { op, lhs, rhs })
-                if matches!(op, BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt | BinOp::Eq | BinOp::Ne) =>
+                if matches!(
+                    op,
+                    BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt | BinOp::Eq | BinOp::Ne
+                ) =>
             {
                 match self.ints(lhs) {
                     Some((fact, values, present, scale)) => {
-                        match (self.rhs(rhs, op, scale), self.ev.rules.ops.get(rhs as usize)) {
+                        match (
+                            self.rhs(rhs, op, scale),
+                            self.ev.rules.ops.get(rhs as usize),
+                        ) {
                             (Some(r), _) => Step::Cmp {
                                 node: n,
                                 op,
@@ -709,7 +718,9 @@ impl<'a> Lowering<'_, 'a> {
                             },
                             (None, Some(Op::Lookup { table, key })) => {
                                 match (self.cats(*key), self.ev.rules.tables.get(*table as usize)) {
-                                    (Some((cats, cat_present)), Some(t)) if t.entries.len() <= 64 => {
+                                    (Some((cats, cat_present)), Some(t))
+                                        if t.entries.len() <= 64 =>
+                                    {
                                         let entries = t
                                             .entries
                                             .iter()
@@ -727,7 +738,9 @@ impl<'a> Lowering<'_, 'a> {
                                                         pushes,
                                                     )
                                                 }
-                                                None => self.rhs_of(V::Unknown, op, scale, Vec::new()),
+                                                None => {
+                                                    self.rhs_of(V::Unknown, op, scale, Vec::new())
+                                                }
                                             })
                                             .collect();
                                         Step::CmpLookup {
@@ -850,15 +863,14 @@ impl<'a> Program<'a> {
             code: Vec::new(),
         };
         for crit in &ev.rules.criteria {
-            let conds = crit.applies.iter().map(|a| a.node).chain(
-                crit.requires.iter().flat_map(|r| {
-                    std::iter::once(r.cond.node).chain(
-                        r.relax
-                            .iter()
-                            .flat_map(|rx| [rx.when.node, rx.then.node]),
-                    )
-                }),
-            );
+            let conds = crit
+                .applies
+                .iter()
+                .map(|a| a.node)
+                .chain(crit.requires.iter().flat_map(|r| {
+                    std::iter::once(r.cond.node)
+                        .chain(r.relax.iter().flat_map(|rx| [rx.when.node, rx.then.node]))
+                }));
             let priorities = crit.priorities.iter().map(|p| p.when.node);
             for n in conds.chain(priorities) {
                 let mut steps = Vec::new();
@@ -911,31 +923,6 @@ fn depth(steps: &[Step<'_>]) -> usize {
     max
 }
 
-/// Write atom `*w` (over an old one, or appended) and move on.
-#[inline]
-fn put(
-    atoms: &mut Vec<super::Atom>,
-    w: &mut usize,
-    node: NodeId,
-    holds: Tri,
-    lhs: V,
-    rhs: V,
-    margin: Option<Decimal>,
-) {
-    let atom = super::Atom {
-        node,
-        holds,
-        lhs,
-        rhs,
-        margin,
-    };
-    match atoms.get_mut(*w) {
-        Some(a) => *a = atom,
-        None => atoms.push(atom),
-    }
-    *w += 1;
-}
-
 /// The value stack of a plan.
 struct Stack {
     v: [Tri; PLAN_DEPTH],
@@ -980,13 +967,34 @@ impl Evaluator<'_> {
         rec: &mut super::explain::Recorder<'_>,
     ) -> Tri {
         use super::explain::push_unique;
+        use super::Atom;
+        // A single yes/no fact (the commonest condition): no stack needed.
+        if let [Step::Flag {
+            node,
+            fact,
+            values,
+            present,
+        }] = plan
+        {
+            let v = if present.get(row) {
+                V::Bool(values.get(row))
+            } else {
+                push_unique(rec.missing, *fact);
+                V::Unknown
+            };
+            rec.atoms.push(Atom {
+                node: *node,
+                holds: v.tri(),
+                lhs: v,
+                rhs: V::Unknown,
+                margin: None,
+            });
+            return v.tri();
+        }
         let mut stack = Stack {
             v: [Tri::Unknown; PLAN_DEPTH],
             sp: 0,
         };
-        // Atoms are written over those of the town explained before (same plan, mostly
-        // the same number of atoms), then the rest is cut off.
-        let mut w = 0usize;
         let replay = |rec: &mut super::explain::Recorder<'_>, pushes: &[Push]| {
             for p in pushes {
                 match *p {
@@ -997,13 +1005,14 @@ impl Evaluator<'_> {
         };
         // A numeric fact against a value; the atom and its truth value.
         let cmp = |rec: &mut super::explain::Recorder<'_>,
-                   w: &mut usize,
                    node: NodeId,
                    op: BinOp,
                    m: Option<i64>,
                    scale: u32,
                    rhs: &Rhs| {
-            let lhs = m.map_or(V::Unknown, |m| V::Num(crate::data::scaled_to_decimal(m, scale)));
+            let lhs = m.map_or(V::Unknown, |m| {
+                V::Num(crate::data::scaled_to_decimal(m, scale))
+            });
             let (holds, margin) = match (m, rhs.value, rhs.bounds) {
                 (Some(m), V::Num(d), Some((b, neg))) => {
                     let holds = if (b.lo <= m && m <= b.hi) != neg {
@@ -1017,10 +1026,16 @@ impl Evaluator<'_> {
                         _ => None,
                     };
                     let margin = match rhs.scaled {
-                        Some(t) => diff(i128::from(m), i128::from(t)).and_then(|x| margin_of(x, scale)),
+                        Some(t) => {
+                            diff(i128::from(m), i128::from(t)).and_then(|x| margin_of(x, scale))
+                        }
                         None => match (op, lhs) {
-                            (BinOp::Ge | BinOp::Gt, V::Num(a)) => a.checked_sub(d).map(|x| x.normalize()),
-                            (BinOp::Le | BinOp::Lt, V::Num(a)) => d.checked_sub(a).map(|x| x.normalize()),
+                            (BinOp::Ge | BinOp::Gt, V::Num(a)) => {
+                                a.checked_sub(d).map(|x| x.normalize())
+                            }
+                            (BinOp::Le | BinOp::Lt, V::Num(a)) => {
+                                d.checked_sub(a).map(|x| x.normalize())
+                            }
                             _ => None,
                         },
                     };
@@ -1028,9 +1043,22 @@ impl Evaluator<'_> {
                 }
                 _ => (compare(op, lhs, rhs.value).tri(), None),
             };
-            put(rec.atoms, w, node, holds, lhs, rhs.value, margin);
+            rec.atoms.push(Atom {
+                node,
+                holds,
+                lhs: V::Unknown,
+                rhs: V::Unknown,
+                margin: None,
+            });
+            if let Some(a) = rec.atoms.last_mut() {
+                a.lhs = lhs;
+                a.rhs = rhs.value;
+                a.margin = margin;
+            }
             holds
         };
+        // One step: its value is the condition's; no need for the stack.
+        let single = plan.len() == 1;
         for step in plan {
             match step {
                 Step::Flag {
@@ -1045,7 +1073,16 @@ impl Evaluator<'_> {
                         push_unique(rec.missing, *fact);
                         V::Unknown
                     };
-                    put(rec.atoms, &mut w, *node, v.tri(), v, V::Unknown, None);
+                    rec.atoms.push(Atom {
+                        node: *node,
+                        holds: v.tri(),
+                        lhs: v,
+                        rhs: V::Unknown,
+                        margin: None,
+                    });
+                    if single {
+                        return v.tri();
+                    }
                     stack.push(v.tri());
                 }
                 Step::Cmp {
@@ -1062,7 +1099,10 @@ impl Evaluator<'_> {
                         push_unique(rec.missing, *fact);
                     }
                     replay(rec, &rhs.pushes);
-                    let t = cmp(rec, &mut w, *node, *op, m, *scale, rhs);
+                    let t = cmp(rec, *node, *op, m, *scale, rhs);
+                    if single {
+                        return t;
+                    }
                     stack.push(t);
                 }
                 Step::CmpLookup {
@@ -1095,7 +1135,10 @@ impl Evaluator<'_> {
                         &unknown
                     };
                     replay(rec, &rhs.pushes);
-                    let t = cmp(rec, &mut w, *node, *op, m, *scale, rhs);
+                    let t = cmp(rec, *node, *op, m, *scale, rhs);
+                    if single {
+                        return t;
+                    }
                     stack.push(t);
                 }
                 Step::CatIn {
@@ -1112,7 +1155,16 @@ impl Evaluator<'_> {
                         push_unique(rec.missing, *fact);
                         (V::Unknown, V::Unknown)
                     };
-                    put(rec.atoms, &mut w, *node, v.tri(), k, V::Unknown, None);
+                    rec.atoms.push(Atom {
+                        node: *node,
+                        holds: v.tri(),
+                        lhs: k,
+                        rhs: V::Unknown,
+                        margin: None,
+                    });
+                    if single {
+                        return v.tri();
+                    }
                     stack.push(v.tri());
                 }
                 Step::And | Step::Or => {
@@ -1130,16 +1182,14 @@ impl Evaluator<'_> {
                     stack.push(a.not());
                 }
                 Step::Tree { node, top } => {
-                    // Walking a tree pushes its atoms: drop what is left of an earlier
-                    // town's atoms first (plans with trees are run from empty atoms).
-                    rec.atoms.truncate(w);
                     let t = self.xeval(*node, row, rec, *top).tri();
-                    w = rec.atoms.len();
+                    if single {
+                        return t;
+                    }
                     stack.push(t);
                 }
             }
         }
-        rec.atoms.truncate(w);
         stack.v[0]
     }
 
@@ -1487,21 +1537,38 @@ impl Evaluator<'_> {
             heap.resize(k, StatusMasks::default());
             &mut heap
         };
+        // Decoding without branches: the status of a lane is the one of its (disjoint)
+        // mask bits that is set, none meaning undetermined.
+        const STATUS: [Status; 8] = [
+            Status::Undetermined,
+            Status::Met,
+            Status::NotMet,
+            Status::NotMet,
+            Status::NotApplicable,
+            Status::NotApplicable,
+            Status::NotApplicable,
+            Status::NotApplicable,
+        ];
+        const OUTCOME: [Outcome; 4] = [
+            Outcome::NotRecognized,
+            Outcome::Recognized,
+            Outcome::Undetermined,
+            Outcome::Undetermined,
+        ];
         for (b, chunk) in outcomes.chunks_mut(BLOCK).enumerate() {
             let first = start + b * BLOCK;
             let [rec, _, open] = self.block(first, chunk.len(), masks);
+            let rows = statuses
+                .get_mut(b * BLOCK * k..(b * BLOCK + chunk.len()) * k)
+                .unwrap_or_default();
             for (j, o) in chunk.iter_mut().enumerate() {
-                *o = if rec >> j & 1 != 0 {
-                    Outcome::Recognized
-                } else if open >> j & 1 != 0 {
-                    Outcome::Undetermined
-                } else {
-                    Outcome::NotRecognized
-                };
-                let i = b * BLOCK + j;
-                if let Some(row) = statuses.get_mut(i * k..(i + 1) * k) {
+                *o = OUTCOME[((rec >> j) & 1 | ((open >> j) & 1) << 1) as usize];
+                if let Some(row) = rows.get_mut(j * k..(j + 1) * k) {
                     for (s, m) in row.iter_mut().zip(masks.iter()) {
-                        *s = m.get(j);
+                        let code = (m.met >> j) & 1
+                            | ((m.not_met >> j) & 1) << 1
+                            | ((m.not_applicable >> j) & 1) << 2;
+                        *s = STATUS[code as usize];
                     }
                 }
             }
@@ -1527,9 +1594,12 @@ impl Evaluator<'_> {
         let mut outcomes = vec![Outcome::NotRecognized; n];
         const CHUNK: usize = BLOCK * 256;
         if k == 0 {
-            outcomes.par_chunks_mut(CHUNK).enumerate().for_each(|(i, o)| {
-                self.statuses_into(i * CHUNK, &mut [], o);
-            });
+            outcomes
+                .par_chunks_mut(CHUNK)
+                .enumerate()
+                .for_each(|(i, o)| {
+                    self.statuses_into(i * CHUNK, &mut [], o);
+                });
         } else {
             statuses
                 .par_chunks_mut(CHUNK * k)

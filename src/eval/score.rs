@@ -78,7 +78,11 @@ impl Evaluator<'_> {
                     .filter(|&&n| e.nodes[n].is_none())
                     .map(|&n| ev.nodes[n].code.as_str())
                     .collect();
-                let who = if e.expert.is_empty() { String::new() } else { format!("专家 {} 的", e.expert) };
+                let who = if e.expert.is_empty() {
+                    String::new()
+                } else {
+                    format!("专家 {} 的", e.expert)
+                };
                 format!("{who}总分无法计算：{} 依赖缺失的事实", open.join("、"))
             } else {
                 format!("专家 {} 未对 {} 评分", e.expert, missing.join("、"))

@@ -216,7 +216,10 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             };
             // Money on both sides is shown in the left side's unit, so the two read alike;
             // a threshold written in another unit keeps its written form beside it.
-            let same_unit = Unit { money: lu.money, ..ru };
+            let same_unit = Unit {
+                money: lu.money,
+                ..ru
+            };
             let (rv, written) = if a.rhs == V::Unknown && is_param_like(ev, rhs) {
                 ("（未设定）".to_string(), None)
             } else if lu.kind == Kind::Money && ru.kind == Kind::Money && lu.money != ru.money {

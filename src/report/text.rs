@@ -441,9 +441,7 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     for (t, p) in c.priorities.iter().zip(&crit.priorities) {
         match t {
             Tri::True => lines.push(format!("★ 优先评定：{}", p.label)),
-            Tri::Unknown => {
-                lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.label))
-            }
+            Tri::Unknown => lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.label)),
             Tri::False => {}
         }
     }
