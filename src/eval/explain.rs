@@ -58,6 +58,25 @@ pub struct RequireResult {
     pub relax: Option<(CondResult, CondResult)>,
 }
 
+impl RequireResult {
+    /// Set the status and the deciding path from the normal condition and the relaxation:
+    /// the requirement holds when its condition holds or the relaxation applies and holds.
+    fn decide(&mut self) {
+        let relaxed = self
+            .relax
+            .as_ref()
+            .map_or(Tri::False, |(w, t)| w.value.and(t.value));
+        self.status = self.cond.value.or(relaxed);
+        self.path = if self.cond.value == Tri::True {
+            Path::Normal
+        } else if relaxed == Tri::True {
+            Path::Relaxation
+        } else {
+            Path::Neither
+        };
+    }
+}
+
 /// The explanation of one criterion for one town.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CriterionResult {
@@ -249,18 +268,7 @@ impl Evaluator<'_> {
                     t.value = self.cond_into(rx.then.node, row, &mut rec);
                 }
             }
-            let relaxed = slot
-                .relax
-                .as_ref()
-                .map_or(Tri::False, |(w, t)| w.value.and(t.value));
-            slot.status = slot.cond.value.or(relaxed);
-            slot.path = if slot.cond.value == Tri::True {
-                Path::Normal
-            } else if relaxed == Tri::True {
-                Path::Relaxation
-            } else {
-                Path::Neither
-            };
+            slot.decide();
         }
         // A priority's value is the same with or without recording (Kleene logic has no
         // short-circuit effects), and its records are not kept.
@@ -335,18 +343,7 @@ impl Evaluator<'_> {
                 cond(rx.then.node, &mut t);
                 slot.relax = Some((w, t));
             }
-            let relaxed = slot
-                .relax
-                .as_ref()
-                .map_or(Tri::False, |(w, t)| w.value.and(t.value));
-            slot.status = slot.cond.value.or(relaxed);
-            slot.path = if slot.cond.value == Tri::True {
-                Path::Normal
-            } else if relaxed == Tri::True {
-                Path::Relaxation
-            } else {
-                Path::Neither
-            };
+            slot.decide();
             requires.push(slot);
         }
         out.priorities = crit
