@@ -223,26 +223,15 @@ impl Compiler<'_> {
     }
 
     fn collect_lookups(&self, n: NodeId, out: &mut Vec<(u32, NodeId)>) {
-        match self.ops[n as usize] {
-            Op::Lookup { table, key } => {
-                if !out.contains(&(table, key)) {
-                    out.push((table, key));
-                }
+        let op = self.ops[n as usize];
+        if let Op::Lookup { table, key } = op {
+            if !out.contains(&(table, key)) {
+                out.push((table, key));
             }
-            Op::Not(x) | Op::Neg(x) => self.collect_lookups(x, out),
-            Op::And(a, b)
-            | Op::Or(a, b)
-            | Op::Cmp { lhs: a, rhs: b, .. }
-            | Op::Arith { lhs: a, rhs: b, .. } => {
-                self.collect_lookups(a, out);
-                self.collect_lookups(b, out);
-            }
-            Op::Min(a, b) | Op::Max(a, b) => {
-                self.collect_lookups(a, out);
-                self.collect_lookups(b, out);
-            }
-            Op::InTable { item, .. } | Op::InList { item, .. } => self.collect_lookups(item, out),
-            Op::Fact(_) | Op::Param(_) | Op::Const(_) | Op::Stat { .. } => {}
+            return;
+        }
+        for x in op.children() {
+            self.collect_lookups(x, out);
         }
     }
 
@@ -343,19 +332,10 @@ impl Compiler<'_> {
             Expr::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs);
                 let r = self.expr(rhs);
-                match op {
-                    BinOp::And => Op::And(l, r),
-                    BinOp::Or => Op::Or(l, r),
-                    o if o.is_comparison() => Op::Cmp {
-                        op: *o,
-                        lhs: l,
-                        rhs: r,
-                    },
-                    o => Op::Arith {
-                        op: *o,
-                        lhs: l,
-                        rhs: r,
-                    },
+                match *op {
+                    BinOp::Logic(op) => Op::Logic { op, lhs: l, rhs: r },
+                    BinOp::Cmp(op) => Op::Cmp { op, lhs: l, rhs: r },
+                    BinOp::Arith(op) => Op::Arith { op, lhs: l, rhs: r },
                 }
             }
         };

@@ -15,70 +15,28 @@
 
 mod explain;
 pub mod fast;
+pub mod logic;
 mod score;
 mod stats;
+mod walk;
 
 pub use explain::*;
-pub use fast::StatusMasks;
+pub use logic::{
+    arith, compare, criterion_status, margin, min_max, requirement, Kleene, Lanes, Outcome,
+    OutcomeFold, Path, Status, Tri, Verdicts, V,
+};
 pub use score::*;
 pub use stats::{StatColumn, Stats};
+pub use walk::{NoRecord, Record, Recorder};
 
 use rust_decimal::Decimal;
 
 use crate::check::Const;
-use crate::compile::{NodeId, Op, RuleSet};
+use crate::compile::RuleSet;
 use crate::data::{Column, Towns};
-use crate::syntax::ast::BinOp;
 
-/// A three-valued truth value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tri {
-    /// Holds.
-    True,
-    /// Does not hold.
-    False,
-    /// Depends on a missing fact or an unset parameter.
-    Unknown,
-}
-
-impl Tri {
-    fn and(self, o: Tri) -> Tri {
-        match (self, o) {
-            (Tri::False, _) | (_, Tri::False) => Tri::False,
-            (Tri::True, Tri::True) => Tri::True,
-            _ => Tri::Unknown,
-        }
-    }
-    fn or(self, o: Tri) -> Tri {
-        match (self, o) {
-            (Tri::True, _) | (_, Tri::True) => Tri::True,
-            (Tri::False, Tri::False) => Tri::False,
-            _ => Tri::Unknown,
-        }
-    }
-    fn not(self) -> Tri {
-        match self {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
-            Tri::Unknown => Tri::Unknown,
-        }
-    }
-}
-
-/// The status of one criterion for one town.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Every requirement holds.
-    Met,
-    /// Some requirement does not hold.
-    NotMet,
-    /// The answer depends on missing facts or unset parameters.
-    Undetermined,
-    /// The criterion does not cover the town (e.g. its category).
-    NotApplicable,
-}
+/// The statuses of one criterion over a block of up to 64 towns (disjoint masks).
+pub type StatusMasks = Verdicts<u64>;
 
 impl Status {
     /// The status as JSON/CSV write it.
@@ -92,18 +50,6 @@ impl Status {
     }
 }
 
-/// A town's overall result under a rule set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Every criterion is met.
-    Recognized,
-    /// Some criterion is not met or not applicable.
-    NotRecognized,
-    /// Otherwise: some criterion is undetermined.
-    Undetermined,
-}
-
 impl Outcome {
     /// The outcome as JSON/CSV write it.
     pub fn as_str(self) -> &'static str {
@@ -111,56 +57,6 @@ impl Outcome {
             Outcome::Recognized => "recognized",
             Outcome::NotRecognized => "not_recognized",
             Outcome::Undetermined => "undetermined",
-        }
-    }
-
-    /// Combine criterion statuses into an outcome (DOMAIN.md §3).
-    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Outcome {
-        let mut out = Outcome::Recognized;
-        for s in statuses {
-            match s {
-                Status::NotMet | Status::NotApplicable => return Outcome::NotRecognized,
-                Status::Undetermined => out = Outcome::Undetermined,
-                Status::Met => {}
-            }
-        }
-        out
-    }
-}
-
-/// A value during evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum V {
-    /// Money in 元, a count, a number or percentage points.
-    Num(Decimal),
-    /// Yes/no.
-    Bool(bool),
-    /// A category member.
-    Cat(u16),
-    /// Missing fact, unset parameter, or not computable.
-    Unknown,
-}
-
-impl V {
-    fn tri(self) -> Tri {
-        match self {
-            V::Bool(true) => Tri::True,
-            V::Bool(false) => Tri::False,
-            _ => Tri::Unknown,
-        }
-    }
-    fn of_tri(t: Tri) -> V {
-        match t {
-            Tri::True => V::Bool(true),
-            Tri::False => V::Bool(false),
-            Tri::Unknown => V::Unknown,
-        }
-    }
-    fn of_const(c: Const) -> V {
-        match c {
-            Const::Num(d) => V::Num(d),
-            Const::Bool(b) => V::Bool(b),
-            Const::Member(m) => V::Cat(m),
         }
     }
 }
@@ -251,38 +147,20 @@ impl<'a> Evaluator<'a> {
     /// reference the fast path ([`Evaluator::status`]) is tested against.
     pub fn status_tree(&self, c: usize, row: usize) -> Status {
         let crit = &self.rules.criteria[c];
-        if self.uncovered(c, row).is_some() {
-            return Status::NotApplicable;
-        }
-        let mut applies = Tri::True;
-        for a in &crit.applies {
-            applies = applies.and(self.eval(a.node, row).tri());
-        }
-        if applies == Tri::False {
-            return Status::NotApplicable;
-        }
-        let mut all = Tri::True;
-        for r in &crit.requires {
-            let mut t = self.eval(r.cond.node, row).tri();
-            if t != Tri::True {
-                if let Some(rx) = &r.relax {
-                    let w = self.eval(rx.when.node, row).tri();
-                    if w != Tri::False {
-                        let th = self.eval(rx.then.node, row).tri();
-                        t = t.or(w.and(th));
-                    }
-                }
-            }
-            all = all.and(t);
-            if all == Tri::False {
-                break;
-            }
-        }
-        match (applies, all) {
-            (_, Tri::False) => Status::NotMet,
-            (Tri::True, Tri::True) => Status::Met,
-            _ => Status::Undetermined,
-        }
+        let cond = |n| self.eval(n, row).tri();
+        let uncovered = self.uncovered(c, row).is_some();
+        let applies = crit
+            .applies
+            .iter()
+            .fold(Tri::True, |acc, a| acc.and(cond(a.node)));
+        let required = crit.requires.iter().fold(Tri::True, |acc, r| {
+            let relax = r
+                .relax
+                .as_ref()
+                .map(|rx| (cond(rx.when.node), cond(rx.then.node)));
+            acc.and(requirement(cond(r.cond.node), relax))
+        });
+        criterion_status(uncovered, applies, required).status()
     }
 
     /// The first table lookup of criterion `c` whose table has no entry for the town's
@@ -290,127 +168,11 @@ impl<'a> Evaluator<'a> {
     pub fn uncovered(&self, c: usize, row: usize) -> Option<(usize, u16)> {
         for &(table, key) in &self.rules.criteria[c].lookups {
             if let V::Cat(m) = self.eval(key, row) {
-                let t = &self.rules.tables[table as usize];
-                if !matches!(t.entries.get(m as usize), Some(Some(_))) {
+                if !self.covers(table as usize, m) {
                     return Some((table as usize, m));
                 }
             }
         }
         None
-    }
-
-    /// Evaluate one operation (short-circuiting `and`/`or`).
-    pub fn eval(&self, n: NodeId, row: usize) -> V {
-        match self.rules.ops[n as usize] {
-            Op::Fact(f) => self.fact(f as usize, row),
-            Op::Param(p) => self.param(p as usize).map_or(V::Unknown, V::of_const),
-            Op::Const(c) => V::of_const(c),
-            Op::Lookup { table, key } => match self.eval(key, row) {
-                V::Cat(m) => match self.rules.tables[table as usize].entries.get(m as usize) {
-                    Some(Some(p)) => self.param(*p).map_or(V::Unknown, V::of_const),
-                    _ => V::Unknown,
-                },
-                _ => V::Unknown,
-            },
-            Op::InTable { item, table } => match self.eval(item, row) {
-                V::Cat(m) => V::Bool(matches!(
-                    self.rules.tables[table as usize].entries.get(m as usize),
-                    Some(Some(_))
-                )),
-                _ => V::Unknown,
-            },
-            Op::InList { item, members } => match self.eval(item, row) {
-                V::Cat(m) => V::Bool(m < 64 && members & (1u64 << m) != 0),
-                _ => V::Unknown,
-            },
-            Op::Not(x) => V::of_tri(self.eval(x, row).tri().not()),
-            Op::Neg(x) => match self.eval(x, row) {
-                V::Num(d) => V::Num(-d),
-                _ => V::Unknown,
-            },
-            Op::And(a, b) => {
-                let l = self.eval(a, row).tri();
-                if l == Tri::False {
-                    return V::Bool(false);
-                }
-                V::of_tri(l.and(self.eval(b, row).tri()))
-            }
-            Op::Or(a, b) => {
-                let l = self.eval(a, row).tri();
-                if l == Tri::True {
-                    return V::Bool(true);
-                }
-                V::of_tri(l.or(self.eval(b, row).tri()))
-            }
-            Op::Cmp { op, lhs, rhs } => {
-                let l = self.eval(lhs, row);
-                let r = self.eval(rhs, row);
-                compare(op, l, r)
-            }
-            Op::Arith { op, lhs, rhs } => {
-                let l = self.eval(lhs, row);
-                let r = self.eval(rhs, row);
-                arith(op, l, r)
-            }
-            Op::Stat { .. } => self.stats.value(n as usize, row),
-            Op::Min(a, b) | Op::Max(a, b) => {
-                let is_min = matches!(self.rules.ops[n as usize], Op::Min(..));
-                min_max(is_min, self.eval(a, row), self.eval(b, row))
-            }
-        }
-    }
-}
-
-/// Compare two values; unknown if either is.
-pub fn compare(op: BinOp, l: V, r: V) -> V {
-    let ord = match (l, r) {
-        (V::Num(a), V::Num(b)) => a.cmp(&b),
-        (V::Bool(a), V::Bool(b)) => a.cmp(&b),
-        (V::Cat(a), V::Cat(b)) => a.cmp(&b),
-        _ => return V::Unknown,
-    };
-    use std::cmp::Ordering::*;
-    V::Bool(match op {
-        BinOp::Ge => ord != Less,
-        BinOp::Gt => ord == Greater,
-        BinOp::Le => ord != Greater,
-        BinOp::Lt => ord == Less,
-        BinOp::Eq => ord == Equal,
-        BinOp::Ne => ord != Equal,
-        _ => return V::Unknown,
-    })
-}
-
-/// Exact arithmetic; unknown if an operand is unknown, on overflow or division by zero.
-pub fn arith(op: BinOp, l: V, r: V) -> V {
-    let (V::Num(a), V::Num(b)) = (l, r) else {
-        return V::Unknown;
-    };
-    let x = match op {
-        BinOp::Add => a.checked_add(b),
-        BinOp::Sub => a.checked_sub(b),
-        BinOp::Mul => a.checked_mul(b),
-        BinOp::Div => a.checked_div(b),
-        _ => None,
-    };
-    x.map_or(V::Unknown, |d| V::Num(d.normalize()))
-}
-
-impl Tri {
-    /// The truth value as JSON writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tri::True => "true",
-            Tri::False => "false",
-            Tri::Unknown => "unknown",
-        }
-    }
-}
-
-/// The smaller (or larger) of two numbers; unknown if either is.
-pub fn min_max(is_min: bool, l: V, r: V) -> V {
-    match (l, r) {
-        (V::Num(a), V::Num(b)) => V::Num(if is_min { a.min(b) } else { a.max(b) }),
-        _ => V::Unknown,
     }
 }

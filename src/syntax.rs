@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod error;
+pub mod ops;
 mod parse;
 
 pub use error::ParseError;

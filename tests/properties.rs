@@ -25,7 +25,7 @@ use townrules::compile::{Op, RuleSet};
 use townrules::data::{load_towns, load_towns_str, DataFormat, Towns};
 use townrules::eval::{Evaluator, Outcome, Status};
 use townrules::report::{self, TextOptions};
-use townrules::syntax::ast::BinOp;
+use townrules::syntax::ast::CmpOp;
 
 fn config(cases: u32) -> Config {
     Config {
@@ -463,7 +463,7 @@ fn minimum_params(rs: &RuleSet) -> Vec<usize> {
             Op::Lookup { key, .. } => vec![key],
             Op::InTable { item, .. } | Op::InList { item, .. } => vec![item],
             Op::Not(x) | Op::Neg(x) => vec![x],
-            Op::And(a, b) | Op::Or(a, b) => vec![a, b],
+            Op::Logic { lhs, rhs, .. } => vec![lhs, rhs],
             Op::Cmp { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => vec![lhs, rhs],
             _ => Vec::new(),
         }
@@ -481,7 +481,7 @@ fn minimum_params(rs: &RuleSet) -> Vec<usize> {
     for op in &rs.ops {
         let minimum = match *op {
             Op::Cmp {
-                op: BinOp::Ge | BinOp::Gt,
+                op: CmpOp::Ge | CmpOp::Gt,
                 lhs,
                 rhs,
             } if matches!(rs.ops[lhs as usize], Op::Fact(_)) => Some(rhs),

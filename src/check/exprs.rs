@@ -5,7 +5,7 @@ use super::model::*;
 use crate::diag::Diag;
 use crate::source::Source;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Attr, BinOp, Expr, Node, UnOp};
+use crate::syntax::ast::{ArithOp, Attr, BinOp, CmpOp, Expr, Node, UnOp};
 
 /// Checks the expressions of criteria against a model.
 pub struct ExprChecker<'m> {
@@ -464,7 +464,7 @@ impl<'m> ExprChecker<'m> {
         r: Kind,
     ) -> Option<Kind> {
         let ok = match op {
-            BinOp::And | BinOp::Or => {
+            BinOp::Logic(_) => {
                 for (k, side) in [(l, lhs), (r, rhs)] {
                     if k != Kind::Bool {
                         self.diags.push(
@@ -485,29 +485,28 @@ impl<'m> ExprChecker<'m> {
                 }
                 return (l == Kind::Bool && r == Kind::Bool).then_some(Kind::Bool);
             }
-            BinOp::Eq | BinOp::Ne => l.compatible(r).then_some(Kind::Bool),
-            BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt => {
+            BinOp::Cmp(CmpOp::Eq | CmpOp::Ne) => l.compatible(r).then_some(Kind::Bool),
+            BinOp::Cmp(CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt) => {
                 (l.compatible(r) && l.is_numeric()).then_some(Kind::Bool)
             }
-            BinOp::Add | BinOp::Sub => {
+            BinOp::Arith(ArithOp::Add | ArithOp::Sub) => {
                 (l.compatible(r) && l.is_numeric()).then_some(if l == Kind::Number { r } else { l })
             }
-            BinOp::Mul => match (l, r) {
+            BinOp::Arith(ArithOp::Mul) => match (l, r) {
                 (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
                 (Kind::Number | Kind::Count, x) if x.is_numeric() => Some(x),
                 _ => None,
             },
-            BinOp::Div => match (l, r) {
+            BinOp::Arith(ArithOp::Div) => match (l, r) {
                 (x, y) if x.is_numeric() && x == y => Some(Kind::Number),
                 (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
                 _ => None,
             },
         };
         if ok.is_none() {
-            let verb = if op.is_comparison() {
-                "compare"
-            } else {
-                "combine"
+            let verb = match op {
+                BinOp::Cmp(_) => "compare",
+                BinOp::Logic(_) | BinOp::Arith(_) => "combine",
             };
             let help = match (l, r) {
                 (Kind::Money, Kind::Count) | (Kind::Count, Kind::Money) => "money must be compared with money: write the threshold with a unit, e.g. `20亿元`",

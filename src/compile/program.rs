@@ -2,7 +2,7 @@
 
 use crate::check::{CategorySet, Const, FactInfo, HeaderInfo, ParamInfo, TableInfo, TargetInfo};
 use crate::source::Source;
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{ArithOp, CmpOp, LogicOp};
 
 /// Index of an [`Op`] in [`RuleSet::ops`].
 pub type NodeId = u32;
@@ -41,14 +41,19 @@ pub enum Op {
     Not(NodeId),
     /// Arithmetic negation.
     Neg(NodeId),
-    /// Kleene conjunction.
-    And(NodeId, NodeId),
-    /// Kleene disjunction.
-    Or(NodeId, NodeId),
+    /// Kleene conjunction or disjunction.
+    Logic {
+        /// The connective.
+        op: LogicOp,
+        /// Left side.
+        lhs: NodeId,
+        /// Right side.
+        rhs: NodeId,
+    },
     /// A comparison.
     Cmp {
         /// The operator.
-        op: BinOp,
+        op: CmpOp,
         /// Left side.
         lhs: NodeId,
         /// Right side.
@@ -71,12 +76,32 @@ pub enum Op {
     /// Arithmetic.
     Arith {
         /// The operator.
-        op: BinOp,
+        op: ArithOp,
         /// Left side.
         lhs: NodeId,
         /// Right side.
         rhs: NodeId,
     },
+}
+
+impl Op {
+    /// The operations this one reads, in evaluation order (at most two).
+    pub fn children(&self) -> impl Iterator<Item = NodeId> {
+        let (a, b) = match *self {
+            Op::Fact(_) | Op::Param(_) | Op::Const(_) | Op::Stat { .. } => (None, None),
+            Op::Lookup { key: x, .. }
+            | Op::InTable { item: x, .. }
+            | Op::InList { item: x, .. }
+            | Op::Not(x)
+            | Op::Neg(x) => (Some(x), None),
+            Op::Logic { lhs, rhs, .. }
+            | Op::Cmp { lhs, rhs, .. }
+            | Op::Arith { lhs, rhs, .. }
+            | Op::Min(lhs, rhs)
+            | Op::Max(lhs, rhs) => (Some(lhs), Some(rhs)),
+        };
+        a.into_iter().chain(b)
+    }
 }
 
 /// A statistic over the group of towns evaluated together.

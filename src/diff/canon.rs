@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::check::{Const, Kind};
 use crate::compile::{NodeId, Op, RuleSet};
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{CmpOp, LogicOp};
 
 /// One node of a canonical condition.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,10 +179,13 @@ fn build(rs: &RuleSet, n: NodeId, set: Option<usize>) -> CNode {
             other => CNode::Not(Box::new(other)),
         },
         Op::Neg(x) => CNode::Neg(Box::new(build(rs, x, set))),
-        Op::And(a, b) | Op::Or(a, b) => {
-            let is_and = matches!(op, Op::And(..));
+        Op::Logic { op, lhs, rhs } => {
+            let is_and = match op {
+                LogicOp::And => true,
+                LogicOp::Or => false,
+            };
             let mut xs = Vec::new();
-            for c in [build(rs, a, None), build(rs, b, None)] {
+            for c in [build(rs, lhs, None), build(rs, rhs, None)] {
                 match c {
                     CNode::And(inner) if is_and => xs.extend(inner),
                     CNode::Or(inner) if !is_and => xs.extend(inner),
@@ -201,46 +204,28 @@ fn build(rs: &RuleSet, n: NodeId, set: Option<usize>) -> CNode {
             let s = set_of(rs, lhs).or_else(|| set_of(rs, rhs));
             let l = build(rs, lhs, s);
             let r = build(rs, rhs, s);
-            match op {
-                BinOp::Ge => CNode::Cmp(">=", Box::new(l), Box::new(r)),
-                BinOp::Gt => CNode::Cmp(">", Box::new(l), Box::new(r)),
-                BinOp::Le => CNode::Cmp(">=", Box::new(r), Box::new(l)),
-                BinOp::Lt => CNode::Cmp(">", Box::new(r), Box::new(l)),
-                BinOp::Eq | BinOp::Ne => {
-                    let sym = if op == BinOp::Eq { "=" } else { "!=" };
-                    let (a, b) = if l <= r { (l, r) } else { (r, l) };
-                    CNode::Cmp(sym, Box::new(a), Box::new(b))
-                }
-                other => CNode::Other(format!("{l} {} {r}", other.symbol())),
-            }
+            // One direction for orderings (`a <= b` is `b >= a`), sorted sides for `=`/`!=`.
+            let (op, l, r) = match op {
+                CmpOp::Le | CmpOp::Lt => (op.flip(), r, l),
+                CmpOp::Ge | CmpOp::Gt => (op, l, r),
+                CmpOp::Eq | CmpOp::Ne if r < l => (op, r, l),
+                CmpOp::Eq | CmpOp::Ne => (op, l, r),
+            };
+            CNode::Cmp(op.ascii(), Box::new(l), Box::new(r))
         }
         Op::Arith { op, lhs, rhs } => {
             let l = build(rs, lhs, set);
             let r = build(rs, rhs, set);
-            let sym = match op {
-                BinOp::Add => "+",
-                BinOp::Sub => "-",
-                BinOp::Mul => "*",
-                BinOp::Div => "/",
-                other => other.symbol(),
-            };
-            let (l, r) = if matches!(sym, "+" | "*") && r < l {
+            let sym = op.ascii();
+            let (l, r) = if op.commutative() && r < l {
                 (r, l)
             } else {
                 (l, r)
             };
             CNode::Arith(sym, Box::new(l), Box::new(r))
         }
-        Op::Min(a, b) | Op::Max(a, b) => {
-            let name = if matches!(op, Op::Min(..)) {
-                "min"
-            } else {
-                "max"
-            };
-            let (x, y) = (build(rs, a, set), build(rs, b, set));
-            let (x, y) = if y < x { (y, x) } else { (x, y) };
-            CNode::MinMax(name, Box::new(x), Box::new(y))
-        }
+        Op::Min(a, b) => min_max(rs, "min", a, b, set),
+        Op::Max(a, b) => min_max(rs, "max", a, b, set),
         Op::Stat { kind, fact, within } => {
             let fact_id = |f: u32| {
                 rs.facts
@@ -250,9 +235,14 @@ fn build(rs: &RuleSet, n: NodeId, set: Option<usize>) -> CNode {
             };
             CNode::Stat(kind.name(), fact_id(fact), within.map(fact_id))
         }
-        #[allow(unreachable_patterns)]
-        other => CNode::Other(format!("{other:?}")),
     }
+}
+
+/// `min(a, b)` / `max(a, b)` with sorted arguments.
+fn min_max(rs: &RuleSet, name: &'static str, a: NodeId, b: NodeId, set: Option<usize>) -> CNode {
+    let (x, y) = (build(rs, a, set), build(rs, b, set));
+    let (x, y) = if y < x { (y, x) } else { (x, y) };
+    CNode::MinMax(name, Box::new(x), Box::new(y))
 }
 
 /// Whether a numeric node depends on no town fact (only parameters and constants).

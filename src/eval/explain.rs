@@ -1,11 +1,11 @@
 //! Explanation records: why each criterion has its status.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::{arith, compare, Evaluator, Outcome, Status, Tri, V};
-use crate::compile::{NodeId, Op};
-use crate::syntax::ast::BinOp;
+use super::logic::{criterion_status, path, requirement, Kleene, Outcome, Path, Status, Tri, V};
+use super::walk::Recorder;
+use super::Evaluator;
+use crate::compile::NodeId;
 
 /// One elementary test met while evaluating a condition: a comparison, a yes/no fact,
 /// or a category test, with the values it saw.
@@ -33,18 +33,6 @@ pub struct CondResult {
     pub atoms: Vec<Atom>,
 }
 
-/// Which path decided a requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Path {
-    /// The normal condition holds.
-    Normal,
-    /// The normal condition fails, the relaxation clause applies and holds.
-    Relaxation,
-    /// Neither holds (or neither is decided).
-    Neither,
-}
-
 /// The evaluation of one requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequireResult {
@@ -62,18 +50,9 @@ impl RequireResult {
     /// Set the status and the deciding path from the normal condition and the relaxation:
     /// the requirement holds when its condition holds or the relaxation applies and holds.
     fn decide(&mut self) {
-        let relaxed = self
-            .relax
-            .as_ref()
-            .map_or(Tri::False, |(w, t)| w.value.and(t.value));
-        self.status = self.cond.value.or(relaxed);
-        self.path = if self.cond.value == Tri::True {
-            Path::Normal
-        } else if relaxed == Tri::True {
-            Path::Relaxation
-        } else {
-            Path::Neither
-        };
+        let relax = self.relax.as_ref().map(|(w, t)| (w.value, t.value));
+        self.status = requirement(self.cond.value, relax);
+        self.path = path(self.cond.value, relax);
     }
 }
 
@@ -109,15 +88,6 @@ pub struct TownResult {
     pub outcome: Outcome,
     /// Every criterion in order.
     pub criteria: Vec<CriterionResult>,
-}
-
-/// Where [`Evaluator::xeval`] records: the atoms of the condition being evaluated, and
-/// the missing facts, unset and used parameters of the criterion.
-pub(super) struct Recorder<'r> {
-    pub(super) atoms: &'r mut Vec<Atom>,
-    pub(super) missing: &'r mut Vec<usize>,
-    pub(super) unset: &'r mut Vec<usize>,
-    pub(super) params: &'r mut Vec<usize>,
 }
 
 impl Default for TownResult {
@@ -166,7 +136,7 @@ impl RequireResult {
     }
 }
 
-pub(super) fn push_unique(v: &mut Vec<usize>, x: usize) {
+pub(crate) fn push_unique(v: &mut Vec<usize>, x: usize) {
     if !v.contains(&x) {
         v.push(x);
     }
@@ -275,7 +245,7 @@ impl Evaluator<'_> {
         priorities.clear();
         for p in &crit.priorities {
             priorities.push(match self.fast.explain_plan(p.when.node) {
-                Some(plan) => self.plan_value(plan, row),
+                Some(plan) => self.run_plan(plan, row, &mut super::walk::NoRecord),
                 None => self.eval(p.when.node, row).tri(),
             });
         }
@@ -284,26 +254,17 @@ impl Evaluator<'_> {
         } else {
             self.uncovered(c, row)
         };
-        // The status from the values just recorded: the same as `status_tree`, which
-        // combines the same values (evaluation has no short-circuit effects).
+        // The status from the values just recorded, by the one status rule.
         let applies = applies.iter().fold(Tri::True, |a, x| a.and(x.value));
-        let all = requires.iter().fold(Tri::True, |a, r| a.and(r.status));
-        *status = if uncovered.is_some() || applies == Tri::False {
-            Status::NotApplicable
-        } else {
-            match (applies, all) {
-                (_, Tri::False) => Status::NotMet,
-                (Tri::True, Tri::True) => Status::Met,
-                _ => Status::Undetermined,
-            }
-        };
+        let required = requires.iter().fold(Tri::True, |a, r| a.and(r.status));
+        *status = criterion_status(uncovered.is_some(), applies, required).status();
     }
 
     fn cond_into(&self, n: NodeId, row: usize, rec: &mut Recorder<'_>) -> Tri {
         rec.atoms.clear();
         match self.fast.explain_plan(n) {
             Some(plan) => self.run_plan(plan, row, rec),
-            None => self.xeval(n, row, rec, true).tri(),
+            None => self.walk(n, row, rec, true).tri(),
         }
     }
 
@@ -327,7 +288,7 @@ impl Evaluator<'_> {
                 unset: unset_params,
                 params: params_used,
             };
-            slot.value = self.xeval(n, row, &mut rec, true).tri();
+            slot.value = self.walk(n, row, &mut rec, true).tri();
         };
         for a in &crit.applies {
             let mut slot = CondResult::default();
@@ -354,111 +315,5 @@ impl Evaluator<'_> {
         out.uncovered = self.uncovered(c, row);
         out.status = self.status_tree(c, row);
         out
-    }
-
-    /// Evaluate without short-circuit, recording atoms; `top` marks a position where a
-    /// yes/no value is used as a condition (so a bare yes/no fact is an atom).
-    pub(super) fn xeval(&self, n: NodeId, row: usize, rec: &mut Recorder, top: bool) -> V {
-        match self.rules.ops[n as usize] {
-            Op::Fact(f) => {
-                let v = self.fact(f as usize, row);
-                if v == V::Unknown {
-                    push_unique(rec.missing, f as usize);
-                }
-                if top {
-                    rec.atoms.push(Atom {
-                        node: n,
-                        holds: v.tri(),
-                        lhs: v,
-                        rhs: V::Unknown,
-                        margin: None,
-                    });
-                }
-                v
-            }
-            Op::Param(p) => {
-                push_unique(rec.params, p as usize);
-                let v = self.param(p as usize).map_or(V::Unknown, V::of_const);
-                if v == V::Unknown {
-                    push_unique(rec.unset, p as usize);
-                }
-                v
-            }
-            Op::Const(_) => self.eval(n, row),
-            Op::Lookup { table, key } => {
-                let k = self.xeval(key, row, rec, false);
-                if let V::Cat(m) = k {
-                    if let Some(Some(p)) = self.rules.tables[table as usize].entries.get(m as usize)
-                    {
-                        push_unique(rec.params, *p);
-                        if self.param(*p).is_none() {
-                            push_unique(rec.unset, *p);
-                        }
-                    }
-                }
-                self.eval(n, row)
-            }
-            Op::InTable { item, .. } | Op::InList { item, .. } => {
-                let k = self.xeval(item, row, rec, false);
-                let v = self.eval(n, row);
-                rec.atoms.push(Atom {
-                    node: n,
-                    holds: v.tri(),
-                    lhs: k,
-                    rhs: V::Unknown,
-                    margin: None,
-                });
-                v
-            }
-            Op::Not(x) => V::of_tri(self.xeval(x, row, rec, top).tri().not()),
-            Op::Neg(x) => match self.xeval(x, row, rec, false) {
-                V::Num(d) => V::Num(-d),
-                _ => V::Unknown,
-            },
-            Op::And(a, b) => {
-                let l = self.xeval(a, row, rec, true).tri();
-                let r = self.xeval(b, row, rec, true).tri();
-                V::of_tri(l.and(r))
-            }
-            Op::Or(a, b) => {
-                let l = self.xeval(a, row, rec, true).tri();
-                let r = self.xeval(b, row, rec, true).tri();
-                V::of_tri(l.or(r))
-            }
-            Op::Cmp { op, lhs, rhs } => {
-                let l = self.xeval(lhs, row, rec, false);
-                let r = self.xeval(rhs, row, rec, false);
-                let v = compare(op, l, r);
-                let margin = match (op, l, r) {
-                    (BinOp::Ge | BinOp::Gt, V::Num(a), V::Num(b)) => a.checked_sub(b),
-                    (BinOp::Le | BinOp::Lt, V::Num(a), V::Num(b)) => b.checked_sub(a),
-                    _ => None,
-                };
-                rec.atoms.push(Atom {
-                    node: n,
-                    holds: v.tri(),
-                    lhs: l,
-                    rhs: r,
-                    margin: margin.map(|m| m.normalize()),
-                });
-                v
-            }
-            Op::Arith { op, lhs, rhs } => {
-                let l = self.xeval(lhs, row, rec, false);
-                let r = self.xeval(rhs, row, rec, false);
-                arith(op, l, r)
-            }
-            Op::Stat { fact, .. } => {
-                if self.fact(fact as usize, row) == V::Unknown {
-                    push_unique(rec.missing, fact as usize);
-                }
-                self.eval(n, row)
-            }
-            Op::Min(a, b) | Op::Max(a, b) => {
-                self.xeval(a, row, rec, false);
-                self.xeval(b, row, rec, false);
-                self.eval(n, row)
-            }
-        }
     }
 }

@@ -111,7 +111,6 @@ impl<'a> Walk<'a> {
             self.opaque = true;
             return;
         };
-        #[allow(unreachable_patterns)]
         match op {
             Op::Fact(_) | Op::Const(_) | Op::Stat { .. } => {}
             Op::Param(p) => self.all(p as usize),
@@ -123,8 +122,7 @@ impl<'a> Walk<'a> {
             }
             Op::InTable { item, .. } | Op::InList { item, .. } => self.walk(item),
             Op::Not(x) | Op::Neg(x) => self.walk(x),
-            Op::And(a, b)
-            | Op::Or(a, b)
+            Op::Logic { lhs: a, rhs: b, .. }
             | Op::Min(a, b)
             | Op::Max(a, b)
             | Op::Arith { lhs: a, rhs: b, .. } => {
@@ -135,8 +133,6 @@ impl<'a> Walk<'a> {
                 self.side(lhs, rhs);
                 self.side(rhs, lhs);
             }
-            // An operation this analysis does not know: re-evaluate on any change.
-            _ => self.opaque = true,
         }
     }
 
@@ -156,7 +152,17 @@ impl<'a> Walk<'a> {
             Some(Op::Min(a, b) | Op::Max(a, b) | Op::Arith { lhs: a, rhs: b, .. }) => {
                 self.town_side(a, depth + 1) && self.town_side(b, depth + 1)
             }
-            _ => false,
+            Some(
+                Op::Const(Const::Bool(_) | Const::Member(_))
+                | Op::Param(_)
+                | Op::Lookup { .. }
+                | Op::InTable { .. }
+                | Op::InList { .. }
+                | Op::Not(_)
+                | Op::Logic { .. }
+                | Op::Cmp { .. },
+            )
+            | None => false,
         }
     }
 
@@ -166,12 +172,22 @@ impl<'a> Walk<'a> {
         match self.rs.ops.get(n as usize).copied()? {
             Op::Param(p) => out.push(p as usize),
             Op::Const(_) => {}
-            Op::Neg(x) if depth < 32 => self.params_of(x, out, depth + 1)?,
-            Op::Min(a, b) | Op::Max(a, b) | Op::Arith { lhs: a, rhs: b, .. } if depth < 32 => {
+            Op::Neg(_) | Op::Min(..) | Op::Max(..) | Op::Arith { .. } if depth >= 32 => {
+                return None
+            }
+            Op::Neg(x) => self.params_of(x, out, depth + 1)?,
+            Op::Min(a, b) | Op::Max(a, b) | Op::Arith { lhs: a, rhs: b, .. } => {
                 self.params_of(a, out, depth + 1)?;
                 self.params_of(b, out, depth + 1)?;
             }
-            _ => return None,
+            Op::Fact(_)
+            | Op::Lookup { .. }
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Logic { .. }
+            | Op::Cmp { .. }
+            | Op::Stat { .. } => return None,
         }
         Some(())
     }
@@ -257,12 +273,24 @@ fn const_eval(rs: &RuleSet, n: NodeId, b: &[Option<Const>], depth: usize) -> Opt
             v(const_eval(rs, lhs, b, depth + 1)),
             v(const_eval(rs, rhs, b, depth + 1)),
         ),
-        Op::Min(x, y) | Op::Max(x, y) => crate::eval::min_max(
-            matches!(rs.ops.get(n as usize), Some(Op::Min(..))),
+        Op::Min(x, y) => crate::eval::min_max(
+            true,
             v(const_eval(rs, x, b, depth + 1)),
             v(const_eval(rs, y, b, depth + 1)),
         ),
-        _ => return None,
+        Op::Max(x, y) => crate::eval::min_max(
+            false,
+            v(const_eval(rs, x, b, depth + 1)),
+            v(const_eval(rs, y, b, depth + 1)),
+        ),
+        Op::Fact(_)
+        | Op::Lookup { .. }
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Stat { .. } => return None,
     };
     match out {
         V::Num(d) => Some(d),

@@ -11,7 +11,7 @@ use super::show;
 use crate::check::{Const, Kind};
 use crate::compile::{NodeId, Op, RuleSet};
 use crate::eval::{compare, Evaluator, Outcome, Status, Tri, V};
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{ArithOp, CmpOp};
 
 /// Longest sweep, in steps.
 pub const MAX_STEPS: usize = 10_000;
@@ -305,7 +305,7 @@ struct Hit {
     fact: Option<usize>,
     value: Decimal,
     threshold: Decimal,
-    op: BinOp,
+    op: CmpOp,
     /// Whether the parameter is on the right of the operator.
     param_right: bool,
     holds: Tri,
@@ -317,7 +317,7 @@ struct Hit {
 
 /// The smallest change of the value `v` that flips `v OP t` (whole units for counts).
 fn needed(
-    op: BinOp,
+    op: CmpOp,
     param_right: bool,
     holds: bool,
     v: Decimal,
@@ -325,26 +325,13 @@ fn needed(
     discrete: bool,
 ) -> Decimal {
     // As `value OP threshold`.
-    let op = match (param_right, op) {
-        (true, o) => o,
-        (false, BinOp::Ge) => BinOp::Le,
-        (false, BinOp::Gt) => BinOp::Lt,
-        (false, BinOp::Le) => BinOp::Ge,
-        (false, BinOp::Lt) => BinOp::Gt,
-        (false, o) => o,
-    };
-    let one = if discrete {
+    let op = if param_right { op } else { op.flip() };
+    let step = if discrete {
         Decimal::ONE
     } else {
         Decimal::ZERO
     };
-    match (op, holds) {
-        (BinOp::Ge, true) | (BinOp::Lt, false) => v - t + one,
-        (BinOp::Gt, true) | (BinOp::Le, false) => v - t,
-        (BinOp::Le, true) | (BinOp::Gt, false) => t - v + one,
-        _ => t - v,
-    }
-    .abs()
+    crate::eval::logic::change_to_flip(op, holds, v, t, step)
 }
 
 /// Whether a node is a threshold: a parameter, a table entry, or arithmetic of them
@@ -357,7 +344,17 @@ fn param_like(rs: &RuleSet, n: NodeId) -> bool {
             Op::Arith { lhs, rhs, .. } if depth < 16 => {
                 Some(leaves(rs, *lhs, depth + 1)? | leaves(rs, *rhs, depth + 1)?)
             }
-            _ => None,
+            Op::Arith { .. }
+            | Op::Fact(_)
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Cmp { .. }
+            | Op::Stat { .. }
+            | Op::Min(..)
+            | Op::Max(..) => None,
         }
     }
     leaves(rs, n, 0) == Some(true)
@@ -379,16 +376,30 @@ fn shiftable(ev: &Evaluator<'_>, n: NodeId, row: usize) -> Option<usize> {
             _ => None,
         },
         Op::Arith {
-            op: BinOp::Add,
+            op: ArithOp::Add,
             lhs,
             rhs,
         } => shiftable(ev, lhs, row).or_else(|| shiftable(ev, rhs, row)),
         Op::Arith {
-            op: BinOp::Sub,
+            op: ArithOp::Sub,
             lhs,
             ..
         } => shiftable(ev, lhs, row),
-        _ => None,
+        Op::Arith {
+            op: ArithOp::Mul | ArithOp::Div,
+            ..
+        }
+        | Op::Fact(_)
+        | Op::Const(_)
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
     }
 }
 
@@ -407,7 +418,20 @@ fn threshold_text(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
             op.symbol(),
             threshold_text(ev, rhs, row)
         ),
-        _ => String::new(),
+        Some(
+            Op::Const(Const::Bool(_) | Const::Member(_))
+            | Op::Fact(_)
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Cmp { .. }
+            | Op::Stat { .. }
+            | Op::Min(..)
+            | Op::Max(..),
+        )
+        | None => String::new(),
     }
 }
 
@@ -419,17 +443,29 @@ fn threshold_atoms(rs: &RuleSet, c: usize) -> Vec<(NodeId, Option<NodeId>)> {
     let visit = |root: NodeId, when: Option<NodeId>, out: &mut Vec<(NodeId, Option<NodeId>)>| {
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            #[allow(unreachable_patterns)]
             match rs.ops.get(n as usize).copied() {
-                Some(Op::Cmp { op, lhs, rhs })
-                    if matches!(op, BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt)
-                        && param_like(rs, lhs) != param_like(rs, rhs) =>
-                {
-                    out.push((n, when));
+                Some(Op::Cmp { op, lhs, rhs }) => {
+                    if op.is_order() && param_like(rs, lhs) != param_like(rs, rhs) {
+                        out.push((n, when));
+                    }
                 }
-                Some(Op::And(a, b) | Op::Or(a, b)) => stack.extend([a, b]),
+                Some(Op::Logic { lhs, rhs, .. }) => stack.extend([lhs, rhs]),
                 Some(Op::Not(x)) => stack.push(x),
-                _ => {}
+                // Values, and tests without a threshold: nothing to sweep.
+                Some(
+                    Op::Fact(_)
+                    | Op::Param(_)
+                    | Op::Const(_)
+                    | Op::Lookup { .. }
+                    | Op::InTable { .. }
+                    | Op::InList { .. }
+                    | Op::Neg(_)
+                    | Op::Arith { .. }
+                    | Op::Stat { .. }
+                    | Op::Min(..)
+                    | Op::Max(..),
+                )
+                | None => {}
             }
         }
     };
@@ -468,11 +504,7 @@ fn hit(
     if threshold.is_zero() {
         return None;
     }
-    let holds = match compare(op, ev.eval(lhs, row), ev.eval(rhs, row)) {
-        V::Bool(true) => Tri::True,
-        V::Bool(false) => Tri::False,
-        _ => Tri::Unknown,
-    };
+    let holds = compare(op, ev.eval(lhs, row), ev.eval(rhs, row)).tri();
     let fact = match rs.ops.get(fnode as usize) {
         Some(Op::Fact(f)) => Some(*f as usize),
         _ => None,

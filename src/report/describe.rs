@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
 use crate::compile::{NodeId, Op, RuleSet, StatKind};
 use crate::eval::{Atom, Evaluator, Tri, V};
-use crate::syntax::ast::BinOp;
 use crate::units::{self, MoneyUnit};
 
 /// How a number of some kind is shown.
@@ -120,7 +119,13 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
             };
             (stat(ev, n, row), Unit::of(unit))
         }
-        _ => (String::new(), Unit::of(Kind::Bool)),
+        Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Min(..)
+        | Op::Max(..) => (String::new(), Unit::of(Kind::Bool)),
     }
 }
 
@@ -233,8 +238,8 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
                 (None, _) => rd,
             };
             let shown = match a.holds {
-                Tri::False => negate(op),
-                _ => op.symbol(),
+                Tri::False => op.negate().symbol(),
+                Tri::True | Tri::Unknown => op.symbol(),
             };
             let left = if ld.is_empty() {
                 lv
@@ -249,7 +254,7 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             let mut s = format!("{left} {shown} {right}");
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
-                    let gap = if op == BinOp::Gt || op == BinOp::Lt {
+                    let gap = if !op.inclusive() {
                         format!("，须超过门槛（还差 {} 以上）", number(-m, lu))
                     } else {
                         format!("，还差 {}", number(-m, lu))
@@ -310,7 +315,17 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
                 Tri::Unknown => format!("{d}：缺少数据"),
             }
         }
-        _ => String::new(),
+        // Not elementary tests: never recorded as atoms.
+        Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => String::new(),
     }
 }
 
@@ -338,7 +353,17 @@ fn is_param_like(ev: &Evaluator<'_>, n: NodeId) -> bool {
     match ev.rules.ops[n as usize] {
         Op::Param(_) | Op::Lookup { .. } => true,
         Op::Arith { lhs, rhs, .. } => is_param_like(ev, lhs) && is_param_like(ev, rhs),
-        _ => false,
+        Op::Fact(_)
+        | Op::Const(_)
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => false,
     }
 }
 
@@ -355,18 +380,6 @@ fn covered_labels(rs: &RuleSet, set: usize, pick: impl Fn(usize) -> bool) -> Str
                 .join("、")
         })
         .unwrap_or_default()
-}
-
-fn negate(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Ge => "<",
-        BinOp::Gt => "<=",
-        BinOp::Le => ">",
-        BinOp::Lt => ">=",
-        BinOp::Eq => "≠",
-        BinOp::Ne => "=",
-        o => o.symbol(),
-    }
 }
 
 /// The display unit of a fact.
@@ -419,8 +432,7 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
             }
         }
         Op::Not(x) | Op::Neg(x) => stats_in(ev, x, row, out),
-        Op::And(a, b)
-        | Op::Or(a, b)
+        Op::Logic { lhs: a, rhs: b, .. }
         | Op::Min(a, b)
         | Op::Max(a, b)
         | Op::Cmp { lhs: a, rhs: b, .. }

@@ -148,65 +148,7 @@ pub enum UnOp {
     Neg,
 }
 
-/// A binary operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum BinOp {
-    /// `or`, `或`
-    Or,
-    /// `and`, `且`
-    And,
-    /// `>=`, `≥`
-    Ge,
-    /// `>`
-    Gt,
-    /// `<=`, `≤`
-    Le,
-    /// `<`
-    Lt,
-    /// `==`, `=`
-    Eq,
-    /// `!=`, `≠`
-    Ne,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`, `×`
-    Mul,
-    /// `/`, `÷`
-    Div,
-}
-
-impl BinOp {
-    /// The operator as written in explanations.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Or => "或",
-            BinOp::And => "且",
-            BinOp::Ge => ">=",
-            BinOp::Gt => ">",
-            BinOp::Le => "<=",
-            BinOp::Lt => "<",
-            BinOp::Eq => "=",
-            BinOp::Ne => "≠",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "×",
-            BinOp::Div => "÷",
-        }
-    }
-    /// Whether this is a comparison.
-    pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt | BinOp::Eq | BinOp::Ne
-        )
-    }
-    /// Whether this is arithmetic.
-    pub fn is_arithmetic(self) -> bool {
-        matches!(self, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
-    }
-}
+pub use super::ops::{ArithFault, ArithOp, BinOp, CmpOp, LogicOp};
 
 /// An expression in a condition.
 #[derive(Debug, Clone, PartialEq, Serialize)]

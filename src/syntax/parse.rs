@@ -86,6 +86,27 @@ fn span_of(p: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
+/// The operator a pest rule of the `infix` alternatives stands for (`None` for any other
+/// rule: an internal error, never a silent default).
+fn binary_op(rule: Rule) -> Option<BinOp> {
+    use crate::syntax::ast::{ArithOp, CmpOp, LogicOp};
+    Some(match rule {
+        Rule::op_or => BinOp::Logic(LogicOp::Or),
+        Rule::op_and => BinOp::Logic(LogicOp::And),
+        Rule::op_ge => BinOp::Cmp(CmpOp::Ge),
+        Rule::op_gt => BinOp::Cmp(CmpOp::Gt),
+        Rule::op_le => BinOp::Cmp(CmpOp::Le),
+        Rule::op_lt => BinOp::Cmp(CmpOp::Lt),
+        Rule::op_eq => BinOp::Cmp(CmpOp::Eq),
+        Rule::op_ne => BinOp::Cmp(CmpOp::Ne),
+        Rule::op_add => BinOp::Arith(ArithOp::Add),
+        Rule::op_sub => BinOp::Arith(ArithOp::Sub),
+        Rule::op_mul => BinOp::Arith(ArithOp::Mul),
+        Rule::op_div => BinOp::Arith(ArithOp::Div),
+        _ => return None,
+    })
+}
+
 struct Builder<'s> {
     source: &'s Source,
 }
@@ -601,20 +622,8 @@ impl Builder<'_> {
             .map_infix(|lhs, op, rhs| {
                 let (lhs, rhs) = (lhs?, rhs?);
                 let span = Span::new(lhs.span.start, rhs.span.end);
-                let op = match op.as_rule() {
-                    Rule::op_or => BinOp::Or,
-                    Rule::op_and => BinOp::And,
-                    Rule::op_ge => BinOp::Ge,
-                    Rule::op_gt => BinOp::Gt,
-                    Rule::op_le => BinOp::Le,
-                    Rule::op_lt => BinOp::Lt,
-                    Rule::op_eq => BinOp::Eq,
-                    Rule::op_ne => BinOp::Ne,
-                    Rule::op_add => BinOp::Add,
-                    Rule::op_sub => BinOp::Sub,
-                    Rule::op_mul => BinOp::Mul,
-                    _ => BinOp::Div,
-                };
+                let op = binary_op(op.as_rule())
+                    .ok_or_else(|| ParseError::internal(self.source, span))?;
                 Ok(Node::new(
                     Expr::Binary {
                         op,
