@@ -259,15 +259,13 @@ impl<'m> ExprChecker<'m> {
             Expr::In { item, set } => self.in_set(src, item, set),
             Expr::Unary { op, operand } => {
                 let k = self.kind(src, operand)?;
-                match op {
-                    UnOp::Not if k == Kind::Bool => Some(Kind::Bool),
-                    UnOp::Neg if k.is_numeric() => Some(k),
-                    _ => {
-                        let (need, sym) = if *op == UnOp::Not {
-                            ("yes/no", "not")
-                        } else {
-                            ("a number", "-")
-                        };
+                let (fits, need, sym) = match op {
+                    UnOp::Not => (k == Kind::Bool, "yes/no", "not"),
+                    UnOp::Neg => (k.is_numeric(), "a number", "-"),
+                };
+                match fits {
+                    true => Some(k),
+                    false => {
                         self.diags.push(
                             Diag::error(
                                 "townrules::kind_mismatch",

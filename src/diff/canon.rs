@@ -128,7 +128,18 @@ fn set_of(rs: &RuleSet, n: NodeId) -> Option<usize> {
             Kind::Category(s) => Some(s),
             _ => None,
         },
-        _ => None,
+        Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
     }
 }
 

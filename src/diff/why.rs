@@ -112,7 +112,11 @@ fn atom_facts(rs: &RuleSet, n: NodeId) -> Vec<usize> {
             }
             Some(Op::Stat { fact, .. }) => out.push(*fact as usize),
             Some(Op::InTable { item, .. }) | Some(Op::InList { item, .. }) => stack.push(*item),
-            _ => {}
+            // Thresholds and connectives read no fact of the atom's own.
+            Some(
+                Op::Param(_) | Op::Const(_) | Op::Lookup { .. } | Op::Not(_) | Op::Logic { .. },
+            )
+            | None => {}
         }
     }
     out

@@ -292,6 +292,20 @@ pub fn criterion_status<K: Kleene>(uncovered: K::Set, applies: K, required: K) -
     }
 }
 
+impl<S: Copy + BitOr<Output = S>> Verdicts<S> {
+    /// Where the criterion alone rejects the town (not met, or not applicable).
+    #[inline]
+    pub fn rejects(&self) -> S {
+        self.not_met | self.not_applicable
+    }
+
+    /// Where the criterion leaves the town's outcome open (undetermined).
+    #[inline]
+    pub fn leaves_open(&self) -> S {
+        self.undetermined
+    }
+}
+
 impl Verdicts<bool> {
     /// The status of the one town.
     #[inline]
@@ -367,8 +381,8 @@ impl<S: Copy + BitAnd<Output = S> + BitOr<Output = S> + Not<Output = S>> Outcome
     /// Take one criterion's verdicts into account.
     #[inline]
     pub fn add(&mut self, v: &Verdicts<S>) {
-        self.rejected = self.rejected | v.not_met | v.not_applicable;
-        self.open = self.open | v.undetermined;
+        self.rejected = self.rejected | v.rejects();
+        self.open = self.open | v.leaves_open();
     }
 
     /// Where the towns are recognised, not recognised, undetermined (within `all`).

@@ -132,7 +132,7 @@ impl Evaluator<'_> {
         let node = &ev.nodes[n];
         match &node.scoring {
             Scoring::Expert => None,
-            Scoring::FullWhen(c) => Some(match self.eval(c.node, row).tri_value() {
+            Scoring::FullWhen(c) => Some(match self.eval(c.node, row).tri() {
                 Tri::True => Some(node.weight),
                 Tri::False => Some(Decimal::ZERO),
                 Tri::Unknown => None,
@@ -141,17 +141,6 @@ impl Evaluator<'_> {
                 V::Num(d) => Some(d.max(Decimal::ZERO).min(node.weight)),
                 _ => None,
             }),
-        }
-    }
-}
-
-impl V {
-    /// The value as a truth value (unknown unless it is yes/no).
-    pub fn tri_value(self) -> Tri {
-        match self {
-            V::Bool(true) => Tri::True,
-            V::Bool(false) => Tri::False,
-            _ => Tri::Unknown,
         }
     }
 }

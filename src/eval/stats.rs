@@ -51,14 +51,16 @@ impl Stats {
         let per_op = rs
             .ops
             .iter()
-            .map(|op| match *op {
-                Op::Stat { kind, fact, within } => Some(column(
+            .map(|op| {
+                let Op::Stat { kind, fact, within } = *op else {
+                    return None;
+                };
+                Some(column(
                     towns,
                     kind,
                     fact as usize,
                     within.map(|w| w as usize),
-                )),
-                _ => None,
+                ))
             })
             .collect();
         Stats { per_op }

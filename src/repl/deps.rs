@@ -207,7 +207,21 @@ impl<'a> Walk<'a> {
                     }
                     return self.walk(key);
                 }
-                _ => {
+                Some(
+                    Op::Fact(_)
+                    | Op::Const(_)
+                    | Op::InTable { .. }
+                    | Op::InList { .. }
+                    | Op::Not(_)
+                    | Op::Neg(_)
+                    | Op::Logic { .. }
+                    | Op::Cmp { .. }
+                    | Op::Arith { .. }
+                    | Op::Stat { .. }
+                    | Op::Min(..)
+                    | Op::Max(..),
+                )
+                | None => {
                     let mut ps = Vec::new();
                     if self.params_of(this, &mut ps, 0).is_some() {
                         for p in ps {
@@ -223,15 +237,14 @@ impl<'a> Walk<'a> {
 
     /// The first node reading the same fact, so each fact is sorted once.
     fn canonical(&self, n: NodeId) -> NodeId {
-        match self.rs.ops.get(n as usize) {
-            Some(Op::Fact(f)) => self
-                .rs
-                .ops
-                .iter()
-                .position(|o| *o == Op::Fact(*f))
-                .map_or(n, |i| i as NodeId),
-            _ => n,
-        }
+        let Some(Op::Fact(f)) = self.rs.ops.get(n as usize) else {
+            return n;
+        };
+        self.rs
+            .ops
+            .iter()
+            .position(|o| *o == Op::Fact(*f))
+            .map_or(n, |i| i as NodeId)
     }
 }
 

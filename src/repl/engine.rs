@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::deps::Plan;
-use crate::eval::{Evaluator, Outcome, Status};
+use crate::eval::{Evaluator, Outcome, OutcomeFold, Status};
 
 /// A town's result in the session: the outcome of the recognition criteria and, for a
 /// rule set with an indicator system, the grade.
@@ -63,21 +63,25 @@ pub struct Matrix {
     counts: [usize; 3],
 }
 
+/// The outcome from the number of criteria that reject the town and that leave it open
+/// (the kernel's outcome rule).
 fn outcome_of(bad: u16, undet: u16) -> Outcome {
-    if bad > 0 {
-        Outcome::NotRecognized
-    } else if undet > 0 {
-        Outcome::Undetermined
-    } else {
-        Outcome::Recognized
+    OutcomeFold {
+        rejected: bad > 0,
+        open: undet > 0,
     }
+    .outcome()
 }
 
+/// Count status `s` in (or, with `add` false, out of) a town's tallies.
 fn tally(bad: &mut u16, undet: &mut u16, s: Status, add: bool) {
-    let slot = match s {
-        Status::NotMet | Status::NotApplicable => bad,
-        Status::Undetermined => undet,
-        Status::Met => return,
+    let v = s.verdicts();
+    let slot = if v.rejects() {
+        bad
+    } else if v.leaves_open() {
+        undet
+    } else {
+        return;
     };
     *slot = if add {
         slot.saturating_add(1)

@@ -505,9 +505,10 @@ fn hit(
         return None;
     }
     let holds = compare(op, ev.eval(lhs, row), ev.eval(rhs, row)).tri();
-    let fact = match rs.ops.get(fnode as usize) {
-        Some(Op::Fact(f)) => Some(*f as usize),
-        _ => None,
+    let fact = if let Some(Op::Fact(f)) = rs.ops.get(fnode as usize) {
+        Some(*f as usize)
+    } else {
+        None
     };
     let discrete = fact.is_some_and(|f| rs.facts[f].kind == Kind::Count);
     let change = needed(

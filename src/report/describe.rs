@@ -115,7 +115,7 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
         Op::Stat { kind, .. } => {
             let unit = match kind {
                 StatKind::Rank | StatKind::GroupSize => Kind::Count,
-                _ => Kind::Percent,
+                StatKind::Percentile | StatKind::Top | StatKind::Share => Kind::Percent,
             };
             (stat(ev, n, row), Unit::of(unit))
         }
@@ -420,7 +420,7 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
         Op::Stat { kind, .. } => {
             let unit = match kind {
                 StatKind::Rank | StatKind::GroupSize => Kind::Count,
-                _ => Kind::Percent,
+                StatKind::Percentile | StatKind::Top | StatKind::Share => Kind::Percent,
             };
             let line = format!(
                 "{} = {}",
