@@ -13,8 +13,8 @@
 mod bulk;
 mod cell;
 mod column;
+mod common_cells;
 mod csv;
-mod fast;
 mod header;
 mod json;
 mod keyed;
