@@ -13,8 +13,8 @@
 mod bulk;
 mod cell;
 mod column;
+mod common_cells;
 mod csv;
-mod fast;
 mod header;
 mod json;
 mod keyed;
@@ -24,10 +24,12 @@ mod toml;
 use std::fmt;
 use std::path::Path;
 
-pub use column::{scaled_to_decimal, Bits, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT};
+pub use column::{
+    scaled_to_decimal, Bits, Column, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT,
+};
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 
-use crate::check::{Checked, Kind};
+use crate::check::Checked;
 
 /// At most this many errors are collected from one file; reading stops after that.
 pub const MAX_ERRORS: usize = 50;
@@ -52,106 +54,6 @@ pub struct Towns {
     /// Whether the file had a column for each fact; a fact without a column has every
     /// town's value missing.
     pub present: Vec<bool>,
-}
-
-/// The values of one fact for every town, typed by the fact's [`Kind`]. Each column
-/// is compact (see [`Decimals`], [`Opt`], [`Flags`], [`Texts`]); read town `t`'s value
-/// with `get(t)`, which is `None` when it is missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Column {
-    /// Money in 元 (yuan), exact ([`Kind::Money`]); cells in 万元/亿元 are converted.
-    Money(Decimals),
-    /// Percentage points ([`Kind::Percent`], `35%` → 35) or a plain number ([`Kind::Number`]).
-    Num(Decimals),
-    /// A whole count of enterprises, people, standards … ([`Kind::Count`]).
-    Count(Opt<u32>),
-    /// Yes/no, including expert attestations ([`Kind::Bool`]).
-    Bool(Flags),
-    /// A category: the member's index in the fact's category set ([`Kind::Category`]).
-    Cat(Opt<u16>),
-    /// Free text such as ids, names, source and notes ([`Kind::Text`]), trimmed.
-    Text(Texts),
-}
-
-impl Column {
-    /// An empty column for a fact of `kind`, with room for `capacity` towns.
-    pub fn with_capacity(kind: Kind, capacity: usize) -> Column {
-        match kind {
-            Kind::Money => Column::Money(Decimals::with_capacity(capacity)),
-            Kind::Number | Kind::Percent => Column::Num(Decimals::with_capacity(capacity)),
-            Kind::Count => Column::Count(Opt::with_capacity(capacity)),
-            Kind::Bool => Column::Bool(Flags::with_capacity(capacity)),
-            Kind::Category(_) => Column::Cat(Opt::with_capacity(capacity)),
-            Kind::Text => Column::Text(Texts::with_capacity(capacity)),
-        }
-    }
-
-    /// The number of towns in the column.
-    pub fn len(&self) -> usize {
-        match self {
-            Column::Money(v) | Column::Num(v) => v.len(),
-            Column::Count(v) => v.len(),
-            Column::Bool(v) => v.len(),
-            Column::Cat(v) => v.len(),
-            Column::Text(v) => v.len(),
-        }
-    }
-
-    /// Whether the column holds no towns.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether town `town`'s value is missing (also true when there is no such town).
-    pub fn is_missing(&self, town: usize) -> bool {
-        !self.present().get(town)
-    }
-
-    /// Which towns have a value.
-    pub fn present(&self) -> &Bits {
-        match self {
-            Column::Money(v) | Column::Num(v) => v.present(),
-            Column::Count(v) => v.present(),
-            Column::Bool(v) => v.present(),
-            Column::Cat(v) => v.present(),
-            Column::Text(v) => v.present(),
-        }
-    }
-
-    /// A column of `len` missing values for a fact of `kind`.
-    pub fn missing(kind: Kind, len: usize) -> Column {
-        match kind {
-            Kind::Money => Column::Money(Decimals::missing(len)),
-            Kind::Number | Kind::Percent => Column::Num(Decimals::missing(len)),
-            Kind::Count => Column::Count(Opt::missing(len)),
-            Kind::Bool => Column::Bool(Flags::missing(len)),
-            Kind::Category(_) => Column::Cat(Opt::missing(len)),
-            Kind::Text => Column::Text(Texts::missing(len)),
-        }
-    }
-
-    /// Bytes of heap memory the column holds (capacity).
-    pub fn heap_bytes(&self) -> usize {
-        match self {
-            Column::Money(v) | Column::Num(v) => v.heap_bytes(),
-            Column::Count(v) => v.heap_bytes(),
-            Column::Bool(v) => v.heap_bytes(),
-            Column::Cat(v) => v.heap_bytes(),
-            Column::Text(v) => v.heap_bytes(),
-        }
-    }
-
-    /// Append all of `other` (a column of the same kind; otherwise nothing happens).
-    pub fn extend(&mut self, other: &Column) {
-        match (self, other) {
-            (Column::Money(a), Column::Money(b)) | (Column::Num(a), Column::Num(b)) => a.extend(b),
-            (Column::Count(a), Column::Count(b)) => a.extend(b),
-            (Column::Bool(a), Column::Bool(b)) => a.extend(b),
-            (Column::Cat(a), Column::Cat(b)) => a.extend(b),
-            (Column::Text(a), Column::Text(b)) => a.extend(b),
-            _ => {}
-        }
-    }
 }
 
 impl Towns {

@@ -2,14 +2,21 @@
 //! example file in text, JSON and CSV; `--set`, `--town` and their errors; exit codes;
 //! the documented JSON shape; explanations that name clause, value and threshold.
 //!
-//! Golden files live in `tests/golden/RULES__DATA.{txt,json,csv}`. After a deliberate
-//! change of the output, read the new output critically, then rewrite them with
+//! The golden outputs are insta snapshots,
+//! `tests/snapshots/cli__RULES__DATA_{txt,json,csv}.snap` (a short header naming the
+//! command, then the output). After a deliberate change of the output, read the new
+//! output critically, then accept it with
 //!
 //! ```text
-//! UPDATE_GOLDEN=1 cargo test --test cli
+//! cargo insta review                          # with cargo-insta: each change, one by one
+//! INSTA_UPDATE=always cargo test --test cli   # or: rewrite every snapshot at once
 //! ```
+//!
+//! A plain `cargo test` writes what differs to `*.snap.new` beside the snapshot and fails;
+//! with `CI` set it writes nothing and fails.
 
 use std::collections::BTreeSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -111,7 +118,7 @@ fn goldens() -> Vec<Golden> {
                 continue;
             }
             v.push(Golden {
-                name: format!("{r}__{d}.{ext}"),
+                name: format!("{r}__{d}_{ext}"),
                 args: vec![
                     format!("rules/{r}.rules"),
                     format!("examples/{d}.csv"),
@@ -124,7 +131,7 @@ fn goldens() -> Vec<Golden> {
     let (r, d, scores) = SCORED;
     for (format, ext) in FORMATS {
         v.push(Golden {
-            name: format!("{r}__{d}.{ext}"),
+            name: format!("{r}__{d}_{ext}"),
             args: vec![
                 format!("rules/{r}.rules"),
                 format!("examples/{d}.csv"),
@@ -138,68 +145,66 @@ fn goldens() -> Vec<Golden> {
     v
 }
 
-fn golden_dir() -> PathBuf {
-    root().join("tests/golden")
+fn snapshot_dir() -> PathBuf {
+    root().join("tests/snapshots")
 }
 
-/// The first line where two texts differ, for a readable failure.
-fn first_difference(expected: &str, actual: &str) -> String {
-    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    for i in 0..e.len().max(a.len()) {
-        let (x, y) = (e.get(i), a.get(i));
-        if x != y {
-            return format!(
-                "line {}:\n  golden: {}\n  actual: {}",
-                i + 1,
-                x.unwrap_or(&"<none>"),
-                y.unwrap_or(&"<none>")
-            );
-        }
-    }
-    "only line endings differ".to_string()
+/// insta compares a snapshot after trimming white space at its end and turning CRLF
+/// into LF (and, for old formats, newlines at its start); the golden outputs are
+/// compared byte for byte, so the parts insta leaves out are checked here: no carriage
+/// return, and exactly one newline at the end (of text that does not start or end with
+/// white space, as every golden output).
+fn assert_golden(g: &Golden, out: &str) {
+    assert!(
+        !out.contains('\r'),
+        "{}: a carriage return in the output",
+        g.name
+    );
+    assert_eq!(
+        out,
+        format!("{}\n", out.trim()),
+        "{}: white space at the start or end of the output",
+        g.name
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_description(format!("townrules eval {}", g.args.join(" ")));
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(g.name.as_str(), out));
 }
 
 #[test]
 fn eval_output_matches_the_golden_files() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v != "0");
-    let dir = golden_dir();
-    std::fs::create_dir_all(&dir).expect("tests/golden");
     let mut failures = Vec::new();
     for g in goldens() {
         let args: Vec<&str> = g.args.iter().map(String::as_str).collect();
         let out = eval(&args);
-        let path = dir.join(&g.name);
-        if update {
-            std::fs::write(&path, &out).expect("write golden file");
-            continue;
-        }
-        match std::fs::read_to_string(&path) {
-            Ok(expected) if expected == out => {}
-            Ok(expected) => failures.push(format!(
-                "{}: differs at {}",
-                g.name,
-                first_difference(&expected, &out)
-            )),
-            Err(e) => failures.push(format!("{}: {e}", g.name)),
+        // Every snapshot is compared (and, outside CI, its new version written) before
+        // the test fails, as insta stops at the first failure otherwise.
+        if catch_unwind(AssertUnwindSafe(|| assert_golden(&g, &out))).is_err() {
+            failures.push(g.name);
         }
     }
     assert!(
         failures.is_empty(),
-        "{}\n\nIf the change is intended, read the new output, then run \
-         `UPDATE_GOLDEN=1 cargo test --test cli`.",
-        failures.join("\n")
+        "output differs from the snapshots {failures:?} (diffs above).\n\n\
+         If the change is intended, read the new output, then run `cargo insta review` \
+         or `INSTA_UPDATE=always cargo test --test cli`.",
     );
 }
 
 #[test]
 fn every_golden_file_belongs_to_a_run() {
-    let expected: BTreeSet<String> = goldens().into_iter().map(|g| g.name).collect();
-    let present: BTreeSet<String> = std::fs::read_dir(golden_dir())
-        .expect("tests/golden")
+    let expected: BTreeSet<String> = goldens()
+        .into_iter()
+        .map(|g| format!("cli__{}.snap", g.name))
+        .collect();
+    let present: BTreeSet<String> = std::fs::read_dir(snapshot_dir())
+        .expect("tests/snapshots")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("cli__") && n.ends_with(".snap"))
         .collect();
     let stale: Vec<_> = present.difference(&expected).collect();
-    assert!(stale.is_empty(), "golden files of no run: {stale:?}");
+    assert!(stale.is_empty(), "snapshots of no run: {stale:?}");
 }
 
 #[test]

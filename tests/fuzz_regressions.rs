@@ -3,9 +3,10 @@
 //! test says what went wrong before the fix.
 //!
 //! Inputs found by the fuzzers go in `tests/fuzz_regressions/` (`*.rules` are checked,
-//! `*.csv` loaded against `rules/shanxi.rules`, `*.eval` are rule text, a line `%%%%`
-//! and CSV, as the `eval` fuzz target reads them); every one must be handled without
-//! a panic.
+//! compiled and evaluated, `*.csv` loaded against `rules/shanxi.rules`, `*.eval` are rule
+//! text, a line `%%%%` and CSV, as the `eval` fuzz target reads them); every one must be
+//! handled without a panic. The folder also holds small hand-made inputs of each kind at
+//! the edges the fuzz targets probe, so that it is never empty.
 
 use std::path::Path;
 
@@ -204,30 +205,64 @@ fn a_non_utf8_rule_file_is_located() {
 
 // ---- inputs found by the fuzzers ---------------------------------------------------
 
+/// Every input in `tests/fuzz_regressions/` is handled without a panic. The folder must
+/// be there with at least one input of each kind, and hold nothing else, so that the
+/// test cannot pass by checking nothing.
 #[test]
 fn fuzz_findings_are_handled() {
-    let Ok(dir) = std::fs::read_dir("tests/fuzz_regressions") else {
-        return;
-    };
+    const DIR: &str = "tests/fuzz_regressions";
+    let dir = std::fs::read_dir(DIR).unwrap_or_else(|e| panic!("{DIR}: {e}"));
     let shanxi = townrules::check::check_file(Path::new("rules/shanxi.rules"))
         .model
         .expect("shanxi checks");
     let mut files: Vec<_> = dir.map(|e| e.expect("entry").path()).collect();
     files.sort();
+    let mut count = [("rules", 0), ("csv", 0), ("eval", 0)];
     for f in files {
         let bytes = std::fs::read(&f).expect("read");
         let text = String::from_utf8_lossy(&bytes);
-        match f.extension().and_then(|e| e.to_str()) {
-            Some("rules") => run_all(&text, TOWNS),
-            Some("csv") => {
-                let _ = townrules::data::load_towns(&f, &shanxi);
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        match ext {
+            "rules" => run_all(&text, TOWNS),
+            "csv" => load_checked(&f, &shanxi),
+            "eval" => {
+                let (rules, csv) = text.split_once("\n%%%%\n").unwrap_or_else(|| {
+                    panic!("{}: no line `%%%%` between rules and CSV", f.display())
+                });
+                run_all(rules, csv);
             }
-            Some("eval") => {
-                if let Some((rules, csv)) = text.split_once("\n%%%%\n") {
-                    run_all(rules, csv);
-                }
+            _ => panic!(
+                "{}: not a `.rules`, `.csv` or `.eval` input (see fuzz/README.md)",
+                f.display()
+            ),
+        }
+        if let Some((_, n)) = count.iter_mut().find(|(k, _)| *k == ext) {
+            *n += 1;
+        }
+    }
+    for (kind, n) in count {
+        assert!(n > 0, "{DIR} holds no `.{kind}` input");
+    }
+}
+
+/// Load a data file as the `data` fuzz target does, with its checks: on success a
+/// name, a row and a value of every column per town; on failure at least one error,
+/// each of which can be displayed.
+fn load_checked(path: &Path, model: &townrules::check::Checked) {
+    match townrules::data::load_towns(path, model) {
+        Ok(loaded) => {
+            let t = &loaded.towns;
+            assert_eq!(t.ids.len(), t.names.len(), "{}", path.display());
+            assert_eq!(t.ids.len(), t.rows.len(), "{}", path.display());
+            for c in &t.columns {
+                assert_eq!(c.len(), t.ids.len(), "{}", path.display());
             }
-            _ => {}
+        }
+        Err(errors) => {
+            assert!(!errors.is_empty(), "{}", path.display());
+            for e in &errors {
+                let _ = e.to_string();
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::suggest::did_you_mean;
 use crate::units::{normalize, parse_count, parse_money, parse_percent, parse_yes_no, UnitError};
 
-use super::fast;
+use super::common_cells;
 use super::header::{Parse, Vocab};
 use super::{Column, DataError, Loaded, RowUnit, Strs, Towns, MAX_ERRORS};
 
@@ -179,23 +179,23 @@ impl<'v, 'm> Builder<'v, 'm> {
         let Some(col) = self.columns.get_mut(f) else {
             return;
         };
-        let text = text.map(fast::trim).unwrap_or_default();
+        let text = text.map(common_cells::trim).unwrap_or_default();
         if text.is_empty() {
             push_none(col);
             return;
         }
         let quick = match (parse, &mut *col) {
             (Parse::Money(unit), Column::Money(v)) => {
-                fast::money_scaled(text.as_bytes(), unit).map(|(m, s)| v.push_scaled(m, s))
+                common_cells::money_scaled(text.as_bytes(), unit).map(|(m, s)| v.push_scaled(m, s))
             }
             (Parse::Percent, Column::Num(v)) => {
-                fast::percent_scaled(text.as_bytes()).map(|(m, s)| v.push_scaled(m, s))
+                common_cells::percent_scaled(text.as_bytes()).map(|(m, s)| v.push_scaled(m, s))
             }
             (Parse::Count, Column::Count(v)) => {
-                fast::count(text.as_bytes()).map(|x| v.push(Some(x)))
+                common_cells::count(text.as_bytes()).map(|x| v.push(Some(x)))
             }
             (Parse::Bool, Column::Bool(v)) => {
-                fast::yes_no(text.as_bytes()).map(|x| v.push(Some(x)))
+                common_cells::yes_no(text.as_bytes()).map(|x| v.push(Some(x)))
             }
             (Parse::Cat(set), Column::Cat(v)) => {
                 self.vocab.member_exact(set, text).map(|x| v.push(Some(x)))
@@ -209,7 +209,7 @@ impl<'v, 'm> Builder<'v, 'm> {
         if quick.is_some() {
             return;
         }
-        if fast::is_missing(text) {
+        if common_cells::is_missing(text) {
             push_none(col);
             return;
         }
@@ -266,13 +266,13 @@ impl<'v, 'm> Builder<'v, 'm> {
         }
         let done = match (parse, &mut *col) {
             (Parse::Money(unit), Column::Money(v)) => {
-                fast::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
+                common_cells::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
             }
             (Parse::Percent, Column::Num(v)) => {
-                fast::percent_scaled(raw).map(|(m, s)| v.push_scaled(m, s))
+                common_cells::percent_scaled(raw).map(|(m, s)| v.push_scaled(m, s))
             }
-            (Parse::Count, Column::Count(v)) => fast::count(raw).map(|x| v.push(Some(x))),
-            (Parse::Bool, Column::Bool(v)) => fast::yes_no(raw).map(|x| v.push(Some(x))),
+            (Parse::Count, Column::Count(v)) => common_cells::count(raw).map(|x| v.push(Some(x))),
+            (Parse::Bool, Column::Bool(v)) => common_cells::yes_no(raw).map(|x| v.push(Some(x))),
             (Parse::Cat(set), Column::Cat(v)) => {
                 vocab.member_exact_bytes(set, raw).map(|x| v.push(Some(x)))
             }
