@@ -25,15 +25,12 @@
 // Nothing a user wrote may panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod check;
-pub mod cli;
-pub mod cli_eval;
 pub mod compile;
 pub mod data;
 pub mod diag;
-pub mod diff;
 pub mod eval;
-pub mod repl;
 pub mod report;
 pub mod source;
 pub mod suggest;

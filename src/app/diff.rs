@@ -32,7 +32,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::cli::DiffFormat;
+use crate::app::cli::DiffFormat;
 use crate::compile::RuleSet;
 
 pub use evaluation::{band_text, diff_evaluation};

@@ -343,7 +343,7 @@ impl Session {
             Some(r) => format!("the session keeps `{}`", r.path.display()),
             None => "no rule set is loaded".to_string(),
         };
-        let (model, mut rs) = crate::cli_eval::load_rules(path)
+        let (model, mut rs) = crate::app::eval::load_rules(path)
             .map_err(|_| format!("`{}` was not loaded; {keep_msg}", path.display()))?;
         let mut out = String::new();
         let mut kept = Vec::new();
@@ -549,13 +549,13 @@ fn load_sheets(rs: &RuleSet, towns: &Towns, path: Option<&Path>) -> Result<Optio
         );
         return Ok(None);
     }
-    crate::cli_eval::load_sheets(rs, towns, Some(p))
+    crate::app::eval::load_sheets(rs, towns, Some(p))
         .map_err(|_| format!("`{}` was not loaded", p.display()))
 }
 
 fn load_towns(path: &Path, model: &Checked) -> Result<Towns, String> {
     let loaded = crate::data::load_towns(path, model).map_err(|errs| {
-        crate::cli_eval::print_data_errors(&errs);
+        crate::app::eval::print_data_errors(&errs);
         format!("`{}` was not loaded", path.display())
     })?;
     for w in &loaded.warnings {

@@ -38,7 +38,7 @@ pub use complete::{Names, ReplHelper};
 pub use save::{render as render_saved, write_atomic};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 
-use crate::cli::{EXIT_OK, EXIT_USER};
+use crate::app::cli::{EXIT_OK, EXIT_USER};
 
 /// Run the REPL; returns the exit status.
 pub fn run(rules: Option<PathBuf>, towns: Option<PathBuf>, scores: Option<PathBuf>) -> u8 {

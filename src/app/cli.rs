@@ -122,7 +122,7 @@ pub fn main() -> ExitCode {
             set,
             all,
             scores,
-        } => crate::cli_eval::run(&crate::cli_eval::EvalArgs {
+        } => crate::app::eval::run(&crate::app::eval::EvalArgs {
             rules,
             towns,
             towns_only: town,
@@ -135,14 +135,14 @@ pub fn main() -> ExitCode {
             rules,
             towns,
             scores,
-        } => crate::repl::run(rules, towns, scores),
+        } => crate::app::repl::run(rules, towns, scores),
         Command::Diff {
             old,
             new,
             towns,
             scores,
             format,
-        } => crate::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
+        } => crate::app::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
     };
     ExitCode::from(code)
 }

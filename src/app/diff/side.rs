@@ -118,7 +118,7 @@ fn check_and_compile(path: &Path, spec: &str) -> Result<(Checked, RuleSet), Load
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    crate::cli::print_diags(&errors);
+    crate::app::cli::print_diags(&errors);
     let warnings = report
         .diagnostics
         .iter()

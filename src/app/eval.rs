@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::{print_diags, Format, EXIT_OK, EXIT_USAGE, EXIT_USER};
+use crate::app::cli::{print_diags, Format, EXIT_OK, EXIT_USAGE, EXIT_USER};
 use crate::compile::RuleSet;
 use crate::data::{DataError, Towns};
 use crate::eval::Evaluator;

@@ -95,7 +95,7 @@ fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), String> {
     match crate::data::load_towns(path, &side.model) {
         Ok(l) => Ok((l.towns, l.warnings)),
         Err(errs) => {
-            crate::cli_eval::print_data_errors(&errs);
+            crate::app::eval::print_data_errors(&errs);
             Err(format!(
                 "cannot read the town data `{}` with the vocabulary of `{}`",
                 path.display(),
@@ -112,7 +112,7 @@ fn sheets(side: &Side, towns: &Towns, path: Option<&Path>) -> Result<Option<Scor
     crate::data::load_scores(p, ev, towns)
         .map(Some)
         .map_err(|errs| {
-            crate::cli_eval::print_data_errors(&errs);
+            crate::app::eval::print_data_errors(&errs);
             format!(
                 "cannot read the score sheets `{}` for `{}`",
                 p.display(),
