@@ -48,7 +48,7 @@ pub fn load_rule_set(path: &std::path::Path) -> Result<compile::RuleSet, Vec<dia
     let report = check::check_file(path);
     match report.model {
         Some(m) => compile::compile(&m)
-            .map_err(|e| vec![diag::Diag::plain("townrules::no_header", e.to_string())]),
+            .map_err(|e| vec![diag::Diag::plain(diag::Code::NoHeader, e.to_string())]),
         None => Err(report.diagnostics),
     }
 }
