@@ -8,5 +8,7 @@ pub mod ast;
 mod error;
 mod parse;
 
+/// Longest rule file accepted, in bytes (defined with [`Source`](crate::source::Source), which reads files).
+pub use crate::source::MAX_FILE_BYTES;
 pub use error::ParseError;
-pub use parse::{parse, MAX_FILE_BYTES, MAX_NESTING};
+pub use parse::{parse, MAX_NESTING};
