@@ -3,11 +3,24 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::app::cli::{print_diags, Format, EXIT_OK, EXIT_USAGE, EXIT_USER};
-use crate::compile::RuleSet;
-use crate::data::{DataError, Towns};
+use clap::ValueEnum;
+
+use super::error::{AppError, Outcome};
+use super::load;
+use crate::data::Towns;
 use crate::eval::Evaluator;
 use crate::report::{self, TextOptions};
+
+/// Output format of `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Chinese text for people (default).
+    Text,
+    /// One JSON object.
+    Json,
+    /// One row per town.
+    Csv,
+}
 
 /// Arguments of `townrules eval`.
 #[derive(Debug, Clone)]
@@ -28,83 +41,7 @@ pub struct EvalArgs {
     pub scores: Option<PathBuf>,
 }
 
-/// Check and compile a rule file, printing diagnostics; `Err(exit status)` on errors.
-pub fn load_rules(path: &std::path::Path) -> Result<(crate::check::Checked, RuleSet), u8> {
-    let report = crate::check::check_file(path);
-    let errors: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    print_diags(&errors);
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == crate::diag::Level::Warning)
-        .count();
-    if warnings > 0 && errors.is_empty() {
-        eprintln!(
-            "warning: `{}` has {warnings} warning(s); `townrules check {}` shows them",
-            path.display(),
-            path.display()
-        );
-    }
-    let Some(model) = report.model else {
-        eprintln!(
-            "error: `{}` has errors; fix them first (`townrules check {}`)",
-            path.display(),
-            path.display()
-        );
-        return Err(EXIT_USER);
-    };
-    let rs = crate::compile::compile(&model).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_USER
-    })?;
-    Ok((model, rs))
-}
-
-/// Print data errors as `file:row: column `x`: message` with help lines.
-pub fn print_data_errors(errs: &[DataError]) {
-    let mut err = std::io::stderr().lock();
-    for e in errs {
-        let _ = writeln!(err, "error: {e}");
-        if let Some(h) = &e.help {
-            let _ = writeln!(err, "  help: {h}");
-        }
-    }
-    if errs.len() > 1 {
-        // Reading stopped at the limit: the last entry says so and is not an error itself.
-        let stopped = errs.len() > crate::data::MAX_ERRORS;
-        let count = if stopped {
-            format!("more than {}", crate::data::MAX_ERRORS)
-        } else {
-            errs.len().to_string()
-        };
-        let _ = writeln!(
-            err,
-            "{count} errors in the data file; nothing was evaluated"
-        );
-    }
-}
-
-/// Apply `NAME=VALUE` changes to a rule set; `Err(exit status)` after printing the problem.
-pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), u8> {
-    for s in sets {
-        let Some((name, value)) = s.split_once('=') else {
-            eprintln!("error: `--set {s}` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`");
-            return Err(EXIT_USAGE);
-        };
-        if let Err(e) = rs.set_param(name.trim(), value, "命令行 --set") {
-            eprintln!("error: --set {s}: {e}");
-            return Err(EXIT_USER);
-        }
-    }
-    Ok(())
-}
-
-fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, u8> {
+fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
     if only.is_empty() {
         return Ok((0..towns.len()).collect());
     }
@@ -114,41 +51,24 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, u8> {
             Some(r) => rows.push(r),
             None => {
                 let cands = towns.ids.iter().chain(towns.names.iter());
-                match crate::suggest::did_you_mean(t, cands) {
-                    Some(s) => eprintln!(
-                        "error: no town `{t}` in `{}`; did you mean `{s}`?",
-                        towns.file
-                    ),
-                    None => eprintln!("error: no town `{t}` in `{}`", towns.file),
-                }
-                return Err(EXIT_USER);
+                return Err(AppError::UnknownTown {
+                    town: t.clone(),
+                    file: towns.file.to_string(),
+                    suggestion: crate::suggest::did_you_mean(t, cands),
+                });
             }
         }
     }
     Ok(rows)
 }
 
-/// Run `eval`; returns the exit status.
-pub fn run(args: &EvalArgs) -> u8 {
-    match run_inner(args) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
-}
-
-fn run_inner(args: &EvalArgs) -> Result<(), u8> {
-    let (model, mut rs) = load_rules(&args.rules)?;
-    apply_sets(&mut rs, &args.set)?;
-    let loaded = crate::data::load_towns(&args.towns, &model).map_err(|errs| {
-        print_data_errors(&errs);
-        EXIT_USER
-    })?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    let towns = loaded.towns;
+/// Run `eval`: the report to stdout.
+pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
+    let (model, mut rs) = load::rule_file(&args.rules)?;
+    load::apply_sets(&mut rs, &args.set)?;
+    let towns = load::towns(&args.towns, &model)?;
     let rows = select_rows(&towns, &args.towns_only)?;
-    let scores = load_sheets(&rs, &towns, args.scores.as_deref())?;
+    let scores = load::sheets(&rs, &towns, args.scores.as_deref())?;
     let mut ev = Evaluator::new(&rs, &towns);
     if let Some(s) = &scores {
         ev = ev.with_scores(s);
@@ -173,57 +93,12 @@ fn run_inner(args: &EvalArgs) -> Result<(), u8> {
         }
     };
     match res.and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
-            Err(EXIT_USER)
-        }
-    }
-}
-
-/// Load the expert score sheets for a rule set's indicator system, checking that the two
-/// go together; `Err(exit status)` after printing the problem.
-pub fn load_sheets(
-    rs: &RuleSet,
-    towns: &Towns,
-    path: Option<&std::path::Path>,
-) -> Result<Option<crate::data::Scores>, u8> {
-    let needs_experts = rs.evaluation.as_ref().is_some_and(|e| {
-        e.leaves
-            .iter()
-            .any(|&n| matches!(e.nodes[n].scoring, crate::compile::Scoring::Expert))
-    });
-    match (rs.evaluation.as_ref(), path) {
-        (None, Some(p)) => {
-            eprintln!(
-                "error: `{}` has no evaluation indicator system, so the score sheet `{}` cannot be used",
-                rs.source_file,
-                p.display()
-            );
-            eprintln!(
-                "  help: score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`"
-            );
-            Err(EXIT_USER)
-        }
-        (Some(ev), Some(p)) => crate::data::load_scores(p, ev, towns)
-            .map(Some)
-            .map_err(|errs| {
-                print_data_errors(&errs);
-                EXIT_USER
-            }),
-        (Some(ev), None) if needs_experts && rs.criteria.is_empty() => {
-            eprintln!(
-                "error: `{}` scores towns from expert sheets ({}): give them with `--scores FILE`",
-                rs.source_file, ev.label
-            );
-            eprintln!("  help: a score sheet is a CSV with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)");
-            Err(EXIT_USER)
-        }
-        (Some(_), None) if needs_experts => {
-            eprintln!("warning: no `--scores` given: the indicator scores are undetermined");
-            Ok(None)
-        }
-        _ => Ok(None),
+        Ok(()) => Ok(Outcome::Success),
+        // The reader has what it wanted (`| head`).
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        Err(source) => Err(AppError::Write {
+            what: "the report",
+            source,
+        }),
     }
 }

@@ -3,12 +3,12 @@
 //! evaluation indicator system, grade) differs, with the criteria or indicators
 //! that made the difference.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
 use super::side::Side;
-use crate::data::{Scores, Towns};
+use crate::data::{DataError, Scores, Towns};
 use crate::eval::{Evaluator, Outcome, Status, TownScore};
 
 /// Why a town's outcome changed: one criterion whose status differs, or which exists
@@ -91,33 +91,78 @@ pub struct Impact {
     pub grade_transitions: Vec<(Option<String>, Option<String>, usize)>,
 }
 
-fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), String> {
-    match crate::data::load_towns(path, &side.model) {
-        Ok(l) => Ok((l.towns, l.warnings)),
-        Err(errs) => {
-            crate::app::eval::print_data_errors(&errs);
-            Err(format!(
-                "cannot read the town data `{}` with the vocabulary of `{}`",
-                path.display(),
-                side.spec
-            ))
+/// Why the impact on towns cannot be computed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ImpactError {
+    /// Score sheets, but neither side has an indicator system.
+    #[error("neither rule set has an evaluation indicator system, so the score sheets `{}` cannot be used", sheets.display())]
+    SheetsUnusable {
+        /// The score sheets given.
+        sheets: PathBuf,
+    },
+    /// The town data does not read with one side's vocabulary.
+    #[error("cannot read the town data `{}` with the vocabulary of `{side}`", path.display())]
+    TownData {
+        /// The data file.
+        path: PathBuf,
+        /// The side as given.
+        side: String,
+        /// Every error found, printed before the message.
+        #[related]
+        errors: Vec<DataError>,
+    },
+    /// The score sheets do not read with one side's indicator system.
+    #[error("cannot read the score sheets `{}` for `{side}`", path.display())]
+    Sheets {
+        /// The score sheets.
+        path: PathBuf,
+        /// The side as given.
+        side: String,
+        /// Every error found, printed before the message.
+        #[related]
+        errors: Vec<DataError>,
+    },
+    /// The two vocabularies read different towns from the same file.
+    #[error("`{}` reads differently under the two vocabularies (towns do not match)", path.display())]
+    TownsDiffer {
+        /// The data file.
+        path: PathBuf,
+    },
+}
+
+impl ImpactError {
+    /// The data errors it carries, printed before its message.
+    pub fn data_errors(&self) -> Option<&[DataError]> {
+        match self {
+            ImpactError::TownData { errors, .. } | ImpactError::Sheets { errors, .. } => {
+                Some(errors)
+            }
+            _ => None,
         }
     }
 }
 
-fn sheets(side: &Side, towns: &Towns, path: Option<&Path>) -> Result<Option<Scores>, String> {
+fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {
+    match crate::data::load_towns(path, &side.model) {
+        Ok(l) => Ok((l.towns, l.warnings)),
+        Err(errors) => Err(ImpactError::TownData {
+            path: path.to_path_buf(),
+            side: side.spec.clone(),
+            errors,
+        }),
+    }
+}
+
+fn sheets(side: &Side, towns: &Towns, path: Option<&Path>) -> Result<Option<Scores>, ImpactError> {
     let (Some(ev), Some(p)) = (side.rules.evaluation.as_ref(), path) else {
         return Ok(None);
     };
     crate::data::load_scores(p, ev, towns)
         .map(Some)
-        .map_err(|errs| {
-            crate::app::eval::print_data_errors(&errs);
-            format!(
-                "cannot read the score sheets `{}` for `{}`",
-                p.display(),
-                side.spec
-            )
+        .map_err(|errors| ImpactError::Sheets {
+            path: p.to_path_buf(),
+            side: side.spec.clone(),
+            errors,
         })
 }
 
@@ -136,17 +181,16 @@ pub fn impact(
     new: &Side,
     path: &Path,
     scores: Option<&Path>,
-) -> Result<Impact, String> {
+) -> Result<Impact, ImpactError> {
     let (has_a, has_b) = (
         old.rules.evaluation.is_some(),
         new.rules.evaluation.is_some(),
     );
     if let Some(s) = scores {
         if !has_a && !has_b {
-            return Err(format!(
-                "neither rule set has an evaluation indicator system, so the score sheets `{}` cannot be used",
-                s.display()
-            ));
+            return Err(ImpactError::SheetsUnusable {
+                sheets: s.to_path_buf(),
+            });
         }
     }
     let (ta, wa) = load(old, path)?;
@@ -158,13 +202,12 @@ pub fn impact(
         }
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        crate::app::error::warn(w);
     }
     if ta.len() != tb.len() || (0..ta.len()).any(|i| ta.ids[i] != tb.ids[i]) {
-        return Err(format!(
-            "`{}` reads differently under the two vocabularies (towns do not match)",
-            path.display()
-        ));
+        return Err(ImpactError::TownsDiffer {
+            path: path.to_path_buf(),
+        });
     }
     let (sa_sheets, sb_sheets) = (sheets(old, &ta, scores)?, sheets(new, &tb, scores)?);
     let mut ea = Evaluator::new(&old.rules, &ta);
