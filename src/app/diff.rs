@@ -38,8 +38,7 @@ use super::error::{AppError, Outcome};
 use crate::compile::RuleSet;
 
 pub use evaluation::{band_text, diff_evaluation};
-pub use impact::ImpactError;
-pub use side::{load, GitError, Side, Spec};
+pub use side::{load, Side, Spec};
 
 /// Output format of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

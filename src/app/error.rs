@@ -20,6 +20,9 @@ use std::path::PathBuf;
 
 use miette::Diagnostic;
 
+mod diff;
+pub use diff::{GitError, ImpactError};
+
 use crate::compile::{CompileError, SetParamError};
 use crate::data::DataError;
 use crate::diag::Diag;
@@ -149,10 +152,10 @@ pub enum AppError {
     },
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
-    Git(#[from] crate::app::diff::GitError),
+    Git(#[from] GitError),
     /// `diff`: a problem comparing the outcomes of towns.
     #[error(transparent)]
-    Impact(#[from] crate::app::diff::ImpactError),
+    Impact(#[from] ImpactError),
     /// `diff --format json`: the report cannot be serialised.
     #[error("{0}")]
     Json(#[from] serde_json::Error),

@@ -3,12 +3,13 @@
 //! evaluation indicator system, grade) differs, with the criteria or indicators
 //! that made the difference.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_decimal::Decimal;
 
 use super::side::Side;
-use crate::data::{DataError, Scores, Towns};
+use crate::app::error::ImpactError;
+use crate::data::{Scores, Towns};
 use crate::eval::{Evaluator, Outcome, Status, TownScore};
 
 /// Why a town's outcome changed: one criterion whose status differs, or which exists
@@ -89,57 +90,6 @@ pub struct Impact {
     pub transitions: Vec<(Outcome, Outcome, usize)>,
     /// (old grade, new grade, number of towns), most frequent first (`None`: undetermined).
     pub grade_transitions: Vec<(Option<String>, Option<String>, usize)>,
-}
-
-/// Why the impact on towns cannot be computed.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum ImpactError {
-    /// Score sheets, but neither side has an indicator system.
-    #[error("neither rule set has an evaluation indicator system, so the score sheets `{}` cannot be used", sheets.display())]
-    SheetsUnusable {
-        /// The score sheets given.
-        sheets: PathBuf,
-    },
-    /// The town data does not read with one side's vocabulary.
-    #[error("cannot read the town data `{}` with the vocabulary of `{side}`", path.display())]
-    TownData {
-        /// The data file.
-        path: PathBuf,
-        /// The side as given.
-        side: String,
-        /// Every error found, printed before the message.
-        #[related]
-        errors: Vec<DataError>,
-    },
-    /// The score sheets do not read with one side's indicator system.
-    #[error("cannot read the score sheets `{}` for `{side}`", path.display())]
-    Sheets {
-        /// The score sheets.
-        path: PathBuf,
-        /// The side as given.
-        side: String,
-        /// Every error found, printed before the message.
-        #[related]
-        errors: Vec<DataError>,
-    },
-    /// The two vocabularies read different towns from the same file.
-    #[error("`{}` reads differently under the two vocabularies (towns do not match)", path.display())]
-    TownsDiffer {
-        /// The data file.
-        path: PathBuf,
-    },
-}
-
-impl ImpactError {
-    /// The data errors it carries, printed before its message.
-    pub fn data_errors(&self) -> Option<&[DataError]> {
-        match self {
-            ImpactError::TownData { errors, .. } | ImpactError::Sheets { errors, .. } => {
-                Some(errors)
-            }
-            _ => None,
-        }
-    }
 }
 
 fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {

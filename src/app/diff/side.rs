@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use crate::app::error::AppError;
+use crate::app::error::{AppError, GitError};
 use crate::app::load;
 use crate::check::Checked;
 use crate::compile::RuleSet;
@@ -72,83 +72,6 @@ pub struct Side {
     pub model: Checked,
     /// The compiled rule set.
     pub rules: RuleSet,
-}
-
-/// Why a rule file at a git revision cannot be read.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum GitError {
-    /// The private temporary folder cannot be created.
-    #[error("cannot create a temporary folder in `{}`: {source}", std::env::temp_dir().display())]
-    TempDir {
-        /// Why.
-        source: std::io::Error,
-    },
-    /// `git` cannot be run.
-    #[error("cannot run `git` ({source}); is git installed?")]
-    NoGit {
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The current folder cannot be read.
-    #[error("cannot read the current folder: {source}")]
-    CurrentDir {
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not inside a git repository.
-    #[error("`{}@{rev}`: `{}` is not inside a git repository ({git_says})", path.display(), folder.display())]
-    NotARepository {
-        /// The path as given.
-        path: PathBuf,
-        /// The revision as given.
-        rev: String,
-        /// The folder git was asked from.
-        folder: PathBuf,
-        /// The first line git wrote to stderr.
-        git_says: String,
-    },
-    /// The revision names no commit.
-    #[error("unknown git revision `{rev}` in `{}` (try `git log --oneline` for the revisions there)", repository.display())]
-    UnknownRevision {
-        /// The revision as given.
-        rev: String,
-        /// The repository's top folder.
-        repository: PathBuf,
-    },
-    /// The file is outside the repository it seems to be in.
-    #[error("`{}` is not inside the git repository `{}`", path.display(), repository.display())]
-    OutsideRepository {
-        /// The path as given.
-        path: PathBuf,
-        /// The repository's top folder.
-        repository: PathBuf,
-    },
-    /// The file does not exist at that revision.
-    #[error("`{path}` does not exist at revision `{rev}` ({git_says})")]
-    NotAtRevision {
-        /// The path in the repository.
-        path: String,
-        /// The revision as given.
-        rev: String,
-        /// The first line git wrote to stderr.
-        git_says: String,
-    },
-    /// A folder of the temporary copy cannot be created.
-    #[error("cannot write to `{}`: {source}", folder.display())]
-    WriteFolder {
-        /// The folder.
-        folder: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A file of the temporary copy cannot be written.
-    #[error("cannot write `{}`: {source}", file.display())]
-    WriteFile {
-        /// The file.
-        file: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
 }
 
 /// Load the rule set named by `spec`, printing a line counting its warnings; its
