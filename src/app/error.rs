@@ -4,11 +4,11 @@
 //!
 //! Exit statuses (tests check them; scripts rely on them):
 //!
-//! | status | `check`            | `eval`                  | `repl` (piped input)          | `diff`            |
-//! |--------|--------------------|-------------------------|-------------------------------|-------------------|
-//! | 0      | no file has errors | report written          | every line succeeded¹         | no differences    |
-//! | 1      | a file has errors  | any [`AppError`]²       | a line failed; output failed  | differences       |
-//! | 2      | bad command line   | bad command line, `--set` without `=` | bad command line | any [`AppError`] (as `diff(1)`) |
+//! | status | `check`            | `eval`                        | `repl` (piped input)                      | `diff`                      |
+//! |--------|--------------------|-------------------------------|-------------------------------------------|-----------------------------|
+//! | 0      | no file has errors | report written                | every line (and the start-up load) worked¹ | no differences             |
+//! | 1      | a file has errors  | any other [`AppError`]²       | a line or the start-up load failed; output cannot be written | differences |
+//! | 2      | bad command line   | bad command line; `--set` without `=` | bad command line                  | bad command line; any [`AppError`] (as `diff(1)`) |
 //!
 //! `--help` and `--version` exit 0. ¹ On a terminal the REPL exits 0 when the user
 //! quits. ² Rules or data that do not load, an unknown town, a `--set` value that does
@@ -264,6 +264,53 @@ fn print_data_errors(errs: &[DataError]) {
         let _ = writeln!(
             err,
             "{count} errors in the data file; nothing was evaluated"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_error() -> AppError {
+        AppError::UnknownTown {
+            town: "x".into(),
+            file: "towns.csv".into(),
+            suggestion: Some("y".into()),
+        }
+    }
+
+    #[test]
+    fn exit_statuses_follow_the_table() {
+        use Which::*;
+        for w in [Check, Eval, Repl, Diff] {
+            assert_eq!(exit_status(Some(w), &Ok(Outcome::Success)), 0);
+            assert_eq!(exit_status(Some(w), &Ok(Outcome::Problems)), 1);
+        }
+        assert_eq!(exit_status(Some(Diff), &Ok(Outcome::Same)), 0);
+        assert_eq!(exit_status(Some(Diff), &Ok(Outcome::Different)), 1);
+        for w in [Check, Eval, Repl] {
+            assert_eq!(exit_status(Some(w), &Err(user_error())), 1);
+            let usage = AppError::SetSyntax { arg: "x".into() };
+            assert_eq!(exit_status(Some(w), &Err(usage)), 2);
+        }
+        assert_eq!(exit_status(Some(Diff), &Err(user_error())), 2);
+        let write = AppError::Write {
+            what: "output",
+            source: std::io::ErrorKind::BrokenPipe.into(),
+        };
+        assert_eq!(exit_status(Some(Repl), &Err(write)), 1);
+    }
+
+    #[test]
+    fn messages_read_as_before() {
+        assert_eq!(
+            user_error().to_string(),
+            "no town `x` in `towns.csv`; did you mean `y`?"
+        );
+        assert_eq!(
+            AppError::SetSyntax { arg: "a".into() }.to_string(),
+            "`--set a` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`"
         );
     }
 }
