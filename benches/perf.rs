@@ -696,7 +696,7 @@ fn main() {
         recognized
     });
     // The REPL itself (`townrules repl`): the same commands a user types.
-    let mut session = townrules::repl::Session::new();
+    let mut session = townrules::app::repl::Session::new();
     session.execute("load rules/shanxi.rules").expect("load");
     session
         .execute(&format!("data {}", repl_file.display()))

@@ -62,6 +62,34 @@ pub enum CompileError {
     },
 }
 
+/// Why [`RuleSet::set_param`] refused a new value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum SetParamError {
+    /// The rule set has no parameter of that name.
+    #[error("unknown parameter `{name}`; {}", unknown_hint(suggestion.as_deref()))]
+    #[diagnostic(code(townrules::unknown_param))]
+    Unknown {
+        /// The name as given.
+        name: String,
+        /// The closest parameter name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// The value cannot be read for the parameter's kind (a missing unit, not a number …).
+    #[error("{message}")]
+    #[diagnostic(code(townrules::param_value))]
+    Value {
+        /// What is wrong, as [`parse_param_value`] says it.
+        message: String,
+    },
+}
+
+fn unknown_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`townrules check` lists none of that name".to_string(),
+    }
+}
+
 struct Compiler<'m> {
     m: &'m Checked,
     ops: Vec<Op>,
@@ -346,18 +374,22 @@ impl Compiler<'_> {
 impl RuleSet {
     /// Parse `VALUE` for parameter `name` (with units checked) and make it the value in force,
     /// recording `origin` (e.g. `--set`) as its provenance.
-    pub fn set_param(&mut self, name: &str, value: &str, origin: &str) -> Result<(), String> {
+    pub fn set_param(
+        &mut self,
+        name: &str,
+        value: &str,
+        origin: &str,
+    ) -> Result<(), SetParamError> {
         let Some(i) = self.params.iter().position(|p| p.name == name) else {
             let names = self.params.iter().map(|p| p.name.as_str());
-            return Err(match crate::suggest::did_you_mean(name, names) {
-                Some(s) => format!("unknown parameter `{name}`; did you mean `{s}`?"),
-                None => {
-                    format!("unknown parameter `{name}`; `townrules check` lists none of that name")
-                }
+            return Err(SetParamError::Unknown {
+                name: name.to_string(),
+                suggestion: crate::suggest::did_you_mean(name, names),
             });
         };
         let p = &self.params[i];
-        let (c, unit) = parse_param_value(value, p.kind, &self.categories)?;
+        let (c, unit) = parse_param_value(value, p.kind, &self.categories)
+            .map_err(|message| SetParamError::Value { message })?;
         let written = value.trim().to_string();
         let prov = Provenance {
             ruleset: origin.to_string(),

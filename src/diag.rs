@@ -23,13 +23,149 @@ pub enum Level {
     Error,
 }
 
+/// The stable code of a diagnostic, printed as `townrules::unknown_name` and so on.
+/// Tests and users match on the printed text, so [`Code::as_str`] never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// A syntax error: the text does not follow the grammar.
+    Syntax,
+    /// A rule file cannot be read.
+    Io,
+    /// Files import or extend each other in a circle.
+    ImportCycle,
+    /// Imports nested deeper than the limit.
+    ImportDepth,
+    /// An imported or extended file does not exist.
+    MissingImport,
+    /// A rule set extends more than one rule set.
+    ExtendsTwice,
+    /// A name that is not declared (fact, parameter, category, criterion …).
+    UnknownName,
+    /// An attribute that the item does not have.
+    UnknownAttr,
+    /// A name, code or entry declared twice.
+    Duplicate,
+    /// A declaration with a kind that does not fit (e.g. a unit on a count).
+    Kind,
+    /// An expression whose kinds do not fit together (money compared with a count …).
+    KindMismatch,
+    /// A function called with the wrong number of arguments.
+    Arity,
+    /// A list used where it cannot be.
+    List,
+    /// A table used in the wrong place or way.
+    TableUse,
+    /// A unit that does not fit the value.
+    Unit,
+    /// A number that cannot be read.
+    Number,
+    /// A date that cannot be read.
+    Date,
+    /// An unknown government level.
+    Level,
+    /// Indicator levels that do not fit together.
+    Levels,
+    /// A criterion without a condition.
+    EmptyCriterion,
+    /// A draft parameter without a value (a note).
+    DraftParam,
+    /// A problem in an evaluation indicator system.
+    Evaluation,
+    /// Indicator weights that do not add up.
+    Weights,
+    /// Grade bands that overlap or leave gaps.
+    Grades,
+    /// A file without a `ruleset` header used as a rule set.
+    NoHeader,
+}
+
+impl Code {
+    /// Every code, in the order above.
+    pub const ALL: [Code; 25] = [
+        Code::Syntax,
+        Code::Io,
+        Code::ImportCycle,
+        Code::ImportDepth,
+        Code::MissingImport,
+        Code::ExtendsTwice,
+        Code::UnknownName,
+        Code::UnknownAttr,
+        Code::Duplicate,
+        Code::Kind,
+        Code::KindMismatch,
+        Code::Arity,
+        Code::List,
+        Code::TableUse,
+        Code::Unit,
+        Code::Number,
+        Code::Date,
+        Code::Level,
+        Code::Levels,
+        Code::EmptyCriterion,
+        Code::DraftParam,
+        Code::Evaluation,
+        Code::Weights,
+        Code::Grades,
+        Code::NoHeader,
+    ];
+
+    /// The code as printed: `townrules::unknown_name`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "townrules::syntax",
+            Code::Io => "townrules::io",
+            Code::ImportCycle => "townrules::import_cycle",
+            Code::ImportDepth => "townrules::import_depth",
+            Code::MissingImport => "townrules::missing_import",
+            Code::ExtendsTwice => "townrules::extends_twice",
+            Code::UnknownName => "townrules::unknown_name",
+            Code::UnknownAttr => "townrules::unknown_attr",
+            Code::Duplicate => "townrules::duplicate",
+            Code::Kind => "townrules::kind",
+            Code::KindMismatch => "townrules::kind_mismatch",
+            Code::Arity => "townrules::arity",
+            Code::List => "townrules::list",
+            Code::TableUse => "townrules::table_use",
+            Code::Unit => "townrules::unit",
+            Code::Number => "townrules::number",
+            Code::Date => "townrules::date",
+            Code::Level => "townrules::level",
+            Code::Levels => "townrules::levels",
+            Code::EmptyCriterion => "townrules::empty_criterion",
+            Code::DraftParam => "townrules::draft_param",
+            Code::Evaluation => "townrules::evaluation",
+            Code::Weights => "townrules::weights",
+            Code::Grades => "townrules::grades",
+            Code::NoHeader => "townrules::no_header",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One problem found in a rule file, with where it is and how to fix it.
 #[derive(Debug, Clone)]
 pub struct Diag {
     /// Error, warning or note.
     pub level: Level,
-    /// A stable code such as `townrules::unknown_name`.
-    pub code: &'static str,
+    /// A stable code such as [`Code::UnknownName`] (`townrules::unknown_name`).
+    pub code: Code,
     /// What is wrong: lowercase, no final period, user text in backticks.
     pub message: String,
     /// The file it is in, if any.
@@ -46,38 +182,23 @@ pub struct Diag {
 
 impl Diag {
     /// An error at `span` in `source`.
-    pub fn error(
-        code: &'static str,
-        source: &Source,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(code: Code, source: &Source, span: Span, message: impl Into<String>) -> Self {
         Diag::at(Level::Error, code, source, span, message)
     }
 
     /// A warning at `span` in `source`.
-    pub fn warning(
-        code: &'static str,
-        source: &Source,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, source: &Source, span: Span, message: impl Into<String>) -> Self {
         Diag::at(Level::Warning, code, source, span, message)
     }
 
     /// A note at `span` in `source`.
-    pub fn note(
-        code: &'static str,
-        source: &Source,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn note(code: Code, source: &Source, span: Span, message: impl Into<String>) -> Self {
         Diag::at(Level::Note, code, source, span, message)
     }
 
     fn at(
         level: Level,
-        code: &'static str,
+        code: Code,
         source: &Source,
         span: Span,
         message: impl Into<String>,
@@ -95,7 +216,7 @@ impl Diag {
     }
 
     /// An error that is not about a place in a file (e.g. an unreadable file).
-    pub fn plain(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn plain(code: Code, message: impl Into<String>) -> Self {
         Diag {
             level: Level::Error,
             code,
@@ -224,7 +345,7 @@ impl From<crate::syntax::ParseError> for Diag {
         let text = e.src.inner().clone();
         let src = Source::new(name, text);
         let mut d = Diag::error(
-            "townrules::syntax",
+            Code::Syntax,
             &src,
             Span::new(start, start + e.span.len()),
             e.message,
@@ -245,4 +366,19 @@ pub fn render_plain(diags: &[Diag], width: usize) -> String {
         let _ = handler.render_report(&mut out, d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn codes_are_distinct_and_namespaced() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(c.as_str().starts_with("townrules::"), "{c:?}");
+            assert!(seen.insert(c.as_str()), "{c:?} printed twice");
+            assert_eq!(c.to_string(), c.as_str());
+        }
+    }
 }

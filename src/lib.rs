@@ -13,11 +13,20 @@
 //!                                      Checked +   index, op   records
 //!                                      diagnostics arena)
 //!  examples/*.csv ──► data::load_towns ──► Towns (one column per fact) ──┘
-//!  cli, repl, diff sit on top.
+//!
+//!  app: the commands, on top of everything above (which never imports it)
+//!    cli ──► check | eval | repl | diff ──► load ──────────────► error
+//!    (args)  (one module per command)       (rules checked and    (AppError, printing,
+//!                                            compiled, their      exit status)
+//!                                            diagnostics; --set;
+//!                                            data; score sheets)
 //! ```
 //!
 //! One public function per phase: [`parse`], [`check`], [`compile`], [`load_towns`],
-//! [`Evaluator::new`](eval::Evaluator::new), and the formatters in [`report`].
+//! [`Evaluator::new`](eval::Evaluator::new), and the formatters in [`report`]. Each
+//! phase returns values and its own error type; only [`app`] prints, and
+//! `tests/architecture.rs` checks that no other module imports it or prints, and that
+//! the modules do not import each other in a circle.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // Diagnostics carry their source text for rendering; they are returned only on the cold error path.
@@ -25,15 +34,12 @@
 // Nothing a user wrote may panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod check;
-pub mod cli;
-pub mod cli_eval;
 pub mod compile;
 pub mod data;
 pub mod diag;
-pub mod diff;
 pub mod eval;
-pub mod repl;
 pub mod report;
 pub mod source;
 pub mod suggest;
@@ -51,7 +57,7 @@ pub fn load_rule_set(path: &std::path::Path) -> Result<compile::RuleSet, Vec<dia
     let report = check::check_file(path);
     match report.model {
         Some(m) => compile::compile(&m)
-            .map_err(|e| vec![diag::Diag::plain("townrules::no_header", e.to_string())]),
+            .map_err(|e| vec![diag::Diag::plain(diag::Code::NoHeader, e.to_string())]),
         None => Err(report.diagnostics),
     }
 }

@@ -5,6 +5,10 @@ use std::sync::Arc;
 
 use miette::NamedSource;
 
+/// Longest rule file accepted, in bytes: [`Source::read`] refuses larger files and the
+/// parser larger texts.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
 /// The text of one rule file, with the name it is reported under.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -25,11 +29,11 @@ impl Source {
     }
 
     /// Read a rule file from disk (a leading byte-order mark is dropped). Files larger
-    /// than [`crate::syntax::MAX_FILE_BYTES`] are refused without reading them whole
+    /// than [`MAX_FILE_BYTES`] are refused without reading them whole
     /// (a 1 GB file or `/dev/zero` is an error, not an out-of-memory abort).
     pub fn read(path: &Path) -> std::io::Result<Self> {
         use std::io::Read as _;
-        let limit = crate::syntax::MAX_FILE_BYTES;
+        let limit = MAX_FILE_BYTES;
         let mut bytes = Vec::new();
         std::fs::File::open(path)?
             .take(limit as u64 + 1)

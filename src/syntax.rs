@@ -9,5 +9,7 @@ mod error;
 pub mod ops;
 mod parse;
 
+/// Longest rule file accepted, in bytes (defined with [`Source`](crate::source::Source), which reads files).
+pub use crate::source::MAX_FILE_BYTES;
 pub use error::ParseError;
-pub use parse::{parse, MAX_FILE_BYTES, MAX_NESTING};
+pub use parse::{parse, MAX_NESTING};

@@ -636,7 +636,7 @@ fn interactive_on_100k_towns() {
     let towns = dir.join("towns.csv");
     std::fs::write(&towns, csv).unwrap();
 
-    let mut s = townrules::repl::Session::new();
+    let mut s = townrules::app::repl::Session::new();
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/shanxi.rules");
     s.load(&rules).expect("rules");
     let t = Instant::now();
@@ -768,9 +768,9 @@ fn interactive_on_100k_towns() {
 /// kept matrix equals a fresh evaluation of every town under the values in force.
 #[test]
 fn incremental_matrix_equals_full_evaluation() {
+    use townrules::app::repl::engine::Matrix;
     use townrules::check::Kind;
     use townrules::eval::Evaluator;
-    use townrules::repl::engine::Matrix;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let money = [
         "0亿元",
@@ -823,7 +823,7 @@ fn incremental_matrix_equals_full_evaluation() {
             "examples/edge_cases_labels.csv",
         ),
     ] {
-        let mut s = townrules::repl::Session::new();
+        let mut s = townrules::app::repl::Session::new();
         s.load(&root.join(rules)).expect("rules");
         s.load_data(&root.join(towns), None).expect("data");
         let mut ok: Vec<String> = Vec::new();

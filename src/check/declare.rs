@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::exprs::ExprChecker;
 use super::model::*;
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, attr_text, Item, KindSpec, LitUnit, Node, Quantity, Span, Value};
 use crate::units::MoneyUnit;
@@ -121,7 +121,7 @@ impl Builder {
     fn declare_name(&mut self, f: FileId, name: &str, span: Span, sym: Symbol) {
         if let Some(&(pf, ps)) = self.decl_spans.get(name) {
             let mut d = Diag::error(
-                "townrules::duplicate",
+                Code::Duplicate,
                 self.src(f),
                 span,
                 format!("`{name}` is declared twice"),
@@ -199,7 +199,7 @@ impl Builder {
         if self.m.categories.iter().any(|s| s.id == c.id.node) {
             self.diags.push(
                 Diag::error(
-                    "townrules::duplicate",
+                    Code::Duplicate,
                     self.src(f),
                     c.id.span,
                     format!("category set `{}` is declared twice", c.id.node),
@@ -266,7 +266,7 @@ impl Builder {
                         None => {
                             self.diags.push(
                                 Diag::error(
-                                    "townrules::unit",
+                                    Code::Unit,
                                     self.src(f),
                                     k.span,
                                     format!("`{a}` is not a money unit"),
@@ -287,7 +287,7 @@ impl Builder {
                 let Some(a) = arg else {
                     self.diags.push(
                         Diag::error(
-                            "townrules::kind",
+                            Code::Kind,
                             self.src(f),
                             k.span,
                             "`category` needs the name of a category set",
@@ -302,7 +302,7 @@ impl Builder {
                         let sets: Vec<&str> =
                             self.m.categories.iter().map(|c| c.id.as_str()).collect();
                         let mut d = Diag::error(
-                            "townrules::unknown_name",
+                            Code::UnknownName,
                             self.src(f),
                             k.span,
                             format!("unknown category set `{a}`"),
@@ -367,7 +367,7 @@ impl Builder {
                 Some((k, _)) => (k, None),
                 None => {
                     self.diags.push(
-                        Diag::error("townrules::kind", self.src(f), p.name.span, format!("parameter `{name}` has neither a value nor a kind"))
+                        Diag::error(Code::Kind, self.src(f), p.name.span, format!("parameter `{name}` has neither a value nor a kind"))
                             .help(format!("write `param {name} : money` (or count, percent …) for a draft parameter, or give a value")),
                     );
                     return;
@@ -386,7 +386,7 @@ impl Builder {
             },
             None => {
                 self.diags.push(
-                    Diag::note("townrules::draft_param", self.src(f), p.name.span, format!("parameter `{name}` has no value yet"))
+                    Diag::note(Code::DraftParam, self.src(f), p.name.span, format!("parameter `{name}` has no value yet"))
                         .label("draft: no value")
                         .help("criteria that use it are undetermined until a value is supplied (`--set NAME=VALUE` or `set` in the REPL)"),
                 );
@@ -420,7 +420,7 @@ impl Builder {
         let Kind::Category(set) = self.m.facts[by_fact].kind else {
             self.diags.push(
                 Diag::error(
-                    "townrules::kind",
+                    Code::Kind,
                     self.src(f),
                     t.by.span,
                     format!(
@@ -454,7 +454,7 @@ impl Builder {
                     .map(|m| m.id.clone())
                     .collect();
                 let mut d = Diag::error(
-                    "townrules::unknown_name",
+                    Code::UnknownName,
                     self.src(f),
                     e.key.span,
                     format!(
@@ -480,7 +480,7 @@ impl Builder {
             if entries[mi].is_some() {
                 self.diags.push(
                     Diag::error(
-                        "townrules::duplicate",
+                        Code::Duplicate,
                         self.src(f),
                         e.key.span,
                         format!("table `{name}` has two entries for `{}`", e.key.node),
@@ -561,7 +561,7 @@ impl Builder {
             _ => {
                 let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
                 let mut d = Diag::error(
-                    "townrules::unknown_name",
+                    Code::UnknownName,
                     self.src(f),
                     o.name.span,
                     format!("`override` of unknown parameter `{name}`"),
@@ -578,7 +578,7 @@ impl Builder {
         let Some(mi) = self.member_index(set, member) else {
             let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
             let mut d = Diag::error(
-                "townrules::unknown_name",
+                Code::UnknownName,
                 self.src(f),
                 o.name.span,
                 format!("`override` of unknown parameter `{name}`"),
@@ -630,9 +630,8 @@ impl Builder {
                     } else {
                         "numbers are exact decimals; keep them within 28 digits"
                     };
-                    self.diags.push(
-                        Diag::error("townrules::number", self.src(f), v.span, msg).help(help),
-                    );
+                    self.diags
+                        .push(Diag::error(Code::Number, self.src(f), v.span, msg).help(help));
                     return None;
                 }
             },
@@ -655,7 +654,7 @@ impl Builder {
                 if d.fract() != Decimal::ZERO || d.is_sign_negative() {
                     self.diags.push(
                         Diag::error(
-                            "townrules::kind_mismatch",
+                            Code::KindMismatch,
                             self.src(f),
                             v.span,
                             format!("a count must be a whole number, found `{d}`"),
@@ -680,7 +679,7 @@ impl Builder {
                 };
                 self.diags.push(
                     Diag::error(
-                        "townrules::kind_mismatch",
+                        Code::KindMismatch,
                         self.src(f),
                         v.span,
                         format!("expected {}, found {}", d.describe(), kind.describe()),
@@ -695,7 +694,7 @@ impl Builder {
 
     fn unknown(&self, f: FileId, name: &str, span: Span, what: &str) -> Diag {
         let mut d = Diag::error(
-            "townrules::unknown_name",
+            Code::UnknownName,
             self.src(f),
             span,
             format!("unknown name `{name}`"),

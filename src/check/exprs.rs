@@ -2,7 +2,7 @@
 
 use super::declare::quantity_const;
 use super::model::*;
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::source::Source;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{ArithOp, Attr, BinOp, CmpOp, Expr, Node, UnOp};
@@ -60,7 +60,7 @@ impl<'m> ExprChecker<'m> {
                         if !matches!(k, Kind::Number | Kind::Count) {
                             self.diags.push(
                                 Diag::error(
-                                    "townrules::kind_mismatch",
+                                    Code::KindMismatch,
                                     src,
                                     e.span,
                                     format!(
@@ -100,7 +100,7 @@ impl<'m> ExprChecker<'m> {
                     "max",
                 ];
                 let mut d = Diag::error(
-                    "townrules::unknown_name",
+                    Code::UnknownName,
                     src,
                     name.span,
                     format!("unknown function `{fname}`"),
@@ -115,7 +115,7 @@ impl<'m> ExprChecker<'m> {
         };
         if args.len() != arity {
             self.diags.push(Diag::error(
-                "townrules::arity",
+                Code::Arity,
                 src,
                 name.span,
                 format!("`{fname}` takes {arity} argument(s), found {}", args.len()),
@@ -127,7 +127,7 @@ impl<'m> ExprChecker<'m> {
             {
                 self.diags.push(
                     Diag::error(
-                        "townrules::kind_mismatch",
+                        Code::KindMismatch,
                         src,
                         w.span,
                         format!(
@@ -141,7 +141,7 @@ impl<'m> ExprChecker<'m> {
             }
             if result.is_none() {
                 self.diags.push(Diag::error(
-                    "townrules::arity",
+                    Code::Arity,
                     src,
                     w.span,
                     format!("`{fname}` does not take `within`"),
@@ -157,7 +157,7 @@ impl<'m> ExprChecker<'m> {
                 if !is_fact || !k.is_numeric() {
                     self.diags.push(
                         Diag::error(
-                            "townrules::kind_mismatch",
+                            Code::KindMismatch,
                             src,
                             a.span,
                             format!("`{fname}` ranks the towns by a numeric fact"),
@@ -175,7 +175,7 @@ impl<'m> ExprChecker<'m> {
                     Some(if l == Kind::Number { r } else { l })
                 } else {
                     self.diags.push(Diag::error(
-                        "townrules::kind_mismatch",
+                        Code::KindMismatch,
                         src,
                         args[1].span,
                         format!(
@@ -194,7 +194,7 @@ impl<'m> ExprChecker<'m> {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
                 let mut d = Diag::error(
-                    "townrules::unknown_attr",
+                    Code::UnknownAttr,
                     src,
                     a.key.span,
                     format!("unknown attribute `{}`", a.key.node),
@@ -213,7 +213,7 @@ impl<'m> ExprChecker<'m> {
             if k != Kind::Bool {
                 self.diags.push(
                     Diag::error(
-                        "townrules::kind_mismatch",
+                        Code::KindMismatch,
                         src,
                         e.span,
                         format!("{what} needs a yes/no condition, found {}", k.describe()),
@@ -231,7 +231,7 @@ impl<'m> ExprChecker<'m> {
                 Ok((k, _, _)) => Some(k),
                 Err(msg) => {
                     self.diags.push(
-                        Diag::error("townrules::number", src, e.span, msg)
+                        Diag::error(Code::Number, src, e.span, msg)
                             .help("numbers are exact decimals of at most 28 digits"),
                     );
                     None
@@ -245,13 +245,8 @@ impl<'m> ExprChecker<'m> {
             Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {
                 self.diags.push(
-                    Diag::error(
-                        "townrules::list",
-                        src,
-                        e.span,
-                        "a list can only follow `in`",
-                    )
-                    .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
+                    Diag::error(Code::List, src, e.span, "a list can only follow `in`")
+                        .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
                 );
                 None
             }
@@ -268,7 +263,7 @@ impl<'m> ExprChecker<'m> {
                     false => {
                         self.diags.push(
                             Diag::error(
-                                "townrules::kind_mismatch",
+                                Code::KindMismatch,
                                 src,
                                 operand.span,
                                 format!("`{sym}` needs {need}, found {}", k.describe()),
@@ -294,7 +289,7 @@ impl<'m> ExprChecker<'m> {
                 if f.kind == Kind::Text {
                     self.diags.push(
                         Diag::error(
-                            "townrules::kind_mismatch",
+                            Code::KindMismatch,
                             src,
                             e.span,
                             format!("text fact `{name}` cannot be used in a condition"),
@@ -311,7 +306,7 @@ impl<'m> ExprChecker<'m> {
                 let by = &self.m.facts[self.m.tables[t].by_fact].id;
                 self.diags.push(
                     Diag::error(
-                        "townrules::table_use",
+                        Code::TableUse,
                         src,
                         e.span,
                         format!("table `{name}` needs a key"),
@@ -325,7 +320,7 @@ impl<'m> ExprChecker<'m> {
             }
             None => {
                 let mut d = Diag::error(
-                    "townrules::unknown_name",
+                    Code::UnknownName,
                     src,
                     e.span,
                     format!("unknown name `{name}`"),
@@ -354,7 +349,7 @@ impl<'m> ExprChecker<'m> {
                 Some(_) => {
                     self.diags.push(
                         Diag::error(
-                            "townrules::table_use",
+                            Code::TableUse,
                             src,
                             base.span,
                             format!("`{p}` is not a table"),
@@ -367,7 +362,7 @@ impl<'m> ExprChecker<'m> {
             _ => {
                 self.diags.push(
                     Diag::error(
-                        "townrules::table_use",
+                        Code::TableUse,
                         src,
                         base.span,
                         "only a table can be indexed",
@@ -382,7 +377,7 @@ impl<'m> ExprChecker<'m> {
         if k != Kind::Category(table.set) {
             self.diags.push(
                 Diag::error(
-                    "townrules::kind_mismatch",
+                    Code::KindMismatch,
                     src,
                     key.span,
                     format!(
@@ -407,7 +402,7 @@ impl<'m> ExprChecker<'m> {
         let Kind::Category(s) = k else {
             self.diags.push(
                 Diag::error(
-                    "townrules::kind_mismatch",
+                    Code::KindMismatch,
                     src,
                     item.span,
                     format!("`in` tests a category, found {}", k.describe()),
@@ -422,7 +417,7 @@ impl<'m> ExprChecker<'m> {
                     let ik = self.kind(src, it)?;
                     if ik != Kind::Category(s) {
                         self.diags.push(Diag::error(
-                            "townrules::kind_mismatch",
+                            Code::KindMismatch,
                             src,
                             it.span,
                             format!(
@@ -443,7 +438,7 @@ impl<'m> ExprChecker<'m> {
                         None
                     }
                     _ => {
-                        self.diags.push(Diag::error("townrules::kind_mismatch", src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
+                        self.diags.push(Diag::error(Code::KindMismatch, src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
                         None
                     }
                 }
@@ -467,7 +462,7 @@ impl<'m> ExprChecker<'m> {
                     if k != Kind::Bool {
                         self.diags.push(
                             Diag::error(
-                                "townrules::kind_mismatch",
+                                Code::KindMismatch,
                                 src,
                                 side.span,
                                 format!(
@@ -513,7 +508,7 @@ impl<'m> ExprChecker<'m> {
             };
             self.diags.push(
                 Diag::error(
-                    "townrules::kind_mismatch",
+                    Code::KindMismatch,
                     src,
                     lhs.span,
                     format!("cannot {verb} {} with {}", l.describe(), r.describe()),

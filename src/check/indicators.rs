@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::model::*;
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{
     self, attr_text, AttrValue, EvaluationDecl, IndicatorDecl, Item, LitUnit, Node, ScoreRule,
@@ -30,7 +30,7 @@ pub fn build(m: &Checked, f: FileId) -> (Option<EvaluationInfo>, Vec<Diag>) {
             if found.is_some() {
                 b.diags.push(
                     Diag::error(
-                        "townrules::duplicate",
+                        Code::Duplicate,
                         b.src,
                         e.id.span,
                         "a rule set can hold only one evaluation system",
@@ -56,7 +56,7 @@ impl Builder<'_> {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
                 let mut d = Diag::error(
-                    "townrules::unknown_attr",
+                    Code::UnknownAttr,
                     self.src,
                     a.key.span,
                     format!("unknown attribute `{}` of {what}", a.key.node),
@@ -80,7 +80,7 @@ impl Builder<'_> {
             Some(v) => {
                 self.diags.push(
                     Diag::error(
-                        "townrules::evaluation",
+                        Code::Evaluation,
                         self.src,
                         v.span,
                         "`total` must be a plain number of points",
@@ -96,7 +96,7 @@ impl Builder<'_> {
             if let Some(a) = ast::attr(&e.attrs, "experts") {
                 self.diags.push(
                     Diag::error(
-                        "townrules::evaluation",
+                        Code::Evaluation,
                         self.src,
                         a.value.span,
                         format!("unknown way to combine experts `{experts}`"),
@@ -111,7 +111,7 @@ impl Builder<'_> {
             if let Some((_, first)) = codes.iter().find(|(c, _)| *c == n.code) {
                 self.diags.push(
                     Diag::error(
-                        "townrules::duplicate",
+                        Code::Duplicate,
                         self.src,
                         n.code_span,
                         format!("indicator `{}` is declared twice", n.code),
@@ -164,7 +164,7 @@ impl Builder<'_> {
         if d.weight.node.unit != LitUnit::Bare || d.weight.node.number.is_sign_negative() {
             self.diags.push(
                 Diag::error(
-                    "townrules::evaluation",
+                    Code::Evaluation,
                     self.src,
                     d.weight.span,
                     "a weight is a plain non-negative number of points",
@@ -178,7 +178,7 @@ impl Builder<'_> {
             Some(other) => {
                 if let Some(a) = ast::attr(&d.attrs, "aggregate") {
                     self.diags.push(
-                        Diag::error("townrules::evaluation", self.src, a.value.span, format!("unknown aggregation `{other}`"))
+                        Diag::error(Code::Evaluation, self.src, a.value.span, format!("unknown aggregation `{other}`"))
                             .help("write `aggregate sum` (sum capped at the weight, the default) or `aggregate geometric`"),
                     );
                 }
@@ -191,7 +191,7 @@ impl Builder<'_> {
                 if !d.children.is_empty() {
                     self.diags.push(
                         Diag::error(
-                            "townrules::evaluation",
+                            Code::Evaluation,
                             self.src,
                             s.span,
                             format!(
@@ -246,7 +246,7 @@ impl Builder<'_> {
         if root_sum != total && !roots.is_empty() {
             let span = ast::attr(&e.attrs, "total").map_or(e.id.span, |a| a.value.span);
             self.diags.push(
-                Diag::warning("townrules::weights", self.src, span, format!("first-level weights add to {root_sum}, not the total {total}"))
+                Diag::warning(Code::Weights, self.src, span, format!("first-level weights add to {root_sum}, not the total {total}"))
                     .label(format!("total {total}"))
                     .help("check the weights against the published table; the total is formed as declared"),
             );
@@ -264,7 +264,7 @@ impl Builder<'_> {
                     .map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight))
                     .collect();
                 let mut d = Diag::warning(
-                    "townrules::weights",
+                    Code::Weights,
                     self.src,
                     node.weight_span,
                     format!(
@@ -303,7 +303,7 @@ impl Builder<'_> {
                 let node = &self.nodes[n];
                 self.diags.push(
                     Diag::warning(
-                        "townrules::weights",
+                        Code::Weights,
                         self.src,
                         node.weight_span,
                         format!("the items under `{}` add to {leaves}, not its weight {}", node.code, node.weight),
@@ -324,7 +324,7 @@ impl Builder<'_> {
         if declared.is_empty() || declared.iter().any(Option::is_none) {
             self.diags.push(
                 Diag::error(
-                    "townrules::evaluation",
+                    Code::Evaluation,
                     self.src,
                     a.value.span,
                     "`levels` lists the number of indicators at each level",
@@ -341,7 +341,7 @@ impl Builder<'_> {
                 let level = names.get(i).copied().unwrap_or("deeper");
                 self.diags.push(
                     Diag::warning(
-                        "townrules::levels",
+                        Code::Levels,
                         self.src,
                         a.value.span,
                         format!("the document declares {want} {level}-level indicators, the table lists {have}"),
@@ -389,7 +389,7 @@ impl Builder<'_> {
                 reported = true;
                 let span = g.bands.first().map_or(ast::Span::default(), |b| b.span);
                 self.diags.push(
-                    Diag::error("townrules::grades", self.src, span, format!("no grade band covers a score of {p}"))
+                    Diag::error(Code::Grades, self.src, span, format!("no grade band covers a score of {p}"))
                         .label("bands start here")
                         .help("the bands must cover every score from 0 to the total without a gap; check `[` / `)` at the edges"),
                 );
@@ -398,7 +398,7 @@ impl Builder<'_> {
                 let (a, b) = (hits[0], hits[1]);
                 self.diags.push(
                     Diag::error(
-                        "townrules::grades",
+                        Code::Grades,
                         self.src,
                         g.bands[b].span,
                         format!(

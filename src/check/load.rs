@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::model::{FileId, Unit};
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::source::Source;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{Item, Node, Span};
@@ -31,7 +31,7 @@ impl Loader {
             Err(e) => {
                 self.diags.push(
                     Diag::plain(
-                        "townrules::io",
+                        Code::Io,
                         format!("cannot read rule file `{}`: {e}", path.display()),
                     )
                     .help("check the path; rule files are UTF-8 text files ending in `.rules`"),
@@ -78,7 +78,7 @@ impl Loader {
             if is_extends {
                 if let Some(first) = extends_seen {
                     self.diags.push(
-                        Diag::error("townrules::extends_twice", &src, target.span, "a rule set can extend only one other rule set")
+                        Diag::error(Code::ExtendsTwice, &src, target.span, "a rule set can extend only one other rule set")
                             .label("second `extends`")
                             .also(first, "first `extends`")
                             .help("use `import` for vocabulary and parameters; `extends` for the one rule set this one builds on"),
@@ -112,7 +112,7 @@ impl Loader {
                 .collect();
             self.diags.push(
                 Diag::error(
-                    "townrules::import_cycle",
+                    Code::ImportCycle,
                     from,
                     target.span,
                     format!("import cycle: {}", chain.join(" → ")),
@@ -128,7 +128,7 @@ impl Loader {
         if self.stack.len() >= MAX_IMPORT_DEPTH {
             self.diags.push(
                 Diag::error(
-                    "townrules::import_depth",
+                    Code::ImportDepth,
                     from,
                     target.span,
                     format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"),
@@ -141,7 +141,7 @@ impl Loader {
             Ok(src) => self.load_source(src),
             Err(e) => {
                 let mut d = Diag::error(
-                    "townrules::missing_import",
+                    Code::MissingImport,
                     from,
                     target.span,
                     format!("cannot read `{}`: {e}", path.display()),

@@ -13,7 +13,7 @@ use super::error::ParseError;
 use lexical::{check_nesting, from_pest, scan_comments};
 
 mod lexical;
-use crate::source::Source;
+use crate::source::{Source, MAX_FILE_BYTES};
 use crate::units::MoneyUnit;
 
 #[derive(pest_derive::Parser)]
@@ -22,8 +22,6 @@ struct RulesParser;
 
 /// Deepest nesting of brackets accepted in a rule file (deeper input is an error, not a stack overflow).
 pub const MAX_NESTING: usize = 48;
-/// Longest rule file accepted, in bytes.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Most operators accepted in one condition: its syntax tree is at most this deep, so
 /// checking, compiling and evaluating it cannot overflow the stack (`not not … x`,
 /// `a + a + … + a`).

@@ -3,7 +3,7 @@
 
 use super::Builder;
 use crate::check::model::*;
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, attr_text, AttrValue, Item, Span};
 
@@ -18,7 +18,7 @@ impl Builder {
         for a in attrs {
             if !known.contains(&a.key.node.as_str()) {
                 let mut d = Diag::error(
-                    "townrules::unknown_attr",
+                    Code::UnknownAttr,
                     self.src(f),
                     a.key.span,
                     format!("unknown attribute `{}` of {what}", a.key.node),
@@ -39,14 +39,9 @@ impl Builder {
         };
         if !ok {
             self.diags.push(
-                Diag::error(
-                    "townrules::date",
-                    self.src(f),
-                    a.value.span,
-                    "not a valid date",
-                )
-                .label("expected YYYY-MM-DD")
-                .help("write a real calendar date such as `2022-09-26`"),
+                Diag::error(Code::Date, self.src(f), a.value.span, "not a valid date")
+                    .label("expected YYYY-MM-DD")
+                    .help("write a real calendar date such as `2022-09-26`"),
             );
         }
     }
@@ -67,7 +62,7 @@ impl Builder {
         for a in &h.attrs {
             if !known.contains(&a.key.node.as_str()) {
                 let mut d = Diag::error(
-                    "townrules::unknown_attr",
+                    Code::UnknownAttr,
                     self.src(root),
                     a.key.span,
                     format!("unknown header field `{}`", a.key.node),
@@ -87,7 +82,7 @@ impl Builder {
             {
                 self.diags.push(
                     Diag::error(
-                        "townrules::level",
+                        Code::Level,
                         self.src(root),
                         a.value.span,
                         "level must be `province`, `city` or `county`",
@@ -135,7 +130,7 @@ impl Builder {
                     for a in &c.attrs {
                         if !known.contains(&a.key.node.as_str()) {
                             let mut d = Diag::error(
-                                "townrules::unknown_attr",
+                                Code::UnknownAttr,
                                 self.src(f),
                                 a.key.span,
                                 format!("unknown criterion attribute `{}`", a.key.node),
@@ -150,7 +145,7 @@ impl Builder {
                     if c.requires.is_empty() {
                         self.diags.push(
                             Diag::error(
-                                "townrules::empty_criterion",
+                                Code::EmptyCriterion,
                                 self.src(f),
                                 c.id.span,
                                 format!("criterion `{}` has no `require`", c.id.node),
@@ -175,7 +170,7 @@ impl Builder {
                         (Some(i), false) => {
                             let prev = &self.m.criteria[i];
                             let mut d = Diag::error(
-                                "townrules::duplicate",
+                                Code::Duplicate,
                                 self.src(f),
                                 c.id.span,
                                 format!("criterion `{}` is declared twice", c.id.node),
@@ -188,7 +183,7 @@ impl Builder {
                         }
                         (None, true) => {
                             self.diags.push(
-                                Diag::error("townrules::unknown_name", self.src(f), c.id.span, format!("`override criterion {}` replaces nothing", c.id.node))
+                                Diag::error(Code::UnknownName, self.src(f), c.id.span, format!("`override criterion {}` replaces nothing", c.id.node))
                                     .help("only criteria of an extended rule set can be overridden; remove `override`"),
                             );
                         }
@@ -211,7 +206,7 @@ impl Builder {
                             .map(|c| c.decl.id.node.clone())
                             .collect();
                         let mut diag = Diag::error(
-                            "townrules::unknown_name",
+                            Code::UnknownName,
                             self.src(f),
                             d.id.span,
                             format!(

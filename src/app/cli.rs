@@ -1,19 +1,14 @@
-//! The command line: `townrules check`, `townrules eval`.
+//! The command line: reads the arguments, runs the command, prints its error and
+//! returns the exit status.
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::diag::{Diag, Level};
-
-/// Exit status: success.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: a user error (bad rule file, bad data, unknown parameter).
-pub const EXIT_USER: u8 = 1;
-/// Exit status: a usage error (bad command line).
-pub const EXIT_USAGE: u8 = 2;
+use super::diff::DiffFormat;
+use super::error::{exit_status, report, AppError, Outcome, Which};
+use super::eval::Format;
 
 /// townrules — 专业镇认定标准规则引擎 (rules engine for professional-town recognition criteria)
 #[derive(Debug, Parser)]
@@ -22,17 +17,6 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Output format of `eval`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Chinese text for people (default).
-    Text,
-    /// One JSON object.
-    Json,
-    /// One row per town.
-    Csv,
 }
 
 /// The subcommands.
@@ -94,26 +78,39 @@ pub enum Command {
     },
 }
 
-/// Output format of `diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    /// Chinese text for people (default).
-    Text,
-    /// One JSON object.
-    Json,
+impl Command {
+    /// Which command this is.
+    pub fn which(&self) -> Which {
+        match self {
+            Command::Check { .. } => Which::Check,
+            Command::Eval { .. } => Which::Eval,
+            Command::Repl { .. } => Which::Repl,
+            Command::Diff { .. } => Which::Diff,
+        }
+    }
 }
 
 /// Run the command line; returns the process exit status.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
+    let (which, result) = match Cli::try_parse() {
+        Ok(cli) => (Some(cli.command.which()), run(cli.command)),
+        Err(e) if !e.use_stderr() => {
+            // `--help`, `--version`: printed to stdout, not an error.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+            (None, Ok(Outcome::Success))
         }
+        Err(e) => (None, Err(AppError::CommandLine(e))),
     };
-    let code = match cli.command {
-        Command::Check { files } => run_check(&files),
+    if let Err(e) = &result {
+        report(e);
+    }
+    ExitCode::from(exit_status(which, &result))
+}
+
+/// Run one command.
+pub fn run(command: Command) -> Result<Outcome, AppError> {
+    match command {
+        Command::Check { files } => Ok(super::check::run(&files)),
         Command::Eval {
             rules,
             towns,
@@ -122,7 +119,7 @@ pub fn main() -> ExitCode {
             set,
             all,
             scores,
-        } => crate::cli_eval::run(&crate::cli_eval::EvalArgs {
+        } => super::eval::run(&super::eval::EvalArgs {
             rules,
             towns,
             towns_only: town,
@@ -135,68 +132,13 @@ pub fn main() -> ExitCode {
             rules,
             towns,
             scores,
-        } => crate::repl::run(rules, towns, scores),
+        } => super::repl::run(rules, towns, scores),
         Command::Diff {
             old,
             new,
             towns,
             scores,
             format,
-        } => crate::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
-    };
-    ExitCode::from(code)
-}
-
-/// Print diagnostics to stderr, rendered by miette (colour only on a terminal).
-pub fn print_diags(diags: &[Diag]) {
-    let stderr = std::io::stderr();
-    let theme = if stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
-    for d in diags {
-        let _ = handler.render_report(&mut out, d);
-        out.push('\n');
-    }
-    let _ = stderr.lock().write_all(out.as_bytes());
-}
-
-fn run_check(files: &[PathBuf]) -> u8 {
-    let mut failed = false;
-    let mut out = std::io::stdout().lock();
-    for f in files {
-        let report = crate::check::check_file(f);
-        let mut diags = report.diagnostics.clone();
-        diags.sort_by_key(|d| (d.file.clone(), d.line_col));
-        print_diags(&diags);
-        let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count();
-        let (e, w, n) = (
-            count(Level::Error),
-            count(Level::Warning),
-            count(Level::Note),
-        );
-        if e > 0 {
-            failed = true;
-            let _ = writeln!(out, "✗ {}: {e} 个错误, {w} 个警告, {n} 条提示", f.display());
-        } else {
-            let what = match &report.model {
-                Some(m) => format!(
-                    "{} 条认定标准, {} 个参数, {} 个事实",
-                    m.criteria.len(),
-                    m.params.len(),
-                    m.facts.len()
-                ),
-                None => String::new(),
-            };
-            let _ = writeln!(out, "✓ {}: {what}; {w} 个警告, {n} 条提示", f.display());
-        }
-    }
-    if failed {
-        EXIT_USER
-    } else {
-        EXIT_OK
+        } => super::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
     }
 }

@@ -217,7 +217,9 @@ impl Session {
             ));
         }
         let what = format!("set {name} = {value}");
-        let change = self.change(&what, |rs| rs.set_param(name, value, ORIGIN))?;
+        let change = self.change(&what, |rs| {
+            rs.set_param(name, value, ORIGIN).map_err(|e| e.to_string())
+        })?;
         Ok(self.describe_change(&change))
     }
 

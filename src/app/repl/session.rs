@@ -8,6 +8,8 @@ use rayon::prelude::*;
 
 use super::deps::{Deps, Walk};
 use super::engine::{Matrix, Verdict};
+use crate::app::error::report;
+use crate::app::load;
 use crate::check::{Checked, Const, ParamInfo, ParamValue};
 use crate::compile::RuleSet;
 use crate::data::{Scores, Towns};
@@ -343,8 +345,10 @@ impl Session {
             Some(r) => format!("the session keeps `{}`", r.path.display()),
             None => "no rule set is loaded".to_string(),
         };
-        let (model, mut rs) = crate::cli_eval::load_rules(path)
-            .map_err(|_| format!("`{}` was not loaded; {keep_msg}", path.display()))?;
+        let (model, mut rs) = load::rule_file(path).map_err(|e| {
+            report(&e);
+            format!("`{}` was not loaded; {keep_msg}", path.display())
+        })?;
         let mut out = String::new();
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
@@ -549,17 +553,15 @@ fn load_sheets(rs: &RuleSet, towns: &Towns, path: Option<&Path>) -> Result<Optio
         );
         return Ok(None);
     }
-    crate::cli_eval::load_sheets(rs, towns, Some(p))
-        .map_err(|_| format!("`{}` was not loaded", p.display()))
+    load::sheets(rs, towns, Some(p)).map_err(|e| {
+        report(&e);
+        format!("`{}` was not loaded", p.display())
+    })
 }
 
 fn load_towns(path: &Path, model: &Checked) -> Result<Towns, String> {
-    let loaded = crate::data::load_towns(path, model).map_err(|errs| {
-        crate::cli_eval::print_data_errors(&errs);
+    load::towns(path, model).map_err(|e| {
+        report(&e);
         format!("`{}` was not loaded", path.display())
-    })?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(loaded.towns)
+    })
 }

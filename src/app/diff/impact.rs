@@ -8,6 +8,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use super::side::Side;
+use crate::app::error::ImpactError;
 use crate::data::{Scores, Towns};
 use crate::eval::{Evaluator, Outcome, Status, TownScore};
 
@@ -91,33 +92,27 @@ pub struct Impact {
     pub grade_transitions: Vec<(Option<String>, Option<String>, usize)>,
 }
 
-fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), String> {
+fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {
     match crate::data::load_towns(path, &side.model) {
         Ok(l) => Ok((l.towns, l.warnings)),
-        Err(errs) => {
-            crate::cli_eval::print_data_errors(&errs);
-            Err(format!(
-                "cannot read the town data `{}` with the vocabulary of `{}`",
-                path.display(),
-                side.spec
-            ))
-        }
+        Err(errors) => Err(ImpactError::TownData {
+            path: path.to_path_buf(),
+            side: side.spec.clone(),
+            errors,
+        }),
     }
 }
 
-fn sheets(side: &Side, towns: &Towns, path: Option<&Path>) -> Result<Option<Scores>, String> {
+fn sheets(side: &Side, towns: &Towns, path: Option<&Path>) -> Result<Option<Scores>, ImpactError> {
     let (Some(ev), Some(p)) = (side.rules.evaluation.as_ref(), path) else {
         return Ok(None);
     };
     crate::data::load_scores(p, ev, towns)
         .map(Some)
-        .map_err(|errs| {
-            crate::cli_eval::print_data_errors(&errs);
-            format!(
-                "cannot read the score sheets `{}` for `{}`",
-                p.display(),
-                side.spec
-            )
+        .map_err(|errors| ImpactError::Sheets {
+            path: p.to_path_buf(),
+            side: side.spec.clone(),
+            errors,
         })
 }
 
@@ -136,17 +131,16 @@ pub fn impact(
     new: &Side,
     path: &Path,
     scores: Option<&Path>,
-) -> Result<Impact, String> {
+) -> Result<Impact, ImpactError> {
     let (has_a, has_b) = (
         old.rules.evaluation.is_some(),
         new.rules.evaluation.is_some(),
     );
     if let Some(s) = scores {
         if !has_a && !has_b {
-            return Err(format!(
-                "neither rule set has an evaluation indicator system, so the score sheets `{}` cannot be used",
-                s.display()
-            ));
+            return Err(ImpactError::SheetsUnusable {
+                sheets: s.to_path_buf(),
+            });
         }
     }
     let (ta, wa) = load(old, path)?;
@@ -158,13 +152,12 @@ pub fn impact(
         }
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        crate::app::error::warn(w);
     }
     if ta.len() != tb.len() || (0..ta.len()).any(|i| ta.ids[i] != tb.ids[i]) {
-        return Err(format!(
-            "`{}` reads differently under the two vocabularies (towns do not match)",
-            path.display()
-        ));
+        return Err(ImpactError::TownsDiffer {
+            path: path.to_path_buf(),
+        });
     }
     let (sa_sheets, sb_sheets) = (sheets(old, &ta, scores)?, sheets(new, &tb, scores)?);
     let mut ea = Evaluator::new(&old.rules, &ta);

@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use crate::app::error::{AppError, GitError};
+use crate::app::load;
 use crate::check::Checked;
 use crate::compile::RuleSet;
-use crate::diag::Level;
 use crate::source::Source;
 use crate::syntax::ast::Item;
 
@@ -73,21 +74,12 @@ pub struct Side {
     pub rules: RuleSet,
 }
 
-/// Why a side could not be loaded; the message is printed after `error: `.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError(pub String);
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Load the rule set named by `spec`, printing its diagnostics (not notes) to stderr.
-pub fn load(spec: &str) -> Result<Side, LoadError> {
+/// Load the rule set named by `spec`, printing a line counting its warnings; its
+/// errors come back with their diagnostics.
+pub fn load(spec: &str) -> Result<Side, AppError> {
     match Spec::parse(spec) {
         Spec::File(path) => {
-            let (model, rules) = check_and_compile(&path, spec)?;
+            let (model, rules) = load::rule_side(&path, spec)?;
             Ok(Side {
                 spec: spec.to_string(),
                 revision: None,
@@ -96,9 +88,12 @@ pub fn load(spec: &str) -> Result<Side, LoadError> {
             })
         }
         Spec::AtRevision { path, rev } => {
-            let tmp = TempDir::new()?;
+            let tmp = tempfile::Builder::new()
+                .prefix("townrules-diff-")
+                .tempdir()
+                .map_err(|source| GitError::TempDir { source })?;
             let (commit, root) = materialise(&path, &rev, tmp.path())?;
-            let (model, rules) = check_and_compile(&root, spec)?;
+            let (model, rules) = load::rule_side(&root, spec)?;
             drop(tmp);
             Ok(Side {
                 spec: spec.to_string(),
@@ -110,73 +105,13 @@ pub fn load(spec: &str) -> Result<Side, LoadError> {
     }
 }
 
-fn check_and_compile(path: &Path, spec: &str) -> Result<(Checked, RuleSet), LoadError> {
-    let report = crate::check::check_file(path);
-    let errors: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    crate::cli::print_diags(&errors);
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Warning)
-        .count();
-    if warnings > 0 && errors.is_empty() {
-        eprintln!("warning: `{spec}` has {warnings} warning(s); `townrules check` shows them");
-    }
-    let Some(model) = report.model else {
-        return Err(LoadError(format!(
-            "`{spec}` has errors; fix them first (`townrules check`)"
-        )));
-    };
-    let rules = crate::compile::compile(&model).map_err(|e| LoadError(format!("{spec}: {e}")))?;
-    Ok((model, rules))
-}
-
-/// A private temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, LoadError> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("townrules-diff-{}-{n}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            LoadError(format!(
-                "cannot create a temporary folder `{}`: {e}",
-                dir.display()
-            ))
-        })?;
-        Ok(TempDir(dir))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, LoadError> {
+fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, GitError> {
     Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|e| LoadError(format!("cannot run `git` ({e}); is git installed?")))
+        .map_err(|source| GitError::NoGit { source })
 }
 
 fn stderr_line(out: &std::process::Output) -> String {
@@ -207,9 +142,8 @@ fn normalise(p: &Path) -> Option<PathBuf> {
 
 /// Write `path` at `rev` and what it imports or extends (at `rev`) under `dest`;
 /// returns the commit and the materialised root file.
-fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf), LoadError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| LoadError(format!("cannot read the current folder: {e}")))?;
+fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf), GitError> {
+    let cwd = std::env::current_dir().map_err(|source| GitError::CurrentDir { source })?;
     let abs = normalise(&cwd.join(path)).unwrap_or_else(|| cwd.join(path));
     // The deepest existing folder on the way to the file: where git is asked from.
     let mut probe = abs.parent().map(Path::to_path_buf).unwrap_or(cwd.clone());
@@ -221,12 +155,12 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
     }
     let top = git(&probe, &["rev-parse", "--show-toplevel"])?;
     if !top.status.success() {
-        return Err(LoadError(format!(
-            "`{}@{rev}`: `{}` is not inside a git repository ({})",
-            path.display(),
-            probe.display(),
-            stderr_line(&top)
-        )));
+        return Err(GitError::NotARepository {
+            path: path.to_path_buf(),
+            rev: rev.to_string(),
+            folder: probe,
+            git_says: stderr_line(&top),
+        });
     }
     let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
     let verify = git(
@@ -240,10 +174,10 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
         ],
     )?;
     if !verify.status.success() {
-        return Err(LoadError(format!(
-            "unknown git revision `{rev}` in `{}` (try `git log --oneline` for the revisions there)",
-            top.display()
-        )));
+        return Err(GitError::UnknownRevision {
+            rev: rev.to_string(),
+            repository: top,
+        });
     }
     let commit = String::from_utf8_lossy(&verify.stdout).trim().to_string();
     // The file's path relative to the repository root (folders canonicalised so
@@ -255,12 +189,9 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
         .join(rest)
         .strip_prefix(&canon_top)
         .map(Path::to_path_buf)
-        .map_err(|_| {
-            LoadError(format!(
-                "`{}` is not inside the git repository `{}`",
-                path.display(),
-                top.display()
-            ))
+        .map_err(|_| GitError::OutsideRepository {
+            path: path.to_path_buf(),
+            repository: top.clone(),
         })?;
     let mut seen = HashSet::new();
     let mut todo = vec![rel.clone()];
@@ -273,11 +204,11 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
         let out = git(&top, &["cat-file", "blob", &spec])?;
         if !out.status.success() {
             if first {
-                return Err(LoadError(format!(
-                    "`{}` does not exist at revision `{rev}` ({})",
-                    git_path(&rel_file),
-                    stderr_line(&out)
-                )));
+                return Err(GitError::NotAtRevision {
+                    path: git_path(&rel_file),
+                    rev: rev.to_string(),
+                    git_says: stderr_line(&out),
+                });
             }
             // A missing import: the checker reports it with its location.
             continue;
@@ -285,11 +216,15 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
         first = false;
         let target = dest.join(&rel_file);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| LoadError(format!("cannot write to `{}`: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|source| GitError::WriteFolder {
+                folder: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&target, &out.stdout)
-            .map_err(|e| LoadError(format!("cannot write `{}`: {e}", target.display())))?;
+        std::fs::write(&target, &out.stdout).map_err(|source| GitError::WriteFile {
+            file: target.clone(),
+            source,
+        })?;
         let Ok(text) = String::from_utf8(out.stdout) else {
             continue;
         };

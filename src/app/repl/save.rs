@@ -156,7 +156,7 @@ pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
 fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), String> {
     let report = crate::check::check_source(path, text);
     let Some(model) = report.model else {
-        crate::cli::print_diags(&report.diagnostics);
+        crate::app::error::print_diagnostics(&report.diagnostics);
         return Err("internal: the rewritten rule file does not check; nothing was written".into());
     };
     let new = crate::compile::compile(&model).map_err(|e| e.to_string())?;

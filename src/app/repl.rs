@@ -38,10 +38,14 @@ pub use complete::{Names, ReplHelper};
 pub use save::{render as render_saved, write_atomic};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 
-use crate::cli::{EXIT_OK, EXIT_USER};
+use super::error::{AppError, Outcome};
 
-/// Run the REPL; returns the exit status.
-pub fn run(rules: Option<PathBuf>, towns: Option<PathBuf>, scores: Option<PathBuf>) -> u8 {
+/// Run the REPL: [`Outcome::Problems`] when input was piped and a line failed.
+pub fn run(
+    rules: Option<PathBuf>,
+    towns: Option<PathBuf>,
+    scores: Option<PathBuf>,
+) -> Result<Outcome, AppError> {
     let mut s = Session::new();
     let mut failed = false;
     let mut out = std::io::stdout();
@@ -70,7 +74,7 @@ pub fn run(rules: Option<PathBuf>, towns: Option<PathBuf>, scores: Option<PathBu
     }
     if std::io::stdin().is_terminal() {
         match terminal(&mut s) {
-            Ok(()) => EXIT_OK,
+            Ok(()) => Ok(Outcome::Success),
             Err(e) => {
                 eprintln!("error: the terminal cannot be used for line editing: {e}");
                 piped(&mut s, failed)
@@ -82,7 +86,7 @@ pub fn run(rules: Option<PathBuf>, towns: Option<PathBuf>, scores: Option<PathBu
 }
 
 /// Commands from standard input, one per line.
-fn piped(s: &mut Session, mut failed: bool) -> u8 {
+fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
@@ -107,11 +111,11 @@ fn piped(s: &mut Session, mut failed: bool) -> u8 {
         };
         match s.execute(line) {
             Ok(r) => {
-                if let Err(e) = out.write_all(r.text.as_bytes()).and_then(|_| out.flush()) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        eprintln!("error: cannot write output: {e}");
-                    }
-                    return EXIT_USER;
+                if let Err(source) = out.write_all(r.text.as_bytes()).and_then(|_| out.flush()) {
+                    return Err(AppError::Write {
+                        what: "output",
+                        source,
+                    });
                 }
                 if r.quit {
                     break;
@@ -124,11 +128,11 @@ fn piped(s: &mut Session, mut failed: bool) -> u8 {
             }
         }
     }
-    if failed {
-        EXIT_USER
+    Ok(if failed {
+        Outcome::Problems
     } else {
-        EXIT_OK
-    }
+        Outcome::Success
+    })
 }
 
 /// Where the history is kept: `TOWNRULES_HISTORY`, else the user's data directory.

@@ -13,7 +13,8 @@
 //! are evaluated on the towns and every town whose outcome differs is listed with
 //! the criteria that made the difference ([`impact`]).
 //!
-//! Exit status as `diff(1)`: 0 no differences, 1 differences, 2 error.
+//! Exit status as `diff(1)`: 0 no differences, 1 differences, 2 error (see
+//! [`exit_status`](super::error::exit_status)).
 
 pub mod canon;
 mod compare;
@@ -30,20 +31,23 @@ mod why;
 use std::io::Write;
 use std::path::Path;
 
+use clap::ValueEnum;
 use rust_decimal::Decimal;
 
-use crate::cli::DiffFormat;
+use super::error::{AppError, Outcome};
 use crate::compile::RuleSet;
 
 pub use evaluation::{band_text, diff_evaluation};
-pub use side::{load, LoadError, Side, Spec};
+pub use side::{load, Side, Spec};
 
-/// Exit status: the rule sets mean the same (and no town changes).
-pub const EXIT_SAME: u8 = 0;
-/// Exit status: there are differences.
-pub const EXIT_DIFFERENT: u8 = 1;
-/// Exit status: something went wrong (unreadable file, unknown revision, bad data).
-pub const EXIT_ERROR: u8 = 2;
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Chinese text for people (default).
+    Text,
+    /// One JSON object.
+    Json,
+}
 
 /// Whether a change makes recognition harder or easier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -257,34 +261,16 @@ pub fn diff(old: &RuleSet, new: &RuleSet) -> RuleDiff {
     d
 }
 
-/// Run `diff`; returns the exit status (0 same, 1 different, 2 error).
+/// Run `diff`: the report to stdout; [`Outcome::Same`] or [`Outcome::Different`].
 pub fn run(
     old: &str,
     new: &str,
     towns: Option<&Path>,
     scores: Option<&Path>,
     format: DiffFormat,
-) -> u8 {
-    match run_inner(old, new, towns, scores, format) {
-        Ok(code) => code,
-        Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("error: {msg}");
-            }
-            EXIT_ERROR
-        }
-    }
-}
-
-fn run_inner(
-    old: &str,
-    new: &str,
-    towns: Option<&Path>,
-    scores: Option<&Path>,
-    format: DiffFormat,
-) -> Result<u8, String> {
-    let a = load(old).map_err(|e| e.0)?;
-    let b = load(new).map_err(|e| e.0)?;
+) -> Result<Outcome, AppError> {
+    let a = load(old)?;
+    let b = load(new)?;
     let rd = diff(&a.rules, &b.rules);
     let imp = match towns {
         Some(path) => Some(impact::impact(&a, &b, path, scores)?),
@@ -294,7 +280,7 @@ fn run_inner(
         DiffFormat::Text => render::text(&a, &b, &rd, imp.as_ref()),
         DiffFormat::Json => {
             let v = json::json(&a, &b, &rd, imp.as_ref());
-            let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            let mut s = serde_json::to_string_pretty(&v)?;
             s.push('\n');
             s
         }
@@ -302,13 +288,19 @@ fn run_inner(
     let mut out = std::io::stdout().lock();
     match out.write_all(body.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => {}
+        // The reader has what it wanted (`| head`); the status still says what differs.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(format!("cannot write the report: {e}")),
+        Err(source) => {
+            return Err(AppError::Write {
+                what: "the report",
+                source,
+            })
+        }
     }
     let towns_changed = imp.as_ref().is_some_and(|i| !i.towns.is_empty());
     Ok(if rd.changes.is_empty() && !towns_changed {
-        EXIT_SAME
+        Outcome::Same
     } else {
-        EXIT_DIFFERENT
+        Outcome::Different
     })
 }

@@ -1,0 +1,316 @@
+//! What a command ends with — an [`Outcome`] or an [`AppError`] — how errors are
+//! printed ([`report`]), and the one place that turns either into the exit status
+//! ([`exit_status`]).
+//!
+//! Exit statuses (tests check them; scripts rely on them):
+//!
+//! | status | `check`            | `eval`                        | `repl` (piped input)                      | `diff`                      |
+//! |--------|--------------------|-------------------------------|-------------------------------------------|-----------------------------|
+//! | 0      | no file has errors | report written                | every line (and the start-up load) worked¹ | no differences             |
+//! | 1      | a file has errors  | any other [`AppError`]²       | a line or the start-up load failed; output cannot be written | differences |
+//! | 2      | bad command line   | bad command line; `--set` without `=` | bad command line                  | bad command line; any [`AppError`] (as `diff(1)`) |
+//!
+//! `--help` and `--version` exit 0. ¹ On a terminal the REPL exits 0 when the user
+//! quits. ² Rules or data that do not load, an unknown town, a `--set` value that does
+//! not fit, score sheets that do not go with the rule set, a report that cannot be
+//! written (a closed pipe is not an error: the reader has what it wanted).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+
+mod diff;
+pub use diff::{GitError, ImpactError};
+
+use crate::compile::{CompileError, SetParamError};
+use crate::data::DataError;
+use crate::diag::Diag;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a user error (bad rule file, bad data, unknown parameter), a `check`
+/// that found errors, a REPL line that failed, or `diff`'s "the rule sets differ".
+pub const EXIT_USER: u8 = 1;
+/// Exit status: a usage error (bad command line); any error of `diff`.
+pub const EXIT_USAGE: u8 = 2;
+
+/// How a command that did not fail ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, nothing to report (`check` found no errors, `eval` wrote its report, the
+    /// REPL ran every line, `--help`).
+    Success,
+    /// The command ran to the end and reported problems it found: `check` found errors
+    /// in a file, a REPL line failed. Already printed.
+    Problems,
+    /// `diff`: the rule sets mean the same and no town changes.
+    Same,
+    /// `diff`: there are differences.
+    Different,
+}
+
+/// Which command ran: `diff` follows the exit statuses of `diff(1)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// `townrules check`.
+    Check,
+    /// `townrules eval`.
+    Eval,
+    /// `townrules repl`.
+    Repl,
+    /// `townrules diff`.
+    Diff,
+}
+
+/// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
+/// `  help:` line when there is help), after the diagnostics or data errors it carries.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum AppError {
+    /// The command line cannot be read (clap prints it).
+    #[error("{0}")]
+    CommandLine(clap::Error),
+    /// A rule file (or a file it imports) has errors.
+    #[error("`{name}` has errors; fix them first (`{check}`)")]
+    RulesHaveErrors {
+        /// The rule set as named on the command line.
+        name: String,
+        /// The command that shows every diagnostic.
+        check: String,
+        /// The errors, printed before the message.
+        #[related]
+        diagnostics: Vec<Diag>,
+    },
+    /// A checked rule file cannot be compiled (e.g. it has no `ruleset` header).
+    #[error("{}{source}", context_prefix(context.as_deref()))]
+    Compile {
+        /// Which rule set, when the message should say it (`diff`: `OLD: …`).
+        context: Option<String>,
+        /// The compile error.
+        source: CompileError,
+    },
+    /// `--set` not written as `NAME=VALUE`.
+    #[error("`--set {arg}` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`")]
+    SetSyntax {
+        /// The argument as given.
+        arg: String,
+    },
+    /// `--set NAME=VALUE` names no parameter or gives a value that does not fit.
+    #[error("--set {arg}: {source}")]
+    SetParam {
+        /// The argument as given.
+        arg: String,
+        /// Why the rule set refused it.
+        source: SetParamError,
+    },
+    /// A data file (towns or score sheets) has errors; they are printed one by one.
+    #[error("{} error(s) in the data file", errors.len())]
+    Data {
+        /// Every error found (the last one says reading stopped, past the limit).
+        #[related]
+        errors: Vec<DataError>,
+    },
+    /// `--town ID` names no town of the data.
+    #[error("no town `{town}` in `{file}`{}", did_you_mean(suggestion.as_deref()))]
+    UnknownTown {
+        /// The id or name as given.
+        town: String,
+        /// The data file.
+        file: String,
+        /// The closest id or name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// Score sheets for a rule set without an evaluation indicator system.
+    #[error("`{rules}` has no evaluation indicator system, so the score sheet `{}` cannot be used", sheets.display())]
+    #[diagnostic(help(
+        "score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`"
+    ))]
+    SheetsWithoutSystem {
+        /// The rule set's file.
+        rules: String,
+        /// The score sheets given.
+        sheets: PathBuf,
+    },
+    /// A rule set with only an expert-scored indicator system, evaluated without sheets.
+    #[error(
+        "`{rules}` scores towns from expert sheets ({system}): give them with `--scores FILE`"
+    )]
+    #[diagnostic(help("a score sheet is a CSV with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)"))]
+    SheetsNeeded {
+        /// The rule set's file.
+        rules: String,
+        /// The indicator system's title.
+        system: String,
+    },
+    /// The output cannot be written (a closed pipe is not printed).
+    #[error("cannot write {what}: {source}")]
+    Write {
+        /// What was written: `the report`, `output`.
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `diff`: a side at a git revision cannot be read.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// `diff`: a problem comparing the outcomes of towns.
+    #[error(transparent)]
+    Impact(#[from] ImpactError),
+    /// `diff --format json`: the report cannot be serialised.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn context_prefix(context: Option<&str>) -> String {
+    context.map(|c| format!("{c}: ")).unwrap_or_default()
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+impl AppError {
+    /// Whether this is about how the command line is written (exit status 2).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, AppError::CommandLine(_) | AppError::SetSyntax { .. })
+    }
+}
+
+/// The exit status of a command (`None`: the command line could not be read), as
+/// tabled in the [module documentation](self). The only place that decides it.
+pub fn exit_status(which: Option<Which>, result: &Result<Outcome, AppError>) -> u8 {
+    match (which, result) {
+        (_, Ok(Outcome::Success | Outcome::Same)) => EXIT_OK,
+        (_, Ok(Outcome::Problems | Outcome::Different)) => EXIT_USER,
+        (Some(Which::Diff), Err(_)) => EXIT_USAGE,
+        (_, Err(e)) if e.is_usage() => EXIT_USAGE,
+        (_, Err(_)) => EXIT_USER,
+    }
+}
+
+/// Print an error to stderr: what it carries (diagnostics, data errors), then
+/// `error: {message}` and `  help: {help}`. Nothing for a closed pipe.
+pub fn report(e: &AppError) {
+    match e {
+        AppError::CommandLine(c) => {
+            let _ = c.print();
+            return;
+        }
+        AppError::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            return;
+        }
+        AppError::Data { errors } => {
+            print_data_errors(errors);
+            return;
+        }
+        AppError::RulesHaveErrors { diagnostics, .. } => print_diagnostics(diagnostics),
+        AppError::Impact(i) => {
+            if let Some(errors) = i.data_errors() {
+                print_data_errors(errors);
+            }
+        }
+        _ => {}
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {e}");
+    if let Some(h) = e.help() {
+        let _ = writeln!(err, "  help: {h}");
+    }
+}
+
+/// Print a warning to stderr: `warning: {message}`.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+/// Print diagnostics to stderr, rendered by miette (colour only on a terminal).
+pub fn print_diagnostics(diags: &[Diag]) {
+    use std::io::IsTerminal;
+    let stderr = std::io::stderr();
+    let theme = if stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for d in diags {
+        let _ = handler.render_report(&mut out, d);
+        out.push('\n');
+    }
+    let _ = stderr.lock().write_all(out.as_bytes());
+}
+
+/// Print data errors as `error: file:row: column `x`: message` with help lines, and
+/// how many there were when more than one.
+fn print_data_errors(errs: &[DataError]) {
+    let mut err = std::io::stderr().lock();
+    for e in errs {
+        let _ = writeln!(err, "error: {e}");
+        if let Some(h) = &e.help {
+            let _ = writeln!(err, "  help: {h}");
+        }
+    }
+    if errs.len() > 1 {
+        // Reading stopped at the limit: the last entry says so and is not an error itself.
+        let stopped = errs.len() > crate::data::MAX_ERRORS;
+        let count = if stopped {
+            format!("more than {}", crate::data::MAX_ERRORS)
+        } else {
+            errs.len().to_string()
+        };
+        let _ = writeln!(
+            err,
+            "{count} errors in the data file; nothing was evaluated"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_error() -> AppError {
+        AppError::UnknownTown {
+            town: "x".into(),
+            file: "towns.csv".into(),
+            suggestion: Some("y".into()),
+        }
+    }
+
+    #[test]
+    fn exit_statuses_follow_the_table() {
+        use Which::*;
+        for w in [Check, Eval, Repl, Diff] {
+            assert_eq!(exit_status(Some(w), &Ok(Outcome::Success)), 0);
+            assert_eq!(exit_status(Some(w), &Ok(Outcome::Problems)), 1);
+        }
+        assert_eq!(exit_status(Some(Diff), &Ok(Outcome::Same)), 0);
+        assert_eq!(exit_status(Some(Diff), &Ok(Outcome::Different)), 1);
+        for w in [Check, Eval, Repl] {
+            assert_eq!(exit_status(Some(w), &Err(user_error())), 1);
+            let usage = AppError::SetSyntax { arg: "x".into() };
+            assert_eq!(exit_status(Some(w), &Err(usage)), 2);
+        }
+        assert_eq!(exit_status(Some(Diff), &Err(user_error())), 2);
+        let write = AppError::Write {
+            what: "output",
+            source: std::io::ErrorKind::BrokenPipe.into(),
+        };
+        assert_eq!(exit_status(Some(Repl), &Err(write)), 1);
+    }
+
+    #[test]
+    fn messages_read_as_before() {
+        assert_eq!(
+            user_error().to_string(),
+            "no town `x` in `towns.csv`; did you mean `y`?"
+        );
+        assert_eq!(
+            AppError::SetSyntax { arg: "a".into() }.to_string(),
+            "`--set a` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Load what the commands work on, written once for all of them: a rule set (check,
+//! compile, report its diagnostics), `--set` changes, town data and expert score
+//! sheets. Warnings are printed here; errors are returned as [`AppError`] for the
+//! caller to [`report`](super::error::report).
+
+use std::path::Path;
+
+use super::error::{warn, AppError};
+use crate::check::Checked;
+use crate::compile::RuleSet;
+use crate::data::{Scores, Towns};
+use crate::diag::Level;
+
+/// Check and compile the rule file at `path` as `eval` and `repl` name it.
+pub fn rule_file(path: &Path) -> Result<(Checked, RuleSet), AppError> {
+    let name = path.display().to_string();
+    let check = format!("townrules check {name}");
+    rules(path, &name, &check, None)
+}
+
+/// Check and compile one side of `diff`: `spec` is the side as given
+/// (`rules/x.rules@HEAD~1`), `path` the file to read (materialised at its revision).
+pub fn rule_side(path: &Path, spec: &str) -> Result<(Checked, RuleSet), AppError> {
+    rules(path, spec, "townrules check", Some(spec))
+}
+
+/// Check and compile a rule file; print a line counting its warnings (`townrules
+/// check` shows them). Errors come back with their diagnostics.
+fn rules(
+    path: &Path,
+    name: &str,
+    check: &str,
+    context: Option<&str>,
+) -> Result<(Checked, RuleSet), AppError> {
+    let report = crate::check::check_file(path);
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .count();
+    if warnings > 0 && errors.is_empty() {
+        warn(format_args!(
+            "`{name}` has {warnings} warning(s); `{check}` shows them"
+        ));
+    }
+    let Some(model) = report.model else {
+        return Err(AppError::RulesHaveErrors {
+            name: name.to_string(),
+            check: check.to_string(),
+            diagnostics: errors,
+        });
+    };
+    super::error::print_diagnostics(&errors);
+    let rules = crate::compile::compile(&model).map_err(|source| AppError::Compile {
+        context: context.map(str::to_string),
+        source,
+    })?;
+    Ok((model, rules))
+}
+
+/// Apply `NAME=VALUE` changes (`--set`) to a rule set.
+pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), AppError> {
+    for s in sets {
+        let Some((name, value)) = s.split_once('=') else {
+            return Err(AppError::SetSyntax { arg: s.clone() });
+        };
+        rs.set_param(name.trim(), value, "命令行 --set")
+            .map_err(|source| AppError::SetParam {
+                arg: s.clone(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// Read town data against a rule set's vocabulary, printing its warnings.
+pub fn towns(path: &Path, model: &Checked) -> Result<Towns, AppError> {
+    let loaded =
+        crate::data::load_towns(path, model).map_err(|errors| AppError::Data { errors })?;
+    for w in &loaded.warnings {
+        warn(w);
+    }
+    Ok(loaded.towns)
+}
+
+/// Load the expert score sheets for a rule set's indicator system, checking that the
+/// two go together: sheets need an indicator system, and a system scored only by
+/// experts (no criteria) needs sheets; with criteria, missing sheets are a warning.
+pub fn sheets(
+    rs: &RuleSet,
+    towns: &Towns,
+    path: Option<&Path>,
+) -> Result<Option<Scores>, AppError> {
+    let needs_experts = rs.evaluation.as_ref().is_some_and(|e| {
+        e.leaves
+            .iter()
+            .any(|&n| matches!(e.nodes[n].scoring, crate::compile::Scoring::Expert))
+    });
+    match (rs.evaluation.as_ref(), path) {
+        (None, Some(p)) => Err(AppError::SheetsWithoutSystem {
+            rules: rs.source_file.clone(),
+            sheets: p.to_path_buf(),
+        }),
+        (Some(ev), Some(p)) => crate::data::load_scores(p, ev, towns)
+            .map(Some)
+            .map_err(|errors| AppError::Data { errors }),
+        (Some(ev), None) if needs_experts && rs.criteria.is_empty() => {
+            Err(AppError::SheetsNeeded {
+                rules: rs.source_file.clone(),
+                system: ev.label.clone(),
+            })
+        }
+        (Some(_), None) if needs_experts => {
+            warn("no `--scores` given: the indicator scores are undetermined");
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
