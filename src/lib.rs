@@ -14,6 +14,11 @@
 //!                                      diagnostics arena)
 //!  examples/*.csv ──► data::load_towns ──► Towns (one column per fact) ──┘
 //!
+//!  eval::logic: the meaning of the language, defined once (Kleene logic for one town
+//!  and for 64 towns at a time, the relaxation, status and outcome rules, comparison
+//!  with margins); the tree walk, the explanation plans, the 64-lane fast path, the
+//!  REPL, the diff and the reports all go through it.
+//!
 //!  app: the commands, on top of everything above (which never imports it)
 //!    cli ──► check | eval | repl | diff ──► load ──────────────► error
 //!    (args)  (one module per command)       (rules checked and    (AppError, printing,
