@@ -12,7 +12,7 @@ pub use program::*;
 use rust_decimal::Decimal;
 
 use crate::check::{Checked, Const, Kind, ParamValue, Provenance, ScoreSource, Symbol};
-use crate::syntax::ast::{self, attr_text, BinOp, Expr, Node, UnOp};
+use crate::syntax::ast::{self, attr_text, BinOp, CmpOp, Expr, LogicOp, Node, UnOp};
 
 /// Compile a checked model into a rule set.
 ///
@@ -115,7 +115,7 @@ impl Compiler<'_> {
     fn criterion(&mut self, ci: &crate::check::CriterionInfo) -> Criterion {
         let d = &ci.decl;
         let f = ci.file;
-        let applies = d
+        let applies: Vec<Condition> = d
             .applies
             .iter()
             .map(|a| Condition {
@@ -173,7 +173,13 @@ impl Compiler<'_> {
                 _ => None,
             })
             .collect();
+        // Every table lookup that decides the status (applies, requirements, relaxations):
+        // a category without an entry makes the criterion not applicable.
         let mut lookups = Vec::new();
+        for a in &applies {
+            let a: &Condition = a;
+            self.collect_lookups(a.node, &mut lookups);
+        }
         for r in &requires {
             let r: &Requirement = r;
             self.collect_lookups(r.cond.node, &mut lookups);
@@ -263,6 +269,46 @@ impl Compiler<'_> {
         }
     }
 
+    /// The members of a list `[a, b, …]` as a bit set, when every item names a member
+    /// among the first 64 of its set.
+    fn member_bits(&self, xs: &[Node<Expr>]) -> Option<u64> {
+        xs.iter().try_fold(0u64, |bits, x| {
+            let Expr::Name(p) = &x.node else {
+                return None;
+            };
+            match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Member(_, i)) if i < 64 => Some(bits | 1 << i),
+                Some(_) | None => None,
+            }
+        })
+    }
+
+    /// `item in [x, y, …]` for any list (parameters, facts, members beyond the 64th):
+    /// `item = x or item = y or …`, false for an empty list.
+    fn any_equal(&mut self, item: NodeId, xs: &[Node<Expr>]) -> NodeId {
+        let mut acc: Option<NodeId> = None;
+        for x in xs {
+            let rhs = self.expr(x);
+            let eq = self.push(Op::Cmp {
+                op: CmpOp::Eq,
+                lhs: item,
+                rhs,
+            });
+            acc = Some(match acc {
+                None => eq,
+                Some(lhs) => self.push(Op::Logic {
+                    op: LogicOp::Or,
+                    lhs,
+                    rhs: eq,
+                }),
+            });
+        }
+        match acc {
+            Some(n) => n,
+            None => self.push(Op::Const(Const::Bool(false))),
+        }
+    }
+
     fn expr(&mut self, e: &Node<Expr>) -> NodeId {
         let op = match &e.node {
             Expr::Quantity(q) => match crate::check::declare_quantity(q) {
@@ -327,19 +373,10 @@ impl Compiler<'_> {
             Expr::In { item, set } => {
                 let item = self.expr(item);
                 match &set.node {
-                    Expr::List(xs) => {
-                        let mut members = 0u64;
-                        for x in xs {
-                            if let Expr::Name(p) = &x.node {
-                                if let Some(Symbol::Member(_, i)) = self.m.resolve(&p.to_string()) {
-                                    if i < 64 {
-                                        members |= 1 << i;
-                                    }
-                                }
-                            }
-                        }
-                        Op::InList { item, members }
-                    }
+                    Expr::List(xs) => match self.member_bits(xs) {
+                        Some(members) => Op::InList { item, members },
+                        None => return self.any_equal(item, xs),
+                    },
                     Expr::Name(p) => match self.m.resolve(&p.to_string()) {
                         Some(Symbol::Table(t)) => Op::InTable {
                             item,

@@ -276,8 +276,8 @@ pub struct Criterion {
     pub requires: Vec<Requirement>,
     /// Priority flags.
     pub priorities: Vec<PriorityRule>,
-    /// Every table lookup in the requirements (table, key): a category a table does
-    /// not cover makes the criterion not applicable.
+    /// Every table lookup of the applicability conditions and requirements (table, key): a
+    /// category a table does not cover makes the criterion not applicable.
     pub lookups: Vec<(u32, NodeId)>,
 }
 

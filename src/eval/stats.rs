@@ -101,7 +101,11 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
         rows.sort_by_key(|&r| std::cmp::Reverse(numeric(col, r)));
         let size = rows.len();
         let sizes = Decimal::from(size as u64);
-        let sum: Decimal = rows.iter().filter_map(|&r| numeric(col, r)).sum();
+        // The group's sum for `share`; `None` when it overflows (the share is then unknown).
+        let sum: Option<Decimal> = rows
+            .iter()
+            .filter_map(|&r| numeric(col, r))
+            .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v));
         let mut rank = 0usize;
         let mut prev: Option<Decimal> = None;
         for (i, &row) in rows.iter().enumerate() {
@@ -124,13 +128,12 @@ fn column(towns: &Towns, kind: StatKind, fact: usize, within: Option<usize>) -> 
                 StatKind::Top => Decimal::from(rank as u64)
                     .checked_mul(hundred)
                     .and_then(|x| x.checked_div(sizes)),
-                StatKind::Share => {
-                    if sum.is_zero() {
-                        None
-                    } else {
+                StatKind::Share => match sum {
+                    Some(sum) if !sum.is_zero() => {
                         v.checked_mul(hundred).and_then(|x| x.checked_div(sum))
                     }
-                }
+                    Some(_) | None => None,
+                },
             }
             .map(|d| d.normalize());
             group_size[row] = size as u32;

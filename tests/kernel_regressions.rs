@@ -1,0 +1,146 @@
+//! Cases the random-condition differential test (tests/differential.rs) found, kept as
+//! one-line tests: every evaluator (fast path, tree walk, both explanation paths) must
+//! give the status the language reference (docs/LANGUAGE.md) gives.
+
+use std::path::Path;
+
+use townrules::data::{load_towns_str, DataFormat};
+use townrules::eval::{Evaluator, Status};
+
+const HEAD: &str = r#"ruleset t { title "T" level county }
+category industry "产业" { alpha "甲类" beta "乙类" }
+fact id "编号" : text
+fact sector "行业" : category industry
+fact firms "企业数" : count
+fact out "产值" : money
+param k_a = alpha
+table t_c by sector : count { alpha = 3 }
+"#;
+
+/// The status of the one criterion `c` (written after the shared head) for each town
+/// of `csv`, the same from every evaluator.
+fn statuses(criterion: &str, csv: &str) -> Vec<Status> {
+    let text = format!("{HEAD}criterion c \"标准\" {{\n{criterion}\n}}\n");
+    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
+    let model = report.model.unwrap_or_else(|| {
+        panic!(
+            "does not check:\n{}",
+            townrules::diag::render_plain(&report.diagnostics, 100)
+        )
+    });
+    let rs = townrules::compile::compile(&model).expect("compiles");
+    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
+        .expect("loads")
+        .towns;
+    let ev = Evaluator::new(&rs, &towns);
+    (0..towns.len())
+        .map(|row| {
+            let s = ev.status(0, row);
+            assert_eq!(s, ev.status_tree(0, row), "tree walk, row {row}");
+            assert_eq!(s, ev.explain_criterion(0, row).status, "plans, row {row}");
+            let tree = ev.explain_criterion_tree(0, row);
+            assert_eq!(s, tree.status, "explained tree walk, row {row}");
+            assert_eq!(ev.explain_criterion(0, row), tree, "records, row {row}");
+            s
+        })
+        .collect()
+}
+
+macro_rules! case {
+    ($name:ident, $criterion:expr, $csv:expr, [$($s:ident),*]) => {
+        #[test]
+        fn $name() {
+            assert_eq!(statuses($criterion, $csv), vec![$(Status::$s),*]);
+        }
+    };
+}
+
+use Status::*;
+
+const SECTORS: &str = "id,sector,firms,out\nt1,alpha,5,1\nt2,beta,5,1\nt3,,5,1\n";
+
+// A: parameters and facts in a list are compared like members.
+case!(
+    list_with_a_parameter,
+    "require sector in [k_a]",
+    SECTORS,
+    [Met, NotMet, Undetermined]
+);
+case!(
+    list_with_the_fact_itself,
+    "require sector in [sector]",
+    SECTORS,
+    [Met, Met, Undetermined]
+);
+case!(
+    list_with_a_member_and_a_parameter,
+    "require sector in [beta, k_a]",
+    SECTORS,
+    [Met, Met, Undetermined]
+);
+// A missing category stays unknown even against an empty list, as with any list.
+case!(
+    empty_list,
+    "require sector in []",
+    SECTORS,
+    [NotMet, NotMet, Undetermined]
+);
+case!(
+    equality_control,
+    "require sector = k_a",
+    SECTORS,
+    [Met, NotMet, Undetermined]
+);
+// C: a table without an entry for the town's category makes the criterion not
+// applicable, in `applies` as in `require`.
+case!(
+    lookup_in_applies,
+    "applies firms >= t_c[sector]\nrequire firms >= 1",
+    SECTORS,
+    [Met, NotApplicable, Undetermined]
+);
+case!(
+    lookup_in_require,
+    "require firms >= t_c[sector]",
+    SECTORS,
+    [Met, NotApplicable, Undetermined]
+);
+// D: a group sum that overflows leaves the share unknown; ranks are unaffected.
+case!(
+    rank_with_an_overflowing_sum,
+    "require rank(out) <= 1",
+    "id,sector,firms,out\nt1,alpha,1,400000000000000000000亿元\nt2,alpha,1,400000000000000000000亿元\n",
+    [Met, Met]
+);
+case!(
+    share_with_an_overflowing_sum,
+    "require share(out) >= 1%",
+    "id,sector,firms,out\nt1,alpha,1,400000000000000000000亿元\nt2,alpha,1,400000000000000000000亿元\n",
+    [Undetermined, Undetermined]
+);
+
+/// B: members past the 64th of a large category set stay in lists.
+#[test]
+fn list_with_a_member_past_the_64th() {
+    let members: Vec<String> = (0..70).map(|i| format!("g{i} \"第{i}级\"")).collect();
+    let text = format!(
+        "ruleset t {{ title \"T\" level county }}\ncategory grades \"等级\" {{ {} }}\n\
+         fact id \"编号\" : text\nfact grade \"等级\" : category grades\n\
+         criterion c \"标准\" {{\n  require grade in [g0, g63, g64]\n}}\n",
+        members.join(" ")
+    );
+    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
+    let model = report.model.expect("checks");
+    let rs = townrules::compile::compile(&model).expect("compiles");
+    let csv = "id,grade\nt1,g64\nt2,g63\nt3,g65\n";
+    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
+        .expect("loads")
+        .towns;
+    let ev = Evaluator::new(&rs, &towns);
+    let got: Vec<Status> = (0..3).map(|r| ev.status(0, r)).collect();
+    assert_eq!(got, vec![Met, Met, NotMet]);
+    for r in 0..3 {
+        assert_eq!(ev.status_tree(0, r), got[r]);
+        assert_eq!(ev.explain_criterion(0, r).status, got[r]);
+    }
+}
