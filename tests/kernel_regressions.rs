@@ -139,8 +139,8 @@ fn list_with_a_member_past_the_64th() {
     let ev = Evaluator::new(&rs, &towns);
     let got: Vec<Status> = (0..3).map(|r| ev.status(0, r)).collect();
     assert_eq!(got, vec![Met, Met, NotMet]);
-    for r in 0..3 {
-        assert_eq!(ev.status_tree(0, r), got[r]);
-        assert_eq!(ev.explain_criterion(0, r).status, got[r]);
+    for (r, s) in got.iter().enumerate() {
+        assert_eq!(ev.status_tree(0, r), *s);
+        assert_eq!(ev.explain_criterion(0, r).status, *s);
     }
 }
