@@ -247,10 +247,10 @@ impl<'a> Lowering<'_, 'a> {
     }
 
     fn fact_of(&self, n: NodeId) -> usize {
-        match self.ev.rules.ops.get(n as usize) {
-            Some(Op::Fact(f)) => *f as usize,
-            Some(_) | None => usize::MAX,
-        }
+        let Some(Op::Fact(f)) = self.ev.rules.ops.get(n as usize) else {
+            return usize::MAX;
+        };
+        *f as usize
     }
 }
 
