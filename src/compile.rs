@@ -148,6 +148,7 @@ impl Compiler<'_> {
                             clause: attr_text(&rx.attrs, "clause").map(str::to_string),
                             quote: attr_text(&rx.attrs, "quote").map(str::to_string),
                             note: attr_text(&rx.attrs, "note").map(str::to_string),
+                            discretionary: rx.discretionary,
                         }
                     }),
                 }

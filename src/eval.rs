@@ -15,6 +15,7 @@
 
 mod explain;
 pub mod fast;
+pub mod joint;
 pub mod logic;
 mod score;
 mod stats;
@@ -74,6 +75,8 @@ pub struct Evaluator<'a> {
     pub sheets: Option<&'a crate::data::Scores>,
     /// The criteria lowered to flat programs (the fast path).
     fast: fast::Program<'a>,
+    /// The category facts criteria read (a town missing one is evaluated under each value).
+    joint: Vec<joint::JointFact>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -86,6 +89,7 @@ impl<'a> Evaluator<'a> {
             stats: Stats::compute(rules, towns),
             sheets: None,
             fast: fast::Program::default(),
+            joint: joint::joint_facts(rules),
         };
         ev.fast = fast::Program::lower(&ev);
         ev
@@ -102,6 +106,7 @@ impl<'a> Evaluator<'a> {
             stats,
             sheets: None,
             fast: fast::Program::default(),
+            joint: joint::joint_facts(rules),
         };
         ev.fast = fast::Program::lower(&ev);
         ev
@@ -143,12 +148,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The status of criterion `c` for town `row` by walking the condition trees: the
-    /// reference the fast path ([`Evaluator::status`]) is tested against.
+    /// The status of criterion `c` for town `row` by walking the condition trees (and,
+    /// for a town without a category, under every category): the reference the fast
+    /// path ([`Evaluator::status`]) is tested against.
     pub fn status_tree(&self, c: usize, row: usize) -> Status {
+        self.joint_status(c, row)
+            .unwrap_or_else(|| self.status_with(c, row, &mut NoRecord))
+    }
+
+    /// The three-valued status of criterion `c` for town `row`, reading facts through
+    /// `rec` (which may assume values for some).
+    pub(crate) fn status_with<R: Record>(&self, c: usize, row: usize, rec: &mut R) -> Status {
         let crit = &self.rules.criteria[c];
-        let cond = |n| self.eval(n, row).tri();
-        let uncovered = self.uncovered(c, row).is_some();
+        let mut cond = |n| self.walk(n, row, rec, true).tri();
         let applies = crit
             .applies
             .iter()
@@ -160,14 +172,19 @@ impl<'a> Evaluator<'a> {
                 .map(|rx| (cond(rx.when.node), cond(rx.then.node)));
             acc.and(requirement(cond(r.cond.node), relax))
         });
+        let uncovered = self.uncovered_with(c, row, rec).is_some();
         criterion_status(uncovered, applies, required).status()
     }
 
     /// The first table lookup of criterion `c` whose table has no entry for the town's
     /// category (table index, member): the criterion does not cover the town.
     pub fn uncovered(&self, c: usize, row: usize) -> Option<(usize, u16)> {
+        self.uncovered_with(c, row, &mut NoRecord)
+    }
+
+    fn uncovered_with<R: Record>(&self, c: usize, row: usize, rec: &mut R) -> Option<(usize, u16)> {
         for &(table, key) in &self.rules.criteria[c].lookups {
-            if let V::Cat(m) = self.eval(key, row) {
+            if let V::Cat(m) = self.walk(key, row, rec, false) {
                 if !self.covers(table as usize, m) {
                     return Some((table as usize, m));
                 }

@@ -66,6 +66,7 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
     let rs = ev.rules;
     let k = rs.criteria.len();
     let scored = rs.evaluation.is_some();
+    let marks = rs.has_discretionary();
     let mut statuses = vec![Status::Met; rows.len() * k];
     let mut outcomes = vec![crate::eval::Outcome::Undetermined; rows.len()];
     match rows.first() {
@@ -85,6 +86,13 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
         buf.push(b',');
         if k > 0 {
             buf.extend_from_slice(outcomes[i].as_str().as_bytes());
+        }
+        if marks {
+            buf.push(b',');
+            let s = statuses.get(i * k..(i + 1) * k).unwrap_or_default();
+            if ev.town_discretionary(row, outcomes[i], s) {
+                buf.extend_from_slice(b"true");
+            }
         }
         if scored {
             let (total, grade) = match ev.town_score(row) {
@@ -146,6 +154,11 @@ pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Resul
     csv_field(&mut buf, "name");
     buf.push(b',');
     csv_field(&mut buf, "outcome");
+    if rs.has_discretionary() {
+        // `true` for a town recognised only through a discretionary relaxation.
+        buf.push(b',');
+        csv_field(&mut buf, "discretionary");
+    }
     if rs.evaluation.is_some() {
         buf.extend_from_slice(b",total,grade");
     }
@@ -253,7 +266,7 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             Path::Neither => "neither",
                         })
                         .collect();
-                    json!({
+                    let mut v = json!({
                         "id": crit.id,
                         "label": crit.label,
                         "clause": crit.clause,
@@ -263,7 +276,11 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                         "checks": checks,
                         "missing_facts": c.missing_facts.iter().map(|&f| rs.facts[f].id.clone()).collect::<Vec<_>>(),
                         "unset_params": c.unset_params.iter().map(|&p| rs.params[p].name.clone()).collect::<Vec<_>>(),
-                    })
+                    });
+                    if c.discretionary {
+                        v["discretionary"] = Value::Bool(true);
+                    }
+                    v
                 })
                 .collect();
     let priority: Vec<Value> = r
@@ -285,6 +302,41 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
         "criteria": criteria,
         "priority": priority,
     });
+    if r.discretionary {
+        town["discretionary"] = Value::Bool(true);
+    }
+    if let Some(cases) = &r.joint {
+        // A town without a category: the verdicts under each value, which decided it.
+        let by: Vec<Value> = cases
+            .iter()
+            .map(|k| {
+                let assumed: serde_json::Map<String, Value> = k
+                    .assumed
+                    .iter()
+                    .map(|&(f, m)| {
+                        let set = match rs.facts[f].kind {
+                            crate::check::Kind::Category(s) => s,
+                            _ => 0,
+                        };
+                        let id = rs
+                            .categories
+                            .get(set)
+                            .and_then(|s| s.members.get(m as usize))
+                            .map_or(String::new(), |x| x.id.clone());
+                        (rs.facts[f].id.clone(), Value::from(id))
+                    })
+                    .collect();
+                let statuses: serde_json::Map<String, Value> = k
+                    .statuses
+                    .iter()
+                    .zip(&rs.criteria)
+                    .map(|(s, c)| (c.id.clone(), Value::from(s.as_str())))
+                    .collect();
+                json!({"assumed": assumed, "outcome": k.outcome.as_str(), "criteria": statuses})
+            })
+            .collect();
+        town["if_missing_category"] = Value::Array(by);
+    }
     if let Some(s) = ev.town_score(row) {
         town["score"] = score_json(ev, &s);
     }

@@ -14,6 +14,8 @@ struct Expected {
     town: String,
     outcome: String,
     criteria: Vec<(String, String)>,
+    /// Criteria met only through a discretionary relaxation.
+    discretionary: Vec<String>,
 }
 
 fn expected() -> Vec<Expected> {
@@ -33,6 +35,11 @@ fn expected() -> Vec<Expected> {
                         let (k, v) = kv.split_once('=').expect("k=v");
                         (k.to_string(), v.to_string())
                     })
+                    .collect(),
+                discretionary: r[5]
+                    .split(';')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
                     .collect(),
             }
         })
@@ -91,6 +98,30 @@ fn every_example_town_matches_the_independent_reference() {
                 e.ruleset,
                 e.town
             );
+        }
+        // The discretionary marks: on exactly the criteria met only through a
+        // discretionary relaxation, and on the town when it is recognised with one.
+        let explained = ev.explain(row);
+        let marked: Vec<String> = explained
+            .criteria
+            .iter()
+            .filter(|c| c.discretionary)
+            .map(|c| rs.criteria[c.index].id.clone())
+            .collect();
+        if marked != e.discretionary {
+            mismatches.push(format!(
+                "{} {} {}: discretionary criteria {marked:?} (reference {:?})",
+                e.file, e.ruleset, e.town, e.discretionary
+            ));
+        }
+        let town_mark = e.outcome == "recognized" && !e.discretionary.is_empty();
+        if explained.discretionary != town_mark
+            || ev.town_discretionary(row, outcome, &st) != town_mark
+        {
+            mismatches.push(format!(
+                "{} {} {}: town discretionary {} (reference {town_mark})",
+                e.file, e.ruleset, e.town, explained.discretionary
+            ));
         }
     }
     assert!(

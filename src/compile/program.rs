@@ -231,6 +231,9 @@ pub struct Relaxation {
     pub quote: Option<String>,
     /// An interpretation note.
     pub note: Option<String>,
+    /// Whether the document leaves the relaxation to the authority's discretion (可适当放宽):
+    /// a criterion met only through it is met with a discretionary mark.
+    pub discretionary: bool,
 }
 
 /// One `require` of a criterion.
@@ -281,6 +284,20 @@ pub struct Criterion {
     pub lookups: Vec<(u32, NodeId)>,
 }
 
+impl Criterion {
+    /// The conditions that decide the criterion's status: applies, requirements and
+    /// their relaxations (priorities do not), and the keys of its table lookups.
+    pub fn status_roots(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let applies = self.applies.iter().map(|a| a.node);
+        let requires = self.requires.iter().flat_map(|r| {
+            std::iter::once(r.cond.node)
+                .chain(r.relax.iter().flat_map(|rx| [rx.when.node, rx.then.node]))
+        });
+        let keys = self.lookups.iter().map(|&(_, key)| key);
+        applies.chain(requires).chain(keys)
+    }
+}
+
 /// A compiled rule set: what evaluation runs.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
@@ -312,6 +329,14 @@ impl RuleSet {
     /// A fact's index by id.
     pub fn fact_index(&self, id: &str) -> Option<usize> {
         self.facts.iter().position(|f| f.id == id)
+    }
+    /// Whether some requirement has a relaxation left to the authority's discretion (so
+    /// reports carry the discretionary mark).
+    pub fn has_discretionary(&self) -> bool {
+        self.criteria
+            .iter()
+            .flat_map(|c| &c.requires)
+            .any(|r| r.relax.as_ref().is_some_and(|x| x.discretionary))
     }
     /// A criterion's index by id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {

@@ -2,7 +2,10 @@
 
 use rust_decimal::Decimal;
 
-use super::logic::{criterion_status, path, requirement, Kleene, Outcome, Path, Status, Tri, V};
+use super::logic::{
+    criterion_status, discretionary, path, requirement, town_discretionary, Kleene, Outcome, Path,
+    Status, Tri, V,
+};
 use super::walk::Recorder;
 use super::Evaluator;
 use crate::compile::NodeId;
@@ -77,6 +80,8 @@ pub struct CriterionResult {
     pub params_used: Vec<usize>,
     /// Priority flags and whether each is raised.
     pub priorities: Vec<Tri>,
+    /// Met only through a relaxation the document leaves to the authority's discretion.
+    pub discretionary: bool,
 }
 
 /// The explanation of one town.
@@ -88,6 +93,11 @@ pub struct TownResult {
     pub outcome: Outcome,
     /// Every criterion in order.
     pub criteria: Vec<CriterionResult>,
+    /// Recognised only because some criterion is met at the authority's discretion.
+    pub discretionary: bool,
+    /// For a town without a category (or another category fact the criteria read): the
+    /// verdicts under each value, which decided its statuses and outcome.
+    pub joint: Option<Vec<super::joint::JointCase>>,
 }
 
 impl Default for TownResult {
@@ -96,6 +106,8 @@ impl Default for TownResult {
             row: 0,
             outcome: Outcome::Undetermined,
             criteria: Vec::new(),
+            discretionary: false,
+            joint: None,
         }
     }
 }
@@ -121,6 +133,7 @@ impl CriterionResult {
             unset_params: Vec::new(),
             params_used: Vec::new(),
             priorities: Vec::new(),
+            discretionary: false,
         }
     }
 }
@@ -164,12 +177,35 @@ impl Evaluator<'_> {
         }
         out.row = row;
         out.outcome = Outcome::of(out.criteria.iter().map(|c| c.status));
+        out.joint = None;
+        if self.needs_joint(row) {
+            self.refine_explained(row, out);
+        }
+        out.discretionary =
+            town_discretionary(out.outcome, out.criteria.iter().map(|c| c.discretionary));
+    }
+
+    /// Decide a town without a category over every category (see `eval::joint`).
+    fn refine_explained(&self, row: usize, out: &mut TownResult) {
+        let mut statuses: Vec<Status> = out.criteria.iter().map(|c| c.status).collect();
+        if let Some(outcome) = self.refine_joint(row, &mut statuses) {
+            out.joint = self.joint_cases(row, &statuses);
+            out.outcome = outcome;
+            for (c, (cr, s)) in out.criteria.iter_mut().zip(statuses).enumerate() {
+                cr.status = s;
+                cr.discretionary = self.marked(c, s, cr.requires.iter().map(|r| r.path));
+            }
+        }
     }
 
     /// Evaluate criterion `c` for town `row` with explanation records.
     pub fn explain_criterion(&self, c: usize, row: usize) -> CriterionResult {
         let mut out = CriterionResult::empty(c);
         self.explain_criterion_into(c, row, &mut out);
+        if let Some(s) = self.joint_status(c, row) {
+            out.status = s;
+            out.discretionary = self.marked(c, s, out.requires.iter().map(|r| r.path));
+        }
         out
     }
 
@@ -186,6 +222,7 @@ impl Evaluator<'_> {
             unset_params,
             params_used,
             priorities,
+            discretionary: marked,
         } = out;
         *index = c;
         missing_facts.clear();
@@ -258,6 +295,53 @@ impl Evaluator<'_> {
         let applies = applies.iter().fold(Tri::True, |a, x| a.and(x.value));
         let required = requires.iter().fold(Tri::True, |a, r| a.and(r.status));
         *status = criterion_status(uncovered.is_some(), applies, required).status();
+        *marked = self.marked(c, *status, requires.iter().map(|r| r.path));
+    }
+
+    /// The discretionary mark of criterion `c` with `status`, from the path of each
+    /// requirement.
+    fn marked(&self, c: usize, status: Status, paths: impl Iterator<Item = Path>) -> bool {
+        let reqs = &self.rules.criteria[c].requires;
+        discretionary(
+            status,
+            reqs.iter().zip(paths).map(|(r, p)| {
+                r.relax.as_ref().is_some_and(|rx| rx.discretionary) && p == Path::Relaxation
+            }),
+        )
+    }
+
+    /// The discretionary mark of criterion `c` for town `row`, whose status is `status`
+    /// (for callers that have the status from the fast path).
+    pub fn criterion_discretionary(&self, c: usize, row: usize, status: Status) -> bool {
+        let crit = &self.rules.criteria[c];
+        if status != Status::Met
+            || !crit
+                .requires
+                .iter()
+                .any(|r| r.relax.as_ref().is_some_and(|x| x.discretionary))
+        {
+            return false;
+        }
+        let cond = |n| self.eval(n, row).tri();
+        let paths = crit.requires.iter().map(|r| {
+            let relax = r
+                .relax
+                .as_ref()
+                .map(|rx| (cond(rx.when.node), cond(rx.then.node)));
+            path(cond(r.cond.node), relax)
+        });
+        self.marked(c, status, paths)
+    }
+
+    /// The discretionary mark of town `row` with `outcome` and criterion `statuses`.
+    pub fn town_discretionary(&self, row: usize, outcome: Outcome, statuses: &[Status]) -> bool {
+        town_discretionary(
+            outcome,
+            statuses
+                .iter()
+                .enumerate()
+                .map(|(c, &s)| self.criterion_discretionary(c, row, s)),
+        )
     }
 
     fn cond_into(&self, n: NodeId, row: usize, rec: &mut Recorder<'_>) -> Tri {
@@ -314,6 +398,7 @@ impl Evaluator<'_> {
             .collect();
         out.uncovered = self.uncovered(c, row);
         out.status = self.status_tree(c, row);
+        out.discretionary = self.marked(c, out.status, out.requires.iter().map(|r| r.path));
         out
     }
 }

@@ -236,16 +236,36 @@ pub enum Path {
     Neither,
 }
 
+/// Where a requirement holds only through its relaxation: the relaxation applies and
+/// holds while the normal condition is not known to hold (false or undetermined).
+#[inline]
+pub fn relaxed_only<K: Kleene>(normal: K, when: K, then: K) -> K::Set {
+    when.and(then).is_true() & !normal.is_true()
+}
+
 /// The path of a requirement for one town, by the same rule as [`requirement`]: the
 /// normal path when it holds, else the relaxation when it holds.
 pub fn path(normal: Tri, relax: Option<(Tri, Tri)>) -> Path {
-    if normal.is_true() {
-        Path::Normal
-    } else if requirement(Tri::False, relax).is_true() {
-        Path::Relaxation
-    } else {
-        Path::Neither
+    match relax {
+        _ if normal.is_true() => Path::Normal,
+        Some((when, then)) if relaxed_only(normal, when, then) => Path::Relaxation,
+        Some(_) | None => Path::Neither,
     }
+}
+
+/// The discretionary mark of a criterion: it is met, and some requirement holds only
+/// through a relaxation the document leaves to the authority's discretion (可适当放宽).
+/// `relaxed`: per requirement, whether its relaxation is discretionary and decided it.
+#[inline]
+pub fn discretionary(status: Status, relaxed: impl IntoIterator<Item = bool>) -> bool {
+    status == Status::Met && relaxed.into_iter().any(|r| r)
+}
+
+/// The discretionary mark of a town: it is recognised, and some criterion is met only
+/// at the authority's discretion. A town not recognised never carries it.
+#[inline]
+pub fn town_discretionary(outcome: Outcome, criteria: impl IntoIterator<Item = bool>) -> bool {
+    outcome == Outcome::Recognized && criteria.into_iter().any(|d| d)
 }
 
 /// The status of one criterion for one town.

@@ -21,6 +21,11 @@ pub trait Record {
     fn missing(&mut self, fact: usize);
     /// A parameter read, and whether it has a value.
     fn param(&mut self, p: usize, set: bool);
+    /// A value assumed for a fact in place of the town's (see `eval::joint`).
+    #[inline]
+    fn assumed(&self, _fact: usize) -> Option<V> {
+        None
+    }
 }
 
 /// Records nothing: plain evaluation.
@@ -101,7 +106,9 @@ impl Evaluator<'_> {
         };
         match op {
             Op::Fact(f) => {
-                let v = self.fact(f as usize, row);
+                let v = rec
+                    .assumed(f as usize)
+                    .unwrap_or_else(|| self.fact(f as usize, row));
                 if v == V::Unknown {
                     rec.missing(f as usize);
                 }

@@ -47,8 +47,14 @@ fn mark(s: Status, color: bool) -> String {
     }
 }
 
-fn outcome_mark(o: Outcome, color: bool) -> String {
+/// The mark of a town recognised only through a discretionary relaxation.
+pub const DISCRETIONARY_TOWN: &str = "（经放宽条款，须认定机关裁量）";
+
+fn outcome_mark(o: Outcome, discretionary: bool, color: bool) -> String {
     let t = match o {
+        Outcome::Recognized if discretionary => {
+            format!("✓ {}{DISCRETIONARY_TOWN}", outcome_zh(o))
+        }
         Outcome::Recognized => format!("✓ {}", outcome_zh(o)),
         Outcome::NotRecognized => format!("✗ {}", outcome_zh(o)),
         Outcome::Undetermined => format!("? {}", outcome_zh(o)),
@@ -150,12 +156,16 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             Outcome::NotRecognized => 1,
             Outcome::Undetermined => 2,
         }] += 1;
-        let why: Vec<String> = r
+        let mut why: Vec<String> = r
             .criteria
             .iter()
             .filter(|c| c.status != Status::Met)
             .map(|c| format!("{}{}", rs.criteria[c.index].label, short(c.status)))
             .collect();
+        if let Some(first) = joint_lines(ev, r).into_iter().next() {
+            // A town without a category: what every category gives comes first.
+            why.insert(0, first.trim_end_matches('：').to_string());
+        }
         let flag = if r.criteria.iter().any(|c| c.priorities.contains(&Tri::True))
             && r.outcome != Outcome::NotRecognized
         {
@@ -164,7 +174,10 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             ""
         };
         let verdict = if has_criteria {
-            format!("{}  ", pad(&outcome_mark(r.outcome, opt.color), 10))
+            format!(
+                "{}  ",
+                pad(&outcome_mark(r.outcome, r.discretionary, opt.color), 10)
+            )
         } else {
             String::new()
         };
@@ -182,9 +195,15 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         );
     }
     if has_criteria {
+        let marked = results.iter().filter(|(_, r)| r.discretionary).count();
+        let of_which = if marked > 0 {
+            format!("（其中 {marked} 个经放宽条款认定，须认定机关裁量）")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "合计：认定 {} 个，不予认定 {} 个，待定 {} 个",
+            "合计：认定 {} 个{of_which}，不予认定 {} 个，待定 {} 个",
             counts[0], counts[1], counts[2]
         );
     }
@@ -213,7 +232,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     }
     for (row, r) in &results {
         let needs_detail = if has_criteria {
-            r.outcome != Outcome::Recognized
+            r.outcome != Outcome::Recognized || r.discretionary
         } else {
             scored
         };
@@ -237,11 +256,14 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             }
         }
         let verdict = if has_criteria {
-            outcome_mark(r.outcome, opt.color)
+            outcome_mark(r.outcome, r.discretionary, opt.color)
         } else {
             String::new()
         };
         let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[*row], about.join("，"));
+        for line in joint_lines(ev, r) {
+            let _ = writeln!(o, "  {line}");
+        }
         if let Some(s) = ev.town_score(*row) {
             for line in super::score_lines(ev, &s, *row) {
                 let _ = writeln!(o, "  {line}");
@@ -267,6 +289,76 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
     }
     o
+}
+
+/// The verdicts of a town without a category under each category, in plain words:
+/// 无论产业类别为何，均不予认定 (and why, per category), or under which categories it
+/// would be recognised.
+pub fn joint_lines(ev: &Evaluator<'_>, r: &crate::eval::TownResult) -> Vec<String> {
+    let Some(cases) = &r.joint else {
+        return Vec::new();
+    };
+    let rs = ev.rules;
+    let what = |case: &crate::eval::joint::JointCase| -> String {
+        case.assumed
+            .iter()
+            .map(|&(f, m)| super::describe::value(rs, crate::eval::V::Cat(m), unit_of(rs, f)))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let missing: Vec<&str> = cases
+        .first()
+        .map(|c| {
+            c.assumed
+                .iter()
+                .map(|&(f, _)| rs.facts[f].label.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing = missing.join("、");
+    let why = |case: &crate::eval::joint::JointCase| -> String {
+        let failed: Vec<String> = case
+            .statuses
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Status::NotMet | Status::NotApplicable | Status::Undetermined
+                )
+            })
+            .map(|(c, s)| format!("{}{}", rs.criteria[c].label, status_zh(*s)))
+            .collect();
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!("：{}", failed.join("、"))
+        }
+    };
+    let mut lines = Vec::new();
+    match r.outcome {
+        Outcome::NotRecognized => {
+            lines.push(format!("{missing}缺失：无论{missing}为何，均不予认定"));
+            for case in cases {
+                lines.push(format!("  若为{}，不予认定{}", what(case), why(case)));
+            }
+        }
+        Outcome::Recognized => {
+            lines.push(format!("{missing}缺失：无论{missing}为何，均予认定"));
+        }
+        Outcome::Undetermined => {
+            lines.push(format!("{missing}缺失，结论取决于{missing}："));
+            for case in cases {
+                let verdict = match case.outcome {
+                    Outcome::Recognized => "认定".to_string(),
+                    Outcome::NotRecognized => format!("不予认定{}", why(case)),
+                    Outcome::Undetermined => format!("待定{}", why(case)),
+                };
+                lines.push(format!("  若为{}，{verdict}", what(case)));
+            }
+        }
+    }
+    lines
 }
 
 fn unit_of(rs: &crate::compile::RuleSet, f: usize) -> super::describe::Unit {
@@ -302,9 +394,18 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                     .filter(|a| a.holds != Tri::True)
                     .map(|a| atom(ev, a, row))
                     .collect();
+                let normal = if normal.is_empty() {
+                    "常规门槛未能确认达到".to_string()
+                } else {
+                    format!("常规门槛未达到（{}）", normal.join("；"))
+                };
+                let discretion = if rx.discretionary {
+                    "；该条款为“可适当放宽”，须经认定机关结合发展前景裁量，不是自动适用"
+                } else {
+                    ""
+                };
                 parts.push(format!(
-                    "常规门槛未达到（{}），按放宽条款 {clause} 认定：{}",
-                    normal.join("；"),
+                    "{normal}，按放宽条款 {clause} 认定：{}{discretion}",
                     tests.join("；")
                 ));
             }

@@ -307,6 +307,8 @@ pub struct Relax {
     pub then: Node<Expr>,
     /// Attributes: clause, quote, note.
     pub attrs: Vec<Attr>,
+    /// `relax discretionary`: the authority may relax (可适当放宽), it is not automatic.
+    pub discretionary: bool,
 }
 
 /// `require cond "label" relax { … }`

@@ -445,7 +445,9 @@ impl Builder<'_> {
                 Rule::string => label = Some(self.string(p)),
                 _ => {
                     let rspan = span_of(&p);
-                    let mut ri = kids(p);
+                    let mut ri = kids(p).peekable();
+                    let discretionary =
+                        ri.next_if(|x| x.as_rule() == Rule::discretionary).is_some();
                     let w = self.next(&mut ri, rspan)?;
                     let wspan = span_of(&w);
                     let when = self.expr(self.next(&mut kids(w), wspan)?)?;
@@ -453,7 +455,15 @@ impl Builder<'_> {
                     let tspan = span_of(&t);
                     let then = self.expr(self.next(&mut kids(t), tspan)?)?;
                     let attrs = ri.map(|a| self.attr(a)).collect::<R<Vec<_>>>()?;
-                    relax = Some(Node::new(Relax { when, then, attrs }, rspan));
+                    relax = Some(Node::new(
+                        Relax {
+                            when,
+                            then,
+                            attrs,
+                            discretionary,
+                        },
+                        rspan,
+                    ));
                 }
             }
         }

@@ -14,7 +14,8 @@ shanxi  晋政办发〔2022〕80号 二 (province)
   agglomeration       二（四） single_county AND (output >= 20亿元 manufacturing /
                                10亿元 specialty_agriculture, specialty_light_industry
                                OR relaxation: origin_or_gi AND industry_influence AND
-                               output >= 1亿元); culture_tourism -> not_applicable
+                               market_share_high AND output >= 1亿元); culture_tourism ->
+                               not_applicable; the relaxation is discretionary (可适当放宽)
   leading_enterprise  二（五） leading_enterprises >= 1 AND supporting_enterprises >= 10
   distinct_product    二（六） product_distinct AND regional_brands >= 1 AND standards_led >= 1
   public_services     二（七） attestation public_services
@@ -25,7 +26,8 @@ xinzhou 忻政办发〔2022〕82号 三 (Xinzhou municipal)
   employment          三（二） attestation employment_effect
   agglomeration       三（三） single_county AND (output >= 10亿元 manufacturing /
                                2亿元 specialty_agriculture / 1亿元 specialty_light_industry
-                               OR relaxation with floor 5000万元); culture_tourism -> n/a
+                               OR relaxation: origin_or_gi AND industry_influence AND
+                               output >= 5000万元, discretionary); culture_tourism -> n/a
   leading_enterprise  三（四） leading_enterprises >= 1 AND supporting_enterprises >= 5
   environment         三（五） environment AND public_services
 
@@ -42,11 +44,15 @@ puxian  蒲政办发〔2023〕1号 三 (Puxian county)
   public_services     三（七） attestation public_services
   environment         三（八） attestation environment
 
-Conventions (DOMAIN.md 3): 以上/不少于/不低于/（含） are inclusive (>=). A criterion
-whose facts are missing is undetermined. A category a rule set does not cover makes the
-output criterion not_applicable, whatever the other facts (the category check comes
-first). Outcome: not_recognized if any criterion is not_met or not_applicable; recognized
-if all are met; otherwise undetermined. Priority (优先评定) clauses are not criteria and
+Conventions (docs/INTERPRETATION.md): 以上/不少于/不低于/（含） are inclusive (>=). A
+criterion whose facts are missing is undetermined. A category a rule set does not cover
+makes the output criterion not_applicable, whatever the other facts (the category check
+comes first). Outcome: not_recognized if any criterion is not_met or not_applicable;
+recognized if all are met; otherwise undetermined. A town with no category is evaluated
+under every category: each criterion's status and the outcome are the ones every category
+gives when they agree, else undetermined. A criterion met only through a discretionary
+relaxation (the normal threshold not known to hold) is marked discretionary; a recognised
+town with such a criterion is marked too. Priority (优先评定) clauses are not criteria and
 are not evaluated here.
 
 Usage:
@@ -80,6 +86,7 @@ FACTS = [
     ("single_county", "主导产业限定在一个县域内", "bool"),
     ("origin_or_gi", "历史发源地或地理标志", "bool"),
     ("industry_influence", "行业影响力大、知名度高", "bool"),
+    ("market_share_high", "市场占有率高（专家认定）", "bool"),
     ("leading_enterprises", "龙头企业数", "count"),
     ("supporting_enterprises", "上下游配套企业数", "count"),
     ("national_market_share", "全国市场占有率", "percent"),
@@ -214,28 +221,61 @@ NA = "not_applicable"
 
 
 def status(v):
+    if isinstance(v, Marked):
+        v = v.value
     if v == NA:
         return NA
     return {True: "met", False: "not_met", None: "undetermined"}[v]
 
 
-def output_criterion(t, thresholds, relaxed_floor, use_single_county):
-    """Output-size criterion. thresholds: category -> Decimal 亿元 (missing = not covered)."""
+def marked(v):
+    return isinstance(v, Marked) and v.discretionary
+
+
+ALL_CATEGORIES = ["manufacturing", "specialty_agriculture", "specialty_light_industry", "culture_tourism"]
+
+
+def evaluate(rs, t):
+    """(outcome, [(criterion, status)], [marked criteria]) of town t; a town with no
+    category is evaluated under every category and keeps what they all agree on."""
+    if t["category"] is not None:
+        crit = rs(t)
+        statuses = [(cid, status(v)) for cid, v in crit]
+        return outcome([s for _, s in statuses]), statuses, [cid for cid, v in crit if marked(v)]
+    cases = [evaluate(rs, dict(t, category=c)) for c in ALL_CATEGORIES]
+    outcomes = {o for o, _, _ in cases}
+    joint_outcome = outcomes.pop() if len(outcomes) == 1 else "undetermined"
+    statuses = []
+    for i, (cid, _) in enumerate(cases[0][1]):
+        seen = {case[1][i][1] for case in cases}
+        statuses.append((cid, seen.pop() if len(seen) == 1 else "undetermined"))
+    marks = [cid for cid, s in statuses if s == "met" and any(cid in case[2] for case in cases)]
+    return joint_outcome, statuses, marks
+
+
+class Marked:
+    """A criterion's value with the discretionary mark (met only through a discretionary
+    relaxation)."""
+
+    def __init__(self, value, discretionary):
+        self.value = value
+        self.discretionary = discretionary
+
+
+def output_criterion(t, thresholds, relaxation, use_single_county):
+    """Output-size criterion. thresholds: category -> Decimal 亿元 (missing = not covered).
+    relaxation: (conditions, floor) of a discretionary relaxation, or None."""
     cat = t["category"]
-    if cat is None:
-        threshold_ok = None  # (not used by the example data)
-    elif cat not in thresholds:
+    if cat not in thresholds:
         return NA
-    else:
-        threshold_ok = ge(t["output_value"], thresholds[cat])
-    if relaxed_floor is not None:
-        relaxed = AND(t["origin_or_gi"], t["industry_influence"], ge(t["output_value"], relaxed_floor))
-        size_ok = OR(threshold_ok, relaxed)
-    else:
-        size_ok = threshold_ok
-    if use_single_county:
-        return AND(t["single_county"], size_ok)
-    return size_ok
+    threshold_ok = ge(t["output_value"], thresholds[cat])
+    relaxed = False
+    if relaxation is not None:
+        conditions, floor = relaxation
+        relaxed = AND(*[t[c] for c in conditions], ge(t["output_value"], floor))
+    size_ok = OR(threshold_ok, relaxed)
+    value = AND(t["single_county"], size_ok) if use_single_county else size_ok
+    return Marked(value, value is True and relaxed is True and threshold_ok is not True)
 
 
 D = Decimal
@@ -250,7 +290,8 @@ def shanxi(t):
         ("agglomeration", output_criterion(
             t,
             {"manufacturing": D(20), "specialty_agriculture": D(10), "specialty_light_industry": D(10)},
-            relaxed_floor=D(1), use_single_county=True)),
+            relaxation=(["origin_or_gi", "industry_influence", "market_share_high"], D(1)),
+            use_single_county=True)),
         ("leading_enterprise", AND(ge(t["leading_enterprises"], 1), ge(t["supporting_enterprises"], 10))),
         ("distinct_product", AND(t["product_distinct"], ge(t["regional_brands"], 1), ge(t["standards_led"], 1))),
         ("public_services", t["public_services"]),
@@ -265,7 +306,8 @@ def xinzhou(t):
         ("agglomeration", output_criterion(
             t,
             {"manufacturing": D(10), "specialty_agriculture": D(2), "specialty_light_industry": D(1)},
-            relaxed_floor=D("0.5"), use_single_county=True)),  # 5000万元
+            relaxation=(["origin_or_gi", "industry_influence"], D("0.5")),  # 5000万元
+            use_single_county=True)),
         ("leading_enterprise", AND(ge(t["leading_enterprises"], 1), ge(t["supporting_enterprises"], 5))),
         ("environment", AND(t["environment"], t["public_services"])),
     ]
@@ -284,7 +326,7 @@ def puxian(t):
         ("scale", output_criterion(
             t,
             {"manufacturing": D(10), "specialty_agriculture": D(2), "culture_tourism": D(2)},
-            relaxed_floor=None, use_single_county=False)),
+            relaxation=None, use_single_county=False)),
         ("market_share", AND(ge(t["national_market_share"], D(30)), ge(t["provincial_market_share"], D(50)))),
         ("employment", ge(t["jobs"], 2000)),
         ("public_services", t["public_services"]),
@@ -306,22 +348,25 @@ def outcome(statuses):
 def evaluate_all():
     rows = []
     for path in sorted(EXAMPLES.glob("*.csv")):
+        if path.name.endswith("_scores.csv"):
+            continue  # expert score sheets, not town data
         towns = read_towns(path)
         rel = path.relative_to(REPO).as_posix()
         for rs_name, rs in RULESETS:
             for t in towns:
-                crit = [(cid, status(v)) for cid, v in rs(t)]
+                out, crit, marks = evaluate(rs, t)
                 rows.append({
                     "file": rel,
                     "ruleset": rs_name,
                     "town": t["id"],
-                    "outcome": outcome([s for _, s in crit]),
+                    "outcome": out,
                     "criteria": ";".join(f"{cid}={s}" for cid, s in crit),
+                    "discretionary": ";".join(marks),
                 })
     return rows
 
 
-FIELDS = ["file", "ruleset", "town", "outcome", "criteria"]
+FIELDS = ["file", "ruleset", "town", "outcome", "criteria", "discretionary"]
 
 
 def render(rows):

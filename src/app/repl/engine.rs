@@ -61,6 +61,9 @@ pub struct Matrix {
     /// Per town: criteria undetermined.
     undet: Vec<u16>,
     counts: [usize; 3],
+    /// Towns without a category (or another category fact the criteria read): their
+    /// outcome is the one every value gives, kept here, not derived from the tallies.
+    joint: std::collections::HashMap<u32, Outcome>,
 }
 
 /// The outcome from the number of criteria that reject the town and that leave it open
@@ -105,11 +108,20 @@ impl Matrix {
             bad: vec![0; n],
             undet: vec![0; n],
             counts: [0; 3],
+            joint: (0..n)
+                .filter(|&r| ev.needs_joint(r))
+                .map(|r| (r as u32, Outcome::Undetermined))
+                .collect(),
         };
         for col in &m.status {
             for (r, s) in col.iter().enumerate() {
                 tally(&mut m.bad[r], &mut m.undet[r], *s, true);
             }
+        }
+        let rows: Vec<u32> = m.joint.keys().copied().collect();
+        for r in rows {
+            let o = m.joint_outcome(ev, r as usize);
+            m.joint.insert(r, o);
         }
         for r in 0..n {
             m.counts[slot(m.outcome(r))] += 1;
@@ -124,7 +136,20 @@ impl Matrix {
 
     /// Town `row`'s outcome.
     pub fn outcome(&self, row: usize) -> Outcome {
-        outcome_of(self.bad[row], self.undet[row])
+        match self.joint.get(&(row as u32)) {
+            Some(o) => *o,
+            None => outcome_of(self.bad[row], self.undet[row]),
+        }
+    }
+
+    /// The outcome of a town without a category, over every category: a criterion
+    /// that rejects it does so under every category (no need to enumerate).
+    fn joint_outcome(&self, ev: &Evaluator<'_>, row: usize) -> Outcome {
+        if self.bad[row] > 0 {
+            Outcome::NotRecognized
+        } else {
+            ev.outcome(row)
+        }
     }
 
     /// Towns recognised, not recognised, undetermined.
@@ -142,6 +167,9 @@ impl Matrix {
         tally(&mut self.bad[row], &mut self.undet[row], old, false);
         tally(&mut self.bad[row], &mut self.undet[row], new, true);
         self.status[c][row] = new;
+        if self.joint.contains_key(&(row as u32)) {
+            return; // counted once the plan is applied (see `apply`)
+        }
         let after = self.outcome(row);
         if before != after {
             self.counts[slot(before)] -= 1;
@@ -177,15 +205,44 @@ impl Matrix {
                 }
             }
         }
-        self.flips(log)
+        let mut flips = self.flips(&mut log);
+        // Towns without a category: their outcome over every category may change even
+        // when no status does.
+        let rows: Vec<u32> = self.joint.keys().copied().collect();
+        for r in rows {
+            let before = self.joint.get(&r).copied().unwrap_or(Outcome::Undetermined);
+            let after = self.joint_outcome(ev, r as usize);
+            if before == after {
+                continue;
+            }
+            self.joint.insert(r, after);
+            self.counts[slot(before)] -= 1;
+            self.counts[slot(after)] += 1;
+            let criteria = log
+                .iter()
+                .filter(|&&(row, _, _)| row == r)
+                .map(|&(_, c, old)| (c as usize, old, self.status[c as usize][r as usize]))
+                .collect();
+            flips.push(Flip {
+                row: r as usize,
+                before,
+                after,
+                criteria,
+            });
+        }
+        flips.sort_by_key(|f| f.row);
+        flips
     }
 
     /// Group the changed cells by town; keep the towns whose outcome changed.
-    fn flips(&self, mut log: Vec<(u32, u16, Status)>) -> Vec<Flip> {
+    fn flips(&self, log: &mut [(u32, u16, Status)]) -> Vec<Flip> {
         log.sort_by_key(|&(r, c, _)| (r, c));
         let mut out: Vec<Flip> = Vec::new();
         for group in log.chunk_by(|a, b| a.0 == b.0) {
             let row = group[0].0 as usize;
+            if self.joint.contains_key(&group[0].0) {
+                continue; // decided over every category in `apply`
+            }
             let (mut bad, mut undet) = (self.bad[row], self.undet[row]);
             // A plan names each cell once, so each cell is logged at most once.
             let criteria: Vec<(usize, Status, Status)> = group

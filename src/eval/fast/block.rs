@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use crate::data::Column;
 use crate::eval::logic::{
     criterion_status, requirement, Kleene, Lanes, Outcome, OutcomeFold, Status, Tri,
 };
@@ -143,7 +144,8 @@ impl Evaluator<'_> {
     /// The status of criterion `c` for town `row` (the fast path; see
     /// [`Evaluator::status_tree`] for the reference).
     pub fn status(&self, c: usize, row: usize) -> Status {
-        self.with_regs(|regs| self.run(c, row, 1, regs).get(0))
+        self.joint_status(c, row)
+            .unwrap_or_else(|| self.with_regs(|regs| self.run(c, row, 1, regs).get(0)))
     }
 
     /// Statuses of every criterion for town `row` into `out`, and the outcome.
@@ -153,7 +155,52 @@ impl Evaluator<'_> {
                 *slot = self.run(c, row, 1, regs).get(0);
             }
         });
-        Outcome::of(out.iter().copied())
+        self.refine_joint(row, out)
+            .unwrap_or_else(|| Outcome::of(out.iter().copied()))
+    }
+
+    /// The towns of `start..start + n` that lack a category fact the criteria read.
+    fn joint_lanes(&self, start: usize, n: usize) -> u64 {
+        let mut lanes_missing = 0u64;
+        for j in self.joint_facts() {
+            if let Some(Column::Cat(c)) = self.towns.columns.get(j.fact) {
+                lanes_missing |= !c.present().block(start, n);
+            }
+        }
+        lanes_missing & lanes(n)
+    }
+
+    /// Replace the verdicts of lane `j` (town `start + j`) by those over every value of
+    /// its missing category facts.
+    fn refine_lane(&self, start: usize, j: usize, masks: &mut [StatusMasks], out: &mut [u64; 3]) {
+        let mut statuses: Vec<Status> = masks.iter().map(|m| m.get(j)).collect();
+        let Some(outcome) = self.refine_joint(start + j, &mut statuses) else {
+            return;
+        };
+        let bit = 1u64 << j;
+        for (m, s) in masks.iter_mut().zip(&statuses) {
+            let v = s.verdicts();
+            let set = |mask: &mut u64, on: bool| *mask = (*mask & !bit) | if on { bit } else { 0 };
+            set(&mut m.met, v.met);
+            set(&mut m.not_met, v.not_met);
+            set(&mut m.undetermined, v.undetermined);
+            set(&mut m.not_applicable, v.not_applicable);
+        }
+        Self::set_outcome(out, j, outcome);
+    }
+
+    /// Set lane `j` of outcome masks (recognized, not recognized, undetermined).
+    fn set_outcome(out: &mut [u64; 3], j: usize, outcome: Outcome) {
+        let bit = 1u64 << j;
+        for m in out.iter_mut() {
+            *m &= !bit;
+        }
+        let k = match outcome {
+            Outcome::Recognized => 0,
+            Outcome::NotRecognized => 1,
+            Outcome::Undetermined => 2,
+        };
+        out[k] |= bit;
     }
 
     /// The outcome of town `row`, stopping at the first criterion that decides it.
@@ -178,7 +225,15 @@ impl Evaluator<'_> {
                 fold.add(slot);
             }
         });
-        fold.finish(lanes(n))
+        let mut outcomes = fold.finish(lanes(n));
+        let k = self.rules.criteria.len().min(out.len());
+        let mut joint = self.joint_lanes(start, n);
+        while joint != 0 {
+            let j = joint.trailing_zeros() as usize;
+            joint &= joint - 1;
+            self.refine_lane(start, j, &mut out[..k], &mut outcomes);
+        }
+        outcomes
     }
 
     /// The outcome masks (recognized, not recognized, undetermined) of towns
@@ -195,7 +250,20 @@ impl Evaluator<'_> {
                 }
             }
         });
-        fold.finish(lanes)
+        let mut outcomes = fold.finish(lanes);
+        // Kleene's rejections hold under every category; the others of a town without
+        // a category are decided over every value.
+        let mut joint = self.joint_lanes(start, n) & !fold.rejected;
+        if joint != 0 {
+            let mut statuses = vec![Status::Met; self.rules.criteria.len()];
+            while joint != 0 {
+                let j = joint.trailing_zeros() as usize;
+                joint &= joint - 1;
+                let o = self.statuses(start + j, &mut statuses);
+                Self::set_outcome(&mut outcomes, j, o);
+            }
+        }
+        outcomes
     }
 
     /// The outcomes of towns `start..start + out.len()`.
