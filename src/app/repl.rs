@@ -20,6 +20,7 @@ mod commands;
 mod complete;
 pub mod deps;
 pub mod engine;
+mod error;
 mod save;
 mod session;
 mod show;
@@ -35,6 +36,7 @@ use rustyline::{CompletionType, Config, Editor};
 
 pub use commands::{CommandInfo, Reply, COMMANDS};
 pub use complete::{Names, ReplHelper};
+pub use error::{Bound, Kept, ReplError, SaveError};
 pub use save::{render as render_saved, write_atomic};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 

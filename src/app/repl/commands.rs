@@ -84,7 +84,8 @@ pub fn words(s: &str) -> Vec<String> {
     out
 }
 
-fn usage(name: &str) -> String {
+/// `usage: `NAME ARGS`` for a command of [`COMMANDS`].
+pub(super) fn usage(name: &str) -> String {
     COMMANDS
         .iter()
         .find(|c| c.name == name)
