@@ -418,3 +418,160 @@ fn unknown_criterion_hint(suggestion: Option<&str>, criteria: &[String]) -> Stri
         None => format!("its criteria are {}", criteria.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn says(e: impl Into<ReplError>) -> String {
+        e.into().to_string()
+    }
+
+    #[test]
+    fn usage_errors_name_the_command_and_its_usage() {
+        let arity = |command: &str, min, max| {
+            says(ReplError::Arity {
+                command: command.into(),
+                min,
+                max,
+            })
+        };
+        assert_eq!(
+            arity("reset", 0, 0),
+            "`reset` takes no arguments; usage: `reset`"
+        );
+        assert_eq!(
+            arity("unset", 1, 1),
+            "`unset` takes 1 argument; usage: `unset NAME`"
+        );
+        assert_eq!(
+            arity("sweep", 4, 4),
+            "`sweep` takes 4 arguments; usage: `sweep NAME FROM TO STEP`"
+        );
+        assert_eq!(
+            arity("save!", 1, 1),
+            "`save!` takes 1 argument; usage: `save! PATH`"
+        );
+        assert_eq!(
+            arity("why", 1, 2),
+            "`why` takes 1 to 2 arguments; usage: `why TOWN [CRITERION]`"
+        );
+        assert_eq!(
+            says(ReplError::TimeWithoutCommand),
+            "`time` needs a command; usage: `time COMMAND`"
+        );
+        assert_eq!(
+            says(ReplError::SetSyntax),
+            "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; usage: `set NAME = VALUE`"
+        );
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest_or_say_where_to_look() {
+        let command = |suggestion: Option<&str>| ReplError::UnknownCommand {
+            command: "lod".into(),
+            suggestion: suggestion.map(String::from),
+        };
+        assert_eq!(
+            says(command(Some("load"))),
+            "unknown command `lod`; did you mean `load`? (`help` lists the commands)"
+        );
+        assert_eq!(
+            says(command(None)),
+            "unknown command `lod`; `help` lists the commands"
+        );
+        assert_eq!(
+            says(ReplError::NoHelp {
+                command: "lod".into(),
+                suggestion: Some("load".into())
+            }),
+            "no command `lod`; did you mean `load`?"
+        );
+        assert_eq!(
+            says(ReplError::UnknownParameter {
+                name: "x".into(),
+                suggestion: None
+            }),
+            "unknown parameter `x`; `params` lists them"
+        );
+        assert_eq!(
+            says(ReplError::NoParameterMatches {
+                pattern: "x".into(),
+                suggestion: None
+            }),
+            "no parameter matches `x`; `params` lists them all"
+        );
+        assert_eq!(
+            says(ReplError::UnknownTown {
+                town: "乙真".into(),
+                file: "towns.csv".into(),
+                suggestion: None
+            }),
+            "no town `乙真` in `towns.csv`; `eval` lists the towns"
+        );
+        let criterion = |suggestion: Option<&str>| ReplError::UnknownCriterion {
+            criterion: "x".into(),
+            file: "a.rules".into(),
+            suggestion: suggestion.map(String::from),
+            criteria: vec!["heritage".into(), "employment".into()],
+        };
+        assert_eq!(
+            says(criterion(None)),
+            "no criterion `x` in `a.rules`; its criteria are heritage, employment"
+        );
+        assert_eq!(
+            says(criterion(Some("heritage"))),
+            "no criterion `x` in `a.rules`; did you mean `heritage`?"
+        );
+    }
+
+    #[test]
+    fn a_failed_load_says_what_the_session_keeps() {
+        let not_loaded = |keeps| ReplError::RulesNotLoaded {
+            path: "b.rules".into(),
+            keeps,
+            cause: Box::new(AppError::SetSyntax { arg: "x".into() }),
+        };
+        assert_eq!(
+            says(not_loaded(Kept::File("a.rules".into()))),
+            "`b.rules` was not loaded; the session keeps `a.rules`"
+        );
+        assert_eq!(
+            says(not_loaded(Kept::NoRules)),
+            "`b.rules` was not loaded; no rule set is loaded"
+        );
+        assert_eq!(Kept::NoData.to_string(), "no town data is loaded");
+    }
+
+    #[test]
+    fn sweep_and_save_errors_read_as_before() {
+        assert_eq!(
+            says(ReplError::SweepValue {
+                bound: Bound::Step,
+                text: "0".into(),
+                message: "write the unit of `0`".into()
+            }),
+            "STEP `0`: write the unit of `0`"
+        );
+        assert_eq!(
+            says(ReplError::SweepTooLong {
+                from: "1亿元".into(),
+                to: "2亿元".into(),
+                step: "1元".into()
+            }),
+            format!(
+                "`1亿元` to `2亿元` by `1元` is more than {MAX_STEPS} steps; use a larger STEP"
+            )
+        );
+        assert_eq!(
+            says(SaveError::Exists {
+                path: "out.rules".into()
+            }),
+            "`out.rules` exists; `save! out.rules` overwrites it"
+        );
+        assert_eq!(
+            says(SaveError::NotAFile { path: ".".into() }),
+            "`.` is not a file name"
+        );
+    }
+}
