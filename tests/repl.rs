@@ -857,7 +857,8 @@ fn incremental_matrix_equals_full_evaluation() {
             match s.execute(&line) {
                 Ok(_) => ok.push(line.split_whitespace().next().unwrap_or("").to_string()),
                 Err(e) => assert!(
-                    line.starts_with("undo") || line.starts_with("sweep") && e.contains("steps"),
+                    line.starts_with("undo")
+                        || line.starts_with("sweep") && e.to_string().contains("steps"),
                     "{line}: {e}"
                 ),
             }

@@ -20,6 +20,7 @@ mod commands;
 mod complete;
 pub mod deps;
 pub mod engine;
+mod error;
 mod save;
 mod session;
 mod show;
@@ -35,12 +36,15 @@ use rustyline::{CompletionType, Config, Editor};
 
 pub use commands::{CommandInfo, Reply, COMMANDS};
 pub use complete::{Names, ReplHelper};
+pub use error::{Bound, Kept, ReplError, SaveError};
 pub use save::{render as render_saved, write_atomic};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 
 use super::error::{AppError, Outcome};
 
-/// Run the REPL: [`Outcome::Problems`] when input was piped and a line failed.
+/// Run the REPL: [`Outcome::Problems`] when input was piped and a line (or the
+/// start-up load) failed; [`exit_status`](super::error::exit_status) makes that the
+/// exit status.
 pub fn run(
     rules: Option<PathBuf>,
     towns: Option<PathBuf>,
@@ -49,12 +53,12 @@ pub fn run(
     let mut s = Session::new();
     let mut failed = false;
     let mut out = std::io::stdout();
-    let mut report = |r: Result<String, String>| match r {
+    let mut report = |r: Result<String, ReplError>| match r {
         Ok(t) => {
             let _ = out.write_all(t.as_bytes());
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            e.print("");
             failed = true;
         }
     };
@@ -63,20 +67,15 @@ pub fn run(
     }
     match (&towns, &scores) {
         (Some(t), sc) if s.rules.is_some() => report(s.load_data(t, sc.as_deref())),
-        (Some(t), _) => report(Err(format!(
-            "`{}` was not loaded: town data is read against a rule set's vocabulary",
-            t.display()
-        ))),
-        (None, Some(_)) => report(Err(
-            "`--scores` needs town data: `townrules repl RULES TOWNS --scores SCORES`".into(),
-        )),
+        (Some(t), _) => report(Err(ReplError::TownsWithoutRules { towns: t.clone() })),
+        (None, Some(_)) => report(Err(ReplError::ScoresWithoutTowns)),
         (None, None) => {}
     }
     if std::io::stdin().is_terminal() {
         match terminal(&mut s) {
             Ok(()) => Ok(Outcome::Success),
             Err(e) => {
-                eprintln!("error: the terminal cannot be used for line editing: {e}");
+                ReplError::Terminal(e).print("");
                 piped(&mut s, failed)
             }
         }
@@ -85,7 +84,7 @@ pub fn run(
     }
 }
 
-/// Commands from standard input, one per line.
+/// Commands from standard input, one per line; `failed`: the start-up load failed.
 fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
@@ -98,14 +97,14 @@ fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                eprintln!("error: cannot read standard input: {e}");
+                ReplError::Input(e).print("");
                 failed = true;
                 break;
             }
         }
         n += 1;
         let Ok(line) = std::str::from_utf8(&buf) else {
-            eprintln!("error: line {n}: not UTF-8 text");
+            ReplError::NotUtf8.print(&format!("line {n}: "));
             failed = true;
             continue;
         };
@@ -123,7 +122,7 @@ fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
             }
             Err(e) => {
                 let _ = out.flush();
-                eprintln!("error: line {n}: {e}");
+                e.print(&format!("line {n}: "));
                 failed = true;
             }
         }
@@ -216,7 +215,7 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
                             break;
                         }
                     }
-                    Err(e) => eprintln!("error: {e}"),
+                    Err(e) => e.print(""),
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

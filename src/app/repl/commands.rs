@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::error::ReplError;
 use super::session::{tail, Change, Session, ORIGIN};
 use super::show;
 
@@ -84,7 +85,8 @@ pub fn words(s: &str) -> Vec<String> {
     out
 }
 
-fn usage(name: &str) -> String {
+/// `usage: `NAME ARGS`` for a command of [`COMMANDS`].
+pub(super) fn usage(name: &str) -> String {
     COMMANDS
         .iter()
         .find(|c| c.name == name)
@@ -92,24 +94,20 @@ fn usage(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn arity(name: &str, args: &[String], min: usize, max: usize) -> Result<(), String> {
+fn arity(name: &str, args: &[String], min: usize, max: usize) -> Result<(), ReplError> {
     if args.len() < min || args.len() > max {
-        return Err(format!(
-            "`{name}` takes {}; {}",
-            match (min, max) {
-                (0, 0) => "no arguments".to_string(),
-                (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
-                (a, b) => format!("{a} to {b} arguments"),
-            },
-            usage(name)
-        ));
+        return Err(ReplError::Arity {
+            command: name.to_string(),
+            min,
+            max,
+        });
     }
     Ok(())
 }
 
 impl Session {
-    /// Run one command line; `Err` carries the message for standard error.
-    pub fn execute(&mut self, line: &str) -> Result<Reply, String> {
+    /// Run one command line; `Err` says why it failed (see [`ReplError::print`]).
+    pub fn execute(&mut self, line: &str) -> Result<Reply, ReplError> {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Ok(Reply::default());
@@ -183,7 +181,7 @@ impl Session {
             }
             "time" => {
                 if rest.is_empty() {
-                    return Err(format!("`time` needs a command; {}", usage("time")));
+                    return Err(ReplError::TimeWithoutCommand);
                 }
                 let start = std::time::Instant::now();
                 let mut r = self.execute(rest)?;
@@ -193,16 +191,16 @@ impl Session {
             }
             other => {
                 let names = COMMANDS.iter().map(|c| c.name).chain(["exit"]);
-                return Err(match crate::suggest::did_you_mean(other, names) {
-                    Some(s) => format!("unknown command `{other}`; did you mean `{s}`? (`help` lists the commands)"),
-                    None => format!("unknown command `{other}`; `help` lists the commands"),
+                return Err(ReplError::UnknownCommand {
+                    command: other.to_string(),
+                    suggestion: crate::suggest::did_you_mean(other, names),
                 });
             }
         };
         Ok(Reply::text(text))
     }
 
-    fn set(&mut self, rest: &str) -> Result<String, String> {
+    fn set(&mut self, rest: &str) -> Result<String, ReplError> {
         let (name, value) = match rest.split_once('=') {
             Some((n, v)) => (n.trim(), v.trim()),
             None => match rest.split_once(char::is_whitespace) {
@@ -211,30 +209,22 @@ impl Session {
             },
         };
         if name.is_empty() || value.is_empty() {
-            return Err(format!(
-                "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; {}",
-                usage("set")
-            ));
+            return Err(ReplError::SetSyntax);
         }
         let what = format!("set {name} = {value}");
         let change = self.change(&what, |rs| {
-            rs.set_param(name, value, ORIGIN).map_err(|e| e.to_string())
+            rs.set_param(name, value, ORIGIN).map_err(ReplError::from)
         })?;
         Ok(self.describe_change(&change))
     }
 
-    fn param_index(&self, name: &str) -> Result<usize, String> {
+    fn param_index(&self, name: &str) -> Result<usize, ReplError> {
         let rs = &self.rules()?.rs;
-        rs.param_index(name).ok_or_else(|| {
-            let names = rs.params.iter().map(|p| p.name.as_str());
-            match crate::suggest::did_you_mean(name, names) {
-                Some(s) => format!("unknown parameter `{name}`; did you mean `{s}`?"),
-                None => format!("unknown parameter `{name}`; `params` lists them"),
-            }
-        })
+        rs.param_index(name)
+            .ok_or_else(|| ReplError::unknown_parameter(rs, name))
     }
 
-    fn unset(&mut self, name: &str) -> Result<String, String> {
+    fn unset(&mut self, name: &str) -> Result<String, ReplError> {
         let i = self.param_index(name)?;
         let rs = &self.rules()?.rs;
         let p = &rs.params[i];
@@ -249,7 +239,7 @@ impl Session {
         Ok(self.describe_change(&change))
     }
 
-    fn reset(&mut self) -> Result<String, String> {
+    fn reset(&mut self) -> Result<String, ReplError> {
         let rs = &self.rules()?.rs;
         if rs.params.iter().all(|p| tail(p).is_empty()) {
             return Ok("所有参数都是文件中的值，无需恢复。\n".to_string());
@@ -351,7 +341,7 @@ pub fn matches(pattern: &str, name: &str) -> bool {
     p[i..].iter().all(|&c| c == '*')
 }
 
-fn help(cmd: Option<&str>) -> Result<String, String> {
+fn help(cmd: Option<&str>) -> Result<String, ReplError> {
     let mut out = String::new();
     match cmd {
         None => {
@@ -375,9 +365,9 @@ fn help(cmd: Option<&str>) -> Result<String, String> {
                 .find(|c| c.name == name || (name == "exit" && c.name == "quit"))
             else {
                 let names = COMMANDS.iter().map(|c| c.name);
-                return Err(match crate::suggest::did_you_mean(name, names) {
-                    Some(s) => format!("no command `{name}`; did you mean `{s}`?"),
-                    None => format!("no command `{name}`; `help` lists the commands"),
+                return Err(ReplError::NoHelp {
+                    command: name.to_string(),
+                    suggestion: crate::suggest::did_you_mean(name, names),
                 });
             };
             let _ = writeln!(out, "{}", format!("{} {}", c.name, c.args).trim_end());

@@ -10,6 +10,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::error::{ReplError, SaveError};
 use super::session::{clear_tail, tail, Session};
 use super::show;
 use crate::check::{Const, Kind, ParamInfo};
@@ -18,13 +19,12 @@ use crate::syntax::ast::Item;
 use crate::units;
 
 /// The literal to write for a parameter value, in the rule language.
-fn literal(rs: &RuleSet, p: &ParamInfo, c: Const, measure: &str) -> Result<String, String> {
+fn literal(rs: &RuleSet, p: &ParamInfo, c: Const, measure: &str) -> Result<String, SaveError> {
     let negative = matches!(c, Const::Num(d) if d.is_sign_negative() && !d.is_zero());
     if negative {
-        return Err(format!(
-            "cannot write the negative value of `{}` into a rule file",
-            p.name
-        ));
+        return Err(SaveError::Negative {
+            param: p.name.clone(),
+        });
     }
     Ok(match (c, p.kind) {
         (Const::Num(d), Kind::Money) => {
@@ -44,8 +44,14 @@ fn literal(rs: &RuleSet, p: &ParamInfo, c: Const, measure: &str) -> Result<Strin
             .get(s)
             .and_then(|set| set.members.get(m as usize))
             .map(|x| x.id.clone())
-            .ok_or_else(|| format!("`{}` has an unknown category member", p.name))?,
-        (Const::Member(_), _) => return Err(format!("`{}` cannot be written", p.name)),
+            .ok_or_else(|| SaveError::UnknownMember {
+                param: p.name.clone(),
+            })?,
+        (Const::Member(_), _) => {
+            return Err(SaveError::NoLiteral {
+                param: p.name.clone(),
+            })
+        }
     })
 }
 
@@ -58,12 +64,9 @@ fn root_of(rs: &RuleSet) -> usize {
 }
 
 /// The root file's text with the session's values, and one line per change.
-pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
+pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), SaveError> {
     let root = root_of(rs);
-    let src = rs
-        .sources
-        .get(root)
-        .ok_or_else(|| "the rule set has no source text".to_string())?;
+    let src = rs.sources.get(root).ok_or(SaveError::NoSource)?;
     let text = src.text();
     let mut parsed = None;
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -90,21 +93,22 @@ pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
         } else if fv.file == root {
             let file = match &parsed {
                 Some(f) => f,
-                None => parsed.insert(
-                    crate::syntax::parse(src)
-                        .map_err(|e| format!("cannot re-read `{}`: {e}", src.name()))?,
-                ),
+                None => parsed.insert(crate::syntax::parse(src).map_err(|source| {
+                    SaveError::Reparse {
+                        file: src.name().to_string(),
+                        source,
+                    }
+                })?),
             };
             let decl = file.items.iter().find_map(|it| match &it.node {
                 Item::Param(d) if d.name.span == fv.span => Some(d),
                 _ => None,
             });
             let Some(decl) = decl else {
-                return Err(format!(
-                    "cannot find the declaration of `{}` in `{}`",
-                    p.name,
-                    src.name()
-                ));
+                return Err(SaveError::NoDeclaration {
+                    param: p.name.clone(),
+                    file: src.name().to_string(),
+                });
             };
             let measure = decl
                 .kind
@@ -137,7 +141,7 @@ pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
     let mut limit = usize::MAX;
     for (start, end, lit) in edits {
         if end > limit || start > end || end > out.len() {
-            return Err("internal: overlapping edits of the rule file".to_string());
+            return Err(SaveError::OverlappingEdits);
         }
         out.replace_range(start..end, &lit);
         limit = start;
@@ -153,13 +157,14 @@ pub fn render(rs: &RuleSet) -> Result<(String, Vec<String>), String> {
 
 /// Check and compile `text` as the root file at `path`; it must give every parameter
 /// the value it has in `rs`.
-fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), String> {
+fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), SaveError> {
     let report = crate::check::check_source(path, text);
     let Some(model) = report.model else {
-        crate::app::error::print_diagnostics(&report.diagnostics);
-        return Err("internal: the rewritten rule file does not check; nothing was written".into());
+        return Err(SaveError::DoesNotCheck {
+            diagnostics: report.diagnostics,
+        });
     };
-    let new = crate::compile::compile(&model).map_err(|e| e.to_string())?;
+    let new = crate::compile::compile(&model)?;
     for p in &rs.params {
         let want = p.current().and_then(|v| v.value);
         let got = new
@@ -167,10 +172,9 @@ fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), String> {
             .and_then(|i| new.params[i].current())
             .and_then(|v| v.value);
         if want != got {
-            return Err(format!(
-                "internal: the rewritten rule file gives `{}` another value; nothing was written",
-                p.name
-            ));
+            return Err(SaveError::ValueChanged {
+                param: p.name.clone(),
+            });
         }
     }
     Ok(())
@@ -190,12 +194,19 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// Write `text` to `path` through a temporary file in the same directory and a rename;
 /// without `force`, refuse an existing file.
-pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), String> {
-    let shown = path.display();
+pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), SaveError> {
     if path.file_name().is_none() || path.is_dir() {
-        return Err(format!("`{shown}` is not a file name"));
+        return Err(SaveError::NotAFile {
+            path: path.to_path_buf(),
+        });
     }
-    let exists = || format!("`{shown}` exists; `save! {shown}` overwrites it");
+    let exists = || SaveError::Exists {
+        path: path.to_path_buf(),
+    };
+    let cannot = |source| SaveError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     if !force && path.exists() {
         return Err(exists());
     }
@@ -210,7 +221,7 @@ pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), String> 
     };
     if let Err(e) = write() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write `{shown}`: {e}"));
+        return Err(cannot(e));
     }
     let done = if force {
         std::fs::rename(&tmp, path)
@@ -231,7 +242,7 @@ pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), String> 
     };
     done.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("cannot write `{shown}`: {e}")
+        cannot(e)
     })
 }
 
@@ -254,7 +265,7 @@ fn dir_of(p: &Path) -> PathBuf {
 
 impl Session {
     /// `save PATH` / `save! PATH`.
-    pub fn save(&mut self, path: &Path, force: bool) -> Result<String, String> {
+    pub fn save(&mut self, path: &Path, force: bool) -> Result<String, ReplError> {
         let r = self.rules()?;
         let (text, what) = render(&r.rs)?;
         verify(&r.rs, &r.path, &text)?;

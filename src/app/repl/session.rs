@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::deps::{Deps, Walk};
 use super::engine::{Matrix, Verdict};
-use crate::app::error::report;
+use super::error::{Kept, ReplError};
 use crate::app::load;
 use crate::check::{Checked, Const, ParamInfo, ParamValue};
 use crate::compile::RuleSet;
@@ -317,37 +317,33 @@ impl Session {
     }
 
     /// The rule set, or an error asking for one.
-    pub fn rules(&self) -> Result<&Rules, String> {
-        self.rules
-            .as_ref()
-            .ok_or_else(|| "no rule set loaded; load one with `load RULES`".to_string())
+    pub fn rules(&self) -> Result<&Rules, ReplError> {
+        self.rules.as_ref().ok_or(ReplError::NoRules)
     }
 
     /// Rules, data and matrix, or an error naming what is missing.
-    pub fn loaded(&self) -> Result<(&Rules, &Data, &Engine), String> {
+    pub fn loaded(&self) -> Result<(&Rules, &Data, &Engine), ReplError> {
         let r = self.rules()?;
-        let d = self.data.as_ref().ok_or_else(|| {
-            "no town data loaded; load it with `data TOWNS` (a .csv, .toml or .json file)"
-                .to_string()
-        })?;
-        let e = self
-            .engine
-            .as_ref()
-            .ok_or_else(|| "no town data loaded".to_string())?;
+        // The engine is built whenever data is loaded: one without the other is the
+        // same as no data.
+        let (Some(d), Some(e)) = (&self.data, &self.engine) else {
+            return Err(ReplError::NoTowns);
+        };
         Ok((r, d, e))
     }
 
     /// (Re)load the rule file at `path` (and the data against its vocabulary); on any
     /// error the session keeps its previous state. Values set in the session are kept
     /// for the parameters the new rule set still has.
-    pub fn load(&mut self, path: &Path) -> Result<String, String> {
-        let keep_msg = match &self.rules {
-            Some(r) => format!("the session keeps `{}`", r.path.display()),
-            None => "no rule set is loaded".to_string(),
+    pub fn load(&mut self, path: &Path) -> Result<String, ReplError> {
+        let keeps = match &self.rules {
+            Some(r) => Kept::File(r.path.clone()),
+            None => Kept::NoRules,
         };
-        let (model, mut rs) = load::rule_file(path).map_err(|e| {
-            report(&e);
-            format!("`{}` was not loaded; {keep_msg}", path.display())
+        let (model, mut rs) = load::rule_file(path).map_err(|cause| ReplError::RulesNotLoaded {
+            path: path.to_path_buf(),
+            keeps: keeps.clone(),
+            cause: Box::new(cause),
         })?;
         let mut out = String::new();
         let mut kept = Vec::new();
@@ -364,9 +360,8 @@ impl Session {
         }
         let data = match &self.data {
             Some(d) => {
-                let towns = load_towns(&d.path, &model).map_err(|e| format!("{e}; {keep_msg}"))?;
-                let scores = load_sheets(&rs, &towns, d.scores_path.as_deref())
-                    .map_err(|e| format!("{e}; {keep_msg}"))?;
+                let towns = load_towns(&d.path, &model, &keeps)?;
+                let scores = load_sheets(&rs, &towns, d.scores_path.as_deref(), &keeps)?;
                 Some(Data {
                     path: d.path.clone(),
                     towns,
@@ -407,17 +402,14 @@ impl Session {
 
     /// (Re)load town data (and keep the score sheets' path); on any error the session
     /// keeps its previous data.
-    pub fn load_data(&mut self, path: &Path, scores: Option<&Path>) -> Result<String, String> {
-        let keep_msg = match &self.data {
-            Some(d) => format!("the session keeps `{}`", d.path.display()),
-            None => "no town data is loaded".to_string(),
+    pub fn load_data(&mut self, path: &Path, scores: Option<&Path>) -> Result<String, ReplError> {
+        let keeps = match &self.data {
+            Some(d) => Kept::File(d.path.clone()),
+            None => Kept::NoData,
         };
-        let r = self.rules.as_mut().ok_or_else(|| {
-            "load a rule set first (`load RULES`): data columns are read against its vocabulary"
-                .to_string()
-        })?;
-        let towns = load_towns(path, &r.model).map_err(|e| format!("{e}; {keep_msg}"))?;
-        let sheets = load_sheets(&r.rs, &towns, scores).map_err(|e| format!("{e}; {keep_msg}"))?;
+        let r = self.rules.as_mut().ok_or(ReplError::DataBeforeRules)?;
+        let towns = load_towns(path, &r.model, &keeps)?;
+        let sheets = load_sheets(&r.rs, &towns, scores, &keeps)?;
         let data = Data {
             path: path.to_path_buf(),
             towns,
@@ -438,12 +430,9 @@ impl Session {
     pub fn change(
         &mut self,
         what: &str,
-        edit: impl FnOnce(&mut RuleSet) -> Result<(), String>,
-    ) -> Result<Change, String> {
-        let r = self
-            .rules
-            .as_mut()
-            .ok_or_else(|| "no rule set loaded; load one with `load RULES`".to_string())?;
+        edit: impl FnOnce(&mut RuleSet) -> Result<(), ReplError>,
+    ) -> Result<Change, ReplError> {
+        let r = self.rules.as_mut().ok_or(ReplError::NoRules)?;
         let tails: Vec<Vec<ParamValue>> = r.rs.params.iter().map(|p| tail(p).to_vec()).collect();
         let before: Vec<Option<Const>> = r.rs.params.iter().map(value_in_force).collect();
         edit(&mut r.rs)?;
@@ -491,15 +480,10 @@ impl Session {
     }
 
     /// Take back the last step; its description and the re-evaluation.
-    pub fn undo(&mut self) -> Result<(String, Change), String> {
-        let u = self
-            .undo
-            .pop()
-            .ok_or_else(|| "nothing to undo: no `set`, `unset` or `reset` yet".to_string())?;
-        let r = self
-            .rules
-            .as_mut()
-            .ok_or_else(|| "no rule set loaded".to_string())?;
+    pub fn undo(&mut self) -> Result<(String, Change), ReplError> {
+        let u = self.undo.pop().ok_or(ReplError::NothingToUndo)?;
+        // Steps are recorded only with a rule set loaded, and it is never unloaded.
+        let r = self.rules.as_mut().ok_or(ReplError::NoRules)?;
         let mut params = Vec::new();
         for (i, t) in u.before {
             let Some(p) = r.rs.params.get_mut(i) else {
@@ -533,7 +517,13 @@ fn data_summary(d: &Data, e: &Engine, rs: &RuleSet) -> String {
 
 /// Read the score sheets for the rule set's indicator system. Without a file, a system
 /// scored by experts leaves every grade undetermined (said once, not an error).
-fn load_sheets(rs: &RuleSet, towns: &Towns, path: Option<&Path>) -> Result<Option<Scores>, String> {
+/// On an error the session keeps what `keeps` says.
+fn load_sheets(
+    rs: &RuleSet,
+    towns: &Towns,
+    path: Option<&Path>,
+    keeps: &Kept,
+) -> Result<Option<Scores>, ReplError> {
     let Some(p) = path else {
         let experts = rs.evaluation.as_ref().is_some_and(|e| {
             e.leaves
@@ -553,15 +543,18 @@ fn load_sheets(rs: &RuleSet, towns: &Towns, path: Option<&Path>) -> Result<Optio
         );
         return Ok(None);
     }
-    load::sheets(rs, towns, Some(p)).map_err(|e| {
-        report(&e);
-        format!("`{}` was not loaded", p.display())
+    load::sheets(rs, towns, Some(p)).map_err(|cause| ReplError::DataNotLoaded {
+        path: p.to_path_buf(),
+        keeps: keeps.clone(),
+        cause: Box::new(cause),
     })
 }
 
-fn load_towns(path: &Path, model: &Checked) -> Result<Towns, String> {
-    load::towns(path, model).map_err(|e| {
-        report(&e);
-        format!("`{}` was not loaded", path.display())
+/// Read town data; on an error the session keeps what `keeps` says.
+fn load_towns(path: &Path, model: &Checked, keeps: &Kept) -> Result<Towns, ReplError> {
+    load::towns(path, model).map_err(|cause| ReplError::DataNotLoaded {
+        path: path.to_path_buf(),
+        keeps: keeps.clone(),
+        cause: Box::new(cause),
     })
 }

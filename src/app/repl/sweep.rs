@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::deps::num;
+use super::error::{Bound, ReplError};
 use super::session::Session;
 use super::show;
 use crate::check::{Const, Kind};
@@ -24,14 +25,23 @@ fn parse_num(
     rs: &RuleSet,
     p: usize,
     text: &str,
-    what: &str,
-) -> Result<(Decimal, Option<crate::units::MoneyUnit>), String> {
+    bound: Bound,
+) -> Result<(Decimal, Option<crate::units::MoneyUnit>), ReplError> {
     let pi = &rs.params[p];
-    let (c, unit) = crate::compile::parse_param_value(text, pi.kind, &rs.categories)
-        .map_err(|e| format!("{what} `{text}`: {e}"))?;
+    let (c, unit) =
+        crate::compile::parse_param_value(text, pi.kind, &rs.categories).map_err(|message| {
+            ReplError::SweepValue {
+                bound,
+                text: text.to_string(),
+                message,
+            }
+        })?;
     match c {
         Const::Num(d) => Ok((d, unit)),
-        _ => Err(format!("{what} `{text}` is not a number")),
+        _ => Err(ReplError::SweepNotANumber {
+            bound,
+            text: text.to_string(),
+        }),
     }
 }
 
@@ -51,7 +61,7 @@ impl Session {
         from: &str,
         to: &str,
         step: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, ReplError> {
         self.loaded()?;
         let Session {
             rules: Some(r),
@@ -60,33 +70,34 @@ impl Session {
             ..
         } = self
         else {
-            return Err("no town data loaded".to_string());
+            return Err(ReplError::NoTowns);
         };
         let rs = &mut r.rs;
-        let p = rs.param_index(name).ok_or_else(|| {
-            let names = rs.params.iter().map(|p| p.name.as_str());
-            match crate::suggest::did_you_mean(name, names) {
-                Some(s) => format!("unknown parameter `{name}`; did you mean `{s}`?"),
-                None => format!("unknown parameter `{name}`; `params` lists them"),
-            }
-        })?;
+        let p = rs
+            .param_index(name)
+            .ok_or_else(|| ReplError::unknown_parameter(rs, name))?;
         let kind = rs.params[p].kind;
         if !kind.is_numeric() {
-            return Err(format!("`{name}` is {}; `sweep` steps a numeric parameter (money, count, percentage or number)", kind.describe()));
+            return Err(ReplError::SweepNotNumeric {
+                name: name.to_string(),
+                kind,
+            });
         }
-        let (a, unit) = parse_num(rs, p, from, "FROM")?;
-        let (b, _) = parse_num(rs, p, to, "TO")?;
-        let (s, _) = parse_num(rs, p, step, "STEP")?;
+        let (a, unit) = parse_num(rs, p, from, Bound::From)?;
+        let (b, _) = parse_num(rs, p, to, Bound::To)?;
+        let (s, _) = parse_num(rs, p, step, Bound::Step)?;
         if s <= Decimal::ZERO {
-            return Err(format!(
-                "STEP `{step}` must be more than zero (the sweep goes from FROM towards TO)"
-            ));
+            return Err(ReplError::SweepStepNotPositive {
+                step: step.to_string(),
+            });
         }
         let steps = ((b - a).abs() / s).floor();
         if steps >= Decimal::from(MAX_STEPS) {
-            return Err(format!(
-                "`{from}` to `{to}` by `{step}` is more than {MAX_STEPS} steps; use a larger STEP"
-            ));
+            return Err(ReplError::SweepTooLong {
+                from: from.to_string(),
+                to: to.to_string(),
+                step: step.to_string(),
+            });
         }
         let n: u64 = steps.try_into().unwrap_or(0);
         let dir = if b < a { -s } else { s };
@@ -110,7 +121,9 @@ impl Session {
         let mut entry = pi
             .current()
             .cloned()
-            .ok_or_else(|| format!("`{name}` has no value history"))?;
+            .ok_or_else(|| ReplError::SweepNoValue {
+                name: name.to_string(),
+            })?;
         entry.file = usize::MAX;
         rs.params[p].history.push(entry);
         let mut prev = current;
@@ -180,7 +193,7 @@ impl Session {
     }
 
     /// `near [PERCENT]`: towns within PERCENT of a threshold they miss or only just meet.
-    pub fn near(&self, pct: Option<&str>) -> Result<String, String> {
+    pub fn near(&self, pct: Option<&str>) -> Result<String, ReplError> {
         let (r, d, e) = self.loaded()?;
         let rs = &r.rs;
         let pct = match pct {
@@ -191,8 +204,8 @@ impl Session {
                 x.parse::<Decimal>()
                     .ok()
                     .filter(|v| *v >= Decimal::ZERO)
-                    .ok_or_else(|| {
-                        format!("PERCENT `{t}` must be a number of percent such as `10` or `5%`")
+                    .ok_or_else(|| ReplError::NearPercent {
+                        text: t.to_string(),
                     })?
             }
         };

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::commands::matches;
 use super::engine::Verdict;
+use super::error::ReplError;
 use super::session::{tail, Session};
 use super::show;
 use crate::eval::{Outcome, Status};
@@ -56,7 +57,7 @@ pub(super) fn grade_totals(rs: &crate::compile::RuleSet, e: &super::session::Eng
 }
 
 impl Session {
-    pub(super) fn params(&self, pattern: Option<&str>) -> Result<String, String> {
+    pub(super) fn params(&self, pattern: Option<&str>) -> Result<String, ReplError> {
         let r = self.rules()?;
         let rs = &r.rs;
         let picked: Vec<usize> = (0..rs.params.len())
@@ -68,9 +69,9 @@ impl Session {
                 return Ok("本规则集没有参数。\n".to_string());
             }
             let names = rs.params.iter().map(|p| p.name.as_str());
-            return Err(match crate::suggest::did_you_mean(pat, names) {
-                Some(s) => format!("no parameter matches `{pat}`; did you mean `{s}`?"),
-                None => format!("no parameter matches `{pat}`; `params` lists them all"),
+            return Err(ReplError::NoParameterMatches {
+                pattern: pat.to_string(),
+                suggestion: crate::suggest::did_you_mean(pat, names),
             });
         }
         let mut rows = vec![vec![
@@ -102,7 +103,7 @@ impl Session {
         Ok(out)
     }
 
-    pub(super) fn eval_all(&self) -> Result<String, String> {
+    pub(super) fn eval_all(&self) -> Result<String, ReplError> {
         let (r, d, e) = self.loaded()?;
         let rs = &r.rs;
         let scored = rs.evaluation.is_some();
@@ -148,19 +149,20 @@ impl Session {
         Ok(out)
     }
 
-    fn find_town(&self, key: &str) -> Result<usize, String> {
+    fn find_town(&self, key: &str) -> Result<usize, ReplError> {
         let (_, d, _) = self.loaded()?;
         let t = &d.towns;
         t.index_of(key).ok_or_else(|| {
             let cands = t.ids.iter().chain(t.names.iter());
-            match crate::suggest::did_you_mean(key, cands) {
-                Some(s) => format!("no town `{key}` in `{}`; did you mean `{s}`?", t.file),
-                None => format!("no town `{key}` in `{}`; `eval` lists the towns", t.file),
+            ReplError::UnknownTown {
+                town: key.to_string(),
+                file: t.file.clone(),
+                suggestion: crate::suggest::did_you_mean(key, cands),
             }
         })
     }
 
-    pub(super) fn eval_town(&self, key: &str) -> Result<String, String> {
+    pub(super) fn eval_town(&self, key: &str) -> Result<String, ReplError> {
         let row = self.find_town(key)?;
         let (r, d, e) = self.loaded()?;
         let rs = &r.rs;
@@ -180,7 +182,7 @@ impl Session {
         Ok(out)
     }
 
-    pub(super) fn why(&self, key: &str, criterion: Option<&str>) -> Result<String, String> {
+    pub(super) fn why(&self, key: &str, criterion: Option<&str>) -> Result<String, ReplError> {
         let row = self.find_town(key)?;
         let (r, d, e) = self.loaded()?;
         let rs = &r.rs;
@@ -224,7 +226,7 @@ impl Session {
         Ok(out)
     }
 
-    pub(super) fn changes(&self) -> Result<String, String> {
+    pub(super) fn changes(&self) -> Result<String, ReplError> {
         let r = self.rules()?;
         let rs = &r.rs;
         let mut out = String::new();
@@ -291,7 +293,7 @@ impl Session {
     }
 }
 
-fn criterion_index(rs: &crate::compile::RuleSet, c: &str) -> Result<usize, String> {
+fn criterion_index(rs: &crate::compile::RuleSet, c: &str) -> Result<usize, ReplError> {
     if let Some(i) = rs
         .criterion_index(c)
         .or_else(|| rs.criteria.iter().position(|x| x.label == c))
@@ -299,19 +301,11 @@ fn criterion_index(rs: &crate::compile::RuleSet, c: &str) -> Result<usize, Strin
         return Ok(i);
     }
     let ids = rs.criteria.iter().map(|c| c.id.as_str());
-    Err(match crate::suggest::did_you_mean(c, ids) {
-        Some(s) => format!(
-            "no criterion `{c}` in `{}`; did you mean `{s}`?",
-            rs.source_file
-        ),
-        None => {
-            let all: Vec<&str> = rs.criteria.iter().map(|c| c.id.as_str()).collect();
-            format!(
-                "no criterion `{c}` in `{}`; its criteria are {}",
-                rs.source_file,
-                all.join(", ")
-            )
-        }
+    Err(ReplError::UnknownCriterion {
+        criterion: c.to_string(),
+        file: rs.source_file.clone(),
+        suggestion: crate::suggest::did_you_mean(c, ids),
+        criteria: rs.criteria.iter().map(|c| c.id.clone()).collect(),
     })
 }
 

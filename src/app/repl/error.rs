@@ -1,0 +1,577 @@
+//! Why a REPL command failed: [`ReplError`], and [`SaveError`] for `save`.
+//!
+//! The REPL prints a failed command as `error: {message}` (piped input: `error: line
+//! N: {message}`), after what a failed load carries — the rule file's diagnostics, the
+//! data file's errors — printed as the other commands print them ([`ReplError::print`]).
+//! A failed line does not end the session; with piped input the REPL then ends with
+//! [`Outcome::Problems`](crate::app::error::Outcome::Problems), which
+//! [`exit_status`](crate::app::error::exit_status) turns into the exit status.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::commands::usage;
+use super::sweep::MAX_STEPS;
+use crate::app::error::{print_diagnostics, report, AppError};
+use crate::check::Kind;
+use crate::compile::{CompileError, RuleSet, SetParamError};
+use crate::diag::Diag;
+use crate::syntax::ParseError;
+
+/// Why a REPL command (or the REPL's start-up load) failed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ReplError {
+    /// A command given too few or too many arguments (`unset a b`).
+    #[error("`{command}` takes {}; {}", takes(*min, *max), usage(command))]
+    Arity {
+        /// The command word as typed (`save` or `save!`).
+        command: String,
+        /// The fewest arguments it takes.
+        min: usize,
+        /// The most arguments it takes.
+        max: usize,
+    },
+    /// `time` without the command to time.
+    #[error("`time` needs a command; {}", usage("time"))]
+    TimeWithoutCommand,
+    /// `set` without a parameter name or without a value.
+    #[error(
+        "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; {}",
+        usage("set")
+    )]
+    SetSyntax,
+    /// A command word the REPL does not know.
+    #[error("unknown command `{command}`; {}", unknown_command_hint(suggestion.as_deref()))]
+    UnknownCommand {
+        /// The word as typed.
+        command: String,
+        /// The closest command, if one is close.
+        suggestion: Option<String>,
+    },
+    /// `help COMMAND` for a command that does not exist.
+    #[error("no command `{command}`; {}", no_help_hint(suggestion.as_deref()))]
+    NoHelp {
+        /// The command asked about.
+        command: String,
+        /// The closest command, if one is close.
+        suggestion: Option<String>,
+    },
+    /// The command needs a rule set and none is loaded.
+    #[error("no rule set loaded; load one with `load RULES`")]
+    NoRules,
+    /// The command needs towns and no town data is loaded.
+    #[error("no town data loaded; load it with `data TOWNS` (a .csv, .toml or .json file)")]
+    NoTowns,
+    /// `data` before `load`: town data is read against a rule set's vocabulary.
+    #[error("load a rule set first (`load RULES`): data columns are read against its vocabulary")]
+    DataBeforeRules,
+    /// Town data named at start-up, but the rule set did not load.
+    #[error("`{}` was not loaded: town data is read against a rule set's vocabulary", towns.display())]
+    TownsWithoutRules {
+        /// The town data file.
+        towns: PathBuf,
+    },
+    /// `--scores` at start-up without town data.
+    #[error("`--scores` needs town data: `townrules repl RULES TOWNS --scores SCORES`")]
+    ScoresWithoutTowns,
+    /// A rule file that does not load (does not check, cannot be read, does not
+    /// compile); the session keeps what it had.
+    #[error("`{}` was not loaded; {keeps}", path.display())]
+    RulesNotLoaded {
+        /// The rule file.
+        path: PathBuf,
+        /// What the session keeps instead.
+        keeps: Kept,
+        /// Why, with the diagnostics (printed before the message).
+        #[source]
+        cause: Box<AppError>,
+    },
+    /// Town data or expert score sheets that do not load (or do not go with the rule
+    /// set); the session keeps what it had.
+    #[error("`{}` was not loaded; {keeps}", path.display())]
+    DataNotLoaded {
+        /// The towns' or the score sheets' file.
+        path: PathBuf,
+        /// What the session keeps instead.
+        keeps: Kept,
+        /// Why, with the data file's errors (printed before the message).
+        #[source]
+        cause: Box<AppError>,
+    },
+    /// A parameter name the rule set does not have (`unset`, `sweep`).
+    #[error("unknown parameter `{name}`; {}", unknown_parameter_hint(suggestion.as_deref()))]
+    UnknownParameter {
+        /// The name as typed.
+        name: String,
+        /// The closest parameter name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// `params PATTERN` matches no parameter.
+    #[error("no parameter matches `{pattern}`; {}", no_match_hint(suggestion.as_deref()))]
+    NoParameterMatches {
+        /// The pattern as typed.
+        pattern: String,
+        /// The closest parameter name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// `set NAME = VALUE` refused by the rule set: no such parameter, or a value that
+    /// does not fit its kind (a missing unit, not a number …).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    SetParam(#[from] SetParamError),
+    /// A town (id or name) that is not in the town data.
+    #[error("no town `{town}` in `{file}`; {}", unknown_town_hint(suggestion.as_deref()))]
+    UnknownTown {
+        /// The id or name as typed.
+        town: String,
+        /// The town data file.
+        file: String,
+        /// The closest id or name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A criterion (id or label) that the rule set does not have.
+    #[error("no criterion `{criterion}` in `{file}`; {}", unknown_criterion_hint(suggestion.as_deref(), criteria))]
+    UnknownCriterion {
+        /// The id or label as typed.
+        criterion: String,
+        /// The rule set's file.
+        file: String,
+        /// The closest criterion id, if one is close.
+        suggestion: Option<String>,
+        /// Every criterion id (listed when none is close).
+        criteria: Vec<String>,
+    },
+    /// `undo` with no `set`, `unset` or `reset` to take back.
+    #[error("nothing to undo: no `set`, `unset` or `reset` yet")]
+    NothingToUndo,
+    /// `sweep` of a parameter that is not a number (yes/no, category, text).
+    #[error("`{name}` is {}; `sweep` steps a numeric parameter (money, count, percentage or number)", kind.describe())]
+    SweepNotNumeric {
+        /// The parameter.
+        name: String,
+        /// Its kind.
+        kind: Kind,
+    },
+    /// A bound or step of `sweep` that cannot be read as a value of the parameter.
+    #[error("{bound} `{text}`: {message}")]
+    SweepValue {
+        /// Which argument.
+        bound: Bound,
+        /// The value as typed.
+        text: String,
+        /// What is wrong, as the parameter value reader says it.
+        message: String,
+    },
+    /// A bound or step of `sweep` that is a value of the parameter but not a number.
+    #[error("{bound} `{text}` is not a number")]
+    SweepNotANumber {
+        /// Which argument.
+        bound: Bound,
+        /// The value as typed.
+        text: String,
+    },
+    /// A `sweep` STEP of zero or less.
+    #[error("STEP `{step}` must be more than zero (the sweep goes from FROM towards TO)")]
+    SweepStepNotPositive {
+        /// The step as typed.
+        step: String,
+    },
+    /// A `sweep` with too many steps (see `sweep::MAX_STEPS`).
+    #[error("`{from}` to `{to}` by `{step}` is more than {MAX_STEPS} steps; use a larger STEP")]
+    SweepTooLong {
+        /// FROM as typed.
+        from: String,
+        /// TO as typed.
+        to: String,
+        /// STEP as typed.
+        step: String,
+    },
+    /// `sweep` of a parameter that has no value at all to step from.
+    #[error("`{name}` has no value history")]
+    SweepNoValue {
+        /// The parameter.
+        name: String,
+    },
+    /// `near PERCENT` that is not a percentage of zero or more.
+    #[error("PERCENT `{text}` must be a number of percent such as `10` or `5%`")]
+    NearPercent {
+        /// The argument as typed.
+        text: String,
+    },
+    /// `save` refused or failed; nothing was written.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Save(#[from] SaveError),
+    /// Standard input cannot be read (piped input).
+    #[error("cannot read standard input: {0}")]
+    Input(std::io::Error),
+    /// A line of piped input that is not UTF-8 text.
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    /// The terminal cannot be used for line editing (the REPL reads it as piped input).
+    #[error("the terminal cannot be used for line editing: {0}")]
+    Terminal(rustyline::error::ReadlineError),
+}
+
+/// Why `save PATH` wrote nothing.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SaveError {
+    /// The rule set has no text for its root file.
+    #[error("the rule set has no source text")]
+    NoSource,
+    /// The root file cannot be parsed again (to find a draft parameter's declaration).
+    #[error("cannot re-read `{file}`: {source}")]
+    Reparse {
+        /// The root file.
+        file: String,
+        /// Why.
+        source: ParseError,
+    },
+    /// A draft parameter's declaration is not in the root file where the rule set
+    /// says it is.
+    #[error("cannot find the declaration of `{param}` in `{file}`")]
+    NoDeclaration {
+        /// The parameter.
+        param: String,
+        /// The root file.
+        file: String,
+    },
+    /// A negative value: the rule language has no literal for it.
+    #[error("cannot write the negative value of `{param}` into a rule file")]
+    Negative {
+        /// The parameter.
+        param: String,
+    },
+    /// A category parameter's value that names no member of its category.
+    #[error("`{param}` has an unknown category member")]
+    UnknownMember {
+        /// The parameter.
+        param: String,
+    },
+    /// A value of a kind the rule language has no literal for.
+    #[error("`{param}` cannot be written")]
+    NoLiteral {
+        /// The parameter.
+        param: String,
+    },
+    /// Two changes of the file overlap (a bug of `save`).
+    #[error("internal: overlapping edits of the rule file")]
+    OverlappingEdits,
+    /// The rewritten file does not check (a bug of `save`); its diagnostics are
+    /// printed before the message.
+    #[error("internal: the rewritten rule file does not check; nothing was written")]
+    DoesNotCheck {
+        /// The rewritten file's errors.
+        diagnostics: Vec<Diag>,
+    },
+    /// The rewritten file checks but does not compile.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Compile(#[from] CompileError),
+    /// The rewritten file gives a parameter another value than the session's (a bug
+    /// of `save`).
+    #[error(
+        "internal: the rewritten rule file gives `{param}` another value; nothing was written"
+    )]
+    ValueChanged {
+        /// The parameter.
+        param: String,
+    },
+    /// The path names a folder, or no file.
+    #[error("`{}` is not a file name", path.display())]
+    NotAFile {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The file exists, and `save` (unlike `save!`) does not overwrite.
+    #[error("`{}` exists; `save! {}` overwrites it", path.display(), path.display())]
+    Exists {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The file cannot be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The path as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// What the session keeps when a load fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// The rule file or town data loaded before.
+    File(PathBuf),
+    /// Nothing: no rule set was loaded.
+    NoRules,
+    /// Nothing: no town data was loaded.
+    NoData,
+}
+
+impl fmt::Display for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kept::File(p) => write!(f, "the session keeps `{}`", p.display()),
+            Kept::NoRules => f.write_str("no rule set is loaded"),
+            Kept::NoData => f.write_str("no town data is loaded"),
+        }
+    }
+}
+
+/// An argument of `sweep NAME FROM TO STEP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// The first value.
+    From,
+    /// The last value.
+    To,
+    /// The step between values.
+    Step,
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bound::From => "FROM",
+            Bound::To => "TO",
+            Bound::Step => "STEP",
+        })
+    }
+}
+
+impl ReplError {
+    /// `name` is not a parameter of `rs`: with the closest name, if one is close.
+    pub fn unknown_parameter(rs: &RuleSet, name: &str) -> ReplError {
+        let names = rs.params.iter().map(|p| p.name.as_str());
+        ReplError::UnknownParameter {
+            name: name.to_string(),
+            suggestion: crate::suggest::did_you_mean(name, names),
+        }
+    }
+
+    /// Print to standard error what the error carries (a failed load's diagnostics or
+    /// data errors, the diagnostics of a rewritten file that does not check), then
+    /// `error: {prefix}{message}`.
+    pub fn print(&self, prefix: &str) {
+        match self {
+            ReplError::RulesNotLoaded { cause, .. } | ReplError::DataNotLoaded { cause, .. } => {
+                report(cause)
+            }
+            ReplError::Save(SaveError::DoesNotCheck { diagnostics }) => {
+                print_diagnostics(diagnostics)
+            }
+            _ => {}
+        }
+        eprintln!("error: {prefix}{self}");
+    }
+}
+
+/// `no arguments`, `1 argument`, `4 arguments`, `0 to 1 arguments`.
+fn takes(min: usize, max: usize) -> String {
+    match (min, max) {
+        (0, 0) => "no arguments".to_string(),
+        (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
+        (a, b) => format!("{a} to {b} arguments"),
+    }
+}
+
+fn unknown_command_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`? (`help` lists the commands)"),
+        None => "`help` lists the commands".to_string(),
+    }
+}
+
+fn no_help_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`help` lists the commands".to_string(),
+    }
+}
+
+fn unknown_parameter_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`params` lists them".to_string(),
+    }
+}
+
+fn no_match_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`params` lists them all".to_string(),
+    }
+}
+
+fn unknown_town_hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`eval` lists the towns".to_string(),
+    }
+}
+
+fn unknown_criterion_hint(suggestion: Option<&str>, criteria: &[String]) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("its criteria are {}", criteria.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn says(e: impl Into<ReplError>) -> String {
+        e.into().to_string()
+    }
+
+    #[test]
+    fn usage_errors_name_the_command_and_its_usage() {
+        let arity = |command: &str, min, max| {
+            says(ReplError::Arity {
+                command: command.into(),
+                min,
+                max,
+            })
+        };
+        assert_eq!(
+            arity("reset", 0, 0),
+            "`reset` takes no arguments; usage: `reset`"
+        );
+        assert_eq!(
+            arity("unset", 1, 1),
+            "`unset` takes 1 argument; usage: `unset NAME`"
+        );
+        assert_eq!(
+            arity("sweep", 4, 4),
+            "`sweep` takes 4 arguments; usage: `sweep NAME FROM TO STEP`"
+        );
+        assert_eq!(
+            arity("save!", 1, 1),
+            "`save!` takes 1 argument; usage: `save! PATH`"
+        );
+        assert_eq!(
+            arity("why", 1, 2),
+            "`why` takes 1 to 2 arguments; usage: `why TOWN [CRITERION]`"
+        );
+        assert_eq!(
+            says(ReplError::TimeWithoutCommand),
+            "`time` needs a command; usage: `time COMMAND`"
+        );
+        assert_eq!(
+            says(ReplError::SetSyntax),
+            "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; usage: `set NAME = VALUE`"
+        );
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest_or_say_where_to_look() {
+        let command = |suggestion: Option<&str>| ReplError::UnknownCommand {
+            command: "lod".into(),
+            suggestion: suggestion.map(String::from),
+        };
+        assert_eq!(
+            says(command(Some("load"))),
+            "unknown command `lod`; did you mean `load`? (`help` lists the commands)"
+        );
+        assert_eq!(
+            says(command(None)),
+            "unknown command `lod`; `help` lists the commands"
+        );
+        assert_eq!(
+            says(ReplError::NoHelp {
+                command: "lod".into(),
+                suggestion: Some("load".into())
+            }),
+            "no command `lod`; did you mean `load`?"
+        );
+        assert_eq!(
+            says(ReplError::UnknownParameter {
+                name: "x".into(),
+                suggestion: None
+            }),
+            "unknown parameter `x`; `params` lists them"
+        );
+        assert_eq!(
+            says(ReplError::NoParameterMatches {
+                pattern: "x".into(),
+                suggestion: None
+            }),
+            "no parameter matches `x`; `params` lists them all"
+        );
+        assert_eq!(
+            says(ReplError::UnknownTown {
+                town: "乙真".into(),
+                file: "towns.csv".into(),
+                suggestion: None
+            }),
+            "no town `乙真` in `towns.csv`; `eval` lists the towns"
+        );
+        let criterion = |suggestion: Option<&str>| ReplError::UnknownCriterion {
+            criterion: "x".into(),
+            file: "a.rules".into(),
+            suggestion: suggestion.map(String::from),
+            criteria: vec!["heritage".into(), "employment".into()],
+        };
+        assert_eq!(
+            says(criterion(None)),
+            "no criterion `x` in `a.rules`; its criteria are heritage, employment"
+        );
+        assert_eq!(
+            says(criterion(Some("heritage"))),
+            "no criterion `x` in `a.rules`; did you mean `heritage`?"
+        );
+    }
+
+    #[test]
+    fn a_failed_load_says_what_the_session_keeps() {
+        let not_loaded = |keeps| ReplError::RulesNotLoaded {
+            path: "b.rules".into(),
+            keeps,
+            cause: Box::new(AppError::SetSyntax { arg: "x".into() }),
+        };
+        assert_eq!(
+            says(not_loaded(Kept::File("a.rules".into()))),
+            "`b.rules` was not loaded; the session keeps `a.rules`"
+        );
+        assert_eq!(
+            says(not_loaded(Kept::NoRules)),
+            "`b.rules` was not loaded; no rule set is loaded"
+        );
+        assert_eq!(Kept::NoData.to_string(), "no town data is loaded");
+    }
+
+    #[test]
+    fn sweep_and_save_errors_read_as_before() {
+        assert_eq!(
+            says(ReplError::SweepValue {
+                bound: Bound::Step,
+                text: "0".into(),
+                message: "write the unit of `0`".into()
+            }),
+            "STEP `0`: write the unit of `0`"
+        );
+        assert_eq!(
+            says(ReplError::SweepTooLong {
+                from: "1亿元".into(),
+                to: "2亿元".into(),
+                step: "1元".into()
+            }),
+            format!(
+                "`1亿元` to `2亿元` by `1元` is more than {MAX_STEPS} steps; use a larger STEP"
+            )
+        );
+        assert_eq!(
+            says(SaveError::Exists {
+                path: "out.rules".into()
+            }),
+            "`out.rules` exists; `save! out.rules` overwrites it"
+        );
+        assert_eq!(
+            says(SaveError::NotAFile { path: ".".into() }),
+            "`.` is not a file name"
+        );
+    }
+}
