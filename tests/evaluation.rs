@@ -471,7 +471,8 @@ fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--scores"));
 }
 
-/// 表A.1 as DOMAIN.md §5 lists it: (first, second, item, weight of first, second, item).
+/// 表A.1 as docs/INTERPRETATION.md §11.1 lists it: (first, second, item, weight of first,
+/// second, item).
 /// (first-level code, its weight, second-level code, its weight, items with weights)
 type Row = (
     &'static str,
@@ -502,7 +503,8 @@ const TABLE_A1: &[Row] = &[
     ("D", 20, "D5", 6, &[("D5.1", 6)]),
 ];
 
-/// An independent reading of DOMAIN.md §5: sums capped at each node's declared weight.
+/// An independent reading of docs/INTERPRETATION.md §11.4: sums capped at each node's
+/// declared weight.
 fn reference_total(score: &dyn Fn(&str) -> Decimal) -> Decimal {
     let mut total = Decimal::ZERO;
     for first in ["A", "B", "C", "D"] {

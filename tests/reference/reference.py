@@ -42,12 +42,14 @@ puxian  蒲政办发〔2023〕1号 三 (Puxian county)
   public_services     三（七） attestation public_services
   environment         三（八） attestation environment
 
-Conventions (DOMAIN.md 3): 以上/不少于/不低于/（含） are inclusive (>=). A criterion
-whose facts are missing is undetermined. A category a rule set does not cover makes the
-output criterion not_applicable, whatever the other facts (the category check comes
-first). Outcome: not_recognized if any criterion is not_met or not_applicable; recognized
-if all are met; otherwise undetermined. Priority (优先评定) clauses are not criteria and
-are not evaluated here.
+Conventions (docs/INTERPRETATION.md §3-§9): 以上/不少于/不低于/（含） are inclusive
+(>=). A criterion whose facts are missing is undetermined. A category a rule set does not
+cover makes the output criterion not_applicable, whatever the other facts (the category
+check comes first). Outcome: not_recognized if any criterion is not_met or not_applicable;
+recognized if all are met; otherwise undetermined. Priority (优先评定) clauses are not
+criteria and are not evaluated here. Like the engine, this does not yet implement
+market_share_high in the province's relaxation or the verdict over every possible
+category for a town without one (docs/INTERPRETATION.md §16).
 
 Usage:
   python3 tests/reference/reference.py          # (re)write tests/reference/expected_outcomes.csv
