@@ -526,7 +526,7 @@ fn reference_total(score: &dyn Fn(&str) -> Decimal) -> Decimal {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
     #[test]
-    fn totals_match_an_independent_reading_of_domain_section_5(
+    fn totals_match_an_independent_reading_of_the_scoring_rules(
         experts in 1usize..4,
         seed in proptest::collection::vec(0u32..=100, 31 * 3),
     ) {
