@@ -9,11 +9,12 @@
 //! - `TOWNRULES_BENCH_DIR` (default the system temporary directory): where the generated
 //!   CSV files go (they are deterministic and reused; never commit them).
 //!
-//! The generated data (benches/support/gen.rs) has every fact of DOMAIN.md §6, values
-//! clustered around the thresholds and about 2% missing cells. The baseline
-//! (benches/support/handwritten.rs) is the Shanxi criteria written by hand over the same
-//! loaded columns; the bench asserts that it and the engine agree on every town, and that
-//! the independent CSV-to-CSV implementation writes the same report as `townrules eval`.
+//! The generated data (benches/support/gen.rs) has every fact of `rules/facts.rules`
+//! (docs/INTERPRETATION.md §14), values clustered around the thresholds and about 2%
+//! missing cells. The baseline (benches/support/handwritten.rs) is the Shanxi criteria
+//! written by hand over the same loaded columns; the bench asserts that it and the engine
+//! agree on every town, and that the independent CSV-to-CSV implementation writes the
+//! same report as `townrules eval`.
 
 #[path = "support/gen.rs"]
 mod gen;

@@ -1,4 +1,4 @@
-//! Write N synthetic towns (DOMAIN.md §6 vocabulary) as CSV to standard output:
+//! Write N synthetic towns (docs/INTERPRETATION.md §14 vocabulary) as CSV to standard output:
 //! `cargo run --release --example gen_towns -- 1000000 [SEED] > /tmp/towns_1M.csv`.
 //! The same N and seed always give the same file (see `benches/support/gen.rs`).
 

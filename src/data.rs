@@ -2,13 +2,13 @@
 //!
 //! A data file holds one town per row (CSV) or per table/object (TOML/JSON).
 //! Its columns are named by the facts of the shared vocabulary (`rules/facts.rules`,
-//! DOMAIN.md §6) — by id (`output_value`), Chinese label (`特色主导产业年产值`) or
-//! alias (`年产值`). Every cell is read exactly with the parsers of [`crate::units`]:
-//! money becomes 元, percentages become percentage points, yes/no becomes a flag,
-//! a category becomes the index of its member. An empty cell (or `-`, `N/A` …) is
-//! a missing value; any other unreadable cell is an error naming file, row and
-//! column — never silently missing. All errors (up to [`MAX_ERRORS`]) are reported
-//! together.
+//! docs/INTERPRETATION.md §14) — by id (`output_value`), Chinese label
+//! (`特色主导产业年产值`) or alias (`年产值`). Every cell is read exactly with the
+//! parsers of [`crate::units`]: money becomes 元, percentages become percentage
+//! points, yes/no becomes a flag, a category becomes the index of its member. An empty
+//! cell (or `-`, `N/A` …) is a missing value; any other unreadable cell is an error
+//! naming file, row and column — never silently missing. All errors (up to
+//! [`MAX_ERRORS`]) are reported together.
 
 mod bulk;
 mod cell;

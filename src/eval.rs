@@ -1,7 +1,7 @@
 //! Phase 4: evaluate towns against a compiled rule set.
 //!
-//! Three-valued (Kleene) logic as DOMAIN.md §3 reads the documents: a missing
-//! fact or an unset parameter is *unknown*; `false AND unknown = false`,
+//! Three-valued (Kleene) logic as docs/INTERPRETATION.md §4 reads the documents: a
+//! missing fact or an unset parameter is *unknown*; `false AND unknown = false`,
 //! `true OR unknown = true`. Two entry points:
 //! - [`Evaluator::statuses`] (and [`Evaluator::outcome`], [`Evaluator::status`], and
 //!   for many towns at once [`Evaluator::statuses_into`], [`Evaluator::par_outcomes`]):

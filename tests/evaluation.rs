@@ -471,7 +471,8 @@ fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--scores"));
 }
 
-/// 表A.1 as DOMAIN.md §5 lists it: (first, second, item, weight of first, second, item).
+/// 表A.1 as docs/INTERPRETATION.md §11.1 lists it: (first, second, item, weight of first,
+/// second, item).
 /// (first-level code, its weight, second-level code, its weight, items with weights)
 type Row = (
     &'static str,
@@ -502,7 +503,8 @@ const TABLE_A1: &[Row] = &[
     ("D", 20, "D5", 6, &[("D5.1", 6)]),
 ];
 
-/// An independent reading of DOMAIN.md §5: sums capped at each node's declared weight.
+/// An independent reading of docs/INTERPRETATION.md §11.4: sums capped at each node's
+/// declared weight.
 fn reference_total(score: &dyn Fn(&str) -> Decimal) -> Decimal {
     let mut total = Decimal::ZERO;
     for first in ["A", "B", "C", "D"] {
@@ -524,7 +526,7 @@ fn reference_total(score: &dyn Fn(&str) -> Decimal) -> Decimal {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
     #[test]
-    fn totals_match_an_independent_reading_of_domain_section_5(
+    fn totals_match_an_independent_reading_of_the_scoring_rules(
         experts in 1usize..4,
         seed in proptest::collection::vec(0u32..=100, 31 * 3),
     ) {

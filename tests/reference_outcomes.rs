@@ -1,6 +1,6 @@
 //! End to end: every example town under every rule set gives the outcome and the
-//! criterion statuses that an independent implementation of DOMAIN.md §3–4
-//! (`tests/reference/reference.py`, Python with `decimal`) computed.
+//! criterion statuses that an independent implementation of docs/INTERPRETATION.md
+//! §3–§10 (`tests/reference/reference.py`, Python with `decimal`) computed.
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -1,13 +1,12 @@
-//! Deterministic synthetic town data in the DOMAIN.md §6 vocabulary.
+//! Deterministic synthetic town data in the docs/INTERPRETATION.md §14 vocabulary.
 //!
 //! Every fact of the shared vocabulary gets a column (24 columns, no `source`/`notes`).
-//! Values cluster around the thresholds of the bundled rule sets (outputs near
-//! 5000万元, 1亿, 2亿, 10亿 and 20亿元, some exactly at a threshold; supporting enterprises
-//! near 5/8/10; market shares near 30%/50%; jobs near 2000), about 2% of the cells are
-//! missing (empty or `-`), and cells use only the spellings DOMAIN.md §6 lists (`20亿元`,
-//! `20亿`, `199900万元`, bare 亿元 numbers, `35%`/`35`, `是`/`否`, `true`/`false`,
-//! `yes`/`no`, `1`/`0`, category ids or Chinese labels). The same seed always gives the
-//! same bytes.
+//! Values cluster around the thresholds of the bundled rule sets (outputs near 5000万元,
+//! 1亿, 2亿, 10亿 and 20亿元, some exactly at a threshold; supporting enterprises near 5/8/10;
+//! market shares near 30%/50%; jobs near 2000), about 2% of the cells are missing (empty
+//! or `-`), and cells use only the spellings docs/INTERPRETATION.md §14.2 lists (`20亿元`,
+//! `20亿`, `199900万元`, bare 亿元 numbers, `35%`/`35`, `是`/`否`, `true`/`false`, `yes`/`no`,
+//! `1`/`0`, category ids or Chinese labels). The same seed always gives the same bytes.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -20,7 +19,7 @@ pub const SEED: u64 = 0x5EED_2022_0080;
 /// benchmarks regenerate their cached files.
 pub const VERSION: u32 = 2;
 
-/// The header: every fact of DOMAIN.md §6, by id.
+/// The header: every fact of `rules/facts.rules` (docs/INTERPRETATION.md §14), by id.
 pub const HEADER: &str = "id,name,county,category,output_value,single_county,origin_or_gi,\
 industry_influence,leading_enterprises,supporting_enterprises,national_market_share,\
 provincial_market_share,jobs,standards_led,regional_brands,tech_centers,\
@@ -107,7 +106,7 @@ const COUNTIES: &[&str] = &[
 ];
 
 /// Append a yes/no cell, true with probability `p_true` percent, in one of the
-/// spellings DOMAIN.md §6 lists (是/否, true/false, yes/no, 1/0).
+/// spellings docs/INTERPRETATION.md §14.2 lists (是/否, true/false, yes/no, 1/0).
 fn yes_no(r: &mut Rng, p_true: f64, s: &mut String) {
     let v = r.chance(p_true);
     let spelling = match r.below(20) {

@@ -1,15 +1,17 @@
-//! The Shanxi criteria (晋政办发〔2022〕80号 二, DOMAIN.md §4.1) written by hand, as the
-//! baseline the rules engine is measured against:
+//! The Shanxi criteria (晋政办发〔2022〕80号 二, docs/INTERPRETATION.md §10.1) written by
+//! hand, as the baseline the rules engine is measured against:
 //!
 //! - [`Shanxi`]: a Rust function over the same loaded columns ([`Towns`]) the engine
 //!   reads, giving the same verdicts — what "the same data structures in, the same verdicts
 //!   out" compares against;
-//! - [`independent`]: a complete independent implementation of DOMAIN.md §4.1 and §6 from
-//!   CSV file to CSV report (its own reader, cell parsing, evaluation and writer; one
-//!   thread), the end-to-end baseline.
+//! - [`independent`]: a complete independent implementation of docs/INTERPRETATION.md
+//!   §10.1 and §14 from CSV file to CSV report (its own reader, cell parsing, evaluation
+//!   and writer; one thread), the end-to-end baseline.
 //!
-//! Both use the Kleene logic of DOMAIN.md §3 and exact integer money; thresholds are the
-//! document's (20亿元 / 10亿元, relaxed 1亿元, 1 leading and 10 supporting enterprises).
+//! Both use the Kleene logic of docs/INTERPRETATION.md §4 and exact integer money;
+//! thresholds are the document's (20亿元 / 10亿元, relaxed 1亿元, 1 leading and 10
+//! supporting enterprises). Like the engine today, the relaxation does not yet read
+//! `market_share_high` (docs/INTERPRETATION.md §16).
 #![allow(dead_code)]
 
 use std::io::{self, Write};
@@ -537,7 +539,7 @@ fn count(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
 }
 
-/// The 24 facts of DOMAIN.md §6: id, Chinese label.
+/// The 24 facts of `rules/facts.rules` (docs/INTERPRETATION.md §14): id, Chinese label.
 pub const FACTS: [(&str, &str); 24] = [
     ("id", "编号"),
     ("name", "名称"),
@@ -565,10 +567,10 @@ pub const FACTS: [(&str, &str); 24] = [
     ("environment", "发展环境良好"),
 ];
 
-/// The independent implementation: read the town CSV at `path` (DOMAIN.md §6
-/// vocabulary, every column parsed and checked), evaluate the Shanxi criteria, write the
-/// report (`id,name,outcome,<8 statuses>`) to `out`. One thread. Returns the number of
-/// towns.
+/// The independent implementation: read the town CSV at `path` (docs/INTERPRETATION.md
+/// §14 vocabulary, every column parsed and checked), evaluate the Shanxi criteria, write
+/// the report (`id,name,outcome,<8 statuses>`) to `out`. One thread. Returns the number
+/// of towns.
 pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -321,7 +321,8 @@ pub fn level_zh(level: &str) -> &str {
 /// How a node's score is computed from its children's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Aggregate {
-    /// The sum of the children's scores, capped at the node's own weight (DOMAIN.md §5).
+    /// The sum of the children's scores, capped at the node's own weight
+    /// (docs/INTERPRETATION.md §11.4).
     SumCapped,
     /// The weighted geometric mean of the children's score ratios, times the node's weight
     /// (6.4 mentions a geometric mean; computed to 28 significant digits, not exactly).

@@ -3,9 +3,10 @@
 //! fallback to [`Decimal`](rust_decimal::Decimal) when a value does not fit), one text
 //! buffer per text column.
 //!
-//! A loaded town costs about 70 bytes of numeric facts for the 24-fact vocabulary of
-//! DOMAIN.md §6 (an `Option<Decimal>` alone is 20 bytes), and the evaluator reads the
-//! columns without decoding: a yes/no fact for 64 towns is one word of bits.
+//! A loaded town costs about 70 bytes of numeric facts for the 24 facts of
+//! `rules/facts.rules` (docs/INTERPRETATION.md §14; an `Option<Decimal>` alone is
+//! 20 bytes), and the evaluator reads the columns without decoding: a yes/no fact for
+//! 64 towns is one word of bits.
 //!
 //! [`Column`] holds one fact's values, stored by kind: [`Decimals`] for money,
 //! percentages and numbers ([`decimals`]), [`Opt`] for counts and categories

@@ -44,16 +44,16 @@ puxian  蒲政办发〔2023〕1号 三 (Puxian county)
   public_services     三（七） attestation public_services
   environment         三（八） attestation environment
 
-Conventions (docs/INTERPRETATION.md): 以上/不少于/不低于/（含） are inclusive (>=). A
-criterion whose facts are missing is undetermined. A category a rule set does not cover
-makes the output criterion not_applicable, whatever the other facts (the category check
-comes first). Outcome: not_recognized if any criterion is not_met or not_applicable;
+Conventions (docs/INTERPRETATION.md §3-§9): 以上/不少于/不低于/（含） are inclusive
+(>=). A criterion whose facts are missing is undetermined. A category a rule set does not
+cover makes the output criterion not_applicable, whatever the other facts (the category
+check comes first). Outcome: not_recognized if any criterion is not_met or not_applicable;
 recognized if all are met; otherwise undetermined. A town with no category is evaluated
 under every category: each criterion's status and the outcome are the ones every category
-gives when they agree, else undetermined. A criterion met only through a discretionary
-relaxation (the normal threshold not known to hold) is marked discretionary; a recognised
-town with such a criterion is marked too. Priority (优先评定) clauses are not criteria and
-are not evaluated here.
+gives when they agree, else undetermined (§8.3). A criterion met only through a
+discretionary relaxation (the normal threshold not known to hold) is marked
+discretionary; a recognised town with such a criterion is marked too (§7.4). Priority
+(优先评定) clauses are not criteria and are not evaluated here.
 
 Usage:
   python3 tests/reference/reference.py          # (re)write tests/reference/expected_outcomes.csv
