@@ -8,7 +8,7 @@ mod text;
 
 pub use describe::{atom, param_ref, provenance};
 pub use score::{fmt2, grade_name, score_json, score_lines};
-pub use text::{criterion_lines, text, TextOptions};
+pub use text::{criterion_lines, text, TextOptions, DISCRETIONARY_TOWN};
 
 use std::io::{self, Write};
 

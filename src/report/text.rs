@@ -404,8 +404,13 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                 } else {
                     ""
                 };
+                let reading = rx
+                    .note
+                    .as_ref()
+                    .map(|n| format!("（本规则集的理解：{n}）"))
+                    .unwrap_or_default();
                 parts.push(format!(
-                    "{normal}，按放宽条款 {clause} 认定：{}{discretion}",
+                    "{normal}，按放宽条款 {clause} 认定：{}{discretion}{reading}",
                     tests.join("；")
                 ));
             }

@@ -132,10 +132,17 @@ impl Session {
                     show::verdict_zh(rs, e.file_verdict(row))
                 ));
             }
+            let statuses: Vec<Status> = (0..rs.criteria.len())
+                .map(|c| e.matrix.status(c, row))
+                .collect();
+            let mut verdict = mark(rs, v);
+            if rs.has_discretionary() && ev.town_discretionary(row, v.outcome, &statuses) {
+                verdict.push_str(report::DISCRETIONARY_TOWN);
+            }
             let mut line = vec![
                 d.towns.ids[row].to_string(),
                 d.towns.names[row].to_string(),
-                mark(rs, v),
+                verdict,
             ];
             if scored {
                 let total = ev.town_score(row).and_then(|s| s.total);

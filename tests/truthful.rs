@@ -1,0 +1,168 @@
+//! The words around the verdicts are true: the discretionary relaxation is marked as
+//! such on exactly the towns that pass only through it, the province's relaxation reads
+//! all three of its conditions, and a town without a category is judged under every
+//! category. Checked on the JSON and CSV of `townrules eval`, as a script would read them.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn eval(rules: &str, data: &str, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args(["eval", rules, data, "--format", format])
+        .output()
+        .expect("townrules runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn json(rules: &str, data: &str) -> Value {
+    serde_json::from_str(&eval(rules, data, "json")).expect("JSON")
+}
+
+fn town<'v>(report: &'v Value, id: &str) -> &'v Value {
+    report["towns"]
+        .as_array()
+        .expect("towns")
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("town {id}"))
+}
+
+/// The ids of the towns carrying the town-level discretionary mark.
+fn marked(report: &Value) -> Vec<String> {
+    report["towns"]
+        .as_array()
+        .expect("towns")
+        .iter()
+        .filter(|t| t.get("discretionary").is_some())
+        .map(|t| {
+            assert_eq!(t["discretionary"], true, "the mark is `true` when present");
+            assert_eq!(t["outcome"], "recognized", "only recognised towns carry it");
+            t["id"].as_str().expect("id").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_discretionary_mark_is_on_exactly_the_towns_passing_only_through_a_relaxation() {
+    let shanxi = json("rules/shanxi.rules", "examples/edge_cases.csv");
+    assert_eq!(marked(&shanxi), ["e04_relax_met"]);
+    let xinzhou = json("rules/xinzhou.rules", "examples/edge_cases.csv");
+    assert_eq!(
+        marked(&xinzhou),
+        [
+            "e04_relax_met",
+            "e08_light_5000wan",
+            "e09_light_0_5",
+            "e29_relax_market_share_no",
+            "e30_relax_market_share_missing"
+        ]
+    );
+    // The criterion that the relaxation decided carries the mark; the others do not.
+    let t = town(&xinzhou, "e08_light_5000wan");
+    for c in t["criteria"].as_array().expect("criteria") {
+        let expected = c["id"] == "agglomeration";
+        assert_eq!(c.get("discretionary").is_some(), expected, "{}", c["id"]);
+    }
+    // The normal path, when it holds, is never marked (25亿元, relaxation facts missing).
+    assert!(town(&shanxi, "e05_relax_origin_missing_25")
+        .get("discretionary")
+        .is_none());
+    // Puxian has no relaxation: nothing is marked.
+    assert!(marked(&json("rules/puxian.rules", "examples/edge_cases.csv")).is_empty());
+}
+
+#[test]
+fn the_csv_has_a_discretionary_column() {
+    let csv = eval("rules/xinzhou.rules", "examples/edge_cases.csv", "csv");
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "discretionary")
+        .expect("a discretionary column");
+    assert_eq!(header[col - 1], "outcome");
+    let marked: Vec<&str> = rows
+        .filter(|r| r.split(',').nth(col) == Some("true"))
+        .map(|r| r.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(marked.len(), 5, "{marked:?}");
+    // A rule set without a discretionary relaxation has no such column.
+    let csv = eval("rules/puxian.rules", "examples/edge_cases.csv", "csv");
+    assert!(!csv
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("discretionary"));
+}
+
+#[test]
+fn the_province_relaxation_reads_market_share_high() {
+    let shanxi = json("rules/shanxi.rules", "examples/edge_cases.csv");
+    assert_eq!(town(&shanxi, "e04_relax_met")["outcome"], "recognized");
+    assert_eq!(
+        town(&shanxi, "e29_relax_market_share_no")["outcome"],
+        "not_recognized"
+    );
+    assert_eq!(
+        town(&shanxi, "e30_relax_market_share_missing")["outcome"],
+        "undetermined"
+    );
+    // Xinzhou's clause does not name market share.
+    let xinzhou = json("rules/xinzhou.rules", "examples/edge_cases.csv");
+    assert_eq!(
+        town(&xinzhou, "e29_relax_market_share_no")["outcome"],
+        "recognized"
+    );
+}
+
+#[test]
+fn a_town_without_a_category_is_judged_under_every_category() {
+    let shanxi = json("rules/shanxi.rules", "examples/edge_cases.csv");
+    let low = town(&shanxi, "e31_category_missing_low");
+    assert_eq!(low["outcome"], "not_recognized");
+    let cases = low["if_missing_category"].as_array().expect("cases");
+    assert_eq!(cases.len(), 4);
+    assert!(cases.iter().all(|c| c["outcome"] == "not_recognized"));
+    let tourism = cases
+        .iter()
+        .find(|c| c["assumed"]["category"] == "culture_tourism")
+        .expect("culture_tourism");
+    assert_eq!(tourism["criteria"]["agglomeration"], "not_applicable");
+    let high = town(&shanxi, "e32_category_missing_high");
+    assert_eq!(high["outcome"], "undetermined");
+    let recognized: Vec<&str> = high["if_missing_category"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter(|c| c["outcome"] == "recognized")
+        .map(|c| c["assumed"]["category"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        recognized,
+        [
+            "manufacturing",
+            "specialty_agriculture",
+            "specialty_light_industry"
+        ]
+    );
+    // The text says it in words.
+    let text = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");
+    assert!(
+        text.contains("产业类别缺失：无论产业类别为何，均不予认定"),
+        "{text}"
+    );
+    assert!(
+        text.contains("若为文化旅游，不予认定：产业集聚度高不适用"),
+        "{text}"
+    );
+    // A town with a category has no such field.
+    assert!(town(&shanxi, "e01_output_exact_20")
+        .get("if_missing_category")
+        .is_none());
+}
