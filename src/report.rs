@@ -211,6 +211,15 @@ pub fn json_write(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io
     out.write_all(b"  ]\n}")
 }
 
+/// A priority flag as JSON writes it.
+fn priority_state(t: Tri) -> &'static str {
+    match t {
+        Tri::True => "yes",
+        Tri::False => "no",
+        Tri::Unknown => "unknown",
+    }
+}
+
 /// One JSON object: the rule set and, per town, the outcome, each criterion with its
 /// explanation, and priority flags. Decimal numbers are strings.
 pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
@@ -283,18 +292,36 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                     v
                 })
                 .collect();
+    // Every priority clause with its state: yes, no, or unknown (with the facts missing),
+    // never an unknown one left out as if it were no.
     let priority: Vec<Value> = r
-                .criteria
+        .criteria
+        .iter()
+        .flat_map(|c| {
+            let crit = &rs.criteria[c.index];
+            c.priorities
                 .iter()
-                .flat_map(|c| {
-                    let crit = &rs.criteria[c.index];
-                    c.priorities
-                        .iter()
-                        .zip(&crit.priorities)
-                        .filter(|(t, _)| **t == Tri::True)
-                        .map(move |(_, p)| json!({"criterion": crit.id, "clause": crit.clause, "reason": p.label}))
+                .zip(&crit.priorities)
+                .enumerate()
+                .map(move |(i, (t, p))| {
+                    let mut v = json!({
+                        "criterion": crit.id,
+                        "clause": crit.clause,
+                        "reason": p.label,
+                        "state": priority_state(*t),
+                    });
+                    if *t == Tri::Unknown {
+                        let missing: Vec<String> = ev
+                            .priority_missing(c.index, i, row)
+                            .into_iter()
+                            .map(|f| rs.facts[f].id.clone())
+                            .collect();
+                        v["missing_facts"] = Value::from(missing);
+                    }
+                    v
                 })
-                .collect();
+        })
+        .collect();
     let mut town = json!({
         "id": ev.towns.ids[row],
         "name": ev.towns.names[row],

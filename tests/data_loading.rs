@@ -89,7 +89,7 @@ fn ids_and_labels_files_agree() {
     let m = model();
     let a = ok(load_towns(Path::new("examples/edge_cases.csv"), &m)).towns;
     let b = ok(load_towns(Path::new("examples/edge_cases_labels.csv"), &m)).towns;
-    assert_eq!(a.len(), 32);
+    assert_eq!(a.len(), 33);
     assert_eq!(a.ids, b.ids);
     assert_eq!(a.names, b.names);
     assert_eq!(a.rows, b.rows);

@@ -89,7 +89,7 @@ fn set_undo_eval_shows_yi_zhen_flip_and_back() {
     assert!(yi[0].contains("认定 → 不予认定"), "{}", yi[0]);
     let yi = line_of(eval, "乙镇");
     assert!(yi[0].contains("✗ 不予认定"), "{}", yi[0]);
-    assert!(eval.contains("合计：认定 11 个，不予认定 15 个，待定 6 个"));
+    assert!(eval.contains("合计：认定 12 个，不予认定 15 个，待定 6 个"));
 }
 
 #[test]

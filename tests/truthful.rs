@@ -166,3 +166,36 @@ fn a_town_without_a_category_is_judged_under_every_category() {
         .get("if_missing_category")
         .is_none());
 }
+
+#[test]
+fn an_unknown_priority_is_shown_as_unknown() {
+    let shanxi = json("rules/shanxi.rules", "examples/edge_cases.csv");
+    let state = |id: &str| -> Vec<(String, Value)> {
+        town(&shanxi, id)["priority"]
+            .as_array()
+            .expect("priority")
+            .iter()
+            .map(|p| {
+                (
+                    p["state"].as_str().unwrap_or_default().to_string(),
+                    p["missing_facts"].clone(),
+                )
+            })
+            .collect()
+    };
+    let unknown = state("e33_priority_unknown");
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].0, "unknown");
+    assert_eq!(
+        unknown[0].1,
+        serde_json::json!(["tech_centers", "specialized_firms"])
+    );
+    assert_eq!(state("e01_output_exact_20")[0].0, "yes");
+    assert_eq!(state("e28_no_priority")[0].0, "no");
+    let text = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("e33_priority_unknown"))
+        .expect("summary line");
+    assert!(line.contains("☆能否优先评定待定（缺少数据）"), "{line}");
+}

@@ -185,6 +185,24 @@ impl Evaluator<'_> {
             town_discretionary(out.outcome, out.criteria.iter().map(|c| c.discretionary));
     }
 
+    /// The facts that priority rule `p` of criterion `c` reads and town `row` lacks (what
+    /// makes an unknown priority unknown).
+    pub fn priority_missing(&self, c: usize, p: usize, row: usize) -> Vec<usize> {
+        let Some(rule) = self.rules.criteria.get(c).and_then(|x| x.priorities.get(p)) else {
+            return Vec::new();
+        };
+        let (mut atoms, mut missing, mut unset, mut params) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut rec = Recorder {
+            atoms: &mut atoms,
+            missing: &mut missing,
+            unset: &mut unset,
+            params: &mut params,
+        };
+        self.walk(rule.when.node, row, &mut rec, true);
+        missing
+    }
+
     /// Decide a town without a category over every category (see `eval::joint`).
     fn refine_explained(&self, row: usize, out: &mut TownResult) {
         let mut statuses: Vec<Status> = out.criteria.iter().map(|c| c.status).collect();

@@ -166,10 +166,13 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             // A town without a category: what every category gives comes first.
             why.insert(0, first.trim_end_matches('：').to_string());
         }
-        let flag = if r.criteria.iter().any(|c| c.priorities.contains(&Tri::True))
-            && r.outcome != Outcome::NotRecognized
-        {
+        let raised = |t: Tri| r.criteria.iter().any(|c| c.priorities.contains(&t));
+        let flag = if r.outcome == Outcome::NotRecognized {
+            ""
+        } else if raised(Tri::True) {
             "  ★优先评定"
+        } else if raised(Tri::Unknown) {
+            "  ☆能否优先评定待定（缺少数据）"
         } else {
             ""
         };
@@ -418,8 +421,10 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
     }
     let mut s = parts.join("；");
     for (t, p) in c.priorities.iter().zip(&rs.criteria[c.index].priorities) {
-        if *t == Tri::True {
-            s.push_str(&format!("；★ 优先评定：{}", p.label));
+        match t {
+            Tri::True => s.push_str(&format!("；★ 优先评定：{}", p.label)),
+            Tri::Unknown => s.push_str(&format!("；☆ 能否优先评定待定（缺少数据）：{}", p.label)),
+            Tri::False => {}
         }
     }
     if !c.missing_facts.is_empty() {
@@ -547,7 +552,10 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     for (t, p) in c.priorities.iter().zip(&crit.priorities) {
         match t {
             Tri::True => lines.push(format!("★ 优先评定：{}", p.label)),
-            Tri::Unknown => lines.push(format!("优先评定条件无法判定（缺少数据）：{}", p.label)),
+            Tri::Unknown => lines.push(format!(
+                "能否优先评定待定（缺少数据，不是“不优先”）：{}",
+                p.label
+            )),
             Tri::False => {}
         }
     }
