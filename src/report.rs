@@ -8,7 +8,7 @@ mod text;
 
 pub use describe::{atom, param_ref, provenance};
 pub use score::{fmt2, grade_name, score_json, score_lines};
-pub use text::{criterion_lines, text, TextOptions, DISCRETIONARY_TOWN};
+pub use text::{criterion_lines, text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 
 use std::io::{self, Write};
 
@@ -67,6 +67,7 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
     let k = rs.criteria.len();
     let scored = rs.evaluation.is_some();
     let marks = rs.has_discretionary();
+    let what_if = what_if_cell(rs);
     let mut statuses = vec![Status::Met; rows.len() * k];
     let mut outcomes = vec![crate::eval::Outcome::Undetermined; rows.len()];
     match rows.first() {
@@ -113,6 +114,10 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
         for s in statuses.get(i * k..(i + 1) * k).unwrap_or_default() {
             buf.push(b',');
             buf.extend_from_slice(s.as_str().as_bytes());
+        }
+        if let Some(w) = &what_if {
+            buf.push(b',');
+            csv_field(buf, w);
         }
         buf.push(b'\n');
     }
@@ -166,6 +171,11 @@ pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Resul
         buf.push(b',');
         csv_field(&mut buf, &c.id);
     }
+    if what_if_cell(rs).is_some() {
+        // Every row of a what-if run says so (never a line above the header).
+        buf.push(b',');
+        csv_field(&mut buf, "what_if");
+    }
     buf.push(b'\n');
     out.write_all(&buf)?;
     write_parts(rows, out, |_, rows, buf| csv_part(ev, rows, buf))?;
@@ -211,6 +221,23 @@ pub fn json_write(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io
     out.write_all(b"  ]\n}")
 }
 
+/// The `what_if` cell of a CSV report with parameters changed after the rule files were
+/// read: `假设分析（非正式结论）：NAME 文件为 OLD，假设为 NEW；…` (`None`: no change).
+fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
+    let changes = rs.overrides();
+    if changes.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let old = c.old.as_deref().unwrap_or("未设定");
+            format!("{} 文件为 {old}，假设为 {}", c.name, c.new)
+        })
+        .collect();
+    Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
+}
+
 /// A priority flag as JSON writes it.
 fn priority_state(t: Tri) -> &'static str {
     match t {
@@ -233,6 +260,7 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
             "level": rs.header.level,
             "date": rs.header.date,
             "file": rs.source_file,
+            "overrides": rs.overrides(),
         },
         "towns": towns,
     })

@@ -199,3 +199,64 @@ fn an_unknown_priority_is_shown_as_unknown() {
         .expect("summary line");
     assert!(line.contains("☆能否优先评定待定（缺少数据）"), "{line}");
 }
+
+fn eval_set(format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args([
+            "eval",
+            "rules/shanxi.rules",
+            "examples/xinzhou_towns.csv",
+            "--set",
+            "min_output.manufacturing=15亿元",
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("townrules runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn a_what_if_is_marked_in_every_format() {
+    let text = eval_set("text");
+    let head: Vec<&str> = text.lines().take(4).collect();
+    assert!(
+        head.contains(&"假设分析（非正式结论）：以下参数不是文件的规定，而是本次假设的取值"),
+        "{text}"
+    );
+    assert!(
+        head.contains(&"  · min_output.manufacturing：文件为 20亿元，假设为 15亿元"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&eval_set("json")).expect("JSON");
+    assert_eq!(
+        json["ruleset"]["overrides"],
+        serde_json::json!([{"name": "min_output.manufacturing", "old": "20亿元", "new": "15亿元"}])
+    );
+    let csv = eval_set("csv");
+    let mut lines = csv.lines();
+    let header = lines.next().expect("header");
+    assert!(
+        header.starts_with("id,name,outcome"),
+        "no line above the header: {header}"
+    );
+    assert!(header.ends_with(",what_if"));
+    for row in lines {
+        assert!(
+            row.ends_with(
+                "假设分析（非正式结论）：min_output.manufacturing 文件为 20亿元，假设为 15亿元"
+            ),
+            "{row}"
+        );
+    }
+    // Without --set: no mark.
+    let plain = eval("rules/shanxi.rules", "examples/xinzhou_towns.csv", "json");
+    let plain: Value = serde_json::from_str(&plain).expect("JSON");
+    assert_eq!(plain["ruleset"]["overrides"], serde_json::json!([]));
+    assert!(!eval("rules/shanxi.rules", "examples/xinzhou_towns.csv", "text").contains("假设分析"));
+}

@@ -298,6 +298,17 @@ impl Criterion {
     }
 }
 
+/// A what-if change: a parameter set after the rule files were read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Override {
+    /// The parameter.
+    pub name: String,
+    /// Its value in the rule files, as written (`None`: a draft without a value).
+    pub old: Option<String>,
+    /// The value assumed, as typed.
+    pub new: String,
+}
+
 /// A compiled rule set: what evaluation runs.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
@@ -337,6 +348,30 @@ impl RuleSet {
             .iter()
             .flat_map(|c| &c.requires)
             .any(|r| r.relax.as_ref().is_some_and(|x| x.discretionary))
+    }
+    /// The what-if changes in force: every parameter whose value was set after the rule
+    /// files were read (`--set`, the REPL's `set`), with the value the files give.
+    pub fn overrides(&self) -> Vec<Override> {
+        self.params
+            .iter()
+            .filter_map(|p| {
+                let now = p.current()?;
+                if now.file != usize::MAX {
+                    return None;
+                }
+                let old = p
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|v| v.file != usize::MAX)
+                    .and_then(|v| v.written.clone());
+                Some(Override {
+                    name: p.name.clone(),
+                    old,
+                    new: now.written.clone().unwrap_or_default(),
+                })
+            })
+            .collect()
     }
     /// A criterion's index by id.
     pub fn criterion_index(&self, id: &str) -> Option<usize> {

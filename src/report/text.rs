@@ -88,6 +88,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         meta.push(h.date.clone());
     }
     let _ = writeln!(o, "依据：{}", meta.join("，"));
+    for line in what_if_lines(rs) {
+        let _ = writeln!(o, "{line}");
+    }
     if let Some(base) = &h.extends {
         let _ = writeln!(o, "沿用：{base} 的认定标准");
     }
@@ -292,6 +295,22 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
     }
     o
+}
+
+/// The what-if mark of a report whose parameters were changed after the rule files were
+/// read: 假设分析（非正式结论） and each change, old value to new.
+pub fn what_if_lines(rs: &crate::compile::RuleSet) -> Vec<String> {
+    let changes = rs.overrides();
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let mut lines =
+        vec!["假设分析（非正式结论）：以下参数不是文件的规定，而是本次假设的取值".to_string()];
+    for c in changes {
+        let old = c.old.unwrap_or_else(|| "未设定".to_string());
+        lines.push(format!("  · {}：文件为 {old}，假设为 {}", c.name, c.new));
+    }
+    lines
 }
 
 /// The verdicts of a town without a category under each category, in plain words:

@@ -151,7 +151,12 @@ impl Session {
             line.push(why.join("、"));
             rows.push(line);
         }
-        let mut out = show::table(&rows);
+        let mut out = String::new();
+        for line in report::what_if_lines(rs) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&show::table(&rows));
         out.push_str(&totals(rs, e));
         Ok(out)
     }
