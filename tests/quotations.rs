@@ -275,3 +275,34 @@ fn every_shipped_quotation_is_the_documents_words() {
         assert!(!r.has_errors(), "{}", f.display());
     }
 }
+
+/// Formula (1) of the Xinzhou standard is garbled in the source (“DCBAS”): the formula the
+/// report prints is this rule set's reconstruction, and says so wherever it is shown.
+#[test]
+fn the_reconstructed_formula_is_marked_as_an_interpretation() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args([
+            "eval",
+            "rules/xinzhou-evaluation.rules",
+            "examples/xinzhou_towns.csv",
+            "--scores",
+            "examples/xinzhou_scores.csv",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run townrules");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("计分：S = A + B + C + D"))
+        .collect();
+    assert!(!at.is_empty(), "{text}");
+    for i in at {
+        let next = lines.get(i + 1).copied().unwrap_or_default();
+        assert!(
+            next.starts_with("注：本规则集的理解：原文公式(1)字符错乱")
+                && next.ends_with("复原为 S = A + B + C + D，不是原文"),
+            "{next}"
+        );
+    }
+}
