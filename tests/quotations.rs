@@ -306,3 +306,15 @@ fn the_reconstructed_formula_is_marked_as_an_interpretation() {
         );
     }
 }
+
+#[test]
+fn quotations_in_a_file_without_a_header_warn_once() {
+    let ds = diags("param p = 1亿元 { quote \"错一\" }\nparam q = 1亿元 { quote \"错二\" }\n");
+    let w = with_code(&ds, Code::NoSource);
+    assert_eq!(w.len(), 1, "{}", render_plain(&ds, 100));
+    assert_eq!(loc(w[0]), "1:23");
+    assert_eq!(
+        w[0].message,
+        "quotations in a file without a `ruleset` header are not checked"
+    );
+}

@@ -413,3 +413,33 @@ fn quote_char_span(src: &Source, span: Span, at: usize) -> Option<Span> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_character_of_a_quotation_is_found_in_the_literal_despite_escapes() {
+        let text = "quote \"甲\\\"乙\\\\丙\\n丁\"";
+        let src = Source::new("t.rules", text);
+        let span = Span::new(6, text.len());
+        let decoded = "甲\"乙\\丙\n丁";
+        for (at, want) in [("乙", "乙"), ("丙", "丙"), ("丁", "丁"), ("\"", "\\\"")] {
+            let i = decoded.find(at).expect("in the text");
+            let s = quote_char_span(&src, span, i).expect("found");
+            assert_eq!(&text[s.start..s.end], want);
+        }
+        assert_eq!(quote_char_span(&src, span, decoded.len()), None);
+    }
+
+    #[test]
+    fn the_quotation_around_a_place() {
+        assert_eq!(around("一二三", 3), ("一".into(), "二三".into()));
+        let long = "一二三四五六七八九十甲乙丙丁戊己庚辛";
+        let at = long.find('十').expect("in the text");
+        assert_eq!(
+            around(long, at),
+            ("…二三四五六七八九".into(), "十甲乙丙丁戊己庚…".into())
+        );
+    }
+}
