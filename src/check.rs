@@ -3,7 +3,8 @@
 //! Loads the root file and everything it imports or extends (once each, cycles
 //! refused), merges declarations into symbol tables — facts, categories,
 //! parameters with their provenance, tables, criteria — and checks every
-//! expression for unknown names (with "did you mean") and kind/unit mismatches.
+//! expression for unknown names (with "did you mean") and kind/unit mismatches, and
+//! every quotation against the source text its file's header names.
 //! All problems are collected and reported together as [`Diag`]s.
 
 mod declare;
@@ -11,6 +12,8 @@ mod exprs;
 mod indicators;
 mod load;
 mod model;
+mod quotes;
+mod sources;
 
 pub use model::*;
 
@@ -64,6 +67,7 @@ fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
     }
     let (model, more) = declare::build(loaded.units, root);
     diags.extend(more);
+    diags.extend(sources::verify(&model.units));
     let has_errors = diags.iter().any(Diag::is_error);
     CheckReport {
         model: if has_errors { None } else { Some(model) },

@@ -248,6 +248,7 @@ impl Compiler<'_> {
             total: e.total,
             formula: e.formula.clone(),
             clause: e.clause.clone(),
+            note: e.note.clone(),
             nodes,
             roots: e.roots.clone(),
             leaves,

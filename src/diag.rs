@@ -77,11 +77,17 @@ pub enum Code {
     Grades,
     /// A file without a `ruleset` header used as a rule set.
     NoHeader,
+    /// A quotation (or priority text) that is not the words of the source text.
+    Misquote,
+    /// A rule set whose header names no source text (a warning: its quotations are not checked).
+    NoSource,
+    /// A source text that cannot be read or lies outside the rule set's folder.
+    MissingSource,
 }
 
 impl Code {
     /// Every code, in the order above.
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 28] = [
         Code::Syntax,
         Code::Io,
         Code::ImportCycle,
@@ -107,6 +113,9 @@ impl Code {
         Code::Weights,
         Code::Grades,
         Code::NoHeader,
+        Code::Misquote,
+        Code::NoSource,
+        Code::MissingSource,
     ];
 
     /// The code as printed: `townrules::unknown_name`.
@@ -137,6 +146,9 @@ impl Code {
             Code::Weights => "townrules::weights",
             Code::Grades => "townrules::grades",
             Code::NoHeader => "townrules::no_header",
+            Code::Misquote => "townrules::misquote",
+            Code::NoSource => "townrules::no_source",
+            Code::MissingSource => "townrules::missing_source",
         }
     }
 }

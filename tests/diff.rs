@@ -429,6 +429,13 @@ fn files_at_git_revisions() {
     git(&dir, &["init", "-q"]);
     std::fs::copy("rules/facts.rules", rules.join("facts.rules")).expect("copy");
     std::fs::copy("rules/xinzhou.rules", rules.join("xinzhou.rules")).expect("copy");
+    // The source text its header names comes from the same revision.
+    std::fs::create_dir_all(rules.join("sources")).expect("mkdir");
+    std::fs::copy(
+        "rules/sources/xinzhou-2022-82.txt",
+        rules.join("sources/xinzhou-2022-82.txt"),
+    )
+    .expect("copy");
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "first"]);
     // Second commit: a stricter threshold, and the shared vocabulary changes too.
@@ -514,6 +521,12 @@ fn errors_exit_2() {
 fn indicator_weights_grade_bands_and_grades() {
     let dir = temp_dir("evaluation");
     std::fs::copy("rules/facts.rules", dir.join("facts.rules")).expect("copy facts");
+    std::fs::create_dir_all(dir.join("sources")).expect("mkdir");
+    std::fs::copy(
+        "rules/sources/xinzhou-guide-part1.txt",
+        dir.join("sources/xinzhou-guide-part1.txt"),
+    )
+    .expect("copy the source text");
     let text = std::fs::read_to_string("rules/xinzhou-evaluation.rules").expect("read");
     let changed = text
         .replace(

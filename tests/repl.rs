@@ -50,10 +50,17 @@ fn temp_dir(name: &str) -> PathBuf {
     d
 }
 
+/// Copy rule files, and the source texts their headers name (`sources/`), into `dir`.
 fn copy_rules(dir: &Path, files: &[&str]) {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     for f in files {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(f);
-        std::fs::copy(&from, dir.join(f)).expect("copy rule file");
+        std::fs::copy(rules.join(f), dir.join(f)).expect("copy rule file");
+    }
+    std::fs::create_dir_all(dir.join("sources")).expect("create sources/");
+    for e in std::fs::read_dir(rules.join("sources")).expect("rules/sources/") {
+        let from = e.expect("entry").path();
+        let name = from.file_name().expect("file name");
+        std::fs::copy(&from, dir.join("sources").join(name)).expect("copy source text");
     }
 }
 

@@ -149,6 +149,7 @@ impl Builder<'_> {
             total,
             formula: attr_text(&e.attrs, "formula").unwrap_or("").to_string(),
             clause: attr_text(&e.attrs, "clause").map(str::to_string),
+            note: attr_text(&e.attrs, "note").map(str::to_string),
             nodes: std::mem::take(&mut self.nodes),
             roots,
             grades,

@@ -402,10 +402,13 @@ pub struct EvaluationInfo {
     pub file: FileId,
     /// The total score (e.g. 100).
     pub total: Decimal,
-    /// How the total is formed, as the document writes it (e.g. `S = A + B + C + D`).
+    /// How the total is formed, as this rule set reads it (e.g. `S = A + B + C + D`); when
+    /// the document's formula cannot be quoted, `note` says that this is an interpretation.
     pub formula: String,
     /// Clause.
     pub clause: Option<String>,
+    /// The system's `note` (this rule set's words), shown with the formula.
+    pub note: Option<String>,
     /// All nodes; first-level nodes are `roots`.
     pub nodes: Vec<IndicatorInfo>,
     /// First-level nodes in order.

@@ -181,6 +181,8 @@ pub struct Evaluation {
     pub formula: String,
     /// Clause.
     pub clause: Option<String>,
+    /// The system's note (e.g. that the formula is this rule set's reading), shown with it.
+    pub note: Option<String>,
     /// All nodes.
     pub nodes: Vec<Indicator>,
     /// First-level nodes.

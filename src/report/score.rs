@@ -79,6 +79,9 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
             ev.formula
         ));
     }
+    if let Some(n) = &ev.note {
+        out.push(format!("注：{n}"));
+    }
     let width = ev
         .nodes
         .iter()

@@ -316,7 +316,7 @@ pub struct Relax {
 pub struct Require {
     /// The condition.
     pub cond: Node<Expr>,
-    /// What the condition means, in the document's words.
+    /// What the condition means, in this rule set's words (not a quotation).
     pub label: Option<Node<String>>,
     /// An exception that relaxes it.
     pub relax: Option<Node<Relax>>,
@@ -325,7 +325,7 @@ pub struct Require {
 /// `priority "…优先评定" when cond`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Priority {
-    /// The reason as the document words it.
+    /// The document's sentence, verbatim (checked like a `quote`).
     pub label: Node<String>,
     /// When the flag is raised.
     pub when: Node<Expr>,

@@ -1,10 +1,10 @@
 //! One side of a diff: a rule file on disk, or a rule file at a git revision
 //! (`rules/xinzhou.rules@HEAD~1`, `HEAD~1:rules/xinzhou.rules`), checked and compiled.
 //!
-//! A file at a revision is materialised with everything it imports or extends *at the
-//! same revision* into a private temporary folder (same relative layout as in the
-//! repository), then checked from there, so `import "facts.rules"` reads the
-//! vocabulary of that revision, not the one checked out.
+//! A file at a revision is materialised with everything it imports or extends, and the
+//! source texts their headers name, *at the same revision* into a private temporary
+//! folder (same relative layout as in the repository), then checked from there, so
+//! `import "facts.rules"` reads the vocabulary of that revision, not the one checked out.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -15,7 +15,7 @@ use crate::app::load;
 use crate::check::Checked;
 use crate::compile::RuleSet;
 use crate::source::Source;
-use crate::syntax::ast::Item;
+use crate::syntax::ast::{attr, AttrValue, Item};
 
 /// How the user named a rule set on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,8 @@ fn normalise(p: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// Write `path` at `rev` and what it imports or extends (at `rev`) under `dest`;
+/// Write `path` at `rev` and what it imports or extends, and their source texts (at
+/// `rev`), under `dest`;
 /// returns the commit and the materialised root file.
 fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf), GitError> {
     let cwd = std::env::current_dir().map_err(|source| GitError::CurrentDir { source })?;
@@ -194,9 +195,10 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
             repository: top.clone(),
         })?;
     let mut seen = HashSet::new();
-    let mut todo = vec![rel.clone()];
+    // (file, whether it is a rule file whose imports are followed)
+    let mut todo = vec![(rel.clone(), true)];
     let mut first = true;
-    while let Some(rel_file) = todo.pop() {
+    while let Some((rel_file, is_rules)) = todo.pop() {
         if !seen.insert(rel_file.clone()) {
             continue;
         }
@@ -210,7 +212,7 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
                     git_says: stderr_line(&out),
                 });
             }
-            // A missing import: the checker reports it with its location.
+            // A missing import or source text: the checker reports it with its location.
             continue;
         }
         first = false;
@@ -225,6 +227,9 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
             file: target.clone(),
             source,
         })?;
+        if !is_rules {
+            continue;
+        }
         let Ok(text) = String::from_utf8(out.stdout) else {
             continue;
         };
@@ -234,10 +239,16 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
         };
         let dir = rel_file.parent().unwrap_or(Path::new(""));
         for item in &ast.items {
-            if let Item::Import(p) | Item::Extends(p) = &item.node {
-                if let Some(dep) = normalise(&dir.join(&p.node)) {
-                    todo.push(dep);
-                }
+            let (dep, is_rules) = match &item.node {
+                Item::Import(p) | Item::Extends(p) => (p.node.as_str(), true),
+                Item::Header(h) => match attr(&h.attrs, "source").map(|a| &a.value.node) {
+                    Some(AttrValue::Text(p)) => (p.as_str(), false),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if let Some(dep) = normalise(&dir.join(dep)) {
+                todo.push((dep, is_rules));
             }
         }
     }

@@ -58,6 +58,7 @@ impl Builder {
         };
         let known = [
             "title", "document", "name", "issuer", "date", "level", "section", "note", "basis",
+            "source",
         ];
         for a in &h.attrs {
             if !known.contains(&a.key.node.as_str()) {
