@@ -6,6 +6,7 @@
 //! town is evaluated.
 
 mod program;
+pub mod template;
 
 pub use program::*;
 

@@ -33,6 +33,9 @@ impl<'m> ExprChecker<'m> {
             self.condition(src, a, "`applies`");
         }
         for r in &c.decl.requires {
+            if let Some(l) = &r.node.label {
+                self.label(src, l);
+            }
             self.condition(src, &r.node.cond, "`require`");
             if let Some(rx) = &r.node.relax {
                 self.condition(src, &rx.node.when, "`when`");
@@ -42,6 +45,37 @@ impl<'m> ExprChecker<'m> {
         }
         for p in &c.decl.priorities {
             self.condition(src, &p.node.when, "`priority … when`");
+        }
+    }
+
+    /// A requirement's label: every `{name}` in it names a parameter (whose value in
+    /// force the label then shows).
+    fn label(&mut self, src: &Source, l: &Node<String>) {
+        for (at, part) in crate::compile::template::parts(&l.node) {
+            let crate::compile::template::Part::Param(name) = part else {
+                continue;
+            };
+            if matches!(self.m.resolve(name), Some(Symbol::Param(_))) {
+                continue;
+            }
+            let names = self.m.params.iter().map(|p| p.name.as_str());
+            let hint = match did_you_mean(name, names) {
+                Some(s) => format!("did you mean `{{{s}}}`?"),
+                None => "a label names a parameter as `{name}`, e.g. `上下游配套企业{min_supporting_enterprises}以上`".to_string(),
+            };
+            // The label's span covers its quotes: the text starts one byte in.
+            let start = l.span.start + 1 + at;
+            let span = crate::syntax::ast::Span::new(start, start + name.len() + 2);
+            self.diags.push(
+                Diag::error(
+                    Code::UnknownName,
+                    src,
+                    span,
+                    format!("`{{{name}}}` in a label names no parameter"),
+                )
+                .label("not a parameter")
+                .help(hint),
+            );
         }
     }
 

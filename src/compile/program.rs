@@ -241,7 +241,8 @@ pub struct Relaxation {
 /// One `require` of a criterion.
 #[derive(Debug, Clone)]
 pub struct Requirement {
-    /// What it means, in the document's words.
+    /// What it means, as written: a template whose `{parameter}` parts are replaced by
+    /// the values in force ([`Requirement::label_text`]).
     pub label: Option<String>,
     /// The normal condition.
     pub cond: Condition,
@@ -284,6 +285,20 @@ pub struct Criterion {
     /// Every table lookup of the applicability conditions and requirements (table, key): a
     /// category a table does not cover makes the criterion not applicable.
     pub lookups: Vec<(u32, NodeId)>,
+}
+
+impl Requirement {
+    /// The label with every `{parameter}` replaced by its value in force, as written
+    /// (`10户`), or `（门槛未设定）` for a parameter without one.
+    pub fn label_text(&self, rs: &RuleSet) -> Option<String> {
+        let label = self.label.as_deref()?;
+        Some(super::template::render(label, |name| {
+            rs.param_index(name)
+                .and_then(|p| rs.params[p].current())
+                .and_then(|v| v.written.clone())
+                .unwrap_or_else(|| "（门槛未设定）".to_string())
+        }))
+    }
 }
 
 impl Criterion {
