@@ -6,7 +6,6 @@
 //! town is evaluated.
 
 mod program;
-pub mod template;
 
 pub use program::*;
 

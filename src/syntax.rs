@@ -8,6 +8,7 @@ pub mod ast;
 mod error;
 pub mod ops;
 mod parse;
+pub mod template;
 
 /// Longest rule file accepted, in bytes (defined with [`Source`](crate::source::Source), which reads files).
 pub use crate::source::MAX_FILE_BYTES;

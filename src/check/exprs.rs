@@ -51,8 +51,8 @@ impl<'m> ExprChecker<'m> {
     /// A requirement's label: every `{name}` in it names a parameter (whose value in
     /// force the label then shows).
     fn label(&mut self, src: &Source, l: &Node<String>) {
-        for (at, part) in crate::compile::template::parts(&l.node) {
-            let crate::compile::template::Part::Param(name) = part else {
+        for (at, part) in crate::syntax::template::parts(&l.node) {
+            let crate::syntax::template::Part::Param(name) = part else {
                 continue;
             };
             if matches!(self.m.resolve(name), Some(Symbol::Param(_))) {

@@ -292,7 +292,7 @@ impl Requirement {
     /// (`10户`), or `（门槛未设定）` for a parameter without one.
     pub fn label_text(&self, rs: &RuleSet) -> Option<String> {
         let label = self.label.as_deref()?;
-        Some(super::template::render(label, |name| {
+        Some(crate::syntax::template::render(label, |name| {
             rs.param_index(name)
                 .and_then(|p| rs.params[p].current())
                 .and_then(|v| v.written.clone())

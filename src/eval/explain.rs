@@ -206,8 +206,9 @@ impl Evaluator<'_> {
     /// Decide a town without a category over every category (see `eval::joint`).
     fn refine_explained(&self, row: usize, out: &mut TownResult) {
         let mut statuses: Vec<Status> = out.criteria.iter().map(|c| c.status).collect();
-        if let Some(outcome) = self.refine_joint(row, &mut statuses) {
-            out.joint = self.joint_cases(row, &statuses);
+        let mut cases = Vec::new();
+        if let Some(outcome) = self.refine_joint_with(row, &mut statuses, Some(&mut cases)) {
+            out.joint = (!cases.is_empty()).then_some(cases);
             out.outcome = outcome;
             for (c, (cr, s)) in out.criteria.iter_mut().zip(statuses).enumerate() {
                 cr.status = s;

@@ -13,7 +13,7 @@
 //! path, explanations) applies it the same way, through [`Evaluator::refine_joint`] and
 //! [`Evaluator::joint_status`].
 
-use super::logic::{Outcome, Status, V};
+use super::logic::{Outcome, OutcomeFold, Status, V};
 use super::walk::Record;
 use super::Evaluator;
 use crate::check::Kind;
@@ -113,48 +113,138 @@ impl<R: Record> Record for Assuming<'_, R> {
     }
 }
 
-/// The one value every case gives, else undetermined.
-fn agree<T: Copy + PartialEq>(mut xs: impl Iterator<Item = T>, undetermined: T) -> T {
-    match xs.next() {
-        Some(first) if xs.all(|x| x == first) => first,
-        Some(_) => undetermined,
-        None => undetermined,
+/// The most missing category facts enumerated together (more: Kleene's verdicts stay).
+const MAX_MISSING: usize = 4;
+
+/// The missing category facts of one town, and an odometer over their values.
+struct Odometer {
+    facts: [(usize, u16); MAX_MISSING],
+    members: [u16; MAX_MISSING],
+    len: usize,
+}
+
+impl Odometer {
+    /// Over the facts of `joint` that `keep` selects and town `row` lacks (`None`: more
+    /// than [`MAX_MISSING`] facts or [`MAX_JOINT_CASES`] combinations, or a set without
+    /// members).
+    fn new<'j>(
+        ev: &Evaluator<'_>,
+        joint: impl Iterator<Item = &'j JointFact>,
+        row: usize,
+    ) -> Option<Odometer> {
+        let mut o = Odometer {
+            facts: [(0, 0); MAX_MISSING],
+            members: [0; MAX_MISSING],
+            len: 0,
+        };
+        let mut total = 1usize;
+        for j in joint {
+            if ev.fact(j.fact, row) != V::Unknown {
+                continue;
+            }
+            if o.len == MAX_MISSING || j.members == 0 {
+                return None;
+            }
+            o.facts[o.len] = (j.fact, 0);
+            o.members[o.len] = j.members;
+            o.len += 1;
+            total = total.saturating_mul(usize::from(j.members));
+        }
+        (total <= MAX_JOINT_CASES).then_some(o)
+    }
+
+    /// The values of the current combination.
+    fn assumed(&self) -> &[(usize, u16)] {
+        &self.facts[..self.len]
+    }
+
+    /// Move to the next combination; false after the last.
+    fn advance(&mut self) -> bool {
+        for i in (0..self.len).rev() {
+            self.facts[i].1 += 1;
+            if self.facts[i].1 < self.members[i] {
+                return true;
+            }
+            self.facts[i].1 = 0;
+        }
+        false
     }
 }
 
 impl Evaluator<'_> {
-    /// The missing category facts of town `row` that some criterion reads (restricted
-    /// to those criterion `only` reads, when given).
-    fn missing_joint(&self, row: usize, only: Option<usize>) -> Vec<&JointFact> {
-        self.joint
-            .iter()
-            .filter(|j| only.is_none_or(|c| j.criteria.contains(&c)))
-            .filter(|j| self.fact(j.fact, row) == V::Unknown)
-            .collect()
-    }
-
-    /// Every combination of values of `facts` (`None` when there are too many).
-    fn combinations(facts: &[&JointFact]) -> Option<Vec<Vec<(usize, u16)>>> {
-        let total = facts
-            .iter()
-            .try_fold(1usize, |acc, j| acc.checked_mul(usize::from(j.members)))?;
-        if total == 0 || total > MAX_JOINT_CASES {
+    /// Town `row`'s verdicts over every value of its missing category facts, from its
+    /// three-valued `statuses` (criteria that read none of them keep theirs): the
+    /// statuses are refined in place and the outcome returned, with every case when
+    /// `cases` is given. `None`: the town lacks no such fact, or there are too many.
+    fn joint_eval(
+        &self,
+        row: usize,
+        statuses: &mut [Status],
+        mut cases: Option<&mut Vec<JointCase>>,
+    ) -> Option<Outcome> {
+        let mut odo = Odometer::new(self, self.joint.iter(), row)?;
+        if odo.len == 0 {
             return None;
         }
-        let mut out = vec![Vec::new()];
-        for j in facts {
-            out = out
-                .into_iter()
-                .flat_map(|prefix| {
-                    (0..j.members).map(move |m| {
-                        let mut v = prefix.clone();
-                        v.push((j.fact, m));
-                        v
-                    })
-                })
-                .collect();
+        let k = statuses.len();
+        // Which criteria read a missing fact, and which of them vary between cases.
+        let mut flags = CriterionFlags::new(k);
+        for c in 0..k {
+            if odo_reads(&self.joint, c, odo.assumed()) {
+                flags.set_affected(c);
+            }
         }
-        Some(out)
+        // The outcome rule folded over the criteria no missing fact touches.
+        let mut base = OutcomeFold::new(false);
+        for (c, s) in statuses.iter().enumerate() {
+            if !flags.affected(c) {
+                base.add(&s.verdicts());
+            }
+        }
+        let mut first = true;
+        let mut outcome: Option<Outcome> = None;
+        loop {
+            let mut fold = base;
+            let mut case_statuses = cases.as_ref().map(|_| statuses.to_vec());
+            for c in 0..k {
+                if !flags.affected(c) {
+                    continue;
+                }
+                let s = self.status_assuming(c, row, odo.assumed());
+                if first {
+                    statuses[c] = s;
+                } else if statuses[c] != s {
+                    flags.set_mixed(c);
+                }
+                fold.add(&s.verdicts());
+                if let Some(cs) = case_statuses.as_mut() {
+                    cs[c] = s;
+                }
+            }
+            let o = fold.outcome();
+            outcome = match outcome {
+                None => Some(o),
+                Some(prev) if prev == o => Some(o),
+                Some(_) => Some(Outcome::Undetermined),
+            };
+            if let (Some(all), Some(cs)) = (cases.as_deref_mut(), case_statuses) {
+                all.push(JointCase {
+                    assumed: odo.assumed().to_vec(),
+                    statuses: cs,
+                    outcome: o,
+                });
+            }
+            first = false;
+            if !odo.advance() {
+                break;
+            }
+        }
+        for (c, s) in statuses.iter_mut().enumerate() {
+            if flags.mixed(c) {
+                *s = Status::Undetermined;
+            }
+        }
+        outcome
     }
 
     /// The verdicts of town `row` under every combination of values of its missing
@@ -162,30 +252,10 @@ impl Evaluator<'_> {
     /// missing facts keep theirs). `None` when no such fact is missing, or when there
     /// are more than [`MAX_JOINT_CASES`] combinations.
     pub fn joint_cases(&self, row: usize, statuses: &[Status]) -> Option<Vec<JointCase>> {
-        let missing = self.missing_joint(row, None);
-        if missing.is_empty() {
-            return None;
-        }
-        let affected: Vec<usize> = (0..statuses.len())
-            .filter(|c| missing.iter().any(|j| j.criteria.contains(c)))
-            .collect();
-        let cases = Self::combinations(&missing)?;
-        Some(
-            cases
-                .into_iter()
-                .map(|assumed| {
-                    let mut s = statuses.to_vec();
-                    for &c in &affected {
-                        s[c] = self.status_assuming(c, row, &assumed);
-                    }
-                    JointCase {
-                        outcome: Outcome::of(s.iter().copied()),
-                        statuses: s,
-                        assumed,
-                    }
-                })
-                .collect(),
-        )
+        let mut s = statuses.to_vec();
+        let mut cases = Vec::new();
+        self.joint_eval(row, &mut s, Some(&mut cases))?;
+        Some(cases)
     }
 
     /// Refine town `row`'s three-valued `statuses` in place by evaluating it under every
@@ -196,30 +266,28 @@ impl Evaluator<'_> {
     /// ([`Evaluator::joint_status`]); the outcome over the values of all of them, or, when
     /// those are more than [`MAX_JOINT_CASES`] combinations, from the refined statuses.
     pub fn refine_joint(&self, row: usize, statuses: &mut [Status]) -> Option<Outcome> {
+        self.refine_joint_with(row, statuses, None)
+    }
+
+    /// [`Evaluator::refine_joint`], also collecting every case into `cases`.
+    pub(crate) fn refine_joint_with(
+        &self,
+        row: usize,
+        statuses: &mut [Status],
+        cases: Option<&mut Vec<JointCase>>,
+    ) -> Option<Outcome> {
         if !self.needs_joint(row) {
             return None;
         }
-        match self.joint_cases(row, statuses) {
-            Some(cases) => {
-                // Over every value of all the missing facts: each criterion's status over
-                // them is its status over the values of those it reads.
-                for (c, s) in statuses.iter_mut().enumerate() {
-                    *s = agree(cases.iter().map(|k| k.statuses[c]), Status::Undetermined);
-                }
-                Some(agree(
-                    cases.iter().map(|k| k.outcome),
-                    Outcome::Undetermined,
-                ))
-            }
-            None => {
-                for (c, s) in statuses.iter_mut().enumerate() {
-                    if let Some(j) = self.joint_status(c, row) {
-                        *s = j;
-                    }
-                }
-                Some(Outcome::of(statuses.iter().copied()))
+        if let Some(o) = self.joint_eval(row, statuses, cases) {
+            return Some(o);
+        }
+        for (c, s) in statuses.iter_mut().enumerate() {
+            if let Some(j) = self.joint_status(c, row) {
+                *s = j;
             }
         }
+        Some(Outcome::of(statuses.iter().copied()))
     }
 
     /// The status of criterion `c` for town `row` over every value of the missing
@@ -233,15 +301,24 @@ impl Evaluator<'_> {
         if !reads_missing {
             return None;
         }
-        let missing = self.missing_joint(row, Some(c));
-        if missing.is_empty() {
-            return None;
+        let mut odo = Odometer::new(
+            self,
+            self.joint.iter().filter(|j| j.criteria.contains(&c)),
+            row,
+        )?;
+        let mut status: Option<Status> = None;
+        loop {
+            let s = self.status_assuming(c, row, odo.assumed());
+            status = match status {
+                None => Some(s),
+                Some(prev) if prev == s => Some(s),
+                Some(_) => return Some(Status::Undetermined),
+            };
+            if !odo.advance() {
+                break;
+            }
         }
-        let cases = Self::combinations(&missing)?;
-        Some(agree(
-            cases.iter().map(|a| self.status_assuming(c, row, a)),
-            Status::Undetermined,
-        ))
+        status
     }
 
     /// The category facts the criteria read.
@@ -267,5 +344,54 @@ impl Evaluator<'_> {
             facts: assumed,
         };
         self.status_with(c, row, &mut rec)
+    }
+}
+
+/// Whether criterion `c` reads one of the missing `facts`.
+fn odo_reads(joint: &[JointFact], c: usize, facts: &[(usize, u16)]) -> bool {
+    facts
+        .iter()
+        .any(|&(f, _)| joint.iter().any(|j| j.fact == f && j.criteria.contains(&c)))
+}
+
+/// Two flags per criterion (affected by a missing fact; varies between cases), in bit
+/// masks for up to 64 criteria, without allocating.
+struct CriterionFlags {
+    small: [u64; 2],
+    large: Vec<(bool, bool)>,
+}
+
+impl CriterionFlags {
+    fn new(k: usize) -> Self {
+        CriterionFlags {
+            small: [0; 2],
+            large: if k > 64 {
+                vec![(false, false); k]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+    fn set_affected(&mut self, c: usize) {
+        match self.large.get_mut(c) {
+            Some(f) => f.0 = true,
+            None => self.small[0] |= 1 << c,
+        }
+    }
+    fn set_mixed(&mut self, c: usize) {
+        match self.large.get_mut(c) {
+            Some(f) => f.1 = true,
+            None => self.small[1] |= 1 << c,
+        }
+    }
+    fn affected(&self, c: usize) -> bool {
+        self.large
+            .get(c)
+            .map_or(self.small[0] >> c & 1 != 0, |f| f.0)
+    }
+    fn mixed(&self, c: usize) -> bool {
+        self.large
+            .get(c)
+            .map_or(self.small[1] >> c & 1 != 0, |f| f.1)
     }
 }
