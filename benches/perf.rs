@@ -13,8 +13,9 @@
 //! (docs/INTERPRETATION.md §14), values clustered around the thresholds and about 2%
 //! missing cells. The baseline (benches/support/handwritten.rs) is the Shanxi criteria
 //! written by hand over the same loaded columns; the bench asserts that it and the engine
-//! agree on every town, and that the independent CSV-to-CSV implementation writes the
-//! same report as `townrules eval`.
+//! agree on every town (statuses, outcome and discretionary marks, towns without a
+//! category judged under every category), and that the independent CSV-to-CSV
+//! implementation writes the same report as `townrules eval`.
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -327,31 +328,51 @@ fn main() {
         ev.program().size().1
     );
 
-    // Same verdicts on every town.
+    // Same verdicts on every town, and the same discretionary marks.
     let mut outcomes = vec![Outcome::Undetermined; n];
     let mut statuses = vec![Status::Met; n * k];
     ev.statuses_into(0, &mut statuses, &mut outcomes);
+    let agg = handwritten::AGGLOMERATION;
+    assert_eq!(rs.criteria[agg].id, "agglomeration");
+    let (mut marked, mut marked_criteria) = (0usize, 0usize);
     for i in 0..n {
-        let (s, o) = hw.statuses(i);
-        assert_eq!(o, outcomes[i], "town {}", &towns.ids[i]);
-        assert_eq!(hw.outcome(i), o, "town {}", &towns.ids[i]);
+        let r = hw.report(i);
+        let s = &statuses[i * k..(i + 1) * k];
+        assert_eq!(r.outcome, outcomes[i], "town {}", &towns.ids[i]);
+        assert_eq!(hw.outcome(i), r.outcome, "town {}", &towns.ids[i]);
+        assert_eq!(hw.statuses(i), (r.statuses, r.outcome));
+        assert_eq!(&r.statuses[..], s, "town {}", &towns.ids[i]);
         assert_eq!(
-            &s[..],
-            &statuses[i * k..(i + 1) * k],
+            r.relaxed,
+            ev.criterion_discretionary(agg, i, s[agg]),
             "town {}",
             &towns.ids[i]
         );
+        assert_eq!(
+            r.discretionary,
+            ev.town_discretionary(i, outcomes[i], s),
+            "town {}",
+            &towns.ids[i]
+        );
+        marked += usize::from(r.discretionary);
+        marked_criteria += usize::from(r.relaxed);
     }
-    let recognized = outcomes
+    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+    let (recognized, undetermined) = (count(Outcome::Recognized), count(Outcome::Undetermined));
+    let category = rs.fact_index("category").expect("category");
+    let no_category: Vec<usize> = (0..n)
+        .filter(|&i| towns.columns[category].is_missing(i))
+        .collect();
+    let no_category_rejected = no_category
         .iter()
-        .filter(|o| **o == Outcome::Recognized)
-        .count();
-    let undetermined = outcomes
-        .iter()
-        .filter(|o| **o == Outcome::Undetermined)
+        .filter(|&&i| outcomes[i] == Outcome::NotRecognized)
         .count();
     eprintln!(
-        "engine and hand-written agree on all {n} towns ({recognized} recognized, {undetermined} undetermined)"
+        "engine and hand-written agree on all {n} towns ({recognized} recognized, \
+         {marked} of them discretionary; {marked_criteria} with agglomeration met only through \
+         the relaxation; {undetermined} undetermined; {} without a category, {no_category_rejected} \
+         of them not recognized under every category)",
+        no_category.len()
     );
 
     // ---- 2./3. evaluation over loaded towns, one core ----
@@ -578,13 +599,11 @@ fn main() {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(handwritten::REPORT_HEADER.as_bytes());
         for i in 0..towns.len() {
-            let (s, o) = hw.statuses(i);
             handwritten::report_line(
                 &mut buf,
                 towns.ids[i].as_bytes(),
                 towns.names[i].as_bytes(),
-                &s,
-                o,
+                &hw.report(i),
             );
             if buf.len() > 1 << 20 {
                 out.write_all(&buf).expect("write");
