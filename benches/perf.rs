@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use townrules::compile::RuleSet;
-use townrules::data::{load_towns, Towns};
+use townrules::data::{load_towns, Column, Towns};
 use townrules::eval::{Evaluator, Outcome, Status, TownResult};
 
 fn env(name: &str, default: usize) -> usize {
@@ -262,6 +262,30 @@ fn row(
     }
 }
 
+/// The row for the cost of judging the `towns` towns without a category under every
+/// category: (with, without) the missing categories, for the engine and the hand-written
+/// code.
+fn refinement_row(
+    what: &str,
+    towns: usize,
+    engine: (Duration, Duration),
+    hand: (Duration, Duration),
+) -> Row {
+    let extra = engine.0.saturating_sub(engine.1);
+    row(
+        &format!("  of which: {towns} towns without a category ({what})"),
+        format!("{} − {}", ms(engine.0), ms(engine.1)),
+        format!("{} per such town", per_town(extra, towns.max(1))),
+        format!(
+            "{:.0}% of engine (hw {:+.1} ms)",
+            100.0 * extra.as_secs_f64() / engine.0.as_secs_f64(),
+            (hand.0.as_secs_f64() - hand.1.as_secs_f64()) * 1e3
+        ),
+        "",
+        None,
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects nothing here.
     let n = env("TOWNRULES_BENCH_TOWNS", 1_000_000);
@@ -472,6 +496,72 @@ fn main() {
         ratio(t_eng_s, t_hw_s),
         "",
         None,
+    ));
+    // The cost of judging towns without a category under every category: the same
+    // towns with every missing category filled in (manufacturing), so that none needs it.
+    let [t_eng_o1, t_eng_o0, t_eng_s1, t_eng_s0, t_hw_o1, t_hw_o0, t_hw_s1, t_hw_s0] = {
+        let mut filled = towns.clone();
+        if let Column::Cat(c) = &towns.columns[category] {
+            filled.columns[category] =
+                Column::Cat(c.iter().map(|v| Some(v.unwrap_or(0))).collect());
+        }
+        let ev_filled = Evaluator::new(&rs, &filled);
+        let hw_filled = handwritten::Shanxi::new(&rs, &filled);
+        let (mut out_o2, mut out_s2) = (out_o.clone(), out_s.clone());
+        let (t_eng_o1, t_eng_o0) = paired(
+            reps,
+            || {
+                ev.outcomes_into(0, &mut out_o);
+                out_o[n / 2]
+            },
+            || {
+                ev_filled.outcomes_into(0, &mut out_o2);
+                out_o2[n / 2]
+            },
+        );
+        let (t_eng_s1, t_eng_s0) = paired(
+            reps,
+            || {
+                ev.statuses_into(0, &mut out_s, &mut out_o);
+                out_s[n / 2]
+            },
+            || {
+                ev_filled.statuses_into(0, &mut out_s2, &mut out_o2);
+                out_s2[n / 2]
+            },
+        );
+        let hw_outcomes = |hw: &handwritten::Shanxi<'_>| {
+            let mut r = 0usize;
+            for i in 0..n {
+                r += hw.outcome(i) as usize;
+            }
+            r
+        };
+        let (t_hw_o1, t_hw_o0) = paired(reps, || hw_outcomes(&hw), || hw_outcomes(&hw_filled));
+        let hw_statuses = |hw: &handwritten::Shanxi<'_>| {
+            let mut buf = vec![Status::Met; n * k];
+            for i in 0..n {
+                let (s, _) = hw.statuses(i);
+                buf[i * k..(i + 1) * k].copy_from_slice(&s);
+            }
+            buf[n / 2]
+        };
+        let (t_hw_s1, t_hw_s0) = paired(reps, || hw_statuses(&hw), || hw_statuses(&hw_filled));
+        [
+            t_eng_o1, t_eng_o0, t_eng_s1, t_eng_s0, t_hw_o1, t_hw_o0, t_hw_s1, t_hw_s0,
+        ]
+    };
+    rows.push(refinement_row(
+        "outcomes",
+        no_category.len(),
+        (t_eng_o1, t_eng_o0),
+        (t_hw_o1, t_hw_o0),
+    ));
+    rows.push(refinement_row(
+        "statuses",
+        no_category.len(),
+        (t_eng_s1, t_eng_s0),
+        (t_hw_s1, t_hw_s0),
     ));
     rows.push(row(
         "engine: full explanation records (1 core)",
