@@ -23,7 +23,7 @@ fn benches(c: &mut Criterion) {
         .model
         .expect("checks");
     let rs = townrules::compile::compile(&model).expect("compiles");
-    let text = gen::csv_string(n, gen::SEED);
+    let text = gen::csv_string_all(n, gen::SEED);
     let towns = load_towns_str("gen.csv", &text, DataFormat::Csv, &model)
         .expect("loads")
         .towns;

@@ -13,8 +13,9 @@
 //! (docs/INTERPRETATION.md §14), values clustered around the thresholds and about 2%
 //! missing cells. The baseline (benches/support/handwritten.rs) is the Shanxi criteria
 //! written by hand over the same loaded columns; the bench asserts that it and the engine
-//! agree on every town, and that the independent CSV-to-CSV implementation writes the
-//! same report as `townrules eval`.
+//! agree on every town (statuses, outcome and discretionary marks, towns without a
+//! category judged under every category), and that the independent CSV-to-CSV
+//! implementation writes the same report as `townrules eval`.
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -29,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use townrules::compile::RuleSet;
-use townrules::data::{load_towns, Towns};
+use townrules::data::{load_towns, Column, Towns};
 use townrules::eval::{Evaluator, Outcome, Status, TownResult};
 
 fn env(name: &str, default: usize) -> usize {
@@ -261,6 +262,30 @@ fn row(
     }
 }
 
+/// The row for the cost of judging the `towns` towns without a category under every
+/// category: (with, without) the missing categories, for the engine and the hand-written
+/// code.
+fn refinement_row(
+    what: &str,
+    towns: usize,
+    engine: (Duration, Duration),
+    hand: (Duration, Duration),
+) -> Row {
+    let extra = engine.0.saturating_sub(engine.1);
+    row(
+        &format!("  of which: {towns} towns without a category ({what})"),
+        format!("{} − {}", ms(engine.0), ms(engine.1)),
+        format!("{} per such town", per_town(extra, towns.max(1))),
+        format!(
+            "{:.0}% of engine (hw {:+.1} ms)",
+            100.0 * extra.as_secs_f64() / engine.0.as_secs_f64(),
+            (hand.0.as_secs_f64() - hand.1.as_secs_f64()) * 1e3
+        ),
+        "",
+        None,
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects nothing here.
     let n = env("TOWNRULES_BENCH_TOWNS", 1_000_000);
@@ -327,31 +352,51 @@ fn main() {
         ev.program().size().1
     );
 
-    // Same verdicts on every town.
+    // Same verdicts on every town, and the same discretionary marks.
     let mut outcomes = vec![Outcome::Undetermined; n];
     let mut statuses = vec![Status::Met; n * k];
     ev.statuses_into(0, &mut statuses, &mut outcomes);
+    let agg = handwritten::AGGLOMERATION;
+    assert_eq!(rs.criteria[agg].id, "agglomeration");
+    let (mut marked, mut marked_criteria) = (0usize, 0usize);
     for i in 0..n {
-        let (s, o) = hw.statuses(i);
-        assert_eq!(o, outcomes[i], "town {}", &towns.ids[i]);
-        assert_eq!(hw.outcome(i), o, "town {}", &towns.ids[i]);
+        let r = hw.report(i);
+        let s = &statuses[i * k..(i + 1) * k];
+        assert_eq!(r.outcome, outcomes[i], "town {}", &towns.ids[i]);
+        assert_eq!(hw.outcome(i), r.outcome, "town {}", &towns.ids[i]);
+        assert_eq!(hw.statuses(i), (r.statuses, r.outcome));
+        assert_eq!(&r.statuses[..], s, "town {}", &towns.ids[i]);
         assert_eq!(
-            &s[..],
-            &statuses[i * k..(i + 1) * k],
+            r.relaxed,
+            ev.criterion_discretionary(agg, i, s[agg]),
             "town {}",
             &towns.ids[i]
         );
+        assert_eq!(
+            r.discretionary,
+            ev.town_discretionary(i, outcomes[i], s),
+            "town {}",
+            &towns.ids[i]
+        );
+        marked += usize::from(r.discretionary);
+        marked_criteria += usize::from(r.relaxed);
     }
-    let recognized = outcomes
+    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+    let (recognized, undetermined) = (count(Outcome::Recognized), count(Outcome::Undetermined));
+    let category = rs.fact_index("category").expect("category");
+    let no_category: Vec<usize> = (0..n)
+        .filter(|&i| towns.columns[category].is_missing(i))
+        .collect();
+    let no_category_rejected = no_category
         .iter()
-        .filter(|o| **o == Outcome::Recognized)
-        .count();
-    let undetermined = outcomes
-        .iter()
-        .filter(|o| **o == Outcome::Undetermined)
+        .filter(|&&i| outcomes[i] == Outcome::NotRecognized)
         .count();
     eprintln!(
-        "engine and hand-written agree on all {n} towns ({recognized} recognized, {undetermined} undetermined)"
+        "engine and hand-written agree on all {n} towns ({recognized} recognized, \
+         {marked} of them discretionary; {marked_criteria} with agglomeration met only through \
+         the relaxation; {undetermined} undetermined; {} without a category, {no_category_rejected} \
+         of them not recognized under every category)",
+        no_category.len()
     );
 
     // ---- 2./3. evaluation over loaded towns, one core ----
@@ -451,6 +496,72 @@ fn main() {
         ratio(t_eng_s, t_hw_s),
         "",
         None,
+    ));
+    // The cost of judging towns without a category under every category: the same
+    // towns with every missing category filled in (manufacturing), so that none needs it.
+    let [t_eng_o1, t_eng_o0, t_eng_s1, t_eng_s0, t_hw_o1, t_hw_o0, t_hw_s1, t_hw_s0] = {
+        let mut filled = towns.clone();
+        if let Column::Cat(c) = &towns.columns[category] {
+            filled.columns[category] =
+                Column::Cat(c.iter().map(|v| Some(v.unwrap_or(0))).collect());
+        }
+        let ev_filled = Evaluator::new(&rs, &filled);
+        let hw_filled = handwritten::Shanxi::new(&rs, &filled);
+        let (mut out_o2, mut out_s2) = (out_o.clone(), out_s.clone());
+        let (t_eng_o1, t_eng_o0) = paired(
+            reps,
+            || {
+                ev.outcomes_into(0, &mut out_o);
+                out_o[n / 2]
+            },
+            || {
+                ev_filled.outcomes_into(0, &mut out_o2);
+                out_o2[n / 2]
+            },
+        );
+        let (t_eng_s1, t_eng_s0) = paired(
+            reps,
+            || {
+                ev.statuses_into(0, &mut out_s, &mut out_o);
+                out_s[n / 2]
+            },
+            || {
+                ev_filled.statuses_into(0, &mut out_s2, &mut out_o2);
+                out_s2[n / 2]
+            },
+        );
+        let hw_outcomes = |hw: &handwritten::Shanxi<'_>| {
+            let mut r = 0usize;
+            for i in 0..n {
+                r += hw.outcome(i) as usize;
+            }
+            r
+        };
+        let (t_hw_o1, t_hw_o0) = paired(reps, || hw_outcomes(&hw), || hw_outcomes(&hw_filled));
+        let hw_statuses = |hw: &handwritten::Shanxi<'_>| {
+            let mut buf = vec![Status::Met; n * k];
+            for i in 0..n {
+                let (s, _) = hw.statuses(i);
+                buf[i * k..(i + 1) * k].copy_from_slice(&s);
+            }
+            buf[n / 2]
+        };
+        let (t_hw_s1, t_hw_s0) = paired(reps, || hw_statuses(&hw), || hw_statuses(&hw_filled));
+        [
+            t_eng_o1, t_eng_o0, t_eng_s1, t_eng_s0, t_hw_o1, t_hw_o0, t_hw_s1, t_hw_s0,
+        ]
+    };
+    rows.push(refinement_row(
+        "outcomes",
+        no_category.len(),
+        (t_eng_o1, t_eng_o0),
+        (t_hw_o1, t_hw_o0),
+    ));
+    rows.push(refinement_row(
+        "statuses",
+        no_category.len(),
+        (t_eng_s1, t_eng_s0),
+        (t_hw_s1, t_hw_s0),
     ));
     rows.push(row(
         "engine: full explanation records (1 core)",
@@ -578,13 +689,11 @@ fn main() {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(handwritten::REPORT_HEADER.as_bytes());
         for i in 0..towns.len() {
-            let (s, o) = hw.statuses(i);
             handwritten::report_line(
                 &mut buf,
                 towns.ids[i].as_bytes(),
                 towns.names[i].as_bytes(),
-                &s,
-                o,
+                &hw.report(i),
             );
             if buf.len() > 1 << 20 {
                 out.write_all(&buf).expect("write");

@@ -1,6 +1,9 @@
 //! Deterministic synthetic town data in the docs/INTERPRETATION.md §14 vocabulary.
 //!
-//! Every fact of the shared vocabulary gets a column (24 columns, no `source`/`notes`).
+//! Every fact of the shared vocabulary gets a column (25 columns, no `source`/`notes`):
+//! [`write_csv`] and [`csv_string_all`]. [`csv_string`] keeps the 24 columns of
+//! generator version 2 (without `market_share_high`), byte for byte: tests append rows
+//! of that width to it.
 //! Values cluster around the thresholds of the bundled rule sets (outputs near 5000万元,
 //! 1亿, 2亿, 10亿 and 20亿元, some exactly at a threshold; supporting enterprises near 5/8/10;
 //! market shares near 30%/50%; jobs near 2000), about 2% of the cells are missing (empty
@@ -17,14 +20,43 @@ pub const SEED: u64 = 0x5EED_2022_0080;
 
 /// The version of the generator: bump it whenever the output changes, so that the
 /// benchmarks regenerate their cached files.
-pub const VERSION: u32 = 2;
+/// Version 3 adds the `market_share_high` column (docs/INTERPRETATION.md §7.1).
+pub const VERSION: u32 = 3;
 
-/// The header: every fact of `rules/facts.rules` (docs/INTERPRETATION.md §14), by id.
+/// The header: every fact of `rules/facts.rules` (docs/INTERPRETATION.md §14), by id,
+/// in the order of that file.
 pub const HEADER: &str = "id,name,county,category,output_value,single_county,origin_or_gi,\
+industry_influence,market_share_high,leading_enterprises,supporting_enterprises,\
+national_market_share,provincial_market_share,jobs,standards_led,regional_brands,\
+tech_centers,municipal_tech_centers,specialized_firms,heritage,employment_effect,\
+market_demand,product_distinct,public_services,environment";
+
+/// The header of generator version 2: [`HEADER`] without `market_share_high`.
+pub const HEADER_V2: &str = "id,name,county,category,output_value,single_county,origin_or_gi,\
 industry_influence,leading_enterprises,supporting_enterprises,national_market_share,\
 provincial_market_share,jobs,standards_led,regional_brands,tech_centers,\
 municipal_tech_centers,specialized_firms,heritage,employment_effect,market_demand,\
 product_distinct,public_services,environment";
+
+/// Which columns the generator writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Every fact ([`HEADER`], 25 columns).
+    All,
+    /// The 24 columns of generator version 2 ([`HEADER_V2`]), the same bytes as that
+    /// version wrote: no `market_share_high` (every town's value is missing).
+    V2,
+}
+
+impl Columns {
+    /// The header line (without the line end).
+    pub fn header(self) -> &'static str {
+        match self {
+            Columns::All => HEADER,
+            Columns::V2 => HEADER_V2,
+        }
+    }
+}
 
 /// SplitMix64: small, fast, deterministic.
 pub struct Rng(u64);
@@ -184,12 +216,16 @@ fn count(r: &mut Rng, lo: u64, hi: u64, s: &mut String) {
     let _ = write!(s, "{}", lo + r.below(hi - lo + 1));
 }
 
-/// Append one town's record (without the line end).
-pub fn town(r: &mut Rng, i: usize, s: &mut String) {
+/// Append one town's record (without the line end) with `columns`.
+pub fn town(r: &mut Rng, i: usize, columns: Columns, s: &mut String) {
     let _ = write!(s, "T{i:07},{}{}{i}", r.pick(PLACES), r.pick(PRODUCTS));
     let mut manufacturing = false;
-    // Columns after name: each may be missing (2%).
-    for col in 2..24 {
+    // Columns after name, numbered as in [`HEADER`]: each may be missing (2%). Version 2
+    // has no column 8 (and draws nothing for it).
+    for col in 2..25 {
+        if col == 8 && columns == Columns::V2 {
+            continue;
+        }
         s.push(',');
         if r.chance(2.0) {
             if r.chance(25.0) {
@@ -217,29 +253,35 @@ pub fn town(r: &mut Rng, i: usize, s: &mut String) {
             5 => yes_no(r, 95.0, s),
             6 => yes_no(r, 40.0, s),
             7 => yes_no(r, 50.0, s),
-            8 => count(r, 0, 4, s),
-            9 => count(r, 6, 15, s),
-            10 => percent(r, 30, s),
-            11 => percent(r, 50, s),
-            12 => count(r, 1_500, 2_500, s),
-            13 => count(r, 0, 4, s),
+            8 => yes_no(r, 50.0, s),
+            9 => count(r, 0, 4, s),
+            10 => count(r, 6, 15, s),
+            11 => percent(r, 30, s),
+            12 => percent(r, 50, s),
+            13 => count(r, 1_500, 2_500, s),
             14 => count(r, 0, 4, s),
-            15 => count(r, 0, 2, s),
+            15 => count(r, 0, 4, s),
             16 => count(r, 0, 2, s),
-            17 => count(r, 0, 3, s),
+            17 => count(r, 0, 2, s),
+            18 => count(r, 0, 3, s),
             _ => yes_no(r, 96.0, s),
         }
     }
 }
 
-/// Write `n` towns (header first) generated from `seed`.
+/// Write `n` towns (header first) generated from `seed`, every column.
 pub fn write_csv(n: usize, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+    write_columns(n, seed, Columns::All, out)
+}
+
+/// Write `n` towns (header first) generated from `seed`, with `columns`.
+pub fn write_columns(n: usize, seed: u64, columns: Columns, out: &mut dyn Write) -> io::Result<()> {
     let mut r = Rng::new(seed);
     let mut s = String::with_capacity(1 << 16);
-    s.push_str(HEADER);
+    s.push_str(columns.header());
     s.push('\n');
     for i in 0..n {
-        town(&mut r, i, &mut s);
+        town(&mut r, i, columns, &mut s);
         s.push('\n');
         if s.len() > 60_000 {
             out.write_all(s.as_bytes())?;
@@ -249,9 +291,20 @@ pub fn write_csv(n: usize, seed: u64, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(s.as_bytes())
 }
 
-/// `n` towns as CSV text.
+/// `n` towns as CSV text in the 24 columns of generator version 2 ([`Columns::V2`]:
+/// no `market_share_high`), the same bytes as that version: tests append rows of that
+/// width.
 pub fn csv_string(n: usize, seed: u64) -> String {
+    columns_string(n, seed, Columns::V2)
+}
+
+/// `n` towns as CSV text, every column ([`Columns::All`]).
+pub fn csv_string_all(n: usize, seed: u64) -> String {
+    columns_string(n, seed, Columns::All)
+}
+
+fn columns_string(n: usize, seed: u64, columns: Columns) -> String {
     let mut v = Vec::new();
-    let _ = write_csv(n, seed, &mut v);
+    let _ = write_columns(n, seed, columns, &mut v);
     String::from_utf8(v).unwrap_or_default()
 }

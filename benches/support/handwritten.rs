@@ -10,8 +10,21 @@
 //!
 //! Both use the Kleene logic of docs/INTERPRETATION.md §4 and exact integer money;
 //! thresholds are the document's (20亿元 / 10亿元, relaxed 1亿元, 1 leading and 10
-//! supporting enterprises). Like the engine today, the relaxation does not yet read
-//! `market_share_high` (docs/INTERPRETATION.md §16).
+//! supporting enterprises). Neither calls the engine's evaluation: only its types
+//! ([`Status`], [`Outcome`]) and, for [`Shanxi`], its loaded columns. As the engine reads
+//! the documents:
+//!
+//! - the province's relaxation (二（四）, §7.1) needs `origin_or_gi`, `industry_influence`
+//!   and `market_share_high`, and is discretionary (§7.4): 产业集聚度高 met only through
+//!   it (the normal threshold false or unknown) carries the discretionary mark, and a
+//!   town recognised with it carries the town mark (the `discretionary` column of the
+//!   CSV report: `true`, else empty);
+//! - a town without a category (the only category fact, read only by 产业集聚度高) is
+//!   judged under each of the four categories (§8.3): 产业集聚度高's status is the one
+//!   every category gives, else undetermined, and the outcome is the one every category
+//!   gives, else undetermined (文化旅游 is not covered, so such a town is never
+//!   recognised, and 产业集聚度高 is undetermined even when the town is not recognised
+//!   under every category).
 #![allow(dead_code)]
 
 use std::io::{self, Write};
@@ -67,6 +80,120 @@ impl T {
     }
 }
 
+/// The outcome rule (docs/INTERPRETATION.md §5.2): not recognised when some criterion is
+/// not met or not applicable, else undetermined when some is undetermined, else
+/// recognised.
+#[inline]
+pub fn outcome_of(statuses: &[Status]) -> Outcome {
+    let (mut rejected, mut open) = (false, false);
+    for &s in statuses {
+        rejected |= matches!(s, Status::NotMet | Status::NotApplicable);
+        open |= s == Status::Undetermined;
+    }
+    if rejected {
+        Outcome::NotRecognized
+    } else if open {
+        Outcome::Undetermined
+    } else {
+        Outcome::Recognized
+    }
+}
+
+/// The outcome of a town whose other criteria give `rest` (their [`outcome_of`]) when
+/// one more criterion has status `s`.
+#[inline]
+fn with(rest: Outcome, s: Status) -> Outcome {
+    match (rest, s) {
+        (Outcome::NotRecognized, _) | (_, Status::NotMet | Status::NotApplicable) => {
+            Outcome::NotRecognized
+        }
+        (Outcome::Undetermined, _) | (_, Status::Undetermined) => Outcome::Undetermined,
+        (Outcome::Recognized, Status::Met) => Outcome::Recognized,
+    }
+}
+
+/// The one value every category gives, else `otherwise` (docs/INTERPRETATION.md §8.3).
+#[inline]
+fn agree<X: Copy + PartialEq>(xs: [X; 4], otherwise: X) -> X {
+    if xs[1] == xs[0] && xs[2] == xs[0] && xs[3] == xs[0] {
+        xs[0]
+    } else {
+        otherwise
+    }
+}
+
+/// A status as the CSV report writes it.
+pub fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Met => "met",
+        Status::NotMet => "not_met",
+        Status::Undetermined => "undetermined",
+        Status::NotApplicable => "not_applicable",
+    }
+}
+
+/// An outcome as the CSV report writes it.
+pub fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Recognized => "recognized",
+        Outcome::NotRecognized => "not_recognized",
+        Outcome::Undetermined => "undetermined",
+    }
+}
+
+/// The position of 产业集聚度高 among the criteria of rules/shanxi.rules.
+pub const AGGLOMERATION: usize = 3;
+
+/// The four categories of `rules/facts.rules`: 0 manufacturing, 1 specialty agriculture,
+/// 2 specialty light industry, 3 culture/tourism (not covered by 二（四）).
+pub const CATEGORIES: [u8; 4] = [0, 1, 2, 3];
+
+/// One town's verdicts, as the CSV report writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    /// The eight statuses in the order of rules/shanxi.rules.
+    pub statuses: [Status; 8],
+    /// The outcome.
+    pub outcome: Outcome,
+    /// 产业集聚度高 is met only through the discretionary relaxation (its mark).
+    pub relaxed: bool,
+    /// The town is recognised with such a criterion (the `discretionary` column).
+    pub discretionary: bool,
+}
+
+/// The report of a town whose criteria are `s` (产业集聚度高 at [`AGGLOMERATION`]) when
+/// its category is known, 产业集聚度高 with its relaxed-only flag `relaxed`.
+#[inline(always)]
+fn known(s: [Status; 8], relaxed: bool) -> Report {
+    let outcome = outcome_of(&s);
+    let relaxed = relaxed & (s[AGGLOMERATION] == Status::Met);
+    Report {
+        statuses: s,
+        outcome,
+        relaxed,
+        discretionary: relaxed & (outcome == Outcome::Recognized),
+    }
+}
+
+/// The report of a town without a category: `s` holds the other seven statuses (any
+/// value at [`AGGLOMERATION`]), `agg` 产业集聚度高's status under each category.
+#[cold]
+#[inline(never)]
+fn over_every_category(mut s: [Status; 8], agg: [Status; 4]) -> Report {
+    s[AGGLOMERATION] = Status::Met; // neutral for the outcome of the others
+    let rest = outcome_of(&s);
+    s[AGGLOMERATION] = agree(agg, Status::Undetermined);
+    let outcome = agree(agg.map(|a| with(rest, a)), Outcome::Undetermined);
+    // 文化旅游 is not covered: never met, never recognised, so never marked.
+    debug_assert!(s[AGGLOMERATION] != Status::Met && outcome != Outcome::Recognized);
+    Report {
+        statuses: s,
+        outcome,
+        relaxed: false,
+        discretionary: false,
+    }
+}
+
 /// Money in units of 10^-10 元 (exact for every value the test data holds).
 pub type Money = i128;
 /// 1亿元 in [`Money`] units.
@@ -84,6 +211,7 @@ pub struct Facts {
     pub single_county: T,
     pub origin_or_gi: T,
     pub industry_influence: T,
+    pub market_share_high: T,
     /// 0 manufacturing, 1 specialty agriculture, 2 specialty light industry, 3 culture/tourism.
     pub category: Option<u8>,
     pub output_value: Option<Money>,
@@ -101,33 +229,27 @@ fn at_least(v: Option<u32>, min: u32) -> T {
     }
 }
 
-/// 产业集聚度高 (二（四）).
+/// 产业集聚度高 (二（四）) for category `m`: the status, and whether the output
+/// requirement holds only through the (discretionary) relaxation.
 #[inline]
-fn agglomeration(f: &Facts) -> Status {
-    let min = match f.category {
-        Some(0) => Some(20 * YI),
-        Some(1) | Some(2) => Some(10 * YI),
-        Some(_) => return Status::NotApplicable, // culture/tourism: not covered
-        None => None,
+fn agglomeration_as(f: &Facts, m: u8) -> (Status, bool) {
+    let min = match m {
+        0 => 20 * YI,
+        1 | 2 => 10 * YI,
+        _ => return (Status::NotApplicable, false), // culture/tourism: not covered
     };
-    let applies = if min.is_some() { T::Yes } else { T::Unknown };
-    let normal = match (f.output_value, min) {
-        (Some(v), Some(m)) => T::of(Some(v >= m)),
-        _ => T::Unknown,
+    let at_least = |min: Money| match f.output_value {
+        Some(v) => T::of(Some(v >= min)),
+        None => T::Unknown,
     };
+    let normal = at_least(min);
     let relaxed = f
         .origin_or_gi
         .and(f.industry_influence)
-        .and(match f.output_value {
-            Some(v) => T::of(Some(v >= YI)),
-            None => T::Unknown,
-        });
-    let all = f.single_county.and(normal.or(relaxed));
-    match (applies, all) {
-        (_, T::No) => Status::NotMet,
-        (T::Yes, T::Yes) => Status::Met,
-        _ => Status::Undetermined,
-    }
+        .and(f.market_share_high)
+        .and(at_least(YI));
+    let status = f.single_county.and(normal.or(relaxed)).status();
+    (status, relaxed == T::Yes && normal != T::Yes)
 }
 
 #[inline]
@@ -145,30 +267,44 @@ fn distinct(f: &Facts) -> Status {
         .status()
 }
 
-/// All eight statuses in the order of rules/shanxi.rules, and the outcome.
+/// All eight statuses in the order of rules/shanxi.rules, the outcome and the marks.
 #[inline]
-pub fn statuses(f: &Facts) -> ([Status; 8], Outcome) {
-    let s = [
+pub fn report(f: &Facts) -> Report {
+    let mut s = [
         f.heritage.status(),
         f.employment_effect.status(),
         f.market_demand.status(),
-        agglomeration(f),
+        Status::Met,
         leading(f),
         distinct(f),
         f.public_services.status(),
         f.environment.status(),
     ];
-    (s, Outcome::of(s))
+    match f.category {
+        Some(m) => {
+            let (a, relaxed) = agglomeration_as(f, m);
+            s[AGGLOMERATION] = a;
+            known(s, relaxed)
+        }
+        None => over_every_category(s, CATEGORIES.map(|m| agglomeration_as(f, m).0)),
+    }
+}
+
+/// All eight statuses in the order of rules/shanxi.rules, and the outcome.
+#[inline]
+pub fn statuses(f: &Facts) -> ([Status; 8], Outcome) {
+    let r = report(f);
+    (r.statuses, r.outcome)
 }
 
 /// The outcome alone, stopping at the first criterion that decides it.
 #[inline]
 pub fn outcome(f: &Facts) -> Outcome {
-    let mut out = Outcome::Recognized;
+    let mut open = false;
     let mut see = |s: Status| match s {
         Status::NotMet | Status::NotApplicable => false,
         Status::Undetermined => {
-            out = Outcome::Undetermined;
+            open = true;
             true
         }
         Status::Met => true,
@@ -176,15 +312,22 @@ pub fn outcome(f: &Facts) -> Outcome {
     let go = see(f.heritage.status())
         && see(f.employment_effect.status())
         && see(f.market_demand.status())
-        && see(agglomeration(f))
+        && f.category.is_none_or(|m| see(agglomeration_as(f, m).0))
         && see(leading(f))
         && see(distinct(f))
         && see(f.public_services.status())
         && see(f.environment.status());
-    if go {
-        out
-    } else {
-        Outcome::NotRecognized
+    let rest = match (go, open) {
+        (false, _) => return Outcome::NotRecognized,
+        (true, true) => Outcome::Undetermined,
+        (true, false) => Outcome::Recognized,
+    };
+    match f.category {
+        Some(_) => rest,
+        None => agree(
+            CATEGORIES.map(|m| with(rest, agglomeration_as(f, m).0)),
+            Outcome::Undetermined,
+        ),
     }
 }
 
@@ -193,8 +336,9 @@ pub fn outcome(f: &Facts) -> Outcome {
 /// integers at the column's scale, each criterion reading only its own facts).
 pub struct Shanxi<'a> {
     /// heritage, employment_effect, market_demand, public_services, environment,
-    /// product_distinct, single_county, origin_or_gi, industry_influence: (values, present).
-    flags: [(&'a [u64], &'a [u64]); 9],
+    /// product_distinct, single_county, origin_or_gi, industry_influence,
+    /// market_share_high: (values, present).
+    flags: [(&'a [u64], &'a [u64]); 10],
     category: &'a [u16],
     category_present: &'a [u64],
     output: &'a [i64],
@@ -256,6 +400,7 @@ impl<'a> Shanxi<'a> {
                 flag("single_county"),
                 flag("origin_or_gi"),
                 flag("industry_influence"),
+                flag("market_share_high"),
             ],
             category: category.values(),
             category_present: category.present().words(),
@@ -296,30 +441,38 @@ impl<'a> Shanxi<'a> {
         }
     }
 
-    /// 产业集聚度高 (二（四）).
+    /// Town `i`'s category, if it has one.
     #[inline(always)]
-    fn agglomeration(&self, i: usize) -> Status {
-        let cat = bit(self.category_present, i).then(|| self.category[i]);
-        let min = match cat {
-            Some(m @ 0..=2) => Some(self.min_output[m as usize]),
-            Some(_) => return Status::NotApplicable, // culture/tourism: not covered
-            None => None,
+    fn category(&self, i: usize) -> Option<u16> {
+        bit(self.category_present, i).then(|| self.category[i])
+    }
+
+    /// 产业集聚度高 (二（四）) for category `m`: the status, and whether the output
+    /// requirement holds only through the (discretionary) relaxation.
+    #[inline(always)]
+    fn agglomeration_as(&self, m: u16, i: usize) -> (Status, bool) {
+        let Some(&min) = self.min_output.get(m as usize) else {
+            return (Status::NotApplicable, false); // culture/tourism: not covered
         };
         let out = bit(self.output_present, i).then(|| self.output[i]);
-        let normal = match (out, min) {
-            (Some(v), Some(m)) => T::of(Some(v >= m)),
-            _ => T::Unknown,
-        };
-        let relaxed = self.flag(7, i).and(self.flag(8, i)).and(match out {
-            Some(v) => T::of(Some(v >= self.relaxed)),
+        let at_least = |min: i64| match out {
+            Some(v) => T::of(Some(v >= min)),
             None => T::Unknown,
-        });
-        let all = self.flag(6, i).and(normal.or(relaxed));
-        match (min.is_some(), all) {
-            (_, T::No) => Status::NotMet,
-            (true, T::Yes) => Status::Met,
-            _ => Status::Undetermined,
-        }
+        };
+        let normal = at_least(min);
+        let relaxed = self
+            .flag(7, i)
+            .and(self.flag(8, i))
+            .and(self.flag(9, i))
+            .and(at_least(self.relaxed));
+        let status = self.flag(6, i).and(normal.or(relaxed)).status();
+        (status, relaxed == T::Yes && normal != T::Yes)
+    }
+
+    /// 产业集聚度高 under each category (for a town without one).
+    #[inline(always)]
+    fn agglomeration_each(&self, i: usize) -> [Status; 4] {
+        CATEGORIES.map(|m| self.agglomeration_as(u16::from(m), i).0)
     }
 
     #[inline(always)]
@@ -335,20 +488,34 @@ impl<'a> Shanxi<'a> {
             .status()
     }
 
-    /// Town `i`'s statuses and outcome.
-    #[inline]
-    pub fn statuses(&self, i: usize) -> ([Status; 8], Outcome) {
-        let s = [
+    /// Town `i`'s statuses, outcome and discretionary marks.
+    #[inline(always)]
+    pub fn report(&self, i: usize) -> Report {
+        let mut s = [
             self.flag(0, i).status(),
             self.flag(1, i).status(),
             self.flag(2, i).status(),
-            self.agglomeration(i),
+            Status::Met,
             self.leading(i),
             self.distinct(i),
             self.flag(3, i).status(),
             self.flag(4, i).status(),
         ];
-        (s, Outcome::of(s))
+        match self.category(i) {
+            Some(m) => {
+                let (a, relaxed) = self.agglomeration_as(m, i);
+                s[AGGLOMERATION] = a;
+                known(s, relaxed)
+            }
+            None => over_every_category(s, self.agglomeration_each(i)),
+        }
+    }
+
+    /// Town `i`'s statuses and outcome.
+    #[inline]
+    pub fn statuses(&self, i: usize) -> ([Status; 8], Outcome) {
+        let r = self.report(i);
+        (r.statuses, r.outcome)
     }
 
     /// Town `i`'s outcome, stopping at the first criterion that decides it.
@@ -367,16 +534,33 @@ impl<'a> Shanxi<'a> {
         check!(self.flag(0, i).status());
         check!(self.flag(1, i).status());
         check!(self.flag(2, i).status());
-        check!(self.agglomeration(i));
+        let category = self.category(i);
+        if let Some(m) = category {
+            check!(self.agglomeration_as(m, i).0);
+        }
         check!(self.leading(i));
         check!(self.distinct(i));
         check!(self.flag(3, i).status());
         check!(self.flag(4, i).status());
-        if open {
+        let rest = if open {
             Outcome::Undetermined
         } else {
             Outcome::Recognized
+        };
+        match category {
+            Some(_) => rest,
+            None => self.outcome_over_every_category(rest, i),
         }
+    }
+
+    /// The outcome of town `i` without a category, whose other criteria give `rest`.
+    #[cold]
+    #[inline(never)]
+    fn outcome_over_every_category(&self, rest: Outcome, i: usize) -> Outcome {
+        agree(
+            self.agglomeration_each(i).map(|a| with(rest, a)),
+            Outcome::Undetermined,
+        )
     }
 }
 
@@ -399,20 +583,27 @@ pub fn csv_field(buf: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-/// The header of the Shanxi CSV report.
-pub const REPORT_HEADER: &str = "id,name,outcome,heritage,employment,market_demand,\
-agglomeration,leading_enterprise,distinct_product,public_services,environment\n";
+/// The header of the Shanxi CSV report: the `discretionary` column follows the outcome
+/// (the rule set has a discretionary relaxation).
+pub const REPORT_HEADER: &str = "id,name,outcome,discretionary,heritage,employment,\
+market_demand,agglomeration,leading_enterprise,distinct_product,public_services,\
+environment\n";
 
-/// Append one report line.
-pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], s: &[Status; 8], o: Outcome) {
+/// Append one report line: `true` in the `discretionary` column for a town recognised
+/// only through the discretionary relaxation, else nothing.
+pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report) {
     csv_field(buf, id);
     buf.push(b',');
     csv_field(buf, name);
     buf.push(b',');
-    buf.extend_from_slice(o.as_str().as_bytes());
-    for s in s {
+    buf.extend_from_slice(outcome_str(r.outcome).as_bytes());
+    buf.push(b',');
+    if r.discretionary {
+        buf.extend_from_slice(b"true");
+    }
+    for &s in &r.statuses {
         buf.push(b',');
-        buf.extend_from_slice(s.as_str().as_bytes());
+        buf.extend_from_slice(status_str(s).as_bytes());
     }
     buf.push(b'\n');
 }
@@ -539,8 +730,9 @@ fn count(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
 }
 
-/// The 24 facts of `rules/facts.rules` (docs/INTERPRETATION.md §14): id, Chinese label.
-pub const FACTS: [(&str, &str); 24] = [
+/// The 25 facts of `rules/facts.rules` but `source` and `notes` (docs/INTERPRETATION.md
+/// §14): id, Chinese label.
+pub const FACTS: [(&str, &str); 25] = [
     ("id", "编号"),
     ("name", "名称"),
     ("county", "所在县（市、区）"),
@@ -549,6 +741,7 @@ pub const FACTS: [(&str, &str); 24] = [
     ("single_county", "主导产业限定在一个县域内"),
     ("origin_or_gi", "历史发源地或地理标志"),
     ("industry_influence", "行业影响力大、知名度高"),
+    ("market_share_high", "市场占有率高（专家认定）"),
     ("leading_enterprises", "龙头企业数"),
     ("supporting_enterprises", "上下游配套企业数"),
     ("national_market_share", "全国市场占有率"),
@@ -569,8 +762,8 @@ pub const FACTS: [(&str, &str); 24] = [
 
 /// The independent implementation: read the town CSV at `path` (docs/INTERPRETATION.md
 /// §14 vocabulary, every column parsed and checked), evaluate the Shanxi criteria, write
-/// the report (`id,name,outcome,<8 statuses>`) to `out`. One thread. Returns the number
-/// of towns.
+/// the report (`id,name,outcome,discretionary,<8 statuses>`) to `out`. One thread.
+/// Returns the number of towns.
 pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -581,7 +774,7 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
         return Ok(0);
     }
     // Column of each fact.
-    let mut col = [usize::MAX; 24];
+    let mut col = [usize::MAX; FACTS.len()];
     for (i, h) in rec.iter().enumerate() {
         let h = trim(h);
         let h = h.strip_prefix("\u{feff}".as_bytes()).unwrap_or(h);
@@ -623,12 +816,12 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
         let name = if cell(1).is_empty() { id } else { cell(1) };
         std::str::from_utf8(cell(2)).map_err(|_| bad(line, "county", cell(2)))?;
         // Every fact is read and checked, including those the criteria do not use.
-        let _shares = (read!(10, percent), read!(11, percent));
+        let _shares = (read!(11, percent), read!(12, percent));
         let _others = (
-            read!(12, count),
-            read!(15, count),
+            read!(13, count),
             read!(16, count),
             read!(17, count),
+            read!(18, count),
         );
         let f = Facts {
             category: read!(3, category),
@@ -636,19 +829,19 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
             single_county: flag(5)?,
             origin_or_gi: flag(6)?,
             industry_influence: flag(7)?,
-            leading_enterprises: read!(8, count),
-            supporting_enterprises: read!(9, count),
-            standards_led: read!(13, count),
-            regional_brands: read!(14, count),
-            heritage: flag(18)?,
-            employment_effect: flag(19)?,
-            market_demand: flag(20)?,
-            product_distinct: flag(21)?,
-            public_services: flag(22)?,
-            environment: flag(23)?,
+            market_share_high: flag(8)?,
+            leading_enterprises: read!(9, count),
+            supporting_enterprises: read!(10, count),
+            standards_led: read!(14, count),
+            regional_brands: read!(15, count),
+            heritage: flag(19)?,
+            employment_effect: flag(20)?,
+            market_demand: flag(21)?,
+            product_distinct: flag(22)?,
+            public_services: flag(23)?,
+            environment: flag(24)?,
         };
-        let (s, o) = statuses(&f);
-        report_line(&mut buf, id, name, &s, o);
+        report_line(&mut buf, id, name, &report(&f));
         if buf.len() > 1 << 20 {
             out.write_all(&buf)?;
             buf.clear();
