@@ -252,10 +252,10 @@ fn sweep_counts_match_eval_with_set() {
         "rules/puxian.rules",
         "examples/edge_cases.csv",
         "nominal_supporting_enterprises",
-        "15户",
-        "5户",
+        "15家",
+        "5家",
         "1",
-        "户",
+        "家",
     );
     assert_eq!(n, 11);
     let n = check_sweep(

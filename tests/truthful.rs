@@ -260,3 +260,26 @@ fn a_what_if_is_marked_in_every_format() {
     assert_eq!(plain["ruleset"]["overrides"], serde_json::json!([]));
     assert!(!eval("rules/shanxi.rules", "examples/xinzhou_towns.csv", "text").contains("假设分析"));
 }
+
+/// A label that states a threshold is written from the parameter: after `--set` it
+/// shows the value assumed, never the file's stale number.
+#[test]
+fn labels_follow_the_values_in_force() {
+    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args([
+            "eval",
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--town",
+            "e13_supporting_8",
+            "--set",
+            "min_supporting_enterprises=9户",
+        ])
+        .output()
+        .expect("townrules runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(text.contains("上下游配套企业9户以上"), "{text}");
+    assert!(!text.contains("上下游配套企业10户以上"), "{text}");
+    let plain = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");
+    assert!(plain.contains("上下游配套企业10户以上"), "{plain}");
+}
