@@ -667,3 +667,46 @@ fn statistics_and_formulas_compare_by_meaning() {
     assert_eq!(c["direction"], "stricter");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A copy of `rules/` in a temporary folder with `file` edited (`from` → `to`, which
+/// must occur); returns the edited copy's path.
+fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("sources")).expect("sources");
+    for e in ["", "sources/"] {
+        for f in std::fs::read_dir(format!("rules/{e}")).expect("rules") {
+            let p = f.expect("entry").path();
+            if p.is_file() {
+                let to = dir.join(e).join(p.file_name().expect("name"));
+                std::fs::copy(&p, to).expect("copy");
+            }
+        }
+    }
+    let text = std::fs::read_to_string(format!("rules/{file}")).expect("read");
+    assert!(text.contains(from), "{from} not in {file}");
+    let out = dir.join(file);
+    std::fs::write(&out, text.replacen(from, to, 1)).expect("write");
+    out.display().to_string()
+}
+
+#[test]
+fn one_literal_changed_is_counted_once() {
+    let new = edited(
+        "literal",
+        "shanxi.rules",
+        "standards_led >= 1",
+        "standards_led >= 2",
+    );
+    let o = diff(&["rules/shanxi.rules", &new]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处"),
+        "{out}"
+    );
+    let (v, _) = json(&["rules/shanxi.rules", &new]);
+    assert_eq!(v["summary"]["changes"], 1);
+    assert_eq!(v["summary"]["stricter"], 1);
+    let t = change(&v, "threshold_changed", "standards_led").expect("threshold view");
+    assert_eq!(t["counted"], false);
+}

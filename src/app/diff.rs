@@ -217,6 +217,13 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether this change is counted in the summary. A threshold comparison restates
+    /// criterion and parameter changes already counted (the same literal or parameter
+    /// seen from the fact it limits), so it is shown but not counted again.
+    pub fn counted(&self) -> bool {
+        self.kind != ChangeKind::Threshold
+    }
+
     /// A change with only kind, id and label set.
     pub fn new(kind: ChangeKind, id: impl Into<String>, label: impl Into<String>) -> Change {
         Change {
@@ -243,6 +250,18 @@ pub struct RuleDiff {
     pub unchanged_criteria: Vec<String>,
     /// Parameters in both rule sets with the same value.
     pub unchanged_params: usize,
+}
+
+impl RuleDiff {
+    /// The changes counted in the summary (each difference once).
+    pub fn counted(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.counted())
+    }
+
+    /// How many counted changes go in direction `d`.
+    pub fn count(&self, d: Direction) -> usize {
+        self.counted().filter(|c| c.direction == Some(d)).count()
+    }
 }
 
 /// Compare two compiled rule sets.

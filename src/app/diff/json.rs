@@ -51,6 +51,7 @@ fn change_json(c: &Change) -> Value {
         "new_value": c.new_value.map(crate::units::format_decimal),
         "direction": c.direction.map(Direction::as_str),
         "notes": c.notes,
+        "counted": c.counted(),
     })
 }
 
@@ -85,6 +86,12 @@ pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
         "new": side_json(b),
         "identical": d.changes.is_empty(),
         "changes": d.changes.iter().map(change_json).collect::<Vec<_>>(),
+        "summary": json!({
+            "changes": d.counted().count(),
+            "stricter": d.count(Direction::Stricter),
+            "looser": d.count(Direction::Looser),
+            "undecidable": d.count(Direction::Undecidable),
+        }),
         "towns_file": imp.map(|i| i.file.clone()),
         "towns_evaluated": imp.map(|i| i.total),
         "impact": impact,

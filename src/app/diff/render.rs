@@ -173,6 +173,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     let th = of_kind(d, &[ChangeKind::Threshold]);
     if !th.is_empty() {
         s.head("门槛对照（同一事实的下限，两边用不同参数写成）");
+        let _ = writeln!(s.out, "  （由上面认定标准或参数的变化得出，不另计入结论）");
         let rows: Vec<Vec<String>> = th
             .iter()
             .map(|c| {
@@ -293,7 +294,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     if d.changes.is_empty() {
         let _ = writeln!(s.out, "结论：两个规则集含义相同。");
     } else {
-        let groups: [(&str, &[ChangeKind]); 8] = [
+        let groups: [(&str, &[ChangeKind]); 7] = [
             ("文件信息", &[ChangeKind::Header]),
             (
                 "认定标准",
@@ -311,7 +312,6 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                     ChangeKind::ParamChanged,
                 ],
             ),
-            ("门槛对照", &[ChangeKind::Threshold]),
             (
                 "覆盖类别",
                 &[ChangeKind::CategoryCovered, ChangeKind::CategoryDropped],
@@ -336,11 +336,14 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         ];
         let parts: Vec<String> = groups
             .iter()
-            .map(|(name, kinds)| (name, of_kind(d, kinds).len()))
+            .map(|(name, kinds)| {
+                let n = of_kind(d, kinds).iter().filter(|c| c.counted()).count();
+                (name, n)
+            })
             .filter(|(_, n)| *n > 0)
             .map(|(name, n)| format!("{name} {n} 处"))
             .collect();
-        let count = |x: Direction| d.changes.iter().filter(|c| c.direction == Some(x)).count();
+        let count = |x: Direction| d.count(x);
         let _ = writeln!(
             s.out,
             "结论：有差异（{}）；影响认定宽严的：收紧 {} 处、放宽 {} 处、无法判断 {} 处。",
