@@ -710,3 +710,29 @@ fn one_literal_changed_is_counted_once() {
     let t = change(&v, "threshold_changed", "standards_led").expect("threshold view");
     assert_eq!(t["counted"], false);
 }
+
+#[test]
+fn header_fields_an_extending_file_inherits_are_no_difference() {
+    let args = ["rules/puxian.rules", "rules/puxian-draft-relaxed.rules"];
+    let out = stdout(&diff(&args));
+    assert!(
+        out.contains("结论：有差异（文件信息 3 处，参数 1 处）"),
+        "{out}"
+    );
+    for field in ["文号", "发文机关", "日期", "章节"] {
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with(field)),
+            "{out}"
+        );
+    }
+    let (v, code) = json(&args);
+    assert_eq!(code, 1);
+    for f in ["document", "name", "issuer", "date", "section"] {
+        assert!(change(&v, "header", f).is_none(), "{f}");
+    }
+    assert_eq!(
+        change(&v, "header", "extends").expect("extends")["counted"],
+        false
+    );
+    assert_eq!(v["summary"]["changes"], 4);
+}

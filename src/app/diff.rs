@@ -220,8 +220,13 @@ impl Change {
     /// Whether this change is counted in the summary. A threshold comparison restates
     /// criterion and parameter changes already counted (the same literal or parameter
     /// seen from the fact it limits), so it is shown but not counted again.
+    /// Which rule set a file `extends` is shown, but is no difference of content either.
     pub fn counted(&self) -> bool {
-        self.kind != ChangeKind::Threshold
+        match self.kind {
+            ChangeKind::Threshold => false,
+            ChangeKind::Header => self.id != "extends",
+            _ => true,
+        }
     }
 
     /// A change with only kind, id and label set.
@@ -256,6 +261,11 @@ impl RuleDiff {
     /// The changes counted in the summary (each difference once).
     pub fn counted(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.counted())
+    }
+
+    /// Whether no change counts (the rule sets are the same, as far as `diff` tells).
+    pub fn is_same(&self) -> bool {
+        self.counted().next().is_none()
     }
 
     /// How many counted changes go in direction `d`.
@@ -317,7 +327,7 @@ pub fn run(
         }
     }
     let towns_changed = imp.as_ref().is_some_and(|i| !i.towns.is_empty());
-    Ok(if rd.changes.is_empty() && !towns_changed {
+    Ok(if rd.is_same() && !towns_changed {
         Outcome::Same
     } else {
         Outcome::Different

@@ -51,10 +51,15 @@ fn some(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Header changes (document number, date, level …).
+/// Header changes (document number, date, level …). A field a file that `extends`
+/// another leaves out is inherited, not removed: it is not a difference.
 pub fn header(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) {
+    let inherits = |rs: &RuleSet, v: &str| v.is_empty() && rs.header.extends.is_some();
     for (field, zh) in HEADER_FIELDS {
         let (a, b) = (header_value(old, field), header_value(new, field));
+        if inherits(old, &a) || inherits(new, &b) {
+            continue;
+        }
         if a != b {
             let mut c = Change::new(ChangeKind::Header, field, zh);
             c.old = some(a);

@@ -84,7 +84,7 @@ pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
     json!({
         "old": side_json(a),
         "new": side_json(b),
-        "identical": d.changes.is_empty(),
+        "identical": d.is_same(),
         "changes": d.changes.iter().map(change_json).collect::<Vec<_>>(),
         "summary": json!({
             "changes": d.counted().count(),

@@ -126,7 +126,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     let _ = writeln!(s.out, "规则集语义比较（格式、注释和顺序的差别不计）");
     let _ = writeln!(s.out, "  旧：{}", side_line(a));
     let _ = writeln!(s.out, "  新：{}", side_line(b));
-    if d.changes.is_empty() && imp.is_none_or(|i| i.towns.is_empty()) {
+    if d.is_same() && imp.is_none_or(|i| i.towns.is_empty()) {
         let _ = writeln!(
             s.out,
             "\n结论：两个规则集含义相同（认定标准 {} 条、参数 {} 个、目标 {} 个逐项一致）。",
@@ -165,6 +165,12 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
             })
             .collect();
         s.out.push_str(&table(&rows, "  "));
+        if hs.iter().any(|c| !c.counted()) {
+            let _ = writeln!(
+                s.out,
+                "  （继承关系不算差异；继承的文件未写出的文件信息沿用被继承的文件，也不算差异）"
+            );
+        }
     }
 
     super::criteria_text::criteria_section(&mut s, a, b, d);
@@ -291,7 +297,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     }
 
     let _ = writeln!(s.out);
-    if d.changes.is_empty() {
+    if d.is_same() {
         let _ = writeln!(s.out, "结论：两个规则集含义相同。");
     } else {
         let groups: [(&str, &[ChangeKind]); 7] = [
