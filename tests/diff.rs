@@ -736,3 +736,46 @@ fn header_fields_an_extending_file_inherits_are_no_difference() {
     );
     assert_eq!(v["summary"]["changes"], 4);
 }
+
+#[test]
+fn criterion_changes_per_town_even_when_no_outcome_changes() {
+    let args = [
+        "rules/puxian.rules",
+        "rules/puxian-draft-relaxed.rules",
+        "--towns",
+        "examples/puxian_towns.csv",
+    ];
+    let out = stdout(&diff(&args));
+    let after = out
+        .split("认定结论不变、但认定标准的判断有变化：1 个镇")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    let town = after.lines().nth(1).expect("town line");
+    assert!(town.contains("蒲县矿山装备配套") && town.contains("结论不变（不予认定）"));
+    let crit = after.lines().nth(2).expect("criterion line");
+    for part in ["规模相对较大", "不符合", "→", "符合"] {
+        assert!(crit.contains(part), "{crit}");
+    }
+    assert!(
+        out.contains("另有 1 个镇认定结论不变、认定标准的判断有变化。"),
+        "{out}"
+    );
+    let (v, code) = json(&args);
+    assert_eq!(code, 1);
+    assert!(v["impact"].as_array().expect("impact").is_empty());
+    let t = &v["criterion_changes"][0];
+    assert_eq!(t["town"], "puxian_mining_equipment");
+    assert_eq!(
+        (t["old"].as_str(), t["new"].as_str()),
+        (Some("not_recognized"), Some("not_recognized"))
+    );
+    let c = &t["because"][0];
+    assert_eq!(
+        (
+            c["criterion"].as_str(),
+            c["old"].as_str(),
+            c["new"].as_str()
+        ),
+        (Some("scale"), Some("not_met"), Some("met"))
+    );
+}

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::impact::{GradeChange, Impact};
+use super::impact::{GradeChange, Impact, TownChange};
 use super::side::Side;
 use super::{Change, Direction, RuleDiff};
 use crate::eval::Status;
@@ -58,29 +58,28 @@ fn change_json(c: &Change) -> Value {
 /// The JSON report: `{"old", "new", "changes": [...], "impact": [...], "transitions": [...]}`.
 /// Exact numbers (`old_value`, `new_value`: money in 元, percentage points) are strings.
 pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
-    let impact: Vec<Value> = imp
-        .map(|i| {
-            i.towns
-                .iter()
-                .map(|t| {
-                    json!({
-                        "town": t.id,
-                        "name": t.name,
-                        "old": t.old.as_str(),
-                        "new": t.new.as_str(),
-                        "grade": t.grade.as_ref().map(grade_json),
-                        "because": t.because.iter().map(|c| json!({
-                            "criterion": c.criterion,
-                            "label": c.label,
-                            "old": c.old.map(Status::as_str),
-                            "new": c.new.map(Status::as_str),
-                            "why": c.why,
-                        })).collect::<Vec<_>>(),
-                    })
+    let towns = |ts: &[TownChange]| -> Vec<Value> {
+        ts.iter()
+            .map(|t| {
+                json!({
+                    "town": t.id,
+                    "name": t.name,
+                    "old": t.old.as_str(),
+                    "new": t.new.as_str(),
+                    "grade": t.grade.as_ref().map(grade_json),
+                    "because": t.because.iter().map(|c| json!({
+                        "criterion": c.criterion,
+                        "label": c.label,
+                        "old": c.old.map(Status::as_str),
+                        "new": c.new.map(Status::as_str),
+                        "why": c.why,
+                    })).collect::<Vec<_>>(),
                 })
-                .collect()
-        })
-        .unwrap_or_default();
+            })
+            .collect()
+    };
+    let impact = imp.map(|i| towns(&i.towns)).unwrap_or_default();
+    let criteria_only = imp.map(|i| towns(&i.criteria_only)).unwrap_or_default();
     json!({
         "old": side_json(a),
         "new": side_json(b),
@@ -95,6 +94,7 @@ pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
         "towns_file": imp.map(|i| i.file.clone()),
         "towns_evaluated": imp.map(|i| i.total),
         "impact": impact,
+        "criterion_changes": criteria_only,
         "graded": imp.map(|i| i.graded),
         "grade_transitions": imp.map(|i| i.grade_transitions.iter().map(|(o, n, k)| json!({
             "old": o, "new": n, "count": k

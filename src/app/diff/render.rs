@@ -360,17 +360,26 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         );
     }
     if let Some(i) = imp {
-        let _ = writeln!(
+        let what = if i.graded {
+            "认定结论或等级"
+        } else {
+            "认定结论"
+        };
+        let _ = write!(
             s.out,
-            "      {} 个镇中有 {} 个镇的{}不同。",
+            "      {} 个镇中有 {} 个镇的{what}不同",
             i.total,
             i.towns.len(),
-            if i.graded {
-                "认定结论或等级"
-            } else {
-                "认定结论"
-            }
         );
+        if i.criteria_only.is_empty() {
+            let _ = writeln!(s.out, "。");
+        } else {
+            let _ = writeln!(
+                s.out,
+                "；另有 {} 个镇{what}不变、认定标准的判断有变化。",
+                i.criteria_only.len()
+            );
+        }
     }
     s.out
 }
