@@ -168,8 +168,8 @@ ruleset xinzhou {
 }
 
 criterion environment "发展环境良好" {
-  require public_services "公共服务平台"
-  require environment "发展环境"
+  require public_services "专家认定：公共服务平台较为完善"
+  require environment "专家认定：发展环境良好"
   clause "三（五）"
 }
 
@@ -689,24 +689,30 @@ fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
     out.display().to_string()
 }
 
+/// The JSON values of `keys` in `v`, separated by spaces.
+fn fields(v: &serde_json::Value, keys: &[&str]) -> String {
+    let vs: Vec<String> = keys.iter().map(|k| v[k].to_string()).collect();
+    vs.join(" ")
+}
+
+/// Asserts that `out` contains every one of `parts`.
+fn has(out: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(out.contains(p), "no `{p}` in\n{out}");
+    }
+}
+
 #[test]
 fn one_literal_changed_is_counted_once() {
-    let new = edited(
-        "literal",
-        "shanxi.rules",
-        "standards_led >= 1",
-        "standards_led >= 2",
-    );
+    let new = edited("literal", "shanxi.rules", "led >= 1", "led >= 2");
     let o = diff(&["rules/shanxi.rules", &new]);
     assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
-    assert!(
-        out.contains("结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处"),
-        "{out}"
+    has(
+        &stdout(&o),
+        &["结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处"],
     );
     let (v, _) = json(&["rules/shanxi.rules", &new]);
-    assert_eq!(v["summary"]["changes"], 1);
-    assert_eq!(v["summary"]["stricter"], 1);
+    assert_eq!(fields(&v["summary"], &["changes", "stricter"]), "1 1");
     let t = change(&v, "threshold_changed", "standards_led").expect("threshold view");
     assert_eq!(t["counted"], false);
 }
@@ -715,10 +721,7 @@ fn one_literal_changed_is_counted_once() {
 fn header_fields_an_extending_file_inherits_are_no_difference() {
     let args = ["rules/puxian.rules", "rules/puxian-draft-relaxed.rules"];
     let out = stdout(&diff(&args));
-    assert!(
-        out.contains("结论：有差异（文件信息 3 处，参数 1 处）"),
-        "{out}"
-    );
+    has(&out, &["结论：有差异（文件信息 3 处，参数 1 处）"]);
     for field in ["文号", "发文机关", "日期", "章节"] {
         assert!(
             !out.lines().any(|l| l.trim_start().starts_with(field)),
@@ -730,52 +733,60 @@ fn header_fields_an_extending_file_inherits_are_no_difference() {
     for f in ["document", "name", "issuer", "date", "section"] {
         assert!(change(&v, "header", f).is_none(), "{f}");
     }
+    let ext = change(&v, "header", "extends").expect("extends");
     assert_eq!(
-        change(&v, "header", "extends").expect("extends")["counted"],
-        false
+        (&ext["counted"], &v["summary"]["changes"]),
+        (&false.into(), &4.into())
     );
-    assert_eq!(v["summary"]["changes"], 4);
 }
 
 #[test]
 fn criterion_changes_per_town_even_when_no_outcome_changes() {
-    let args = [
-        "rules/puxian.rules",
-        "rules/puxian-draft-relaxed.rules",
-        "--towns",
-        "examples/puxian_towns.csv",
-    ];
+    let (a, b) = ("rules/puxian.rules", "rules/puxian-draft-relaxed.rules");
+    let args = [a, b, "--towns", "examples/puxian_towns.csv"];
     let out = stdout(&diff(&args));
+    has(&out, &["另有 1 个镇认定结论不变、认定标准的判断有变化。"]);
     let after = out
-        .split("认定结论不变、但认定标准的判断有变化：1 个镇")
-        .nth(1)
-        .unwrap_or_else(|| panic!("{out}"));
-    let town = after.lines().nth(1).expect("town line");
-    assert!(town.contains("蒲县矿山装备配套") && town.contains("结论不变（不予认定）"));
-    let crit = after.lines().nth(2).expect("criterion line");
-    for part in ["规模相对较大", "不符合", "→", "符合"] {
-        assert!(crit.contains(part), "{crit}");
-    }
-    assert!(
-        out.contains("另有 1 个镇认定结论不变、认定标准的判断有变化。"),
-        "{out}"
+        .split("认定结论不变、但认定标准的判断有变化：1 个镇\n")
+        .nth(1);
+    let mut lines = after.unwrap_or_else(|| panic!("{out}")).lines();
+    has(
+        lines.next().unwrap_or(""),
+        &["蒲县矿山装备配套", "结论不变（不予认定）"],
+    );
+    has(
+        lines.next().unwrap_or(""),
+        &["规模相对较大", "不符合  →  符合"],
     );
     let (v, code) = json(&args);
     assert_eq!(code, 1);
     assert!(v["impact"].as_array().expect("impact").is_empty());
     let t = &v["criterion_changes"][0];
-    assert_eq!(t["town"], "puxian_mining_equipment");
+    let (town, because) = (fields(t, &["town", "old", "new"]), &t["because"][0]);
     assert_eq!(
-        (t["old"].as_str(), t["new"].as_str()),
-        (Some("not_recognized"), Some("not_recognized"))
+        town,
+        r#""puxian_mining_equipment" "not_recognized" "not_recognized""#
     );
-    let c = &t["because"][0];
+    let c = fields(because, &["criterion", "old", "new"]);
+    assert_eq!(c, r#""scale" "not_met" "met""#);
+}
+
+#[test]
+fn a_quote_only_edit_is_a_wording_change() {
+    let new = edited("quote", "shanxi.rules", "标识和良好声誉\"", "标识\"");
+    let o = diff(&["rules/shanxi.rules", &new]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let w = out.split("措辞变化（").nth(1).unwrap_or_default();
+    let q = "新：专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识\n";
+    has(w, &["heritage  历史传承厚重  原文引文", q]);
+    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
+    let (v, _) = json(&["rules/shanxi.rules", &new]);
+    let c = change(&v, "wording_changed", "heritage").expect("wording");
+    assert_eq!(fields(c, &["field", "direction"]), r#""quote" null"#);
+    assert!(change(&v, "criterion_changed", "heritage").is_none());
     assert_eq!(
-        (
-            c["criterion"].as_str(),
-            c["old"].as_str(),
-            c["new"].as_str()
-        ),
-        (Some("scale"), Some("not_met"), Some("met"))
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
     );
 }

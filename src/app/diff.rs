@@ -157,6 +157,9 @@ pub enum ChangeKind {
     GradeRemoved,
     /// A grade band whose bounds differ.
     GradeChanged,
+    /// The document's words (a quotation, a requirement's wording) differ where the
+    /// meaning does not: `field` says which (`quote`, `requirement`).
+    Wording,
 }
 
 impl ChangeKind {
@@ -186,6 +189,7 @@ impl ChangeKind {
             ChangeKind::GradeAdded => "grade_added",
             ChangeKind::GradeRemoved => "grade_removed",
             ChangeKind::GradeChanged => "grade_changed",
+            ChangeKind::Wording => "wording_changed",
         }
     }
 }
@@ -266,6 +270,11 @@ impl RuleDiff {
     /// Whether no change counts (the rule sets are the same, as far as `diff` tells).
     pub fn is_same(&self) -> bool {
         self.counted().next().is_none()
+    }
+
+    /// Whether every counted change is one of wording (the meaning is the same).
+    pub fn same_meaning(&self) -> bool {
+        self.counted().all(|c| c.kind == ChangeKind::Wording)
     }
 
     /// How many counted changes go in direction `d`.

@@ -75,6 +75,7 @@ struct Req {
     cond: CNode,
     relax: Option<(CNode, CNode)>,
     text: String,
+    label: Option<String>,
 }
 
 impl Req {
@@ -99,6 +100,7 @@ fn reqs(rs: &RuleSet, rq: &[Requirement]) -> Vec<Req> {
                 ),
                 None => r.cond.text.clone(),
             },
+            label: r.label.clone(),
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -112,6 +114,7 @@ fn conds(rs: &RuleSet, cs: &[Condition]) -> Vec<Req> {
             cond: canon(rs, c.node),
             relax: None,
             text: c.text.clone(),
+            label: None,
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -299,8 +302,44 @@ pub fn criteria(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> Vec<Stri
         if out.len() == before {
             unchanged.push(a.id.clone());
         }
+        wording(a, b, &ra, &rb, out);
     }
     unchanged
+}
+
+/// Wording changes of a criterion whose meaning may be the same: its quotation, and
+/// the wording of each requirement found on both sides (same canonical condition).
+/// Words are compared where both sides have them (see [`wording_change`]).
+fn wording(a: &Criterion, b: &Criterion, ra: &[Req], rb: &[Req], out: &mut Vec<Change>) {
+    let (id, label) = (a.id.as_str(), b.label.as_str());
+    out.extend(wording_change(id, label, "quote", &a.quote, &b.quote));
+    for x in ra {
+        if let Some(y) = rb.iter().find(|y| y.key() == x.key()) {
+            out.extend(wording_change(id, label, "requirement", &x.label, &y.label));
+        }
+    }
+}
+
+/// A wording change when both sides word something and the words differ. Words on
+/// one side only (a quotation left out of a copy) are no different words.
+pub(super) fn wording_change(
+    id: &str,
+    label: &str,
+    field: &str,
+    old: &Option<String>,
+    new: &Option<String>,
+) -> Option<Change> {
+    let (Some(o), Some(n)) = (old, new) else {
+        return None;
+    };
+    if o == n {
+        return None;
+    }
+    let mut ch = Change::new(ChangeKind::Wording, id, label);
+    ch.field = Some(field.to_string());
+    ch.old = Some(o.clone());
+    ch.new = Some(n.clone());
+    Some(ch)
 }
 
 /// Categories a table covers in one rule set and not in the other (tables in both).

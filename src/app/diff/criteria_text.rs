@@ -123,3 +123,21 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
         let _ = writeln!(s.out, "  相同：{}", d.unchanged_criteria.join("、"));
     }
 }
+
+/// The wording changes: quotations and requirements worded differently, meaning the same.
+pub(super) fn wording_section(s: &mut Sections, d: &RuleDiff) {
+    let ws = of_kind(d, &[ChangeKind::Wording]);
+    if ws.is_empty() {
+        return;
+    }
+    s.head("措辞变化（引文和表述的文字，本身不影响认定，不计宽严）");
+    for c in ws {
+        let what = match c.field.as_deref() {
+            Some("requirement") => "要求的表述",
+            _ => "原文引文",
+        };
+        let _ = writeln!(s.out, "  {}  {}  {what}", c.id, c.label);
+        let _ = writeln!(s.out, "      旧：{}", opt(&c.old));
+        let _ = writeln!(s.out, "      新：{}", opt(&c.new));
+    }
+}

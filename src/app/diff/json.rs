@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::impact::{GradeChange, Impact, TownChange};
 use super::side::Side;
-use super::{Change, Direction, RuleDiff};
+use super::{Change, ChangeKind, Direction, RuleDiff};
 use crate::eval::Status;
 
 fn side_json(s: &Side) -> Value {
@@ -90,6 +90,8 @@ pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
             "stricter": d.count(Direction::Stricter),
             "looser": d.count(Direction::Looser),
             "undecidable": d.count(Direction::Undecidable),
+            "wording": d.changes.iter().filter(|c| c.kind == ChangeKind::Wording).count(),
+            "same_meaning": d.same_meaning(),
         }),
         "towns_file": imp.map(|i| i.file.clone()),
         "towns_evaluated": imp.map(|i| i.total),

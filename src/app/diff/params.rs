@@ -228,6 +228,10 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         );
         if va == vb && a.kind == b.kind {
             same += 1;
+            let quote = |p: &ParamInfo| p.current().and_then(|v| v.provenance.quote.clone());
+            let label = describe(new, b, un.get(&b.name));
+            let w = super::compare::wording_change(&a.name, &label, "quote", &quote(a), &quote(b));
+            out.extend(w);
             continue;
         }
         let (ua, ub) = (uo.get(&a.name), un.get(&b.name));

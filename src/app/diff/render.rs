@@ -290,6 +290,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         s.out.push_str(&table(&rows, "  "));
     }
 
+    super::criteria_text::wording_section(&mut s, d);
     evaluation_section(&mut s, d);
 
     if let Some(i) = imp {
@@ -299,8 +300,14 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     let _ = writeln!(s.out);
     if d.is_same() {
         let _ = writeln!(s.out, "结论：两个规则集含义相同。");
+    } else if d.same_meaning() {
+        let _ = writeln!(
+            s.out,
+            "结论：两个规则集含义相同，措辞有 {} 处变化（见“措辞变化”，不影响认定）。",
+            d.counted().count()
+        );
     } else {
-        let groups: [(&str, &[ChangeKind]); 7] = [
+        let groups: [(&str, &[ChangeKind]); 8] = [
             ("文件信息", &[ChangeKind::Header]),
             (
                 "认定标准",
@@ -339,6 +346,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                 ],
             ),
             ("评价指标体系", EVALUATION_KINDS),
+            ("措辞", &[ChangeKind::Wording]),
         ];
         let parts: Vec<String> = groups
             .iter()
