@@ -673,14 +673,8 @@ fn statistics_and_formulas_compare_by_meaning() {
 fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
     let dir = temp_dir(name);
     std::fs::create_dir_all(dir.join("sources")).expect("sources");
-    for e in ["", "sources/"] {
-        for f in std::fs::read_dir(format!("rules/{e}")).expect("rules") {
-            let p = f.expect("entry").path();
-            if p.is_file() {
-                let to = dir.join(e).join(p.file_name().expect("name"));
-                std::fs::copy(&p, to).expect("copy");
-            }
-        }
+    for e in ["facts.rules", "sources/shanxi-2022-80.txt"] {
+        std::fs::copy(format!("rules/{e}"), dir.join(e)).expect("copy");
     }
     let text = std::fs::read_to_string(format!("rules/{file}")).expect("read");
     assert!(text.contains(from), "{from} not in {file}");
@@ -703,18 +697,27 @@ fn has(out: &str, parts: &[&str]) {
 }
 
 #[test]
-fn one_literal_changed_is_counted_once() {
+fn one_literal_changed_is_counted_once_with_chinese_labels() {
     let new = edited("literal", "shanxi.rules", "led >= 1", "led >= 2");
     let o = diff(&["rules/shanxi.rules", &new]);
     assert_eq!(o.status.code(), Some(1));
-    has(
-        &stdout(&o),
-        &["结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处"],
-    );
+    let out = stdout(&o);
+    let sum = "结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处";
+    // Conditions in the text name facts and parameters by their labels.
+    let cond = "条件  产品特色突出 且 省级以上知名品牌数 ≥ 1 且 主导或参与制定标准数 ≥ 1 →";
+    let note = "改为：主导或参与制定标准数 ≥ 1 → 主导或参与制定标准数 ≥ 2";
+    has(&out, &[sum, cond, note]);
+    assert!(!out.contains("product_distinct") && !out.contains("standards_led >="));
+    let out = stdout(&diff(&["rules/shanxi.rules", "rules/xinzhou.rules"]));
+    let table = "特色主导产业年产值 ≥ 特色主导产业年产值下限（按产业类别）";
+    has(&out, &[table]);
     let (v, _) = json(&["rules/shanxi.rules", &new]);
     assert_eq!(fields(&v["summary"], &["changes", "stricter"]), "1 1");
     let t = change(&v, "threshold_changed", "standards_led").expect("threshold view");
     assert_eq!(t["counted"], false);
+    let c = change(&v, "criterion_changed", "distinct_product").expect("criterion");
+    let ids = "改为：standards_led >= 1 → standards_led >= 2";
+    assert_eq!(c["notes"][0], ids);
 }
 
 #[test]
@@ -723,10 +726,8 @@ fn header_fields_an_extending_file_inherits_are_no_difference() {
     let out = stdout(&diff(&args));
     has(&out, &["结论：有差异（文件信息 3 处，参数 1 处）"]);
     for field in ["文号", "发文机关", "日期", "章节"] {
-        assert!(
-            !out.lines().any(|l| l.trim_start().starts_with(field)),
-            "{out}"
-        );
+        let shown = out.lines().any(|l| l.trim_start().starts_with(field));
+        assert!(!shown, "{field} in\n{out}");
     }
     let (v, code) = json(&args);
     assert_eq!(code, 1);
@@ -734,10 +735,8 @@ fn header_fields_an_extending_file_inherits_are_no_difference() {
         assert!(change(&v, "header", f).is_none(), "{f}");
     }
     let ext = change(&v, "header", "extends").expect("extends");
-    assert_eq!(
-        (&ext["counted"], &v["summary"]["changes"]),
-        (&false.into(), &4.into())
-    );
+    let counted = (&ext["counted"], &v["summary"]["changes"]);
+    assert_eq!(counted, (&false.into(), &4.into()));
 }
 
 #[test]
@@ -746,27 +745,18 @@ fn criterion_changes_per_town_even_when_no_outcome_changes() {
     let args = [a, b, "--towns", "examples/puxian_towns.csv"];
     let out = stdout(&diff(&args));
     has(&out, &["另有 1 个镇认定结论不变、认定标准的判断有变化。"]);
-    let after = out
-        .split("认定结论不变、但认定标准的判断有变化：1 个镇\n")
-        .nth(1);
-    let mut lines = after.unwrap_or_else(|| panic!("{out}")).lines();
-    has(
-        lines.next().unwrap_or(""),
-        &["蒲县矿山装备配套", "结论不变（不予认定）"],
-    );
-    has(
-        lines.next().unwrap_or(""),
-        &["规模相对较大", "不符合  →  符合"],
-    );
+    let head = "认定结论不变、但认定标准的判断有变化：1 个镇\n";
+    let mut lines = out.split(head).nth(1).unwrap_or_default().lines();
+    let (town, crit) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    has(town, &["蒲县矿山装备配套", "结论不变（不予认定）"]);
+    has(crit, &["规模相对较大", "不符合  →  符合"]);
     let (v, code) = json(&args);
     assert_eq!(code, 1);
     assert!(v["impact"].as_array().expect("impact").is_empty());
     let t = &v["criterion_changes"][0];
     let (town, because) = (fields(t, &["town", "old", "new"]), &t["because"][0]);
-    assert_eq!(
-        town,
-        r#""puxian_mining_equipment" "not_recognized" "not_recognized""#
-    );
+    let town_json = r#""puxian_mining_equipment" "not_recognized" "not_recognized""#;
+    assert_eq!(town, town_json);
     let c = fields(because, &["criterion", "old", "new"]);
     assert_eq!(c, r#""scale" "not_met" "met""#);
 }
@@ -785,8 +775,6 @@ fn a_quote_only_edit_is_a_wording_change() {
     let c = change(&v, "wording_changed", "heritage").expect("wording");
     assert_eq!(fields(c, &["field", "direction"]), r#""quote" null"#);
     assert!(change(&v, "criterion_changed", "heritage").is_none());
-    assert_eq!(
-        fields(&v["summary"], &["changes", "same_meaning"]),
-        "1 true"
-    );
+    let sum = fields(&v["summary"], &["changes", "same_meaning"]);
+    assert_eq!(sum, "1 true");
 }

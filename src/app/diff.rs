@@ -23,6 +23,7 @@ mod evaluation;
 pub mod impact;
 mod impact_text;
 mod json;
+mod labels;
 mod params;
 mod render;
 pub mod side;

@@ -193,7 +193,12 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                 ]
             })
             .collect();
-        let notes: Vec<&[String]> = th.iter().map(|c| c.notes.as_slice()).collect();
+        let v = super::labels::Vocab::new(&[&b.rules, &a.rules]);
+        let notes: Vec<Vec<String>> = th
+            .iter()
+            .map(|c| c.notes.iter().map(|n| v.text(n)).collect())
+            .collect();
+        let notes: Vec<&[String]> = notes.iter().map(Vec::as_slice).collect();
         s.out.push_str(&table_with_notes(&rows, &notes, "  "));
     }
 
