@@ -734,6 +734,12 @@ fn header_fields_an_extending_file_inherits_are_no_difference() {
     for f in ["document", "name", "issuer", "date", "section"] {
         assert!(change(&v, "header", f).is_none(), "{f}");
     }
+    // Against another document, the values inherited are compared, and say so.
+    let out = stdout(&diff(&["rules/xinzhou.rules", args[1]]));
+    has(
+        &out,
+        &["忻政办发〔2022〕82号                →  蒲政办发〔2023〕1号（继承自 puxian）"],
+    );
     let ext = change(&v, "header", "extends").expect("extends");
     let counted = (&ext["counted"], &v["summary"]["changes"]);
     assert_eq!(counted, (&false.into(), &4.into()));

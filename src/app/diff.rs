@@ -36,6 +36,7 @@ use clap::ValueEnum;
 use rust_decimal::Decimal;
 
 use super::error::{AppError, Outcome};
+use crate::check::HeaderInfo;
 use crate::compile::RuleSet;
 
 pub use evaluation::{band_text, diff_evaluation};
@@ -284,10 +285,30 @@ impl RuleDiff {
     }
 }
 
-/// Compare two compiled rule sets.
+/// Compare two compiled rule sets (header fields a file that `extends` another leaves
+/// out are not compared; [`diff_sides`] compares the values they inherit).
 pub fn diff(old: &RuleSet, new: &RuleSet) -> RuleDiff {
+    diff_with_headers(
+        old,
+        new,
+        (&old.header, &old.header),
+        (&new.header, &new.header),
+    )
+}
+
+/// Compare two loaded rule sets, each header with the fields it inherits.
+pub fn diff_sides(old: &Side, new: &Side) -> RuleDiff {
+    let (ho, hn) = (side::inherited_header(old), side::inherited_header(new));
+    let (a, b) = (&old.rules, &new.rules);
+    diff_with_headers(a, b, (&a.header, &ho), (&b.header, &hn))
+}
+
+/// Each header as written and with what it inherits.
+type Headers<'a> = (&'a HeaderInfo, &'a HeaderInfo);
+
+fn diff_with_headers(old: &RuleSet, new: &RuleSet, ho: Headers<'_>, hn: Headers<'_>) -> RuleDiff {
     let mut d = RuleDiff::default();
-    compare::header(old, new, &mut d.changes);
+    compare::header(ho, hn, &mut d.changes);
     d.unchanged_criteria = compare::criteria(old, new, &mut d.changes);
     d.unchanged_params = params::params(old, new, &mut d.changes);
     params::thresholds(old, new, &mut d.changes);
@@ -310,7 +331,7 @@ pub fn run(
 ) -> Result<Outcome, AppError> {
     let a = load(old)?;
     let b = load(new)?;
-    let rd = diff(&a.rules, &b.rules);
+    let rd = diff_sides(&a, &b);
     let imp = match towns {
         Some(path) => Some(impact::impact(&a, &b, path, scores)?),
         None => None,

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::canon::{align, canon, CNode};
 use super::params::{param_values, show_param};
 use super::{Change, ChangeKind, Direction};
-use crate::check::level_zh;
+use crate::check::{level_zh, HeaderInfo};
 use crate::compile::{Condition, Criterion, Requirement, RuleSet};
 
 /// Header fields compared, with their Chinese names.
@@ -30,8 +30,7 @@ pub fn header_field_zh(field: &str) -> &'static str {
         .map_or("", |(_, z)| z)
 }
 
-fn header_value(rs: &RuleSet, field: &str) -> String {
-    let h = &rs.header;
+fn header_value(h: &HeaderInfo, field: &str) -> String {
     match field {
         "id" => h.id.clone(),
         "title" => h.title.clone(),
@@ -51,10 +50,25 @@ fn some(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Header changes (document number, date, level …). A field a file that `extends`
-/// another leaves out is inherited, not removed: it is not a difference.
-pub fn header(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) {
-    let inherits = |rs: &RuleSet, v: &str| v.is_empty() && rs.header.extends.is_some();
+/// Header changes (document number, date, level …), between the headers with what
+/// each inherits (`old`, `new`; see [`inherited_header`](super::side::inherited_header))
+/// and as written (`own_old`, `own_new`). An inherited value is shown with where it
+/// comes from; a field a file that `extends` another leaves out and inherits no value
+/// for is not a difference.
+pub fn header(
+    (own_old, old): (&HeaderInfo, &HeaderInfo),
+    (own_new, new): (&HeaderInfo, &HeaderInfo),
+    out: &mut Vec<Change>,
+) {
+    let inherits = |h: &HeaderInfo, v: &str| v.is_empty() && h.extends.is_some();
+    let shown = |own: &HeaderInfo, h: &HeaderInfo, field: &str, v: String| {
+        let inherited = header_value(own, field).is_empty() && !v.is_empty();
+        match (&h.extends, inherited) {
+            (Some(from), true) if field == "level" => format!("{}（继承自 {from}）", level_zh(&v)),
+            (Some(from), true) => format!("{v}（继承自 {from}）"),
+            _ => v,
+        }
+    };
     for (field, zh) in HEADER_FIELDS {
         let (a, b) = (header_value(old, field), header_value(new, field));
         if inherits(old, &a) || inherits(new, &b) {
@@ -62,8 +76,8 @@ pub fn header(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) {
         }
         if a != b {
             let mut c = Change::new(ChangeKind::Header, field, zh);
-            c.old = some(a);
-            c.new = some(b);
+            c.old = some(shown(own_old, old, field, a));
+            c.new = some(shown(own_new, new, field, b));
             out.push(c);
         }
     }

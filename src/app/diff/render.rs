@@ -168,7 +168,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         if hs.iter().any(|c| !c.counted()) {
             let _ = writeln!(
                 s.out,
-                "  （继承关系不算差异；继承的文件未写出的文件信息沿用被继承的文件，也不算差异）"
+                "  （“继承自”只说明文件关系，不算差异；继承的文件未写出的文件信息按被继承文件的写法比较）"
             );
         }
     }
