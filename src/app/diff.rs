@@ -9,9 +9,16 @@
 //! change when the way the parameter is used decides it), categories covered by
 //! each table, thresholds on the same fact written with different parameters,
 //! targets, the vocabulary of facts, the header, and the evaluation indicator
-//! system (indicator weights by code, grade bands by name). With `--towns` both rule sets
-//! are evaluated on the towns and every town whose outcome differs is listed with
-//! the criteria that made the difference ([`impact`]).
+//! system (indicator weights by code, grade bands by name), and the document's words
+//! (quotations, requirements' wording) where they differ: wording changes, which
+//! count as differences but not as changes of meaning. Each difference is counted
+//! once: the threshold comparison restates criterion changes and is not counted;
+//! header fields a file that `extends` another leaves out are compared by the values
+//! it inherits. With `--towns` both rule sets are evaluated on the towns and every
+//! town whose outcome differs is listed with the criteria that made the difference
+//! ([`impact`]), then every town whose outcome is the same but some criterion's
+//! status differs. The text names facts and parameters in conditions by their
+//! Chinese labels; JSON keeps the ids.
 //!
 //! Exit status as `diff(1)`: 0 no differences, 1 differences, 2 error (see
 //! [`exit_status`](super::error::exit_status)).

@@ -67,7 +67,8 @@ pub struct TownChange {
     pub old: Outcome,
     /// Outcome under NEW.
     pub new: Outcome,
-    /// The criteria that made the outcome differ.
+    /// Every criterion whose status differs (for a town whose outcome differs, those
+    /// that made the difference).
     pub because: Vec<Cause>,
     /// The grade, when it differs.
     pub grade: Option<GradeChange>,
@@ -211,11 +212,7 @@ pub fn impact(
             name: ta.names[row].to_string(),
             old: oa,
             new: ob,
-            because: if oa == ob {
-                Vec::new()
-            } else {
-                super::why::causes(&ea, &eb, &sa, &sb, row)
-            },
+            because: super::why::causes(&ea, &eb, &sa, &sb, row),
             grade,
         });
     }

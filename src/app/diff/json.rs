@@ -55,8 +55,15 @@ fn change_json(c: &Change) -> Value {
     })
 }
 
-/// The JSON report: `{"old", "new", "changes": [...], "impact": [...], "transitions": [...]}`.
-/// Exact numbers (`old_value`, `new_value`: money in 元, percentage points) are strings.
+/// The JSON report: `{"old", "new", "changes": [...], "summary", "impact": [...],
+/// "criterion_changes": [...], "transitions": [...]}`. Each change says whether it is
+/// `counted` (a threshold comparison restates changes counted elsewhere; which rule set
+/// a file extends is no difference); `summary` counts each difference once, by
+/// direction, and the wording changes (`same_meaning` when there are only those).
+/// `impact` lists the towns whose outcome or grade differs, `criterion_changes` those
+/// whose outcome is the same but some criterion's status differs. Conditions keep
+/// their ids. Exact numbers (`old_value`, `new_value`: money in 元, percentage points)
+/// are strings.
 pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
     let towns = |ts: &[TownChange]| -> Vec<Value> {
         ts.iter()
