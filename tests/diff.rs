@@ -706,7 +706,8 @@ fn one_literal_changed_is_counted_once_with_chinese_labels() {
     // Conditions in the text name facts and parameters by their labels.
     let cond = "条件  产品特色突出 且 省级以上知名品牌数 ≥ 1 且 主导或参与制定标准数 ≥ 1 →";
     let note = "改为：主导或参与制定标准数 ≥ 1 → 主导或参与制定标准数 ≥ 2";
-    has(&out, &[sum, cond, note]);
+    let th = "门槛对照（同一事实的下限，两边写法不同）";
+    has(&out, &[sum, cond, note, th]);
     assert!(!out.contains("product_distinct") && !out.contains("standards_led >="));
     let out = stdout(&diff(&["rules/shanxi.rules", "rules/xinzhou.rules"]));
     let table = "特色主导产业年产值 ≥ 特色主导产业年产值下限（按产业类别）";

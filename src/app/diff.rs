@@ -133,7 +133,7 @@ pub enum ChangeKind {
     ParamRemoved,
     /// A parameter whose value in force differs.
     ParamChanged,
-    /// The same fact has a different minimum, written with different parameters.
+    /// The same fact has a different minimum, written differently (other parameters or numbers); it restates criterion changes.
     Threshold,
     /// A category a table now covers.
     CategoryCovered,

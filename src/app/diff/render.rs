@@ -178,7 +178,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
 
     let th = of_kind(d, &[ChangeKind::Threshold]);
     if !th.is_empty() {
-        s.head("门槛对照（同一事实的下限，两边用不同参数写成）");
+        s.head("门槛对照（同一事实的下限，两边写法不同）");
         let _ = writeln!(s.out, "  （由上面认定标准或参数的变化得出，不另计入结论）");
         let rows: Vec<Vec<String>> = th
             .iter()
