@@ -168,8 +168,8 @@ ruleset xinzhou {
 }
 
 criterion environment "发展环境良好" {
-  require public_services "公共服务平台"
-  require environment "发展环境"
+  require public_services "专家认定：公共服务平台较为完善"
+  require environment "专家认定：发展环境良好"
   clause "三（五）"
 }
 
@@ -666,4 +666,122 @@ fn statistics_and_formulas_compare_by_meaning() {
     );
     assert_eq!(c["direction"], "stricter");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A copy of `rules/` in a temporary folder with `file` edited (`from` → `to`, which
+/// must occur); returns the edited copy's path.
+fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("sources")).expect("sources");
+    for e in ["facts.rules", "sources/shanxi-2022-80.txt"] {
+        std::fs::copy(format!("rules/{e}"), dir.join(e)).expect("copy");
+    }
+    let text = std::fs::read_to_string(format!("rules/{file}")).expect("read");
+    assert!(text.contains(from), "{from} not in {file}");
+    let out = dir.join(file);
+    std::fs::write(&out, text.replacen(from, to, 1)).expect("write");
+    out.display().to_string()
+}
+
+/// The JSON values of `keys` in `v`, separated by spaces.
+fn fields(v: &serde_json::Value, keys: &[&str]) -> String {
+    let vs: Vec<String> = keys.iter().map(|k| v[k].to_string()).collect();
+    vs.join(" ")
+}
+
+/// Asserts that `out` contains every one of `parts`.
+fn has(out: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(out.contains(p), "no `{p}` in\n{out}");
+    }
+}
+
+#[test]
+fn one_literal_changed_is_counted_once_with_chinese_labels() {
+    let new = edited("literal", "shanxi.rules", "led >= 1", "led >= 2");
+    let o = diff(&["rules/shanxi.rules", &new]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let sum = "结论：有差异（认定标准 1 处）；影响认定宽严的：收紧 1 处、放宽 0 处";
+    // Conditions in the text name facts and parameters by their labels.
+    let cond = "条件  产品特色突出 且 省级以上知名品牌数 ≥ 1 且 主导或参与制定标准数 ≥ 1 →";
+    let note = "改为：主导或参与制定标准数 ≥ 1 → 主导或参与制定标准数 ≥ 2";
+    let th = "门槛对照（同一事实的下限，两边写法不同）";
+    has(&out, &[sum, cond, note, th]);
+    assert!(!out.contains("product_distinct") && !out.contains("standards_led >="));
+    let out = stdout(&diff(&["rules/shanxi.rules", "rules/xinzhou.rules"]));
+    let table = "特色主导产业年产值 ≥ 特色主导产业年产值下限（按产业类别）";
+    has(&out, &[table]);
+    let (v, _) = json(&["rules/shanxi.rules", &new]);
+    assert_eq!(fields(&v["summary"], &["changes", "stricter"]), "1 1");
+    let t = change(&v, "threshold_changed", "standards_led").expect("threshold view");
+    assert_eq!(t["counted"], false);
+    let c = change(&v, "criterion_changed", "distinct_product").expect("criterion");
+    let ids = "改为：standards_led >= 1 → standards_led >= 2";
+    assert_eq!(c["notes"][0], ids);
+}
+
+#[test]
+fn header_fields_an_extending_file_inherits_are_no_difference() {
+    let args = ["rules/puxian.rules", "rules/puxian-draft-relaxed.rules"];
+    let out = stdout(&diff(&args));
+    has(&out, &["结论：有差异（文件信息 3 处，参数 1 处）"]);
+    for field in ["文号", "发文机关", "日期", "章节"] {
+        let shown = out.lines().any(|l| l.trim_start().starts_with(field));
+        assert!(!shown, "{field} in\n{out}");
+    }
+    let (v, code) = json(&args);
+    assert_eq!(code, 1);
+    for f in ["document", "name", "issuer", "date", "section"] {
+        assert!(change(&v, "header", f).is_none(), "{f}");
+    }
+    // Against another document, the values inherited are compared, and say so.
+    let out = stdout(&diff(&["rules/xinzhou.rules", args[1]]));
+    has(
+        &out,
+        &["忻政办发〔2022〕82号                →  蒲政办发〔2023〕1号（继承自 puxian）"],
+    );
+    let ext = change(&v, "header", "extends").expect("extends");
+    let counted = (&ext["counted"], &v["summary"]["changes"]);
+    assert_eq!(counted, (&false.into(), &4.into()));
+}
+
+#[test]
+fn criterion_changes_per_town_even_when_no_outcome_changes() {
+    let (a, b) = ("rules/puxian.rules", "rules/puxian-draft-relaxed.rules");
+    let args = [a, b, "--towns", "examples/puxian_towns.csv"];
+    let out = stdout(&diff(&args));
+    has(&out, &["另有 1 个镇认定结论不变、认定标准的判断有变化。"]);
+    let head = "认定结论不变、但认定标准的判断有变化：1 个镇\n";
+    let mut lines = out.split(head).nth(1).unwrap_or_default().lines();
+    let (town, crit) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    has(town, &["蒲县矿山装备配套", "结论不变（不予认定）"]);
+    has(crit, &["规模相对较大", "不符合  →  符合"]);
+    let (v, code) = json(&args);
+    assert_eq!(code, 1);
+    assert!(v["impact"].as_array().expect("impact").is_empty());
+    let t = &v["criterion_changes"][0];
+    let (town, because) = (fields(t, &["town", "old", "new"]), &t["because"][0]);
+    let town_json = r#""puxian_mining_equipment" "not_recognized" "not_recognized""#;
+    assert_eq!(town, town_json);
+    let c = fields(because, &["criterion", "old", "new"]);
+    assert_eq!(c, r#""scale" "not_met" "met""#);
+}
+
+#[test]
+fn a_quote_only_edit_is_a_wording_change() {
+    let new = edited("quote", "shanxi.rules", "标识和良好声誉\"", "标识\"");
+    let o = diff(&["rules/shanxi.rules", &new]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let w = out.split("措辞变化（").nth(1).unwrap_or_default();
+    let q = "新：专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识\n";
+    has(w, &["heritage  历史传承厚重  原文引文", q]);
+    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
+    let (v, _) = json(&["rules/shanxi.rules", &new]);
+    let c = change(&v, "wording_changed", "heritage").expect("wording");
+    assert_eq!(fields(c, &["field", "direction"]), r#""quote" null"#);
+    assert!(change(&v, "criterion_changed", "heritage").is_none());
+    let sum = fields(&v["summary"], &["changes", "same_meaning"]);
+    assert_eq!(sum, "1 true");
 }

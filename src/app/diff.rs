@@ -9,9 +9,16 @@
 //! change when the way the parameter is used decides it), categories covered by
 //! each table, thresholds on the same fact written with different parameters,
 //! targets, the vocabulary of facts, the header, and the evaluation indicator
-//! system (indicator weights by code, grade bands by name). With `--towns` both rule sets
-//! are evaluated on the towns and every town whose outcome differs is listed with
-//! the criteria that made the difference ([`impact`]).
+//! system (indicator weights by code, grade bands by name), and the document's words
+//! (quotations, requirements' wording) where they differ: wording changes, which
+//! count as differences but not as changes of meaning. Each difference is counted
+//! once: the threshold comparison restates criterion changes and is not counted;
+//! header fields a file that `extends` another leaves out are compared by the values
+//! it inherits. With `--towns` both rule sets are evaluated on the towns and every
+//! town whose outcome differs is listed with the criteria that made the difference
+//! ([`impact`]), then every town whose outcome is the same but some criterion's
+//! status differs. The text names facts and parameters in conditions by their
+//! Chinese labels; JSON keeps the ids.
 //!
 //! Exit status as `diff(1)`: 0 no differences, 1 differences, 2 error (see
 //! [`exit_status`](super::error::exit_status)).
@@ -23,6 +30,7 @@ mod evaluation;
 pub mod impact;
 mod impact_text;
 mod json;
+mod labels;
 mod params;
 mod render;
 pub mod side;
@@ -35,6 +43,7 @@ use clap::ValueEnum;
 use rust_decimal::Decimal;
 
 use super::error::{AppError, Outcome};
+use crate::check::HeaderInfo;
 use crate::compile::RuleSet;
 
 pub use evaluation::{band_text, diff_evaluation};
@@ -124,7 +133,7 @@ pub enum ChangeKind {
     ParamRemoved,
     /// A parameter whose value in force differs.
     ParamChanged,
-    /// The same fact has a different minimum, written with different parameters.
+    /// The same fact has a different minimum, written differently (other parameters or numbers); it restates criterion changes.
     Threshold,
     /// A category a table now covers.
     CategoryCovered,
@@ -157,6 +166,9 @@ pub enum ChangeKind {
     GradeRemoved,
     /// A grade band whose bounds differ.
     GradeChanged,
+    /// The document's words (a quotation, a requirement's wording) differ where the
+    /// meaning does not: `field` says which (`quote`, `requirement`).
+    Wording,
 }
 
 impl ChangeKind {
@@ -186,6 +198,7 @@ impl ChangeKind {
             ChangeKind::GradeAdded => "grade_added",
             ChangeKind::GradeRemoved => "grade_removed",
             ChangeKind::GradeChanged => "grade_changed",
+            ChangeKind::Wording => "wording_changed",
         }
     }
 }
@@ -217,6 +230,18 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether this change is counted in the summary. A threshold comparison restates
+    /// criterion and parameter changes already counted (the same literal or parameter
+    /// seen from the fact it limits), so it is shown but not counted again.
+    /// Which rule set a file `extends` is shown, but is no difference of content either.
+    pub fn counted(&self) -> bool {
+        match self.kind {
+            ChangeKind::Threshold => false,
+            ChangeKind::Header => self.id != "extends",
+            _ => true,
+        }
+    }
+
     /// A change with only kind, id and label set.
     pub fn new(kind: ChangeKind, id: impl Into<String>, label: impl Into<String>) -> Change {
         Change {
@@ -245,10 +270,52 @@ pub struct RuleDiff {
     pub unchanged_params: usize,
 }
 
-/// Compare two compiled rule sets.
+impl RuleDiff {
+    /// The changes counted in the summary (each difference once).
+    pub fn counted(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.counted())
+    }
+
+    /// Whether no change counts (the rule sets are the same, as far as `diff` tells).
+    pub fn is_same(&self) -> bool {
+        self.counted().next().is_none()
+    }
+
+    /// Whether every counted change is one of wording (the meaning is the same).
+    pub fn same_meaning(&self) -> bool {
+        self.counted().all(|c| c.kind == ChangeKind::Wording)
+    }
+
+    /// How many counted changes go in direction `d`.
+    pub fn count(&self, d: Direction) -> usize {
+        self.counted().filter(|c| c.direction == Some(d)).count()
+    }
+}
+
+/// Compare two compiled rule sets (header fields a file that `extends` another leaves
+/// out are not compared; [`diff_sides`] compares the values they inherit).
 pub fn diff(old: &RuleSet, new: &RuleSet) -> RuleDiff {
+    diff_with_headers(
+        old,
+        new,
+        (&old.header, &old.header),
+        (&new.header, &new.header),
+    )
+}
+
+/// Compare two loaded rule sets, each header with the fields it inherits.
+pub fn diff_sides(old: &Side, new: &Side) -> RuleDiff {
+    let (ho, hn) = (side::inherited_header(old), side::inherited_header(new));
+    let (a, b) = (&old.rules, &new.rules);
+    diff_with_headers(a, b, (&a.header, &ho), (&b.header, &hn))
+}
+
+/// Each header as written and with what it inherits.
+type Headers<'a> = (&'a HeaderInfo, &'a HeaderInfo);
+
+fn diff_with_headers(old: &RuleSet, new: &RuleSet, ho: Headers<'_>, hn: Headers<'_>) -> RuleDiff {
     let mut d = RuleDiff::default();
-    compare::header(old, new, &mut d.changes);
+    compare::header(ho, hn, &mut d.changes);
     d.unchanged_criteria = compare::criteria(old, new, &mut d.changes);
     d.unchanged_params = params::params(old, new, &mut d.changes);
     params::thresholds(old, new, &mut d.changes);
@@ -271,7 +338,7 @@ pub fn run(
 ) -> Result<Outcome, AppError> {
     let a = load(old)?;
     let b = load(new)?;
-    let rd = diff(&a.rules, &b.rules);
+    let rd = diff_sides(&a, &b);
     let imp = match towns {
         Some(path) => Some(impact::impact(&a, &b, path, scores)?),
         None => None,
@@ -298,7 +365,7 @@ pub fn run(
         }
     }
     let towns_changed = imp.as_ref().is_some_and(|i| !i.towns.is_empty());
-    Ok(if rd.changes.is_empty() && !towns_changed {
+    Ok(if rd.is_same() && !towns_changed {
         Outcome::Same
     } else {
         Outcome::Different

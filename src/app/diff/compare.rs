@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::canon::{align, canon, CNode};
 use super::params::{param_values, show_param};
 use super::{Change, ChangeKind, Direction};
-use crate::check::level_zh;
+use crate::check::{level_zh, HeaderInfo};
 use crate::compile::{Condition, Criterion, Requirement, RuleSet};
 
 /// Header fields compared, with their Chinese names.
@@ -30,8 +30,7 @@ pub fn header_field_zh(field: &str) -> &'static str {
         .map_or("", |(_, z)| z)
 }
 
-fn header_value(rs: &RuleSet, field: &str) -> String {
-    let h = &rs.header;
+fn header_value(h: &HeaderInfo, field: &str) -> String {
     match field {
         "id" => h.id.clone(),
         "title" => h.title.clone(),
@@ -51,14 +50,34 @@ fn some(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Header changes (document number, date, level …).
-pub fn header(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) {
+/// Header changes (document number, date, level …), between the headers with what
+/// each inherits (`old`, `new`; see [`inherited_header`](super::side::inherited_header))
+/// and as written (`own_old`, `own_new`). An inherited value is shown with where it
+/// comes from; a field a file that `extends` another leaves out and inherits no value
+/// for is not a difference.
+pub fn header(
+    (own_old, old): (&HeaderInfo, &HeaderInfo),
+    (own_new, new): (&HeaderInfo, &HeaderInfo),
+    out: &mut Vec<Change>,
+) {
+    let inherits = |h: &HeaderInfo, v: &str| v.is_empty() && h.extends.is_some();
+    let shown = |own: &HeaderInfo, h: &HeaderInfo, field: &str, v: String| {
+        let inherited = header_value(own, field).is_empty() && !v.is_empty();
+        match (&h.extends, inherited) {
+            (Some(from), true) if field == "level" => format!("{}（继承自 {from}）", level_zh(&v)),
+            (Some(from), true) => format!("{v}（继承自 {from}）"),
+            _ => v,
+        }
+    };
     for (field, zh) in HEADER_FIELDS {
         let (a, b) = (header_value(old, field), header_value(new, field));
+        if inherits(old, &a) || inherits(new, &b) {
+            continue;
+        }
         if a != b {
             let mut c = Change::new(ChangeKind::Header, field, zh);
-            c.old = some(a);
-            c.new = some(b);
+            c.old = some(shown(own_old, old, field, a));
+            c.new = some(shown(own_new, new, field, b));
             out.push(c);
         }
     }
@@ -70,6 +89,7 @@ struct Req {
     cond: CNode,
     relax: Option<(CNode, CNode)>,
     text: String,
+    label: Option<String>,
 }
 
 impl Req {
@@ -94,6 +114,7 @@ fn reqs(rs: &RuleSet, rq: &[Requirement]) -> Vec<Req> {
                 ),
                 None => r.cond.text.clone(),
             },
+            label: r.label.clone(),
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -107,6 +128,7 @@ fn conds(rs: &RuleSet, cs: &[Condition]) -> Vec<Req> {
             cond: canon(rs, c.node),
             relax: None,
             text: c.text.clone(),
+            label: None,
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -294,8 +316,44 @@ pub fn criteria(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> Vec<Stri
         if out.len() == before {
             unchanged.push(a.id.clone());
         }
+        wording(a, b, &ra, &rb, out);
     }
     unchanged
+}
+
+/// Wording changes of a criterion whose meaning may be the same: its quotation, and
+/// the wording of each requirement found on both sides (same canonical condition).
+/// Words are compared where both sides have them (see [`wording_change`]).
+fn wording(a: &Criterion, b: &Criterion, ra: &[Req], rb: &[Req], out: &mut Vec<Change>) {
+    let (id, label) = (a.id.as_str(), b.label.as_str());
+    out.extend(wording_change(id, label, "quote", &a.quote, &b.quote));
+    for x in ra {
+        if let Some(y) = rb.iter().find(|y| y.key() == x.key()) {
+            out.extend(wording_change(id, label, "requirement", &x.label, &y.label));
+        }
+    }
+}
+
+/// A wording change when both sides word something and the words differ. Words on
+/// one side only (a quotation left out of a copy) are no different words.
+pub(super) fn wording_change(
+    id: &str,
+    label: &str,
+    field: &str,
+    old: &Option<String>,
+    new: &Option<String>,
+) -> Option<Change> {
+    let (Some(o), Some(n)) = (old, new) else {
+        return None;
+    };
+    if o == n {
+        return None;
+    }
+    let mut ch = Change::new(ChangeKind::Wording, id, label);
+    ch.field = Some(field.to_string());
+    ch.old = Some(o.clone());
+    ch.new = Some(n.clone());
+    Some(ch)
 }
 
 /// Categories a table covers in one rule set and not in the other (tables in both).

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::labels::Vocab;
 use super::render::{dir_zh, of_kind, opt, table, Sections};
 use super::side::Side;
 use super::{Change, ChangeKind, RuleDiff};
@@ -24,6 +25,7 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
         b.rules.criteria.len(),
         d.unchanged_criteria.len()
     ));
+    let v = Vocab::new(&[&b.rules, &a.rules]);
     let mut any = false;
     for (kind, title) in [
         (
@@ -45,7 +47,7 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
                     c.id.clone(),
                     c.label.clone(),
                     c.notes.join(" "),
-                    c.old.clone().or(c.new.clone()).unwrap_or_default(),
+                    v.text(c.old.as_deref().or(c.new.as_deref()).unwrap_or_default()),
                 ]
             })
             .collect();
@@ -101,9 +103,14 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
                 .iter()
                 .map(|c| {
                     let f = c.field.as_deref().unwrap_or("");
+                    let (old, new) = (opt(&c.old), opt(&c.new));
+                    let (old, new) = match f {
+                        "condition" | "applies" | "priority" => (v.text(&old), v.text(&new)),
+                        _ => (old, new),
+                    };
                     vec![
                         field_zh(f).to_string(),
-                        format!("{} → {}", opt(&c.old), opt(&c.new)),
+                        format!("{old} → {new}"),
                         dir_zh(c.direction),
                     ]
                 })
@@ -112,7 +119,7 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
             for (line, c) in rendered.lines().zip(&cs) {
                 let _ = writeln!(s.out, "{line}");
                 for n in &c.notes {
-                    let _ = writeln!(s.out, "          {n}");
+                    let _ = writeln!(s.out, "          {}", v.text(n));
                 }
             }
         }
@@ -121,5 +128,23 @@ pub(super) fn criteria_section(s: &mut Sections, a: &Side, b: &Side, d: &RuleDif
         let _ = writeln!(s.out, "  无变化");
     } else if !d.unchanged_criteria.is_empty() {
         let _ = writeln!(s.out, "  相同：{}", d.unchanged_criteria.join("、"));
+    }
+}
+
+/// The wording changes: quotations and requirements worded differently, meaning the same.
+pub(super) fn wording_section(s: &mut Sections, d: &RuleDiff) {
+    let ws = of_kind(d, &[ChangeKind::Wording]);
+    if ws.is_empty() {
+        return;
+    }
+    s.head("措辞变化（引文和表述的文字，本身不影响认定，不计宽严）");
+    for c in ws {
+        let what = match c.field.as_deref() {
+            Some("requirement") => "要求的表述",
+            _ => "原文引文",
+        };
+        let _ = writeln!(s.out, "  {}  {}  {what}", c.id, c.label);
+        let _ = writeln!(s.out, "      旧：{}", opt(&c.old));
+        let _ = writeln!(s.out, "      新：{}", opt(&c.new));
     }
 }

@@ -67,7 +67,8 @@ pub struct TownChange {
     pub old: Outcome,
     /// Outcome under NEW.
     pub new: Outcome,
-    /// The criteria that made the outcome differ.
+    /// Every criterion whose status differs (for a town whose outcome differs, those
+    /// that made the difference).
     pub because: Vec<Cause>,
     /// The grade, when it differs.
     pub grade: Option<GradeChange>,
@@ -86,6 +87,9 @@ pub struct Impact {
     pub criteria: bool,
     /// Towns whose outcome or grade differs, in file order.
     pub towns: Vec<TownChange>,
+    /// Towns whose outcome and grade are the same but some criterion's status differs
+    /// (a criterion now met that was not, …), in file order.
+    pub criteria_only: Vec<TownChange>,
     /// (old outcome, new outcome, number of towns), most frequent first.
     pub transitions: Vec<(Outcome, Outcome, usize)>,
     /// (old grade, new grade, number of towns), most frequent first (`None`: undetermined).
@@ -172,6 +176,7 @@ pub fn impact(
     let mut sa = vec![Status::Met; old.rules.criteria.len()];
     let mut sb = vec![Status::Met; new.rules.criteria.len()];
     let mut towns = Vec::new();
+    let mut criteria_only = Vec::new();
     let mut transitions = Vec::new();
     let mut grade_transitions = Vec::new();
     for row in 0..ta.len() {
@@ -183,6 +188,17 @@ pub fn impact(
             None
         };
         if oa == ob && grade.is_none() {
+            let because = super::why::causes(&ea, &eb, &sa, &sb, row);
+            if !because.is_empty() {
+                criteria_only.push(TownChange {
+                    id: ta.ids[row].to_string(),
+                    name: ta.names[row].to_string(),
+                    old: oa,
+                    new: ob,
+                    because,
+                    grade: None,
+                });
+            }
             continue;
         }
         if oa != ob {
@@ -196,11 +212,7 @@ pub fn impact(
             name: ta.names[row].to_string(),
             old: oa,
             new: ob,
-            because: if oa == ob {
-                Vec::new()
-            } else {
-                super::why::causes(&ea, &eb, &sa, &sb, row)
-            },
+            because: super::why::causes(&ea, &eb, &sa, &sb, row),
             grade,
         });
     }
@@ -212,6 +224,7 @@ pub fn impact(
         graded,
         criteria: !old.rules.criteria.is_empty() || !new.rules.criteria.is_empty(),
         towns,
+        criteria_only,
         transitions,
         grade_transitions,
     })

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::impact::{GradeChange, Impact};
+use super::impact::{GradeChange, Impact, TownChange};
 use super::render::{table, Sections};
 use crate::eval::Status;
 use crate::report::{fmt2, outcome_zh, status_zh};
@@ -52,8 +52,20 @@ pub(super) fn impact_section(s: &mut Sections, i: &Impact) {
     s.head(&format!("对城镇的影响（{}，共 {} 个镇）", i.file, i.total));
     if i.towns.is_empty() {
         let _ = writeln!(s.out, "  没有镇的{what}发生变化");
-        return;
+    } else {
+        changed_towns(s, i, what);
     }
+    if !i.criteria_only.is_empty() {
+        let _ = writeln!(
+            s.out,
+            "\n  {what}不变、但认定标准的判断有变化：{} 个镇",
+            i.criteria_only.len()
+        );
+        towns(s, i, &i.criteria_only);
+    }
+}
+
+fn changed_towns(s: &mut Sections, i: &Impact, what: &str) {
     let _ = writeln!(s.out, "  {what}变化：{} 个镇", i.towns.len());
     let mut rows: Vec<Vec<String>> = i
         .transitions
@@ -77,8 +89,12 @@ pub(super) fn impact_section(s: &mut Sections, i: &Impact) {
     }));
     s.out.push_str(&table(&rows, "    "));
     let _ = writeln!(s.out);
-    let rows: Vec<Vec<String>> = i
-        .towns
+    towns(s, i, &i.towns);
+}
+
+/// Each town with the criteria (and indicators) whose status (score) differs.
+fn towns(s: &mut Sections, i: &Impact, ts: &[TownChange]) {
+    let rows: Vec<Vec<String>> = ts
         .iter()
         .map(|t| {
             let outcome = match (i.criteria, t.old == t.new) {
@@ -90,7 +106,7 @@ pub(super) fn impact_section(s: &mut Sections, i: &Impact) {
         })
         .collect();
     let rendered = table(&rows, "  ");
-    for (line, t) in rendered.lines().zip(&i.towns) {
+    for (line, t) in rendered.lines().zip(ts) {
         let _ = writeln!(s.out, "{line}");
         let mut rows: Vec<Vec<String>> = t
             .because

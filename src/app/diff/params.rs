@@ -228,6 +228,10 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         );
         if va == vb && a.kind == b.kind {
             same += 1;
+            let quote = |p: &ParamInfo| p.current().and_then(|v| v.provenance.quote.clone());
+            let label = describe(new, b, un.get(&b.name));
+            let w = super::compare::wording_change(&a.name, &label, "quote", &quote(a), &quote(b));
+            out.extend(w);
             continue;
         }
         let (ua, ub) = (uo.get(&a.name), un.get(&b.name));
@@ -428,4 +432,50 @@ pub fn thresholds(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) {
         ));
         out.push(ch);
     }
+}
+
+/// What each parameter limits, in Chinese, by name (as the diff describes them); a
+/// description shared by several parameters is followed by the name.
+pub(super) fn param_labels(rs: &RuleSet) -> Vec<(String, String)> {
+    let uses = usages(rs);
+    let mut v: Vec<(String, String)> = rs
+        .params
+        .iter()
+        .map(|p| (p.name.clone(), describe(rs, p, uses.get(&p.name))))
+        .collect();
+    let shared: Vec<bool> = v
+        .iter()
+        .map(|(n, l)| v.iter().any(|(m, k)| m != n && k == l))
+        .collect();
+    for ((name, label), s) in v.iter_mut().zip(shared) {
+        if s && label != name {
+            *label = format!("{label}（{name}）");
+        }
+    }
+    v
+}
+
+/// What each table of parameters limits, in Chinese, by name: the description of an
+/// entry without its category (`特色主导产业年产值下限`).
+pub(super) fn table_labels(rs: &RuleSet) -> Vec<(String, String)> {
+    let uses = usages(rs);
+    let mut out = Vec::new();
+    for (t, table) in rs.tables.iter().enumerate() {
+        let entry = rs.params.iter().find(|p| p.table.map(|x| x.0) == Some(t));
+        let Some(p) = entry else {
+            continue;
+        };
+        let mut label = describe(rs, p, uses.get(&p.name));
+        let member = p.table.and_then(|(_, m)| {
+            let set = rs.categories.get(table.set)?;
+            Some(set.members.get(m)?.label.clone())
+        });
+        if let Some(m) = member {
+            label = label.replacen(&format!("（{m}）"), "", 1);
+        }
+        if label != p.name {
+            out.push((table.name.clone(), label));
+        }
+    }
+    out
 }

@@ -126,7 +126,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     let _ = writeln!(s.out, "规则集语义比较（格式、注释和顺序的差别不计）");
     let _ = writeln!(s.out, "  旧：{}", side_line(a));
     let _ = writeln!(s.out, "  新：{}", side_line(b));
-    if d.changes.is_empty() && imp.is_none_or(|i| i.towns.is_empty()) {
+    if d.is_same() && imp.is_none_or(|i| i.towns.is_empty()) {
         let _ = writeln!(
             s.out,
             "\n结论：两个规则集含义相同（认定标准 {} 条、参数 {} 个、目标 {} 个逐项一致）。",
@@ -165,6 +165,12 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
             })
             .collect();
         s.out.push_str(&table(&rows, "  "));
+        if hs.iter().any(|c| !c.counted()) {
+            let _ = writeln!(
+                s.out,
+                "  （“继承自”只说明文件关系，不算差异；继承的文件未写出的文件信息按被继承文件的写法比较）"
+            );
+        }
     }
 
     super::criteria_text::criteria_section(&mut s, a, b, d);
@@ -172,7 +178,8 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
 
     let th = of_kind(d, &[ChangeKind::Threshold]);
     if !th.is_empty() {
-        s.head("门槛对照（同一事实的下限，两边用不同参数写成）");
+        s.head("门槛对照（同一事实的下限，两边写法不同）");
+        let _ = writeln!(s.out, "  （由上面认定标准或参数的变化得出，不另计入结论）");
         let rows: Vec<Vec<String>> = th
             .iter()
             .map(|c| {
@@ -186,7 +193,12 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                 ]
             })
             .collect();
-        let notes: Vec<&[String]> = th.iter().map(|c| c.notes.as_slice()).collect();
+        let v = super::labels::Vocab::new(&[&b.rules, &a.rules]);
+        let notes: Vec<Vec<String>> = th
+            .iter()
+            .map(|c| c.notes.iter().map(|n| v.text(n)).collect())
+            .collect();
+        let notes: Vec<&[String]> = notes.iter().map(Vec::as_slice).collect();
         s.out.push_str(&table_with_notes(&rows, &notes, "  "));
     }
 
@@ -283,6 +295,7 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         s.out.push_str(&table(&rows, "  "));
     }
 
+    super::criteria_text::wording_section(&mut s, d);
     evaluation_section(&mut s, d);
 
     if let Some(i) = imp {
@@ -290,8 +303,14 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
     }
 
     let _ = writeln!(s.out);
-    if d.changes.is_empty() {
+    if d.is_same() {
         let _ = writeln!(s.out, "结论：两个规则集含义相同。");
+    } else if d.same_meaning() {
+        let _ = writeln!(
+            s.out,
+            "结论：两个规则集含义相同，措辞有 {} 处变化（见“措辞变化”，不影响认定）。",
+            d.counted().count()
+        );
     } else {
         let groups: [(&str, &[ChangeKind]); 8] = [
             ("文件信息", &[ChangeKind::Header]),
@@ -311,7 +330,6 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                     ChangeKind::ParamChanged,
                 ],
             ),
-            ("门槛对照", &[ChangeKind::Threshold]),
             (
                 "覆盖类别",
                 &[ChangeKind::CategoryCovered, ChangeKind::CategoryDropped],
@@ -333,14 +351,18 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
                 ],
             ),
             ("评价指标体系", EVALUATION_KINDS),
+            ("措辞", &[ChangeKind::Wording]),
         ];
         let parts: Vec<String> = groups
             .iter()
-            .map(|(name, kinds)| (name, of_kind(d, kinds).len()))
+            .map(|(name, kinds)| {
+                let n = of_kind(d, kinds).iter().filter(|c| c.counted()).count();
+                (name, n)
+            })
             .filter(|(_, n)| *n > 0)
             .map(|(name, n)| format!("{name} {n} 处"))
             .collect();
-        let count = |x: Direction| d.changes.iter().filter(|c| c.direction == Some(x)).count();
+        let count = |x: Direction| d.count(x);
         let _ = writeln!(
             s.out,
             "结论：有差异（{}）；影响认定宽严的：收紧 {} 处、放宽 {} 处、无法判断 {} 处。",
@@ -351,17 +373,26 @@ pub fn text(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> String {
         );
     }
     if let Some(i) = imp {
-        let _ = writeln!(
+        let what = if i.graded {
+            "认定结论或等级"
+        } else {
+            "认定结论"
+        };
+        let _ = write!(
             s.out,
-            "      {} 个镇中有 {} 个镇的{}不同。",
+            "      {} 个镇中有 {} 个镇的{what}不同",
             i.total,
             i.towns.len(),
-            if i.graded {
-                "认定结论或等级"
-            } else {
-                "认定结论"
-            }
         );
+        if i.criteria_only.is_empty() {
+            let _ = writeln!(s.out, "。");
+        } else {
+            let _ = writeln!(
+                s.out,
+                "；另有 {} 个镇{what}不变、认定标准的判断有变化。",
+                i.criteria_only.len()
+            );
+        }
     }
     s.out
 }

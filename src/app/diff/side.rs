@@ -15,7 +15,7 @@ use crate::app::load;
 use crate::check::Checked;
 use crate::compile::RuleSet;
 use crate::source::Source;
-use crate::syntax::ast::{attr, AttrValue, Item};
+use crate::syntax::ast::{attr, attr_text, AttrValue, Item};
 
 /// How the user named a rule set on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +261,42 @@ fn git_path(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The header of `side` with each field it leaves out taken from the rule sets it
+/// extends, nearest first: the values a file that `extends` another merely inherits.
+pub fn inherited_header(side: &Side) -> crate::check::HeaderInfo {
+    let mut h = side.rules.header.clone();
+    let units = &side.model.units;
+    let mut at = units.get(side.model.root).and_then(|u| u.extends);
+    // A chain is at most as long as the files loaded (a cycle is an error anyway).
+    for _ in 0..units.len() {
+        let Some(u) = at.and_then(|i| units.get(i)) else {
+            break;
+        };
+        let parent = u.ast.items.iter().find_map(|i| match &i.node {
+            Item::Header(p) => Some(p),
+            _ => None,
+        });
+        if let Some(p) = parent {
+            for (key, slot) in [
+                ("title", &mut h.title),
+                ("document", &mut h.document),
+                ("name", &mut h.name),
+                ("issuer", &mut h.issuer),
+                ("date", &mut h.date),
+                ("level", &mut h.level),
+                ("section", &mut h.section),
+                ("note", &mut h.note),
+            ] {
+                if slot.is_empty() {
+                    *slot = attr_text(&p.attrs, key).unwrap_or("").to_string();
+                }
+            }
+        }
+        at = u.extends;
+    }
+    h
 }
 
 #[cfg(test)]
