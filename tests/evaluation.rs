@@ -601,3 +601,42 @@ criterion by_share "占比" { clause "x" require share(output_value) >= p }
         "a town without the fact has no standing"
     );
 }
+
+#[test]
+fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
+    let e = sheet_error(
+        "town,expert,indicator,score\nt1,张三,A1.1,4\nt1,张三,A1.2,5.00000000000000000000000000001\n",
+    );
+    assert_eq!(
+        (e.row, e.column.as_deref()),
+        (Some(3), Some("score")),
+        "{e:?}"
+    );
+    assert!(e.message.contains("refused, not rounded"), "{e}");
+    assert!(e.to_string().contains("scores.csv:3"), "{e}");
+}
+
+#[test]
+fn score_sheet_lines_are_right_for_crlf_files() {
+    for eol in ["\n", "\r\n"] {
+        let sheet = [
+            "town,expert,indicator,score",
+            "t1,张三,A1.1,3",
+            "",
+            "t1,张三,A1.1,4",
+            "t1,张三,A4.1,6",
+            "",
+        ]
+        .join(eol);
+        let (m, rs) = xinzhou();
+        let t = towns(&m, TOWNS);
+        let errs =
+            load_scores_str("s.csv", &sheet, rs.evaluation.as_ref().unwrap(), &t).unwrap_err();
+        let rows: Vec<Option<usize>> = errs.iter().map(|e| e.row).collect();
+        assert_eq!(rows, [Some(4), Some(5)], "{eol:?}: {errs:#?}");
+        assert!(
+            errs[0].message.contains("first at row 2"),
+            "{eol:?}: {errs:#?}"
+        );
+    }
+}
