@@ -7,7 +7,9 @@ mod score;
 mod text;
 
 pub use describe::{atom, param_ref, provenance};
-pub use score::{fmt2, grade_name, score_json, score_lines};
+pub use score::{
+    fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
+};
 pub use text::{criterion_lines, text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 
 use std::io::{self, Write};

@@ -172,8 +172,91 @@ fn grading_never_rounds_the_mean() {
     assert_eq!(
         townrules::report::fmt2(d("89.995")),
         "90.00",
-        "display rounds, grading does not"
+        "fmt2 alone rounds to nearest"
     );
+}
+
+fn lines_of(rs: &RuleSet, t: &Towns, sheet: &str) -> (Vec<String>, serde_json::Value) {
+    let ev_sys = rs.evaluation.as_ref().unwrap();
+    let scores: Scores = load_scores_str("scores.csv", sheet, ev_sys, t).unwrap();
+    let ev = Evaluator::new(rs, t).with_scores(&scores);
+    let s = ev.town_score(0).unwrap();
+    (
+        townrules::report::score_lines(&ev, &s, 0),
+        townrules::report::score_json(&ev, &s),
+    )
+}
+
+#[test]
+fn the_shown_total_never_rounds_into_another_band() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.99\nt1,乙,A1,90\n",
+    );
+    assert_eq!(
+        text[0], "一项指标：总分 89.99（精确值 89.995），等级 良好",
+        "{text:#?}"
+    );
+    assert_eq!(json["total"], "89.995");
+    assert_eq!(json["total_display"], "89.99");
+    assert_eq!(json["total_display_kept_in_grade"], true);
+    assert_eq!(json["grade"], "良好");
+    // Rounding up is kept too: 74.995 is 合格, shown 74.99; 75.004 rounds within 良好.
+    let ev = rs.evaluation.as_ref().unwrap();
+    let shown = |v: &str| townrules::report::shown_total(ev, d(v));
+    assert_eq!(shown("74.995"), ("74.99".into(), true));
+    assert_eq!(shown("75.004"), ("75.00".into(), false));
+    assert_eq!(shown("89.994"), ("89.99".into(), false));
+    assert_eq!(shown("59.999"), ("59.99".into(), true));
+    assert_eq!(shown("90"), ("90.00".into(), false));
+    // A band that excludes its lower bound: 60.001 in (60, 75] would show as 60.00.
+    let src = ONE_ITEM
+        .replace("良好 [75, 90)", "良好 (75, 90)")
+        .replace("合格 [60, 75)", "合格 (60, 75]")
+        .replace("不合格 < 60", "不合格 <= 60");
+    let (_, rs2) = rules_from(&src);
+    let ev2 = rs2.evaluation.as_ref().unwrap();
+    assert_eq!(
+        townrules::report::shown_total(ev2, d("60.001")),
+        ("60.01".into(), true)
+    );
+}
+
+#[test]
+fn the_report_says_how_far_the_next_band_is() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.98\nt1,乙,A1,90\n",
+    );
+    assert_eq!(text[1], "距‘优秀’（≥90 分）还差 0.01 分", "{text:#?}");
+    assert_eq!(json["next_grade"]["grade"], "优秀");
+    assert_eq!(json["next_grade"]["distance"], "0.01");
+    assert_eq!(json["next_grade"]["inclusive"], true);
+    // Exact: 89.995 is 0.005 short.
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.99\nt1,乙,A1,90\n",
+    );
+    assert_eq!(text[1], "距‘优秀’（≥90 分）还差 0.005 分", "{text:#?}");
+    assert_eq!(json["next_grade"]["distance"], "0.005");
+    // A third of a point: bounded, never rounded down to what would not suffice.
+    let (text, _) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,74\nt1,乙,A1,75\nt1,丙,A1,75\n",
+    );
+    assert_eq!(text[1], "距‘良好’（≥75 分）还差不到 0.34 分", "{text:#?}");
+    // The top band has no next band.
+    let (text, json) = lines_of(&rs, &t, "town,expert,indicator,score\nt1,甲,A1,95\n");
+    assert!(!text.iter().any(|l| l.starts_with("距")), "{text:#?}");
+    assert!(json["next_grade"].is_null());
 }
 
 #[test]

@@ -148,7 +148,11 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                 grade_counts[s.grade.unwrap_or(e.grades.len())] += 1;
                 format!(
                     "{}  {}  ",
-                    pad(&s.total.map_or_else(|| "待定".to_string(), super::fmt2), 8),
+                    pad(
+                        &s.total
+                            .map_or_else(|| "待定".into(), |t| super::shown_total(e, t).0),
+                        8
+                    ),
                     pad(&super::grade_name(e, s), 6)
                 )
             }
