@@ -289,11 +289,16 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             v
                         })
                         .map(|a| {
-                            json!({
+                            let mut v = json!({
                                 "text": atom(ev, a, row),
                                 "holds": a.holds.as_str(),
                                 "margin": a.margin.map(|m| m.to_string()),
-                            })
+                            });
+                            // Arithmetic without a result: named, not missing data.
+                            if let Some(f) = crate::eval::V::fault_of(a.lhs, a.rhs) {
+                                v["fault"] = json!(f);
+                            }
+                            v
                         })
                         .collect();
                     let paths: Vec<&str> = c

@@ -517,14 +517,20 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
                             "    判定路径：放宽条款 {clause}（常规门槛未达到，但满足放宽条件）"
                         ));
                     }
-                    Path::Neither => lines.push(format!(
-                        "    放宽条款 {clause}：{}",
-                        match (w.value, t.value) {
-                            (Tri::False, _) => "不适用（放宽条件不具备）",
-                            (_, Tri::False) => "放宽后的门槛也未达到",
-                            _ => "无法判定（缺少数据）",
-                        }
-                    )),
+                    Path::Neither => {
+                        lines.push(format!(
+                            "    放宽条款 {clause}：{}",
+                            match (w.value, t.value) {
+                                (Tri::False, _) => "不适用（放宽条件不具备）",
+                                (_, Tri::False) => "放宽后的门槛也未达到",
+                                _ if w.atoms.iter().chain(&t.atoms).any(|a| {
+                                    crate::eval::V::fault_of(a.lhs, a.rhs).is_some()
+                                }) =>
+                                    "无法判定（计算无结果）",
+                                _ => "无法判定（缺少数据）",
+                            }
+                        ))
+                    }
                 }
                 if q.path != Path::Normal {
                     // When the relaxation's conditions fail, its floor is beside the point.
@@ -551,6 +557,24 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
         } else {
             lines.push(format!("缺少数据：{}，但不影响结论", names.join("、")));
         }
+    }
+    let mut faults: Vec<&str> =
+        c.applies
+            .iter()
+            .chain(c.requires.iter().flat_map(|q| {
+                std::iter::once(&q.cond).chain(q.relax.iter().flat_map(|(w, t)| [w, t]))
+            }))
+            .flat_map(|r| &r.atoms)
+            .filter_map(|a| crate::eval::V::fault_of(a.lhs, a.rhs).map(|f| f.message()))
+            .collect();
+    faults.dedup();
+    if !faults.is_empty() {
+        let what = faults.join("、");
+        lines.push(if c.status == Status::Undetermined {
+            format!("计算无结果（{what}），无法判定；请检查参与计算的数据")
+        } else {
+            format!("计算无结果（{what}），但不影响结论")
+        });
     }
     for &p in &c.unset_params {
         let pi = &rs.params[p];
