@@ -491,6 +491,26 @@ fn formula_items_use_facts_and_standing_within_the_group() {
 }
 
 #[test]
+fn a_formula_without_a_result_is_named_not_missing_facts() {
+    let src = FORMULAS.replace(
+        "score full when tech_centers >= 1",
+        "score = weight * tech_centers / tech_centers",
+    );
+    let (m, rs) = rules_from(&src);
+    let t = towns(
+        &m,
+        "id,county,output_value,tech_centers\nt1,甲县,30,0\nt2,甲县,20,\n",
+    );
+    let ev = Evaluator::new(&rs, &t);
+    let s = ev.town_score(0).unwrap();
+    assert_eq!(s.total, None);
+    let why = s.undetermined.unwrap();
+    assert_eq!(why, "总分无法计算：Y1 计算无结果（除数为零）");
+    let why = ev.town_score(1).unwrap().undetermined.unwrap();
+    assert_eq!(why, "总分无法计算：Y1 依赖缺失的事实");
+}
+
+#[test]
 fn geometric_aggregation_is_expressible() {
     let src = ONE_ITEM.replace("indicator A \"甲\" weight 100 {\n    indicator A1 \"甲一\" weight 100\n  }", "indicator A \"甲\" weight 100 {\n    aggregate geometric\n    indicator A1 \"甲一\" weight 50\n    indicator A2 \"甲二\" weight 50\n  }");
     let (m, rs) = rules_from(&src);
