@@ -560,6 +560,64 @@ fn eval_cli_prints_totals_and_grades() {
     assert!(a4["capped"].is_boolean());
 }
 
+/// The case found by testing, end to end: two experts at 89.99 and 90.00 (a CRLF sheet,
+/// as Excel writes it) must not show `总分 90.00，等级 良好`.
+#[test]
+fn eval_cli_never_shows_a_total_of_another_band() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("rules/facts.rules", dir.path().join("facts.rules")).unwrap();
+    std::fs::write(dir.path().join("e.rules"), ONE_ITEM).unwrap();
+    std::fs::write(dir.path().join("t.csv"), TOWNS).unwrap();
+    let sheet = "town,expert,indicator,score\r\nt1,甲,A1,89.99\r\nt1,乙,A1,90.00\r\n";
+    std::fs::write(dir.path().join("s.csv"), sheet).unwrap();
+    let run = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+            .current_dir(dir.path())
+            .args([
+                "eval", "e.rules", "t.csv", "--scores", "s.csv", "--format", format,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(!text.contains("总分 90.00"), "{text}");
+    assert!(text.contains("A1 甲一   89.99 / 100"), "{text}");
+    assert!(text.contains("t1  一镇  89.99     良好"), "{text}");
+    assert!(
+        text.contains("总分 89.99（精确值 89.995），等级 良好"),
+        "{text}"
+    );
+    assert!(text.contains("距‘优秀’（≥90 分）还差 0.005 分"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let score = &v["towns"][0]["score"];
+    assert_eq!(score["total"], "89.995");
+    assert_eq!(score["total_display"], "89.99");
+    assert_eq!(score["next_grade"]["distance"], "0.005");
+    let csv = run("csv");
+    assert!(csv.contains(",89.995,良好"), "{csv}");
+    // A score sheet error in the CRLF file is on the right line.
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "town,expert,indicator,score\r\nt1,甲,A1,1\r\n\r\nt1,乙,A1,5.00000000000000000000000000001\r\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .current_dir(dir.path())
+        .args(["eval", "e.rules", "t.csv", "--scores", "s.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("s.csv:4"), "{err}");
+    assert!(err.contains("refused, not rounded"), "{err}");
+}
+
 #[test]
 fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))

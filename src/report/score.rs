@@ -77,6 +77,15 @@ pub fn next_grade_text(ev: &Evaluation, next: &NextGrade) -> String {
     )
 }
 
+/// A node's score for text: as the total is shown when it equals the total (a single
+/// first-level indicator), so the two never read differently; else two decimals.
+fn node_score(ev: &Evaluation, s: &TownScore, v: Option<Decimal>) -> String {
+    match (v, s.total) {
+        (Some(v), Some(t)) if v == t => shown_total(ev, t).0,
+        (v, _) => opt2(v),
+    }
+}
+
 fn opt2(d: Option<Decimal>) -> String {
     d.map_or_else(|| "待定".to_string(), fmt2)
 }
@@ -179,7 +188,7 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
                     "{} {} {}（占 {}%）",
                     ev.nodes[r].code,
                     ev.nodes[r].label,
-                    fmt2(v),
+                    node_score(ev, s, Some(v)),
                     fmt2(share)
                 )
             })
@@ -214,7 +223,7 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
     let mut line = format!(
         "{name}{}  {} / {}",
         " ".repeat(pad),
-        opt2(s.nodes[n]),
+        node_score(ev, s, s.nodes[n]),
         format_decimal(node.weight)
     );
     if s.capped[n] {
