@@ -352,6 +352,9 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             .map(|f| rs.facts[f].id.clone())
                             .collect();
                         v["missing_facts"] = Value::from(missing);
+                        if let Some(f) = ev.priority_fault(c.index, i, row) {
+                            v["fault"] = json!(f);
+                        }
                     }
                     v
                 })

@@ -39,7 +39,9 @@ fn explain(criterion: &str, csv: &str) -> Vec<(Status, String, serde_json::Value
             assert_eq!(s, c.status, "plans, row {row}");
             assert_eq!(c, ev.explain_criterion_tree(0, row), "records, row {row}");
             let lines = townrules::report::criterion_lines(&ev, &c, row).join("\n");
-            let town = json["towns"][row]["criteria"][0].clone();
+            // The criterion, with the town's priority clauses beside it.
+            let mut town = json["towns"][row]["criteria"][0].clone();
+            town["priority"] = json["towns"][row]["priority"].clone();
             (s, lines, town)
         })
         .collect()
@@ -124,4 +126,20 @@ fn a_constant_fault_on_the_right_side_is_named_on_every_path() {
     assert!(r[0].1.contains("无法判定（除数为零）"), "{}", r[0].1);
     assert_eq!(r[0].2["checks"][0]["fault"], "division_by_zero");
     assert_eq!(r[1].0, Status::NotMet);
+}
+
+#[test]
+fn a_priority_clause_without_a_result_is_named() {
+    let r = explain(
+        "require jobs >= 1\npriority \"优先\" when jobs / firms >= 10",
+        "id,firms,jobs\nt1,0,100\n",
+    );
+    let (s, text, json) = &r[0];
+    assert_eq!(*s, Status::Met);
+    assert_eq!(json["priority"][0]["state"], "unknown", "{json:#}");
+    assert_eq!(json["priority"][0]["fault"], "division_by_zero", "{json:#}");
+    assert!(
+        text.contains("能否优先评定待定（除数为零，不是“不优先”）：优先"),
+        "{text}"
+    );
 }

@@ -443,10 +443,19 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
         }
     }
     let mut s = parts.join("；");
-    for (t, p) in c.priorities.iter().zip(&rs.criteria[c.index].priorities) {
+    for (i, (t, p)) in c
+        .priorities
+        .iter()
+        .zip(&rs.criteria[c.index].priorities)
+        .enumerate()
+    {
         match t {
             Tri::True => s.push_str(&format!("；★ 优先评定：{}", p.label)),
-            Tri::Unknown => s.push_str(&format!("；☆ 能否优先评定待定（缺少数据）：{}", p.label)),
+            Tri::Unknown => s.push_str(&format!(
+                "；☆ 能否优先评定待定（{}）：{}",
+                priority_why(ev, c, i, row),
+                p.label
+            )),
             Tri::False => {}
         }
     }
@@ -459,6 +468,12 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
         s.push_str(&format!("（缺少{}，但不影响结论）", names.join("、")));
     }
     s
+}
+
+/// Why a priority clause is undetermined: its arithmetic fault, else missing data.
+fn priority_why(ev: &Evaluator<'_>, c: &CriterionResult, p: usize, row: usize) -> &'static str {
+    ev.priority_fault(c.index, p, row)
+        .map_or("缺少数据", |f| f.message())
 }
 
 fn short(s: Status) -> &'static str {
@@ -596,11 +611,12 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     for n in &crit.notes {
         lines.push(format!("注：{n}"));
     }
-    for (t, p) in c.priorities.iter().zip(&crit.priorities) {
+    for (i, (t, p)) in c.priorities.iter().zip(&crit.priorities).enumerate() {
         match t {
             Tri::True => lines.push(format!("★ 优先评定：{}", p.label)),
             Tri::Unknown => lines.push(format!(
-                "能否优先评定待定（缺少数据，不是“不优先”）：{}",
+                "能否优先评定待定（{}，不是“不优先”）：{}",
+                priority_why(ev, c, i, row),
                 p.label
             )),
             Tri::False => {}
