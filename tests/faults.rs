@@ -47,6 +47,20 @@ fn explain(criterion: &str, csv: &str) -> Vec<(Status, String, serde_json::Value
         .collect()
 }
 
+/// The whole text report.
+fn report(criterion: &str, csv: &str) -> String {
+    let text = format!("{HEAD}criterion c \"标准\" {{\n{criterion}\n}}\n");
+    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
+    let model = report.model.expect("checks");
+    let rs = townrules::compile::compile(&model).expect("compiles");
+    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
+        .expect("loads")
+        .towns;
+    let ev = Evaluator::new(&rs, &towns);
+    let rows: Vec<usize> = (0..towns.len()).collect();
+    townrules::report::text(&ev, &rows, &rows, Default::default())
+}
+
 #[test]
 fn division_by_zero_is_named_not_missing_data() {
     let r = explain(
@@ -142,4 +156,13 @@ fn a_priority_clause_without_a_result_is_named() {
         text.contains("能否优先评定待定（除数为零，不是“不优先”）：优先"),
         "{text}"
     );
+    let text = report(
+        "require jobs >= 1\npriority \"优先\" when jobs / firms >= 10",
+        "id,firms,jobs\nt1,0,100\nt2,5,\n",
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let t1 = lines.iter().find(|l| l.starts_with("t1 ")).unwrap();
+    assert!(t1.contains("☆能否优先评定待定（除数为零）"), "{text}");
+    let t2 = lines.iter().find(|l| l.starts_with("t2 ")).unwrap();
+    assert!(t2.contains("☆能否优先评定待定（缺少数据）"), "{text}");
 }

@@ -175,13 +175,24 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
         let raised = |t: Tri| r.criteria.iter().any(|c| c.priorities.contains(&t));
         let flag = if r.outcome == Outcome::NotRecognized {
-            ""
+            String::new()
         } else if raised(Tri::True) {
-            "  ★优先评定"
+            "  ★优先评定".to_string()
         } else if raised(Tri::Unknown) {
-            "  ☆能否优先评定待定（缺少数据）"
+            let mut whys: Vec<&str> = r
+                .criteria
+                .iter()
+                .flat_map(|c| {
+                    (0..c.priorities.len())
+                        .filter(|&p| c.priorities[p] == Tri::Unknown)
+                        .map(|p| priority_why(ev, c, p, *row))
+                })
+                .collect();
+            whys.sort_unstable();
+            whys.dedup();
+            format!("  ☆能否优先评定待定（{}）", whys.join("、"))
         } else {
-            ""
+            String::new()
         };
         let verdict = if has_criteria {
             format!(
