@@ -593,6 +593,7 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             .flat_map(|r| &r.atoms)
             .filter_map(|a| crate::eval::V::fault_of(a.lhs, a.rhs).map(|f| f.message()))
             .collect();
+    faults.sort_unstable();
     faults.dedup();
     if !faults.is_empty() {
         let what = faults.join("、");
