@@ -7,7 +7,9 @@ mod score;
 mod text;
 
 pub use describe::{atom, param_ref, provenance};
-pub use score::{fmt2, grade_name, score_json, score_lines};
+pub use score::{
+    fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
+};
 pub use text::{criterion_lines, text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 
 use std::io::{self, Write};
@@ -287,11 +289,16 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             v
                         })
                         .map(|a| {
-                            json!({
+                            let mut v = json!({
                                 "text": atom(ev, a, row),
                                 "holds": a.holds.as_str(),
                                 "margin": a.margin.map(|m| m.to_string()),
-                            })
+                            });
+                            // Arithmetic without a result: named, not missing data.
+                            if let Some(f) = crate::eval::V::fault_of(a.lhs, a.rhs) {
+                                v["fault"] = json!(f);
+                            }
+                            v
                         })
                         .collect();
                     let paths: Vec<&str> = c
@@ -345,6 +352,9 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             .map(|f| rs.facts[f].id.clone())
                             .collect();
                         v["missing_facts"] = Value::from(missing);
+                        if let Some(f) = ev.priority_fault(c.index, i, row) {
+                            v["fault"] = json!(f);
+                        }
                     }
                     v
                 })

@@ -629,3 +629,52 @@ fn toml_and_json_numbers_are_read_from_their_digits() {
     let e = errs(load_towns_str("j.json", json, DataFormat::Json, &m));
     assert!(e[0].message.contains("scientific notation"), "{e:#?}");
 }
+
+#[test]
+fn data_error_lines_are_right_for_crlf_files() {
+    let m = model();
+    for eol in ["\n", "\r\n"] {
+        let lines = |l: &[&str]| l.join(eol);
+        // CSV (what Excel writes): a bad cell after an empty line, a quoted cell over two lines.
+        let text = lines(&[
+            "id,notes,output_value",
+            "a,x,20",
+            "",
+            "b,\"two",
+            "lines\",约20亿",
+            "c,y,30",
+            "",
+        ]);
+        let e = errs(load_towns_str("c.csv", &text, DataFormat::Csv, &m));
+        assert_eq!(
+            e.iter().map(|e| e.row).collect::<Vec<_>>(),
+            [Some(4)],
+            "{eol:?}: {e:#?}"
+        );
+        let text = lines(&["id,output_value", "a,20", "", "b,30,1", ""]);
+        let e = errs(load_towns_str("c.csv", &text, DataFormat::Csv, &m));
+        assert_eq!(e[0].row, Some(4), "{eol:?}: {e:#?}");
+        // The same from a file (the bulk reader for plain files, the CSV reader for quotes).
+        for text in [
+            lines(&["id,output_value", "a,20", "", "b,约20亿", "c,30", ""]),
+            lines(&["id,notes,output_value", "a,\"x\",20", "", "b,y,约20亿", ""]),
+        ] {
+            let path = temp_file("csv", text.as_bytes());
+            let e = errs(load_towns(&path, &m));
+            std::fs::remove_file(&path).ok();
+            assert_eq!(
+                e.iter().map(|e| e.row).collect::<Vec<_>>(),
+                [Some(4)],
+                "{eol:?}: {e:#?}"
+            );
+        }
+        // TOML: a syntax error on line 4.
+        let text = lines(&["[[town]]", "id = \"a\"", "", "output_value = = 1", ""]);
+        let e = errs(load_towns_str("t.toml", &text, DataFormat::Toml, &m));
+        assert_eq!(e[0].row, Some(4), "{eol:?}: {e:#?}");
+        // JSON: serde's message names line 3.
+        let text = lines(&["[", "{\"id\": \"a\"},", "{\"id\": }", "]"]);
+        let e = errs(load_towns_str("j.json", &text, DataFormat::Json, &m));
+        assert!(e[0].message.contains("line 3"), "{eol:?}: {e:#?}");
+    }
+}

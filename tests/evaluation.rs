@@ -172,8 +172,91 @@ fn grading_never_rounds_the_mean() {
     assert_eq!(
         townrules::report::fmt2(d("89.995")),
         "90.00",
-        "display rounds, grading does not"
+        "fmt2 alone rounds to nearest"
     );
+}
+
+fn lines_of(rs: &RuleSet, t: &Towns, sheet: &str) -> (Vec<String>, serde_json::Value) {
+    let ev_sys = rs.evaluation.as_ref().unwrap();
+    let scores: Scores = load_scores_str("scores.csv", sheet, ev_sys, t).unwrap();
+    let ev = Evaluator::new(rs, t).with_scores(&scores);
+    let s = ev.town_score(0).unwrap();
+    (
+        townrules::report::score_lines(&ev, &s, 0),
+        townrules::report::score_json(&ev, &s),
+    )
+}
+
+#[test]
+fn the_shown_total_never_rounds_into_another_band() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.99\nt1,乙,A1,90\n",
+    );
+    assert_eq!(
+        text[0], "一项指标：总分 89.99（精确值 89.995），等级 良好",
+        "{text:#?}"
+    );
+    assert_eq!(json["total"], "89.995");
+    assert_eq!(json["total_display"], "89.99");
+    assert_eq!(json["total_display_kept_in_grade"], true);
+    assert_eq!(json["grade"], "良好");
+    // Rounding up is kept too: 74.995 is 合格, shown 74.99; 75.004 rounds within 良好.
+    let ev = rs.evaluation.as_ref().unwrap();
+    let shown = |v: &str| townrules::report::shown_total(ev, d(v));
+    assert_eq!(shown("74.995"), ("74.99".into(), true));
+    assert_eq!(shown("75.004"), ("75.00".into(), false));
+    assert_eq!(shown("89.994"), ("89.99".into(), false));
+    assert_eq!(shown("59.999"), ("59.99".into(), true));
+    assert_eq!(shown("90"), ("90.00".into(), false));
+    // A band that excludes its lower bound: 60.001 in (60, 75] would show as 60.00.
+    let src = ONE_ITEM
+        .replace("良好 [75, 90)", "良好 (75, 90)")
+        .replace("合格 [60, 75)", "合格 (60, 75]")
+        .replace("不合格 < 60", "不合格 <= 60");
+    let (_, rs2) = rules_from(&src);
+    let ev2 = rs2.evaluation.as_ref().unwrap();
+    assert_eq!(
+        townrules::report::shown_total(ev2, d("60.001")),
+        ("60.01".into(), true)
+    );
+}
+
+#[test]
+fn the_report_says_how_far_the_next_band_is() {
+    let (m, rs) = rules_from(ONE_ITEM);
+    let t = towns(&m, TOWNS);
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.98\nt1,乙,A1,90\n",
+    );
+    assert_eq!(text[1], "距‘优秀’（≥90 分）还差 0.01 分", "{text:#?}");
+    assert_eq!(json["next_grade"]["grade"], "优秀");
+    assert_eq!(json["next_grade"]["distance"], "0.01");
+    assert_eq!(json["next_grade"]["inclusive"], true);
+    // Exact: 89.995 is 0.005 short.
+    let (text, json) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,89.99\nt1,乙,A1,90\n",
+    );
+    assert_eq!(text[1], "距‘优秀’（≥90 分）还差 0.005 分", "{text:#?}");
+    assert_eq!(json["next_grade"]["distance"], "0.005");
+    // A third of a point: bounded, never rounded down to what would not suffice.
+    let (text, _) = lines_of(
+        &rs,
+        &t,
+        "town,expert,indicator,score\nt1,甲,A1,74\nt1,乙,A1,75\nt1,丙,A1,75\n",
+    );
+    assert_eq!(text[1], "距‘良好’（≥75 分）还差不到 0.34 分", "{text:#?}");
+    // The top band has no next band.
+    let (text, json) = lines_of(&rs, &t, "town,expert,indicator,score\nt1,甲,A1,95\n");
+    assert!(!text.iter().any(|l| l.starts_with("距")), "{text:#?}");
+    assert!(json["next_grade"].is_null());
 }
 
 #[test]
@@ -408,6 +491,26 @@ fn formula_items_use_facts_and_standing_within_the_group() {
 }
 
 #[test]
+fn a_formula_without_a_result_is_named_not_missing_facts() {
+    let src = FORMULAS.replace(
+        "score full when tech_centers >= 1",
+        "score = weight * tech_centers / tech_centers",
+    );
+    let (m, rs) = rules_from(&src);
+    let t = towns(
+        &m,
+        "id,county,output_value,tech_centers\nt1,甲县,30,0\nt2,甲县,20,\n",
+    );
+    let ev = Evaluator::new(&rs, &t);
+    let s = ev.town_score(0).unwrap();
+    assert_eq!(s.total, None);
+    let why = s.undetermined.unwrap();
+    assert_eq!(why, "总分无法计算：Y1 计算无结果（除数为零）");
+    let why = ev.town_score(1).unwrap().undetermined.unwrap();
+    assert_eq!(why, "总分无法计算：Y1 依赖缺失的事实");
+}
+
+#[test]
 fn geometric_aggregation_is_expressible() {
     let src = ONE_ITEM.replace("indicator A \"甲\" weight 100 {\n    indicator A1 \"甲一\" weight 100\n  }", "indicator A \"甲\" weight 100 {\n    aggregate geometric\n    indicator A1 \"甲一\" weight 50\n    indicator A2 \"甲二\" weight 50\n  }");
     let (m, rs) = rules_from(&src);
@@ -455,6 +558,64 @@ fn eval_cli_prints_totals_and_grades() {
         .unwrap();
     assert_eq!(a4["weight"], "4");
     assert!(a4["capped"].is_boolean());
+}
+
+/// The case found by testing, end to end: two experts at 89.99 and 90.00 (a CRLF sheet,
+/// as Excel writes it) must not show `总分 90.00，等级 良好`.
+#[test]
+fn eval_cli_never_shows_a_total_of_another_band() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("rules/facts.rules", dir.path().join("facts.rules")).unwrap();
+    std::fs::write(dir.path().join("e.rules"), ONE_ITEM).unwrap();
+    std::fs::write(dir.path().join("t.csv"), TOWNS).unwrap();
+    let sheet = "town,expert,indicator,score\r\nt1,甲,A1,89.99\r\nt1,乙,A1,90.00\r\n";
+    std::fs::write(dir.path().join("s.csv"), sheet).unwrap();
+    let run = |format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+            .current_dir(dir.path())
+            .args([
+                "eval", "e.rules", "t.csv", "--scores", "s.csv", "--format", format,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(!text.contains("总分 90.00"), "{text}");
+    assert!(text.contains("A1 甲一   89.99 / 100"), "{text}");
+    assert!(text.contains("t1  一镇  89.99     良好"), "{text}");
+    assert!(
+        text.contains("总分 89.99（精确值 89.995），等级 良好"),
+        "{text}"
+    );
+    assert!(text.contains("距‘优秀’（≥90 分）还差 0.005 分"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let score = &v["towns"][0]["score"];
+    assert_eq!(score["total"], "89.995");
+    assert_eq!(score["total_display"], "89.99");
+    assert_eq!(score["next_grade"]["distance"], "0.005");
+    let csv = run("csv");
+    assert!(csv.contains(",89.995,良好"), "{csv}");
+    // A score sheet error in the CRLF file is on the right line.
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "town,expert,indicator,score\r\nt1,甲,A1,1\r\n\r\nt1,乙,A1,5.00000000000000000000000000001\r\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .current_dir(dir.path())
+        .args(["eval", "e.rules", "t.csv", "--scores", "s.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("s.csv:4"), "{err}");
+    assert!(err.contains("refused, not rounded"), "{err}");
 }
 
 #[test]
@@ -600,4 +761,43 @@ criterion by_share "占比" { clause "x" require share(output_value) >= p }
         V::Unknown,
         "a town without the fact has no standing"
     );
+}
+
+#[test]
+fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
+    let e = sheet_error(
+        "town,expert,indicator,score\nt1,张三,A1.1,4\nt1,张三,A1.2,5.00000000000000000000000000001\n",
+    );
+    assert_eq!(
+        (e.row, e.column.as_deref()),
+        (Some(3), Some("score")),
+        "{e:?}"
+    );
+    assert!(e.message.contains("refused, not rounded"), "{e}");
+    assert!(e.to_string().contains("scores.csv:3"), "{e}");
+}
+
+#[test]
+fn score_sheet_lines_are_right_for_crlf_files() {
+    for eol in ["\n", "\r\n"] {
+        let sheet = [
+            "town,expert,indicator,score",
+            "t1,张三,A1.1,3",
+            "",
+            "t1,张三,A1.1,4",
+            "t1,张三,A4.1,6",
+            "",
+        ]
+        .join(eol);
+        let (m, rs) = xinzhou();
+        let t = towns(&m, TOWNS);
+        let errs =
+            load_scores_str("s.csv", &sheet, rs.evaluation.as_ref().unwrap(), &t).unwrap_err();
+        let rows: Vec<Option<usize>> = errs.iter().map(|e| e.row).collect();
+        assert_eq!(rows, [Some(4), Some(5)], "{eol:?}: {errs:#?}");
+        assert!(
+            errs[0].message.contains("first at row 2"),
+            "{eol:?}: {errs:#?}"
+        );
+    }
 }

@@ -209,6 +209,39 @@ impl Evaluation {
     pub fn grade(&self, total: rust_decimal::Decimal) -> Option<usize> {
         self.grades.iter().position(|g| g.contains(total))
     }
+
+    /// The next band up from an exact total: the band with the lowest lower bound above
+    /// the total, and how far the total is from that bound (exact). `None` in the top band.
+    pub fn next_grade(&self, total: rust_decimal::Decimal) -> Option<NextGrade> {
+        self.grades
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.contains(total))
+            .filter_map(|(i, g)| {
+                let (bound, inclusive) = g.lower?;
+                (bound > total || (bound == total && !inclusive)).then_some((i, bound, inclusive))
+            })
+            .min_by_key(|&(_, bound, _)| bound)
+            .map(|(grade, bound, inclusive)| NextGrade {
+                grade,
+                bound,
+                inclusive,
+                distance: (bound - total).normalize(),
+            })
+    }
+}
+
+/// The band above a total and the distance to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextGrade {
+    /// Index in [`Evaluation::grades`].
+    pub grade: usize,
+    /// Its lower bound.
+    pub bound: rust_decimal::Decimal,
+    /// Whether the bound itself is in the band (`>= 90`), or the total must pass it (`> 90`).
+    pub inclusive: bool,
+    /// The bound minus the total (exact, positive or zero).
+    pub distance: rust_decimal::Decimal,
 }
 
 /// A compiled condition with its source text (for explanations).

@@ -30,7 +30,7 @@ enum Fail {
 /// Passes the input through to the CSV parser, keeping the bytes not yet
 /// numbered so that each record's first line can be found: the `csv` crate skips
 /// empty lines without counting them into a record's position.
-struct Tap<R> {
+pub(super) struct Tap<R> {
     inner: R,
     /// Bytes from offset `base` on, as handed to the parser.
     window: Vec<u8>,
@@ -47,7 +47,7 @@ impl<R: Read> Read for Tap<R> {
 }
 
 impl<R> Tap<R> {
-    fn new(inner: R) -> Self {
+    pub(super) fn new(inner: R) -> Self {
         Tap {
             inner,
             window: Vec::new(),
@@ -57,7 +57,7 @@ impl<R> Tap<R> {
 
     /// The 1-based line on which the record just read starts: the line where the
     /// parser stood before it, plus the empty lines it skipped.
-    fn start_line(&mut self, rec: &StringRecord) -> usize {
+    pub(super) fn start_line(&mut self, rec: &StringRecord) -> usize {
         let Some(pos) = rec.position() else { return 0 };
         let from = usize::try_from(pos.byte().saturating_sub(self.base)).unwrap_or(usize::MAX);
         let rest = self.window.get(from..).unwrap_or_default();

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use super::csv::Tap;
 use super::{DataError, RowUnit, Towns, MAX_ERRORS};
 use crate::compile::{Evaluation, Scoring};
 use crate::suggest::did_you_mean;
@@ -67,9 +68,11 @@ pub fn load_scores_str(
     towns: &Towns,
 ) -> Result<Scores, Vec<DataError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Lines are numbered as the town data's are (a CRLF file, as Excel writes it, gives
+    // the same line numbers as an LF one).
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(Tap::new(text.as_bytes()));
     let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| DataError {
         file: name.to_string(),
         row,
@@ -134,17 +137,16 @@ pub fn load_scores_str(
     let mut errors: Vec<DataError> = Vec::new();
     let mut seen: HashMap<(usize, String, usize), usize> = HashMap::new();
     let mut line = 1usize;
-    for rec in rdr.records() {
-        line += 1;
-        let rec = match rec {
-            Ok(r) => r,
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => line = rdr.get_mut().start_line(&rec).max(line + 1),
+            Ok(false) => break,
             Err(e) => {
-                errors.push(err(Some(line), None, None, format!("unreadable row: {e}")));
-                continue;
+                let at = e.position().map_or(line + 1, |p| p.line() as usize);
+                errors.push(err(Some(at), None, None, format!("unreadable row: {e}")));
+                break;
             }
-        };
-        if let Some(p) = rec.position() {
-            line = p.line() as usize;
         }
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -295,11 +297,76 @@ pub fn load_scores_str(
     }
 }
 
+/// A score in points, read exactly: `4.5`, `4.5分`, `-1` (a sign is read so that the range
+/// check can name it). A score with more digits than a decimal holds is refused, never
+/// rounded.
 fn parse_score(text: &str) -> Result<Decimal, String> {
     let t = text.trim().trim_end_matches('分').trim();
     if t.is_empty() {
         return Err("empty score".into());
     }
-    t.parse::<Decimal>()
-        .map_err(|_| format!("expected a score in points, found `{text}`"))
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !plain(int) || !plain(frac) {
+        return Err(format!("expected a score in points, found `{text}`"));
+    }
+    // The value the digits denote, without leading or trailing zeros, must be the value
+    // read: otherwise the reading rounded (or could not hold the number at all).
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let exact = if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    };
+    let refused = || {
+        format!(
+            "score `{t}` has more digits than can be held exactly ({} significant digits at most): it is refused, not rounded",
+            MAX_DIGITS
+        )
+    };
+    let sign = if t.starts_with('-') { "-" } else { "" };
+    let value = Decimal::from_str_exact(&format!("{sign}{exact}")).map_err(|_| refused())?;
+    if value.abs().normalize().to_string() != exact {
+        return Err(refused());
+    }
+    Ok(value)
+}
+
+/// The significant digits a score may have (what a decimal holds whatever the digits).
+const MAX_DIGITS: usize = 28;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_read_exactly_or_refused() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert_eq!(parse_score("4.5"), Ok(d("4.5")));
+        assert_eq!(parse_score(" 4.50分 "), Ok(d("4.5")));
+        assert_eq!(parse_score("-1"), Ok(d("-1")));
+        assert_eq!(parse_score("007"), Ok(d("7")));
+        assert_eq!(parse_score(".5"), Ok(d("0.5")));
+        assert_eq!(
+            parse_score("0.0000000000000000000000000001"),
+            Ok(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(parse_score("5.0000000000000000000000000000000"), Ok(d("5")));
+        for bad in [
+            "5.00000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "9.0000000000000000000000000001",
+            "99999999999999999999999999999999",
+        ] {
+            let e = parse_score(bad).unwrap_err();
+            assert!(e.contains("refused, not rounded"), "{bad}: {e}");
+        }
+        for bad in ["abc", "1e3", "1_0", ".", "4,5", "--1"] {
+            let e = parse_score(bad).unwrap_err();
+            assert!(e.contains("expected a score"), "{bad}: {e}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use super::logic::{
 use super::walk::Recorder;
 use super::Evaluator;
 use crate::compile::NodeId;
+use crate::syntax::ast::ArithFault;
 
 /// One elementary test met while evaluating a condition: a comparison, a yes/no fact,
 /// or a category test, with the values it saw.
@@ -201,6 +202,25 @@ impl Evaluator<'_> {
         };
         self.walk(rule.when.node, row, &mut rec, true);
         missing
+    }
+
+    /// Why priority clause `p` of criterion `c` is unknown for town `row` when arithmetic
+    /// in its condition has no result (division by zero, overflow): that fault.
+    pub fn priority_fault(&self, c: usize, p: usize, row: usize) -> Option<ArithFault> {
+        let rule = self.rules.criteria.get(c)?.priorities.get(p)?;
+        let (mut atoms, mut missing, mut unset, mut params) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut rec = Recorder {
+            atoms: &mut atoms,
+            missing: &mut missing,
+            unset: &mut unset,
+            params: &mut params,
+        };
+        self.walk(rule.when.node, row, &mut rec, true);
+        atoms
+            .iter()
+            .filter(|a| a.holds == Tri::Unknown)
+            .find_map(|a| V::fault_of(a.lhs, a.rhs))
     }
 
     /// Decide a town without a category over every category (see `eval::joint`).

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::check::Const;
-use crate::syntax::ast::{ArithOp, CmpOp, LogicOp};
+use crate::syntax::ast::{ArithFault, ArithOp, CmpOp, LogicOp};
 
 /// A three-valued truth value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -461,8 +461,11 @@ pub enum V {
     Bool(bool),
     /// A category member.
     Cat(u16),
-    /// Missing fact, unset parameter, or not computable.
+    /// Missing fact or unset parameter.
     Unknown,
+    /// Arithmetic without a result (division by zero, overflow): unknown in every
+    /// comparison and condition, but explained as what it is, never as missing data.
+    Fault(ArithFault),
 }
 
 impl V {
@@ -471,7 +474,15 @@ impl V {
     pub fn tri(self) -> Tri {
         match self {
             V::Bool(b) => Tri::of_bool(b),
-            V::Num(_) | V::Cat(_) | V::Unknown => Tri::Unknown,
+            V::Num(_) | V::Cat(_) | V::Unknown | V::Fault(_) => Tri::Unknown,
+        }
+    }
+    /// The arithmetic fault of an operand, if either operand carries one (the left first).
+    #[inline]
+    pub fn fault_of(l: V, r: V) -> Option<ArithFault> {
+        match (l, r) {
+            (V::Fault(f), _) | (_, V::Fault(f)) => Some(f),
+            (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown, _) => None,
         }
     }
     /// A truth value as a value.
@@ -501,7 +512,7 @@ pub fn compare(op: CmpOp, l: V, r: V) -> V {
         (V::Num(a), V::Num(b)) => a.cmp(&b),
         (V::Bool(a), V::Bool(b)) => a.cmp(&b),
         (V::Cat(a), V::Cat(b)) => a.cmp(&b),
-        (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown, _) => return V::Unknown,
+        (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_), _) => return V::Unknown,
     };
     V::Bool(op.holds(ord))
 }
@@ -518,21 +529,33 @@ pub fn margin(op: CmpOp, l: V, r: V) -> Option<Decimal> {
     }
 }
 
-/// Exact arithmetic; unknown if an operand is unknown, on overflow or division by zero.
+/// Exact arithmetic: the fault on division by zero or overflow (and an operand's fault
+/// carries through); otherwise unknown if an operand is unknown.
 #[inline]
 pub fn arith(op: ArithOp, l: V, r: V) -> V {
     match (l, r) {
-        (V::Num(a), V::Num(b)) => op.apply(a, b).map_or(V::Unknown, V::Num),
-        _ => V::Unknown,
+        (V::Num(a), V::Num(b)) => op.apply(a, b).map_or_else(V::Fault, V::Num),
+        _ => V::fault_of(l, r).map_or(V::Unknown, V::Fault),
     }
 }
 
-/// The smaller (or larger) of two numbers; unknown if either is.
+/// The negation of a number; an operand's fault carries through, otherwise unknown.
+#[inline]
+pub fn neg(v: V) -> V {
+    match v {
+        V::Num(d) => V::Num(-d),
+        V::Fault(f) => V::Fault(f),
+        V::Bool(_) | V::Cat(_) | V::Unknown => V::Unknown,
+    }
+}
+
+/// The smaller (or larger) of two numbers; an operand's fault carries through,
+/// otherwise unknown if either is.
 #[inline]
 pub fn min_max(is_min: bool, l: V, r: V) -> V {
     match (l, r) {
         (V::Num(a), V::Num(b)) => V::Num(if is_min { a.min(b) } else { a.max(b) }),
-        _ => V::Unknown,
+        _ => V::fault_of(l, r).map_or(V::Unknown, V::Fault),
     }
 }
 

@@ -7,6 +7,7 @@ use super::{Evaluator, Tri, V};
 use crate::check::Aggregate;
 use crate::compile::{Evaluation, Scoring};
 use crate::data::ExpertSheet;
+use crate::syntax::ast::ArithFault;
 
 /// One expert's (or the formulas') scoring of a town.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,18 +73,34 @@ impl Evaluator<'_> {
                 .map(|&n| ev.nodes[n].code.as_str())
                 .collect();
             undetermined = Some(if missing.is_empty() {
-                let open: Vec<&str> = ev
+                let open: Vec<usize> = ev
                     .leaves
                     .iter()
-                    .filter(|&&n| e.nodes[n].is_none())
-                    .map(|&n| ev.nodes[n].code.as_str())
+                    .copied()
+                    .filter(|&n| e.nodes[n].is_none())
                     .collect();
                 let who = if e.expert.is_empty() {
                     String::new()
                 } else {
                     format!("专家 {} 的", e.expert)
                 };
-                format!("{who}总分无法计算：{} 依赖缺失的事实", open.join("、"))
+                // A formula without a result (division by zero, overflow) is named as
+                // such; the others depend on missing facts.
+                let (faulty, missing): (Vec<_>, Vec<_>) = open
+                    .iter()
+                    .map(|&n| (ev.nodes[n].code.as_str(), self.formula_fault(ev, n, row)))
+                    .partition(|(_, f)| f.is_some());
+                let mut why: Vec<String> = faulty
+                    .iter()
+                    .filter_map(|(code, f)| {
+                        f.map(|f| format!("{code} 计算无结果（{}）", f.message()))
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    let codes: Vec<&str> = missing.iter().map(|&(c, _)| c).collect();
+                    why.push(format!("{} 依赖缺失的事实", codes.join("、")));
+                }
+                format!("{who}总分无法计算：{}", why.join("；"))
             } else {
                 format!("专家 {} 未对 {} 评分", e.expert, missing.join("、"))
             });
@@ -124,6 +141,17 @@ impl Evaluator<'_> {
             shortfalls,
             undetermined,
         })
+    }
+
+    /// The arithmetic fault of a formula item for town `row`, if its formula has one.
+    fn formula_fault(&self, ev: &Evaluation, n: usize, row: usize) -> Option<ArithFault> {
+        match &ev.nodes[n].scoring {
+            Scoring::Formula(c) => match self.eval(c.node, row) {
+                V::Fault(f) => Some(f),
+                V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown => None,
+            },
+            Scoring::FullWhen(_) | Scoring::Expert => None,
+        }
     }
 
     /// The points of a leaf computed from facts: `None` for an expert item,

@@ -7,7 +7,7 @@
 //! elementary test is listed (Kleene logic gives the same value either way).
 
 use super::explain::{push_unique, Atom};
-use super::logic::{arith, compare, margin, min_max, Kleene, Tri, V};
+use super::logic::{arith, compare, margin, min_max, neg, Kleene, Tri, V};
 use super::Evaluator;
 use crate::compile::{NodeId, Op};
 
@@ -124,13 +124,13 @@ impl Evaluator<'_> {
                     Some(Some(p)) => self.read_param(*p, rec),
                     Some(None) | None => V::Unknown,
                 },
-                V::Num(_) | V::Bool(_) | V::Unknown => V::Unknown,
+                V::Num(_) | V::Bool(_) | V::Unknown | V::Fault(_) => V::Unknown,
             },
             Op::InTable { item, table } => {
                 let k = self.walk(item, row, rec, false);
                 let v = match k {
                     V::Cat(m) => V::Bool(self.covers(table as usize, m)),
-                    V::Num(_) | V::Bool(_) | V::Unknown => V::Unknown,
+                    V::Num(_) | V::Bool(_) | V::Unknown | V::Fault(_) => V::Unknown,
                 };
                 if R::ACTIVE {
                     rec.atom(test_atom(n, v.tri(), k));
@@ -141,7 +141,7 @@ impl Evaluator<'_> {
                 let k = self.walk(item, row, rec, false);
                 let v = match k {
                     V::Cat(m) => V::Bool(m < 64 && members & (1u64 << m) != 0),
-                    V::Num(_) | V::Bool(_) | V::Unknown => V::Unknown,
+                    V::Num(_) | V::Bool(_) | V::Unknown | V::Fault(_) => V::Unknown,
                 };
                 if R::ACTIVE {
                     rec.atom(test_atom(n, v.tri(), k));
@@ -149,10 +149,7 @@ impl Evaluator<'_> {
                 v
             }
             Op::Not(x) => V::of_tri(self.walk(x, row, rec, top).tri().not()),
-            Op::Neg(x) => match self.walk(x, row, rec, false) {
-                V::Num(d) => V::Num(-d),
-                V::Bool(_) | V::Cat(_) | V::Unknown => V::Unknown,
-            },
+            Op::Neg(x) => neg(self.walk(x, row, rec, false)),
             Op::Logic { op, lhs, rhs } => {
                 let l = self.walk(lhs, row, rec, true).tri();
                 if !R::ACTIVE && op.decided_by(l) {

@@ -29,6 +29,7 @@ impl Unit {
 pub fn value(rs: &RuleSet, v: V, u: Unit) -> String {
     match v {
         V::Unknown => "（缺失）".to_string(),
+        V::Fault(f) => format!("（{}）", f.message()),
         V::Bool(b) => if b { "是" } else { "否" }.to_string(),
         V::Cat(m) => match u.kind {
             Kind::Category(s) => rs
@@ -331,19 +332,14 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
 
 fn unknown_reason(ev: &Evaluator<'_>, a: &Atom, lhs: NodeId, rhs: NodeId) -> String {
     let mut why = Vec::new();
-    if a.lhs == V::Unknown {
-        why.push(if is_param_like(ev, lhs) {
-            "门槛未设定"
-        } else {
-            "缺少数据"
-        });
-    }
-    if a.rhs == V::Unknown {
-        why.push(if is_param_like(ev, rhs) {
-            "门槛未设定"
-        } else {
-            "缺少数据"
-        });
+    for (v, n) in [(a.lhs, lhs), (a.rhs, rhs)] {
+        match v {
+            // Arithmetic without a result is named as such, never as missing data.
+            V::Fault(f) => why.push(f.message()),
+            V::Unknown if is_param_like(ev, n) => why.push("门槛未设定"),
+            V::Unknown => why.push("缺少数据"),
+            V::Num(_) | V::Bool(_) | V::Cat(_) => {}
+        }
     }
     why.dedup();
     format!("，无法判定（{}）", why.join("、"))

@@ -5,7 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
 use unicode_width::UnicodeWidthStr;
 
-use crate::compile::{Evaluation, Scoring};
+use crate::compile::{Evaluation, NextGrade, Scoring};
 use crate::eval::{Evaluator, TownScore};
 use crate::units::format_decimal;
 
@@ -15,6 +15,75 @@ pub fn fmt2(d: Decimal) -> String {
         "{:.2}",
         d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     )
+}
+
+/// A town's total as shown: two decimals, rounded half away from zero, unless that would
+/// land in another grade band than the exact total (89.995 is 良好, 90.00 would read as
+/// 优秀): then the two-decimal value on the band's side of the total (89.99), or the exact
+/// total when no two-decimal value lies in the band. The flag says that the shown value
+/// is not the nearest one.
+pub fn shown_total(ev: &Evaluation, total: Decimal) -> (String, bool) {
+    let near = total.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let grade = ev.grade(total);
+    if ev.grade(near) == grade {
+        return (format!("{near:.2}"), false);
+    }
+    let toward = [
+        RoundingStrategy::ToNegativeInfinity,
+        RoundingStrategy::ToPositiveInfinity,
+    ]
+    .into_iter()
+    .map(|r| total.round_dp_with_strategy(2, r))
+    .find(|&v| v != near && ev.grade(v) == grade);
+    match toward {
+        Some(v) => (format!("{v:.2}"), true),
+        None => (format_decimal(total), true),
+    }
+}
+
+/// The total for text: the shown value, with the exact one beside it when they differ
+/// so that the nearest two-decimal value would be in another band:
+/// `89.99（精确值 89.995）`.
+pub fn total_text(ev: &Evaluation, total: Option<Decimal>) -> String {
+    let Some(t) = total else {
+        return "待定".to_string();
+    };
+    match shown_total(ev, t) {
+        (shown, true) if shown != format_decimal(t) => {
+            format!("{shown}（精确值 {}）", format_decimal(t))
+        }
+        (shown, _) => shown,
+    }
+}
+
+/// How far a total is from the next band up, in words: `距‘优秀’还差 0.01 分`.
+/// Distances with more than four decimals are bounded at two (`还差不到 0.34 分`); a band
+/// that excludes its bound (`> 90`) needs more than the distance (`还差超过 0.01 分`).
+pub fn next_grade_text(ev: &Evaluation, next: &NextGrade) -> String {
+    let name = ev.grades.get(next.grade).map_or("", |g| g.name.as_str());
+    let d = next.distance;
+    let amount = match (next.inclusive, d.scale() <= 4) {
+        (true, true) => format!("还差 {} 分", format_decimal(d)),
+        (true, false) => format!(
+            "还差不到 {:.2} 分",
+            d.round_dp_with_strategy(2, RoundingStrategy::ToPositiveInfinity)
+        ),
+        (false, _) => format!("还差超过 {} 分", format_decimal(d)),
+    };
+    format!(
+        "距‘{name}’（{}{} 分）{amount}",
+        if next.inclusive { "≥" } else { "＞" },
+        format_decimal(next.bound)
+    )
+}
+
+/// A node's score for text: as the total is shown when it equals the total (a single
+/// first-level indicator), so the two never read differently; else two decimals.
+fn node_score(ev: &Evaluation, s: &TownScore, v: Option<Decimal>) -> String {
+    match (v, s.total) {
+        (Some(v), Some(t)) if v == t => shown_total(ev, t).0,
+        (v, _) => opt2(v),
+    }
 }
 
 fn opt2(d: Option<Decimal>) -> String {
@@ -39,13 +108,16 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
     out.push(format!(
         "{}：总分 {}，等级 {grade}{}",
         ev.label,
-        opt2(s.total),
+        total_text(ev, s.total),
         if clause.is_empty() {
             String::new()
         } else {
             format!("（{clause}）")
         }
     ));
+    if let Some(next) = s.total.and_then(|t| ev.next_grade(t)) {
+        out.push(next_grade_text(ev, &next));
+    }
     if let Some(why) = &s.undetermined {
         out.push(format!("总分待定：{why}"));
     }
@@ -116,7 +188,7 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
                     "{} {} {}（占 {}%）",
                     ev.nodes[r].code,
                     ev.nodes[r].label,
-                    fmt2(v),
+                    node_score(ev, s, Some(v)),
                     fmt2(share)
                 )
             })
@@ -151,7 +223,7 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
     let mut line = format!(
         "{name}{}  {} / {}",
         " ".repeat(pad),
-        opt2(s.nodes[n]),
+        node_score(ev, s, s.nodes[n]),
         format_decimal(node.weight)
     );
     if s.capped[n] {
@@ -196,9 +268,21 @@ pub fn score_json(e: &Evaluator<'_>, s: &TownScore) -> Value {
             })
         })
         .collect();
+    let shown = s.total.map(|t| shown_total(ev, t));
+    let next = s.total.and_then(|t| ev.next_grade(t)).map(|n| {
+        json!({
+            "grade": ev.grades.get(n.grade).map(|g| g.name.clone()),
+            "bound": n.bound.to_string(),
+            "inclusive": n.inclusive,
+            "distance": n.distance.to_string(),
+            "text": next_grade_text(ev, &n),
+        })
+    });
     json!({
         "total": s.total.map(|d| d.to_string()),
-        "total_display": s.total.map(fmt2),
+        "total_display": shown.as_ref().map(|(v, _)| v.clone()),
+        "total_display_kept_in_grade": shown.as_ref().map(|&(_, kept)| kept),
+        "next_grade": next,
         "grade": s.grade.and_then(|g| ev.grades.get(g)).map(|g| g.name.clone()),
         "undetermined": s.undetermined,
         "experts": s.experts.iter().map(|x| json!({

@@ -148,7 +148,11 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                 grade_counts[s.grade.unwrap_or(e.grades.len())] += 1;
                 format!(
                     "{}  {}  ",
-                    pad(&s.total.map_or_else(|| "待定".to_string(), super::fmt2), 8),
+                    pad(
+                        &s.total
+                            .map_or_else(|| "待定".into(), |t| super::shown_total(e, t).0),
+                        8
+                    ),
                     pad(&super::grade_name(e, s), 6)
                 )
             }
@@ -171,13 +175,24 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
         let raised = |t: Tri| r.criteria.iter().any(|c| c.priorities.contains(&t));
         let flag = if r.outcome == Outcome::NotRecognized {
-            ""
+            String::new()
         } else if raised(Tri::True) {
-            "  ★优先评定"
+            "  ★优先评定".to_string()
         } else if raised(Tri::Unknown) {
-            "  ☆能否优先评定待定（缺少数据）"
+            let mut whys: Vec<&str> = r
+                .criteria
+                .iter()
+                .flat_map(|c| {
+                    (0..c.priorities.len())
+                        .filter(|&p| c.priorities[p] == Tri::Unknown)
+                        .map(|p| priority_why(ev, c, p, *row))
+                })
+                .collect();
+            whys.sort_unstable();
+            whys.dedup();
+            format!("  ☆能否优先评定待定（{}）", whys.join("、"))
         } else {
-            ""
+            String::new()
         };
         let verdict = if has_criteria {
             format!(
@@ -439,10 +454,19 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
         }
     }
     let mut s = parts.join("；");
-    for (t, p) in c.priorities.iter().zip(&rs.criteria[c.index].priorities) {
+    for (i, (t, p)) in c
+        .priorities
+        .iter()
+        .zip(&rs.criteria[c.index].priorities)
+        .enumerate()
+    {
         match t {
             Tri::True => s.push_str(&format!("；★ 优先评定：{}", p.label)),
-            Tri::Unknown => s.push_str(&format!("；☆ 能否优先评定待定（缺少数据）：{}", p.label)),
+            Tri::Unknown => s.push_str(&format!(
+                "；☆ 能否优先评定待定（{}）：{}",
+                priority_why(ev, c, i, row),
+                p.label
+            )),
             Tri::False => {}
         }
     }
@@ -455,6 +479,12 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
         s.push_str(&format!("（缺少{}，但不影响结论）", names.join("、")));
     }
     s
+}
+
+/// Why a priority clause is undetermined: its arithmetic fault, else missing data.
+fn priority_why(ev: &Evaluator<'_>, c: &CriterionResult, p: usize, row: usize) -> &'static str {
+    ev.priority_fault(c.index, p, row)
+        .map_or("缺少数据", |f| f.message())
 }
 
 fn short(s: Status) -> &'static str {
@@ -513,14 +543,20 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
                             "    判定路径：放宽条款 {clause}（常规门槛未达到，但满足放宽条件）"
                         ));
                     }
-                    Path::Neither => lines.push(format!(
-                        "    放宽条款 {clause}：{}",
-                        match (w.value, t.value) {
-                            (Tri::False, _) => "不适用（放宽条件不具备）",
-                            (_, Tri::False) => "放宽后的门槛也未达到",
-                            _ => "无法判定（缺少数据）",
-                        }
-                    )),
+                    Path::Neither => {
+                        lines.push(format!(
+                            "    放宽条款 {clause}：{}",
+                            match (w.value, t.value) {
+                                (Tri::False, _) => "不适用（放宽条件不具备）",
+                                (_, Tri::False) => "放宽后的门槛也未达到",
+                                _ if w.atoms.iter().chain(&t.atoms).any(|a| {
+                                    crate::eval::V::fault_of(a.lhs, a.rhs).is_some()
+                                }) =>
+                                    "无法判定（计算无结果）",
+                                _ => "无法判定（缺少数据）",
+                            }
+                        ))
+                    }
                 }
                 if q.path != Path::Normal {
                     // When the relaxation's conditions fail, its floor is beside the point.
@@ -548,6 +584,25 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             lines.push(format!("缺少数据：{}，但不影响结论", names.join("、")));
         }
     }
+    let mut faults: Vec<&str> =
+        c.applies
+            .iter()
+            .chain(c.requires.iter().flat_map(|q| {
+                std::iter::once(&q.cond).chain(q.relax.iter().flat_map(|(w, t)| [w, t]))
+            }))
+            .flat_map(|r| &r.atoms)
+            .filter_map(|a| crate::eval::V::fault_of(a.lhs, a.rhs).map(|f| f.message()))
+            .collect();
+    faults.sort_unstable();
+    faults.dedup();
+    if !faults.is_empty() {
+        let what = faults.join("、");
+        lines.push(if c.status == Status::Undetermined {
+            format!("计算无结果（{what}），无法判定；请检查参与计算的数据")
+        } else {
+            format!("计算无结果（{what}），但不影响结论")
+        });
+    }
     for &p in &c.unset_params {
         let pi = &rs.params[p];
         let doc = pi.current().map(super::provenance).unwrap_or_default();
@@ -568,11 +623,12 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     for n in &crit.notes {
         lines.push(format!("注：{n}"));
     }
-    for (t, p) in c.priorities.iter().zip(&crit.priorities) {
+    for (i, (t, p)) in c.priorities.iter().zip(&crit.priorities).enumerate() {
         match t {
             Tri::True => lines.push(format!("★ 优先评定：{}", p.label)),
             Tri::Unknown => lines.push(format!(
-                "能否优先评定待定（缺少数据，不是“不优先”）：{}",
+                "能否优先评定待定（{}，不是“不优先”）：{}",
+                priority_why(ev, c, i, row),
                 p.label
             )),
             Tri::False => {}

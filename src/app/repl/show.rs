@@ -134,6 +134,7 @@ pub fn fact_value(rs: &RuleSet, f: usize, v: V) -> String {
     };
     match v {
         V::Unknown => "（缺失）".to_string(),
+        V::Fault(f) => format!("（{}）", f.message()),
         V::Bool(b) => if b { "是" } else { "否" }.to_string(),
         V::Cat(m) => match fact.kind {
             Kind::Category(s) => rs

@@ -303,10 +303,15 @@ impl<'e, 'a> Lowering<'e, 'a> {
             }
             // A comparison with an unknown value (unset parameter) or a value of another
             // kind is unknown for every town.
-            (Operand::Ints(..), Operand::Const(V::Unknown | V::Bool(_) | V::Cat(_)))
-            | (Operand::Cat(..), Operand::Const(V::Unknown | V::Bool(_) | V::Num(_))) => {
-                self.push(Instr::Const(Tri::Unknown))
-            }
+            // An arithmetic fault is unknown too.
+            (
+                Operand::Ints(..),
+                Operand::Const(V::Unknown | V::Fault(_) | V::Bool(_) | V::Cat(_)),
+            )
+            | (
+                Operand::Cat(..),
+                Operand::Const(V::Unknown | V::Fault(_) | V::Bool(_) | V::Num(_)),
+            ) => self.push(Instr::Const(Tri::Unknown)),
             (Operand::Ints(values, present, scale), Operand::Lookup(table, cats, cat_present)) => {
                 let Some(t) = self.ev.rules.tables.get(table as usize) else {
                     return self.push(Instr::Slow(n));
@@ -330,7 +335,9 @@ impl<'e, 'a> Lowering<'e, 'a> {
                             }
                             None => return self.push(Instr::Slow(n)),
                         },
-                        V::Bool(_) | V::Cat(_) | V::Unknown => bs.push(Bounds { lo: 1, hi: 0 }),
+                        V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_) => {
+                            bs.push(Bounds { lo: 1, hi: 0 })
+                        }
                     }
                 }
                 // `neg` depends only on the operator.
@@ -388,7 +395,7 @@ impl<'e, 'a> Lowering<'e, 'a> {
             let r = if self.pure(key) {
                 let unc = match self.fold(key) {
                     V::Cat(m) => !self.ev.covers(table as usize, m),
-                    V::Num(_) | V::Bool(_) | V::Unknown => false,
+                    V::Num(_) | V::Bool(_) | V::Unknown | V::Fault(_) => false,
                 };
                 self.push(Instr::Const(Tri::of_bool(unc)))
             } else {

@@ -262,7 +262,7 @@ fn rhs_of(value: V, op: CmpOp, scale: u32, params: Vec<(usize, bool)>) -> Rhs {
             });
             (bounds(op, d, scale), scaled)
         }
-        V::Bool(_) | V::Cat(_) | V::Unknown => (None, None),
+        V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_) => (None, None),
     };
     Rhs {
         value,
