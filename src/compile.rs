@@ -419,7 +419,7 @@ impl RuleSet {
         value: &str,
         origin: &str,
     ) -> Result<(), SetParamError> {
-        let Some(i) = self.params.iter().position(|p| p.name == name) else {
+        let Some(i) = self.resolve_param(name) else {
             let names = self.params.iter().map(|p| p.name.as_str());
             return Err(SetParamError::Unknown {
                 name: name.to_string(),
@@ -477,10 +477,16 @@ pub fn parse_param_value(
             }
             (Const::Num(v), unit)
         }
-        Kind::Percent => (
-            Const::Num(units::parse_percent(&t).map_err(|e| e.message)?),
-            None,
-        ),
+        Kind::Percent => {
+            let v = units::parse_percent(&t).map_err(|e| e.message)?;
+            if !t.trim_end().ends_with('%') && v > Decimal::ZERO && v < Decimal::ONE {
+                let pct = units::format_decimal(v * Decimal::ONE_HUNDRED);
+                return Err(format!(
+                    "`{t}` is ambiguous for a percentage: write `{t}%` or `{pct}%`"
+                ));
+            }
+            (Const::Num(v), None)
+        }
         Kind::Count => (
             Const::Num(Decimal::from(
                 units::parse_count(&t).map_err(|e| e.message)?,

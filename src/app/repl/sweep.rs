@@ -74,7 +74,7 @@ impl Session {
         };
         let rs = &mut r.rs;
         let p = rs
-            .param_index(name)
+            .resolve_param(name)
             .ok_or_else(|| ReplError::unknown_parameter(rs, name))?;
         let kind = rs.params[p].kind;
         if !kind.is_numeric() {
@@ -533,7 +533,8 @@ fn hit(
         discrete,
     );
     let rel = (change * Decimal::ONE_HUNDRED).checked_div(threshold.abs())?;
-    if rel > pct {
+    // A town exactly at the threshold is always near: any move of it flips the test.
+    if rel > pct && value != threshold {
         return None;
     }
     let param = shiftable(ev, pn, row);
