@@ -213,3 +213,39 @@ fn redo_does_again_what_undo_took_back() {
     );
     assert!(r.stderr.contains("nothing to redo"), "{}", r.stderr);
 }
+
+#[test]
+fn set_refuses_a_measure_word_of_another_kind_and_accepts_synonyms() {
+    let r = repl(
+        &["rules/xinjiang.rules"],
+        "set min_jobs = 2000户\nset min_jobs = 2000名\n",
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("line 1: `户` counts enterprises, but this is a count of people (`人`)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("min_jobs：未设定 → 2000人"),
+        "{}",
+        r.stdout
+    );
+    let r = repl(
+        &SHANXI,
+        "set min_supporting_enterprises = 8人\nset min_supporting_enterprises = 8家\nsweep min_supporting_enterprises 5人 9人 1人\n",
+    );
+    assert!(
+        r.stderr
+            .contains("line 1: `人` counts people, but this is a count of enterprises (`户`)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("min_supporting_enterprises：10户 → 8户"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("line 3:"), "{}", r.stderr);
+}

@@ -29,13 +29,12 @@ fn parse_num(
 ) -> Result<(Decimal, Option<crate::units::MoneyUnit>), ReplError> {
     let pi = &rs.params[p];
     let (c, unit) =
-        crate::compile::parse_param_value(text, pi.kind, &rs.categories).map_err(|message| {
-            ReplError::SweepValue {
+        crate::compile::parse_param_value(text, pi.kind, pi.measure.as_deref(), &rs.categories)
+            .map_err(|message| ReplError::SweepValue {
                 bound,
                 text: text.to_string(),
                 message,
-            }
-        })?;
+            })?;
     match c {
         Const::Num(d) => Ok((d, unit)),
         _ => Err(ReplError::SweepNotANumber {
