@@ -160,7 +160,7 @@ fn prompt(s: &Session) -> String {
 }
 
 /// Whether an interactive session may end now: with changes not saved, the first
-/// `quit` (or Ctrl-D) lists them and asks, and the next one ends the session.
+/// `quit` (or Ctrl-D) lists them and asks, and a `quit` right after it ends the session.
 fn may_quit(s: &Session, asked: &mut bool) -> bool {
     let unsaved = s.unsaved();
     if unsaved.is_empty() || *asked {
@@ -235,11 +235,19 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
                         let mut out = std::io::stdout().lock();
                         let _ = out.write_all(r.text.as_bytes());
                         let _ = out.flush();
-                        if r.quit && may_quit(s, &mut asked) {
-                            break;
+                        if r.quit {
+                            if may_quit(s, &mut asked) {
+                                break;
+                            }
+                        } else if !line.trim().is_empty() {
+                            // Another command: the question was answered by going on.
+                            asked = false;
                         }
                     }
-                    Err(e) => e.print(""),
+                    Err(e) => {
+                        asked = false;
+                        e.print("");
+                    }
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
@@ -249,4 +257,26 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quit_with_unsaved_changes_asks_once() {
+        let mut s = Session::new();
+        assert!(may_quit(&s, &mut false), "nothing loaded");
+        s.load(std::path::Path::new("rules/shanxi.rules"))
+            .expect("loads");
+        assert!(may_quit(&s, &mut false), "nothing changed");
+        s.execute("set min_supporting_enterprises = 8户")
+            .expect("set");
+        let mut asked = false;
+        assert!(!may_quit(&s, &mut asked), "asks first");
+        assert!(may_quit(&s, &mut asked), "then quits");
+        s.execute("set min_supporting_enterprises = 10户")
+            .expect("set back");
+        assert!(may_quit(&s, &mut false), "back at the file's values");
+    }
 }
