@@ -419,7 +419,7 @@ impl RuleSet {
         value: &str,
         origin: &str,
     ) -> Result<(), SetParamError> {
-        let Some(i) = self.params.iter().position(|p| p.name == name) else {
+        let Some(i) = self.resolve_param(name) else {
             let names = self.params.iter().map(|p| p.name.as_str());
             return Err(SetParamError::Unknown {
                 name: name.to_string(),
@@ -427,7 +427,7 @@ impl RuleSet {
             });
         };
         let p = &self.params[i];
-        let (c, unit) = parse_param_value(value, p.kind, &self.categories)
+        let (c, unit) = parse_param_value(value, p.kind, p.measure.as_deref(), &self.categories)
             .map_err(|message| SetParamError::Value { message })?;
         let written = value.trim().to_string();
         let prov = Provenance {
@@ -459,10 +459,12 @@ impl RuleSet {
     }
 }
 
-/// Read a parameter value typed by a user (`15亿元`, `30%`, `8`, `是`, `制造业`) for a parameter of `kind`.
+/// Read a parameter value typed by a user (`15亿元`, `30%`, `8`, `是`, `制造业`) for a parameter of `kind`;
+/// a count of what measure word `measure` counts refuses a measure word of another kind.
 pub fn parse_param_value(
     text: &str,
     kind: Kind,
+    measure: Option<&str>,
     categories: &[crate::check::CategorySet],
 ) -> Result<(Const, Option<crate::units::MoneyUnit>), String> {
     use crate::units;
@@ -477,13 +479,19 @@ pub fn parse_param_value(
             }
             (Const::Num(v), unit)
         }
-        Kind::Percent => (
-            Const::Num(units::parse_percent(&t).map_err(|e| e.message)?),
-            None,
-        ),
+        Kind::Percent => {
+            let v = units::parse_percent(&t).map_err(|e| e.message)?;
+            if !t.trim_end().ends_with('%') && v > Decimal::ZERO && v < Decimal::ONE {
+                let pct = units::format_decimal(v * Decimal::ONE_HUNDRED);
+                return Err(format!(
+                    "`{t}` is ambiguous for a percentage: write `{t}%` or `{pct}%`"
+                ));
+            }
+            (Const::Num(v), None)
+        }
         Kind::Count => (
             Const::Num(Decimal::from(
-                units::parse_count(&t).map_err(|e| e.message)?,
+                units::parse_count_of(&t, measure).map_err(|e| e.message)?,
             )),
             None,
         ),

@@ -320,10 +320,62 @@ pub fn parse_percent(text: &str) -> Result<Decimal, UnitError> {
 /// people, projects, persons, buildings.
 const COUNT_UNITS: &[&str] = &["家", "户", "个", "人", "项", "名", "座"];
 
+/// The kinds of things counts count, each with its measure words: words of one kind
+/// are synonyms (`家` and `户` both count enterprises). `个` is a general classifier,
+/// used for enterprises, items and places alike, but not for people.
+pub const MEASURE_KINDS: &[(&str, &[&str])] = &[
+    ("enterprises", &["家", "户", "个"]),
+    ("people", &["人", "名"]),
+    ("items", &["项", "个"]),
+    ("places", &["座", "个"]),
+];
+
+/// The measure word `word` as one of [`COUNT_UNITS`] (`None`: not a measure word).
+pub fn measure_word(word: &str) -> Option<&'static str> {
+    COUNT_UNITS.iter().copied().find(|w| *w == word)
+}
+
+/// What a measure word counts, for messages: `户` → `enterprises`.
+pub fn measure_kind(word: &str) -> &'static str {
+    MEASURE_KINDS
+        .iter()
+        .filter(|(_, ws)| ws.contains(&word))
+        .map(|(k, _)| *k)
+        .next()
+        .unwrap_or("things")
+}
+
+/// Whether measure words `a` and `b` count the same kind of thing.
+pub fn same_measure_kind(a: &str, b: &str) -> bool {
+    a == b
+        || MEASURE_KINDS
+            .iter()
+            .any(|(_, ws)| ws.contains(&a) && ws.contains(&b))
+}
+
+/// Why measure word `found` cannot stand for `expected` (`None`: it can).
+pub fn measure_mismatch(found: &str, expected: &str) -> Option<String> {
+    if same_measure_kind(found, expected) {
+        return None;
+    }
+    let (f, e) = (measure_kind(found), measure_kind(expected));
+    let what = if f == e { "things" } else { f };
+    Some(format!(
+        "`{found}` counts {what}, but this is a count of {e} (`{expected}`)"
+    ))
+}
+
 /// Reads a whole, non-negative count such as `12`, `1,200`, `12家` or
 /// `1.05万人` (= 10500); rejects fractions, approximations and values that
 /// do not fit in a `u32`.
 pub fn parse_count(text: &str) -> Result<u32, UnitError> {
+    parse_count_of(text, None)
+}
+
+/// Like [`parse_count`], for a count of the thing measure word `measure` counts
+/// (`人`): a measure word of another kind (`2000户`) is refused, a synonym (`12家`
+/// for `户`) is accepted.
+pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitError> {
     let (t, c) = prepare(text, Expected::Count)?;
     let (lit, orig) = (scan(&t, c)?, c.orig);
     let (wan, rest) = match lit.rest.strip_prefix('万') {
@@ -343,6 +395,19 @@ pub fn parse_count(text: &str) -> Result<u32, UnitError> {
         }
         let units = "a plain number or one of `家`, `户`, `个`, `人`, `项`, `名`, `座`";
         return bad_rest(c, rest, units);
+    }
+    if let Some(m) = measure.filter(|_| !rest.is_empty()) {
+        if let Some(why) = measure_mismatch(rest, m) {
+            let n = format_decimal(lit.value);
+            let wan = if wan { "万" } else { "" };
+            return c.fail(
+                format!("{why}, found `{orig}`"),
+                format!(
+                    "write `{n}{wan}{m}` if it is a count of {}",
+                    measure_kind(m)
+                ),
+            );
+        }
     }
     let value = match wan {
         true => lit.value.checked_mul(Decimal::from(10_000u32)),
@@ -612,5 +677,26 @@ mod tests {
     fn yes_no_help_lists_spellings() {
         let help = parse_yes_no("maybe").unwrap_err().help.unwrap();
         assert!(help.contains("`是`/`否`") && help.contains("`✓`/`✗`"));
+    }
+
+    #[test]
+    fn measure_words_of_one_kind_are_synonyms() {
+        assert!(same_measure_kind("家", "户") && same_measure_kind("户", "个"));
+        assert!(same_measure_kind("人", "名") && same_measure_kind("项", "个"));
+        assert!(!same_measure_kind("户", "人") && !same_measure_kind("个", "人"));
+        assert!(!same_measure_kind("家", "项"));
+        assert_eq!(parse_count_of("12家", Some("户")), Ok(12));
+        assert_eq!(parse_count_of("1.2万名", Some("人")), Ok(12_000));
+        assert_eq!(parse_count_of("12", Some("人")), Ok(12));
+        let e = parse_count_of("2000户", Some("人")).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`户` counts enterprises, but this is a count of people (`人`), found `2000户`"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write `2000人` if it is a count of people")
+        );
+        assert_eq!(parse_count("2000户"), Ok(2000));
     }
 }

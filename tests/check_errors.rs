@@ -264,3 +264,45 @@ fn chinese_identifiers_read_like_the_document() {
     assert_eq!(rs.criteria[0].id, "产业集聚");
     assert_eq!(rs.params[0].name, "最低产值.manufacturing");
 }
+
+error!(
+    a_count_of_people_compared_with_households_is_refused,
+    &with_head("criterion c \"标签\" {\n  require jobs >= 2000户\n}\n"),
+    "townrules::unit",
+    "4:19",
+    "`户` counts enterprises, but this is a count of people (`人`)",
+    "write the count with `人`"
+);
+
+error!(
+    a_parameter_of_people_compared_with_enterprises_is_refused,
+    &with_head(
+        "param min_jobs = 2000人\ncriterion c \"标签\" {\n  require supporting_enterprises >= min_jobs\n}\n"
+    ),
+    "townrules::unit",
+    "5:37",
+    "`人` counts people, but this is a count of enterprises (`户`)",
+    "write the count with `户`"
+);
+
+error!(
+    a_table_counts_one_kind_of_thing,
+    &with_head(
+        "table t by category : count {\n  manufacturing = 10家\n  specialty_agriculture = 8人\n}\n"
+    ),
+    "townrules::unit",
+    "5:27",
+    "`人` counts people, but this is a count of enterprises (`家`)",
+    "write the count with `家`"
+);
+
+#[test]
+fn measure_words_for_the_same_kind_of_thing_are_synonyms() {
+    let src = with_head(
+        "param min_jobs : count 名\n\
+         criterion c \"标签\" {\n  require supporting_enterprises >= 10家 and leading_enterprises >= 1户\n\
+         require jobs >= min_jobs and regional_brands >= 2个\n}\n",
+    );
+    let r = check_source(Path::new("rules/inline_test.rules"), &src);
+    assert!(!r.has_errors(), "{}", render_plain(&r.diagnostics, 80));
+}

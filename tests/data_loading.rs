@@ -678,3 +678,47 @@ fn data_error_lines_are_right_for_crlf_files() {
         assert!(e[0].message.contains("line 3"), "{eol:?}: {e:#?}");
     }
 }
+
+#[test]
+fn a_count_cell_in_a_measure_word_of_another_kind_is_refused() {
+    let e = errs(csv(&format!(
+        "{HEADER}\na,甲,manufacturing,20,是,30%,1人\n"
+    )));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].row, Some(2));
+    assert_eq!(e[0].column.as_deref(), Some("leading_enterprises"));
+    assert_eq!(e[0].cell.as_deref(), Some("1人"));
+    assert!(
+        e[0].message
+            .contains("`人` counts people, but this is a count of enterprises (`家`)"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[0].help.as_deref().unwrap_or("").contains("`1家`"),
+        "{e:#?}"
+    );
+    let e = errs(csv("id,jobs\na,2000户\nb,2000\nc,2000人\nd,3000名\n"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].cell.as_deref(), Some("2000户"));
+}
+
+#[test]
+fn count_cells_accept_measure_words_for_the_same_kind_of_thing() {
+    let m = model();
+    let l = ok(csv(
+        "id,leading_enterprises,supporting_enterprises,regional_brands\na,2户,12家,3个\nb,1家,12个,3\n",
+    ));
+    for (f, want) in [
+        ("leading_enterprises", [2u32, 1]),
+        ("supporting_enterprises", [12, 12]),
+        ("regional_brands", [3, 3]),
+    ] {
+        match &l.towns.columns[fact(&m, f)] {
+            Column::Count(v) => {
+                assert_eq!(v.iter().collect::<Vec<_>>(), want.map(Some).to_vec(), "{f}")
+            }
+            other => panic!("not a count: {other:?}"),
+        }
+    }
+}

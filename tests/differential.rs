@@ -100,7 +100,7 @@ fact out    "产值"       : money 亿元 alias 年产值
 fact rev    "营收"       : money 万元
 fact cost   "成本"       : money 元
 fact firms  "企业数"     : count 家
-fact jobs   "就业人数"   : count 人
+fact jobs   "就业人数"   : count
 fact share  "全国占有率" : percent
 fact share2 "全省占有率" : percent
 fact flag   "单县"       : yes_no
@@ -179,7 +179,7 @@ const CNT_LITS: &[&str] = &[
     "3",
     "8户",
     "10家",
-    "2000人",
+    "2000",
     "1999",
     "0.5",
     "2.5",
@@ -239,8 +239,10 @@ const MONEY_SETS: &[&str] = &[
     "5000万元",
     "19.9999亿元",
 ];
-const CNT_VALUES: &[&str] = &["0", "1", "3", "8户", "10家", "2000人", "1999", "4294967295"];
-const CNT_SETS: &[&str] = &["0", "1", "8户", "2000人", "3"];
+// Measure words of one kind (enterprises): a word of another kind is refused where a
+// count of enterprises is expected, and the generator mixes counts freely.
+const CNT_VALUES: &[&str] = &["0", "1", "3", "8户", "10家", "2000", "1999", "4294967295"];
+const CNT_SETS: &[&str] = &["0", "1", "8户", "2000", "3"];
 const PCT_VALUES: &[&str] = &["0%", "30%", "30％", "50.5%", "100%", "0.01%", "26.85%"];
 const PCT_SETS: &[&str] = &["0%", "30%", "100%", "50.5%", "0.001%"];
 const NUM_VALUES: &[&str] = &["0.5", "1.5", "0.25", "0.001", "2.5"];

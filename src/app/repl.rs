@@ -127,6 +127,13 @@ fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
             }
         }
     }
+    let unsaved = s.unsaved();
+    if !unsaved.is_empty() {
+        eprintln!(
+            "warning: the session ends with changes not saved: {}; `save PATH` writes them to a rule file",
+            unsaved.join(", ")
+        );
+    }
     Ok(if failed {
         Outcome::Problems
     } else {
@@ -150,6 +157,21 @@ fn prompt(s: &Session) -> String {
         }
         None => "townrules> ".to_string(),
     }
+}
+
+/// Whether an interactive session may end now: with changes not saved, the first
+/// `quit` (or Ctrl-D) lists them and asks, and a `quit` right after it ends the session.
+fn may_quit(s: &Session, asked: &mut bool) -> bool {
+    let unsaved = s.unsaved();
+    if unsaved.is_empty() || *asked {
+        return true;
+    }
+    *asked = true;
+    println!(
+        "有未保存的修改：{}。\n再输入 quit（或 Ctrl-D）退出并放弃这些修改；用 save PATH 保存。",
+        unsaved.join("，")
+    );
+    false
 }
 
 /// An interactive session with line editing, completion and history.
@@ -185,6 +207,8 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
     }
     println!("townrules repl — 输入 help 查看命令，Tab 补全，quit 或 Ctrl-D 退出");
     let mut generation = usize::MAX;
+    // Whether the user was asked about unsaved changes: the next quit ends the session.
+    let mut asked = false;
     loop {
         if generation != s.generation() {
             generation = s.generation();
@@ -212,16 +236,47 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
                         let _ = out.write_all(r.text.as_bytes());
                         let _ = out.flush();
                         if r.quit {
-                            break;
+                            if may_quit(s, &mut asked) {
+                                break;
+                            }
+                        } else if !line.trim().is_empty() {
+                            // Another command: the question was answered by going on.
+                            asked = false;
                         }
                     }
-                    Err(e) => e.print(""),
+                    Err(e) => {
+                        asked = false;
+                        e.print("");
+                    }
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) if may_quit(s, &mut asked) => break,
+            Err(ReadlineError::Eof) => continue,
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quit_with_unsaved_changes_asks_once() {
+        let mut s = Session::new();
+        assert!(may_quit(&s, &mut false), "nothing loaded");
+        s.load(std::path::Path::new("rules/shanxi.rules"))
+            .expect("loads");
+        assert!(may_quit(&s, &mut false), "nothing changed");
+        s.execute("set min_supporting_enterprises = 8户")
+            .expect("set");
+        let mut asked = false;
+        assert!(!may_quit(&s, &mut asked), "asks first");
+        assert!(may_quit(&s, &mut asked), "then quits");
+        s.execute("set min_supporting_enterprises = 10户")
+            .expect("set back");
+        assert!(may_quit(&s, &mut false), "back at the file's values");
+    }
 }

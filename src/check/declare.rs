@@ -339,16 +339,20 @@ impl Builder {
 
     fn param(&mut self, f: FileId, p: &ast::ParamDecl) {
         let name = p.name.node.to_string();
+        let mut measure = None;
         let declared = match &p.kind {
             Some(k) => match self.kind_of_spec(f, k) {
-                Some((kind, unit, _)) => Some((kind, unit)),
+                Some((kind, unit, m)) => {
+                    measure = m;
+                    Some((kind, unit))
+                }
                 None => return,
             },
             None => None,
         };
         self.check_attrs(f, &p.attrs, PARAM_ATTRS, "a parameter");
         let (kind, value) = match &p.value {
-            Some(v) => match self.value(f, v, declared.map(|d| d.0)) {
+            Some(v) => match self.value(f, v, declared.map(|d| d.0), &mut measure) {
                 Some((k, c, unit)) => (k, Some((c, unit, v))),
                 None => {
                     // Keep the name known so uses of it do not report a second, misleading error.
@@ -359,6 +363,7 @@ impl Builder {
                         kind: declared.map_or(Kind::Number, |d| d.0),
                         history: Vec::new(),
                         table: None,
+                        measure,
                     });
                     return;
                 }
@@ -407,6 +412,7 @@ impl Builder {
             kind,
             history: vec![pv],
             table: None,
+            measure,
         });
     }
 
@@ -433,9 +439,13 @@ impl Builder {
             );
             return;
         };
+        let mut measure = None;
         let declared = match &t.kind {
             Some(k) => match self.kind_of_spec(f, k) {
-                Some((kind, _, _)) => Some(kind),
+                Some((kind, _, m)) => {
+                    measure = m;
+                    Some(kind)
+                }
                 None => return,
             },
             None => None,
@@ -470,7 +480,7 @@ impl Builder {
                 continue;
             };
             self.check_attrs(f, &e.attrs, PARAM_ATTRS, "a table entry");
-            let Some((k, c, unit)) = self.value(f, &e.value, kind) else {
+            let Some((k, c, unit)) = self.value(f, &e.value, kind, &mut measure) else {
                 continue;
             };
             kind.get_or_insert(k);
@@ -513,6 +523,7 @@ impl Builder {
                     span: e.value.span,
                 }],
                 table: Some((tidx, mi)),
+                measure: measure.clone(),
             });
         }
         self.m.tables.push(TableInfo {
@@ -535,9 +546,11 @@ impl Builder {
             },
         };
         let kind = self.m.params[pidx].kind;
-        let Some((_, c, unit)) = self.value(f, &o.value, Some(kind)) else {
+        let mut measure = self.m.params[pidx].measure.clone();
+        let Some((_, c, unit)) = self.value(f, &o.value, Some(kind), &mut measure) else {
             return;
         };
+        self.m.params[pidx].measure = measure;
         let prov = self.provenance(f, o.name.span, &o.attrs, &[]);
         let written = self.src(f).text()[o.value.span.start..o.value.span.end].to_string();
         self.m.params[pidx].history.push(ParamValue {
@@ -597,11 +610,18 @@ impl Builder {
         let pidx = self.m.params.len();
         self.m.tables[tidx].entries[mi] = Some(pidx);
         self.declare_name(f, &name, o.name.span, Symbol::Param(pidx));
+        let measure = self
+            .m
+            .params
+            .iter()
+            .find(|p| p.table.is_some_and(|(t, _)| t == tidx))
+            .and_then(|p| p.measure.clone());
         self.m.params.push(ParamInfo {
             name,
             kind,
             history: Vec::new(),
             table: Some((tidx, mi)),
+            measure,
         });
         Some(pidx)
     }
@@ -613,13 +633,31 @@ impl Builder {
             .position(|m| m.id == name || m.label == name || m.aliases.iter().any(|a| a == name))
     }
 
-    /// The kind and constant of a parameter value, checked against the declared kind.
+    /// The kind and constant of a parameter value, checked against the declared kind
+    /// and, for a count, against the measure word of what it counts (`measure`, set
+    /// from the value when none is known yet).
     fn value(
         &mut self,
         f: FileId,
         v: &Node<Value>,
         declared: Option<Kind>,
+        measure: &mut Option<String>,
     ) -> Option<(Kind, Const, Option<MoneyUnit>)> {
+        if let Value::Quantity(Quantity {
+            unit: LitUnit::Count(w),
+            ..
+        }) = &v.node
+        {
+            let m = measure.get_or_insert_with(|| w.clone());
+            if let Some(why) = crate::units::measure_mismatch(w, m) {
+                let help =
+                    format!("write the count with `{m}` (or a word for the same kind of thing)");
+                let label = format!("`{w}` counts {}", crate::units::measure_kind(w));
+                let d = Diag::error(Code::Unit, self.src(f), v.span, why).label(label);
+                self.diags.push(d.help(help));
+                return None;
+            }
+        }
         let (kind, c, unit) = match &v.node {
             Value::Bool(b) => (Kind::Bool, Const::Bool(*b), None),
             Value::Quantity(q) => match quantity_const(q) {

@@ -481,6 +481,31 @@ impl<'m> ExprChecker<'m> {
         }
     }
 
+    /// The measure word of a count expression: a literal's (`2000人`), a fact's or a
+    /// parameter's (`None`: not a count, or no measure word).
+    fn measure(&self, e: &Node<Expr>) -> Option<String> {
+        match &e.node {
+            Expr::Quantity(q) => match &q.unit {
+                crate::syntax::ast::LitUnit::Count(w) => Some(w.clone()),
+                _ => None,
+            },
+            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Fact(f)) => self.m.facts.get(f)?.measure.clone(),
+                Some(Symbol::Param(i)) => self.m.params.get(i)?.measure.clone(),
+                Some(Symbol::Table(t)) => self
+                    .m
+                    .params
+                    .iter()
+                    .find(|p| p.table.is_some_and(|(x, _)| x == t))?
+                    .measure
+                    .clone(),
+                _ => None,
+            },
+            Expr::Index { base, .. } => self.measure(base),
+            _ => None,
+        }
+    }
+
     fn binary(
         &mut self,
         src: &Source,
@@ -530,6 +555,24 @@ impl<'m> ExprChecker<'m> {
                 _ => None,
             },
         };
+        if let (Some(_), BinOp::Cmp(_) | BinOp::Arith(ArithOp::Add | ArithOp::Sub)) = (ok, op) {
+            if let (Some(a), Some(b)) = (self.measure(lhs), self.measure(rhs)) {
+                if let Some(why) = crate::units::measure_mismatch(&b, &a) {
+                    self.diags.push(
+                        Diag::error(Code::Unit, src, rhs.span, why)
+                            .label(format!("`{b}` counts {}", crate::units::measure_kind(&b)))
+                            .also(
+                                lhs.span,
+                                format!("this counts {}", crate::units::measure_kind(&a)),
+                            )
+                            .help(format!(
+                                "write the count with `{a}` (or a word for the same kind of thing)"
+                            )),
+                    );
+                    return None;
+                }
+            }
+        }
         if ok.is_none() {
             let verb = match op {
                 BinOp::Cmp(_) => "compare",

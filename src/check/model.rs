@@ -133,6 +133,9 @@ pub struct ParamInfo {
     pub history: Vec<ParamValue>,
     /// The table and member index, for a table entry.
     pub table: Option<(usize, usize)>,
+    /// For a count, the measure word of what it counts (`人`), as declared or as
+    /// first written; values with a measure word of another kind are refused.
+    pub measure: Option<String>,
 }
 
 impl ParamInfo {

@@ -431,4 +431,17 @@ impl RuleSet {
     pub fn param_index(&self, name: &str) -> Option<usize> {
         self.params.iter().position(|p| p.name == name)
     }
+    /// A parameter's index by name, where a table entry may also be named by its
+    /// member's label or alias, as in rule files (`min_output.制造业`).
+    pub fn resolve_param(&self, name: &str) -> Option<usize> {
+        if let Some(i) = self.param_index(name) {
+            return Some(i);
+        }
+        let (table, member) = name.rsplit_once('.')?;
+        let t = self.tables.iter().find(|t| t.name == table)?;
+        let m = self.categories.get(t.set)?.members.iter().position(|m| {
+            m.id == member || m.label == member || m.aliases.iter().any(|a| a == member)
+        })?;
+        t.entries.get(m).copied().flatten()
+    }
 }

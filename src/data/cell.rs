@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::suggest::did_you_mean;
-use crate::units::{normalize, parse_count, parse_money, parse_percent, parse_yes_no, UnitError};
+use crate::units::{
+    normalize, parse_count_of, parse_money, parse_percent, parse_yes_no, UnitError,
+};
 
 use super::common_cells;
 use super::header::{Parse, Vocab};
@@ -191,8 +193,8 @@ impl<'v, 'm> Builder<'v, 'm> {
             (Parse::Percent, Column::Num(v)) => {
                 common_cells::percent_scaled(text.as_bytes()).map(|(m, s)| v.push_scaled(m, s))
             }
-            (Parse::Count, Column::Count(v)) => {
-                common_cells::count(text.as_bytes()).map(|x| v.push(Some(x)))
+            (Parse::Count(m), Column::Count(v)) => {
+                common_cells::count(text.as_bytes(), m).map(|x| v.push(Some(x)))
             }
             (Parse::Bool, Column::Bool(v)) => {
                 common_cells::yes_no(text.as_bytes()).map(|x| v.push(Some(x)))
@@ -222,8 +224,8 @@ impl<'v, 'm> Builder<'v, 'm> {
                 push_with(parse_percent(text).map_err(unit_error), |x| v.push(x))
             }
             (Parse::Number, Column::Num(v)) => push_with(parse_number(text), |x| v.push(x)),
-            (Parse::Count, Column::Count(v)) => {
-                push_with(parse_count(text).map_err(unit_error), |x| v.push(x))
+            (Parse::Count(m), Column::Count(v)) => {
+                push_with(parse_count_of(text, m).map_err(unit_error), |x| v.push(x))
             }
             (Parse::Bool, Column::Bool(v)) => {
                 push_with(parse_yes_no(text).map_err(unit_error), |x| v.push(x))
@@ -271,7 +273,9 @@ impl<'v, 'm> Builder<'v, 'm> {
             (Parse::Percent, Column::Num(v)) => {
                 common_cells::percent_scaled(raw).map(|(m, s)| v.push_scaled(m, s))
             }
-            (Parse::Count, Column::Count(v)) => common_cells::count(raw).map(|x| v.push(Some(x))),
+            (Parse::Count(m), Column::Count(v)) => {
+                common_cells::count(raw, m).map(|x| v.push(Some(x)))
+            }
             (Parse::Bool, Column::Bool(v)) => common_cells::yes_no(raw).map(|x| v.push(Some(x))),
             (Parse::Cat(set), Column::Cat(v)) => {
                 vocab.member_exact_bytes(set, raw).map(|x| v.push(Some(x)))

@@ -156,7 +156,9 @@ pub(super) fn percent(t: &str) -> Option<Decimal> {
 
 /// A count such as `12` or `12家`.
 #[inline]
-pub(super) fn count(t: &[u8]) -> Option<u32> {
+/// A plain count such as `12` or `12家`; `None` when it needs the full parser, which
+/// also refuses a measure word of another kind than `measure`.
+pub(super) fn count(t: &[u8], measure: Option<&str>) -> Option<u32> {
     let mut v: u32 = 0;
     let mut digits = 0;
     for &c in t {
@@ -174,7 +176,8 @@ pub(super) fn count(t: &[u8]) -> Option<u32> {
     }
     let rest = &t[digits..];
     const UNITS: [&str; 7] = ["家", "户", "个", "人", "项", "名", "座"];
-    (rest.is_empty() || UNITS.iter().any(|u| u.as_bytes() == rest)).then_some(v)
+    let fits = |u: &str| measure.is_none_or(|m| crate::units::same_measure_kind(u, m));
+    (rest.is_empty() || UNITS.iter().any(|u| u.as_bytes() == rest && fits(u))).then_some(v)
 }
 
 /// `t` without surrounding whitespace; quick when there is none.
@@ -395,7 +398,7 @@ mod tests {
                 c.len() <= 9 && crate::units::is_missing(c),
                 "missing `{c}`"
             );
-            if let Some(v) = count(c.as_bytes()) {
+            if let Some(v) = count(c.as_bytes(), None) {
                 assert_eq!(Ok(v), parse_count(c), "count `{c}`");
             }
             if let Some(v) = yes_no(c.as_bytes()) {
@@ -407,8 +410,8 @@ mod tests {
             Some(Decimal::from(2_000_000_000u32))
         );
         assert_eq!(percent("35%"), Some(Decimal::from(35)));
-        assert_eq!(count("12家".as_bytes()), Some(12));
-        assert_eq!(count(b"4294967296"), None);
+        assert_eq!(count("12家".as_bytes(), None), Some(12));
+        assert_eq!(count(b"4294967296", None), None);
         for t in ["无数据", "—", "——", "－", "N/A", "na", "/", "--", "-"] {
             assert!(is_missing(t), "{t}");
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::check::{Checked, Kind};
 use crate::suggest::did_you_mean;
-use crate::units::{normalize, MoneyUnit};
+use crate::units::{measure_word, normalize, MoneyUnit};
 
 use super::{DataError, RowUnit};
 
@@ -18,8 +18,8 @@ pub(super) enum Parse {
     Percent,
     /// A plain decimal number.
     Number,
-    /// A whole count.
-    Count,
+    /// A whole count of what this measure word counts (any, without one).
+    Count(Option<&'static str>),
     /// Yes/no.
     Bool,
     /// A member of the category set with this index.
@@ -112,7 +112,7 @@ impl<'m> Vocab<'m> {
                 Kind::Money => Parse::Money(f.money_unit),
                 Kind::Percent => Parse::Percent,
                 Kind::Number => Parse::Number,
-                Kind::Count => Parse::Count,
+                Kind::Count => Parse::Count(f.measure.as_deref().and_then(measure_word)),
                 Kind::Bool => Parse::Bool,
                 Kind::Category(set) => Parse::Cat(set),
                 Kind::Text => Parse::Text,

@@ -36,13 +36,14 @@ pub struct CommandInfo {
 
 /// Every command, in the order `help` lists them.
 pub const COMMANDS: &[CommandInfo] = &[
-    CommandInfo { name: "load", args: "RULES", summary: "载入（或重新载入）规则文件", details: "出错时显示与 `check` 相同的诊断，会话保持原来的状态。本次会话中修改过的参数，新规则中仍有的会保留。\n例：load rules/shanxi.rules" },
+    CommandInfo { name: "load", args: "RULES", summary: "载入（或重新载入）规则文件", details: "出错时显示与 `check` 相同的诊断，会话保持原来的状态。本次会话中修改过的参数，新规则中仍有的会保留（可以用 undo 撤销保留）；之前的修改不能再撤销。\n例：load rules/shanxi.rules" },
     CommandInfo { name: "data", args: "TOWNS [SCORES]", summary: "载入（或重新载入）镇的数据", details: "TOWNS：CSV（UTF-8，可带 BOM）、TOML 或 JSON。SCORES：评价指标体系的专家评分表（town, expert, indicator, score），用于总分和等级。\n例：data examples/edge_cases.csv" },
     CommandInfo { name: "params", args: "[PATTERN]", summary: "列出参数：当前值、单位、文件中的值、出处", details: "PATTERN 可以是名称的一部分，或带 * ? 的通配符。带 * 标记的参数已在本次会话中修改。\n例：params min_output   params *enterprises" },
     CommandInfo { name: "set", args: "NAME = VALUE", summary: "修改参数（检查单位），立即列出结论变化的镇", details: "只重新判定用到该参数的认定标准。\n例：set min_output.manufacturing = 15亿元   set min_supporting_enterprises = 8户" },
     CommandInfo { name: "unset", args: "NAME", summary: "一个参数恢复为文件中的值", details: "例：unset min_output.manufacturing" },
     CommandInfo { name: "reset", args: "", summary: "所有参数恢复为文件中的值", details: "可以用 undo 撤销。" },
     CommandInfo { name: "undo", args: "", summary: "撤销上一次 set / unset / reset", details: "可以连续撤销，直到本次会话（或最近一次 load）开始时的状态。" },
+    CommandInfo { name: "redo", args: "", summary: "重做上一次 undo 撤销的操作", details: "undo 之后又有新的修改时，不能再重做。" },
     CommandInfo { name: "eval", args: "[TOWN]", summary: "所有镇的结论（每镇一行），或一个镇的完整说明", details: "TOWN：编号或名称。结论与按文件中的参数不同时，行末注明文件中的结论。\n例：eval   eval 乙镇" },
     CommandInfo { name: "why", args: "TOWN [CRITERION]", summary: "一个镇的判定理由，或其中一条认定标准的理由", details: "CRITERION：认定标准的编号（如 agglomeration）。\n例：why 乙镇   why e02_output_19_99 agglomeration" },
     CommandInfo { name: "changes", args: "", summary: "与文件不同的参数，以及结论因此不同的镇", details: "" },
@@ -152,6 +153,11 @@ impl Session {
                 let (what, change) = self.undo()?;
                 format!("已撤销：{what}\n{}", self.describe_change(&change))
             }
+            "redo" => {
+                arity("redo", &args, 0, 0)?;
+                let (what, change) = self.redo()?;
+                format!("已重做：{what}\n{}", self.describe_change(&change))
+            }
             "eval" => {
                 arity("eval", &args, 0, 1)?;
                 match args.first() {
@@ -220,7 +226,7 @@ impl Session {
 
     fn param_index(&self, name: &str) -> Result<usize, ReplError> {
         let rs = &self.rules()?.rs;
-        rs.param_index(name)
+        rs.resolve_param(name)
             .ok_or_else(|| ReplError::unknown_parameter(rs, name))
     }
 
@@ -261,26 +267,24 @@ impl Session {
         if c.params.is_empty() {
             out.push_str("参数的值没有变化。\n");
         }
-        for &(i, old, new) in &c.params {
+        for (k, &(i, old, new)) in c.params.iter().enumerate() {
             let p = &rs.params[i];
-            let fmt = |v: Option<crate::check::Const>| match v {
-                Some(x) => show::constant(
-                    rs,
-                    p,
-                    x,
-                    p.current()
-                        .and_then(|v| v.unit)
-                        .or(show::file_value(p).and_then(|v| v.unit)),
-                ),
+            let now = p
+                .current()
+                .and_then(|v| v.unit)
+                .or(show::file_value(p).and_then(|v| v.unit));
+            let fmt = |v: Option<crate::check::Const>, unit| match v {
+                Some(x) => show::constant(rs, p, x, unit),
                 None => "未设定".to_string(),
             };
+            let was = c.was.get(k).copied().flatten().or(now);
             let file = show::param_value(rs, p, show::file_value(p));
             let _ = writeln!(
                 out,
                 "{}：{} → {}（文件中的值 {file}）",
                 p.name,
-                fmt(old),
-                fmt(new)
+                fmt(old, was),
+                fmt(new, now)
             );
         }
         let (Ok((_, d, e)), Some((before, after))) = (self.loaded(), c.counts) else {

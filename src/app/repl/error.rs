@@ -144,6 +144,9 @@ pub enum ReplError {
     /// `undo` with no `set`, `unset` or `reset` to take back.
     #[error("nothing to undo: no `set`, `unset` or `reset` yet")]
     NothingToUndo,
+    /// `redo` with no `undo` to take back (or a change since the last `undo`).
+    #[error("nothing to redo: no `undo` since the last change")]
+    NothingToRedo,
     /// `sweep` of a parameter that is not a number (yes/no, category, text).
     #[error("`{name}` is {}; `sweep` steps a numeric parameter (money, count, percentage or number)", kind.describe())]
     SweepNotNumeric {

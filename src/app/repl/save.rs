@@ -292,6 +292,7 @@ impl Session {
                 path.display()
             );
         }
+        self.mark_saved();
         if onto_loaded {
             if let Some(r) = self.rules.as_mut() {
                 for p in r.rs.params.iter_mut() {

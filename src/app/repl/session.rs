@@ -14,6 +14,7 @@ use crate::check::{Checked, Const, ParamInfo, ParamValue};
 use crate::compile::RuleSet;
 use crate::data::{Scores, Towns};
 use crate::eval::{Evaluator, Outcome, Stats, Status};
+use crate::units::MoneyUnit;
 
 /// The provenance recorded for a value set in the session.
 pub const ORIGIN: &str = "REPL set";
@@ -124,7 +125,8 @@ pub struct TownChange {
     pub criteria: Vec<(usize, Status, Status)>,
 }
 
-/// One step that `undo` takes back: the session values of the parameters it changed.
+/// One step that `undo` (or `redo`) takes back: the session values of the parameters
+/// it changed.
 struct Undo {
     what: String,
     before: Vec<(usize, Vec<ParamValue>)>,
@@ -134,6 +136,8 @@ struct Undo {
 pub struct Change {
     /// Parameters whose value in force changed: (index, old value, new value).
     pub params: Vec<(usize, Option<Const>, Option<Const>)>,
+    /// The unit each old value of `params` was written in (shown in its own unit).
+    pub was: Vec<Option<MoneyUnit>>,
     /// Towns whose verdict changed (empty without data).
     pub flips: Vec<TownChange>,
     /// Verdict counts before and after.
@@ -150,7 +154,11 @@ pub struct Session {
     /// The status matrix, when both are loaded.
     pub engine: Option<Engine>,
     undo: Vec<Undo>,
+    redo: Vec<Undo>,
     generation: usize,
+    /// The values in force when `save` last wrote them (to a file other than the
+    /// loaded one).
+    saved: Option<Vec<Option<Const>>>,
 }
 
 /// The values set in the session for a parameter (the end of its history).
@@ -172,6 +180,17 @@ fn set_tail(p: &mut ParamInfo, t: Vec<ParamValue>) {
 
 fn value_in_force(p: &ParamInfo) -> Option<Const> {
     p.current().and_then(|v| v.value)
+}
+
+fn unit_in_force(p: &ParamInfo) -> Option<MoneyUnit> {
+    p.current().and_then(|v| v.unit)
+}
+
+/// The value the rule files give a parameter (before any set in the session).
+fn file_value(p: &ParamInfo) -> Option<Const> {
+    p.history[..p.history.len() - tail(p).len()]
+        .last()
+        .and_then(|v| v.value)
 }
 
 impl Engine {
@@ -348,12 +367,23 @@ impl Session {
         let mut out = String::new();
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
+        let mut step = Vec::new();
         if let Some(old) = &self.rules {
             for p in old.rs.params.iter().filter(|p| !tail(p).is_empty()) {
                 let Some(v) = tail(p).last() else { continue };
                 let written = v.written.clone().unwrap_or_default();
                 match rs.set_param(&p.name, &written, ORIGIN) {
-                    Ok(()) => kept.push(format!("{} = {written}", p.name)),
+                    Ok(()) => {
+                        let Some(i) = rs.param_index(&p.name) else {
+                            continue;
+                        };
+                        if value_in_force(&rs.params[i]) == file_value(&rs.params[i]) {
+                            clear_tail(&mut rs.params[i]);
+                        } else {
+                            kept.push(format!("{} = {written}", p.name));
+                            step.push((i, Vec::new()));
+                        }
+                    }
                     Err(e) => dropped.push(format!("{}（{e}）", p.name)),
                 }
             }
@@ -380,12 +410,24 @@ impl Session {
             rs.params.len()
         );
         if !kept.is_empty() {
-            let _ = writeln!(out, "保留本次会话中修改的参数：{}", kept.join("，"));
+            let _ = writeln!(
+                out,
+                "保留本次会话中修改的参数：{}（undo 撤销保留，改用新规则文件中的值）",
+                kept.join("，")
+            );
         }
         if !dropped.is_empty() {
             let _ = writeln!(out, "以下修改无法沿用，已放弃：{}", dropped.join("；"));
         }
         self.undo.clear();
+        self.redo.clear();
+        self.saved = None;
+        if !step.is_empty() {
+            self.undo.push(Undo {
+                what: format!("load {} 时保留的修改", path.display()),
+                before: step,
+            });
+        }
         self.engine = data.as_ref().map(|d| Engine::build(&mut rs, d));
         if let (Some(d), Some(e)) = (&data, &self.engine) {
             let _ = writeln!(out, "{}", data_summary(d, e, &rs));
@@ -427,6 +469,8 @@ impl Session {
 
     /// Change parameter values with `edit` (which returns an error to refuse), record
     /// the step for `undo`, and re-evaluate what depends on the parameters changed.
+    /// A value equal to the one in force (in value and unit) changes nothing, and a
+    /// value equal to the file's is the file's: neither marks the session changed.
     pub fn change(
         &mut self,
         what: &str,
@@ -434,11 +478,21 @@ impl Session {
     ) -> Result<Change, ReplError> {
         let r = self.rules.as_mut().ok_or(ReplError::NoRules)?;
         let tails: Vec<Vec<ParamValue>> = r.rs.params.iter().map(|p| tail(p).to_vec()).collect();
-        let before: Vec<Option<Const>> = r.rs.params.iter().map(value_in_force).collect();
+        let before: Vec<(Option<Const>, Option<MoneyUnit>)> =
+            r.rs.params
+                .iter()
+                .map(|p| (value_in_force(p), unit_in_force(p)))
+                .collect();
         edit(&mut r.rs)?;
         let mut undo = Vec::new();
-        let mut params = Vec::new();
-        for (i, p) in r.rs.params.iter().enumerate() {
+        for (i, p) in r.rs.params.iter_mut().enumerate() {
+            if tail(p).is_empty() {
+                // Nothing set in the session.
+            } else if (value_in_force(p), unit_in_force(p)) == before[i] {
+                set_tail(p, tails[i].clone());
+            } else if value_in_force(p) == file_value(p) {
+                clear_tail(p);
+            }
             let t = tail(p);
             let same = t.len() == tails[i].len()
                 && t.iter()
@@ -447,25 +501,28 @@ impl Session {
             if !same {
                 undo.push((i, tails[i].clone()));
             }
-            let now = value_in_force(p);
-            if now != before[i] {
-                params.push((i, before[i], now));
-            }
         }
         if !undo.is_empty() {
             self.undo.push(Undo {
                 what: what.to_string(),
                 before: undo,
             });
+            self.redo.clear();
         }
-        Ok(self.recompute(params))
+        let (params, was) = moved(&r.rs, &before);
+        Ok(self.recompute(params, was))
     }
 
     /// Re-evaluate after the values of `params` changed.
-    fn recompute(&mut self, params: Vec<(usize, Option<Const>, Option<Const>)>) -> Change {
+    fn recompute(
+        &mut self,
+        params: Vec<(usize, Option<Const>, Option<Const>)>,
+        was: Vec<Option<MoneyUnit>>,
+    ) -> Change {
         let (Some(r), Some(d), Some(e)) = (&self.rules, &self.data, &mut self.engine) else {
             return Change {
                 params,
+                was,
                 flips: Vec::new(),
                 counts: None,
             };
@@ -474,35 +531,111 @@ impl Session {
         let flips = e.update(&r.rs, d, &params);
         Change {
             params,
+            was,
             flips,
             counts: Some((before, e.matrix.counts())),
         }
     }
 
-    /// Take back the last step; its description and the re-evaluation.
-    pub fn undo(&mut self) -> Result<(String, Change), ReplError> {
-        let u = self.undo.pop().ok_or(ReplError::NothingToUndo)?;
+    /// Put back the session values of `u`; the step that takes this back, and the
+    /// re-evaluation.
+    fn restore(&mut self, u: Undo) -> Result<(Undo, Change), ReplError> {
         // Steps are recorded only with a rule set loaded, and it is never unloaded.
         let r = self.rules.as_mut().ok_or(ReplError::NoRules)?;
-        let mut params = Vec::new();
+        let before: Vec<(Option<Const>, Option<MoneyUnit>)> =
+            r.rs.params
+                .iter()
+                .map(|p| (value_in_force(p), unit_in_force(p)))
+                .collect();
+        let mut back = Vec::new();
         for (i, t) in u.before {
             let Some(p) = r.rs.params.get_mut(i) else {
                 continue;
             };
-            let old = value_in_force(p);
+            back.push((i, tail(p).to_vec()));
             set_tail(p, t);
-            let new = value_in_force(p);
-            if old != new {
-                params.push((i, old, new));
-            }
         }
-        Ok((u.what, self.recompute(params)))
+        let (params, was) = moved(&r.rs, &before);
+        let inverse = Undo {
+            what: u.what,
+            before: back,
+        };
+        Ok((inverse, self.recompute(params, was)))
+    }
+
+    /// Take back the last step; its description and the re-evaluation.
+    pub fn undo(&mut self) -> Result<(String, Change), ReplError> {
+        let u = self.undo.pop().ok_or(ReplError::NothingToUndo)?;
+        let (back, change) = self.restore(u)?;
+        let what = back.what.clone();
+        self.redo.push(back);
+        Ok((what, change))
+    }
+
+    /// Do again the step the last `undo` took back; its description and the
+    /// re-evaluation.
+    pub fn redo(&mut self) -> Result<(String, Change), ReplError> {
+        let u = self.redo.pop().ok_or(ReplError::NothingToRedo)?;
+        let (back, change) = self.restore(u)?;
+        let what = back.what.clone();
+        self.undo.push(back);
+        Ok((what, change))
+    }
+
+    /// The values set in the session and not saved (`NAME = VALUE`): empty when every
+    /// parameter has its file's value or `save` wrote the values in force.
+    pub fn unsaved(&self) -> Vec<String> {
+        let Some(r) = &self.rules else {
+            return Vec::new();
+        };
+        if self.saved.as_ref() == Some(&r.rs.bindings()) {
+            return Vec::new();
+        }
+        r.rs.params
+            .iter()
+            .filter_map(|p| {
+                let v = tail(p).last()?;
+                Some(format!(
+                    "{} = {}",
+                    p.name,
+                    v.written.as_deref().unwrap_or("")
+                ))
+            })
+            .collect()
+    }
+
+    /// Note that the values in force were written to a file.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.rules.as_ref().map(|r| r.rs.bindings());
     }
 
     /// Forget the session's values after they were saved into the loaded file.
     pub fn clear_undo(&mut self) {
         self.undo.clear();
+        self.redo.clear();
     }
+}
+
+/// The parameters whose value in force differs from `before`, with the unit of each
+/// old value.
+#[allow(clippy::type_complexity)]
+fn moved(
+    rs: &RuleSet,
+    before: &[(Option<Const>, Option<MoneyUnit>)],
+) -> (
+    Vec<(usize, Option<Const>, Option<Const>)>,
+    Vec<Option<MoneyUnit>>,
+) {
+    let mut params = Vec::new();
+    let mut was = Vec::new();
+    for (i, (p, &(old, unit))) in rs.params.iter().zip(before).enumerate() {
+        let now = value_in_force(p);
+        if now != old {
+            params.push((i, old, now));
+            was.push(unit);
+        }
+    }
+    (params, was)
 }
 
 fn data_summary(d: &Data, e: &Engine, rs: &RuleSet) -> String {

@@ -58,7 +58,8 @@ pub fn measure_of(written: &str) -> &str {
     written.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace())
 }
 
-/// The measure word of a count parameter, from the literal written in its file.
+/// The measure word of a count parameter, from the literal written in its file, else
+/// as declared (`param min_jobs : count 人`).
 pub fn param_measure(p: &ParamInfo) -> String {
     p.history
         .iter()
@@ -66,6 +67,7 @@ pub fn param_measure(p: &ParamInfo) -> String {
         .filter_map(|v| v.written.as_deref())
         .map(|w| measure_of(w).to_string())
         .next_back()
+        .or_else(|| p.measure.clone())
         .unwrap_or_default()
 }
 

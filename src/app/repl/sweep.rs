@@ -29,13 +29,12 @@ fn parse_num(
 ) -> Result<(Decimal, Option<crate::units::MoneyUnit>), ReplError> {
     let pi = &rs.params[p];
     let (c, unit) =
-        crate::compile::parse_param_value(text, pi.kind, &rs.categories).map_err(|message| {
-            ReplError::SweepValue {
+        crate::compile::parse_param_value(text, pi.kind, pi.measure.as_deref(), &rs.categories)
+            .map_err(|message| ReplError::SweepValue {
                 bound,
                 text: text.to_string(),
                 message,
-            }
-        })?;
+            })?;
     match c {
         Const::Num(d) => Ok((d, unit)),
         _ => Err(ReplError::SweepNotANumber {
@@ -74,7 +73,7 @@ impl Session {
         };
         let rs = &mut r.rs;
         let p = rs
-            .param_index(name)
+            .resolve_param(name)
             .ok_or_else(|| ReplError::unknown_parameter(rs, name))?;
         let kind = rs.params[p].kind;
         if !kind.is_numeric() {
@@ -533,7 +532,8 @@ fn hit(
         discrete,
     );
     let rel = (change * Decimal::ONE_HUNDRED).checked_div(threshold.abs())?;
-    if rel > pct {
+    // A town exactly at the threshold is always near: any move of it flips the test.
+    if rel > pct && value != threshold {
         return None;
     }
     let param = shiftable(ev, pn, row);
