@@ -53,6 +53,27 @@ pub fn number(d: Decimal, u: Unit) -> String {
     }
 }
 
+/// A difference between two numbers of the unit's kind, as staff would say it:
+/// percentages in 个百分点, money in 亿元 from 0.1亿 up, 万元 from 1万 up and 元 below;
+/// always exact, so a nonzero shortfall never reads as zero.
+pub fn difference(d: Decimal, u: Unit) -> String {
+    match u.kind {
+        Kind::Percent => format!("{}个百分点", units::format_decimal(d)),
+        Kind::Money => {
+            let a = d.abs();
+            let unit = if a >= MoneyUnit::Yi.factor() / Decimal::from(10u32) {
+                MoneyUnit::Yi
+            } else if a >= MoneyUnit::Wan.factor() {
+                MoneyUnit::Wan
+            } else {
+                MoneyUnit::Yuan
+            };
+            units::format_money(d, unit)
+        }
+        _ => number(d, u),
+    }
+}
+
 /// The display unit of an operand node, and its description.
 pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
     let rs = ev.rules;
@@ -81,9 +102,12 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
                         let pi = &rs.params[p];
                         (param_ref(rs, pi), param_unit(pi))
                     }
-                    None => (format!("{}（本类别无门槛）", t.name), Unit::of(t.kind)),
+                    None => ("本类别无门槛".to_string(), Unit::of(t.kind)),
                 },
-                _ => (format!("{}[产业类别缺失]", t.name), Unit::of(t.kind)),
+                _ => (
+                    "本类门槛（产业类别缺失，无法确定）".to_string(),
+                    Unit::of(t.kind),
+                ),
             }
         }
         Op::Const(c) => {
@@ -168,26 +192,26 @@ pub fn provenance(v: &ParamValue) -> String {
     parts.join(" ")
 }
 
-/// A parameter with its name, member label, source and what it replaced.
+/// A parameter as staff would name it, without its internal name: its role (`制造业类门槛`
+/// for a table entry), the document and clause it comes from, and what it replaced.
 pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
-    let mut s = p.name.clone();
+    let mut parts: Vec<String> = Vec::new();
     if let Some((t, m)) = p.table {
         let set = rs.tables[t].set;
         if let Some(mem) = rs.categories[set].members.get(m) {
-            s.push('，');
-            s.push_str(&mem.label);
+            parts.push(format!("{}类门槛", mem.label));
         }
     }
     if let Some(cur) = p.current() {
-        s.push('；');
-        s.push_str(&provenance(cur));
+        let mut s = provenance(cur);
         if p.history.len() > 1 {
             let prev = &p.history[p.history.len() - 2];
             let was = prev.written.clone().unwrap_or_else(|| "未设定".into());
             s.push_str(&format!("，替代了 {} 的 {was}", provenance(prev)));
         }
+        parts.push(s);
     }
-    s
+    parts.join("，")
 }
 
 /// One line explaining an atom, e.g.
@@ -251,18 +275,30 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             } else {
                 format!("{rv}（{rd}）")
             };
+            // An unset threshold is said once, with where it should come from; the
+            // comparison against nothing is not shown.
+            if a.rhs == V::Unknown && a.lhs != V::Unknown {
+                if let Op::Lookup { key, .. } = rs.ops[rhs as usize] {
+                    if ev.eval(key, row) == V::Unknown {
+                        return format!("{left}，门槛按产业类别而定，产业类别缺少数据，无法判定");
+                    }
+                }
+                if is_param_like(ev, rhs) {
+                    return format!("{left}，门槛未设定，无法判定");
+                }
+            }
             let mut s = format!("{left} {shown} {right}");
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
                     let gap = if !op.inclusive() {
-                        format!("，须超过门槛（还差 {} 以上）", number(-m, lu))
+                        format!("，须超过门槛（还差 {} 以上）", difference(-m, lu))
                     } else {
-                        format!("，还差 {}", number(-m, lu))
+                        format!("，还差 {}", difference(-m, lu))
                     };
                     s.push_str(&gap);
                 }
                 (Tri::True, Some(m)) if m.is_zero() => s.push_str("，恰好达到门槛"),
-                (Tri::True, Some(m)) => s.push_str(&format!("，超出 {}", number(m, lu))),
+                (Tri::True, Some(m)) => s.push_str(&format!("，超出 {}", difference(m, lu))),
                 (Tri::Unknown, _) => s.push_str(&unknown_reason(ev, a, lhs, rhs)),
                 _ => {}
             }
@@ -290,14 +326,12 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             let (d, u) = operand(ev, item, row);
             match a.holds {
                 Tri::True => format!(
-                    "{d} = {}，在 {} 覆盖的类别（{covered}）之内",
-                    value(rs, a.lhs, u),
-                    t.name
+                    "{d} = {}，在本条门槛所列的类别（{covered}）之内",
+                    value(rs, a.lhs, u)
                 ),
                 Tri::False => format!(
-                    "{d} = {}，不在 {} 覆盖的类别（{covered}）之内",
-                    value(rs, a.lhs, u),
-                    t.name
+                    "{d} = {}，不在本条门槛所列的类别（{covered}）之内",
+                    value(rs, a.lhs, u)
                 ),
                 Tri::Unknown => format!("{d}：缺少数据"),
             }
