@@ -2,7 +2,7 @@
 //! internal ids; percentage differences in 个百分点; money shortfalls in a unit that reads
 //! naturally and never rounds a nonzero gap to zero; missing facts that do not matter said
 //! neutrally; an unset threshold said once; not-applicable explained with its clause; the
-//! 沿用 line naming the document.
+//! 沿用 line naming the document; and, per town, what would change the verdict.
 
 use std::process::Command;
 
@@ -137,4 +137,37 @@ fn the_extends_line_names_the_document() {
         "{text}"
     );
     assert!(!text.contains("沿用：shanxi"));
+}
+
+#[test]
+fn what_would_change_the_verdict_of_a_town_not_recognised() {
+    let text = shanxi_edge();
+    assert!(text.contains(
+        "改变结论所需：其余七条均符合；特色主导产业年产值达到20亿元（还差100万元）即可认定"
+    ));
+    // Two criteria fail and one has a missing fact: no promise of the verdict.
+    let shen = text
+        .split("────")
+        .find(|s| s.contains("申镇（"))
+        .expect("申镇");
+    assert!(shen.contains("改变结论所需：已有六条符合；"));
+    assert!(!shen.contains("即可认定"));
+    // Not applicable: no amount of figures makes it recognised.
+    assert!(text.contains("二（四） 产业集聚度高不适用，补足数值也不能按本标准认定"));
+    let puxian = eval("rules/puxian.rules", "examples/puxian_towns.csv", &[]);
+    assert!(puxian.contains("全国市场占有率达到30%（还差28个百分点）"));
+}
+
+#[test]
+fn what_would_change_the_verdict_of_an_undetermined_town() {
+    let text = shanxi_edge();
+    assert!(text.contains(
+        "改变结论所需：其余七条均符合；二（三） 市场需求较大待定（未填报市场需求较大）；补齐后，本条符合即认定，不符合即不予认定"
+    ));
+    // Recognised towns get no such line.
+    let jia = text
+        .split("────")
+        .find(|s| s.contains("甲镇（"))
+        .expect("甲镇");
+    assert!(!jia.contains("改变结论所需"));
 }

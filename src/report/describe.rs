@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
 use crate::compile::{NodeId, Op, RuleSet, StatKind};
 use crate::eval::{Atom, Evaluator, Tri, V};
+use crate::syntax::ast::CmpOp;
 use crate::units::{self, MoneyUnit};
 
 /// How a number of some kind is shown.
@@ -477,5 +478,66 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
         Op::Lookup { key, .. } => stats_in(ev, key, row, out),
         Op::InTable { item, .. } | Op::InList { item, .. } => stats_in(ev, item, row, out),
         Op::Fact(_) | Op::Param(_) | Op::Const(_) => {}
+    }
+}
+
+/// What would make a failed test hold, in plain words: `特色主导产业年产值达到20亿元（还差100万元）`,
+/// `历史发源地或地理标志为“是”`; None when that cannot be said from the record.
+pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
+    let rs = ev.rules;
+    if a.holds != Tri::False {
+        return None;
+    }
+    match rs.ops[a.node as usize] {
+        Op::Cmp { op, lhs, rhs } => {
+            if a.lhs == V::Unknown || a.rhs == V::Unknown {
+                return None;
+            }
+            let (ld, lu) = operand(ev, lhs, row);
+            if ld.is_empty() {
+                return None;
+            }
+            let (_, ru) = operand(ev, rhs, row);
+            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) {
+                lu
+            } else {
+                Unit {
+                    money: lu.money,
+                    measure: ru.measure.or(lu.measure),
+                    ..ru
+                }
+            };
+            let rv = value(rs, a.rhs, ru);
+            let gap = a.margin.map(|m| difference(m.abs(), lu));
+            Some(match (op, gap) {
+                (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
+                (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
+                (CmpOp::Gt, _) => format!("{ld}超过{rv}"),
+                (CmpOp::Le, _) => format!("{ld}不超过{rv}"),
+                (CmpOp::Lt, _) => format!("{ld}低于{rv}"),
+                (CmpOp::Eq, _) => format!("{ld}为{rv}"),
+                (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
+            })
+        }
+        Op::Fact(f) => {
+            let fact = &rs.facts[f as usize];
+            match (a.lhs, fact.attestation) {
+                (V::Bool(false), true) => Some(format!("{}经专家认定为“是”", fact.label)),
+                (V::Bool(false), false) => Some(format!("{}为“是”", fact.label)),
+                (V::Bool(true) | V::Unknown | V::Num(_) | V::Cat(_), _) => None,
+            }
+        }
+        Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
     }
 }

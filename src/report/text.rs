@@ -267,6 +267,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             String::new()
         };
         let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[*row], about.join("，"));
+        if let Some(s) = super::change::change_sentence(ev, r, *row) {
+            let _ = writeln!(o, "  改变结论所需：{s}");
+        }
         for line in joint_lines(ev, r) {
             let _ = writeln!(o, "  {line}");
         }
