@@ -171,3 +171,13 @@ fn what_would_change_the_verdict_of_an_undetermined_town() {
         .expect("甲镇");
     assert!(!jia.contains("改变结论所需"));
 }
+
+#[test]
+fn a_fact_not_reported_is_said_in_words_and_the_expert_tag_once() {
+    let text = shanxi_edge();
+    assert!(text.contains(
+        "上下游配套企业数未填报（门槛：不低于10户（省级 晋政办发〔2022〕80号 二（五））），无法判定"
+    ));
+    assert!(!text.contains("（缺失） >="));
+    assert!(!text.contains("（专家认定）（专家认定）"));
+}

@@ -288,6 +288,14 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
                     return format!("{left}，门槛未设定，无法判定");
                 }
             }
+            // A fact not reported is said as such, beside the threshold it would be held to.
+            if a.lhs == V::Unknown
+                && a.rhs != V::Unknown
+                && !ld.is_empty()
+                && !is_param_like(ev, lhs)
+            {
+                return format!("{ld}未填报（门槛：{}{right}），无法判定", cmp_zh(op));
+            }
             let mut s = format!("{left} {shown} {right}");
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
@@ -307,7 +315,7 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
         }
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];
-            let tag = if fact.attestation {
+            let tag = if fact.attestation && !fact.label.contains("专家认定") {
                 "（专家认定）"
             } else {
                 ""
@@ -539,5 +547,17 @@ pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
         | Op::Stat { .. }
         | Op::Min(..)
         | Op::Max(..) => None,
+    }
+}
+
+/// A comparison in words, for a threshold: `不低于`.
+fn cmp_zh(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Ge => "不低于",
+        CmpOp::Gt => "高于",
+        CmpOp::Le => "不超过",
+        CmpOp::Lt => "低于",
+        CmpOp::Eq => "等于",
+        CmpOp::Ne => "不等于",
     }
 }
