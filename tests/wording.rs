@@ -181,3 +181,11 @@ fn a_fact_not_reported_is_said_in_words_and_the_expert_tag_once() {
     assert!(!text.contains("（缺失） >="));
     assert!(!text.contains("（专家认定）（专家认定）"));
 }
+
+#[test]
+fn an_undetermined_town_for_want_of_thresholds_says_so() {
+    let text = eval("rules/xinjiang.rules", "examples/xinjiang_towns.csv", &[]);
+    assert!(text.contains(
+        "改变结论所需：一 产业相对集中待定（门槛未设定）；一 规模相对较大待定（门槛未设定）；一 市场占有率较高待定（门槛未设定）；一 就业带动性强待定（门槛未设定）；数据和门槛补齐后，以上各条均符合即认定，任一条不符合即不予认定"
+    ), "{text}");
+}

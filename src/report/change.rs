@@ -70,12 +70,17 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                     format!("{} {}待定（{what}）", crit.clause, crit.label)
                 })
                 .collect();
-            let give = if open.len() == 1 {
-                "补齐后，本条符合即认定，不符合即不予认定"
+            let what = if open.iter().any(|c| c.missing_facts.is_empty()) {
+                "数据和门槛补齐后"
             } else {
-                "补齐后，以上各条均符合即认定，任一条不符合即不予认定"
+                "补齐后"
             };
-            Some(format!("{others}{}；{give}", parts.join("；")))
+            let give = if open.len() == 1 {
+                "本条符合即认定，不符合即不予认定"
+            } else {
+                "以上各条均符合即认定，任一条不符合即不予认定"
+            };
+            Some(format!("{others}{}；{what}，{give}", parts.join("；")))
         }
     }
 }
