@@ -2,6 +2,7 @@
 //!
 //! Nothing here decides anything: it formats what `eval` recorded.
 
+mod change;
 mod describe;
 mod score;
 mod text;

@@ -705,13 +705,14 @@ fn exactly_at_the_threshold_is_met() {
         e.contains("20亿元 >= 20亿元") && e.contains("恰好达到门槛"),
         "{e}"
     );
-    // One 元 below (19.9999999亿元) is not met: exact decimals, no float rounding.
+    // Ten 元 below (19.9999999亿元) is not met: exact decimals, no float rounding, and the
+    // gap is said in 元.
     let c = criterion(&shanxi, "e03_output_19_9999999", "agglomeration");
     assert_eq!(c["status"], "not_met");
     assert!(c["explanation"]
         .as_str()
         .expect("explanation")
-        .contains("还差 0.0000001亿元"));
+        .contains("还差 10元"));
     let puxian = report("puxian", "edge_cases");
     assert_eq!(
         criterion(&puxian, "e15_share_exact", "market_share")["status"],
@@ -784,7 +785,7 @@ fn a_missing_fact_that_does_not_matter_is_named_but_does_not_change_the_verdict(
     let c = criterion(&r, "e24_relax_influence_missing", "agglomeration");
     assert_eq!(c["status"], "not_met");
     let e = c["explanation"].as_str().expect("explanation");
-    assert!(e.contains("但不影响结论"), "{e}");
+    assert!(e.contains("不影响本条结论"), "{e}");
 }
 
 #[test]

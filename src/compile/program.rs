@@ -322,14 +322,14 @@ pub struct Criterion {
 
 impl Requirement {
     /// The label with every `{parameter}` replaced by its value in force, as written
-    /// (`10户`), or `（门槛未设定）` for a parameter without one.
+    /// (`10户`), or `待定数值` for a parameter without one (the explanation says once why).
     pub fn label_text(&self, rs: &RuleSet) -> Option<String> {
         let label = self.label.as_deref()?;
         Some(crate::syntax::template::render(label, |name| {
             rs.param_index(name)
                 .and_then(|p| rs.params[p].current())
                 .and_then(|v| v.written.clone())
-                .unwrap_or_else(|| "（门槛未设定）".to_string())
+                .unwrap_or_else(|| "待定数值".to_string())
         }))
     }
 }

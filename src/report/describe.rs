@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
 use crate::compile::{NodeId, Op, RuleSet, StatKind};
 use crate::eval::{Atom, Evaluator, Tri, V};
+use crate::syntax::ast::CmpOp;
 use crate::units::{self, MoneyUnit};
 
 /// How a number of some kind is shown.
@@ -54,6 +55,27 @@ pub fn number(d: Decimal, u: Unit) -> String {
     }
 }
 
+/// A difference between two numbers of the unit's kind, as staff would say it:
+/// percentages in 个百分点, money in 亿元 from 0.1亿 up, 万元 from 1万 up and 元 below;
+/// always exact, so a nonzero shortfall never reads as zero.
+pub fn difference(d: Decimal, u: Unit) -> String {
+    match u.kind {
+        Kind::Percent => format!("{}个百分点", units::format_decimal(d)),
+        Kind::Money => {
+            let a = d.abs();
+            let unit = if a >= MoneyUnit::Yi.factor() / Decimal::from(10u32) {
+                MoneyUnit::Yi
+            } else if a >= MoneyUnit::Wan.factor() {
+                MoneyUnit::Wan
+            } else {
+                MoneyUnit::Yuan
+            };
+            units::format_money(d, unit)
+        }
+        _ => number(d, u),
+    }
+}
+
 /// The display unit of an operand node, and its description.
 pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
     let rs = ev.rules;
@@ -82,9 +104,12 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
                         let pi = &rs.params[p];
                         (param_ref(rs, pi), param_unit(pi))
                     }
-                    None => (format!("{}（本类别无门槛）", t.name), Unit::of(t.kind)),
+                    None => ("本类别无门槛".to_string(), Unit::of(t.kind)),
                 },
-                _ => (format!("{}[产业类别缺失]", t.name), Unit::of(t.kind)),
+                _ => (
+                    "本类门槛（产业类别缺失，无法确定）".to_string(),
+                    Unit::of(t.kind),
+                ),
             }
         }
         Op::Const(c) => {
@@ -169,26 +194,26 @@ pub fn provenance(v: &ParamValue) -> String {
     parts.join(" ")
 }
 
-/// A parameter with its name, member label, source and what it replaced.
+/// A parameter as staff would name it, without its internal name: its role (`制造业类门槛`
+/// for a table entry), the document and clause it comes from, and what it replaced.
 pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
-    let mut s = p.name.clone();
+    let mut parts: Vec<String> = Vec::new();
     if let Some((t, m)) = p.table {
         let set = rs.tables[t].set;
         if let Some(mem) = rs.categories[set].members.get(m) {
-            s.push('，');
-            s.push_str(&mem.label);
+            parts.push(format!("{}类门槛", mem.label));
         }
     }
     if let Some(cur) = p.current() {
-        s.push('；');
-        s.push_str(&provenance(cur));
+        let mut s = provenance(cur);
         if p.history.len() > 1 {
             let prev = &p.history[p.history.len() - 2];
             let was = prev.written.clone().unwrap_or_else(|| "未设定".into());
             s.push_str(&format!("，替代了 {} 的 {was}", provenance(prev)));
         }
+        parts.push(s);
     }
-    s
+    parts.join("，")
 }
 
 /// One line explaining an atom, e.g.
@@ -252,18 +277,38 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             } else {
                 format!("{rv}（{rd}）")
             };
+            // An unset threshold is said once, with where it should come from; the
+            // comparison against nothing is not shown.
+            if a.rhs == V::Unknown && a.lhs != V::Unknown {
+                if let Op::Lookup { key, .. } = rs.ops[rhs as usize] {
+                    if ev.eval(key, row) == V::Unknown {
+                        return format!("{left}，门槛按产业类别而定，产业类别缺少数据，无法判定");
+                    }
+                }
+                if is_param_like(ev, rhs) {
+                    return format!("{left}，门槛未设定，无法判定");
+                }
+            }
+            // A fact not reported is said as such, beside the threshold it would be held to.
+            if a.lhs == V::Unknown
+                && a.rhs != V::Unknown
+                && !ld.is_empty()
+                && !is_param_like(ev, lhs)
+            {
+                return format!("{ld}未填报（门槛：{}{right}），无法判定", cmp_zh(op));
+            }
             let mut s = format!("{left} {shown} {right}");
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
                     let gap = if !op.inclusive() {
-                        format!("，须超过门槛（还差 {} 以上）", number(-m, lu))
+                        format!("，须超过门槛（还差 {} 以上）", difference(-m, lu))
                     } else {
-                        format!("，还差 {}", number(-m, lu))
+                        format!("，还差 {}", difference(-m, lu))
                     };
                     s.push_str(&gap);
                 }
                 (Tri::True, Some(m)) if m.is_zero() => s.push_str("，恰好达到门槛"),
-                (Tri::True, Some(m)) => s.push_str(&format!("，超出 {}", number(m, lu))),
+                (Tri::True, Some(m)) => s.push_str(&format!("，超出 {}", difference(m, lu))),
                 (Tri::Unknown, _) => s.push_str(&unknown_reason(ev, a, lhs, rhs)),
                 _ => {}
             }
@@ -271,7 +316,7 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
         }
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];
-            let tag = if fact.attestation {
+            let tag = if fact.attestation && !fact.label.contains("专家认定") {
                 "（专家认定）"
             } else {
                 ""
@@ -291,14 +336,12 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             let (d, u) = operand(ev, item, row);
             match a.holds {
                 Tri::True => format!(
-                    "{d} = {}，在 {} 覆盖的类别（{covered}）之内",
-                    value(rs, a.lhs, u),
-                    t.name
+                    "{d} = {}，在本条门槛所列的类别（{covered}）之内",
+                    value(rs, a.lhs, u)
                 ),
                 Tri::False => format!(
-                    "{d} = {}，不在 {} 覆盖的类别（{covered}）之内",
-                    value(rs, a.lhs, u),
-                    t.name
+                    "{d} = {}，不在本条门槛所列的类别（{covered}）之内",
+                    value(rs, a.lhs, u)
                 ),
                 Tri::Unknown => format!("{d}：缺少数据"),
             }
@@ -439,5 +482,78 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
         Op::Lookup { key, .. } => stats_in(ev, key, row, out),
         Op::InTable { item, .. } | Op::InList { item, .. } => stats_in(ev, item, row, out),
         Op::Fact(_) | Op::Param(_) | Op::Const(_) => {}
+    }
+}
+
+/// What would make a failed test hold, in plain words: `特色主导产业年产值达到20亿元（还差100万元）`,
+/// `历史发源地或地理标志为“是”`; None when that cannot be said from the record.
+pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
+    let rs = ev.rules;
+    if a.holds != Tri::False {
+        return None;
+    }
+    match rs.ops[a.node as usize] {
+        Op::Cmp { op, lhs, rhs } => {
+            if a.lhs == V::Unknown || a.rhs == V::Unknown {
+                return None;
+            }
+            let (ld, lu) = operand(ev, lhs, row);
+            if ld.is_empty() {
+                return None;
+            }
+            let (_, ru) = operand(ev, rhs, row);
+            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) {
+                lu
+            } else {
+                Unit {
+                    money: lu.money,
+                    measure: ru.measure.or(lu.measure),
+                    ..ru
+                }
+            };
+            let rv = value(rs, a.rhs, ru);
+            let gap = a.margin.map(|m| difference(m.abs(), lu));
+            Some(match (op, gap) {
+                (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
+                (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
+                (CmpOp::Gt, _) => format!("{ld}超过{rv}"),
+                (CmpOp::Le, _) => format!("{ld}不超过{rv}"),
+                (CmpOp::Lt, _) => format!("{ld}低于{rv}"),
+                (CmpOp::Eq, _) => format!("{ld}为{rv}"),
+                (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
+            })
+        }
+        Op::Fact(f) => {
+            let fact = &rs.facts[f as usize];
+            match (a.lhs, fact.attestation) {
+                (V::Bool(false), true) => Some(format!("{}经专家认定为“是”", fact.label)),
+                (V::Bool(false), false) => Some(format!("{}为“是”", fact.label)),
+                (V::Bool(true) | V::Unknown | V::Fault(_) | V::Num(_) | V::Cat(_), _) => None,
+            }
+        }
+        Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
+    }
+}
+
+/// A comparison in words, for a threshold: `不低于`.
+fn cmp_zh(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Ge => "不低于",
+        CmpOp::Gt => "高于",
+        CmpOp::Le => "不超过",
+        CmpOp::Lt => "低于",
+        CmpOp::Eq => "等于",
+        CmpOp::Ne => "不等于",
     }
 }

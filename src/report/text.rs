@@ -92,7 +92,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         let _ = writeln!(o, "{line}");
     }
     if let Some(base) = &h.extends {
-        let _ = writeln!(o, "沿用：{base} 的认定标准");
+        let _ = writeln!(o, "沿用：{} 的认定标准", base_document(rs, base));
     }
     if !h.note.is_empty() {
         let _ = writeln!(o, "说明：{}", h.note);
@@ -282,6 +282,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             String::new()
         };
         let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[*row], about.join("，"));
+        if let Some(s) = super::change::change_sentence(ev, r, *row) {
+            let _ = writeln!(o, "  改变结论所需：{s}");
+        }
         for line in joint_lines(ev, r) {
             let _ = writeln!(o, "  {line}");
         }
@@ -293,11 +296,10 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         for c in &r.criteria {
             let crit = &rs.criteria[c.index];
             let head = format!(
-                "  {} {} {} [{}]",
+                "  {} {} {}",
                 mark(c.status, opt.color),
                 crit.clause,
-                crit.label,
-                crit.id
+                crit.label
             );
             if c.status == Status::Met && !opt.all_details {
                 let _ = writeln!(o, "{head}：{}", met_summary(ev, c, *row));
@@ -476,7 +478,7 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
             .iter()
             .map(|&f| rs.facts[f].label.as_str())
             .collect();
-        s.push_str(&format!("（缺少{}，但不影响结论）", names.join("、")));
+        s.push_str(&format!("；未填报{}，不影响本条结论", names.join("、")));
     }
     s
 }
@@ -501,22 +503,13 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     let rs = ev.rules;
     let crit = &rs.criteria[c.index];
     let mut lines = Vec::new();
-    let applies_failed = c.applies.iter().any(|a| a.value == Tri::False);
-    if let (Some((t, m)), false) = (c.uncovered, applies_failed) {
-        let table = &rs.tables[t];
-        let label = rs.categories[table.set]
-            .members
-            .get(m as usize)
-            .map(|x| x.label.as_str())
-            .unwrap_or("");
-        lines.push(format!(
-            "产业类别“{label}”不在 {} 覆盖的类别之内：本条标准不适用",
-            table.name
-        ));
-    }
-    for a in &c.applies {
-        for at in &a.atoms {
-            lines.push(format!("适用范围：{}", atom(ev, at, row)));
+    if c.status == Status::NotApplicable {
+        lines.push(not_applicable_line(ev, c, row));
+    } else {
+        for a in &c.applies {
+            for at in &a.atoms {
+                lines.push(format!("适用范围：{}", atom(ev, at, row)));
+            }
         }
     }
     if c.status != Status::NotApplicable {
@@ -573,15 +566,15 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
         }
     }
     if !c.missing_facts.is_empty() {
-        let names: Vec<String> = c
+        let names: Vec<&str> = c
             .missing_facts
             .iter()
-            .map(|&f| format!("{}（{}）", rs.facts[f].label, rs.facts[f].id))
+            .map(|&f| rs.facts[f].label.as_str())
             .collect();
         if c.status == Status::Undetermined {
             lines.push(format!("缺少数据：{}；补充后即可判定", names.join("、")));
         } else {
-            lines.push(format!("缺少数据：{}，但不影响结论", names.join("、")));
+            lines.push(format!("未填报{}，不影响本条结论", names.join("、")));
         }
     }
     let mut faults: Vec<&str> =
@@ -605,13 +598,10 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
     }
     for &p in &c.unset_params {
         let pi = &rs.params[p];
-        let doc = pi.current().map(super::provenance).unwrap_or_default();
-        lines.push(format!(
-            "门槛未设定：{}（{doc} 未规定数值）；可用 `--set {}=…` 或 REPL 的 `set` 提供",
-            pi.name, pi.name
-        ));
+        // The comparison above already says the threshold is unset; here only why, once.
         if let Some(n) = pi.current().and_then(|v| v.provenance.note.as_ref()) {
-            lines.push(format!("    参数说明：{n}"));
+            let whose = threshold_of(ev, c, p, row).unwrap_or_else(|| "本条".to_string());
+            lines.push(format!("{whose}的门槛：{n}"));
         }
     }
     if c.status == Status::NotMet || c.status == Status::Undetermined {
@@ -635,4 +625,70 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
         }
     }
     lines
+}
+
+/// What the unset parameter `p` is the threshold of in this criterion: the left side of
+/// the first comparison against it (`龙头企业数`).
+fn threshold_of(ev: &Evaluator<'_>, c: &CriterionResult, p: usize, row: usize) -> Option<String> {
+    let rs = ev.rules;
+    c.requires
+        .iter()
+        .flat_map(|q| q.cond.atoms.iter())
+        .find_map(|a| {
+            let crate::compile::Op::Cmp { lhs, rhs, .. } = rs.ops[a.node as usize] else {
+                return None;
+            };
+            let crate::compile::Op::Param(q) = rs.ops[rhs as usize] else {
+                return None;
+            };
+            (q as usize == p).then(|| super::describe::operand(ev, lhs, row).0)
+        })
+}
+
+/// Why a criterion does not apply to a town, with its clause, in plain words.
+fn not_applicable_line(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
+    let rs = ev.rules;
+    let crit = &rs.criteria[c.index];
+    let mut why: Vec<String> = c
+        .applies
+        .iter()
+        .filter(|a| a.value == Tri::False)
+        .flat_map(|a| a.atoms.iter().filter(|at| at.holds == Tri::False))
+        .map(|at| atom(ev, at, row))
+        .collect();
+    if why.is_empty() {
+        if let Some((t, m)) = c.uncovered {
+            let table = &rs.tables[t];
+            let label = rs.categories[table.set]
+                .members
+                .get(m as usize)
+                .map(|x| x.label.as_str())
+                .unwrap_or("");
+            why.push(format!("产业类别为“{label}”，本条没有为这一类别规定门槛"));
+        }
+    }
+    format!(
+        "本条不适用（依据 {} {}）：{}；本条不适用的镇不能按本标准认定",
+        crit.document,
+        crit.clause,
+        why.join("；")
+    )
+}
+
+/// The document of the rule set `base` this one extends, as its criteria and parameters
+/// record it; the rule file's name when it declares none.
+fn base_document(rs: &crate::compile::RuleSet, base: &str) -> String {
+    rs.criteria
+        .iter()
+        .filter(|c| c.ruleset == base)
+        .map(|c| c.document.clone())
+        .chain(
+            rs.params
+                .iter()
+                .filter_map(|p| p.current())
+                .filter(|v| v.provenance.ruleset == base)
+                .map(|v| v.provenance.document.clone()),
+        )
+        .find(|d| !d.is_empty())
+        .unwrap_or_else(|| format!("{base}.rules"))
 }

@@ -1,0 +1,187 @@
+//! What would change a town's verdict, in one sentence a reply can quote: for a town not
+//! recognised, the failing conditions with their shortfalls (from the explanation
+//! records' margins); for an undetermined town, the missing facts that decide it and what
+//! each outcome of the open criteria would give.
+//!
+//! "即可认定" is said only when it is certain: every other criterion is met and each
+//! failing requirement is a conjunction of simple tests that are all known, so meeting
+//! the listed values meets the criterion. Otherwise the sentence lists what is wanting
+//! without promising the verdict.
+
+use crate::compile::{NodeId, Op, RuleSet};
+use crate::eval::{Atom, CriterionResult, Evaluator, Outcome, Status, TownResult, Tri};
+use crate::syntax::ast::LogicOp;
+
+use super::describe;
+
+/// The sentence for town `row`, or None for a recognised town (or one whose category is
+/// missing: its lines under each category already say what would change it).
+pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option<String> {
+    if r.joint.is_some() {
+        return None;
+    }
+    let rs = ev.rules;
+    let met = r
+        .criteria
+        .iter()
+        .filter(|c| c.status == Status::Met)
+        .count();
+    let others = if met == 0 {
+        String::new()
+    } else if met + 1 == r.criteria.len() {
+        format!("其余{}条均符合；", count_zh(met))
+    } else {
+        format!("已有{}条符合；", count_zh(met))
+    };
+    let open: Vec<&CriterionResult> = r
+        .criteria
+        .iter()
+        .filter(|c| c.status != Status::Met)
+        .collect();
+    match r.outcome {
+        Outcome::Recognized => None,
+        Outcome::NotRecognized => {
+            let fixes: Option<Vec<String>> = open
+                .iter()
+                .map(|c| sure_fixes(ev, c, row))
+                .collect::<Option<Vec<Vec<String>>>>()
+                .map(|v| v.concat());
+            if let Some(fixes) = fixes.filter(|f| !f.is_empty()) {
+                return Some(format!("{others}{}即可认定", fixes.join("，")));
+            }
+            let parts: Vec<String> = open.iter().map(|c| wanting(ev, c, row)).collect();
+            Some(format!("{others}{}", parts.join("；")))
+        }
+        Outcome::Undetermined => {
+            let parts: Vec<String> = open
+                .iter()
+                .map(|c| {
+                    let crit = &rs.criteria[c.index];
+                    let facts: Vec<&str> = c
+                        .missing_facts
+                        .iter()
+                        .map(|&f| rs.facts[f].label.as_str())
+                        .collect();
+                    let what = if facts.is_empty() {
+                        "门槛未设定".to_string()
+                    } else {
+                        format!("未填报{}", facts.join("、"))
+                    };
+                    format!("{} {}待定（{what}）", crit.clause, crit.label)
+                })
+                .collect();
+            let what = if open.iter().any(|c| c.missing_facts.is_empty()) {
+                "数据和门槛补齐后"
+            } else {
+                "补齐后"
+            };
+            let give = if open.len() == 1 {
+                "本条符合即认定，不符合即不予认定"
+            } else {
+                "以上各条均符合即认定，任一条不符合即不予认定"
+            };
+            Some(format!("{others}{}；{what}，{give}", parts.join("；")))
+        }
+    }
+}
+
+/// The values that certainly meet a criterion that is not met, or None when that cannot
+/// be said for sure.
+fn sure_fixes(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<Vec<String>> {
+    let rs = ev.rules;
+    if c.status != Status::NotMet {
+        return None;
+    }
+    let crit = &rs.criteria[c.index];
+    let mut out = Vec::new();
+    for (q, req) in c.requires.iter().zip(&crit.requires) {
+        match q.status {
+            Tri::True => continue,
+            Tri::Unknown => return None,
+            Tri::False => {}
+        }
+        if !conjunction(rs, req.cond.node) || q.cond.atoms.iter().any(|a| a.holds == Tri::Unknown) {
+            return None;
+        }
+        for a in q.cond.atoms.iter().filter(|a| a.holds == Tri::False) {
+            out.push(describe::fix(ev, a, row)?);
+        }
+    }
+    Some(out)
+}
+
+/// What a criterion that is not met wants, in plain words.
+fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
+    let rs = ev.rules;
+    let crit = &rs.criteria[c.index];
+    let head = format!("{} {}", crit.clause, crit.label);
+    match c.status {
+        Status::Met => format!("{head}符合"),
+        Status::NotApplicable => format!("{head}不适用，补足数值也不能按本标准认定"),
+        Status::Undetermined => {
+            let facts: Vec<&str> = c
+                .missing_facts
+                .iter()
+                .map(|&f| rs.facts[f].label.as_str())
+                .collect();
+            if facts.is_empty() {
+                format!("{head}待定")
+            } else {
+                format!("{head}待定（未填报{}）", facts.join("、"))
+            }
+        }
+        Status::NotMet => {
+            let crit_reqs = &crit.requires;
+            let mut wants: Vec<String> = Vec::new();
+            for (q, req) in c.requires.iter().zip(crit_reqs) {
+                if q.status != Tri::False {
+                    continue;
+                }
+                let fixes: Option<Vec<String>> = q
+                    .cond
+                    .atoms
+                    .iter()
+                    .filter(|a: &&Atom| a.holds == Tri::False)
+                    .map(|a| describe::fix(ev, a, row))
+                    .collect();
+                match fixes.filter(|f| !f.is_empty() && conjunction(rs, req.cond.node)) {
+                    Some(f) => wants.push(f.join("，")),
+                    None => wants.push(format!(
+                        "“{}”未满足",
+                        req.label.clone().unwrap_or_else(|| req.cond.text.clone())
+                    )),
+                }
+            }
+            format!("{head}不符合，须{}", wants.join("，"))
+        }
+    }
+}
+
+/// Whether the condition at `n` is a conjunction of elementary tests (no `or`, no `not`).
+fn conjunction(rs: &RuleSet, n: NodeId) -> bool {
+    match rs.ops[n as usize] {
+        Op::Logic { op, lhs, rhs } => match op {
+            LogicOp::And => conjunction(rs, lhs) && conjunction(rs, rhs),
+            LogicOp::Or => false,
+        },
+        Op::Cmp { .. } | Op::Fact(_) | Op::InTable { .. } | Op::InList { .. } => true,
+        Op::Not(_)
+        | Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Neg(_)
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => false,
+    }
+}
+
+/// 1–10 in Chinese numerals, larger counts in digits.
+fn count_zh(n: usize) -> String {
+    const ZH: [&str; 11] = [
+        "零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
+    ZH.get(n)
+        .map_or_else(|| n.to_string(), |s| (*s).to_string())
+}
