@@ -371,7 +371,7 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
     if r.discretionary {
         town["discretionary"] = Value::Bool(true);
     }
-    if let Some(cases) = &r.joint {
+    if let Some(cases) = ev.joint_cases_of(&r) {
         // A town without a category: the verdicts under each value, which decided it.
         let by: Vec<Value> = cases
             .iter()

@@ -77,7 +77,7 @@ fn agree(rs: &RuleSet, towns: &Towns, what: &str) {
         // category, over every category: not always `Outcome::of` the statuses).
         let explained = ev.explain(row);
         let o = explained.outcome;
-        if explained.joint.is_none() {
+        if !explained.over_categories {
             assert_eq!(
                 o,
                 Outcome::of(reference[row * k..(row + 1) * k].iter().copied())

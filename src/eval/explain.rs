@@ -96,9 +96,10 @@ pub struct TownResult {
     pub criteria: Vec<CriterionResult>,
     /// Recognised only because some criterion is met at the authority's discretion.
     pub discretionary: bool,
-    /// For a town without a category (or another category fact the criteria read): the
-    /// verdicts under each value, which decided its statuses and outcome.
-    pub joint: Option<Vec<super::joint::JointCase>>,
+    /// Whether the town lacks a category (or another category fact the criteria read)
+    /// and its statuses and outcome were decided over every value of it; the verdict
+    /// under each value: [`Evaluator::joint_cases_of`].
+    pub over_categories: bool,
 }
 
 impl Default for TownResult {
@@ -108,7 +109,7 @@ impl Default for TownResult {
             outcome: Outcome::Undetermined,
             criteria: Vec::new(),
             discretionary: false,
-            joint: None,
+            over_categories: false,
         }
     }
 }
@@ -178,12 +179,22 @@ impl Evaluator<'_> {
         }
         out.row = row;
         out.outcome = Outcome::of(out.criteria.iter().map(|c| c.status));
-        out.joint = None;
+        out.over_categories = false;
         if self.needs_joint(row) {
             self.refine_explained(row, out);
         }
         out.discretionary =
             town_discretionary(out.outcome, out.criteria.iter().map(|c| c.discretionary));
+    }
+
+    /// The verdicts under each value of the missing category facts of the town explained
+    /// in `r` (`None` when it was not decided over them).
+    pub fn joint_cases_of(&self, r: &TownResult) -> Option<Vec<super::joint::JointCase>> {
+        if !r.over_categories {
+            return None;
+        }
+        let statuses: Vec<Status> = r.criteria.iter().map(|c| c.status).collect();
+        self.joint_cases(r.row, &statuses)
     }
 
     /// The facts that priority rule `p` of criterion `c` reads and town `row` lacks (what
@@ -226,9 +237,8 @@ impl Evaluator<'_> {
     /// Decide a town without a category over every category (see `eval::joint`).
     fn refine_explained(&self, row: usize, out: &mut TownResult) {
         let mut statuses: Vec<Status> = out.criteria.iter().map(|c| c.status).collect();
-        let mut cases = Vec::new();
-        if let Some(outcome) = self.refine_joint_with(row, &mut statuses, Some(&mut cases)) {
-            out.joint = (!cases.is_empty()).then_some(cases);
+        if let Some(outcome) = self.refine_joint(row, &mut statuses) {
+            out.over_categories = true;
             out.outcome = outcome;
             for (c, (cr, s)) in out.criteria.iter_mut().zip(statuses).enumerate() {
                 cr.status = s;

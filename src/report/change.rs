@@ -17,7 +17,7 @@ use super::describe;
 /// The sentence for town `row`, or None for a recognised town (or one whose category is
 /// missing: its lines under each category already say what would change it).
 pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option<String> {
-    if r.joint.is_some() {
+    if r.over_categories {
         return None;
     }
     let rs = ev.rules;

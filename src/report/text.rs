@@ -334,9 +334,10 @@ pub fn what_if_lines(rs: &crate::compile::RuleSet) -> Vec<String> {
 /// 无论产业类别为何，均不予认定 (and why, per category), or under which categories it
 /// would be recognised.
 pub fn joint_lines(ev: &Evaluator<'_>, r: &crate::eval::TownResult) -> Vec<String> {
-    let Some(cases) = &r.joint else {
+    let Some(cases) = ev.joint_cases_of(r) else {
         return Vec::new();
     };
+    let cases = &cases;
     let rs = ev.rules;
     let what = |case: &crate::eval::joint::JointCase| -> String {
         case.assumed
