@@ -197,38 +197,34 @@ impl Evaluator<'_> {
         self.joint_cases(r.row, &statuses)
     }
 
+    /// The atoms and missing facts of priority clause `p` of criterion `c` for town `row`
+    /// (recorded only when a report asks why a priority is unknown).
+    fn priority_records(&self, c: usize, p: usize, row: usize) -> (Vec<Atom>, Vec<usize>) {
+        let (mut atoms, mut missing, mut unset, mut params) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        if let Some(rule) = self.rules.criteria.get(c).and_then(|x| x.priorities.get(p)) {
+            let mut rec = Recorder {
+                atoms: &mut atoms,
+                missing: &mut missing,
+                unset: &mut unset,
+                params: &mut params,
+            };
+            self.walk(rule.when.node, row, &mut rec, true);
+        }
+        (atoms, missing)
+    }
+
     /// The facts that priority rule `p` of criterion `c` reads and town `row` lacks (what
     /// makes an unknown priority unknown).
     pub fn priority_missing(&self, c: usize, p: usize, row: usize) -> Vec<usize> {
-        let Some(rule) = self.rules.criteria.get(c).and_then(|x| x.priorities.get(p)) else {
-            return Vec::new();
-        };
-        let (mut atoms, mut missing, mut unset, mut params) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut rec = Recorder {
-            atoms: &mut atoms,
-            missing: &mut missing,
-            unset: &mut unset,
-            params: &mut params,
-        };
-        self.walk(rule.when.node, row, &mut rec, true);
-        missing
+        self.priority_records(c, p, row).1
     }
 
     /// Why priority clause `p` of criterion `c` is unknown for town `row` when arithmetic
     /// in its condition has no result (division by zero, overflow): that fault.
     pub fn priority_fault(&self, c: usize, p: usize, row: usize) -> Option<ArithFault> {
-        let rule = self.rules.criteria.get(c)?.priorities.get(p)?;
-        let (mut atoms, mut missing, mut unset, mut params) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut rec = Recorder {
-            atoms: &mut atoms,
-            missing: &mut missing,
-            unset: &mut unset,
-            params: &mut params,
-        };
-        self.walk(rule.when.node, row, &mut rec, true);
-        atoms
+        self.priority_records(c, p, row)
+            .0
             .iter()
             .filter(|a| a.holds == Tri::Unknown)
             .find_map(|a| V::fault_of(a.lhs, a.rhs))
