@@ -1,46 +1,9 @@
 //! `townrules repl` driven through standard input that is not a terminal, as scripts do.
 
-use std::io::Write;
+mod common;
+
+use common::{repl, run_in};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_townrules");
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn run_in(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start townrules");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write commands");
-    let out = child.wait_with_output().expect("run townrules");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-fn repl(args: &[&str], input: &str) -> Run {
-    let mut a = vec!["repl"];
-    a.extend_from_slice(args);
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &a, input)
-}
 
 /// A fresh directory under the system's temporary directory.
 fn temp_dir(name: &str) -> PathBuf {

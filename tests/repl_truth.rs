@@ -2,42 +2,9 @@
 //! ambiguous, no-op changes, units of old values, `near` at a threshold, unsaved
 //! changes at the end, `load` after `set`, and `redo`.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_townrules");
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn repl(args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .arg("repl")
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start townrules");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write commands");
-    let out = child.wait_with_output().expect("run townrules");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
+use common::repl;
 
 const SHANXI: [&str; 2] = ["rules/shanxi.rules", "examples/edge_cases.csv"];
 

@@ -3,21 +3,12 @@
 //! all three of its conditions, and a town without a category is judged under every
 //! category. Checked on the JSON and CSV of `townrules eval`, as a script would read them.
 
-use std::process::Command;
-
 use serde_json::Value;
 
+mod common;
+
 fn eval(rules: &str, data: &str, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
-        .args(["eval", rules, data, "--format", format])
-        .output()
-        .expect("townrules runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    common::stdout_of(&["eval", rules, data, "--format", format])
 }
 
 fn json(rules: &str, data: &str) -> Value {
@@ -201,24 +192,15 @@ fn an_unknown_priority_is_shown_as_unknown() {
 }
 
 fn eval_set(format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
-        .args([
-            "eval",
-            "rules/shanxi.rules",
-            "examples/xinzhou_towns.csv",
-            "--set",
-            "min_output.manufacturing=15亿元",
-            "--format",
-            format,
-        ])
-        .output()
-        .expect("townrules runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    common::stdout_of(&[
+        "eval",
+        "rules/shanxi.rules",
+        "examples/xinzhou_towns.csv",
+        "--set",
+        "min_output.manufacturing=15亿元",
+        "--format",
+        format,
+    ])
 }
 
 #[test]
@@ -265,19 +247,15 @@ fn a_what_if_is_marked_in_every_format() {
 /// shows the value assumed, never the file's stale number.
 #[test]
 fn labels_follow_the_values_in_force() {
-    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
-        .args([
-            "eval",
-            "rules/shanxi.rules",
-            "examples/edge_cases.csv",
-            "--town",
-            "e13_supporting_8",
-            "--set",
-            "min_supporting_enterprises=9户",
-        ])
-        .output()
-        .expect("townrules runs");
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let text = common::stdout_of(&[
+        "eval",
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--town",
+        "e13_supporting_8",
+        "--set",
+        "min_supporting_enterprises=9户",
+    ]);
     assert!(text.contains("上下游配套企业9户以上"), "{text}");
     assert!(!text.contains("上下游配套企业10户以上"), "{text}");
     let plain = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");

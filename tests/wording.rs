@@ -4,20 +4,12 @@
 //! neutrally; an unset threshold said once; not-applicable explained with its clause; the
 //! 沿用 line naming the document; and, per town, what would change the verdict.
 
-use std::process::Command;
+mod common;
 
 fn eval(rules: &str, data: &str, extra: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_townrules"))
-        .args(["eval", rules, data])
-        .args(extra)
-        .output()
-        .expect("townrules runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    let mut args = vec!["eval", rules, data];
+    args.extend_from_slice(extra);
+    common::stdout_of(&args)
 }
 
 fn shanxi_edge() -> String {
