@@ -154,7 +154,7 @@ fn what_would_change_the_verdict_of_a_town_not_recognised() {
 fn what_would_change_the_verdict_of_an_undetermined_town() {
     let text = shanxi_edge();
     assert!(text.contains(
-        "改变结论所需：其余七条均符合；二（三） 市场需求较大待定（未填报市场需求较大）；补齐后，本条符合即认定，不符合即不予认定"
+        "改变结论所需：其余七条均符合；二（三） 市场需求较大待定（未填报市场需求较大）：市场需求较大经专家认定为“是”即符合，否则不符合；补齐后，本条符合即认定，不符合即不予认定"
     ));
     // Recognised towns get no such line.
     let jia = text
@@ -180,4 +180,32 @@ fn an_undetermined_town_for_want_of_thresholds_says_so() {
     assert!(text.contains(
         "改变结论所需：一 产业相对集中待定（门槛未设定）；一 规模相对较大待定（门槛未设定）；一 市场占有率较高待定（门槛未设定）；一 就业带动性强待定（门槛未设定）；数据和门槛补齐后，以上各条均符合即认定，任一条不符合即不予认定"
     ), "{text}");
+}
+
+#[test]
+fn what_would_decide_an_undetermined_town_names_each_missing_value_and_its_threshold() {
+    let line = |extra: &[&str]| {
+        let mut args = vec!["--town", "puxian_dongyue_tourism"];
+        args.extend_from_slice(extra);
+        let text = eval("rules/puxian.rules", "examples/puxian_towns.csv", &args);
+        text.lines()
+            .find(|l| l.contains("改变结论所需"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string()
+    };
+    let l = line(&[]);
+    assert!(
+        l.contains("全国市场占有率达到30%且全省市场占有率达到50%即符合，否则不符合"),
+        "{l}"
+    );
+    assert!(l.contains("本条符合即认定，不符合即不予认定"), "{l}");
+    // The thresholds in the sentence are the values in force.
+    let l = line(&["--set", "min_national_market_share=25%"]);
+    assert!(l.contains("全国市场占有率达到25%且"), "{l}");
+    // An attested fact: what the experts' record must say.
+    let text = shanxi_edge();
+    assert!(
+        text.contains("市场需求较大待定（未填报市场需求较大）：市场需求较大经专家认定为“是”即符合"),
+        "{text}"
+    );
 }

@@ -67,7 +67,13 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                     } else {
                         format!("未填报{}", facts.join("、"))
                     };
-                    format!("{} {}待定（{what}）", crit.clause, crit.label)
+                    match decided_by(ev, c, row) {
+                        Some(need) => format!(
+                            "{} {}待定（{what}）：{need}即符合，否则不符合",
+                            crit.clause, crit.label
+                        ),
+                        None => format!("{} {}待定（{what}）", crit.clause, crit.label),
+                    }
                 })
                 .collect();
             let what = if open.iter().any(|c| c.missing_facts.is_empty()) {
@@ -108,6 +114,43 @@ fn sure_fixes(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<Vec
         }
     }
     Some(out)
+}
+
+/// For an undetermined criterion that only missing facts of the town leave open, what
+/// those facts must be for it to be met (`全国市场占有率达到30%且全省市场占有率达到50%`):
+/// said only when it is certain — every other test is known to hold, each open
+/// requirement is a conjunction of simple tests with no relaxation that could still
+/// apply, and each open test is a fact against a known threshold.
+fn decided_by(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<String> {
+    let rs = ev.rules;
+    let crit = &rs.criteria[c.index];
+    let applies_known = c
+        .applies
+        .iter()
+        .all(|a| a.value == Tri::True && a.atoms.iter().all(|x| x.holds == Tri::True));
+    if c.status != Status::Undetermined || !applies_known || c.uncovered.is_some() {
+        return None;
+    }
+    let mut needs = Vec::new();
+    for (q, req) in c.requires.iter().zip(&crit.requires) {
+        match q.status {
+            Tri::True => continue,
+            Tri::False => return None,
+            Tri::Unknown => {}
+        }
+        let relax_closed = q.relax.as_ref().is_none_or(|(w, _)| w.value == Tri::False);
+        if !relax_closed || !conjunction(rs, req.cond.node) {
+            return None;
+        }
+        for a in &q.cond.atoms {
+            match a.holds {
+                Tri::True => {}
+                Tri::False => return None,
+                Tri::Unknown => needs.push(describe::need(ev, a, row)?),
+            }
+        }
+    }
+    (!needs.is_empty()).then(|| needs.join("且"))
 }
 
 /// What a criterion that is not met wants, in plain words.

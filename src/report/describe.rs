@@ -505,31 +505,7 @@ pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
             if a.lhs == V::Unknown || a.rhs == V::Unknown {
                 return None;
             }
-            let (ld, lu) = operand(ev, lhs, row);
-            if ld.is_empty() {
-                return None;
-            }
-            let (_, ru) = operand(ev, rhs, row);
-            let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) {
-                lu
-            } else {
-                Unit {
-                    money: lu.money,
-                    measure: ru.measure.or(lu.measure),
-                    ..ru
-                }
-            };
-            let rv = value(rs, a.rhs, ru);
-            let gap = a.margin.map(|m| difference(m.abs(), lu));
-            Some(match (op, gap) {
-                (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
-                (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
-                (CmpOp::Gt, _) => format!("{ld}超过{rv}"),
-                (CmpOp::Le, _) => format!("{ld}不超过{rv}"),
-                (CmpOp::Lt, _) => format!("{ld}低于{rv}"),
-                (CmpOp::Eq, _) => format!("{ld}为{rv}"),
-                (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
-            })
+            wanted(ev, a, (op, lhs, rhs), row, true)
         }
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];
@@ -538,6 +514,83 @@ pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
                 (V::Bool(false), false) => Some(format!("{}为“是”", fact.label)),
                 (V::Bool(true) | V::Unknown | V::Fault(_) | V::Num(_) | V::Cat(_), _) => None,
             }
+        }
+        Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
+    }
+}
+
+/// What a comparison asks of its left side, in words: `特色主导产业年产值达到20亿元`, with
+/// the shortfall when `gap` (`（还差1亿元）`).
+fn wanted(
+    ev: &Evaluator<'_>,
+    a: &Atom,
+    (op, lhs, rhs): (CmpOp, NodeId, NodeId),
+    row: usize,
+    gap: bool,
+) -> Option<String> {
+    let rs = ev.rules;
+    let (ld, lu) = operand(ev, lhs, row);
+    if ld.is_empty() {
+        return None;
+    }
+    let (_, ru) = operand(ev, rhs, row);
+    let ru = if matches!(rs.ops[rhs as usize], Op::Const(_)) {
+        lu
+    } else {
+        Unit {
+            money: lu.money,
+            measure: ru.measure.or(lu.measure),
+            ..ru
+        }
+    };
+    let rv = value(rs, a.rhs, ru);
+    let gap = a.margin.filter(|_| gap).map(|m| difference(m.abs(), lu));
+    Some(match (op, gap) {
+        (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
+        (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
+        (CmpOp::Gt, _) => format!("{ld}超过{rv}"),
+        (CmpOp::Le, _) => format!("{ld}不超过{rv}"),
+        (CmpOp::Lt, _) => format!("{ld}低于{rv}"),
+        (CmpOp::Eq, _) => format!("{ld}为{rv}"),
+        (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
+    })
+}
+
+/// What a test left open by a missing fact of the town asks of that fact, in words
+/// (`全国市场占有率达到30%`, `历史传承厚重经专家认定为“是”`); None when the test is not a
+/// town fact against a known threshold.
+pub fn need(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
+    let rs = ev.rules;
+    if a.holds != Tri::Unknown || a.lhs != V::Unknown {
+        return None;
+    }
+    match rs.ops[a.node as usize] {
+        Op::Cmp { op, lhs, rhs } => {
+            let fact_vs_threshold =
+                matches!(rs.ops[lhs as usize], Op::Fact(_)) && matches!(a.rhs, V::Num(_));
+            if !fact_vs_threshold {
+                return None;
+            }
+            wanted(ev, a, (op, lhs, rhs), row, false)
+        }
+        Op::Fact(f) => {
+            let fact = &rs.facts[f as usize];
+            Some(if fact.attestation {
+                format!("{}经专家认定为“是”", fact.label)
+            } else {
+                format!("{}为“是”", fact.label)
+            })
         }
         Op::InTable { .. }
         | Op::InList { .. }
