@@ -205,6 +205,27 @@ criterion employment "就业富民带动面广" { require employment_effect  cla
 criterion heritage "历史传承厚重" { clause "三（一）" require heritage }
 "#;
 
+/// `rules/xinzhou.rules` without its quotations (each is a line of its own), in `dir`.
+fn xinzhou_without_quotes(dir: &Path) -> (String, usize) {
+    std::fs::create_dir_all(dir.join("sources")).expect("sources");
+    let text = std::fs::read_to_string("rules/xinzhou.rules").expect("read");
+    for e in std::fs::read_dir("rules/sources").expect("rules/sources") {
+        let from = e.expect("entry").path();
+        let to = dir.join("sources").join(from.file_name().expect("name"));
+        std::fs::copy(&from, to).expect("copy source text");
+    }
+    let quote = |l: &str| l.trim_start().starts_with("quote ");
+    let kept: String = text
+        .lines()
+        .filter(|l| !quote(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = dir.join("xinzhou-unquoted.rules");
+    std::fs::write(&file, kept).expect("write");
+    let n = text.lines().filter(|l| quote(l)).count();
+    (file.display().to_string(), n)
+}
+
 #[test]
 fn reformatted_and_reordered_rules_are_identical() {
     let dir = temp_dir("reformatted");
@@ -219,17 +240,32 @@ fn reformatted_and_reordered_rules_are_identical() {
         String::from_utf8_lossy(&check.stderr)
     );
     let f = file.to_str().expect("utf-8 path");
-    let o = diff(&["rules/xinzhou.rules", f]);
+    // The copy leaves out the quotations: against the file without them, identical.
+    let (unquoted, quotes) = xinzhou_without_quotes(&dir);
+    let o = diff(&[&unquoted, f]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = diff(&[f, "rules/xinzhou.rules"]);
+    let o = diff(&[f, &unquoted]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Against the file itself, each quotation left out is one wording change (the
+    // table's, shown by its three entries, once), and nothing else.
+    let (v, code) = json(&["rules/xinzhou.rules", f]);
+    assert_eq!(code, 1);
+    let changes = v["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["kind"] == "wording_changed" && c["new"].is_null() && c["old"].is_string()),
+        "{changes:#?}"
+    );
+    assert_eq!(changes.len(), quotes, "{changes:#?}");
+    assert_eq!(fields(&v["summary"], &["same_meaning"]), "true");
     // One real change in the copy is found, and only that one.
     let changed = XINZHOU_REFORMATTED.replace(
         "min_supporting_enterprises = 5户",
         "min_supporting_enterprises = 6户",
     );
     std::fs::write(&file, changed).expect("write");
-    let (v, code) = json(&["rules/xinzhou.rules", f]);
+    let (v, code) = json(&[&unquoted, f]);
     assert_eq!(code, 1);
     let changes = v["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 1, "{changes:?}");
@@ -766,6 +802,93 @@ fn criterion_changes_per_town_even_when_no_outcome_changes() {
     assert_eq!(town, town_json);
     let c = fields(because, &["criterion", "old", "new"]);
     assert_eq!(c, r#""scale" "not_met" "met""#);
+}
+
+#[test]
+fn a_quote_added_or_removed_is_a_wording_change_counted_once() {
+    // A criterion's quotation removed.
+    let quote = "  quote  \"专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识和良好声誉\"\n";
+    let new = edited("quote-removed", "shanxi.rules", quote, "");
+    let o = diff(&["rules/shanxi.rules", &new]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    has(
+        &out,
+        &["heritage  历史传承厚重  原文引文（删去）", "新：（无）"],
+    );
+    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
+    // … and added back: the other way round.
+    let (v, _) = json(&[&new, "rules/shanxi.rules"]);
+    let c = change(&v, "wording_changed", "heritage").expect("wording");
+    assert_eq!(fields(c, &["field", "old"]), r#""quote" null"#);
+    assert!(c["new"]
+        .as_str()
+        .is_some_and(|q| q.starts_with("专业镇主导产业")));
+    assert_eq!(
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
+    );
+
+    // A table's quotation removed: one change for the table, not one per entry.
+    let text = std::fs::read_to_string("rules/shanxi.rules").expect("read");
+    let table = text.find("table min_output").expect("table");
+    let line = text[table..]
+        .lines()
+        .find(|l| l.trim_start().starts_with("quote "))
+        .expect("the table's quotation");
+    let new = edited("table-quote", "shanxi.rules", &format!("{line}\n"), "");
+    let (v, code) = json(&["rules/shanxi.rules", &new]);
+    assert_eq!(code, 1);
+    let ws: Vec<_> = v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["kind"] == "wording_changed")
+        .collect();
+    assert_eq!(ws.len(), 1, "{ws:#?}");
+    assert_eq!(fields(ws[0], &["id", "new"]), r#""min_output" null"#);
+    assert_eq!(
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
+    );
+
+    // A relaxation's quotation removed.
+    let relax = text.find("relax discretionary").expect("relax");
+    let line = text[relax..]
+        .lines()
+        .find(|l| l.trim_start().starts_with("quote "))
+        .expect("the relaxation's quotation");
+    let new = edited("relax-quote", "shanxi.rules", &format!("{line}\n"), "");
+    let (v, _) = json(&["rules/shanxi.rules", &new]);
+    let c = change(&v, "wording_changed", "agglomeration").expect("wording");
+    assert_eq!(fields(c, &["field", "new"]), r#""relax_quote" null"#);
+    assert_eq!(
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
+    );
+
+    // A target's quotation added (the compiled rule set keeps none: read from the file).
+    let dir = temp_dir("target-quote");
+    let (unquoted, _) = xinzhou_without_quotes(&dir);
+    std::fs::copy("rules/facts.rules", dir.join("facts.rules")).expect("copy facts");
+    let target = "target municipal_towns_2025 \"到2025年，市级专业镇数量达到10个左右\" {";
+    let text = std::fs::read_to_string(&unquoted).expect("read");
+    assert!(text.contains(target));
+    let quoted = dir.join("target-quoted.rules");
+    let with = format!("{target}\n  quote \"市级专业镇数量达到10个左右\"");
+    std::fs::write(&quoted, text.replacen(target, &with, 1)).expect("write");
+    let (v, code) = json(&[&unquoted, &quoted.display().to_string()]);
+    assert_eq!(code, 1);
+    let c = change(&v, "wording_changed", "municipal_towns_2025").expect("wording");
+    assert_eq!(
+        fields(c, &["old", "new"]),
+        r#"null "市级专业镇数量达到10个左右""#
+    );
+    assert_eq!(
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
