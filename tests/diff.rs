@@ -2,54 +2,13 @@
 //! reordered copy that must diff as identical, unseen town data, and files at git
 //! revisions.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_townrules"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn diff(args: &[&str]) -> Output {
-    bin().arg("diff").args(args).output().expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(args: &[&str]) -> (serde_json::Value, i32) {
-    let mut a = args.to_vec();
-    a.extend(["--format", "json"]);
-    let o = diff(&a);
-    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            stdout(&o),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (v, o.status.code().expect("exit code"))
-}
-
-/// A fresh temporary folder for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("townrules-diff-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn change<'a>(v: &'a serde_json::Value, kind: &str, id: &str) -> Option<&'a serde_json::Value> {
-    v["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .find(|c| c["kind"] == kind && c["id"] == id)
-}
+use common::diffing::{
+    bin, change, diff, edited, fields, has, json, stdout, temp_dir, xinzhou_without_quotes,
+};
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn shanxi_against_xinzhou_text() {
@@ -204,27 +163,6 @@ criterion agglomeration "产业集聚度高" {
 criterion employment "就业富民带动面广" { require employment_effect  clause "三（二）" }
 criterion heritage "历史传承厚重" { clause "三（一）" require heritage }
 "#;
-
-/// `rules/xinzhou.rules` without its quotations (each is a line of its own), in `dir`.
-fn xinzhou_without_quotes(dir: &Path) -> (String, usize) {
-    std::fs::create_dir_all(dir.join("sources")).expect("sources");
-    let text = std::fs::read_to_string("rules/xinzhou.rules").expect("read");
-    for e in std::fs::read_dir("rules/sources").expect("rules/sources") {
-        let from = e.expect("entry").path();
-        let to = dir.join("sources").join(from.file_name().expect("name"));
-        std::fs::copy(&from, to).expect("copy source text");
-    }
-    let quote = |l: &str| l.trim_start().starts_with("quote ");
-    let kept: String = text
-        .lines()
-        .filter(|l| !quote(l))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let file = dir.join("xinzhou-unquoted.rules");
-    std::fs::write(&file, kept).expect("write");
-    let n = text.lines().filter(|l| quote(l)).count();
-    (file.display().to_string(), n)
-}
 
 #[test]
 fn reformatted_and_reordered_rules_are_identical() {
@@ -704,34 +642,6 @@ fn statistics_and_formulas_compare_by_meaning() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A copy of `rules/` in a temporary folder with `file` edited (`from` → `to`, which
-/// must occur); returns the edited copy's path.
-fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
-    let dir = temp_dir(name);
-    std::fs::create_dir_all(dir.join("sources")).expect("sources");
-    for e in ["facts.rules", "sources/shanxi-2022-80.txt"] {
-        std::fs::copy(format!("rules/{e}"), dir.join(e)).expect("copy");
-    }
-    let text = std::fs::read_to_string(format!("rules/{file}")).expect("read");
-    assert!(text.contains(from), "{from} not in {file}");
-    let out = dir.join(file);
-    std::fs::write(&out, text.replacen(from, to, 1)).expect("write");
-    out.display().to_string()
-}
-
-/// The JSON values of `keys` in `v`, separated by spaces.
-fn fields(v: &serde_json::Value, keys: &[&str]) -> String {
-    let vs: Vec<String> = keys.iter().map(|k| v[k].to_string()).collect();
-    vs.join(" ")
-}
-
-/// Asserts that `out` contains every one of `parts`.
-fn has(out: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(out.contains(p), "no `{p}` in\n{out}");
-    }
-}
-
 #[test]
 fn one_literal_changed_is_counted_once_with_chinese_labels() {
     let new = edited("literal", "shanxi.rules", "led >= 1", "led >= 2");
@@ -802,109 +712,4 @@ fn criterion_changes_per_town_even_when_no_outcome_changes() {
     assert_eq!(town, town_json);
     let c = fields(because, &["criterion", "old", "new"]);
     assert_eq!(c, r#""scale" "not_met" "met""#);
-}
-
-#[test]
-fn a_quote_added_or_removed_is_a_wording_change_counted_once() {
-    // A criterion's quotation removed.
-    let quote = "  quote  \"专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识和良好声誉\"\n";
-    let new = edited("quote-removed", "shanxi.rules", quote, "");
-    let o = diff(&["rules/shanxi.rules", &new]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    let out = stdout(&o);
-    has(
-        &out,
-        &["heritage  历史传承厚重  原文引文（删去）", "新：（无）"],
-    );
-    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
-    // … and added back: the other way round.
-    let (v, _) = json(&[&new, "rules/shanxi.rules"]);
-    let c = change(&v, "wording_changed", "heritage").expect("wording");
-    assert_eq!(fields(c, &["field", "old"]), r#""quote" null"#);
-    assert!(c["new"]
-        .as_str()
-        .is_some_and(|q| q.starts_with("专业镇主导产业")));
-    assert_eq!(
-        fields(&v["summary"], &["changes", "same_meaning"]),
-        "1 true"
-    );
-
-    // A table's quotation removed: one change for the table, not one per entry.
-    let text = std::fs::read_to_string("rules/shanxi.rules").expect("read");
-    let table = text.find("table min_output").expect("table");
-    let line = text[table..]
-        .lines()
-        .find(|l| l.trim_start().starts_with("quote "))
-        .expect("the table's quotation");
-    let new = edited("table-quote", "shanxi.rules", &format!("{line}\n"), "");
-    let (v, code) = json(&["rules/shanxi.rules", &new]);
-    assert_eq!(code, 1);
-    let ws: Vec<_> = v["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter(|c| c["kind"] == "wording_changed")
-        .collect();
-    assert_eq!(ws.len(), 1, "{ws:#?}");
-    assert_eq!(fields(ws[0], &["id", "new"]), r#""min_output" null"#);
-    assert_eq!(
-        fields(&v["summary"], &["changes", "same_meaning"]),
-        "1 true"
-    );
-
-    // A relaxation's quotation removed.
-    let relax = text.find("relax discretionary").expect("relax");
-    let line = text[relax..]
-        .lines()
-        .find(|l| l.trim_start().starts_with("quote "))
-        .expect("the relaxation's quotation");
-    let new = edited("relax-quote", "shanxi.rules", &format!("{line}\n"), "");
-    let (v, _) = json(&["rules/shanxi.rules", &new]);
-    let c = change(&v, "wording_changed", "agglomeration").expect("wording");
-    assert_eq!(fields(c, &["field", "new"]), r#""relax_quote" null"#);
-    assert_eq!(
-        fields(&v["summary"], &["changes", "same_meaning"]),
-        "1 true"
-    );
-
-    // A target's quotation added (the compiled rule set keeps none: read from the file).
-    let dir = temp_dir("target-quote");
-    let (unquoted, _) = xinzhou_without_quotes(&dir);
-    std::fs::copy("rules/facts.rules", dir.join("facts.rules")).expect("copy facts");
-    let target = "target municipal_towns_2025 \"到2025年，市级专业镇数量达到10个左右\" {";
-    let text = std::fs::read_to_string(&unquoted).expect("read");
-    assert!(text.contains(target));
-    let quoted = dir.join("target-quoted.rules");
-    let with = format!("{target}\n  quote \"市级专业镇数量达到10个左右\"");
-    std::fs::write(&quoted, text.replacen(target, &with, 1)).expect("write");
-    let (v, code) = json(&[&unquoted, &quoted.display().to_string()]);
-    assert_eq!(code, 1);
-    let c = change(&v, "wording_changed", "municipal_towns_2025").expect("wording");
-    assert_eq!(
-        fields(c, &["old", "new"]),
-        r#"null "市级专业镇数量达到10个左右""#
-    );
-    assert_eq!(
-        fields(&v["summary"], &["changes", "same_meaning"]),
-        "1 true"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn a_quote_only_edit_is_a_wording_change() {
-    let new = edited("quote", "shanxi.rules", "标识和良好声誉\"", "标识\"");
-    let o = diff(&["rules/shanxi.rules", &new]);
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
-    let w = out.split("措辞变化（").nth(1).unwrap_or_default();
-    let q = "新：专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识\n";
-    has(w, &["heritage  历史传承厚重  原文引文", q]);
-    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
-    let (v, _) = json(&["rules/shanxi.rules", &new]);
-    let c = change(&v, "wording_changed", "heritage").expect("wording");
-    assert_eq!(fields(c, &["field", "direction"]), r#""quote" null"#);
-    assert!(change(&v, "criterion_changed", "heritage").is_none());
-    let sum = fields(&v["summary"], &["changes", "same_meaning"]);
-    assert_eq!(sum, "1 true");
 }

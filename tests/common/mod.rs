@@ -2,6 +2,8 @@
 // Each test binary uses some of these helpers.
 #![allow(dead_code)]
 
+pub mod diffing;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
