@@ -33,15 +33,17 @@ fn param_quote(p: &crate::check::ParamInfo) -> Option<String> {
     p.current().and_then(|v| v.provenance.quote.clone())
 }
 
+/// A table and a change of its entries' quotation (old, new).
+type TableQuote = (String, Option<String>, Option<String>);
+
 /// Quotation changes of the parameters in both rule sets with the same value. The
 /// entries of one table whose quotation changed the same way (the table's own `quote`,
 /// which each entry shows) make one change, named by the table. A parameter whose value
 /// changed is one change, with its quotation in a note (see [`note`]).
 pub fn params(old: &RuleSet, new: &RuleSet, label: &dyn Fn(&str) -> String) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
-    // (table, old quote, new quote) → index in `out` and number of entries.
-    let mut tables: BTreeMap<(String, Option<String>, Option<String>), (usize, usize)> =
-        BTreeMap::new();
+    // A table's change → its index in `out` and the number of entries it stands for.
+    let mut tables: BTreeMap<TableQuote, (usize, usize)> = BTreeMap::new();
     for a in &old.params {
         let Some(b) = new.param_index(&a.name).map(|i| &new.params[i]) else {
             continue;
