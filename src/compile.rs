@@ -148,13 +148,15 @@ impl Compiler<'_> {
                             clause: attr_text(&rx.attrs, "clause").map(str::to_string),
                             quote: attr_text(&rx.attrs, "quote").map(str::to_string),
                             note: attr_text(&rx.attrs, "note").map(str::to_string),
+                            interpretation: attr_text(&rx.attrs, "interpretation")
+                                .map(str::to_string),
                             discretionary: rx.discretionary,
                         }
                     }),
                 }
             })
             .collect();
-        let priorities = d
+        let priorities: Vec<PriorityRule> = d
             .priorities
             .iter()
             .map(|p| PriorityRule {
@@ -189,8 +191,27 @@ impl Compiler<'_> {
                 self.collect_lookups(rx.then.node, &mut lookups);
             }
         }
+        let mut reads = Vec::new();
+        let roots = applies
+            .iter()
+            .map(|a| a.node)
+            .chain(requires.iter().flat_map(|r| {
+                std::iter::once(r.cond.node)
+                    .chain(r.relax.iter().flat_map(|rx| [rx.when.node, rx.then.node]))
+            }));
+        for n in roots.chain(priorities.iter().map(|p| p.when.node)) {
+            self.collect_params(n, &mut reads);
+        }
+        let mut interpretations = ast::attr_texts(&d.attrs, "interpretation");
+        interpretations.extend(
+            requires
+                .iter()
+                .filter_map(|r| r.relax.as_ref()?.interpretation.clone()),
+        );
         Criterion {
             lookups,
+            interpretations,
+            reads,
             id: d.id.node.clone(),
             label: d.label.node.clone(),
             clause: attr_text(&d.attrs, "clause").unwrap_or("").to_string(),
@@ -249,12 +270,47 @@ impl Compiler<'_> {
             formula: e.formula.clone(),
             clause: e.clause.clone(),
             note: e.note.clone(),
+            interpretations: e.interpretations.clone(),
             nodes,
             roots: e.roots.clone(),
             leaves,
             grades: e.grades.clone(),
             grades_label: e.grades_label.clone(),
             grades_clause: e.grades_clause.clone(),
+        }
+    }
+
+    /// Every parameter a condition reads, in order of first appearance; a table lookup
+    /// reads every entry of the table.
+    fn collect_params(&self, n: NodeId, out: &mut Vec<usize>) {
+        let mut push = |p: usize| {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        };
+        match self.ops[n as usize] {
+            Op::Param(p) => push(p as usize),
+            Op::Lookup { table, .. } | Op::InTable { table, .. } => {
+                for (i, p) in self.m.params.iter().enumerate() {
+                    if p.table.is_some_and(|(t, _)| t == table as usize) {
+                        push(i);
+                    }
+                }
+            }
+            Op::Fact(_)
+            | Op::Const(_)
+            | Op::Stat { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Cmp { .. }
+            | Op::Arith { .. }
+            | Op::Min(..)
+            | Op::Max(..) => {}
+        }
+        for x in self.ops[n as usize].children() {
+            self.collect_params(x, out);
         }
     }
 
@@ -437,6 +493,8 @@ impl RuleSet {
             clause: None,
             quote: None,
             note: None,
+            interpretation: None,
+            what_if: Some(origin.to_string()),
             at: origin.to_string(),
         };
         self.params[i].history.push(ParamValue {

@@ -71,6 +71,8 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
     let scored = rs.evaluation.is_some();
     let marks = rs.has_discretionary();
     let what_if = what_if_cell(rs);
+    let prioritised = has_priorities(rs);
+    let interpreted = interpreted_cell(rs);
     let mut statuses = vec![Status::Met; rows.len() * k];
     let mut outcomes = vec![crate::eval::Outcome::Undetermined; rows.len()];
     match rows.first() {
@@ -118,12 +120,36 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
             buf.push(b',');
             buf.extend_from_slice(s.as_str().as_bytes());
         }
+        if prioritised {
+            buf.push(b',');
+            buf.extend_from_slice(priority_state(ev.priority_state(row)).as_bytes());
+        }
+        if let Some(x) = &interpreted {
+            buf.push(b',');
+            csv_field(buf, x);
+        }
         if let Some(w) = &what_if {
             buf.push(b',');
             csv_field(buf, w);
         }
         buf.push(b'\n');
     }
+}
+
+/// Whether some criterion has a priority clause (优先评定).
+fn has_priorities(rs: &crate::compile::RuleSet) -> bool {
+    rs.criteria.iter().any(|c| !c.priorities.is_empty())
+}
+
+/// The CSV cell naming the criteria that rest on this rule set's readings
+/// (`concentration;scale`), when there are any; the readings themselves are in the text
+/// and JSON reports.
+fn interpreted_cell(rs: &crate::compile::RuleSet) -> Option<String> {
+    let ids: Vec<&str> = (0..rs.criteria.len())
+        .filter(|&c| !rs.interpretations(c).is_empty())
+        .map(|c| rs.criteria[c].id.as_str())
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(";"))
 }
 
 /// Format `rows` in parts on all cores, writing the parts in order.
@@ -173,6 +199,16 @@ pub fn csv(ev: &Evaluator<'_>, rows: &[usize], out: &mut dyn Write) -> io::Resul
     for c in &rs.criteria {
         buf.push(b',');
         csv_field(&mut buf, &c.id);
+    }
+    if has_priorities(rs) {
+        // yes / no / unknown: unknown (data missing) is never written as no.
+        buf.push(b',');
+        csv_field(&mut buf, "priority");
+    }
+    if interpreted_cell(rs).is_some() {
+        // The criteria whose verdict rests on a reading the documents do not state.
+        buf.push(b',');
+        csv_field(&mut buf, "interpretations");
     }
     if what_if_cell(rs).is_some() {
         // Every row of a what-if run says so (never a line above the header).
@@ -264,6 +300,7 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
             "date": rs.header.date,
             "file": rs.source_file,
             "overrides": rs.overrides(),
+            "conventions": rs.header.conventions,
         },
         "towns": towns,
     })
@@ -321,6 +358,7 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                         "checks": checks,
                         "missing_facts": c.missing_facts.iter().map(|&f| rs.facts[f].id.clone()).collect::<Vec<_>>(),
                         "unset_params": c.unset_params.iter().map(|&p| rs.params[p].name.clone()).collect::<Vec<_>>(),
+                        "interpretations": rs.interpretations(c.index),
                     });
                     if c.discretionary {
                         v["discretionary"] = Value::Bool(true);

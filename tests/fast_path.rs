@@ -9,7 +9,7 @@ use std::path::Path;
 
 use townrules::compile::RuleSet;
 use townrules::data::{load_towns, load_towns_str, DataFormat, Towns};
-use townrules::eval::{Evaluator, Outcome, Status};
+use townrules::eval::{Evaluator, Outcome, Status, Tri};
 
 /// Every rule file that is a rule set (not the vocabulary).
 fn rule_files() -> Vec<String> {
@@ -266,6 +266,18 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         header.push("grade".to_string());
     }
     header.extend(rs.criteria.iter().map(|c| c.id.clone()));
+    let prioritised = rs.criteria.iter().any(|c| !c.priorities.is_empty());
+    if prioritised {
+        header.push("priority".to_string());
+    }
+    let interpreted: Vec<&str> = (0..rs.criteria.len())
+        .filter(|&c| !rs.interpretations(c).is_empty())
+        .map(|c| rs.criteria[c].id.as_str())
+        .collect();
+    let interpreted = interpreted.join(";");
+    if !interpreted.is_empty() {
+        header.push("interpretations".to_string());
+    }
     w.write_record(&header).unwrap();
     let mut statuses = vec![Status::Met; rs.criteria.len()];
     for &row in rows {
@@ -299,6 +311,26 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
             rec.push(&grade);
         }
         rec.extend(statuses.iter().map(|s| s.as_str()));
+        // Priority from the explanation records: yes if any clause holds, else unknown
+        // if any cannot be decided, else no.
+        let all: Vec<Tri> = explained
+            .criteria
+            .iter()
+            .flat_map(|c| c.priorities.iter().copied())
+            .collect();
+        let priority = if all.contains(&Tri::True) {
+            "yes"
+        } else if all.contains(&Tri::Unknown) {
+            "unknown"
+        } else {
+            "no"
+        };
+        if prioritised {
+            rec.push(priority);
+        }
+        if !interpreted.is_empty() {
+            rec.push(&interpreted);
+        }
         w.write_record(&rec).unwrap();
     }
     w.into_inner().unwrap()

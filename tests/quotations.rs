@@ -300,8 +300,8 @@ fn the_reconstructed_formula_is_marked_as_an_interpretation() {
     for i in at {
         let next = lines.get(i + 1).copied().unwrap_or_default();
         assert!(
-            next.starts_with("注：本规则集的理解：原文公式(1)字符错乱")
-                && next.ends_with("复原为 S = A + B + C + D，不是原文"),
+            next.starts_with("（本规则集的理解：原文公式(1)字符错乱")
+                && next.ends_with("复原为 S = A + B + C + D，不是原文）"),
             "{next}"
         );
     }

@@ -159,12 +159,15 @@ pub struct Report {
     pub relaxed: bool,
     /// The town is recognised with such a criterion (the `discretionary` column).
     pub discretionary: bool,
+    /// 优先评定 (二（五）): a national or provincial technology centre, or a specialised
+    /// firm (the `priority` column: yes / no / unknown).
+    pub priority: T,
 }
 
 /// The report of a town whose criteria are `s` (产业集聚度高 at [`AGGLOMERATION`]) when
 /// its category is known, 产业集聚度高 with its relaxed-only flag `relaxed`.
 #[inline(always)]
-fn known(s: [Status; 8], relaxed: bool) -> Report {
+fn known(s: [Status; 8], relaxed: bool, priority: T) -> Report {
     let outcome = outcome_of(&s);
     let relaxed = relaxed & (s[AGGLOMERATION] == Status::Met);
     Report {
@@ -172,6 +175,7 @@ fn known(s: [Status; 8], relaxed: bool) -> Report {
         outcome,
         relaxed,
         discretionary: relaxed & (outcome == Outcome::Recognized),
+        priority,
     }
 }
 
@@ -179,7 +183,7 @@ fn known(s: [Status; 8], relaxed: bool) -> Report {
 /// value at [`AGGLOMERATION`]), `agg` 产业集聚度高's status under each category.
 #[cold]
 #[inline(never)]
-fn over_every_category(mut s: [Status; 8], agg: [Status; 4]) -> Report {
+fn over_every_category(mut s: [Status; 8], agg: [Status; 4], priority: T) -> Report {
     s[AGGLOMERATION] = Status::Met; // neutral for the outcome of the others
     let rest = outcome_of(&s);
     s[AGGLOMERATION] = agree(agg, Status::Undetermined);
@@ -191,6 +195,7 @@ fn over_every_category(mut s: [Status; 8], agg: [Status; 4]) -> Report {
         outcome,
         relaxed: false,
         discretionary: false,
+        priority,
     }
 }
 
@@ -219,6 +224,8 @@ pub struct Facts {
     pub supporting_enterprises: Option<u32>,
     pub regional_brands: Option<u32>,
     pub standards_led: Option<u32>,
+    pub tech_centers: Option<u32>,
+    pub specialized_firms: Option<u32>,
 }
 
 #[inline]
@@ -280,13 +287,14 @@ pub fn report(f: &Facts) -> Report {
         f.public_services.status(),
         f.environment.status(),
     ];
+    let priority = at_least(f.tech_centers, 1).or(at_least(f.specialized_firms, 1));
     match f.category {
         Some(m) => {
             let (a, relaxed) = agglomeration_as(f, m);
             s[AGGLOMERATION] = a;
-            known(s, relaxed)
+            known(s, relaxed, priority)
         }
-        None => over_every_category(s, CATEGORIES.map(|m| agglomeration_as(f, m).0)),
+        None => over_every_category(s, CATEGORIES.map(|m| agglomeration_as(f, m).0), priority),
     }
 }
 
@@ -346,8 +354,9 @@ pub struct Shanxi<'a> {
     /// 20亿元, 10亿元, 10亿元 and 1亿元 at the money column's scale.
     min_output: [i64; 3],
     relaxed: i64,
-    /// leading, supporting, regional_brands, standards_led: (values, present).
-    counts: [(&'a [u32], &'a [u64]); 4],
+    /// leading, supporting, regional_brands, standards_led, tech_centers,
+    /// specialized_firms: (values, present).
+    counts: [(&'a [u32], &'a [u64]); 6],
 }
 
 #[inline(always)]
@@ -413,6 +422,8 @@ impl<'a> Shanxi<'a> {
                 count("supporting_enterprises"),
                 count("regional_brands"),
                 count("standards_led"),
+                count("tech_centers"),
+                count("specialized_firms"),
             ],
         }
     }
@@ -491,6 +502,7 @@ impl<'a> Shanxi<'a> {
     /// Town `i`'s statuses, outcome and discretionary marks.
     #[inline(always)]
     pub fn report(&self, i: usize) -> Report {
+        let priority = self.at_least(4, i, 1).or(self.at_least(5, i, 1));
         let mut s = [
             self.flag(0, i).status(),
             self.flag(1, i).status(),
@@ -505,9 +517,9 @@ impl<'a> Shanxi<'a> {
             Some(m) => {
                 let (a, relaxed) = self.agglomeration_as(m, i);
                 s[AGGLOMERATION] = a;
-                known(s, relaxed)
+                known(s, relaxed, priority)
             }
-            None => over_every_category(s, self.agglomeration_each(i)),
+            None => over_every_category(s, self.agglomeration_each(i), priority),
         }
     }
 
@@ -587,7 +599,11 @@ pub fn csv_field(buf: &mut Vec<u8>, field: &[u8]) {
 /// (the rule set has a discretionary relaxation).
 pub const REPORT_HEADER: &str = "id,name,outcome,discretionary,heritage,employment,\
 market_demand,agglomeration,leading_enterprise,distinct_product,public_services,\
-environment\n";
+environment,priority,interpretations\n";
+
+/// The `interpretations` cell: the criteria of rules/shanxi.rules that rest on the rule
+/// set's own readings.
+pub const INTERPRETED: &[u8] = b"agglomeration;leading_enterprise;distinct_product";
 
 /// Append one report line: `true` in the `discretionary` column for a town recognised
 /// only through the discretionary relaxation, else nothing.
@@ -605,6 +621,14 @@ pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report) {
         buf.push(b',');
         buf.extend_from_slice(status_str(s).as_bytes());
     }
+    buf.push(b',');
+    buf.extend_from_slice(match r.priority {
+        T::Yes => b"yes",
+        T::No => b"no",
+        T::Unknown => b"unknown",
+    });
+    buf.push(b',');
+    buf.extend_from_slice(INTERPRETED);
     buf.push(b'\n');
 }
 
@@ -817,12 +841,7 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
         std::str::from_utf8(cell(2)).map_err(|_| bad(line, "county", cell(2)))?;
         // Every fact is read and checked, including those the criteria do not use.
         let _shares = (read!(11, percent), read!(12, percent));
-        let _others = (
-            read!(13, count),
-            read!(16, count),
-            read!(17, count),
-            read!(18, count),
-        );
+        let _others = (read!(13, count), read!(17, count));
         let f = Facts {
             category: read!(3, category),
             output_value: read!(4, money),
@@ -834,6 +853,8 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
             supporting_enterprises: read!(10, count),
             standards_led: read!(14, count),
             regional_brands: read!(15, count),
+            tech_centers: read!(16, count),
+            specialized_firms: read!(18, count),
             heritage: flag(19)?,
             employment_effect: flag(20)?,
             market_demand: flag(21)?,

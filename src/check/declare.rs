@@ -177,6 +177,8 @@ impl Builder {
             clause: pick("clause"),
             quote: pick("quote"),
             note: pick("note"),
+            interpretation: pick("interpretation"),
+            what_if: pick("what_if"),
             at: format!("{}:{}", u.source.name(), u.source.line_col(span.start).0),
         }
     }
@@ -791,4 +793,4 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// Attributes a parameter, table, table entry or override may carry.
-const PARAM_ATTRS: &[&str] = &["clause", "quote", "note"];
+const PARAM_ATTRS: &[&str] = &["clause", "quote", "note", "interpretation", "what_if"];

@@ -40,7 +40,11 @@ impl<'m> ExprChecker<'m> {
             if let Some(rx) = &r.node.relax {
                 self.condition(src, &rx.node.when, "`when`");
                 self.condition(src, &rx.node.then, "`then`");
-                self.attrs(src, &rx.node.attrs, &["clause", "quote", "note"]);
+                self.attrs(
+                    src,
+                    &rx.node.attrs,
+                    &["clause", "quote", "note", "interpretation"],
+                );
             }
         }
         for p in &c.decl.priorities {

@@ -11,10 +11,17 @@ use crate::syntax::ast::{
 };
 
 const EVAL_ATTRS: &[&str] = &[
-    "total", "levels", "experts", "formula", "clause", "quote", "note",
+    "total",
+    "levels",
+    "experts",
+    "formula",
+    "clause",
+    "quote",
+    "note",
+    "interpretation",
 ];
-const NODE_ATTRS: &[&str] = &["aggregate", "clause", "quote", "note"];
-const GRADE_ATTRS: &[&str] = &["clause", "quote", "note"];
+const NODE_ATTRS: &[&str] = &["aggregate", "clause", "quote", "note", "interpretation"];
+const GRADE_ATTRS: &[&str] = &["clause", "quote", "note", "interpretation"];
 
 /// The evaluation system declared in file `f`, if any, with its diagnostics.
 pub fn build(m: &Checked, f: FileId) -> (Option<EvaluationInfo>, Vec<Diag>) {
@@ -150,6 +157,14 @@ impl Builder<'_> {
             formula: attr_text(&e.attrs, "formula").unwrap_or("").to_string(),
             clause: attr_text(&e.attrs, "clause").map(str::to_string),
             note: attr_text(&e.attrs, "note").map(str::to_string),
+            interpretations: {
+                let mut v = ast::attr_texts(&e.attrs, "interpretation");
+                v.extend(self.nodes.iter().flat_map(|n| n.interpretations.clone()));
+                if let Some(g) = &e.grades {
+                    v.extend(ast::attr_texts(&g.node.attrs, "interpretation"));
+                }
+                v
+            },
             nodes: std::mem::take(&mut self.nodes),
             roots,
             grades,
@@ -223,6 +238,7 @@ impl Builder<'_> {
             code_span: d.code.span,
             weight_span: d.weight.span,
             note: attr_text(&d.attrs, "note").map(str::to_string),
+            interpretations: ast::attr_texts(&d.attrs, "interpretation"),
         });
         let children: Vec<usize> = d
             .children

@@ -99,8 +99,15 @@ pub struct Provenance {
     pub clause: Option<String>,
     /// The document's words.
     pub quote: Option<String>,
-    /// An interpretation note.
+    /// A note (background; not printed as the document's words).
     pub note: Option<String>,
+    /// This rule set's reading, when the document does not state the value itself
+    /// (`interpretation "…"`): the value is then shown as 本规则集的理解, never as the
+    /// clause's.
+    pub interpretation: Option<String>,
+    /// A what-if value kept in the file (`what_if "由 10家 改为 8家（…）"`, written by the
+    /// REPL's `save`): the value is then shown as 假设值, never as the clause's.
+    pub what_if: Option<String>,
     /// `file:line` of the declaration.
     pub at: String,
 }
@@ -222,6 +229,9 @@ pub struct HeaderInfo {
     pub section: String,
     /// Free note (e.g. why a county file has no thresholds).
     pub note: String,
+    /// Readings that apply throughout (`convention "“以上”按 >= 理解"`): this rule set's
+    /// interpretation, stated once.
+    pub conventions: Vec<String>,
     /// The rule set it extends, if any.
     pub extends: Option<String>,
 }
@@ -366,8 +376,10 @@ pub struct IndicatorInfo {
     pub code_span: Span,
     /// Span of the weight.
     pub weight_span: Span,
-    /// Interpretation note.
+    /// Note.
     pub note: Option<String>,
+    /// This rule set's readings of the indicator.
+    pub interpretations: Vec<String>,
 }
 
 /// A grade band over the total score.
@@ -412,6 +424,8 @@ pub struct EvaluationInfo {
     pub clause: Option<String>,
     /// The system's `note` (this rule set's words), shown with the formula.
     pub note: Option<String>,
+    /// This rule set's readings of the system (e.g. a reconstructed formula).
+    pub interpretations: Vec<String>,
     /// All nodes; first-level nodes are `roots`.
     pub nodes: Vec<IndicatorInfo>,
     /// First-level nodes in order.

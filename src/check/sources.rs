@@ -109,10 +109,11 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
     diags
 }
 
-/// A header field given twice is an error.
+/// A header field given twice is an error (`convention` may be repeated: one reading
+/// each).
 fn duplicate_fields(src: &Source, h: &Header, diags: &mut Vec<Diag>) {
     let mut first: HashMap<&str, Span> = HashMap::new();
-    for a in &h.attrs {
+    for a in h.attrs.iter().filter(|a| a.key.node != "convention") {
         if let Some(&at) = first.get(a.key.node.as_str()) {
             diags.push(
                 Diag::error(

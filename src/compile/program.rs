@@ -181,8 +181,11 @@ pub struct Evaluation {
     pub formula: String,
     /// Clause.
     pub clause: Option<String>,
-    /// The system's note (e.g. that the formula is this rule set's reading), shown with it.
+    /// The system's note, shown with it.
     pub note: Option<String>,
+    /// This rule set's readings of the system, its indicators and grade table (e.g. a
+    /// reconstructed formula), shown as 本规则集的理解.
+    pub interpretations: Vec<String>,
     /// All nodes.
     pub nodes: Vec<Indicator>,
     /// First-level nodes.
@@ -264,8 +267,10 @@ pub struct Relaxation {
     pub clause: Option<String>,
     /// The document's words.
     pub quote: Option<String>,
-    /// An interpretation note.
+    /// A note.
     pub note: Option<String>,
+    /// This rule set's reading of the relaxation (e.g. which threshold it relaxes).
+    pub interpretation: Option<String>,
     /// Whether the document leaves the relaxation to the authority's discretion (可适当放宽):
     /// a criterion met only through it is met with a discretionary mark.
     pub discretionary: bool,
@@ -303,8 +308,14 @@ pub struct Criterion {
     pub clause: String,
     /// The document's words.
     pub quote: Option<String>,
-    /// Interpretation notes.
+    /// Notes (background, shown as 注).
     pub notes: Vec<String>,
+    /// This rule set's readings declared on the criterion and its relaxations
+    /// (`interpretation "…"`); with those of the parameters it reads:
+    /// [`RuleSet::interpretations`].
+    pub interpretations: Vec<String>,
+    /// The parameters its conditions read (every entry of a table it looks up).
+    pub reads: Vec<usize>,
     /// Rule set that declared it.
     pub ruleset: String,
     /// Document of that rule set.
@@ -387,6 +398,24 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// This rule set's readings behind criterion `c`, each once, in order: those declared
+    /// on the criterion and its relaxations, then those of the parameter values in force
+    /// that it reads (a value set as a what-if carries none).
+    pub fn interpretations(&self, c: usize) -> Vec<&str> {
+        let crit = &self.criteria[c];
+        let mut out: Vec<&str> = crit.interpretations.iter().map(String::as_str).collect();
+        for &p in &crit.reads {
+            let reading = self.params[p]
+                .current()
+                .and_then(|v| v.provenance.interpretation.as_deref());
+            if let Some(r) = reading {
+                if !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
     /// A fact's index by id.
     pub fn fact_index(&self, id: &str) -> Option<usize> {
         self.facts.iter().position(|f| f.id == id)

@@ -230,6 +230,25 @@ impl Evaluator<'_> {
             .find_map(|a| V::fault_of(a.lhs, a.rhs))
     }
 
+    /// Whether town `row` is to be assessed with priority (优先评定): yes when some priority
+    /// clause holds, unknown when none holds and some cannot be decided (missing data),
+    /// no otherwise — the same values as [`CriterionResult::priorities`].
+    pub fn priority_state(&self, row: usize) -> Tri {
+        self.rules
+            .criteria
+            .iter()
+            .flat_map(|c| &c.priorities)
+            .fold(Tri::False, |acc, p| {
+                if acc == Tri::True {
+                    return acc;
+                }
+                acc.or(match self.fast.explain_plan(p.when.node) {
+                    Some(plan) => self.run_plan(plan, row, &mut super::walk::NoRecord),
+                    None => self.eval(p.when.node, row).tri(),
+                })
+            })
+    }
+
     /// Decide a town without a category over every category (see `eval::joint`).
     fn refine_explained(&self, row: usize, out: &mut TownResult) {
         let mut statuses: Vec<Status> = out.criteria.iter().map(|c| c.status).collect();

@@ -176,9 +176,17 @@ fn param_unit(p: &ParamInfo) -> Unit {
     }
 }
 
-/// Where a parameter value comes from: `省级 晋政办发〔2022〕80号 二（四）`.
+/// Where a parameter value comes from: `省级 晋政办发〔2022〕80号 二（四）`; a value the
+/// document does not state is `本规则集的理解`, a what-if value `假设值（…）` — never the
+/// clause.
 pub fn provenance(v: &ParamValue) -> String {
     let p = &v.provenance;
+    if let Some(w) = &p.what_if {
+        return format!("假设值（{w}）");
+    }
+    if p.interpretation.is_some() {
+        return "本规则集的理解".to_string();
+    }
     let mut parts: Vec<String> = Vec::new();
     if !p.level.is_empty() {
         parts.push(level_zh(&p.level).to_string());

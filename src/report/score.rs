@@ -154,6 +154,12 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
     if let Some(n) = &ev.note {
         out.push(format!("注：{n}"));
     }
+    if !ev.interpretations.is_empty() {
+        out.push(format!(
+            "（本规则集的理解：{}）",
+            ev.interpretations.join("；")
+        ));
+    }
     let width = ev
         .nodes
         .iter()

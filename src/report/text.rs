@@ -97,6 +97,13 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     if !h.note.is_empty() {
         let _ = writeln!(o, "说明：{}", h.note);
     }
+    if !h.conventions.is_empty() {
+        let _ = writeln!(
+            o,
+            "通用读法（本规则集的理解）：{}",
+            h.conventions.join("；")
+        );
+    }
     let _ = writeln!(
         o,
         "规则：{}    数据：{}（{} 个镇）",
@@ -444,13 +451,8 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                 } else {
                     ""
                 };
-                let reading = rx
-                    .note
-                    .as_ref()
-                    .map(|n| format!("（本规则集的理解：{n}）"))
-                    .unwrap_or_default();
                 parts.push(format!(
-                    "{normal}，按放宽条款 {clause} 认定：{}{discretion}{reading}",
+                    "{normal}，按放宽条款 {clause} 认定：{}{discretion}",
                     tests.join("；")
                 ));
             }
@@ -481,7 +483,17 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
             .collect();
         s.push_str(&format!("；未填报{}，不影响本条结论", names.join("、")));
     }
+    if let Some(r) = reading(rs, c.index) {
+        s.push_str(&r);
+    }
     s
+}
+
+/// The readings behind criterion `c` that the documents do not state, once:
+/// `（本规则集的理解：…；…）`.
+pub fn reading(rs: &crate::compile::RuleSet, c: usize) -> Option<String> {
+    let all = rs.interpretations(c);
+    (!all.is_empty()).then(|| format!("（本规则集的理解：{}）", all.join("；")))
 }
 
 /// Why a priority clause is undetermined: its arithmetic fault, else missing data.
@@ -611,8 +623,16 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             lines.push(format!("原文：“{q}”"));
         }
     }
+    if let Some(r) = reading(rs, c.index) {
+        lines.push(r);
+    }
     for n in &crit.notes {
         lines.push(format!("注：{n}"));
+    }
+    for rx in crit.requires.iter().filter_map(|r| r.relax.as_ref()) {
+        if let Some(n) = &rx.note {
+            lines.push(format!("注（放宽条款）：{n}"));
+        }
     }
     for (i, (t, p)) in c.priorities.iter().zip(&crit.priorities).enumerate() {
         match t {

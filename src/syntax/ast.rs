@@ -495,6 +495,18 @@ pub fn attr<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a Attr> {
     attrs.iter().find(|a| a.key.node == key)
 }
 
+/// The quoted texts of every attribute `key`, in order (`convention "…" convention "…"`).
+pub fn attr_texts(attrs: &[Attr], key: &str) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.key.node == key)
+        .filter_map(|a| match &a.value.node {
+            AttrValue::Text(s) => Some(s.clone()),
+            AttrValue::Date(_) | AttrValue::Word(_) | AttrValue::Quantity(_) => None,
+        })
+        .collect()
+}
+
 /// The text of attribute `key`, if it is a quoted text, date or word.
 pub fn attr_text<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a str> {
     attr(attrs, key).and_then(|a| match &a.value.node {

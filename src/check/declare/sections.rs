@@ -57,8 +57,17 @@ impl Builder {
             return;
         };
         let known = [
-            "title", "document", "name", "issuer", "date", "level", "section", "note", "basis",
+            "title",
+            "document",
+            "name",
+            "issuer",
+            "date",
+            "level",
+            "section",
+            "note",
+            "basis",
             "source",
+            "convention",
         ];
         for a in &h.attrs {
             if !known.contains(&a.key.node.as_str()) {
@@ -114,8 +123,34 @@ impl Builder {
             level: t("level"),
             section: t("section"),
             note: t("note"),
+            conventions: self.conventions(chain),
             extends,
         });
+    }
+
+    /// The readings stated once for the whole rule set, along the chain of files it
+    /// extends (its own first), each once.
+    fn conventions(&self, chain: &[FileId]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for &f in chain {
+            let header = self.m.units[f]
+                .ast
+                .items
+                .iter()
+                .find_map(|i| match &i.node {
+                    Item::Header(h) => Some(h),
+                    _ => None,
+                });
+            for c in header
+                .map(|h| ast::attr_texts(&h.attrs, "convention"))
+                .unwrap_or_default()
+            {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        out
     }
 
     pub(super) fn criteria(&mut self, f: FileId) {
@@ -124,7 +159,7 @@ impl Builder {
             let p = self.provenance(f, Span::default(), &[], &[]);
             (p.ruleset, p.document)
         };
-        let known = ["clause", "quote", "note"];
+        let known = ["clause", "quote", "note", "interpretation"];
         for it in &items {
             match &it.node {
                 Item::Criterion(c) => {
