@@ -145,6 +145,16 @@ fn notes_and_quotations_that_mention_the_old_value_are_warned_about() {
     // The quotations themselves are not touched.
     let saved = read(&dir, "whatif.rules");
     assert_eq!(changed(&text, &saved).len(), 1);
+    // The saved value is credited to the what-if, not to the document's clause.
+    let date = today();
+    let r = run_in(
+        &dir,
+        &["eval", "whatif.rules", "edge_cases.csv", "--town", "寅镇"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let credit = format!("8户 >= 8户（假设值（由 10户 改为 8户（{date} REPL 保存）））");
+    assert!(r.stdout.contains(&credit), "{}", r.stdout);
 
     // A draft's note about the value it sets: may be stale now.
     let r = run_in(
@@ -167,7 +177,21 @@ fn notes_and_quotations_that_mention_the_old_value_are_warned_about() {
         r.stderr
     );
     assert!(r.stderr.contains("可能已过时"), "{}", r.stderr);
-    // Saved all the same, with the what-if recorded on the override.
+    // Saved all the same, with the what-if recorded on the override, and read as one.
+    let r = run_in(
+        &dir,
+        &["repl", "draft7.rules"],
+        "params min_output.manufacturing\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "假设值（由 8亿元 改为 7亿元（{} REPL 保存））",
+            today()
+        )),
+        "{}",
+        r.stdout
+    );
     let saved = read(&dir, "draft7.rules");
     let date = today();
     assert!(
