@@ -2,54 +2,13 @@
 //! reordered copy that must diff as identical, unseen town data, and files at git
 //! revisions.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_townrules"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn diff(args: &[&str]) -> Output {
-    bin().arg("diff").args(args).output().expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(args: &[&str]) -> (serde_json::Value, i32) {
-    let mut a = args.to_vec();
-    a.extend(["--format", "json"]);
-    let o = diff(&a);
-    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            stdout(&o),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (v, o.status.code().expect("exit code"))
-}
-
-/// A fresh temporary folder for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("townrules-diff-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn change<'a>(v: &'a serde_json::Value, kind: &str, id: &str) -> Option<&'a serde_json::Value> {
-    v["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .find(|c| c["kind"] == kind && c["id"] == id)
-}
+use common::diffing::{
+    bin, change, diff, edited, fields, has, json, stdout, temp_dir, xinzhou_without_quotes,
+};
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn shanxi_against_xinzhou_text() {
@@ -219,17 +178,32 @@ fn reformatted_and_reordered_rules_are_identical() {
         String::from_utf8_lossy(&check.stderr)
     );
     let f = file.to_str().expect("utf-8 path");
-    let o = diff(&["rules/xinzhou.rules", f]);
+    // The copy leaves out the quotations: against the file without them, identical.
+    let (unquoted, quotes) = xinzhou_without_quotes(&dir);
+    let o = diff(&[&unquoted, f]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = diff(&[f, "rules/xinzhou.rules"]);
+    let o = diff(&[f, &unquoted]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Against the file itself, each quotation left out is one wording change (the
+    // table's, shown by its three entries, once), and nothing else.
+    let (v, code) = json(&["rules/xinzhou.rules", f]);
+    assert_eq!(code, 1);
+    let changes = v["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["kind"] == "wording_changed" && c["new"].is_null() && c["old"].is_string()),
+        "{changes:#?}"
+    );
+    assert_eq!(changes.len(), quotes, "{changes:#?}");
+    assert_eq!(fields(&v["summary"], &["same_meaning"]), "true");
     // One real change in the copy is found, and only that one.
     let changed = XINZHOU_REFORMATTED.replace(
         "min_supporting_enterprises = 5户",
         "min_supporting_enterprises = 6户",
     );
     std::fs::write(&file, changed).expect("write");
-    let (v, code) = json(&["rules/xinzhou.rules", f]);
+    let (v, code) = json(&[&unquoted, f]);
     assert_eq!(code, 1);
     let changes = v["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 1, "{changes:?}");
@@ -668,34 +642,6 @@ fn statistics_and_formulas_compare_by_meaning() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A copy of `rules/` in a temporary folder with `file` edited (`from` → `to`, which
-/// must occur); returns the edited copy's path.
-fn edited(name: &str, file: &str, from: &str, to: &str) -> String {
-    let dir = temp_dir(name);
-    std::fs::create_dir_all(dir.join("sources")).expect("sources");
-    for e in ["facts.rules", "sources/shanxi-2022-80.txt"] {
-        std::fs::copy(format!("rules/{e}"), dir.join(e)).expect("copy");
-    }
-    let text = std::fs::read_to_string(format!("rules/{file}")).expect("read");
-    assert!(text.contains(from), "{from} not in {file}");
-    let out = dir.join(file);
-    std::fs::write(&out, text.replacen(from, to, 1)).expect("write");
-    out.display().to_string()
-}
-
-/// The JSON values of `keys` in `v`, separated by spaces.
-fn fields(v: &serde_json::Value, keys: &[&str]) -> String {
-    let vs: Vec<String> = keys.iter().map(|k| v[k].to_string()).collect();
-    vs.join(" ")
-}
-
-/// Asserts that `out` contains every one of `parts`.
-fn has(out: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(out.contains(p), "no `{p}` in\n{out}");
-    }
-}
-
 #[test]
 fn one_literal_changed_is_counted_once_with_chinese_labels() {
     let new = edited("literal", "shanxi.rules", "led >= 1", "led >= 2");
@@ -766,22 +712,4 @@ fn criterion_changes_per_town_even_when_no_outcome_changes() {
     assert_eq!(town, town_json);
     let c = fields(because, &["criterion", "old", "new"]);
     assert_eq!(c, r#""scale" "not_met" "met""#);
-}
-
-#[test]
-fn a_quote_only_edit_is_a_wording_change() {
-    let new = edited("quote", "shanxi.rules", "标识和良好声誉\"", "标识\"");
-    let o = diff(&["rules/shanxi.rules", &new]);
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
-    let w = out.split("措辞变化（").nth(1).unwrap_or_default();
-    let q = "新：专业镇主导产业拥有历史传承的独特产品、工艺技艺和服务，品牌效应突出，社会广泛认同，具备明显山西标识\n";
-    has(w, &["heritage  历史传承厚重  原文引文", q]);
-    has(&out, &["结论：两个规则集含义相同，措辞有 1 处变化"]);
-    let (v, _) = json(&["rules/shanxi.rules", &new]);
-    let c = change(&v, "wording_changed", "heritage").expect("wording");
-    assert_eq!(fields(c, &["field", "direction"]), r#""quote" null"#);
-    assert!(change(&v, "criterion_changed", "heritage").is_none());
-    let sum = fields(&v["summary"], &["changes", "same_meaning"]);
-    assert_eq!(sum, "1 true");
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{repl, run_in};
+use common::{repl, run_in, today};
 use std::path::{Path, PathBuf};
 
 /// A fresh directory under the system's temporary directory.
@@ -316,16 +316,17 @@ fn save_round_trip() {
     let new = std::fs::read_to_string(dir.join("whatif.rules")).unwrap();
     let (changed, added) = changed_lines(&old, &new);
     assert!(added.is_empty(), "{added:?}");
+    let date = today();
     assert_eq!(
         changed,
         vec![
             (
                 "  manufacturing            = 20亿元".into(),
-                "  manufacturing            = 19亿元".into()
+                format!("  manufacturing            = 19亿元 {{ what_if \"由 20亿元 改为 19亿元（{date} REPL 保存）\" }}")
             ),
             (
                 "param min_supporting_enterprises = 10户 {".into(),
-                "param min_supporting_enterprises = 8户 {".into()
+                format!("param min_supporting_enterprises = 8户 {{ what_if \"由 10户 改为 8户（{date} REPL 保存）\"")
             ),
         ]
     );
@@ -360,11 +361,11 @@ fn save_round_trip() {
         vec![
             (
                 "param min_output : money {".into(),
-                "param min_output : money = 2亿元 {".into()
+                format!("param min_output : money = 2亿元 {{ what_if \"由 未设定 改为 2亿元（{date} REPL 保存）\"")
             ),
             (
                 "param min_jobs : count 人 {".into(),
-                "param min_jobs : count 人 = 500人 {".into()
+                format!("param min_jobs : count 人 = 500人 {{ what_if \"由 未设定 改为 500人（{date} REPL 保存）\"")
             ),
         ]
     );
@@ -391,10 +392,9 @@ fn save_round_trip() {
     let (changed, added) = changed_lines(&old, &new);
     assert!(changed.is_empty(), "{changed:?}");
     assert_eq!(added.len(), 1);
-    assert!(
-        added[0].starts_with("override min_output.specialty_agriculture = 5亿元 { note \""),
-        "{}",
-        added[0]
+    assert_eq!(
+        added[0],
+        format!("override min_output.specialty_agriculture = 5亿元 {{ what_if \"由 10亿元 改为 5亿元（{date} REPL 保存）\" }}")
     );
     assert_eq!(run_in(&dir, &["check", "xp-whatif.rules"], "").code, 0);
     assert_eq!(

@@ -32,6 +32,7 @@ mod impact_text;
 mod json;
 mod labels;
 mod params;
+mod quotes;
 mod render;
 pub mod side;
 mod why;
@@ -167,7 +168,8 @@ pub enum ChangeKind {
     /// A grade band whose bounds differ.
     GradeChanged,
     /// The document's words (a quotation, a requirement's wording) differ where the
-    /// meaning does not: `field` says which (`quote`, `requirement`).
+    /// meaning does not, or a quotation one side has and the other has not: `field` says
+    /// which (`quote`, `relax_quote`, `requirement`).
     Wording,
 }
 
@@ -307,7 +309,11 @@ pub fn diff(old: &RuleSet, new: &RuleSet) -> RuleDiff {
 pub fn diff_sides(old: &Side, new: &Side) -> RuleDiff {
     let (ho, hn) = (side::inherited_header(old), side::inherited_header(new));
     let (a, b) = (&old.rules, &new.rules);
-    diff_with_headers(a, b, (&a.header, &ho), (&b.header, &hn))
+    let mut d = diff_with_headers(a, b, (&a.header, &ho), (&b.header, &hn));
+    // Quotations the compiled rule sets do not keep (targets, the indicator system).
+    d.changes.extend(quotes::others(old, new));
+    d.changes.sort_by_key(|c| c.kind);
+    d
 }
 
 /// Each header as written and with what it inherits.

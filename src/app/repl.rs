@@ -26,6 +26,7 @@ mod session;
 mod show;
 mod sweep;
 mod views;
+mod what_if;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ use rustyline::{CompletionType, Config, Editor};
 pub use commands::{CommandInfo, Reply, COMMANDS};
 pub use complete::{Names, ReplHelper};
 pub use error::{Bound, Kept, ReplError, SaveError};
-pub use save::{render as render_saved, write_atomic};
+pub use save::{render as render_saved, write_atomic, Saved};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 
 use super::error::{AppError, Outcome};

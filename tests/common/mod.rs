@@ -2,6 +2,8 @@
 // Each test binary uses some of these helpers.
 #![allow(dead_code)]
 
+pub mod diffing;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -53,4 +55,22 @@ pub fn stdout_of(args: &[&str]) -> String {
     let r = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, "");
     assert_eq!(r.code, 0, "townrules {args:?}: {}", r.stderr);
     r.stdout
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, as `save` writes it in a `what_if` attribute.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    // Days to a civil date (H. Hinnant), written independently of the program's.
+    let z = i64::try_from(secs / 86_400).expect("days") + 719_468;
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use super::canon::{align, canon, CNode};
 use super::params::{param_values, show_param};
+use super::quotes::quote_change;
 use super::{Change, ChangeKind, Direction};
 use crate::check::{level_zh, HeaderInfo};
 use crate::compile::{Condition, Criterion, Requirement, RuleSet};
@@ -90,6 +91,8 @@ struct Req {
     relax: Option<(CNode, CNode)>,
     text: String,
     label: Option<String>,
+    /// The relaxation's quotation.
+    relax_quote: Option<String>,
 }
 
 impl Req {
@@ -115,6 +118,7 @@ fn reqs(rs: &RuleSet, rq: &[Requirement]) -> Vec<Req> {
                 None => r.cond.text.clone(),
             },
             label: r.label.clone(),
+            relax_quote: r.relax.as_ref().and_then(|x| x.quote.clone()),
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -129,6 +133,7 @@ fn conds(rs: &RuleSet, cs: &[Condition]) -> Vec<Req> {
             relax: None,
             text: c.text.clone(),
             label: None,
+            relax_quote: None,
         })
         .collect();
     v.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -321,21 +326,27 @@ pub fn criteria(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> Vec<Stri
     unchanged
 }
 
-/// Wording changes of a criterion whose meaning may be the same: its quotation, and
-/// the wording of each requirement found on both sides (same canonical condition).
-/// Words are compared where both sides have them (see [`wording_change`]).
+/// Wording changes of a criterion whose meaning may be the same: its quotation and the
+/// quotation of each relaxation found on both sides (added or removed included, see
+/// [`quote_change`]), and the wording of each requirement found on both sides (same
+/// canonical condition), compared where both sides word it (see [`wording_change`]).
 fn wording(a: &Criterion, b: &Criterion, ra: &[Req], rb: &[Req], out: &mut Vec<Change>) {
     let (id, label) = (a.id.as_str(), b.label.as_str());
-    out.extend(wording_change(id, label, "quote", &a.quote, &b.quote));
+    out.extend(quote_change(id, label, "quote", &a.quote, &b.quote));
     for x in ra {
         if let Some(y) = rb.iter().find(|y| y.key() == x.key()) {
             out.extend(wording_change(id, label, "requirement", &x.label, &y.label));
+            if x.relax.is_some() {
+                let (qx, qy) = (&x.relax_quote, &y.relax_quote);
+                out.extend(quote_change(id, label, "relax_quote", qx, qy));
+            }
         }
     }
 }
 
-/// A wording change when both sides word something and the words differ. Words on
-/// one side only (a quotation left out of a copy) are no different words.
+/// A wording change of a requirement's label when both sides word it and the words
+/// differ. A label on one side only is this rule set's choice to say it in words, not a
+/// different wording.
 pub(super) fn wording_change(
     id: &str,
     label: &str,

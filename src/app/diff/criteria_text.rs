@@ -141,7 +141,13 @@ pub(super) fn wording_section(s: &mut Sections, d: &RuleDiff) {
     for c in ws {
         let what = match c.field.as_deref() {
             Some("requirement") => "要求的表述",
+            Some("relax_quote") => "放宽条款的原文引文",
             _ => "原文引文",
+        };
+        let what = match (&c.old, &c.new) {
+            (None, Some(_)) => format!("{what}（新增）"),
+            (Some(_), None) => format!("{what}（删去）"),
+            _ => what.to_string(),
         };
         let _ = writeln!(s.out, "  {}  {}  {what}", c.id, c.label);
         let _ = writeln!(s.out, "      旧：{}", opt(&c.old));

@@ -39,6 +39,11 @@ pub struct IndicatorDelta {
     pub old: Option<Decimal>,
     /// Score under NEW.
     pub new: Option<Decimal>,
+    /// The OLD score as shown: as the total is shown when it equals the total (so the
+    /// two never read differently), else two decimals; 待定 when undetermined.
+    pub old_shown: String,
+    /// The NEW score as shown.
+    pub new_shown: String,
 }
 
 /// A town's grade under both indicator systems, when it differs.
@@ -52,6 +57,11 @@ pub struct GradeChange {
     pub old_total: Option<Decimal>,
     /// Total score under NEW.
     pub new_total: Option<Decimal>,
+    /// The OLD total as the eval report shows it: never rounded into another grade band
+    /// (`89.99（精确值 89.995）`, see [`crate::report::total_text`]).
+    pub old_shown: String,
+    /// The NEW total as shown.
+    pub new_shown: String,
     /// First-level indicators whose score differs, then the leaves that moved most.
     pub indicators: Vec<IndicatorDelta>,
 }
@@ -235,6 +245,20 @@ fn grade_name(ev: &Evaluator<'_>, s: &TownScore) -> Option<String> {
     Some(e.grades.get(s.grade?)?.name.clone())
 }
 
+/// An indicator's score as shown: as the total when it equals the total (a single
+/// first-level indicator), so that it never reads across a grade band; else two decimals.
+fn node_shown(
+    ev: &crate::compile::Evaluation,
+    total: Option<Decimal>,
+    v: Option<Decimal>,
+) -> String {
+    match (v, total) {
+        (Some(v), Some(t)) if v == t => crate::report::shown_total(ev, t).0,
+        (Some(v), _) => crate::report::fmt2(v),
+        (None, _) => "待定".to_string(),
+    }
+}
+
 /// How many leaves that moved are shown besides the first-level indicators.
 const MAX_LEAVES: usize = 4;
 
@@ -280,6 +304,8 @@ fn grade_change(ea: &Evaluator<'_>, eb: &Evaluator<'_>, row: usize) -> Option<Gr
             label: label.to_string(),
             old,
             new,
+            old_shown: node_shown(va, sa.total, old),
+            new_shown: node_shown(vb, sb.total, new),
         };
         if depth == 1 {
             roots.push(d);
@@ -299,6 +325,8 @@ fn grade_change(ea: &Evaluator<'_>, eb: &Evaluator<'_>, row: usize) -> Option<Gr
         new: gb,
         old_total: sa.total,
         new_total: sb.total,
+        old_shown: crate::report::total_text(va, sa.total),
+        new_shown: crate::report::total_text(vb, sb.total),
         indicators: roots,
     })
 }

@@ -2,12 +2,10 @@
 
 use std::fmt::Write as _;
 
-use rust_decimal::Decimal;
-
 use super::impact::{GradeChange, Impact, TownChange};
 use super::render::{table, Sections};
 use crate::eval::Status;
-use crate::report::{fmt2, outcome_zh, status_zh};
+use crate::report::{outcome_zh, status_zh};
 
 fn status_or_absent(s: Option<Status>, side: &str) -> String {
     match s {
@@ -16,12 +14,18 @@ fn status_or_absent(s: Option<Status>, side: &str) -> String {
     }
 }
 
-fn score(d: Option<Decimal>) -> String {
-    d.map_or_else(|| "待定".to_string(), fmt2)
-}
-
 fn grade(g: &Option<String>) -> String {
     g.clone().unwrap_or_else(|| "待定".to_string())
+}
+
+/// A total that is the same on both sides, shown once: as both sides show it when they
+/// agree, else exactly (each side keeps the shown value inside its own bands, and the
+/// bands differ).
+fn same_total(g: &GradeChange) -> String {
+    match g.old_total {
+        Some(t) if g.old_shown != g.new_shown => crate::units::format_decimal(t),
+        _ => g.old_shown.clone(),
+    }
 }
 
 fn grade_cell(g: &Option<GradeChange>) -> String {
@@ -30,14 +34,14 @@ fn grade_cell(g: &Option<GradeChange>) -> String {
             "等级 {} → {}（总分 {} 未变，分数段不同）",
             grade(&g.old),
             grade(&g.new),
-            score(g.old_total)
+            same_total(g)
         ),
         Some(g) => format!(
             "等级 {} → {}（总分 {} → {}）",
             grade(&g.old),
             grade(&g.new),
-            score(g.old_total),
-            score(g.new_total)
+            g.old_shown,
+            g.new_shown
         ),
         None => String::new(),
     }
@@ -127,9 +131,9 @@ fn towns(s: &mut Sections, i: &Impact, ts: &[TownChange]) {
                 rows.push(vec![
                     d.label.clone(),
                     d.code.clone(),
-                    score(d.old),
+                    d.old_shown.clone(),
                     "→".into(),
-                    score(d.new),
+                    d.new_shown.clone(),
                 ]);
                 notes.push(&[]);
             }

@@ -228,10 +228,6 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         );
         if va == vb && a.kind == b.kind {
             same += 1;
-            let quote = |p: &ParamInfo| p.current().and_then(|v| v.provenance.quote.clone());
-            let label = describe(new, b, un.get(&b.name));
-            let w = super::compare::wording_change(&a.name, &label, "quote", &quote(a), &quote(b));
-            out.extend(w);
             continue;
         }
         let (ua, ub) = (uo.get(&a.name), un.get(&b.name));
@@ -264,6 +260,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
             ch.direction = None;
         }
         ch.notes.extend(provenance_note(a.current(), b.current()));
+        ch.notes.extend(super::quotes::note(a, b));
         out.push(ch);
     }
     for b in &new.params {
@@ -277,6 +274,12 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         ch.notes.extend(provenance_note(None, b.current()));
         out.push(ch);
     }
+    let label = |name: &str| {
+        new.param_index(name)
+            .and_then(|i| new.params.get(i))
+            .map_or_else(|| name.to_string(), |b| describe(new, b, un.get(name)))
+    };
+    out.extend(super::quotes::params(old, new, &label));
     same
 }
 

@@ -146,7 +146,11 @@ impl Session {
             ];
             if scored {
                 let total = ev.town_score(row).and_then(|s| s.total);
-                line.push(total.map_or_else(|| "待定".to_string(), report::fmt2));
+                // As the report shows it: never rounded into another grade band.
+                line.push(match &rs.evaluation {
+                    Some(system) => report::total_text(system, total),
+                    None => "待定".to_string(),
+                });
             }
             line.push(why.join("、"));
             rows.push(line);
