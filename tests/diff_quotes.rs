@@ -111,3 +111,28 @@ fn a_quote_only_edit_is_a_wording_change() {
     let sum = fields(&v["summary"], &["changes", "same_meaning"]);
     assert_eq!(sum, "1 true");
 }
+
+#[test]
+fn a_priority_text_reworded_is_a_wording_change() {
+    // The text of a priority clause is printed as the document's words: an edit of it
+    // (here an elision the quotation check accepts) is reported, and counted once.
+    let new = edited(
+        "priority-text",
+        "shanxi.rules",
+        "单项冠军企业、龙头企业的专业镇优先评定",
+        "单项冠军企业……的专业镇优先评定",
+    );
+    let (v, code) = json(&["rules/shanxi.rules", &new]);
+    assert_eq!(code, 1);
+    let c = change(&v, "wording_changed", "leading_enterprise").expect("wording");
+    assert_eq!(fields(c, &["field"]), r#""priority_text""#);
+    assert!(c["old"]
+        .as_str()
+        .is_some_and(|t| t.contains("、龙头企业的")));
+    assert_eq!(
+        fields(&v["summary"], &["changes", "same_meaning"]),
+        "1 true"
+    );
+    let out = stdout(&diff(&["rules/shanxi.rules", &new]));
+    has(&out, &["优先评定条款的原文"]);
+}

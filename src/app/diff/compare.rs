@@ -302,6 +302,7 @@ pub fn criteria(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> Vec<Stri
         let pb: Vec<Condition> = b.priorities.iter().map(|p| p.when.clone()).collect();
         let (pa, pb) = (conds(old, &pa), conds(new, &pb));
         let same = pa.len() == pb.len() && pa.iter().zip(&pb).all(|(x, y)| x.key() == y.key());
+        let mut priority_words = Vec::new();
         if !same {
             let show = |v: &[Req]| {
                 if v.is_empty() {
@@ -317,11 +318,18 @@ pub fn criteria(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> Vec<Stri
             ch.notes
                 .push("优先评定条件不影响是否认定，只影响优先顺序".to_string());
             out.push(ch);
+        } else {
+            // The same priority conditions: their texts are the document's words.
+            for (x, y) in a.priorities.iter().zip(&b.priorities) {
+                let (tx, ty) = (Some(x.label.clone()), Some(y.label.clone()));
+                priority_words.extend(quote_change(&a.id, &b.label, "priority_text", &tx, &ty));
+            }
         }
         if out.len() == before {
             unchanged.push(a.id.clone());
         }
         wording(a, b, &ra, &rb, out);
+        out.extend(priority_words);
     }
     unchanged
 }

@@ -142,6 +142,7 @@ pub(super) fn wording_section(s: &mut Sections, d: &RuleDiff) {
         let what = match c.field.as_deref() {
             Some("requirement") => "要求的表述",
             Some("relax_quote") => "放宽条款的原文引文",
+            Some("priority_text") => "优先评定条款的原文",
             _ => "原文引文",
         };
         let what = match (&c.old, &c.new) {
