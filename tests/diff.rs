@@ -135,7 +135,7 @@ criterion environment "发展环境良好" {
 criterion leading_enterprise "龙头企业带动效应强" {
   require supporting_enterprises ≥ min_supporting_enterprises
   require leading_enterprises ≥ min_leading_enterprises
-  priority "优先" when specialized_firms >= 1 or (municipal_tech_centers >= 1 or tech_centers >= 1)
+  priority "拥有国家级、省级、市级企业技术中心、工程中心以及“专精特新”、“小巨人”、单项冠军企业、龙头企业的，优先评定专业镇" when specialized_firms >= 1 or (municipal_tech_centers >= 1 or tech_centers >= 1)
   clause "三（四）"
 }
 
