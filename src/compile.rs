@@ -6,8 +6,10 @@
 //! town is evaluated.
 
 mod program;
+mod uses;
 
 pub use program::*;
+pub use uses::Reader;
 
 use rust_decimal::Decimal;
 

@@ -200,9 +200,34 @@ impl fmt::Display for DataError {
 pub struct Loaded {
     /// The towns, in file order.
     pub towns: Towns,
-    /// Warnings, e.g. "no column for `origin_or_gi` (历史发源地或地理标志): every
-    /// town's value is missing".
+    /// Warnings about the file (e.g. that it was read as GB18030).
     pub warnings: Vec<String>,
+    /// The facts (indexes in the vocabulary) the file has no column for: every town's
+    /// value is missing. Only those a rule set reads deserve a word
+    /// ([`Loaded::missing_read_by`]).
+    pub missing: Vec<usize>,
+}
+
+impl Loaded {
+    /// One warning per fact that `rs` reads and the file has no column for, naming what
+    /// reads it: facts nothing reads are not mentioned.
+    pub fn missing_read_by(&self, rs: &crate::compile::RuleSet) -> Vec<String> {
+        let readers = rs.fact_readers();
+        self.missing
+            .iter()
+            .filter_map(|&f| {
+                let who = readers.get(f).filter(|w| !w.is_empty())?;
+                let fact = rs.facts.get(f)?;
+                let names: Vec<String> = who.iter().map(|&r| rs.reader_label(r)).collect();
+                Some(format!(
+                    "no column for `{}` ({}), read by {}: every town's value is missing",
+                    fact.id,
+                    fact.label,
+                    names.join("、")
+                ))
+            })
+            .collect()
+    }
 }
 
 /// The format of a data file.

@@ -239,11 +239,41 @@ fn missing_column_warns_and_is_missing() {
         l.towns.columns[origin],
         Column::Bool(vec![None, None].into())
     );
-    assert!(l.warnings.iter().any(|w| w == "no column for `origin_or_gi` (历史发源地或地理标志): every town's value is missing"), "{:?}", l.warnings);
-    assert!(!l
-        .warnings
-        .iter()
-        .any(|w| w.contains("`name`") || w.contains("`notes`") || w.contains("`county`")));
+    assert!(l.missing.contains(&origin));
+    assert!(!l.missing.contains(&fact(&m, "output_value")));
+    // A missing column is worth a word only when the rule set reads the fact, once, with
+    // what reads it.
+    let shanxi = check_file(Path::new("rules/shanxi.rules"))
+        .model
+        .expect("shanxi");
+    let rs = townrules::compile::compile(&shanxi).expect("compiles");
+    let l = ok(load_towns_str(
+        "t.csv",
+        "id,output_value\na,20\nb,\n",
+        DataFormat::Csv,
+        &shanxi,
+    ));
+    let w = l.missing_read_by(&rs);
+    let origin: Vec<&String> = w.iter().filter(|w| w.contains("`origin_or_gi`")).collect();
+    assert_eq!(origin.len(), 1, "{w:?}");
+    assert_eq!(
+        origin[0],
+        "no column for `origin_or_gi` (历史发源地或地理标志), read by 二（四） 产业集聚度高: every town's value is missing"
+    );
+    let tech: Vec<&String> = w.iter().filter(|w| w.contains("`tech_centers`")).collect();
+    assert!(
+        tech[0].contains("read by 二（五） 龙头企业带动效应强的优先评定"),
+        "{tech:?}"
+    );
+    for unread in [
+        "`name`",
+        "`notes`",
+        "`county`",
+        "`jobs`",
+        "`national_market_share`",
+    ] {
+        assert!(!w.iter().any(|x| x.contains(unread)), "{unread}: {w:?}");
+    }
     assert_eq!(l.towns.names, vec!["a", "b"], "names default to ids");
     assert_eq!(money(&l.towns, fact(&m, "output_value"))[1], None);
 }

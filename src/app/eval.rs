@@ -66,7 +66,7 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
     let (model, mut rs) = load::rule_file(&args.rules)?;
     load::apply_sets(&mut rs, &args.set)?;
-    let towns = load::towns(&args.towns, &model)?;
+    let towns = load::towns(&args.towns, &model, &rs)?;
     let rows = select_rows(&towns, &args.towns_only)?;
     let scores = load::sheets(&rs, &towns, args.scores.as_deref())?;
     let mut ev = Evaluator::new(&rs, &towns);

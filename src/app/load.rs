@@ -79,11 +79,12 @@ pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Read town data against a rule set's vocabulary, printing its warnings.
-pub fn towns(path: &Path, model: &Checked) -> Result<Towns, AppError> {
+/// Read town data against a rule set's vocabulary, printing its warnings: about the
+/// file, and one per fact the rule set reads that the file has no column for.
+pub fn towns(path: &Path, model: &Checked, rs: &RuleSet) -> Result<Towns, AppError> {
     let loaded =
         crate::data::load_towns(path, model).map_err(|errors| AppError::Data { errors })?;
-    for w in &loaded.warnings {
+    for w in loaded.warnings.iter().chain(&loaded.missing_read_by(rs)) {
         warn(w);
     }
     Ok(loaded.towns)

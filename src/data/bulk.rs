@@ -395,6 +395,7 @@ mod tests {
                 (Ok(a), Ok(b)) => {
                     assert_eq!(a.towns, b.towns, "{t:.200}");
                     assert_eq!(a.warnings, b.warnings, "{t:.200}");
+                    assert_eq!(a.missing, b.missing, "{t:.200}");
                 }
                 (Err(a), Err(b)) => assert_eq!(a, b, "{t:.200}"),
                 (a, b) => panic!("{t:.200}: {:?} vs {:?}", a.is_ok(), b.is_ok()),

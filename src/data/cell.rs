@@ -392,17 +392,12 @@ impl<'v, 'm> Builder<'v, 'm> {
             }
             return Err(self.errors);
         }
-        let mut warnings = self.warnings;
-        for (f, parse) in self.vocab.parsers.iter().enumerate() {
-            let missing = !self.present.get(f).copied().unwrap_or(false);
-            if missing && *parse != Parse::Text {
-                warnings.push(format!(
-                    "no column for {}: every town's value is missing",
-                    self.vocab.describe(f)
-                ));
-            }
-        }
+        let warnings = self.warnings;
+        let missing = (0..self.vocab.parsers.len())
+            .filter(|&f| !self.present.get(f).copied().unwrap_or(false))
+            .collect();
         Ok(Loaded {
+            missing,
             towns: Towns {
                 file: self.file,
                 ids,

@@ -108,7 +108,11 @@ pub struct Impact {
 
 fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {
     match crate::data::load_towns(path, &side.model) {
-        Ok(l) => Ok((l.towns, l.warnings)),
+        Ok(l) => {
+            let mut warnings = l.warnings.clone();
+            warnings.extend(l.missing_read_by(&side.rules));
+            Ok((l.towns, warnings))
+        }
         Err(errors) => Err(ImpactError::TownData {
             path: path.to_path_buf(),
             side: side.spec.clone(),

@@ -390,7 +390,7 @@ impl Session {
         }
         let data = match &self.data {
             Some(d) => {
-                let towns = load_towns(&d.path, &model, &keeps)?;
+                let towns = load_towns(&d.path, &model, &rs, &keeps)?;
                 let scores = load_sheets(&rs, &towns, d.scores_path.as_deref(), &keeps)?;
                 Some(Data {
                     path: d.path.clone(),
@@ -450,7 +450,7 @@ impl Session {
             None => Kept::NoData,
         };
         let r = self.rules.as_mut().ok_or(ReplError::DataBeforeRules)?;
-        let towns = load_towns(path, &r.model, &keeps)?;
+        let towns = load_towns(path, &r.model, &r.rs, &keeps)?;
         let sheets = load_sheets(&r.rs, &towns, scores, &keeps)?;
         let data = Data {
             path: path.to_path_buf(),
@@ -684,8 +684,13 @@ fn load_sheets(
 }
 
 /// Read town data; on an error the session keeps what `keeps` says.
-fn load_towns(path: &Path, model: &Checked, keeps: &Kept) -> Result<Towns, ReplError> {
-    load::towns(path, model).map_err(|cause| ReplError::DataNotLoaded {
+fn load_towns(
+    path: &Path,
+    model: &Checked,
+    rs: &RuleSet,
+    keeps: &Kept,
+) -> Result<Towns, ReplError> {
+    load::towns(path, model, rs).map_err(|cause| ReplError::DataNotLoaded {
         path: path.to_path_buf(),
         keeps: keeps.clone(),
         cause: Box::new(cause),

@@ -1,0 +1,110 @@
+//! Which parts of a rule set read which town facts: so that a fact the data lacks is
+//! reported only when something reads it, naming what.
+
+use super::{NodeId, Op, RuleSet, Scoring};
+
+/// A part of a rule set that reads facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Criterion (index): its applicability, requirements or relaxations.
+    Criterion(usize),
+    /// A priority clause of criterion (index).
+    Priority(usize),
+    /// Indicator (index in the evaluation system's nodes) scored from facts.
+    Indicator(usize),
+}
+
+impl RuleSet {
+    /// For every fact, the parts of the rule set that read it, in rule order, each once.
+    /// A statistic (`rank(x within county)`) reads both facts.
+    pub fn fact_readers(&self) -> Vec<Vec<Reader>> {
+        let mut out: Vec<Vec<Reader>> = vec![Vec::new(); self.facts.len()];
+        let note = |n: NodeId, who: Reader, out: &mut Vec<Vec<Reader>>| {
+            let mut facts = Vec::new();
+            self.facts_of(n, &mut facts);
+            for f in facts {
+                if let Some(v) = out.get_mut(f) {
+                    if !v.contains(&who) {
+                        v.push(who);
+                    }
+                }
+            }
+        };
+        for (c, crit) in self.criteria.iter().enumerate() {
+            let conds = crit
+                .applies
+                .iter()
+                .map(|a| a.node)
+                .chain(crit.requires.iter().flat_map(|r| {
+                    std::iter::once(r.cond.node)
+                        .chain(r.relax.iter().flat_map(|x| [x.when.node, x.then.node]))
+                }));
+            for n in conds {
+                note(n, Reader::Criterion(c), &mut out);
+            }
+            for p in &crit.priorities {
+                note(p.when.node, Reader::Priority(c), &mut out);
+            }
+        }
+        if let Some(e) = &self.evaluation {
+            for (i, node) in e.nodes.iter().enumerate() {
+                match &node.scoring {
+                    Scoring::FullWhen(x) | Scoring::Formula(x) => {
+                        note(x.node, Reader::Indicator(i), &mut out);
+                    }
+                    Scoring::Expert => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The facts a condition reads.
+    fn facts_of(&self, n: NodeId, out: &mut Vec<usize>) {
+        match self.ops[n as usize] {
+            Op::Fact(f) => out.push(f as usize),
+            Op::Stat { fact, within, .. } => {
+                out.push(fact as usize);
+                out.extend(within.map(|w| w as usize));
+            }
+            Op::Param(_)
+            | Op::Const(_)
+            | Op::Lookup { .. }
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Cmp { .. }
+            | Op::Arith { .. }
+            | Op::Min(..)
+            | Op::Max(..) => {}
+        }
+        for x in self.ops[n as usize].children() {
+            self.facts_of(x, out);
+        }
+    }
+
+    /// What a reader is, in staff words: `三（六） 就业带动性强`, `二（五） 的优先评定`,
+    /// `指标 A1.1 产业规模`.
+    pub fn reader_label(&self, r: Reader) -> String {
+        match r {
+            Reader::Criterion(c) => {
+                let c = &self.criteria[c];
+                format!("{} {}", c.clause, c.label).trim().to_string()
+            }
+            Reader::Priority(c) => {
+                let c = &self.criteria[c];
+                format!("{} {}的优先评定", c.clause, c.label)
+                    .trim()
+                    .to_string()
+            }
+            Reader::Indicator(i) => self
+                .evaluation
+                .as_ref()
+                .and_then(|e| e.nodes.get(i))
+                .map(|n| format!("指标 {} {}", n.code, n.label))
+                .unwrap_or_default(),
+        }
+    }
+}
