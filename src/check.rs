@@ -13,6 +13,7 @@ mod indicators;
 mod load;
 mod model;
 mod quotes;
+mod repeats;
 mod sources;
 
 pub use model::*;
@@ -68,6 +69,7 @@ fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
     let (model, more) = declare::build(loaded.units, root);
     diags.extend(more);
     diags.extend(sources::verify(&model.units));
+    diags.extend(repeats::verify(&model.units));
     let has_errors = diags.iter().any(Diag::is_error);
     CheckReport {
         model: if has_errors { None } else { Some(model) },

@@ -15,7 +15,7 @@ use super::quotes::{Document, Miss, Reason};
 use crate::diag::{Code, Diag};
 use crate::source::{Source, MAX_FILE_BYTES};
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, AttrValue, File, Header, IndicatorDecl, Item, Node, Span};
+use crate::syntax::ast::{self, AttrValue, File, IndicatorDecl, Item, Node, Span};
 
 /// Characters of the source shown on each side of the first difference.
 const WINDOW: usize = 15;
@@ -57,7 +57,6 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
             }
             continue;
         };
-        duplicate_fields(src, h, &mut diags);
         let Some(a) = ast::attr(&h.attrs, "source") else {
             diags.push(
                 Diag::warning(
@@ -107,29 +106,6 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
         }
     }
     diags
-}
-
-/// A header field given twice is an error (`convention` may be repeated: one reading
-/// each).
-fn duplicate_fields(src: &Source, h: &Header, diags: &mut Vec<Diag>) {
-    let mut first: HashMap<&str, Span> = HashMap::new();
-    for a in h.attrs.iter().filter(|a| a.key.node != "convention") {
-        if let Some(&at) = first.get(a.key.node.as_str()) {
-            diags.push(
-                Diag::error(
-                    Code::Duplicate,
-                    src,
-                    a.key.span,
-                    format!("header field `{}` is given twice", a.key.node),
-                )
-                .label("given again here")
-                .also(at, "first given here")
-                .help("keep one of them"),
-            );
-        } else {
-            first.insert(a.key.node.as_str(), a.key.span);
-        }
-    }
 }
 
 /// Every text of a file presented as the document's words, in file order.

@@ -13,6 +13,7 @@ use super::error::ParseError;
 use lexical::{check_nesting, from_pest, scan_comments};
 
 mod lexical;
+mod mistakes;
 use crate::source::{Source, MAX_FILE_BYTES};
 use crate::units::MoneyUnit;
 
@@ -61,7 +62,8 @@ pub fn parse(source: &Source) -> Result<File, ParseError> {
         ));
     }
     check_nesting(source)?;
-    let mut pairs = RulesParser::parse(Rule::file, text).map_err(|e| from_pest(source, e))?;
+    let mut pairs =
+        RulesParser::parse(Rule::file, text).map_err(|e| slip_or(source, from_pest(source, e)))?;
     let file = pairs
         .next()
         .ok_or_else(|| ParseError::internal(source, Span::new(0, 0)))?;
@@ -77,6 +79,24 @@ pub fn parse(source: &Source) -> Result<File, ParseError> {
         items,
         comments: scan_comments(text),
     })
+}
+
+/// A file that does not parse: the first common slip (a space before a unit, a missing
+/// `{` …) when it is at or before the line after where the grammar stopped, else the
+/// grammar's own error.
+fn slip_or(source: &Source, grammar: ParseError) -> ParseError {
+    let text = source.text();
+    let stop = grammar.span.offset();
+    let next_line_end = text
+        .get(stop..)
+        .and_then(|r| r.find('\n'))
+        .map(|n| stop + n + 1)
+        .and_then(|p| text.get(p..).map(|r| p + r.find('\n').unwrap_or(r.len())))
+        .unwrap_or(text.len());
+    match mistakes::first_slip(source) {
+        Some(slip) if slip.span.offset() <= next_line_end => slip,
+        Some(_) | None => grammar,
+    }
 }
 
 fn span_of(p: &Pair<'_, Rule>) -> Span {
