@@ -257,6 +257,16 @@ impl DataFormat {
 /// Load the towns of the data file at `path`, by its extension (`.csv`, `.toml`,
 /// `.json`, case-insensitive), against the vocabulary of `model`.
 pub fn load_towns(path: &Path, model: &Checked) -> Result<Loaded, Vec<DataError>> {
+    load_towns_beside(path, model, None)
+}
+
+/// [`load_towns`] for comparing two rule sets on one file: the columns of `other`'s facts
+/// that `model` lacks are skipped rather than rejected (an amendment that adds a fact).
+pub fn load_towns_beside(
+    path: &Path,
+    model: &Checked,
+    other: Option<&Checked>,
+) -> Result<Loaded, Vec<DataError>> {
     let name = path.display().to_string();
     let Some(format) = DataFormat::from_path(path) else {
         let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
@@ -273,6 +283,10 @@ pub fn load_towns(path: &Path, model: &Checked) -> Result<Loaded, Vec<DataError>
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
     let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(&name, m)])?;
+    let vocab = match other {
+        Some(o) => vocab.with_other(o),
+        None => vocab,
+    };
     let read_err =
         |e: std::io::Error| vec![DataError::file(&name, format!("cannot read the file: {e}"))];
     match format {

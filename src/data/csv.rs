@@ -85,6 +85,8 @@ pub(super) enum Slot {
     Blank,
     /// An unknown or duplicate column (already reported).
     Bad,
+    /// A column of the other rule set's vocabulary (see `Vocab::with_other`): not read.
+    Other,
 }
 
 /// Read the CSV file at `path`.
@@ -285,6 +287,10 @@ pub(super) fn layout<'h>(
             continue;
         }
         let Some(f) = vocab.resolve(h) else {
+            if vocab.is_other(h) {
+                slots.push(Slot::Other);
+                continue;
+            }
             b.error(vocab.unknown_column(name, h, header_row, RowUnit::Line));
             slots.push(Slot::Bad);
             continue;

@@ -40,6 +40,9 @@ pub(super) struct Vocab<'m> {
     pub name: Option<usize>,
     /// Folded column name → fact.
     names: HashMap<String, usize>,
+    /// Folded names of another rule set's facts that this vocabulary lacks: their
+    /// columns are skipped, not errors (reading one file for two rule sets).
+    others: std::collections::HashSet<String>,
     /// Per category set: spellings as written and folded → member index.
     cats: Vec<HashMap<String, u16>>,
     /// Per category set: the spellings that [`normalize`] leaves as they are, with the
@@ -128,6 +131,7 @@ impl<'m> Vocab<'m> {
             id,
             name: find("name"),
             names,
+            others: std::collections::HashSet::new(),
             cats,
             exact,
         })
@@ -141,6 +145,26 @@ impl<'m> Vocab<'m> {
     /// The fact a column name (id, Chinese label or alias) stands for.
     pub fn resolve(&self, column: &str) -> Option<usize> {
         self.names.get(&fold_name(column)).copied()
+    }
+
+    /// Also accept (and skip) the columns of `other`'s facts that this vocabulary lacks.
+    pub fn with_other(mut self, other: &Checked) -> Self {
+        for fact in &other.facts {
+            let spellings: Vec<String> = [&fact.id, &fact.label]
+                .into_iter()
+                .chain(&fact.aliases)
+                .map(|s| fold_name(s))
+                .collect();
+            if spellings.iter().all(|s| !self.names.contains_key(s)) {
+                self.others.extend(spellings);
+            }
+        }
+        self
+    }
+
+    /// Whether `column` is one of the other rule set's facts (see [`Vocab::with_other`]).
+    pub fn is_other(&self, column: &str) -> bool {
+        !self.others.is_empty() && self.others.contains(&fold_name(column))
     }
 
     /// The member of category set `set` a cell names (id, label or alias), or `None`.

@@ -87,7 +87,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     if !h.date.is_empty() {
         meta.push(h.date.clone());
     }
-    let _ = writeln!(o, "依据：{}", meta.join("，"));
+    if !meta.is_empty() {
+        let _ = writeln!(o, "依据：{}", meta.join("，"));
+    }
     for line in what_if_lines(rs) {
         let _ = writeln!(o, "{line}");
     }

@@ -95,6 +95,9 @@ pub struct Impact {
     pub graded: bool,
     /// Whether either rule set has criteria (otherwise outcomes are trivially the same).
     pub criteria: bool,
+    /// Facts only one side has (an amendment that adds a fact), with the side that has
+    /// it: `(fact id, label, in the new rule set)`.
+    pub one_sided_facts: Vec<(String, String, bool)>,
     /// Towns whose outcome or grade differs, in file order.
     pub towns: Vec<TownChange>,
     /// Towns whose outcome and grade are the same but some criterion's status differs
@@ -106,8 +109,10 @@ pub struct Impact {
     pub grade_transitions: Vec<(Option<String>, Option<String>, usize)>,
 }
 
-fn load(side: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {
-    match crate::data::load_towns(path, &side.model) {
+/// Read the towns for `side`; the columns of `other`'s facts that `side` lacks are
+/// skipped (an amendment may add facts).
+fn load(side: &Side, other: &Side, path: &Path) -> Result<(Towns, Vec<String>), ImpactError> {
+    match crate::data::load_towns_beside(path, &side.model, Some(&other.model)) {
         Ok(l) => {
             let mut warnings = l.warnings.clone();
             warnings.extend(l.missing_read_by(&side.rules));
@@ -161,8 +166,8 @@ pub fn impact(
             });
         }
     }
-    let (ta, wa) = load(old, path)?;
-    let (tb, wb) = load(new, path)?;
+    let (ta, wa) = load(old, new, path)?;
+    let (tb, wb) = load(new, old, path)?;
     let mut warnings = wa;
     for w in wb {
         if !warnings.contains(&w) {
@@ -237,11 +242,27 @@ pub fn impact(
         total: ta.len(),
         graded,
         criteria: !old.rules.criteria.is_empty() || !new.rules.criteria.is_empty(),
+        one_sided_facts: one_sided(old, new),
         towns,
         criteria_only,
         transitions,
         grade_transitions,
     })
+}
+
+/// The facts one rule set declares and the other does not.
+fn one_sided(old: &Side, new: &Side) -> Vec<(String, String, bool)> {
+    let only = |a: &Side, b: &Side, in_new: bool| -> Vec<(String, String, bool)> {
+        a.rules
+            .facts
+            .iter()
+            .filter(|f| b.rules.fact_index(&f.id).is_none())
+            .map(|f| (f.id.clone(), f.label.clone(), in_new))
+            .collect()
+    };
+    let mut v = only(old, new, false);
+    v.extend(only(new, old, true));
+    v
 }
 
 fn grade_name(ev: &Evaluator<'_>, s: &TownScore) -> Option<String> {

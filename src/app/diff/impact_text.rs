@@ -54,6 +54,17 @@ pub(super) fn impact_section(s: &mut Sections, i: &Impact) {
         "认定结论"
     };
     s.head(&format!("对城镇的影响（{}，共 {} 个镇）", i.file, i.total));
+    for (_, label, in_new) in &i.one_sided_facts {
+        let (has, lacks) = if *in_new {
+            ("新", "旧")
+        } else {
+            ("旧", "新")
+        };
+        let _ = writeln!(
+            s.out,
+            "  事实“{label}”只有{has}规则集有：{lacks}规则集不读该列，{lacks}标准下的结论与此列无关"
+        );
+    }
     if i.towns.is_empty() {
         let _ = writeln!(s.out, "  没有镇的{what}发生变化");
     } else {

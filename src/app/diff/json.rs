@@ -104,6 +104,9 @@ pub fn json(a: &Side, b: &Side, d: &RuleDiff, imp: Option<&Impact>) -> Value {
         "towns_evaluated": imp.map(|i| i.total),
         "impact": impact,
         "criterion_changes": criteria_only,
+        "facts_only_in": imp.map(|i| i.one_sided_facts.iter().map(|(id, label, in_new)| json!({
+            "fact": id, "label": label, "side": if *in_new { "new" } else { "old" }
+        })).collect::<Vec<_>>()).unwrap_or_default(),
         "graded": imp.map(|i| i.graded),
         "grade_transitions": imp.map(|i| i.grade_transitions.iter().map(|(o, n, k)| json!({
             "old": o, "new": n, "count": k
