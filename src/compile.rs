@@ -43,6 +43,7 @@ pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
         criteria,
         ops: c.ops,
         targets: m.targets.clone(),
+        population: m.population.clone(),
         source_file: m.units[m.root].source.name().to_string(),
         sources: m.units.iter().map(|u| u.source.clone()).collect(),
         evaluation,
@@ -398,7 +399,14 @@ impl Compiler<'_> {
                             Expr::Name(p) => fact_of(self, &p.to_string()),
                             _ => 0,
                         };
-                        let within = within.as_ref().map(|w| fact_of(self, &w.node));
+                        // `within POPULATION` ranks over every town (the population).
+                        let whole = |w: &&Node<String>| {
+                            self.m.population.as_ref().is_some_and(|p| p.id == w.node)
+                        };
+                        let within = within
+                            .as_ref()
+                            .filter(|w| !whole(w))
+                            .map(|w| fact_of(self, &w.node));
                         Op::Stat { kind, fact, within }
                     }
                     (None, [a, b]) => {

@@ -613,7 +613,7 @@ fn statistics_and_formulas_compare_by_meaning() {
     let text = std::fs::read_to_string("rules/demo-evaluation-formulas.rules").expect("read");
     let same = text
         .replace(
-            "require top(output_value) <= 30%",
+            "require top(output_value within candidates) <= 30%",
             "require 30% >= top(output_value)",
         )
         .replace(

@@ -87,6 +87,9 @@ pub fn towns(path: &Path, model: &Checked, rs: &RuleSet) -> Result<Towns, AppErr
     for w in loaded.warnings.iter().chain(&loaded.missing_read_by(rs)) {
         warn(w);
     }
+    if let Some(w) = rs.ranking_warning(loaded.towns.len()) {
+        warn(&w);
+    }
     Ok(loaded.towns)
 }
 

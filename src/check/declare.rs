@@ -28,6 +28,7 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
             tables: Vec::new(),
             criteria: Vec::new(),
             targets: Vec::new(),
+            population: None,
             names: HashMap::new(),
             evaluation: None,
         },
@@ -40,6 +41,7 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
     for &f in &order {
         b.parameters(f);
     }
+    b.population(&chain);
     b.header(root, &chain);
     for &f in chain.iter().rev() {
         b.criteria(f);

@@ -161,7 +161,9 @@ impl<'m> ExprChecker<'m> {
             return None;
         }
         if let Some(w) = within {
-            if !matches!(self.m.resolve(&w.node), Some(Symbol::Fact(f)) if matches!(self.m.facts[f].kind, Kind::Text | Kind::Category(_)))
+            let population = self.m.population.as_ref().is_some_and(|p| p.id == w.node);
+            if !population
+                && !matches!(self.m.resolve(&w.node), Some(Symbol::Fact(f)) if matches!(self.m.facts[f].kind, Kind::Text | Kind::Category(_)))
             {
                 self.diags.push(
                     Diag::error(
@@ -169,7 +171,7 @@ impl<'m> ExprChecker<'m> {
                         src,
                         w.span,
                         format!(
-                            "`within {}` needs a text or category fact to group by",
+                            "`within {}` needs a text or category fact to group by, or the rule set's `population`",
                             w.node
                         ),
                     )

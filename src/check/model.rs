@@ -249,7 +249,19 @@ pub struct CriterionInfo {
     pub document: String,
 }
 
-/// A goal of the document (how many towns of a level by when).
+/// The towns a rule set's rankings are meant over: `population province "全省参评专业镇"
+/// { towns 120 }`.
+#[derive(Debug, Clone)]
+pub struct PopulationInfo {
+    /// Identifier, named by `within` (`rank(x within province)`).
+    pub id: String,
+    /// Who they are, e.g. `全省参评专业镇`.
+    pub label: String,
+    /// How many towns it has, when declared (`towns 120`).
+    pub towns: Option<u64>,
+}
+
+/// A goal of the document (how many towns by when).
 #[derive(Debug, Clone)]
 pub struct TargetInfo {
     /// Identifier.
@@ -300,6 +312,8 @@ pub struct Checked {
     pub criteria: Vec<CriterionInfo>,
     /// Targets.
     pub targets: Vec<TargetInfo>,
+    /// The towns rankings are meant over (`population …`), if declared.
+    pub population: Option<PopulationInfo>,
     /// Name → symbol (fact ids, labels and aliases; parameter, table and member names).
     pub names: HashMap<String, Symbol>,
     /// The evaluation indicator system, if the rule set has one.

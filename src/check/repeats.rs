@@ -107,7 +107,7 @@ fn attr_lists(file: &File) -> Vec<&[Attr]> {
                         .map(|rx| rx.node.attrs.as_slice()),
                 );
             }
-            Item::Target(t) => out.push(&t.attrs),
+            Item::Target(t) | Item::Population(t) => out.push(&t.attrs),
             Item::Evaluation(e) => {
                 out.push(&e.attrs);
                 for i in &e.indicators {

@@ -155,7 +155,7 @@ fn quotations(file: &File) -> Vec<Quoted<'_>> {
                     });
                 }
             }
-            Item::Target(t) => attrs(&mut out, &t.attrs),
+            Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
             Item::Evaluation(e) => {
                 attrs(&mut out, &e.attrs);
                 for i in &e.indicators {

@@ -389,6 +389,8 @@ pub struct RuleSet {
     pub ops: Vec<Op>,
     /// Targets of the document.
     pub targets: Vec<TargetInfo>,
+    /// The towns rankings are meant over, if declared.
+    pub population: Option<crate::check::PopulationInfo>,
     /// The root rule file's name.
     pub source_file: String,
     /// Texts of all files the rule set was built from.

@@ -59,6 +59,43 @@ impl RuleSet {
         out
     }
 
+    /// Whether a file of `towns` towns can be the whole population rankings are meant
+    /// over: the rule set declares the population's size and the file has at least as many.
+    pub fn population_complete(&self, towns: usize) -> bool {
+        self.population
+            .as_ref()
+            .and_then(|p| p.towns)
+            .is_some_and(|n| towns as u64 >= n)
+    }
+
+    /// The warning for rankings over a file of `towns` towns that cannot be the whole
+    /// population (fewer towns than declared, or no declaration), when some statistic of
+    /// the rule set ranks over every town (not `within` a group).
+    pub fn ranking_warning(&self, towns: usize) -> Option<String> {
+        let ranks = self
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::Stat { within: None, .. }));
+        if !ranks || self.population_complete(towns) {
+            return None;
+        }
+        Some(match &self.population {
+            Some(p) => match p.towns {
+                Some(n) => format!(
+                    "rankings are over the {towns} towns of this file, fewer than the {n} of `{}` ({}): each rank is relative to the file",
+                    p.id, p.label
+                ),
+                None => format!(
+                    "rankings are over the {towns} towns of this file: `{}` ({}) declares no number of towns (`towns N`), so each rank is relative to the file",
+                    p.id, p.label
+                ),
+            },
+            None => format!(
+                "rankings are over the {towns} towns of this file: the rule set declares no population (`population ID \"…\" {{ towns N }}`), so each rank is relative to the file"
+            ),
+        })
+    }
+
     /// The facts a condition reads.
     fn facts_of(&self, n: NodeId, out: &mut Vec<usize>) {
         match self.ops[n as usize] {

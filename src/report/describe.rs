@@ -456,7 +456,19 @@ pub fn stat(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
             };
             format!("{}为“{v}”的参评镇共 {size} 个", wf.label)
         }
-        None => format!("参评镇共 {size} 个（本次读入的全部镇）"),
+        None => match rs.population.as_ref() {
+            Some(p) if rs.population_complete(ev.towns.len()) => {
+                format!("{}，参评镇共 {size} 个", p.label)
+            }
+            Some(p) => match p.towns {
+                Some(n) => format!("名次相对于本次读入的 {size} 个镇，少于{}的 {n} 个", p.label),
+                None => format!(
+                    "名次相对于本次读入的 {size} 个镇，{}共有多少个镇未声明",
+                    p.label
+                ),
+            },
+            None => format!("名次相对于本次读入的 {size} 个镇，规则集未声明参评范围"),
+        },
     };
     format!("{}({label})〔{group}〕", kind.name())
 }

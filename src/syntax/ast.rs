@@ -460,6 +460,8 @@ pub enum Item {
     Drop(DropDecl),
     /// `target …`
     Target(TargetDecl),
+    /// `population id "label" { towns N }`: the towns rankings are meant over.
+    Population(TargetDecl),
     /// `evaluation …`
     Evaluation(EvaluationDecl),
 }

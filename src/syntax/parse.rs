@@ -183,6 +183,15 @@ impl Builder<'_> {
                 };
                 Item::Target(TargetDecl { id, label, attrs })
             }
+            Rule::population_decl => {
+                let id = self.ident(self.next(&mut inner, span)?);
+                let label = self.string(self.next(&mut inner, span)?);
+                let attrs = match inner.next() {
+                    Some(b) => self.block(b)?,
+                    None => Vec::new(),
+                };
+                Item::Population(TargetDecl { id, label, attrs })
+            }
             _ => return Err(ParseError::internal(self.source, span)),
         };
         Ok(Node::new(item, span))
@@ -745,6 +754,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_criterion
             | Rule::kw_drop
             | Rule::kw_target
+            | Rule::kw_population
             | Rule::kw_alias
             | Rule::kw_applies
             | Rule::kw_require

@@ -116,6 +116,7 @@ fn load(side: &Side, other: &Side, path: &Path) -> Result<(Towns, Vec<String>), 
         Ok(l) => {
             let mut warnings = l.warnings.clone();
             warnings.extend(l.missing_read_by(&side.rules));
+            warnings.extend(side.rules.ranking_warning(l.towns.len()));
             Ok((l.towns, warnings))
         }
         Err(errors) => Err(ImpactError::TownData {

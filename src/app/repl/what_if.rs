@@ -162,7 +162,7 @@ pub fn notes_and_quotes(file: &File) -> Vec<(&'static str, usize, &str)> {
                     }
                 }
             }
-            Item::Target(t) => attrs(&mut out, &t.attrs),
+            Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
             Item::Evaluation(e) => {
                 attrs(&mut out, &e.attrs);
                 for i in &e.indicators {

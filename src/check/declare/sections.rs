@@ -262,6 +262,51 @@ impl Builder {
         }
     }
 
+    /// The population rankings are meant over: the nearest file of the chain that declares
+    /// one (the root first); a file declaring two is an error.
+    pub(super) fn population(&mut self, chain: &[FileId]) {
+        for &f in chain {
+            let items = self.m.units[f].ast.items.clone();
+            for it in &items {
+                let Item::Population(p) = &it.node else {
+                    continue;
+                };
+                self.check_attrs(f, &p.attrs, &["towns", "note", "clause"], "a population");
+                if let Some(first) = &self.m.population {
+                    if self.m.units[f]
+                        .ast
+                        .items
+                        .iter()
+                        .any(|x| matches!(&x.node, Item::Population(q) if q.id.node == first.id))
+                    {
+                        self.diags.push(
+                            Diag::error(
+                                Code::Duplicate,
+                                self.src(f),
+                                p.id.span,
+                                format!("a second population `{}`: rankings are over one population", p.id.node),
+                            )
+                            .help("declare one `population`; group within it with a fact, e.g. `rank(x within county)`"),
+                        );
+                    }
+                    continue;
+                }
+                let towns = ast::attr(&p.attrs, "towns").and_then(|a| match &a.value.node {
+                    AttrValue::Quantity(q) => rust_decimal::prelude::ToPrimitive::to_u64(&q.number),
+                    _ => None,
+                });
+                self.m.population = Some(PopulationInfo {
+                    id: p.id.node.clone(),
+                    label: p.label.node.clone(),
+                    towns,
+                });
+            }
+            if self.m.population.is_some() {
+                break;
+            }
+        }
+    }
+
     pub(super) fn targets(&mut self, root: FileId) {
         let items = self.m.units[root].ast.items.clone();
         for it in &items {
