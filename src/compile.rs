@@ -34,7 +34,9 @@ pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
         .map(|ci| c.criterion(ci))
         .collect::<Vec<_>>();
     let evaluation = m.evaluation.as_ref().map(|e| c.evaluation(e));
+    let priorities = m.priorities.iter().map(|p| c.set_priority(p)).collect();
     Ok(RuleSet {
+        priorities,
         header,
         facts: m.facts.clone(),
         categories: m.categories.clone(),
@@ -113,6 +115,32 @@ impl Compiler<'_> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    fn set_priority(&mut self, p: &crate::check::PriorityInfo) -> SetPriority {
+        let r = &p.decl.rule.node;
+        let attrs = &p.decl.attrs;
+        let document = self.m.units[p.file]
+            .ast
+            .items
+            .iter()
+            .find_map(|i| match &i.node {
+                ast::Item::Header(h) => attr_text(&h.attrs, "document").map(str::to_string),
+                _ => None,
+            })
+            .unwrap_or_default();
+        SetPriority {
+            rule: PriorityRule {
+                label: r.label.node.clone(),
+                when: Condition {
+                    node: self.expr(&r.when),
+                    text: self.text(p.file, &r.when),
+                },
+            },
+            clause: attr_text(attrs, "clause").map(str::to_string),
+            document,
+            interpretations: ast::attr_texts(attrs, "interpretation"),
+        }
     }
 
     fn criterion(&mut self, ci: &crate::check::CriterionInfo) -> Criterion {

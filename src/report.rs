@@ -138,7 +138,7 @@ fn csv_part(ev: &Evaluator<'_>, rows: &[usize], buf: &mut Vec<u8>) {
 
 /// Whether some criterion has a priority clause (优先评定).
 fn has_priorities(rs: &crate::compile::RuleSet) -> bool {
-    rs.criteria.iter().any(|c| !c.priorities.is_empty())
+    !rs.priorities.is_empty() || rs.criteria.iter().any(|c| !c.priorities.is_empty())
 }
 
 /// The CSV cell naming the criteria that rest on this rule set's readings
@@ -368,7 +368,7 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                 .collect();
     // Every priority clause with its state: yes, no, or unknown (with the facts missing),
     // never an unknown one left out as if it were no.
-    let priority: Vec<Value> = r
+    let mut priority: Vec<Value> = r
         .criteria
         .iter()
         .flat_map(|c| {
@@ -399,12 +399,32 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                 })
         })
         .collect();
+    for (i, p) in rs.priorities.iter().enumerate() {
+        // A priority flag of the whole rule set: no criterion.
+        let t = ev.set_priority(i, row);
+        let mut v = json!({
+            "criterion": Value::Null,
+            "clause": p.clause,
+            "reason": p.rule.label,
+            "state": priority_state(t),
+        });
+        if t == Tri::Unknown {
+            let missing: Vec<String> = ev
+                .set_priority_missing(i, row)
+                .into_iter()
+                .map(|f| rs.facts[f].id.clone())
+                .collect();
+            v["missing_facts"] = Value::from(missing);
+        }
+        priority.push(v);
+    }
     let mut town = json!({
         "id": ev.towns.ids[row],
         "name": ev.towns.names[row],
         "outcome": if rs.criteria.is_empty() { Value::Null } else { Value::from(r.outcome.as_str()) },
         "criteria": criteria,
         "priority": priority,
+        "priority_state": priority_state(ev.priority_state(row)),
     });
     if r.discretionary {
         town["discretionary"] = Value::Bool(true);

@@ -266,7 +266,8 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         header.push("grade".to_string());
     }
     header.extend(rs.criteria.iter().map(|c| c.id.clone()));
-    let prioritised = rs.criteria.iter().any(|c| !c.priorities.is_empty());
+    let prioritised =
+        !rs.priorities.is_empty() || rs.criteria.iter().any(|c| !c.priorities.is_empty());
     if prioritised {
         header.push("priority".to_string());
     }
@@ -313,11 +314,12 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         rec.extend(statuses.iter().map(|s| s.as_str()));
         // Priority from the explanation records: yes if any clause holds, else unknown
         // if any cannot be decided, else no.
-        let all: Vec<Tri> = explained
+        let mut all: Vec<Tri> = explained
             .criteria
             .iter()
             .flat_map(|c| c.priorities.iter().copied())
             .collect();
+        all.extend((0..rs.priorities.len()).map(|i| ev.set_priority(i, row)));
         let priority = if all.contains(&Tri::True) {
             "yes"
         } else if all.contains(&Tri::Unknown) {

@@ -29,6 +29,7 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
             criteria: Vec::new(),
             targets: Vec::new(),
             population: None,
+            priorities: Vec::new(),
             names: HashMap::new(),
             evaluation: None,
         },
@@ -42,6 +43,7 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
         b.parameters(f);
     }
     b.population(&chain);
+    b.priorities(&chain);
     b.header(root, &chain);
     for &f in chain.iter().rev() {
         b.criteria(f);
@@ -63,6 +65,9 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
     let mut checker = ExprChecker::new(&b.m);
     for c in &b.m.criteria {
         checker.criterion(c);
+    }
+    for p in &b.m.priorities {
+        checker.priority(p);
     }
     if let Some(ev) = &b.m.evaluation {
         checker.evaluation(ev);

@@ -52,6 +52,12 @@ impl<'m> ExprChecker<'m> {
         }
     }
 
+    /// Check the condition of a priority flag of the whole rule set.
+    pub fn priority(&mut self, p: &PriorityInfo) {
+        let src = &self.m.units[p.file].source;
+        self.condition(src, &p.decl.rule.node.when, "`priority … when`");
+    }
+
     /// A requirement's label: every `{name}` in it names a parameter (whose value in
     /// force the label then shows).
     fn label(&mut self, src: &Source, l: &Node<String>) {

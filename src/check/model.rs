@@ -249,6 +249,15 @@ pub struct CriterionInfo {
     pub document: String,
 }
 
+/// A priority flag of the whole rule set, with the file it is written in.
+#[derive(Debug, Clone)]
+pub struct PriorityInfo {
+    /// The declaration.
+    pub decl: crate::syntax::ast::RulePriority,
+    /// The file it is written in.
+    pub file: FileId,
+}
+
 /// The towns a rule set's rankings are meant over: `population province "全省参评专业镇"
 /// { towns 120 }`.
 #[derive(Debug, Clone)]
@@ -314,6 +323,9 @@ pub struct Checked {
     pub targets: Vec<TargetInfo>,
     /// The towns rankings are meant over (`population …`), if declared.
     pub population: Option<PopulationInfo>,
+    /// Priority flags declared on their own (not in a criterion), the extended rule
+    /// sets' first.
+    pub priorities: Vec<PriorityInfo>,
     /// Name → symbol (fact ids, labels and aliases; parameter, table and member names).
     pub names: HashMap<String, Symbol>,
     /// The evaluation indicator system, if the rule set has one.

@@ -108,6 +108,7 @@ fn attr_lists(file: &File) -> Vec<&[Attr]> {
                 );
             }
             Item::Target(t) | Item::Population(t) => out.push(&t.attrs),
+            Item::Priority(p) => out.push(&p.attrs),
             Item::Evaluation(e) => {
                 out.push(&e.attrs);
                 for i in &e.indicators {

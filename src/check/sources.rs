@@ -156,6 +156,14 @@ fn quotations(file: &File) -> Vec<Quoted<'_>> {
                 }
             }
             Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
+            Item::Priority(p) => {
+                attrs(&mut out, &p.attrs);
+                out.push(Quoted {
+                    text: &p.rule.node.label.node,
+                    span: p.rule.node.label.span,
+                    what: "priority text",
+                });
+            }
             Item::Evaluation(e) => {
                 attrs(&mut out, &e.attrs);
                 for i in &e.indicators {

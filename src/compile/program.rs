@@ -297,6 +297,20 @@ pub struct PriorityRule {
     pub when: Condition,
 }
 
+/// A priority flag of the whole rule set (`priority "…" when COND { clause … }` on its
+/// own): raised for a town whatever its criteria.
+#[derive(Debug, Clone)]
+pub struct SetPriority {
+    /// The document's sentence and the condition.
+    pub rule: PriorityRule,
+    /// The clause it rests on.
+    pub clause: Option<String>,
+    /// The document of the rule set that declared it.
+    pub document: String,
+    /// This rule set's readings of it.
+    pub interpretations: Vec<String>,
+}
+
 /// A compiled recognition criterion.
 #[derive(Debug, Clone)]
 pub struct Criterion {
@@ -391,6 +405,8 @@ pub struct RuleSet {
     pub targets: Vec<TargetInfo>,
     /// The towns rankings are meant over, if declared.
     pub population: Option<crate::check::PopulationInfo>,
+    /// Priority flags of the whole rule set (those of criteria are on the criteria).
+    pub priorities: Vec<SetPriority>,
     /// The root rule file's name.
     pub source_file: String,
     /// Texts of all files the rule set was built from.

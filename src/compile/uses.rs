@@ -12,6 +12,8 @@ pub enum Reader {
     Priority(usize),
     /// Indicator (index in the evaluation system's nodes) scored from facts.
     Indicator(usize),
+    /// Priority flag (index) of the whole rule set.
+    SetPriority(usize),
 }
 
 impl RuleSet {
@@ -45,6 +47,9 @@ impl RuleSet {
             for p in &crit.priorities {
                 note(p.when.node, Reader::Priority(c), &mut out);
             }
+        }
+        for (i, p) in self.priorities.iter().enumerate() {
+            note(p.rule.when.node, Reader::SetPriority(i), &mut out);
         }
         if let Some(e) = &self.evaluation {
             for (i, node) in e.nodes.iter().enumerate() {
@@ -136,6 +141,15 @@ impl RuleSet {
                     .trim()
                     .to_string()
             }
+            Reader::SetPriority(i) => self
+                .priorities
+                .get(i)
+                .map(|p| {
+                    format!("{} 优先评定", p.clause.as_deref().unwrap_or(""))
+                        .trim()
+                        .to_string()
+                })
+                .unwrap_or_default(),
             Reader::Indicator(i) => self
                 .evaluation
                 .as_ref()

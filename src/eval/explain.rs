@@ -200,18 +200,48 @@ impl Evaluator<'_> {
     /// The atoms and missing facts of priority clause `p` of criterion `c` for town `row`
     /// (recorded only when a report asks why a priority is unknown).
     fn priority_records(&self, c: usize, p: usize, row: usize) -> (Vec<Atom>, Vec<usize>) {
+        match self.rules.criteria.get(c).and_then(|x| x.priorities.get(p)) {
+            Some(rule) => self.records_of(rule.when.node, row),
+            None => (Vec::new(), Vec::new()),
+        }
+    }
+
+    /// The atoms and missing facts of condition `n` for town `row`.
+    fn records_of(&self, n: NodeId, row: usize) -> (Vec<Atom>, Vec<usize>) {
         let (mut atoms, mut missing, mut unset, mut params) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        if let Some(rule) = self.rules.criteria.get(c).and_then(|x| x.priorities.get(p)) {
-            let mut rec = Recorder {
-                atoms: &mut atoms,
-                missing: &mut missing,
-                unset: &mut unset,
-                params: &mut params,
-            };
-            self.walk(rule.when.node, row, &mut rec, true);
-        }
+        let mut rec = Recorder {
+            atoms: &mut atoms,
+            missing: &mut missing,
+            unset: &mut unset,
+            params: &mut params,
+        };
+        self.walk(n, row, &mut rec, true);
         (atoms, missing)
+    }
+
+    /// The facts that priority flag `i` of the whole rule set reads and town `row` lacks.
+    pub fn set_priority_missing(&self, i: usize, row: usize) -> Vec<usize> {
+        match self.rules.priorities.get(i) {
+            Some(p) => self.records_of(p.rule.when.node, row).1,
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether priority flag `i` of the whole rule set is raised for town `row`.
+    pub fn set_priority(&self, i: usize, row: usize) -> Tri {
+        match self.rules.priorities.get(i) {
+            Some(p) => self.condition(p.rule.when.node, row),
+            None => Tri::False,
+        }
+    }
+
+    /// The value of condition `n` for town `row`, by its plan when it has one.
+    fn condition(&self, n: NodeId, row: usize) -> Tri {
+        match self.fast.explain_plan(n) {
+            Some(plan) => self.run_plan(plan, row, &mut super::walk::NoRecord),
+            None => self.eval(n, row).tri(),
+        }
     }
 
     /// The facts that priority rule `p` of criterion `c` reads and town `row` lacks (what
@@ -234,18 +264,16 @@ impl Evaluator<'_> {
     /// clause holds, unknown when none holds and some cannot be decided (missing data),
     /// no otherwise — the same values as [`CriterionResult::priorities`].
     pub fn priority_state(&self, row: usize) -> Tri {
-        self.rules
-            .criteria
+        let rs = self.rules;
+        rs.criteria
             .iter()
             .flat_map(|c| &c.priorities)
+            .chain(rs.priorities.iter().map(|p| &p.rule))
             .fold(Tri::False, |acc, p| {
                 if acc == Tri::True {
                     return acc;
                 }
-                acc.or(match self.fast.explain_plan(p.when.node) {
-                    Some(plan) => self.run_plan(plan, row, &mut super::walk::NoRecord),
-                    None => self.eval(p.when.node, row).tri(),
-                })
+                acc.or(self.condition(p.when.node, row))
             })
     }
 

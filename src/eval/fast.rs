@@ -104,7 +104,7 @@ impl<'a> Program<'a> {
 /// Every condition of every criterion: applies, requirements with their relaxations,
 /// priorities.
 fn condition_roots<'r>(ev: &'r Evaluator<'_>) -> impl Iterator<Item = NodeId> + 'r {
-    ev.rules.criteria.iter().flat_map(|crit| {
+    let criteria = ev.rules.criteria.iter().flat_map(|crit| {
         let applies = crit.applies.iter().map(|a| a.node);
         let requires = crit.requires.iter().flat_map(|r| {
             std::iter::once(r.cond.node)
@@ -112,5 +112,6 @@ fn condition_roots<'r>(ev: &'r Evaluator<'_>) -> impl Iterator<Item = NodeId> + 
         });
         let priorities = crit.priorities.iter().map(|p| p.when.node);
         applies.chain(requires).chain(priorities)
-    })
+    });
+    criteria.chain(ev.rules.priorities.iter().map(|p| p.rule.when.node))
 }

@@ -115,7 +115,19 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     );
     let _ = writeln!(o);
 
-    let results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();
+    let mut results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();
+    if !rs.criteria.is_empty() {
+        // By outcome, and within each outcome the towns to be assessed with priority
+        // first (then those whose priority is unknown); otherwise in input order.
+        results.sort_by_key(|(row, r)| {
+            (
+                outcome_rank(r.outcome),
+                priority_rank(ev.priority_state(*row)),
+            )
+        });
+    }
+    let rows: Vec<usize> = results.iter().map(|(r, _)| *r).collect();
+    let rows = rows.as_slice();
     let idw = rows
         .iter()
         .map(|&r| ev.towns.ids[r].width())
@@ -182,7 +194,11 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             // A town without a category: what every category gives comes first.
             why.insert(0, first.trim_end_matches('：').to_string());
         }
-        let raised = |t: Tri| r.criteria.iter().any(|c| c.priorities.contains(&t));
+        let set: Vec<Tri> = (0..rs.priorities.len())
+            .map(|i| ev.set_priority(i, *row))
+            .collect();
+        let raised =
+            |t: Tri| set.contains(&t) || r.criteria.iter().any(|c| c.priorities.contains(&t));
         let flag = if r.outcome == Outcome::NotRecognized {
             String::new()
         } else if raised(Tri::True) {
@@ -197,6 +213,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
                         .map(|p| priority_why(ev, c, p, *row))
                 })
                 .collect();
+            if set.contains(&Tri::Unknown) {
+                whys.push("缺少数据");
+            }
             whys.sort_unstable();
             whys.dedup();
             format!("  ☆能否优先评定待定（{}）", whys.join("、"))
@@ -297,6 +316,9 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         for line in joint_lines(ev, r) {
             let _ = writeln!(o, "  {line}");
         }
+        for line in set_priority_lines(ev, *row) {
+            let _ = writeln!(o, "  {line}");
+        }
         if let Some(s) = ev.town_score(*row) {
             for line in super::score_lines(ev, &s, *row) {
                 let _ = writeln!(o, "  {line}");
@@ -321,6 +343,63 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         }
     }
     o
+}
+
+/// The order of outcomes in the summary: recognised, not recognised, undetermined.
+fn outcome_rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::Recognized => 0,
+        Outcome::NotRecognized => 1,
+        Outcome::Undetermined => 2,
+    }
+}
+
+/// Priority towns first, then those whose priority is unknown.
+fn priority_rank(t: Tri) -> u8 {
+    match t {
+        Tri::True => 0,
+        Tri::Unknown => 1,
+        Tri::False => 2,
+    }
+}
+
+/// The lines of the rule set's own priority flags for town `row` (raised or unknown).
+fn set_priority_lines(ev: &Evaluator<'_>, row: usize) -> Vec<String> {
+    let rs = ev.rules;
+    let mut out = Vec::new();
+    for (i, p) in rs.priorities.iter().enumerate() {
+        let at = format!("{} {}", p.document, p.clause.as_deref().unwrap_or(""));
+        let at = at.trim();
+        match ev.set_priority(i, row) {
+            Tri::True => out.push(format!("★ 优先评定（{at}）：{}", p.rule.label)),
+            Tri::Unknown => {
+                let missing: Vec<&str> = ev
+                    .set_priority_missing(i, row)
+                    .iter()
+                    .map(|&f| rs.facts[f].label.as_str())
+                    .collect();
+                let why = if missing.is_empty() {
+                    "计算无结果".to_string()
+                } else {
+                    format!("未填报{}", missing.join("、"))
+                };
+                out.push(format!(
+                    "☆ 能否优先评定待定（{why}，不是“不优先”；{at}）：{}",
+                    p.rule.label
+                ));
+            }
+            Tri::False => {}
+        }
+        if !p.interpretations.is_empty() {
+            if let Some(last) = out.last_mut() {
+                last.push_str(&format!(
+                    "（本规则集的理解：{}）",
+                    p.interpretations.join("；")
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The what-if mark of a report whose parameters were changed after the rule files were
@@ -619,8 +698,10 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             lines.push(format!("{whose}的门槛：{n}"));
         }
     }
-    if c.status == Status::NotMet || c.status == Status::Undetermined {
-        lines.push(format!("依据：{} {}", crit.document, crit.clause));
+    let basis = format!("{} {}", crit.document, crit.clause);
+    if (c.status == Status::NotMet || c.status == Status::Undetermined) && !basis.trim().is_empty()
+    {
+        lines.push(format!("依据：{}", basis.trim()));
         if let Some(q) = &crit.quote {
             lines.push(format!("原文：“{q}”"));
         }

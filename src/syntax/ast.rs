@@ -331,6 +331,15 @@ pub struct Priority {
     pub when: Node<Expr>,
 }
 
+/// A priority flag declared on its own (not inside a criterion), with its attributes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulePriority {
+    /// The sentence and the condition.
+    pub rule: Node<Priority>,
+    /// Attributes: clause, note.
+    pub attrs: Vec<Attr>,
+}
+
 /// `criterion id "label" { … }`: one recognition criterion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriterionDecl {
@@ -462,6 +471,8 @@ pub enum Item {
     Target(TargetDecl),
     /// `population id "label" { towns N }`: the towns rankings are meant over.
     Population(TargetDecl),
+    /// `priority "…" when COND { clause … }`: a priority flag of the whole rule set.
+    Priority(RulePriority),
     /// `evaluation …`
     Evaluation(EvaluationDecl),
 }

@@ -183,6 +183,18 @@ impl Builder<'_> {
                 };
                 Item::Target(TargetDecl { id, label, attrs })
             }
+            Rule::priority_decl => {
+                let label = self.string(self.next(&mut inner, span)?);
+                let when = self.expr(self.next(&mut inner, span)?)?;
+                let attrs = match inner.next() {
+                    Some(b) => self.block(b)?,
+                    None => Vec::new(),
+                };
+                Item::Priority(RulePriority {
+                    rule: Node::new(Priority { label, when }, span),
+                    attrs,
+                })
+            }
             Rule::population_decl => {
                 let id = self.ident(self.next(&mut inner, span)?);
                 let label = self.string(self.next(&mut inner, span)?);

@@ -163,6 +163,7 @@ pub fn notes_and_quotes(file: &File) -> Vec<(&'static str, usize, &str)> {
                 }
             }
             Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
+            Item::Priority(p) => attrs(&mut out, &p.attrs),
             Item::Evaluation(e) => {
                 attrs(&mut out, &e.attrs);
                 for i in &e.indicators {

@@ -307,6 +307,28 @@ impl Builder {
         }
     }
 
+    /// The priority flags declared on their own, along the chain (the extended rule sets'
+    /// first).
+    pub(super) fn priorities(&mut self, chain: &[FileId]) {
+        for &f in chain.iter().rev() {
+            let items = self.m.units[f].ast.items.clone();
+            for it in &items {
+                if let Item::Priority(p) = &it.node {
+                    self.check_attrs(
+                        f,
+                        &p.attrs,
+                        &["clause", "note", "interpretation"],
+                        "a priority",
+                    );
+                    self.m.priorities.push(PriorityInfo {
+                        decl: p.clone(),
+                        file: f,
+                    });
+                }
+            }
+        }
+    }
+
     pub(super) fn targets(&mut self, root: FileId) {
         let items = self.m.units[root].ast.items.clone();
         for it in &items {

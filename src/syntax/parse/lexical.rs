@@ -123,7 +123,7 @@ fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
         return Some(format!("is a closing `}}` missing before this line? `{keyword}` starts a new declaration, so the `{{ … }}` above must be closed first"));
     }
     if expected.contains("declaration") {
-        return Some("a rule file is a list of declarations: `ruleset`, `import`, `extends`, `category`, `fact`, `param`, `table`, `override`, `criterion`, `drop criterion`, `target`".into());
+        return Some("a rule file is a list of declarations: `ruleset`, `import`, `extends`, `category`, `fact`, `param`, `table`, `override`, `criterion`, `drop criterion`, `target`, `population`, `priority`, `evaluation`".into());
     }
     if expected.contains("closing `}`") {
         return Some("inside a criterion write `clause \"…\"`, `quote \"…\"`, `note \"…\"`, `applies …`, `require …` or `priority \"…\" when …`".into());
