@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod load;
 pub mod repl;
+pub mod test;
 
 pub use cli::main;
 pub use error::{exit_status, AppError, Outcome};

@@ -46,6 +46,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod report;
+pub mod ruletest;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

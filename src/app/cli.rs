@@ -76,6 +76,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Run rule tests (`NAME.test.toml` beside `NAME.rules`): one line per case, failures
+    /// with the explanation of the verdict reached (exit 1 on a failure).
+    Test {
+        /// Test files, rule files (their `NAME.test.toml`) or folders (default: `rules/`).
+        paths: Vec<PathBuf>,
+        /// Also list the criteria and relaxation paths without a case that meets them and
+        /// one that does not (exit 1 when there are any).
+        #[arg(long)]
+        coverage: bool,
+    },
 }
 
 impl Command {
@@ -86,6 +96,7 @@ impl Command {
             Command::Eval { .. } => Which::Eval,
             Command::Repl { .. } => Which::Repl,
             Command::Diff { .. } => Which::Diff,
+            Command::Test { .. } => Which::Test,
         }
     }
 }
@@ -140,5 +151,6 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             scores,
             format,
         } => super::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
+        Command::Test { paths, coverage } => super::test::run(&paths, coverage),
     }
 }

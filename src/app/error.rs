@@ -61,6 +61,8 @@ pub enum Which {
     Repl,
     /// `townrules diff`.
     Diff,
+    /// `townrules test`.
+    Test,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
@@ -110,6 +112,10 @@ pub enum AppError {
         #[related]
         errors: Vec<DataError>,
     },
+    /// A rule-test file cannot be run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    RuleTest(#[from] crate::ruletest::TestError),
     /// `--town ID` names no town of the data.
     #[error("no town `{town}` in `{file}`{}", did_you_mean(suggestion.as_deref()))]
     UnknownTown {
