@@ -14,8 +14,11 @@ mod load;
 mod model;
 mod quotes;
 mod sources;
+mod years;
 
+pub use declare::is_iso_date;
 pub use model::*;
+pub use years::{bind_year, is_year_column, year_at, year_id, YearAt, YearRead};
 
 use std::path::Path;
 

@@ -49,6 +49,12 @@ pub enum Command {
         /// Expert score sheets (long table: town, expert, indicator, score) for an indicator system.
         #[arg(long, value_name = "SCORES")]
         scores: Option<PathBuf>,
+        /// The evaluation year that `fact[year]` reads (default: the rule set's `year`).
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i64>,
+        /// Read dated parameter values as in force on this date, YYYY-MM-DD (default: the rule set's `date`).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
     /// Interactive what-if session: change thresholds and see which towns flip.
     Repl {
@@ -119,6 +125,8 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             set,
             all,
             scores,
+            year,
+            date,
         } => super::eval::run(&super::eval::EvalArgs {
             rules,
             towns,
@@ -127,6 +135,7 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             set,
             all,
             scores,
+            when: super::load::When { year, date },
         }),
         Command::Repl {
             rules,

@@ -12,8 +12,12 @@ pub struct ExprChecker<'m> {
     m: &'m Checked,
     /// Inside an indicator's score formula (`weight` names the item's weight).
     in_formula: bool,
+    /// The file of the expressions being checked.
+    file: FileId,
     /// Problems found.
     pub diags: Vec<Diag>,
+    /// Reads of yearly facts by year, in order.
+    pub year_reads: Vec<super::years::YearRead>,
 }
 
 impl<'m> ExprChecker<'m> {
@@ -22,12 +26,15 @@ impl<'m> ExprChecker<'m> {
         ExprChecker {
             m,
             in_formula: false,
+            file: 0,
             diags: Vec::new(),
+            year_reads: Vec::new(),
         }
     }
 
     /// Check every condition of a criterion.
     pub fn criterion(&mut self, c: &CriterionInfo) {
+        self.file = c.file;
         let src = &self.m.units[c.file].source;
         for a in &c.decl.applies {
             self.condition(src, a, "`applies`");
@@ -85,6 +92,7 @@ impl<'m> ExprChecker<'m> {
 
     /// Check the score formulas of an indicator system.
     pub fn evaluation(&mut self, ev: &EvaluationInfo) {
+        self.file = ev.file;
         let src = &self.m.units[ev.file].source;
         for n in &ev.nodes {
             match &n.score {
@@ -288,7 +296,7 @@ impl<'m> ExprChecker<'m> {
                 );
                 None
             }
-            Expr::Index { base, key } => self.index(src, base, key),
+            Expr::Index { base, key } => self.index(src, base, key, e.span),
             Expr::In { item, set } => self.in_set(src, item, set),
             Expr::Unary { op, operand } => {
                 let k = self.kind(src, operand)?;
@@ -336,6 +344,19 @@ impl<'m> ExprChecker<'m> {
                     );
                     return None;
                 }
+                if f.yearly {
+                    self.diags.push(
+                        Diag::error(
+                            Code::KindMismatch,
+                            src,
+                            e.span,
+                            format!("`{name}` is a yearly fact: say which year to read"),
+                        )
+                        .label("which year?")
+                        .help(format!("write `{name}[year]` for the evaluation year or `{name}[year - 1]` for the year before")),
+                    );
+                    return None;
+                }
                 Some(f.kind)
             }
             Some(Symbol::Param(i)) => Some(self.m.params[i].kind),
@@ -366,6 +387,7 @@ impl<'m> ExprChecker<'m> {
                 .label("not a fact, parameter or category");
                 let cands = self.m.names.keys().map(String::as_str);
                 d = match (crate::suggest::approximate_figure(name), did_you_mean(name, cands)) {
+                    _ if name == "year" => d.help("`year` is the evaluation year: it can only index a yearly fact, as in `output_value[year - 1]`"),
                     (Some(h), _) => d.label("not an exact figure").help(h),
                     (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
                     (None, None) => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
@@ -376,10 +398,17 @@ impl<'m> ExprChecker<'m> {
         }
     }
 
-    fn index(&mut self, src: &Source, base: &Node<Expr>, key: &Node<Expr>) -> Option<Kind> {
+    fn index(
+        &mut self,
+        src: &Source,
+        base: &Node<Expr>,
+        key: &Node<Expr>,
+        whole: crate::syntax::ast::Span,
+    ) -> Option<Kind> {
         let t = match &base.node {
             Expr::Name(p) => match self.m.resolve(&p.to_string()) {
                 Some(Symbol::Table(t)) => t,
+                Some(Symbol::Fact(f)) => return self.year_index(src, f, base, key, whole),
                 None => {
                     self.name(src, &p.to_string(), base);
                     return None;
@@ -433,6 +462,52 @@ impl<'m> ExprChecker<'m> {
             return None;
         }
         Some(table.kind)
+    }
+
+    /// `fact[year - 1]`: a yearly fact read by year.
+    fn year_index(
+        &mut self,
+        src: &Source,
+        f: usize,
+        base: &Node<Expr>,
+        key: &Node<Expr>,
+        whole: crate::syntax::ast::Span,
+    ) -> Option<Kind> {
+        let fact = &self.m.facts[f];
+        if !fact.yearly {
+            let year_like = super::years::year_at(&key.node).is_some();
+            let mut d = Diag::error(
+                Code::KindMismatch,
+                src,
+                base.span,
+                format!(
+                    "`{}` is not a yearly fact, so it cannot be read by year",
+                    fact.id
+                ),
+            )
+            .label("one value per town, not per year");
+            d = if year_like {
+                d.help(format!(
+                    "read it as `{}`, or declare it `yearly` (`fact {} \"{}\" : … yearly`) and give one column per year",
+                    fact.id, fact.id, fact.label
+                ))
+            } else {
+                d.help("only tables (`min_output[category]`) and yearly facts (`output_value[year]`) can be indexed")
+            };
+            self.diags.push(d);
+            return None;
+        }
+        let Some(at) = super::years::year_at(&key.node) else {
+            self.diags.push(super::years::bad_index(src, &fact.id, key));
+            return None;
+        };
+        self.year_reads.push(super::years::YearRead {
+            fact: f,
+            at,
+            file: self.file,
+            span: whole,
+        });
+        Some(fact.kind)
     }
 
     fn in_set(&mut self, src: &Source, item: &Node<Expr>, set: &Node<Expr>) -> Option<Kind> {

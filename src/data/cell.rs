@@ -395,7 +395,9 @@ impl<'v, 'm> Builder<'v, 'm> {
         let mut warnings = self.warnings;
         for (f, parse) in self.vocab.parsers.iter().enumerate() {
             let missing = !self.present.get(f).copied().unwrap_or(false);
-            if missing && *parse != Parse::Text {
+            // A yearly fact has no value of its own: its years are facts of their own.
+            let yearly = self.vocab.model.facts.get(f).is_some_and(|x| x.yearly);
+            if missing && *parse != Parse::Text && !yearly {
                 warnings.push(format!(
                     "no column for {}: every town's value is missing",
                     self.vocab.describe(f)

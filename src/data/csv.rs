@@ -285,6 +285,11 @@ pub(super) fn layout<'h>(
             continue;
         }
         let Some(f) = vocab.resolve(h) else {
+            if vocab.other_year(h) {
+                // A year the rules do not read: left unread.
+                slots.push(Slot::Bad);
+                continue;
+            }
             b.error(vocab.unknown_column(name, h, header_row, RowUnit::Line));
             slots.push(Slot::Bad);
             continue;

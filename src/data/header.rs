@@ -143,6 +143,12 @@ impl<'m> Vocab<'m> {
         self.names.get(&fold_name(column)).copied()
     }
 
+    /// Whether a column names a yearly fact in a year the rules do not read
+    /// (`output_value@2021`, `年产值（2021年）`): such a column is left unread, not refused.
+    pub fn other_year(&self, column: &str) -> bool {
+        crate::check::is_year_column(self.model, &fold_name(column), fold_name)
+    }
+
     /// The member of category set `set` a cell names (id, label or alias), or `None`.
     pub fn member(&self, set: usize, text: &str) -> Option<u16> {
         let map = self.cats.get(set)?;

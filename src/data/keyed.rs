@@ -49,7 +49,7 @@ impl Keys {
                 Some(f) => *f,
                 None => {
                     let f = vocab.resolve(key);
-                    if f.is_none() {
+                    if f.is_none() && !vocab.other_year(key) {
                         b.error(vocab.unknown_column(b.file(), key, town, RowUnit::Town));
                     }
                     self.cache.insert(key.to_string(), f);

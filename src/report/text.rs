@@ -88,6 +88,12 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         meta.push(h.date.clone());
     }
     let _ = writeln!(o, "依据：{}", meta.join("，"));
+    if let Some(a) = &rs.as_of {
+        let _ = writeln!(o, "适用日期：{}", a.text());
+    }
+    if let Some(y) = rs.year {
+        let _ = writeln!(o, "评价年度：{y}年");
+    }
     for line in what_if_lines(rs) {
         let _ = writeln!(o, "{line}");
     }

@@ -141,11 +141,14 @@ impl Builder<'_> {
             Rule::override_decl => {
                 let name = self.path(self.next(&mut inner, span)?);
                 let value = self.value(self.next(&mut inner, span)?)?;
-                let attrs = match inner.next() {
-                    Some(b) => self.block(b)?,
-                    None => Vec::new(),
-                };
-                Item::Override(OverrideDecl { name, value, attrs })
+                let (from, attrs, versions) = self.dated(inner)?;
+                Item::Override(OverrideDecl {
+                    name,
+                    value,
+                    from,
+                    attrs,
+                    versions,
+                })
             }
             Rule::criterion_decl => self.criterion(inner, span)?,
             Rule::evaluation_decl => self.evaluation(inner, span)?,
@@ -198,9 +201,11 @@ impl Builder<'_> {
         let kind = self.kind(self.next(&mut inner, span)?)?;
         let mut aliases = Vec::new();
         let mut attrs = Vec::new();
+        let mut yearly = false;
         for p in inner {
             match p.as_rule() {
                 Rule::alias => aliases.push(self.alias(p)?),
+                Rule::yearly => yearly = true,
                 _ => attrs = self.block(p)?,
             }
         }
@@ -210,6 +215,7 @@ impl Builder<'_> {
             kind,
             aliases,
             attrs,
+            yearly,
         }))
     }
 
@@ -225,11 +231,15 @@ impl Builder<'_> {
         let name = self.path(self.next(&mut inner, span)?);
         let mut kind = None;
         let mut value = None;
+        let mut from = None;
         let mut attrs = Vec::new();
+        let mut versions = Vec::new();
         for p in inner {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.kind(p)?),
                 Rule::value => value = Some(self.value(p)?),
+                Rule::since => from = Some(self.since(p)?),
+                Rule::version => versions.push(self.version(p)?),
                 _ => attrs = self.block(p)?,
             }
         }
@@ -237,7 +247,9 @@ impl Builder<'_> {
             name,
             kind,
             value,
+            from,
             attrs,
+            versions,
         }))
     }
 
@@ -256,11 +268,14 @@ impl Builder<'_> {
                     let mut ei = kids(p);
                     let key = self.ident(self.next(&mut ei, espan)?);
                     let value = self.value(self.next(&mut ei, espan)?)?;
-                    let attrs = match ei.next() {
-                        Some(b) => self.block(b)?,
-                        None => Vec::new(),
-                    };
-                    entries.push(TableEntry { key, value, attrs });
+                    let (from, attrs, versions) = self.dated(ei)?;
+                    entries.push(TableEntry {
+                        key,
+                        value,
+                        from,
+                        attrs,
+                        versions,
+                    });
                 }
             }
         }
@@ -468,6 +483,41 @@ impl Builder<'_> {
             }
         }
         Ok(Node::new(Require { cond, label, relax }, span))
+    }
+
+    /// What follows a value: `from DATE`, a block and later versions.
+    fn dated<'i>(
+        &self,
+        inner: impl Iterator<Item = Pair<'i, Rule>>,
+    ) -> R<(Option<Node<String>>, Vec<Attr>, Vec<Version>)> {
+        let mut from = None;
+        let mut attrs = Vec::new();
+        let mut versions = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::since => from = Some(self.since(p)?),
+                Rule::version => versions.push(self.version(p)?),
+                _ => attrs = self.block(p)?,
+            }
+        }
+        Ok((from, attrs, versions))
+    }
+
+    /// `from 2025-01-01`: the date as written.
+    fn since(&self, pair: Pair<'_, Rule>) -> R<Node<String>> {
+        let span = span_of(&pair);
+        let d = self.next(&mut kids(pair), span)?;
+        Ok(Node::new(d.as_str().to_string(), span_of(&d)))
+    }
+
+    /// `then VALUE [from DATE] [{ … }]`.
+    fn version(&self, pair: Pair<'_, Rule>) -> R<Version> {
+        let span = span_of(&pair);
+        let mut inner = kids(pair);
+        let value = self.value(self.next(&mut inner, span)?)?;
+        // The grammar allows no `then` inside a `then`.
+        let (from, attrs, _) = self.dated(inner)?;
+        Ok(Version { value, from, attrs })
     }
 
     fn block(&self, pair: Pair<'_, Rule>) -> R<Vec<Attr>> {
@@ -744,5 +794,6 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_expert
             | Rule::kw_grades
             | Rule::kw_within
+            | Rule::kw_from
     )
 }

@@ -79,7 +79,7 @@ pub struct Side {
 pub fn load(spec: &str) -> Result<Side, AppError> {
     match Spec::parse(spec) {
         Spec::File(path) => {
-            let (model, rules) = load::rule_side(&path, spec)?;
+            let (model, rules) = load::rule_side(&path, spec, &load::When::default())?;
             Ok(Side {
                 spec: spec.to_string(),
                 revision: None,
@@ -93,7 +93,7 @@ pub fn load(spec: &str) -> Result<Side, AppError> {
                 .tempdir()
                 .map_err(|source| GitError::TempDir { source })?;
             let (commit, root) = materialise(&path, &rev, tmp.path())?;
-            let (model, rules) = load::rule_side(&root, spec)?;
+            let (model, rules) = load::rule_side(&root, spec, &load::When::default())?;
             drop(tmp);
             Ok(Side {
                 spec: spec.to_string(),
