@@ -68,7 +68,11 @@ fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
             diagnostics: diags,
         };
     }
-    let (model, more) = declare::build(loaded.units, root);
+    let (mut model, more) = declare::build(loaded.units, root);
+    // Yearly reads are bound to the header's `year` (when it has none, a relative read
+    // stays unbound until the command gives a year: `bind_year` again).
+    let year = model.header.as_ref().and_then(|h| h.year);
+    let _ = years::bind_year(&mut model, year);
     diags.extend(more);
     diags.extend(sources::verify(&model.units));
     let has_errors = diags.iter().any(Diag::is_error);

@@ -300,7 +300,7 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
             "date": rs.header.date,
             "as_of": rs.as_of.as_ref().map(|a| a.date.clone()),
             "as_of_given": rs.as_of.as_ref().map(|a| a.given),
-            "year": rs.year,
+            "year": rs.year.map(|y| y.to_string()),
             "file": rs.source_file,
             "overrides": rs.overrides(),
             "conventions": rs.header.conventions,

@@ -255,9 +255,20 @@ fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
                 .get(m as usize)
                 .copied()
                 .flatten(),
-            _ => None,
+            V::Unknown | V::Fault(_) | V::Num(_) | V::Bool(_) => None,
         },
-        _ => None,
+        Op::Fact(_)
+        | Op::Const(_)
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
     };
     let future = p.and_then(|p| {
         let pi = &rs.params[p];

@@ -119,7 +119,9 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::call => "a function call",
             Rule::since | Rule::since_date => "`from` and a date such as `from 2025-01-01`",
             Rule::version => "`then VALUE from DATE`",
-            Rule::yearly => "`yearly`",
+            // Not listed: `yearly` may follow every kind, and naming it would crowd out
+            // what the writer most likely missed.
+            Rule::yearly => continue,
             _ => continue,
         };
         if !words.contains(&w) {
