@@ -188,9 +188,11 @@ fn unit_in_force(p: &ParamInfo) -> Option<MoneyUnit> {
 
 /// The value the rule files give a parameter (before any set in the session).
 fn file_value(p: &ParamInfo) -> Option<Const> {
-    p.history[..p.history.len() - tail(p).len()]
-        .last()
-        .and_then(|v| v.value)
+    // The value in force at the session's date among the files' values (dated values
+    // count by date, not by order).
+    let mut files = p.clone();
+    clear_tail(&mut files);
+    files.current().and_then(|v| v.value)
 }
 
 impl Engine {
