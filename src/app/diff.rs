@@ -26,6 +26,7 @@
 pub mod canon;
 mod compare;
 mod criteria_text;
+mod dated;
 mod evaluation;
 pub mod impact;
 mod impact_text;
