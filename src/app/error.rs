@@ -200,7 +200,13 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 impl AppError {
     /// Whether this is about how the command line is written (exit status 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, AppError::CommandLine(_) | AppError::SetSyntax { .. })
+        matches!(
+            self,
+            AppError::CommandLine(_)
+                | AppError::SetSyntax { .. }
+                | AppError::BadDate { .. }
+                | AppError::BadYear { .. }
+        )
     }
 }
 
