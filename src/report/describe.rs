@@ -228,9 +228,11 @@ pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
             } else {
                 format!("{from} ")
             };
-            match &prev.from {
-                Some(d) => s.push_str(&format!("，替代了 {from}{d}起施行的 {was}")),
-                None => s.push_str(&format!("，替代了 {from}的 {was}")),
+            match (&prev.from, prev.value.is_some(), from.is_empty()) {
+                (_, false, _) => s.push_str("，此前未设定"),
+                (Some(d), true, _) => s.push_str(&format!("，替代了 {from}{d}起施行的 {was}")),
+                (None, true, true) => s.push_str(&format!("，替代了此前的 {was}")),
+                (None, true, false) => s.push_str(&format!("，替代了 {from}的 {was}")),
             }
         }
         if let Some(next) = p.next_version() {
@@ -280,7 +282,17 @@ fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
             v.written.as_deref().unwrap_or(""),
             v.from.as_deref().unwrap_or("")
         ),
-        None => "门槛未设定".to_string(),
+        None => {
+            let next = p.and_then(|p| rs.params[p].next_version());
+            match next {
+                Some(v) => format!(
+                    "门槛未设定（{}起为 {}）",
+                    v.from.as_deref().unwrap_or(""),
+                    v.written.as_deref().unwrap_or("")
+                ),
+                None => "门槛未设定".to_string(),
+            }
+        }
     }
 }
 

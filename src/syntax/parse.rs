@@ -12,6 +12,7 @@ use super::ast::*;
 use super::error::ParseError;
 use lexical::{check_nesting, from_pest, scan_comments};
 
+mod dated;
 mod lexical;
 use crate::source::{Source, MAX_FILE_BYTES};
 use crate::units::MoneyUnit;
@@ -483,41 +484,6 @@ impl Builder<'_> {
             }
         }
         Ok(Node::new(Require { cond, label, relax }, span))
-    }
-
-    /// What follows a value: `from DATE`, a block and later versions.
-    fn dated<'i>(
-        &self,
-        inner: impl Iterator<Item = Pair<'i, Rule>>,
-    ) -> R<(Option<Node<String>>, Vec<Attr>, Vec<Version>)> {
-        let mut from = None;
-        let mut attrs = Vec::new();
-        let mut versions = Vec::new();
-        for p in inner {
-            match p.as_rule() {
-                Rule::since => from = Some(self.since(p)?),
-                Rule::version => versions.push(self.version(p)?),
-                _ => attrs = self.block(p)?,
-            }
-        }
-        Ok((from, attrs, versions))
-    }
-
-    /// `from 2025-01-01`: the date as written.
-    fn since(&self, pair: Pair<'_, Rule>) -> R<Node<String>> {
-        let span = span_of(&pair);
-        let d = self.next(&mut kids(pair), span)?;
-        Ok(Node::new(d.as_str().to_string(), span_of(&d)))
-    }
-
-    /// `then VALUE [from DATE] [{ … }]`.
-    fn version(&self, pair: Pair<'_, Rule>) -> R<Version> {
-        let span = span_of(&pair);
-        let mut inner = kids(pair);
-        let value = self.value(self.next(&mut inner, span)?)?;
-        // The grammar allows no `then` inside a `then`.
-        let (from, attrs, _) = self.dated(inner)?;
-        Ok(Version { value, from, attrs })
     }
 
     fn block(&self, pair: Pair<'_, Rule>) -> R<Vec<Attr>> {
