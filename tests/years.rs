@@ -303,3 +303,41 @@ fn diff_reports_a_value_added_from_a_date() {
     let same = run_in(dir.path(), &["diff", "r.rules", "r.rules"], "");
     assert_eq!(same.code, 0, "{}", same.stdout);
 }
+
+#[test]
+fn a_later_values_quotation_is_checked_against_the_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("rules/facts.rules"),
+        dir.path().join("facts.rules"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("src.txt"), "专业镇产值20亿元以上。\n").unwrap();
+    let rules = |later: &str| {
+        format!(
+            "ruleset q {{ title \"q\" date 2024-06-30 source \"src.txt\" level city }}\n\
+             import \"facts.rules\"\n\
+             param x = 20亿元 {{ quote \"产值20亿元以上\" }} then 15亿元 from 2025-01-01 {{ quote \"{later}\" }}\n\
+             criterion a \"a\" {{ require output_value >= x }}\n"
+        )
+    };
+    std::fs::write(dir.path().join("bad.rules"), rules("产值15亿元以上")).unwrap();
+    let r = run_in(dir.path(), &["check", "bad.rules"], "");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("quotation not found in the source text")
+            || r.stderr.contains("quotation not found in the source text"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        (r.stdout.clone() + &r.stderr).contains("bad.rules:3:"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    std::fs::write(dir.path().join("good.rules"), rules("专业镇产值20亿元以上")).unwrap();
+    let ok = run_in(dir.path(), &["check", "good.rules"], "");
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+}
