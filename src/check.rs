@@ -18,7 +18,7 @@ mod years;
 
 pub use declare::is_iso_date;
 pub use model::*;
-pub use years::{bind_year, is_year_column, year_at, year_id, YearAt, YearRead};
+pub use years::{bind_year, is_year_column, year_at, year_count, year_id, YearAt, YearRead};
 
 use std::path::Path;
 

@@ -53,6 +53,7 @@ pub fn compile_at(m: &Checked, date: Option<&str>) -> Result<RuleSet, CompileErr
         ops: Vec::new(),
         weight: None,
         error: None,
+        back: 0,
     };
     let criteria = m
         .criteria
@@ -154,6 +155,8 @@ struct Compiler<'m> {
     weight: Option<Decimal>,
     /// The first problem met (a yearly read of a year not bound).
     error: Option<CompileError>,
+    /// How many years back reads by `year` are moved (inside `all_years`).
+    back: i32,
 }
 
 impl Compiler<'_> {
@@ -436,6 +439,9 @@ impl Compiler<'_> {
             Expr::Name(p) if self.weight.is_some() && p.0.len() == 1 && p.0[0] == "weight" => {
                 Op::Const(Const::Num(self.weight.unwrap_or_default()))
             }
+            Expr::Call { name, args, .. } if name.node == "all_years" => {
+                return self.all_years(args);
+            }
             Expr::Call { name, args, within } => {
                 let fact_of = |c: &Compiler<'_>, n: &str| match c.m.resolve(n) {
                     Some(Symbol::Fact(f)) => f as u32,
@@ -529,6 +535,34 @@ impl Compiler<'_> {
 }
 
 impl Compiler<'_> {
+    /// `all_years(COND, N)`: `COND` in the evaluation year, and in each of the `N - 1`
+    /// years before, joined by `and` (the evaluation year first).
+    fn all_years(&mut self, args: &[Node<Expr>]) -> NodeId {
+        let [cond, count] = args else {
+            return self.push(Op::Const(Const::Bool(false)));
+        };
+        let n = crate::check::year_count(&count.node).unwrap_or(1);
+        let saved = self.back;
+        let mut acc: Option<NodeId> = None;
+        for back in 0..n {
+            self.back = saved + back;
+            let c = self.expr(cond);
+            acc = Some(match acc {
+                None => c,
+                Some(lhs) => self.push(Op::Logic {
+                    op: LogicOp::And,
+                    lhs,
+                    rhs: c,
+                }),
+            });
+        }
+        self.back = saved;
+        match acc {
+            Some(a) => a,
+            None => self.push(Op::Const(Const::Bool(false))),
+        }
+    }
+
     /// `output_value[year - 1]`: the fact of that year, added by [`crate::check::bind_year`].
     fn year_read(&mut self, base: &Node<Expr>, key: &Node<Expr>, e: &Node<Expr>) -> Op {
         let Expr::Name(p) = &base.node else {
@@ -537,7 +571,8 @@ impl Compiler<'_> {
         let Some(Symbol::Fact(f)) = self.m.resolve(&p.to_string()) else {
             return Op::Const(Const::Bool(false));
         };
-        let year = crate::check::year_at(&key.node).and_then(|at| at.resolve(self.m.year));
+        let year =
+            crate::check::year_at(&key.node).and_then(|at| at.back(self.back).resolve(self.m.year));
         let id = year.map(|y| crate::check::year_id(&self.m.facts[f].id, y));
         match id.and_then(|id| self.m.resolve(&id)) {
             Some(Symbol::Fact(i)) => Op::Fact(i as u32),

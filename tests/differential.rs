@@ -141,6 +141,8 @@ const YEARLY_READS: &[&str] = &[
     "yout[year + 0]",
     "yout[year - 2]",
 ];
+/// Reads of the yearly fact by `year` (what `all_years` moves back).
+const RELATIVE_READS: &[&str] = &["yout[year]", "yout[year - 1]", "分年产值[year]"];
 /// Money facts and yearly reads: what a threshold is compared with.
 const MONEY_READS: &[&str] = &[
     "out",
@@ -846,6 +848,19 @@ impl Grammar {
             ));
             alts.push((2, bin(b.clone(), AND_OPS, b.clone())));
             alts.push((2, bin(b.clone(), OR_OPS, b.clone())));
+            // A condition over several years: it reads the yearly fact by `year`, maybe
+            // joined with anything else.
+            let by_year = bin(atom(RELATIVE_READS), CMP_OPS, g.num(Num::Money, d - 1));
+            let cond = weighted(vec![
+                (3, by_year.clone()),
+                (1, bin(by_year, AND_OPS, b.clone())),
+            ]);
+            alts.push((
+                1,
+                (cond, prop::sample::select(&["1", "2", "3"][..]))
+                    .prop_map(|(c, n)| E::Call("all_years", Box::new(c), Box::new(E::Atom(n))))
+                    .boxed(),
+            ));
             g.bools.push(weighted(alts));
         }
         g
@@ -1699,6 +1714,8 @@ struct ModelEval<'a> {
     /// The value in force of each dated parameter at the date the rule set is read at
     /// (LANGUAGE.md: the latest value whose date is not after it; none before the first).
     dated: &'a [(usize, V)],
+    /// Inside `all_years`: how many years before the evaluation year `year` stands for.
+    back: i32,
 }
 
 /// The value in force of every dated parameter of `case`, as LANGUAGE.md says.
@@ -1727,19 +1744,21 @@ fn dated_values(case: &Case, model: &Checked) -> Vec<(usize, V)> {
 }
 
 /// The fact a yearly read names (`yout[year - 1]` → the fact `yout@2023`), worked out from
-/// the text as LANGUAGE.md says: `year` is the header's evaluation year.
-fn year_fact(model: &Checked, read: &str) -> Option<usize> {
+/// the text as LANGUAGE.md says: `year` is the header's evaluation year, moved `back`
+/// years inside `all_years`.
+fn year_fact(model: &Checked, read: &str, back: i32) -> Option<usize> {
     let (base, index) = read.strip_suffix(']')?.split_once('[')?;
+    let now = YEAR - back;
     let year = match index.trim() {
-        "year" => YEAR,
+        "year" => now,
         i => match i.strip_prefix("year") {
             Some(rest) => {
                 let rest = rest.trim();
                 let n: i32 = rest[1..].trim().parse().ok()?;
                 if rest.starts_with('-') {
-                    YEAR - n
+                    now - n
                 } else {
-                    YEAR + n
+                    now + n
                 }
             }
             None => i.parse().ok()?,
@@ -1852,7 +1871,7 @@ impl ModelEval<'_> {
 
     fn value(&self, e: &E, row: usize) -> V {
         match e {
-            E::Atom(a) if a.contains('[') => match year_fact(self.model, a) {
+            E::Atom(a) if a.contains('[') => match year_fact(self.model, a, self.back) {
                 Some(f) => self.ev.fact(f, row),
                 None => unreachable!("a yearly read {a}"),
             },
@@ -1911,6 +1930,17 @@ impl ModelEval<'_> {
                         })
                     }
                 }
+            }
+            // `all_years(c, n)`: `c` in the evaluation year and the n - 1 years before, `and`.
+            E::Call("all_years", c, n) => {
+                let E::Atom(n) = **n else {
+                    unreachable!("a number of years")
+                };
+                let n: i32 = n.parse().expect("a number of years");
+                let t = (0..n).fold(Tri::True, |t, back| {
+                    kleene_and(t, tri(self.years_back(back).value(c, row)))
+                });
+                of_tri(t)
             }
             E::Call(f, a, b) => match (self.value(a, row), self.value(b, row)) {
                 (V::Num(a), V::Num(b)) => V::Num(if *f == "min" { a.min(b) } else { a.max(b) }),
@@ -2094,6 +2124,19 @@ impl<'a> ModelEval<'a> {
             towns: self.towns,
             assumed,
             dated: self.dated,
+            back: self.back,
+        }
+    }
+
+    fn years_back(&self, back: i32) -> ModelEval<'_> {
+        ModelEval {
+            big: self.big,
+            model: self.model,
+            ev: self.ev,
+            towns: self.towns,
+            assumed: self.assumed,
+            dated: self.dated,
+            back: self.back + back,
         }
     }
 
@@ -2145,6 +2188,7 @@ fn check_model(case: &Case) -> Result<(), TestCaseError> {
         towns: &towns,
         assumed: &[],
         dated: &dated,
+        back: 0,
     };
     let crits = case.criteria();
     let k = crits.len();
@@ -2302,6 +2346,7 @@ fn the_generator_covers_every_construct() {
         "年度产值（2024年）",
         " from 2022-09-26 then ",
         "# --date 2020-01-01",
+        "all_years(yout[year",
         "date 2025-01-01",
     ] {
         assert!(all.contains(needle), "the generator never wrote `{needle}`");

@@ -341,3 +341,39 @@ fn a_later_values_quotation_is_checked_against_the_source() {
     let ok = run_in(dir.path(), &["check", "good.rules"], "");
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
 }
+
+#[test]
+fn all_years_holds_in_each_of_the_years_and_names_each() {
+    let rules = example_rules().replace(
+        "criterion employment",
+        "criterion three_years \"连续三年\" {\n  clause \"二（四）\"\n  require all_years(yearly_output[year] >= 10亿元, 3)\n}\n\ncriterion employment",
+    );
+    let data = "id,name,yearly_output@2022,yearly_output@2023,yearly_output@2024,jobs\n\
+                a,甲镇,10,16,18,3200\nb,乙镇,9,16,18,3200\nc,丙镇,,16,18,3200\nd,丁镇,,9,18,3200\n";
+    let dir = folder(&rules, data);
+    let csv = outcomes(dir.path(), &[]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    for line in [
+        "a,甲镇,recognized,met,met,met,met",
+        "b,乙镇,not_recognized,met,met,not_met,met",
+        "c,丙镇,undetermined,met,met,undetermined,met",
+        "d,丁镇,not_recognized,met,met,not_met,met",
+    ] {
+        assert!(csv.stdout.contains(line), "{line}\n{}", csv.stdout);
+    }
+    let b = run_in(dir.path(), &["eval", "r.rules", "t.csv", "--town", "b"], "");
+    for line in [
+        "特色主导产业年度产值（2024年） 18亿元 >= 10亿元，超出 8亿元",
+        "特色主导产业年度产值（2023年） 16亿元 >= 10亿元，超出 6亿元",
+        "特色主导产业年度产值（2022年） 9亿元 < 10亿元，还差 1亿元",
+    ] {
+        assert!(b.stdout.contains(line), "{line}\n{}", b.stdout);
+    }
+    let c = run_in(dir.path(), &["eval", "r.rules", "t.csv", "--town", "c"], "");
+    assert!(
+        c.stdout
+            .contains("特色主导产业年度产值（2022年）未填报（门槛：不低于10亿元），无法判定"),
+        "{}",
+        c.stdout
+    );
+}

@@ -144,6 +144,7 @@ impl<'m> ExprChecker<'m> {
                     "share",
                     "min",
                     "max",
+                    "all_years",
                 ];
                 let mut d = Diag::error(
                     Code::UnknownName,
@@ -288,6 +289,9 @@ impl<'m> ExprChecker<'m> {
                 Some(Kind::Number)
             }
             Expr::Name(p) => self.name(src, &p.to_string(), e),
+            Expr::Call { name, args, within } if name.node == "all_years" => {
+                self.all_years(src, name, args, within)
+            }
             Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {
                 self.diags.push(
@@ -462,6 +466,80 @@ impl<'m> ExprChecker<'m> {
             return None;
         }
         Some(table.kind)
+    }
+
+    /// `all_years(COND, N)`: `COND` in the evaluation year and each of the `N - 1` years
+    /// before (its reads by `year` move back one year at a time).
+    fn all_years(
+        &mut self,
+        src: &Source,
+        name: &Node<String>,
+        args: &[Node<Expr>],
+        within: &Option<Node<String>>,
+    ) -> Option<Kind> {
+        let help = "write e.g. `all_years(yearly_output[year] >= 10亿元, 3)`: the condition holds in the evaluation year and in each of the two years before";
+        let [cond, count] = args else {
+            let d = Diag::error(
+                Code::Arity,
+                src,
+                name.span,
+                format!(
+                    "`all_years` takes a condition and a number of years, found {} argument(s)",
+                    args.len()
+                ),
+            );
+            self.diags.push(d.help(help));
+            return None;
+        };
+        if let Some(w) = within {
+            let d = Diag::error(
+                Code::Arity,
+                src,
+                w.span,
+                "`all_years` does not take `within`",
+            );
+            self.diags.push(d.help(help));
+            return None;
+        }
+        let Some(n) = super::years::year_count(&count.node) else {
+            let msg = format!(
+                "the number of years must be a whole number from 1 to {}",
+                super::years::MAX_YEARS
+            );
+            let d = Diag::error(Code::Number, src, count.span, msg).label("how many years?");
+            self.diags.push(d.help(help));
+            return None;
+        };
+        let before = self.year_reads.len();
+        let k = self.kind(src, cond)?;
+        if k != Kind::Bool {
+            let msg = format!(
+                "`all_years` needs a yes/no condition, found {}",
+                k.describe()
+            );
+            let d = Diag::error(Code::KindMismatch, src, cond.span, msg);
+            self.diags.push(d.help(help));
+            return None;
+        }
+        let reads: Vec<_> = self.year_reads[before..].to_vec();
+        if !reads
+            .iter()
+            .any(|r| matches!(r.at, super::years::YearAt::Relative(_)))
+        {
+            let msg = "the condition of `all_years` reads no yearly fact by `year`";
+            let d = Diag::error(Code::KindMismatch, src, cond.span, msg)
+                .label("the same in every year");
+            self.diags.push(d.help(help));
+            return None;
+        }
+        for back in 1..n {
+            for r in &reads {
+                let mut moved = *r;
+                moved.at = r.at.back(back);
+                self.year_reads.push(moved);
+            }
+        }
+        Some(Kind::Bool)
     }
 
     /// `fact[year - 1]`: a yearly fact read by year.

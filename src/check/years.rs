@@ -74,6 +74,32 @@ pub fn year_at(key: &Expr) -> Option<YearAt> {
     }
 }
 
+/// The most years `all_years(COND, N)` may name.
+pub const MAX_YEARS: i32 = 10;
+
+/// The number of years of `all_years(COND, N)`: a whole number from 1 to [`MAX_YEARS`].
+pub fn year_count(e: &Expr) -> Option<i32> {
+    match e {
+        Expr::Quantity(q) if q.unit == LitUnit::Bare && q.number.fract().is_zero() => {
+            i32::try_from(q.number.mantissa() / 10i128.pow(q.number.scale()))
+                .ok()
+                .filter(|n| (1..=MAX_YEARS).contains(n))
+        }
+        _ => None,
+    }
+}
+
+impl YearAt {
+    /// The read moved `years` years back (`all_years` repeats a condition in earlier
+    /// years); a year written out does not move.
+    pub fn back(self, years: i32) -> YearAt {
+        match self {
+            YearAt::Relative(n) => YearAt::Relative(n - years),
+            YearAt::Absolute(y) => YearAt::Absolute(y),
+        }
+    }
+}
+
 /// The id of a yearly fact's value in one year: `output_value@2023`.
 pub fn year_id(fact: &str, year: i32) -> String {
     format!("{fact}@{year}")
