@@ -377,3 +377,65 @@ fn all_years_holds_in_each_of_the_years_and_names_each() {
         c.stdout
     );
 }
+
+#[test]
+fn repl_and_diff_take_the_date_too() {
+    let r = repl(&[RULES, TOWNS, "--date", "2024-12-31"], "params\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("适用日期：2024-12-31（指定日期）"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("评价年度：2024年"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("min_output") && l.contains("20亿元")),
+        "{}",
+        r.stdout
+    );
+    let default = repl(&[RULES, TOWNS], "params\n");
+    assert!(
+        default
+            .stdout
+            .contains("适用日期：2025-03-01（规则集日期）"),
+        "{}",
+        default.stdout
+    );
+    assert!(
+        default
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("min_output") && l.contains("15亿元")),
+        "{}",
+        default.stdout
+    );
+    // Both sides of a diff read at one date: a value that differs only from 2025 on is
+    // the same then, and the dated change is still reported.
+    let base = example_rules();
+    let lower = base.replace(
+        "} then 15亿元 from 2025-01-01 {",
+        "} then 12亿元 from 2025-01-01 {",
+    );
+    assert_ne!(base, lower);
+    let dir = folder(&base, "id\n");
+    std::fs::write(dir.path().join("new.rules"), &lower).unwrap();
+    let at = run_in(
+        dir.path(),
+        &["diff", "r.rules", "new.rules", "--date", "2024-12-31"],
+        "",
+    );
+    assert!(
+        at.stdout.contains("2025-01-01起：15亿元 → 12亿元"),
+        "{}",
+        at.stdout
+    );
+    assert!(!at.stdout.contains("12亿元  放宽"), "{}", at.stdout);
+    let now = run_in(dir.path(), &["diff", "r.rules", "new.rules"], "");
+    assert!(
+        now.stdout.contains("15亿元  →  12亿元  放宽"),
+        "{}",
+        now.stdout
+    );
+}
