@@ -439,3 +439,78 @@ fn repl_and_diff_take_the_date_too() {
         now.stdout
     );
 }
+
+#[test]
+fn overrides_and_table_entries_take_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("rules/facts.rules"),
+        dir.path().join("facts.rules"),
+    )
+    .unwrap();
+    let base = "ruleset base { title \"基\" date 2024-06-30 source none level city }\n\
+                import \"facts.rules\"\n\
+                param x = 20亿元 then 15亿元 from 2025-01-01\n\
+                param o = 10亿元\n\
+                table t by category : money { manufacturing = 20亿元 from 2022-09-26 then 15亿元 from 2025-01-01 }\n\
+                criterion a \"a\" { require output_value >= x }\n\
+                criterion b \"b\" { require output_value >= o }\n\
+                criterion c \"c\" { require output_value >= t[category] }\n";
+    let amend = "ruleset amend { title \"改\" date 2025-06-30 source none level county }\n\
+                 extends \"base.rules\"\n\
+                 override o = 8亿元 from 2025-01-01 { clause \"三\" }\n\
+                 override x = 30亿元\n";
+    std::fs::write(dir.path().join("base.rules"), base).unwrap();
+    std::fs::write(dir.path().join("amend.rules"), amend).unwrap();
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "id,category,output_value\nm,manufacturing,16\nn,manufacturing,9\n",
+    )
+    .unwrap();
+    let csv = |rules: &str, date: Option<&str>| {
+        let mut args = vec!["eval", rules, "t.csv", "--format", "csv"];
+        if let Some(d) = date {
+            args.extend(["--date", d]);
+        }
+        let r = run_in(dir.path(), &args, "");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    // The base at its own date: x 20, o 10, t 20 (the 2025 values not yet in force).
+    assert!(csv("base.rules", None).contains("m,m,not_recognized,not_met,met,not_met"));
+    // From 2025: x 15, t 15.
+    assert!(csv("base.rules", Some("2025-01-01")).contains("m,m,recognized,met,met,met"));
+    // The amendment: `override x = 30亿元` replaces every value of x; `override o = 8亿元
+    // from 2025-01-01` adds one from that date (n has 9亿元: met from 2025 only).
+    let now = csv("amend.rules", None);
+    assert!(now.contains("m,m,not_recognized,not_met,met,met"), "{now}");
+    assert!(
+        now.contains("n,n,not_recognized,not_met,met,not_met"),
+        "{now}"
+    );
+    let before = csv("amend.rules", Some("2024-12-31"));
+    assert!(
+        before.contains("m,m,not_recognized,not_met,met,not_met"),
+        "{before}"
+    );
+    assert!(
+        before.contains("n,n,not_recognized,not_met,not_met,not_met"),
+        "{before}"
+    );
+    let text = run_in(
+        dir.path(),
+        &["eval", "amend.rules", "t.csv", "--town", "n"],
+        "",
+    )
+    .stdout;
+    assert!(
+        text.contains(
+            "9亿元 >= 8亿元（2025-01-01起施行，县级 amend 三，替代了 市级 base 的 10亿元）"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("< 30亿元（县级 amend，替代了 市级 base 2025-01-01起施行的 15亿元）"),
+        "{text}"
+    );
+}
