@@ -156,6 +156,9 @@ impl ParamInfo {
     /// The value in force at [`ParamInfo::as_of`]; `None` when the date is before every
     /// dated value (the parameter has no value then).
     pub fn current(&self) -> Option<&ParamValue> {
+        if !self.is_dated() {
+            return self.history.last();
+        }
         self.effective().last().copied()
     }
 
