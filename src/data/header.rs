@@ -233,6 +233,40 @@ impl<'m> Vocab<'m> {
         }
     }
 
+    /// The error for a column naming a yearly fact without a year (`年度产值`): its values
+    /// are one column per year.
+    pub fn yearly_without_year(
+        &self,
+        file: &str,
+        column: &str,
+        f: usize,
+        row: usize,
+        unit: RowUnit,
+    ) -> DataError {
+        let id = self.model.facts.get(f).map_or("", |x| x.id.as_str());
+        DataError {
+            file: file.to_string(),
+            row: Some(row),
+            column: Some(column.trim().to_string()),
+            cell: None,
+            message: format!(
+                "column `{}` names the yearly fact {} without a year",
+                column.trim(),
+                self.describe(f)
+            ),
+            help: Some(format!(
+                "give each year a column of its own, named with the year: `{id}@2024` or `{}（2024年）`",
+                column.trim()
+            )),
+            unit,
+        }
+    }
+
+    /// Whether fact `f` is a yearly fact (read only by year).
+    pub fn is_yearly(&self, f: usize) -> bool {
+        self.model.facts.get(f).is_some_and(|x| x.yearly)
+    }
+
     /// The error for a second column naming fact `f`.
     pub fn duplicate_column(
         &self,
