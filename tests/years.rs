@@ -514,3 +514,17 @@ fn overrides_and_table_entries_take_dates() {
         "{text}"
     );
 }
+
+#[test]
+fn a_what_if_names_the_files_value_in_force_at_the_date() {
+    let before = eval(&["--date", "2024-06-30", "--set", "min_output=18亿元"]);
+    assert!(
+        before.contains("  · min_output：文件为 20亿元，假设为 18亿元"),
+        "{before}"
+    );
+    let after = eval(&["--set", "min_output=18亿元"]);
+    assert!(
+        after.contains("  · min_output：文件为 15亿元，假设为 18亿元"),
+        "{after}"
+    );
+}

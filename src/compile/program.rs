@@ -463,12 +463,11 @@ impl RuleSet {
                 if now.file != usize::MAX {
                     return None;
                 }
-                let old = p
-                    .history
-                    .iter()
-                    .rev()
-                    .find(|v| v.file != usize::MAX)
-                    .and_then(|v| v.written.clone());
+                // The files' value in force at the date read at (of dated values, not
+                // the last one written).
+                let mut files = p.clone();
+                files.history.retain(|v| v.file != usize::MAX);
+                let old = files.current().and_then(|v| v.written.clone());
                 Some(Override {
                     name: p.name.clone(),
                     old,
