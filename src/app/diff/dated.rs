@@ -60,6 +60,15 @@ pub fn notes(old: &RuleSet, a: &ParamInfo, new: &RuleSet, b: &ParamInfo) -> Vec<
         .collect()
 }
 
+/// The dated values of a parameter only one side has, one line per date
+/// (`2025-01-01起：15亿元`).
+pub fn listing(rs: &RuleSet, p: &ParamInfo) -> Vec<String> {
+    schedule(rs, p)
+        .into_iter()
+        .map(|(d, v)| format!("{d}起：{v}"))
+        .collect()
+}
+
 /// A parameter whose value in force is the same on both sides but whose dated values
 /// differ (e.g. a value added from a later date).
 pub fn change(

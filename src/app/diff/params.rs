@@ -223,6 +223,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
                 ch.old = Some(show_param(old, a, measure_of(old, u).as_deref()));
                 ch.old_value = num_value(a);
                 ch.notes.extend(provenance_note(a.current(), None));
+                ch.notes.extend(super::dated::listing(old, a));
                 out.push(ch);
             }
             continue;
@@ -290,6 +291,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         ch.new = Some(show_param(new, b, measure_of(new, u).as_deref()));
         ch.new_value = num_value(b);
         ch.notes.extend(provenance_note(None, b.current()));
+        ch.notes.extend(super::dated::listing(new, b));
         out.push(ch);
     }
     let label = |name: &str| {
