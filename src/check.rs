@@ -15,8 +15,11 @@ mod model;
 mod quotes;
 mod repeats;
 mod sources;
+mod years;
 
+pub use declare::is_iso_date;
 pub use model::*;
+pub use years::{bind_year, is_year_column, year_at, year_count, year_id, YearAt, YearRead};
 
 use std::path::Path;
 
@@ -66,7 +69,11 @@ fn finish(loaded: load::Loader, root: Option<usize>) -> CheckReport {
             diagnostics: diags,
         };
     }
-    let (model, more) = declare::build(loaded.units, root);
+    let (mut model, more) = declare::build(loaded.units, root);
+    // Yearly reads are bound to the header's `year` (when it has none, a relative read
+    // stays unbound until the command gives a year: `bind_year` again).
+    let year = model.header.as_ref().and_then(|h| h.year);
+    let _ = years::bind_year(&mut model, year);
     diags.extend(more);
     diags.extend(sources::verify(&model.units));
     diags.extend(repeats::verify(&model.units));

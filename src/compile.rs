@@ -16,17 +16,46 @@ use rust_decimal::Decimal;
 use crate::check::{Checked, Const, Kind, ParamValue, Provenance, ScoreSource, Symbol};
 use crate::syntax::ast::{self, attr_text, BinOp, CmpOp, Expr, LogicOp, Node, UnOp};
 
-/// Compile a checked model into a rule set.
+/// Compile a checked model into a rule set, with dated parameter values read at the
+/// rule set's own date (its header's `date`).
 ///
-/// Fails only when the model has no `ruleset` header (a vocabulary-only file).
+/// Fails when the model has no `ruleset` header (a vocabulary-only file), when it reads
+/// a yearly fact by a year not bound ([`crate::check::bind_year`]), or when it has dated
+/// values and no date.
 pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
+    compile_at(m, None)
+}
+
+/// [`compile`], with dated parameter values read at `date` (`eval --date`) instead of
+/// the rule set's own date.
+pub fn compile_at(m: &Checked, date: Option<&str>) -> Result<RuleSet, CompileError> {
     let header = m.header.clone().ok_or_else(|| CompileError::NoHeader {
         file: m.units[m.root].source.name().to_string(),
     })?;
+    let as_of = match date {
+        Some(d) => Some(AsOf {
+            date: d.to_string(),
+            given: true,
+        }),
+        None if !header.date.is_empty() => Some(AsOf {
+            date: header.date.clone(),
+            given: false,
+        }),
+        None => None,
+    };
+    if as_of.is_none() {
+        if let Some(p) = m.params.iter().find(|p| p.is_dated()) {
+            return Err(CompileError::NoDate {
+                param: p.name.clone(),
+            });
+        }
+    }
     let mut c = Compiler {
         m,
         ops: Vec::new(),
         weight: None,
+        error: None,
+        back: 0,
     };
     let criteria = m
         .criteria
@@ -35,12 +64,21 @@ pub fn compile(m: &Checked) -> Result<RuleSet, CompileError> {
         .collect::<Vec<_>>();
     let evaluation = m.evaluation.as_ref().map(|e| c.evaluation(e));
     let priorities = m.priorities.iter().map(|p| c.set_priority(p)).collect();
+    if let Some(e) = c.error.take() {
+        return Err(e);
+    }
+    let mut params = m.params.clone();
+    for p in &mut params {
+        p.as_of = as_of.as_ref().map(|a| a.date.clone());
+    }
     Ok(RuleSet {
         priorities,
         header,
+        as_of,
+        year: m.year.filter(|_| !m.year_reads.is_empty()),
         facts: m.facts.clone(),
         categories: m.categories.clone(),
-        params: m.params.clone(),
+        params,
         tables: m.tables.clone(),
         criteria,
         ops: c.ops,
@@ -64,6 +102,26 @@ pub enum CompileError {
     NoHeader {
         /// The file.
         file: String,
+    },
+    /// A yearly fact is read by a year no data was bound for (`check::bind_year` not run).
+    #[error("`{read}` reads a yearly fact, but no evaluation year is given")]
+    #[diagnostic(
+        code(townrules::date),
+        help("pass the year to `eval` (`--year 2024`), or write it in the `ruleset` header (`year 2024`)")
+    )]
+    NoYear {
+        /// The read as written.
+        read: String,
+    },
+    /// A parameter has dated values and neither the command nor the header gives a date.
+    #[error("parameter `{param}` has dated values, but the rule set has no date to read them at")]
+    #[diagnostic(
+        code(townrules::date),
+        help("write the rule set's date in its header (`date 2022-09-26`), or pass `--date 2025-06-30`")
+    )]
+    NoDate {
+        /// The parameter.
+        param: String,
     },
 }
 
@@ -100,6 +158,10 @@ struct Compiler<'m> {
     ops: Vec<Op>,
     /// The weight of the indicator whose formula is being compiled (`weight` in formulas).
     weight: Option<Decimal>,
+    /// The first problem met (a yearly read of a year not bound).
+    error: Option<CompileError>,
+    /// How many years back reads by `year` are moved (inside `all_years`).
+    back: i32,
 }
 
 impl Compiler<'_> {
@@ -408,6 +470,9 @@ impl Compiler<'_> {
             Expr::Name(p) if self.weight.is_some() && p.0.len() == 1 && p.0[0] == "weight" => {
                 Op::Const(Const::Num(self.weight.unwrap_or_default()))
             }
+            Expr::Call { name, args, .. } if name.node == "all_years" => {
+                return self.all_years(args);
+            }
             Expr::Call { name, args, within } => {
                 let fact_of = |c: &Compiler<'_>, n: &str| match c.m.resolve(n) {
                     Some(Symbol::Fact(f)) => f as u32,
@@ -455,6 +520,9 @@ impl Compiler<'_> {
                 Some(Symbol::Table(_)) | None => Op::Const(Const::Bool(false)),
             },
             Expr::List(_) => Op::Const(Const::Bool(false)),
+            Expr::Index { base, key } if matches!(&base.node, Expr::Name(p) if matches!(self.m.resolve(&p.to_string()), Some(Symbol::Fact(_)))) => {
+                self.year_read(base, key, e)
+            }
             Expr::Index { base, key } => {
                 let table = match &base.node {
                     Expr::Name(p) => match self.m.resolve(&p.to_string()) {
@@ -504,6 +572,59 @@ impl Compiler<'_> {
     }
 }
 
+impl Compiler<'_> {
+    /// `all_years(COND, N)`: `COND` in the evaluation year, and in each of the `N - 1`
+    /// years before, joined by `and` (the evaluation year first).
+    fn all_years(&mut self, args: &[Node<Expr>]) -> NodeId {
+        let [cond, count] = args else {
+            return self.push(Op::Const(Const::Bool(false)));
+        };
+        let n = crate::check::year_count(&count.node).unwrap_or(1);
+        let saved = self.back;
+        let mut acc: Option<NodeId> = None;
+        for back in 0..n {
+            self.back = saved + back;
+            let c = self.expr(cond);
+            acc = Some(match acc {
+                None => c,
+                Some(lhs) => self.push(Op::Logic {
+                    op: LogicOp::And,
+                    lhs,
+                    rhs: c,
+                }),
+            });
+        }
+        self.back = saved;
+        match acc {
+            Some(a) => a,
+            None => self.push(Op::Const(Const::Bool(false))),
+        }
+    }
+
+    /// `output_value[year - 1]`: the fact of that year, added by [`crate::check::bind_year`].
+    fn year_read(&mut self, base: &Node<Expr>, key: &Node<Expr>, e: &Node<Expr>) -> Op {
+        let Expr::Name(p) = &base.node else {
+            return Op::Const(Const::Bool(false));
+        };
+        let Some(Symbol::Fact(f)) = self.m.resolve(&p.to_string()) else {
+            return Op::Const(Const::Bool(false));
+        };
+        let year =
+            crate::check::year_at(&key.node).and_then(|at| at.back(self.back).resolve(self.m.year));
+        let id = year.map(|y| crate::check::year_id(&self.m.facts[f].id, y));
+        match id.and_then(|id| self.m.resolve(&id)) {
+            Some(Symbol::Fact(i)) => Op::Fact(i as u32),
+            _ => {
+                if self.error.is_none() {
+                    let read = self.text(self.m.root, e);
+                    self.error = Some(CompileError::NoYear { read });
+                }
+                Op::Const(Const::Bool(false))
+            }
+        }
+    }
+}
+
 impl RuleSet {
     /// Parse `VALUE` for parameter `name` (with units checked) and make it the value in force,
     /// recording `origin` (e.g. `--set`) as its provenance.
@@ -511,6 +632,18 @@ impl RuleSet {
         &mut self,
         name: &str,
         value: &str,
+        origin: &str,
+    ) -> Result<(), SetParamError> {
+        self.set_param_from(name, value, None, origin)
+    }
+
+    /// [`RuleSet::set_param`], with the value in force from date `from` (`YYYY-MM-DD`)
+    /// instead of replacing every value: the REPL's `set min_output = 15亿元 from 2025-01-01`.
+    pub fn set_param_from(
+        &mut self,
+        name: &str,
+        value: &str,
+        from: Option<&str>,
         origin: &str,
     ) -> Result<(), SetParamError> {
         let Some(i) = self.resolve_param(name) else {
@@ -542,8 +675,20 @@ impl RuleSet {
             provenance: prov,
             file: usize::MAX,
             span: ast::Span::default(),
+            from: from.map(str::to_string),
         });
         Ok(())
+    }
+
+    /// Read dated parameter values at `date` (`YYYY-MM-DD`) from now on.
+    pub fn set_date(&mut self, date: &str) {
+        self.as_of = Some(AsOf {
+            date: date.to_string(),
+            given: true,
+        });
+        for p in &mut self.params {
+            p.as_of = Some(date.to_string());
+        }
     }
 
     /// The value in force of every parameter, by index (what evaluation reads).

@@ -26,7 +26,7 @@ use serde_json::Value;
 /// Rule set × example file pairs with golden output: each rule set on the towns it was
 /// written for, and the three threshold rule sets on the edge cases. (Every other pair is
 /// still evaluated by `every_pair_evaluates`, without a golden file, to keep the fixtures small.)
-const PAIRS: [(&str, &str); 9] = [
+const PAIRS: [(&str, &str); 10] = [
     ("shanxi", "xinzhou_towns"),
     ("shanxi", "edge_cases"),
     ("xinzhou", "xinzhou_towns"),
@@ -36,11 +36,12 @@ const PAIRS: [(&str, &str); 9] = [
     ("puxian-draft-relaxed", "puxian_towns"),
     ("xinjiang", "xinjiang_towns"),
     ("xinjiang-provincial", "xinjiang_towns"),
+    ("example-municipal-2025", "municipal_towns"),
 ];
 
 /// Every bundled rule set and example file (`edge_cases_labels.csv` is compared with
 /// `edge_cases.csv` instead).
-const RULE_SETS: [&str; 7] = [
+const RULE_SETS: [&str; 8] = [
     "shanxi",
     "xinzhou",
     "puxian",
@@ -48,9 +49,11 @@ const RULE_SETS: [&str; 7] = [
     "xinjiang",
     "xinjiang-provincial",
     "demo-evaluation-formulas",
+    "example-municipal-2025",
 ];
-const DATA: [&str; 4] = [
+const DATA: [&str; 5] = [
     "edge_cases",
+    "municipal_towns",
     "puxian_towns",
     "xinjiang_towns",
     "xinzhou_towns",

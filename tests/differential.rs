@@ -105,6 +105,7 @@ fact share  "全国占有率" : percent
 fact share2 "全省占有率" : percent
 fact flag   "单县"       : yes_no
 fact attest "专家认定"   : attestation
+fact yout   "年度产值"   : money 亿元 yearly alias 分年产值
 "#;
 
 /// The members of the set `grades` in a case with a big set, and in one without.
@@ -131,6 +132,47 @@ fn grade_name(s: &str, big: bool) -> Cow<'_, str> {
 }
 
 const MONEY_FACTS: &[&str] = &["out", "rev", "cost", "产值", "年产值"];
+/// Reads of the yearly fact `yout` (the evaluation year is the header's `year 2024`).
+const YEARLY_READS: &[&str] = &[
+    "yout[year]",
+    "yout[year - 1]",
+    "yout[2023]",
+    "分年产值[year]",
+    "yout[year + 0]",
+    "yout[year - 2]",
+];
+/// Reads of the yearly fact by `year` (what `all_years` moves back).
+const RELATIVE_READS: &[&str] = &["yout[year]", "yout[year - 1]", "分年产值[year]"];
+/// Money facts and yearly reads: what a threshold is compared with.
+const MONEY_READS: &[&str] = &[
+    "out",
+    "rev",
+    "cost",
+    "产值",
+    "年产值",
+    "yout[year]",
+    "yout[year - 1]",
+    "分年产值[year - 1]",
+];
+/// The evaluation year of every generated rule set.
+const YEAR: i32 = 2024;
+/// The dates of the dated parameter values (`from`), in order.
+const FIRST_FROM: &str = "2022-09-26";
+const LATER_FROM: &str = "2025-01-01";
+/// Dates a rule set is read at: its header's `date`, or `--date` (the dates a value
+/// takes effect, and the days before them, most often).
+const DATES: &[&str] = &[
+    "2020-01-01",
+    "2022-09-25",
+    "2022-09-26",
+    "2022-09-26",
+    "2024-12-31",
+    "2024-12-31",
+    "2025-01-01",
+    "2025-01-01",
+    "2025-01-01",
+    "2025-06-30",
+];
 const PCT_FACTS: &[&str] = &["share", "share2"];
 const CNT_FACTS: &[&str] = &["firms", "jobs", "就业人数"];
 const NUM_FACTS: &[&str] = &["out", "rev", "cost", "share", "share2", "firms", "jobs"];
@@ -360,6 +402,8 @@ enum ParamState {
     DraftThenSet(&'static str),
     /// `param x = V`, then `--set x=W`.
     ValueThenSet(&'static str, &'static str),
+    /// `param x = V from FIRST_FROM then W from LATER_FROM` (numeric parameters).
+    Dated(&'static str, &'static str),
 }
 
 fn param_state(spec: &'static ParamSpec) -> BoxedStrategy<ParamState> {
@@ -368,8 +412,28 @@ fn param_state(spec: &'static ParamSpec) -> BoxedStrategy<ParamState> {
     let with_value = (value.clone(), any::<bool>())
         .prop_map(|(value, typed)| ParamState::Value { value, typed });
     let value_then_set = (value, set.clone()).prop_map(|(v, s)| ParamState::ValueThenSet(v, s));
+    let dated = (
+        prop::sample::select(spec.values),
+        prop::sample::select(spec.values),
+    )
+        .prop_map(|(a, b)| ParamState::Dated(a, b));
     if spec.kind.is_none() {
-        return prop_oneof![3 => with_value, 1 => value_then_set].boxed();
+        return prop_oneof![3 => with_value, 1 => value_then_set, 1 => dated].boxed();
+    }
+    let numeric = spec.kind.is_some_and(|k| {
+        ["money", "percent", "count"]
+            .iter()
+            .any(|n| k.starts_with(n))
+    });
+    if numeric {
+        return prop_oneof![
+            3 => with_value,
+            2 => Just(ParamState::Draft),
+            2 => set.prop_map(ParamState::DraftThenSet),
+            1 => value_then_set,
+            2 => dated,
+        ]
+        .boxed();
     }
     prop_oneof![
         3 => with_value,
@@ -631,6 +695,7 @@ fn num_leaf(k: Num) -> S {
     match k {
         Num::Money => weighted(vec![
             (3, atom(MONEY_FACTS)),
+            (2, atom(YEARLY_READS)),
             (2, atom(MONEY_LITS)),
             (2, atom(MONEY_PARAMS)),
             (1, atom(MONEY_ENTRIES)),
@@ -659,7 +724,7 @@ fn num_leaf(k: Num) -> S {
 
 fn num_facts(k: Num) -> &'static [&'static str] {
     match k {
-        Num::Money => MONEY_FACTS,
+        Num::Money => MONEY_READS,
         Num::Pct => PCT_FACTS,
         Num::Cnt => CNT_FACTS,
     }
@@ -783,6 +848,19 @@ impl Grammar {
             ));
             alts.push((2, bin(b.clone(), AND_OPS, b.clone())));
             alts.push((2, bin(b.clone(), OR_OPS, b.clone())));
+            // A condition over several years: it reads the yearly fact by `year`, maybe
+            // joined with anything else.
+            let by_year = bin(atom(RELATIVE_READS), CMP_OPS, g.num(Num::Money, d - 1));
+            let cond = weighted(vec![
+                (3, by_year.clone()),
+                (1, bin(by_year, AND_OPS, b.clone())),
+            ]);
+            alts.push((
+                1,
+                (cond, prop::sample::select(&["1", "2", "3"][..]))
+                    .prop_map(|(c, n)| E::Call("all_years", Box::new(c), Box::new(E::Atom(n))))
+                    .boxed(),
+            ));
             g.bools.push(weighted(alts));
         }
         g
@@ -925,6 +1003,16 @@ const COLUMNS: &[(&str, &[&str])] = &[
         "grade",
         &["", "g0", "g1", "g5", "g59", "g63", "g64", "g69", "第0级"],
     ),
+    // The yearly fact, by id and by label, and a year no rule reads.
+    ("yout@2022", &["", "1", "20亿元", "0"]),
+    (
+        "yout@2023",
+        &["", "20", "19.9999", "0", "5000万元", "20亿元", "-"],
+    ),
+    (
+        "年度产值（2024年）",
+        &["", "20", "20.0000001", "0", "1亿元", "19.9999"],
+    ),
 ];
 
 /// Values that do not fit a 62-bit integer at their column's scale (the column is then
@@ -966,6 +1054,10 @@ struct Case {
     keep: Vec<bool>,
     /// For each `HUGE` value, the (first) town, modulo the number of towns, that gets it.
     huge: Vec<Option<usize>>,
+    /// The rule set's own date (its header's `date`).
+    date: &'static str,
+    /// `--date`: the date dated values are read at instead.
+    given: Option<&'static str>,
 }
 
 fn quote_cell(s: &str) -> String {
@@ -1047,7 +1139,13 @@ impl Case {
         for (name, value) in self.sets() {
             t.push_str(&format!("# --set {name}={value}\n"));
         }
-        t.push_str("ruleset difftest { title \"差分测试\" level county }\n\n");
+        t.push_str(&format!(
+            "ruleset difftest {{ title \"差分测试\" level county date {} year {YEAR} }}\n\n",
+            self.date
+        ));
+        if let Some(d) = self.given {
+            t.push_str(&format!("# --date {d}\n"));
+        }
         t.push_str(&vocabulary(big));
         t.push('\n');
         for (spec, st) in PARAMS.iter().zip(&self.params) {
@@ -1056,6 +1154,13 @@ impl Case {
                 ParamState::Value { value, typed } => Some((*value, *typed)),
                 ParamState::ValueThenSet(value, _) => Some((*value, false)),
                 ParamState::Draft | ParamState::DraftThenSet(_) => None,
+                ParamState::Dated(a, b) => {
+                    t.push_str(&format!(
+                        "param {} = {a} from {FIRST_FROM} then {b} from {LATER_FROM}\n",
+                        spec.name
+                    ));
+                    continue;
+                }
             };
             let name = spec.name;
             match value {
@@ -1196,9 +1301,23 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(town, 1..=140),
         prop::collection::vec(prop::bool::weighted(0.93), COLUMNS.len()),
         prop::collection::vec(prop::option::weighted(0.1, 0usize..1000), HUGE.len()),
+        (
+            prop::sample::select(DATES),
+            prop::option::weighted(0.3, prop::sample::select(DATES)),
+        ),
     )
         .prop_map(
-            |(big, params, tables, crits, (repeat, combined, many), towns, keep, huge)| Case {
+            |(
+                big,
+                params,
+                tables,
+                crits,
+                (repeat, combined, many),
+                towns,
+                keep,
+                huge,
+                (date, given),
+            )| Case {
                 big,
                 params,
                 tables,
@@ -1209,6 +1328,8 @@ fn case() -> impl Strategy<Value = Case> {
                 towns,
                 keep,
                 huge,
+                date,
+                given,
             },
         )
 }
@@ -1230,7 +1351,7 @@ fn rules(case: &Case) -> Result<(Checked, RuleSet), TestCaseError> {
             townrules::diag::render_plain(&report.diagnostics, 100)
         )));
     };
-    let mut rs = townrules::compile::compile(&model)
+    let mut rs = townrules::compile::compile_at(&model, case.given)
         .map_err(|e| fail(format!("the generated rule file does not compile: {e}")))?;
     for (name, value) in case.sets() {
         rs.set_param(&name, &value, "--set")
@@ -1590,6 +1711,68 @@ struct ModelEval<'a> {
     /// Values assumed for missing category facts (fact, member): a town without a
     /// category is judged under every category (LANGUAGE.md).
     assumed: &'a [(usize, u16)],
+    /// The value in force of each dated parameter at the date the rule set is read at
+    /// (LANGUAGE.md: the latest value whose date is not after it; none before the first).
+    dated: &'a [(usize, V)],
+    /// Inside `all_years`: how many years before the evaluation year `year` stands for.
+    back: i32,
+}
+
+/// The value in force of every dated parameter of `case`, as LANGUAGE.md says.
+fn dated_values(case: &Case, model: &Checked) -> Vec<(usize, V)> {
+    let at = case.given.unwrap_or(case.date);
+    PARAMS
+        .iter()
+        .zip(&case.params)
+        .filter_map(|(spec, st)| {
+            let ParamState::Dated(a, b) = st else {
+                return None;
+            };
+            let Some(Symbol::Param(p)) = model.resolve(spec.name) else {
+                panic!("parameter {}", spec.name);
+            };
+            let v = if at >= LATER_FROM {
+                literal(b).expect("a numeric value")
+            } else if at >= FIRST_FROM {
+                literal(a).expect("a numeric value")
+            } else {
+                V::Unknown
+            };
+            Some((p, v))
+        })
+        .collect()
+}
+
+/// The fact a yearly read names (`yout[year - 1]` → the fact `yout@2023`), worked out from
+/// the text as LANGUAGE.md says: `year` is the header's evaluation year, moved `back`
+/// years inside `all_years`.
+fn year_fact(model: &Checked, read: &str, back: i32) -> Option<usize> {
+    let (base, index) = read.strip_suffix(']')?.split_once('[')?;
+    let now = YEAR - back;
+    let year = match index.trim() {
+        "year" => now,
+        i => match i.strip_prefix("year") {
+            Some(rest) => {
+                let rest = rest.trim();
+                let n: i32 = rest[1..].trim().parse().ok()?;
+                if rest.starts_with('-') {
+                    now - n
+                } else {
+                    now + n
+                }
+            }
+            None => i.parse().ok()?,
+        },
+    };
+    let id = match base {
+        "分年产值" => "yout",
+        b => b,
+    };
+    let f = model
+        .facts
+        .iter()
+        .position(|f| f.id == format!("{id}@{year}"));
+    Some(f.unwrap_or_else(|| panic!("no fact for `{read}`")))
 }
 
 impl ModelEval<'_> {
@@ -1688,7 +1871,16 @@ impl ModelEval<'_> {
 
     fn value(&self, e: &E, row: usize) -> V {
         match e {
+            E::Atom(a) if a.contains('[') => match year_fact(self.model, a, self.back) {
+                Some(f) => self.ev.fact(f, row),
+                None => unreachable!("a yearly read {a}"),
+            },
             E::Atom(a) => literal(a).unwrap_or_else(|| match self.name(a) {
+                Symbol::Param(p) if self.dated.iter().any(|(x, _)| *x == p) => self
+                    .dated
+                    .iter()
+                    .find(|(x, _)| *x == p)
+                    .map_or(V::Unknown, |(_, v)| *v),
                 Symbol::Fact(f) => self
                     .assumed
                     .iter()
@@ -1738,6 +1930,17 @@ impl ModelEval<'_> {
                         })
                     }
                 }
+            }
+            // `all_years(c, n)`: `c` in the evaluation year and the n - 1 years before, `and`.
+            E::Call("all_years", c, n) => {
+                let E::Atom(n) = **n else {
+                    unreachable!("a number of years")
+                };
+                let n: i32 = n.parse().expect("a number of years");
+                let t = (0..n).fold(Tri::True, |t, back| {
+                    kleene_and(t, tri(self.years_back(back).value(c, row)))
+                });
+                of_tri(t)
             }
             E::Call(f, a, b) => match (self.value(a, row), self.value(b, row)) {
                 (V::Num(a), V::Num(b)) => V::Num(if *f == "min" { a.min(b) } else { a.max(b) }),
@@ -1834,7 +2037,7 @@ impl ModelEval<'_> {
 impl<'a> ModelEval<'a> {
     /// The category facts a name or list item reads.
     fn cat_fact(&self, a: &str, out: &mut Vec<usize>) {
-        if literal(a).is_some() {
+        if literal(a).is_some() || a.contains('[') {
             return;
         }
         if let Symbol::Fact(f) = self.name(a) {
@@ -1920,6 +2123,20 @@ impl<'a> ModelEval<'a> {
             ev: self.ev,
             towns: self.towns,
             assumed,
+            dated: self.dated,
+            back: self.back,
+        }
+    }
+
+    fn years_back(&self, back: i32) -> ModelEval<'_> {
+        ModelEval {
+            big: self.big,
+            model: self.model,
+            ev: self.ev,
+            towns: self.towns,
+            assumed: self.assumed,
+            dated: self.dated,
+            back: self.back + back,
         }
     }
 
@@ -1963,12 +2180,15 @@ fn check_model(case: &Case) -> Result<(), TestCaseError> {
     let (model, rs) = rules(case)?;
     let towns = towns(case, &model, false, false)?;
     let ev = evaluator(&rs, &towns)?;
+    let dated = dated_values(case, &model);
     let m = ModelEval {
         big: case.big,
         model: &model,
         ev: &ev,
         towns: &towns,
         assumed: &[],
+        dated: &dated,
+        back: 0,
     };
     let crits = case.criteria();
     let k = crits.len();
@@ -2117,6 +2337,17 @@ fn the_generator_covers_every_construct() {
         "0.0000001亿元",
         "123456789.123亿元",
         "1234567890123456789.012345678亿元",
+        "yout[year]",
+        "yout[year - 1]",
+        "yout[year - 2]",
+        "yout[2023]",
+        "分年产值[year]",
+        "yout@2023",
+        "年度产值（2024年）",
+        " from 2022-09-26 then ",
+        "# --date 2020-01-01",
+        "all_years(yout[year",
+        "date 2025-01-01",
     ] {
         assert!(all.contains(needle), "the generator never wrote `{needle}`");
     }

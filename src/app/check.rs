@@ -31,7 +31,8 @@ pub fn run(files: &[PathBuf]) -> Outcome {
                     "{} 条认定标准, {} 个参数, {} 个事实",
                     m.criteria.len(),
                     m.params.len(),
-                    m.facts.len()
+                    // A yearly fact counts once, not once per year read.
+                    m.facts.iter().filter(|f| f.year.is_none()).count()
                 ),
                 None => String::new(),
             };

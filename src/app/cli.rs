@@ -49,6 +49,12 @@ pub enum Command {
         /// Expert score sheets (long table: town, expert, indicator, score) for an indicator system.
         #[arg(long, value_name = "SCORES")]
         scores: Option<PathBuf>,
+        /// The evaluation year that `fact[year]` reads (default: the rule set's `year`).
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i64>,
+        /// Read dated parameter values as in force on this date, YYYY-MM-DD (default: the rule set's `date`).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
     /// Interactive what-if session: change thresholds and see which towns flip.
     Repl {
@@ -59,6 +65,12 @@ pub enum Command {
         /// Expert score sheets to load at start.
         #[arg(long, value_name = "SCORES")]
         scores: Option<PathBuf>,
+        /// The evaluation year that `fact[year]` reads (default: the rule set's `year`).
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i64>,
+        /// Read dated parameter values as in force on this date, YYYY-MM-DD (default: the rule set's `date`).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
     /// Semantic difference between two rule sets (files, or `REV:path` / `path@REV` in git).
     Diff {
@@ -75,6 +87,12 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+        /// The evaluation year of both sides (default: each rule set's `year`).
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i64>,
+        /// Read both sides' dated values as in force on this date (default: each rule set's `date`).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
     /// Run rule tests (`NAME.test.toml` beside `NAME.rules`): one line per case, failures
     /// with the explanation of the verdict reached (exit 1 on a failure).
@@ -130,6 +148,8 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             set,
             all,
             scores,
+            year,
+            date,
         } => super::eval::run(&super::eval::EvalArgs {
             rules,
             towns,
@@ -138,19 +158,31 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             set,
             all,
             scores,
+            when: super::load::When { year, date },
         }),
         Command::Repl {
             rules,
             towns,
             scores,
-        } => super::repl::run(rules, towns, scores),
+            year,
+            date,
+        } => super::repl::run(rules, towns, scores, super::load::When { year, date }),
         Command::Diff {
             old,
             new,
             towns,
             scores,
             format,
-        } => super::diff::run(&old, &new, towns.as_deref(), scores.as_deref(), format),
+            year,
+            date,
+        } => super::diff::run(
+            &old,
+            &new,
+            towns.as_deref(),
+            scores.as_deref(),
+            format,
+            &super::load::When { year, date },
+        ),
         Command::Test { paths, coverage } => super::test::run(&paths, coverage),
     }
 }

@@ -26,6 +26,7 @@
 pub mod canon;
 mod compare;
 mod criteria_text;
+mod dated;
 mod evaluation;
 pub mod impact;
 mod impact_text;
@@ -341,9 +342,11 @@ pub fn run(
     towns: Option<&Path>,
     scores: Option<&Path>,
     format: DiffFormat,
+    when: &super::load::When,
 ) -> Result<Outcome, AppError> {
-    let a = load(old)?;
-    let b = load(new)?;
+    when.validate()?;
+    let a = load(old, when)?;
+    let b = load(new, when)?;
     let rd = diff_sides(&a, &b);
     let imp = match towns {
         Some(path) => Some(impact::impact(&a, &b, path, scores)?),

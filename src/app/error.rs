@@ -83,6 +83,32 @@ pub enum AppError {
         #[related]
         diagnostics: Vec<Diag>,
     },
+    /// A yearly fact is read by year (`output_value[year]`) and no evaluation year is given.
+    #[error("`{name}` reads yearly facts, but no evaluation year is given")]
+    #[diagnostic(help(
+        "pass the year to the command (`--year 2024`), or write it in the `ruleset` header (`year 2024`)"
+    ))]
+    NoYear {
+        /// The rule set as named on the command line.
+        name: String,
+        /// The read that needs the year.
+        #[related]
+        diagnostics: Vec<Diag>,
+    },
+    /// `--date` is not a date.
+    #[error("`--date {date}` is not a valid date")]
+    #[diagnostic(help("write a real calendar date as YYYY-MM-DD, e.g. `--date 2025-06-30`"))]
+    BadDate {
+        /// The date as given.
+        date: String,
+    },
+    /// `--year` is not a year.
+    #[error("`--year {year}` is not a year the rules can read")]
+    #[diagnostic(help("write the evaluation year as four digits, e.g. `--year 2024`"))]
+    BadYear {
+        /// The year as given.
+        year: i64,
+    },
     /// A checked rule file cannot be compiled (e.g. it has no `ruleset` header).
     #[error("{}{source}", context_prefix(context.as_deref()))]
     Compile {
@@ -180,7 +206,13 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 impl AppError {
     /// Whether this is about how the command line is written (exit status 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, AppError::CommandLine(_) | AppError::SetSyntax { .. })
+        matches!(
+            self,
+            AppError::CommandLine(_)
+                | AppError::SetSyntax { .. }
+                | AppError::BadDate { .. }
+                | AppError::BadYear { .. }
+        )
     }
 }
 
@@ -211,7 +243,9 @@ pub fn report(e: &AppError) {
             print_data_errors(errors);
             return;
         }
-        AppError::RulesHaveErrors { diagnostics, .. } => print_diagnostics(diagnostics),
+        AppError::RulesHaveErrors { diagnostics, .. } | AppError::NoYear { diagnostics, .. } => {
+            print_diagnostics(diagnostics)
+        }
         AppError::Impact(i) => {
             if let Some(errors) = i.data_errors() {
                 print_data_errors(errors);

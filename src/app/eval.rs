@@ -39,6 +39,8 @@ pub struct EvalArgs {
     pub all: bool,
     /// Expert score sheets for an indicator system.
     pub scores: Option<PathBuf>,
+    /// The evaluation year and the date of dated values (`--year`, `--date`).
+    pub when: load::When,
 }
 
 fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
@@ -64,7 +66,7 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
 
 /// Run `eval`: the report to stdout.
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
-    let (model, mut rs) = load::rule_file(&args.rules)?;
+    let (model, mut rs) = load::rule_file_at(&args.rules, &args.when)?;
     load::apply_sets(&mut rs, &args.set)?;
     let towns = load::towns(&args.towns, &model, &rs)?;
     let rows = select_rows(&towns, &args.towns_only)?;

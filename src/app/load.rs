@@ -11,17 +11,49 @@ use crate::compile::RuleSet;
 use crate::data::{Scores, Towns};
 use crate::diag::Level;
 
+/// When a rule set is read: the evaluation year of its yearly facts and the date of its
+/// dated values (`--year`, `--date`; `None`: the rule set's own `year` and `date`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct When {
+    /// `--year`.
+    pub year: Option<i64>,
+    /// `--date`.
+    pub date: Option<String>,
+}
+
+impl When {
+    /// Check the values as given.
+    pub fn validate(&self) -> Result<(), AppError> {
+        if let Some(d) = &self.date {
+            if !crate::check::is_iso_date(d) {
+                return Err(AppError::BadDate { date: d.clone() });
+            }
+        }
+        if let Some(y) = self.year {
+            if !(1900..=2200).contains(&y) {
+                return Err(AppError::BadYear { year: y });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Check and compile the rule file at `path` as `eval` and `repl` name it.
 pub fn rule_file(path: &Path) -> Result<(Checked, RuleSet), AppError> {
+    rule_file_at(path, &When::default())
+}
+
+/// [`rule_file`] at a given year and date.
+pub fn rule_file_at(path: &Path, when: &When) -> Result<(Checked, RuleSet), AppError> {
     let name = path.display().to_string();
     let check = format!("townrules check {name}");
-    rules(path, &name, &check, None)
+    rules(path, &name, &check, None, when)
 }
 
 /// Check and compile one side of `diff`: `spec` is the side as given
 /// (`rules/x.rules@HEAD~1`), `path` the file to read (materialised at its revision).
-pub fn rule_side(path: &Path, spec: &str) -> Result<(Checked, RuleSet), AppError> {
-    rules(path, spec, "townrules check", Some(spec))
+pub fn rule_side(path: &Path, spec: &str, when: &When) -> Result<(Checked, RuleSet), AppError> {
+    rules(path, spec, "townrules check", Some(spec), when)
 }
 
 /// Check and compile a rule file; print a line counting its warnings (`townrules
@@ -31,7 +63,9 @@ fn rules(
     name: &str,
     check: &str,
     context: Option<&str>,
+    when: &When,
 ) -> Result<(Checked, RuleSet), AppError> {
+    when.validate()?;
     let report = crate::check::check_file(path);
     let errors: Vec<_> = report
         .diagnostics
@@ -49,7 +83,7 @@ fn rules(
             "`{name}` has {warnings} warning(s); `{check}` shows them"
         ));
     }
-    let Some(model) = report.model else {
+    let Some(mut model) = report.model else {
         return Err(AppError::RulesHaveErrors {
             name: name.to_string(),
             check: check.to_string(),
@@ -57,9 +91,21 @@ fn rules(
         });
     };
     super::error::print_diagnostics(&errors);
-    let rules = crate::compile::compile(&model).map_err(|source| AppError::Compile {
-        context: context.map(str::to_string),
-        source,
+    let year = when
+        .year
+        .and_then(|y| i32::try_from(y).ok())
+        .or(model.header.as_ref().and_then(|h| h.year));
+    if let Err(d) = crate::check::bind_year(&mut model, year) {
+        return Err(AppError::NoYear {
+            name: name.to_string(),
+            diagnostics: vec![d],
+        });
+    }
+    let rules = crate::compile::compile_at(&model, when.date.as_deref()).map_err(|source| {
+        AppError::Compile {
+            context: context.map(str::to_string),
+            source,
+        }
     })?;
     Ok((model, rules))
 }

@@ -50,8 +50,11 @@ pub fn run(
     rules: Option<PathBuf>,
     towns: Option<PathBuf>,
     scores: Option<PathBuf>,
+    when: super::load::When,
 ) -> Result<Outcome, AppError> {
+    when.validate()?;
     let mut s = Session::new();
+    s.when = when;
     let mut failed = false;
     let mut out = std::io::stdout();
     let mut report = |r: Result<String, ReplError>| match r {

@@ -11,7 +11,10 @@ use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, attr_text, Item, KindSpec, LitUnit, Node, Quantity, Span, Value};
 use crate::units::MoneyUnit;
 
+mod dated;
 mod sections;
+
+pub use dated::is_iso_date;
 
 /// Build the model of the rule set rooted at `root`.
 pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
@@ -32,6 +35,8 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
             priorities: Vec::new(),
             names: HashMap::new(),
             evaluation: None,
+            year_reads: Vec::new(),
+            year: None,
         },
         diags: Vec::new(),
         decl_spans: HashMap::new(),
@@ -74,6 +79,8 @@ pub fn build(units: Vec<Unit>, root: FileId) -> (Checked, Vec<Diag>) {
     }
     let mut diags = b.diags;
     diags.extend(checker.diags);
+    let reads = checker.year_reads;
+    b.m.year_reads = reads;
     (b.m, diags)
 }
 
@@ -257,6 +264,8 @@ impl Builder {
             money_unit: unit.unwrap_or(MoneyUnit::Yi),
             measure,
             attestation: fd.kind.node.name == "attestation",
+            yearly: fd.yearly,
+            year: None,
         });
     }
 
@@ -373,6 +382,7 @@ impl Builder {
                         history: Vec::new(),
                         table: None,
                         measure,
+                        as_of: None,
                     });
                     return;
                 }
@@ -397,6 +407,7 @@ impl Builder {
                 provenance: prov,
                 file: f,
                 span: v.span,
+                from: None,
             },
             None => {
                 self.diags.push(
@@ -411,6 +422,7 @@ impl Builder {
                     provenance: prov,
                     file: f,
                     span: p.name.span,
+                    from: None,
                 }
             }
         };
@@ -422,7 +434,9 @@ impl Builder {
             history: vec![pv],
             table: None,
             measure,
+            as_of: None,
         });
+        self.dated(f, idx, &p.from, &p.versions, &[]);
     }
 
     fn table(&mut self, f: FileId, t: &ast::TableDecl) {
@@ -530,10 +544,13 @@ impl Builder {
                     provenance: prov,
                     file: f,
                     span: e.value.span,
+                    from: None,
                 }],
                 table: Some((tidx, mi)),
                 measure: measure.clone(),
+                as_of: None,
             });
+            self.dated(f, pidx, &e.from, &e.versions, &t.attrs);
         }
         self.m.tables.push(TableInfo {
             name,
@@ -542,97 +559,6 @@ impl Builder {
             entries,
             kind: kind.unwrap_or(Kind::Number),
         });
-    }
-
-    fn override_(&mut self, f: FileId, o: &ast::OverrideDecl) {
-        self.check_attrs(f, &o.attrs, PARAM_ATTRS, "an override");
-        let name = o.name.node.to_string();
-        let pidx = match self.m.resolve(&name) {
-            Some(Symbol::Param(i)) => i,
-            _ => match self.new_table_entry(f, o) {
-                Some(i) => i,
-                None => return,
-            },
-        };
-        let kind = self.m.params[pidx].kind;
-        let mut measure = self.m.params[pidx].measure.clone();
-        let Some((_, c, unit)) = self.value(f, &o.value, Some(kind), &mut measure) else {
-            return;
-        };
-        self.m.params[pidx].measure = measure;
-        let prov = self.provenance(f, o.name.span, &o.attrs, &[]);
-        let written = self.src(f).text()[o.value.span.start..o.value.span.end].to_string();
-        self.m.params[pidx].history.push(ParamValue {
-            value: Some(c),
-            written: Some(written),
-            unit,
-            provenance: prov,
-            file: f,
-            span: o.value.span,
-        });
-    }
-
-    /// `override table.member = …` for a category the inherited table does not cover yet.
-    fn new_table_entry(&mut self, f: FileId, o: &ast::OverrideDecl) -> Option<usize> {
-        let name = o.name.node.to_string();
-        let parts = &o.name.node.0;
-        let (member, table) = parts.split_last()?;
-        let tname = table.join(".");
-        let tidx = match self.m.resolve(&tname) {
-            Some(Symbol::Table(t)) if !table.is_empty() => t,
-            _ => {
-                let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
-                let mut d = Diag::error(
-                    Code::UnknownName,
-                    self.src(f),
-                    o.name.span,
-                    format!("`override` of unknown parameter `{name}`"),
-                );
-                d = match did_you_mean(&name, cands) {
-                    Some(s) => d.help(format!("did you mean `{s}`? only inherited parameters can be overridden")),
-                    None => d.help("only parameters declared in an imported or extended rule set can be overridden; declare a new one with `param`"),
-                };
-                self.diags.push(d);
-                return None;
-            }
-        };
-        let set = self.m.tables[tidx].set;
-        let Some(mi) = self.member_index(set, member) else {
-            let cands: Vec<&str> = self.m.params.iter().map(|p| p.name.as_str()).collect();
-            let mut d = Diag::error(
-                Code::UnknownName,
-                self.src(f),
-                o.name.span,
-                format!("`override` of unknown parameter `{name}`"),
-            );
-            d = match did_you_mean(&name, cands) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "`{member}` is not a member of category set `{}`",
-                    self.m.categories[set].id
-                )),
-            };
-            self.diags.push(d);
-            return None;
-        };
-        let kind = self.m.tables[tidx].kind;
-        let pidx = self.m.params.len();
-        self.m.tables[tidx].entries[mi] = Some(pidx);
-        self.declare_name(f, &name, o.name.span, Symbol::Param(pidx));
-        let measure = self
-            .m
-            .params
-            .iter()
-            .find(|p| p.table.is_some_and(|(t, _)| t == tidx))
-            .and_then(|p| p.measure.clone());
-        self.m.params.push(ParamInfo {
-            name,
-            kind,
-            history: Vec::new(),
-            table: Some((tidx, mi)),
-            measure,
-        });
-        Some(pidx)
     }
 
     fn member_index(&self, set: usize, name: &str) -> Option<usize> {
@@ -800,4 +726,4 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// Attributes a parameter, table, table entry or override may carry.
-const PARAM_ATTRS: &[&str] = &["clause", "quote", "note", "interpretation", "what_if"];
+pub(super) const PARAM_ATTRS: &[&str] = &["clause", "quote", "note", "interpretation", "what_if"];

@@ -12,8 +12,12 @@ pub struct ExprChecker<'m> {
     m: &'m Checked,
     /// Inside an indicator's score formula (`weight` names the item's weight).
     in_formula: bool,
+    /// The file of the expressions being checked.
+    file: FileId,
     /// Problems found.
     pub diags: Vec<Diag>,
+    /// Reads of yearly facts by year, in order.
+    pub year_reads: Vec<super::years::YearRead>,
 }
 
 impl<'m> ExprChecker<'m> {
@@ -22,12 +26,15 @@ impl<'m> ExprChecker<'m> {
         ExprChecker {
             m,
             in_formula: false,
+            file: 0,
             diags: Vec::new(),
+            year_reads: Vec::new(),
         }
     }
 
     /// Check every condition of a criterion.
     pub fn criterion(&mut self, c: &CriterionInfo) {
+        self.file = c.file;
         let src = &self.m.units[c.file].source;
         for a in &c.decl.applies {
             self.condition(src, a, "`applies`");
@@ -91,6 +98,7 @@ impl<'m> ExprChecker<'m> {
 
     /// Check the score formulas of an indicator system.
     pub fn evaluation(&mut self, ev: &EvaluationInfo) {
+        self.file = ev.file;
         let src = &self.m.units[ev.file].source;
         for n in &ev.nodes {
             match &n.score {
@@ -142,6 +150,7 @@ impl<'m> ExprChecker<'m> {
                     "share",
                     "min",
                     "max",
+                    "all_years",
                 ];
                 let mut d = Diag::error(
                     Code::UnknownName,
@@ -288,6 +297,9 @@ impl<'m> ExprChecker<'m> {
                 Some(Kind::Number)
             }
             Expr::Name(p) => self.name(src, &p.to_string(), e),
+            Expr::Call { name, args, within } if name.node == "all_years" => {
+                self.all_years(src, name, args, within)
+            }
             Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {
                 self.diags.push(
@@ -296,7 +308,7 @@ impl<'m> ExprChecker<'m> {
                 );
                 None
             }
-            Expr::Index { base, key } => self.index(src, base, key),
+            Expr::Index { base, key } => self.index(src, base, key, e.span),
             Expr::In { item, set } => self.in_set(src, item, set),
             Expr::Unary { op, operand } => {
                 let k = self.kind(src, operand)?;
@@ -344,6 +356,19 @@ impl<'m> ExprChecker<'m> {
                     );
                     return None;
                 }
+                if f.yearly {
+                    self.diags.push(
+                        Diag::error(
+                            Code::KindMismatch,
+                            src,
+                            e.span,
+                            format!("`{name}` is a yearly fact: say which year to read"),
+                        )
+                        .label("which year?")
+                        .help(format!("write `{name}[year]` for the evaluation year or `{name}[year - 1]` for the year before")),
+                    );
+                    return None;
+                }
                 Some(f.kind)
             }
             Some(Symbol::Param(i)) => Some(self.m.params[i].kind),
@@ -374,6 +399,7 @@ impl<'m> ExprChecker<'m> {
                 .label("not a fact, parameter or category");
                 let cands = self.m.names.keys().map(String::as_str);
                 d = match (crate::suggest::approximate_figure(name), did_you_mean(name, cands)) {
+                    _ if name == "year" => d.help("`year` is the evaluation year: it can only index a yearly fact, as in `output_value[year - 1]`"),
                     (Some(h), _) => d.label("not an exact figure").help(h),
                     (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
                     (None, None) => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
@@ -384,10 +410,17 @@ impl<'m> ExprChecker<'m> {
         }
     }
 
-    fn index(&mut self, src: &Source, base: &Node<Expr>, key: &Node<Expr>) -> Option<Kind> {
+    fn index(
+        &mut self,
+        src: &Source,
+        base: &Node<Expr>,
+        key: &Node<Expr>,
+        whole: crate::syntax::ast::Span,
+    ) -> Option<Kind> {
         let t = match &base.node {
             Expr::Name(p) => match self.m.resolve(&p.to_string()) {
                 Some(Symbol::Table(t)) => t,
+                Some(Symbol::Fact(f)) => return self.year_index(src, f, base, key, whole),
                 None => {
                     self.name(src, &p.to_string(), base);
                     return None;
@@ -441,6 +474,126 @@ impl<'m> ExprChecker<'m> {
             return None;
         }
         Some(table.kind)
+    }
+
+    /// `all_years(COND, N)`: `COND` in the evaluation year and each of the `N - 1` years
+    /// before (its reads by `year` move back one year at a time).
+    fn all_years(
+        &mut self,
+        src: &Source,
+        name: &Node<String>,
+        args: &[Node<Expr>],
+        within: &Option<Node<String>>,
+    ) -> Option<Kind> {
+        let help = "write e.g. `all_years(yearly_output[year] >= 10亿元, 3)`: the condition holds in the evaluation year and in each of the two years before";
+        let [cond, count] = args else {
+            let d = Diag::error(
+                Code::Arity,
+                src,
+                name.span,
+                format!(
+                    "`all_years` takes a condition and a number of years, found {} argument(s)",
+                    args.len()
+                ),
+            );
+            self.diags.push(d.help(help));
+            return None;
+        };
+        if let Some(w) = within {
+            let d = Diag::error(
+                Code::Arity,
+                src,
+                w.span,
+                "`all_years` does not take `within`",
+            );
+            self.diags.push(d.help(help));
+            return None;
+        }
+        let Some(n) = super::years::year_count(&count.node) else {
+            let msg = format!(
+                "the number of years must be a whole number from 1 to {}",
+                super::years::MAX_YEARS
+            );
+            let d = Diag::error(Code::Number, src, count.span, msg).label("how many years?");
+            self.diags.push(d.help(help));
+            return None;
+        };
+        let before = self.year_reads.len();
+        let k = self.kind(src, cond)?;
+        if k != Kind::Bool {
+            let msg = format!(
+                "`all_years` needs a yes/no condition, found {}",
+                k.describe()
+            );
+            let d = Diag::error(Code::KindMismatch, src, cond.span, msg);
+            self.diags.push(d.help(help));
+            return None;
+        }
+        let reads: Vec<_> = self.year_reads[before..].to_vec();
+        if !reads
+            .iter()
+            .any(|r| matches!(r.at, super::years::YearAt::Relative(_)))
+        {
+            let msg = "the condition of `all_years` reads no yearly fact by `year`";
+            let d = Diag::error(Code::KindMismatch, src, cond.span, msg)
+                .label("the same in every year");
+            self.diags.push(d.help(help));
+            return None;
+        }
+        for back in 1..n {
+            for r in &reads {
+                let mut moved = *r;
+                moved.at = r.at.back(back);
+                self.year_reads.push(moved);
+            }
+        }
+        Some(Kind::Bool)
+    }
+
+    /// `fact[year - 1]`: a yearly fact read by year.
+    fn year_index(
+        &mut self,
+        src: &Source,
+        f: usize,
+        base: &Node<Expr>,
+        key: &Node<Expr>,
+        whole: crate::syntax::ast::Span,
+    ) -> Option<Kind> {
+        let fact = &self.m.facts[f];
+        if !fact.yearly {
+            let year_like = super::years::year_at(&key.node).is_some();
+            let mut d = Diag::error(
+                Code::KindMismatch,
+                src,
+                base.span,
+                format!(
+                    "`{}` is not a yearly fact, so it cannot be read by year",
+                    fact.id
+                ),
+            )
+            .label("one value per town, not per year");
+            d = if year_like {
+                d.help(format!(
+                    "read it as `{}`, or declare it `yearly` (`fact {} \"{}\" : … yearly`) and give one column per year",
+                    fact.id, fact.id, fact.label
+                ))
+            } else {
+                d.help("only tables (`min_output[category]`) and yearly facts (`output_value[year]`) can be indexed")
+            };
+            self.diags.push(d);
+            return None;
+        }
+        let Some(at) = super::years::year_at(&key.node) else {
+            self.diags.push(super::years::bad_index(src, &fact.id, key));
+            return None;
+        };
+        self.year_reads.push(super::years::YearRead {
+            fact: f,
+            at,
+            file: self.file,
+            span: whole,
+        });
+        Some(fact.kind)
     }
 
     fn in_set(&mut self, src: &Source, item: &Node<Expr>, set: &Node<Expr>) -> Option<Kind> {

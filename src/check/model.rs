@@ -127,6 +127,9 @@ pub struct ParamValue {
     pub file: FileId,
     /// The span of the literal (or of the name, when there is no value).
     pub span: Span,
+    /// `from DATE` (`YYYY-MM-DD`): the value is in force from that date; `None`: always
+    /// (an undated value replaces every value before it).
+    pub from: Option<String>,
 }
 
 /// A named parameter (threshold).
@@ -136,19 +139,89 @@ pub struct ParamInfo {
     pub name: String,
     /// Kind.
     pub kind: Kind,
-    /// Values in order of setting; the last is in force, earlier ones were replaced.
+    /// Values in order of setting. Without dates the last is in force and earlier ones
+    /// were replaced; with dates, see [`ParamInfo::effective`].
     pub history: Vec<ParamValue>,
     /// The table and member index, for a table entry.
     pub table: Option<(usize, usize)>,
     /// For a count, the measure word of what it counts (`人`), as declared or as
     /// first written; values with a measure word of another kind are refused.
     pub measure: Option<String>,
+    /// The date (`YYYY-MM-DD`) dated values are read at (`eval --date`, else the rule
+    /// set's own date); `None`: every dated value counts as in force.
+    pub as_of: Option<String>,
 }
 
 impl ParamInfo {
-    /// The value in force.
+    /// The value in force at [`ParamInfo::as_of`]; `None` when the date is before every
+    /// dated value (the parameter has no value then).
     pub fn current(&self) -> Option<&ParamValue> {
-        self.history.last()
+        if !self.is_dated() {
+            return self.history.last();
+        }
+        self.effective().last().copied()
+    }
+
+    /// The values as of [`ParamInfo::as_of`], the one in force last: an undated value
+    /// replaces everything before it; after the last undated value, the dated values in
+    /// force at the date follow it in order of date (the latest date is in force; of two
+    /// values of one date, the one set later).
+    pub fn effective(&self) -> Vec<&ParamValue> {
+        let start = self
+            .history
+            .iter()
+            .rposition(|v| v.from.is_none())
+            .unwrap_or(0);
+        let in_force = |v: &&ParamValue| match (&v.from, &self.as_of) {
+            (Some(f), Some(d)) => f <= d,
+            (None, _) | (_, None) => true,
+        };
+        let mut out: Vec<&ParamValue> = self.history[..start].iter().filter(in_force).collect();
+        let mut tail: Vec<&ParamValue> = self.history[start..].iter().filter(in_force).collect();
+        tail.sort_by(|a, b| a.from.cmp(&b.from));
+        out.extend(tail);
+        if out.is_empty() {
+            return out;
+        }
+        // Dated values none of which is in force yet: no value at this date, even when an
+        // earlier rule set's value was replaced.
+        if self.history[start].from.is_some() && !self.history[start..].iter().any(|v| in_force(&v))
+        {
+            return Vec::new();
+        }
+        out
+    }
+
+    /// The next dated value after [`ParamInfo::as_of`] (one that will replace the value in
+    /// force), if any.
+    pub fn next_version(&self) -> Option<&ParamValue> {
+        let d = self.as_of.as_ref()?;
+        let start = self
+            .history
+            .iter()
+            .rposition(|v| v.from.is_none())
+            .unwrap_or(0);
+        self.history[start..]
+            .iter()
+            .filter(|v| v.from.as_ref().is_some_and(|f| f > d))
+            .min_by(|a, b| a.from.cmp(&b.from))
+    }
+
+    /// Whether some value of the parameter has a date.
+    pub fn is_dated(&self) -> bool {
+        self.history.iter().any(|v| v.from.is_some())
+    }
+
+    /// The earliest dated value not yet in force at [`ParamInfo::as_of`] when the
+    /// parameter has none in force (for saying why it has no value).
+    pub fn first_future(&self) -> Option<&ParamValue> {
+        if self.current().is_some() {
+            return None;
+        }
+        self.history
+            .iter()
+            .filter(|v| v.from.is_some())
+            .min_by(|a, b| a.from.cmp(&b.from))
     }
 }
 
@@ -206,6 +279,11 @@ pub struct FactInfo {
     pub measure: Option<String>,
     /// Declared `attestation` (an expert's recorded judgement).
     pub attestation: bool,
+    /// Declared `yearly`: read only as `id[year]`; its values are the facts of its years.
+    pub yearly: bool,
+    /// For the value of a yearly fact in one year (`output_value@2023`, added when the
+    /// evaluation year is known): the yearly fact and the year.
+    pub year: Option<(usize, i32)>,
 }
 
 /// The rule set's header.
@@ -234,6 +312,8 @@ pub struct HeaderInfo {
     pub conventions: Vec<String>,
     /// The rule set it extends, if any.
     pub extends: Option<String>,
+    /// The evaluation year (`year 2024`) that `fact[year]` reads, if the header gives one.
+    pub year: Option<i32>,
 }
 
 /// A criterion in force, with the file it is written in.
@@ -330,6 +410,10 @@ pub struct Checked {
     pub names: HashMap<String, Symbol>,
     /// The evaluation indicator system, if the rule set has one.
     pub evaluation: Option<EvaluationInfo>,
+    /// Every read of a yearly fact by year (`output_value[year - 1]`), in file order.
+    pub year_reads: Vec<super::years::YearRead>,
+    /// The evaluation year the yearly reads are bound to ([`super::years::bind_year`]).
+    pub year: Option<i32>,
 }
 
 impl Checked {

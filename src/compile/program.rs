@@ -384,11 +384,36 @@ pub struct Override {
     pub new: String,
 }
 
+/// The date dated parameter values are read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsOf {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Given on the command line (`--date`, the REPL's `date`), not the rule set's own date.
+    pub given: bool,
+}
+
+impl AsOf {
+    /// `2022-09-26（规则集日期）` or `2025-06-30（命令行 --date）`.
+    pub fn text(&self) -> String {
+        let why = if self.given {
+            "指定日期"
+        } else {
+            "规则集日期"
+        };
+        format!("{}（{why}）", self.date)
+    }
+}
+
 /// A compiled rule set: what evaluation runs.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     /// Header of the rule set.
     pub header: HeaderInfo,
+    /// The date dated parameter values are read at (`None`: the rule set has no date).
+    pub as_of: Option<AsOf>,
+    /// The evaluation year that yearly facts were read for, if any.
+    pub year: Option<i32>,
     /// Facts (index = fact slot = data column).
     pub facts: Vec<FactInfo>,
     /// Category sets.
@@ -456,12 +481,11 @@ impl RuleSet {
                 if now.file != usize::MAX {
                     return None;
                 }
-                let old = p
-                    .history
-                    .iter()
-                    .rev()
-                    .find(|v| v.file != usize::MAX)
-                    .and_then(|v| v.written.clone());
+                // The files' value in force at the date read at (of dated values, not
+                // the last one written).
+                let mut files = p.clone();
+                files.history.retain(|v| v.file != usize::MAX);
+                let old = files.current().and_then(|v| v.written.clone());
                 Some(Override {
                     name: p.name.clone(),
                     old,

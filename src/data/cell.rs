@@ -393,8 +393,10 @@ impl<'v, 'm> Builder<'v, 'm> {
             return Err(self.errors);
         }
         let warnings = self.warnings;
+        // A yearly fact has no value of its own: its years are facts of their own.
         let missing = (0..self.vocab.parsers.len())
             .filter(|&f| !self.present.get(f).copied().unwrap_or(false))
+            .filter(|&f| !self.vocab.model.facts.get(f).is_some_and(|x| x.yearly))
             .collect();
         Ok(Loaded {
             missing,

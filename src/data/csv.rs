@@ -287,6 +287,11 @@ pub(super) fn layout<'h>(
             continue;
         }
         let Some(f) = vocab.resolve(h) else {
+            if vocab.other_year(h) {
+                // A year the rules do not read: left unread.
+                slots.push(Slot::Bad);
+                continue;
+            }
             if vocab.is_other(h) {
                 slots.push(Slot::Other);
                 continue;
@@ -295,6 +300,11 @@ pub(super) fn layout<'h>(
             slots.push(Slot::Bad);
             continue;
         };
+        if vocab.is_yearly(f) {
+            b.error(vocab.yearly_without_year(name, h, f, header_row, RowUnit::Line));
+            slots.push(Slot::Bad);
+            continue;
+        }
         if fact_field[f].is_some() {
             let first = fact_header[f].clone();
             b.error(vocab.duplicate_column(name, h.trim(), &first, f, header_row, RowUnit::Line));

@@ -167,6 +167,12 @@ impl<'m> Vocab<'m> {
         !self.others.is_empty() && self.others.contains(&fold_name(column))
     }
 
+    /// Whether a column names a yearly fact in a year the rules do not read
+    /// (`output_value@2021`, `年产值（2021年）`): such a column is left unread, not refused.
+    pub fn other_year(&self, column: &str) -> bool {
+        crate::check::is_year_column(self.model, &fold_name(column), fold_name)
+    }
+
     /// The member of category set `set` a cell names (id, label or alias), or `None`.
     pub fn member(&self, set: usize, text: &str) -> Option<u16> {
         let map = self.cats.get(set)?;
@@ -249,6 +255,40 @@ impl<'m> Vocab<'m> {
             help: Some(help),
             unit,
         }
+    }
+
+    /// The error for a column naming a yearly fact without a year (`年度产值`): its values
+    /// are one column per year.
+    pub fn yearly_without_year(
+        &self,
+        file: &str,
+        column: &str,
+        f: usize,
+        row: usize,
+        unit: RowUnit,
+    ) -> DataError {
+        let id = self.model.facts.get(f).map_or("", |x| x.id.as_str());
+        DataError {
+            file: file.to_string(),
+            row: Some(row),
+            column: Some(column.trim().to_string()),
+            cell: None,
+            message: format!(
+                "column `{}` names the yearly fact {} without a year",
+                column.trim(),
+                self.describe(f)
+            ),
+            help: Some(format!(
+                "give each year a column of its own, named with the year: `{id}@2024` or `{}（2024年）`",
+                column.trim()
+            )),
+            unit,
+        }
+    }
+
+    /// Whether fact `f` is a yearly fact (read only by year).
+    pub fn is_yearly(&self, f: usize) -> bool {
+        self.model.facts.get(f).is_some_and(|x| x.yearly)
     }
 
     /// The error for a second column naming fact `f`.

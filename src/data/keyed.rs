@@ -48,8 +48,12 @@ impl Keys {
             let fact = match self.cache.get(key.as_ref()) {
                 Some(f) => *f,
                 None => {
-                    let f = vocab.resolve(key);
-                    if f.is_none() && !vocab.is_other(key) {
+                    let mut f = vocab.resolve(key);
+                    if let Some(y) = f.filter(|&y| vocab.is_yearly(y)) {
+                        // Reported once, for the first town; the column is then left unread.
+                        b.error(vocab.yearly_without_year(b.file(), key, y, town, RowUnit::Town));
+                        f = None;
+                    } else if f.is_none() && !vocab.other_year(key) && !vocab.is_other(key) {
                         b.error(vocab.unknown_column(b.file(), key, town, RowUnit::Town));
                     }
                     self.cache.insert(key.to_string(), f);

@@ -62,7 +62,13 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                         .iter()
                         .map(|&f| rs.facts[f].label.as_str())
                         .collect();
-                    let what = if facts.is_empty() {
+                    let not_yet = crit
+                        .reads
+                        .iter()
+                        .any(|&p| rs.params[p].first_future().is_some());
+                    let what = if facts.is_empty() && not_yet {
+                        "门槛在适用日期尚未施行".to_string()
+                    } else if facts.is_empty() {
                         "门槛未设定".to_string()
                     } else {
                         format!("未填报{}", facts.join("、"))

@@ -213,15 +213,87 @@ pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
         }
     }
     if let Some(cur) = p.current() {
-        let mut s = provenance(cur);
-        if p.history.len() > 1 {
-            let prev = &p.history[p.history.len() - 2];
+        let mut s = match &cur.from {
+            Some(d) => format!("{d}起施行，{}", provenance(cur)),
+            None => provenance(cur),
+        };
+        let eff = p.effective();
+        if eff.len() > 1 {
+            let prev = eff[eff.len() - 2];
             let was = prev.written.clone().unwrap_or_else(|| "未设定".into());
-            s.push_str(&format!("，替代了 {} 的 {was}", provenance(prev)));
+            let from = provenance(prev);
+            // The same document and clause are not named twice.
+            let from = if from == provenance(cur) {
+                String::new()
+            } else {
+                format!("{from} ")
+            };
+            match (&prev.from, prev.value.is_some(), from.is_empty()) {
+                (_, false, _) => s.push_str("，此前未设定"),
+                (Some(d), true, _) => s.push_str(&format!("，替代了 {from}{d}起施行的 {was}")),
+                (None, true, true) => s.push_str(&format!("，替代了此前的 {was}")),
+                (None, true, false) => s.push_str(&format!("，替代了 {from}的 {was}")),
+            }
+        }
+        if let Some(next) = p.next_version() {
+            let will = next.written.clone().unwrap_or_else(|| "未设定".into());
+            let d = next.from.as_deref().unwrap_or("");
+            s.push_str(&format!("；{d}起改为 {will}"));
         }
         parts.push(s);
     }
     parts.join("，")
+}
+
+/// Why a threshold has no value: not set, or (for dated values) none in force yet at
+/// the date the rule set is read at.
+fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
+    let rs = ev.rules;
+    let p = match rs.ops[n as usize] {
+        Op::Param(p) => Some(p as usize),
+        Op::Lookup { table, key } => match ev.eval(key, row) {
+            V::Cat(m) => rs.tables[table as usize]
+                .entries
+                .get(m as usize)
+                .copied()
+                .flatten(),
+            V::Unknown | V::Fault(_) | V::Num(_) | V::Bool(_) => None,
+        },
+        Op::Fact(_)
+        | Op::Const(_)
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Arith { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..) => None,
+    };
+    let future = p.and_then(|p| {
+        let pi = &rs.params[p];
+        Some((pi.first_future()?, pi.as_of.clone()?))
+    });
+    match future {
+        Some((v, at)) => format!(
+            "门槛在 {at} 尚未施行（{} 自{}起施行）",
+            v.written.as_deref().unwrap_or(""),
+            v.from.as_deref().unwrap_or("")
+        ),
+        None => {
+            let next = p.and_then(|p| rs.params[p].next_version());
+            match next {
+                Some(v) => format!(
+                    "门槛未设定（{}起为 {}）",
+                    v.from.as_deref().unwrap_or(""),
+                    v.written.as_deref().unwrap_or("")
+                ),
+                None => "门槛未设定".to_string(),
+            }
+        }
+    }
 }
 
 /// One line explaining an atom, e.g.
@@ -294,7 +366,7 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
                     }
                 }
                 if is_param_like(ev, rhs) {
-                    return format!("{left}，门槛未设定，无法判定");
+                    return format!("{left}，{}，无法判定", unset(ev, rhs, row));
                 }
             }
             // A fact not reported is said as such, beside the threshold it would be held to.

@@ -93,6 +93,12 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     for line in what_if_lines(rs) {
         let _ = writeln!(o, "{line}");
     }
+    if let Some(a) = &rs.as_of {
+        let _ = writeln!(o, "适用日期：{}", a.text());
+    }
+    if let Some(y) = rs.year {
+        let _ = writeln!(o, "评价年度：{y}年");
+    }
     if let Some(base) = &h.extends {
         let _ = writeln!(o, "沿用：{} 的认定标准", base_document(rs, base));
     }

@@ -106,7 +106,9 @@ pub fn run_file(path: &Path) -> Result<FileResult, TestError> {
     if report.has_errors() {
         return Err(rules_error());
     }
-    let model = report.model.ok_or_else(rules_error)?;
+    let mut model = report.model.ok_or_else(rules_error)?;
+    let year = file.year.or(model.header.as_ref().and_then(|h| h.year));
+    crate::check::bind_year(&mut model, year).map_err(|_| rules_error())?;
     let rs = crate::compile::compile(&model).map_err(|_| rules_error())?;
     let mut coverage = Coverage {
         criteria: rs
@@ -197,6 +199,15 @@ fn run_case(
         explanation: None,
     };
     let mut rs = rs.clone();
+    if let Some(d) = &case.date {
+        if !crate::check::is_iso_date(d) {
+            return (
+                fail(format!("`date = \"{d}\"`：日期应写作 YYYY-MM-DD")),
+                None,
+            );
+        }
+        rs.set_date(d);
+    }
     for (name, value) in file.set.iter().chain(&case.set) {
         if let Err(e) = rs.set_param(name, value, "测试用例 set") {
             return (fail(format!("`set {name} = {value}`: {e}")), None);
@@ -373,34 +384,35 @@ fn towns_of(file: &TestFile, case: &Case, model: &Checked) -> Result<Towns, Stri
         Some("no" | "否") => Some("否"),
         Some(other) => return Err(format!("`attestations = \"{other}\"`：应写 yes 或 no")),
     };
-    let mut rows: Vec<BTreeMap<usize, String>> = Vec::new();
+    let mut rows: Vec<BTreeMap<String, String>> = Vec::new();
     for facts in std::iter::once(&case.facts).chain(&case.others) {
         let mut row = BTreeMap::new();
         for given in [&file.defaults, facts] {
             for (key, cell) in given {
-                let f = fact_of(model, key).ok_or_else(|| format!("没有事实 `{key}`"))?;
-                row.insert(f, cell.text().map_err(|e| format!("`{key}`：{e}"))?);
+                // A fact by id, label or alias; anything else (a yearly fact's column,
+                // `yearly_output@2024`) goes to the data loader as written.
+                let col =
+                    fact_of(model, key).map_or_else(|| key.clone(), |f| model.facts[f].id.clone());
+                row.insert(col, cell.text().map_err(|e| format!("`{key}`：{e}"))?);
             }
         }
         if let Some(a) = attest {
-            for (f, fact) in model.facts.iter().enumerate() {
-                if fact.attestation {
-                    row.entry(f).or_insert_with(|| a.to_string());
-                }
+            for fact in model.facts.iter().filter(|f| f.attestation) {
+                row.entry(fact.id.clone()).or_insert_with(|| a.to_string());
             }
         }
         rows.push(row);
     }
-    let cols: Vec<usize> = {
-        let mut c: Vec<usize> = rows.iter().flat_map(|r| r.keys().copied()).collect();
+    let cols: Vec<String> = {
+        let mut c: Vec<String> = rows.iter().flat_map(|r| r.keys().cloned()).collect();
         c.sort_unstable();
         c.dedup();
-        c.retain(|&f| !matches!(model.facts[f].id.as_str(), "id" | "name"));
+        c.retain(|f| !matches!(f.as_str(), "id" | "name"));
         c
     };
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["id".to_string(), "name".to_string()];
-    header.extend(cols.iter().map(|&f| model.facts[f].id.clone()));
+    header.extend(cols.iter().cloned());
     w.write_record(&header).map_err(|e| e.to_string())?;
     for (i, row) in rows.iter().enumerate() {
         let mut rec = vec![

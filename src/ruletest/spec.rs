@@ -59,6 +59,9 @@ pub struct Case {
     /// Priority: yes / no / unknown.
     #[serde(default)]
     pub priority: Option<String>,
+    /// Read dated parameters at this date (`YYYY-MM-DD`), as `eval --date` does.
+    #[serde(default)]
+    pub date: Option<String>,
     /// The exact total score.
     #[serde(default)]
     pub score: Option<String>,
@@ -78,7 +81,11 @@ pub struct TestFile {
     /// Default for every case: `"yes"` makes every expert attestation not given yes.
     #[serde(default)]
     pub attestations: Option<String>,
-    /// Facts every case starts from.
+    /// The evaluation year of yearly facts (`output[year]`), as `eval --year` gives it
+    /// (default: the rule set's own `year`).
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Facts every case starts from; a yearly fact by its column (`"yearly_output@2024"`).
     #[serde(default)]
     pub defaults: Facts,
     /// What-if values for every case (a case's own `set` goes on top), e.g. thresholds a

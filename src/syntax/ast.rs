@@ -246,6 +246,19 @@ pub struct FactDecl {
     pub aliases: Vec<Node<String>>,
     /// Attributes (`note`).
     pub attrs: Vec<Attr>,
+    /// Declared `yearly`: one value per year, read as `id[year]`.
+    pub yearly: bool,
+}
+
+/// A later value of a parameter: `then 15亿元 from 2025-01-01 { clause "…" }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Version {
+    /// The value.
+    pub value: Node<Value>,
+    /// The date it takes effect, as written (`None` only in erroneous input).
+    pub from: Option<Node<String>>,
+    /// Its own attributes (clause, quote, note …).
+    pub attrs: Vec<Attr>,
 }
 
 /// `param relaxed_min_output = 1亿元 { clause "二（四）" }`
@@ -257,8 +270,12 @@ pub struct ParamDecl {
     pub kind: Option<Node<KindSpec>>,
     /// The value; `None` for a draft parameter whose value the document does not give.
     pub value: Option<Node<Value>>,
+    /// `from DATE`: the date the value takes effect (none: always).
+    pub from: Option<Node<String>>,
     /// Attributes: clause, quote, note.
     pub attrs: Vec<Attr>,
+    /// Later values (`then VALUE from DATE { … }`), in order.
+    pub versions: Vec<Version>,
 }
 
 /// An entry of a table: `manufacturing = 20亿元`.
@@ -268,8 +285,12 @@ pub struct TableEntry {
     pub key: Node<String>,
     /// The value.
     pub value: Node<Value>,
+    /// `from DATE`: the date the value takes effect (none: always).
+    pub from: Option<Node<String>>,
     /// Attributes overriding the table's (clause, quote).
     pub attrs: Vec<Attr>,
+    /// Later values (`then VALUE from DATE { … }`), in order.
+    pub versions: Vec<Version>,
 }
 
 /// `table min_output by category : money { … }`: a parameter per category.
@@ -294,8 +315,12 @@ pub struct OverrideDecl {
     pub name: Node<Path>,
     /// The new value.
     pub value: Node<Value>,
+    /// `from DATE`: the value is added from that date (none: it replaces every value).
+    pub from: Option<Node<String>>,
     /// Attributes: clause, quote, note.
     pub attrs: Vec<Attr>,
+    /// Later values (`then VALUE from DATE { … }`), in order.
+    pub versions: Vec<Version>,
 }
 
 /// The relaxation clause of a requirement (可适当放宽认定条件).

@@ -117,6 +117,11 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             Rule::band | Rule::grade_name => "a grade band such as `优秀 >= 90` or `良好 [75, 90)`",
             Rule::interval | Rule::bound => "a range such as `[75, 90)` or `>= 90`",
             Rule::call => "a function call",
+            Rule::since | Rule::since_date => "`from` and a date such as `from 2025-01-01`",
+            Rule::version => "`then VALUE from DATE`",
+            // Not listed: `yearly` may follow every kind, and naming it would crowd out
+            // what the writer most likely missed.
+            Rule::yearly => continue,
             _ => continue,
         };
         if !words.contains(&w) {

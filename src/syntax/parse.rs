@@ -12,6 +12,7 @@ use super::ast::*;
 use super::error::ParseError;
 use lexical::{check_nesting, from_pest, scan_comments};
 
+mod dated;
 mod lexical;
 mod mistakes;
 use crate::source::{Source, MAX_FILE_BYTES};
@@ -161,11 +162,14 @@ impl Builder<'_> {
             Rule::override_decl => {
                 let name = self.path(self.next(&mut inner, span)?);
                 let value = self.value(self.next(&mut inner, span)?)?;
-                let attrs = match inner.next() {
-                    Some(b) => self.block(b)?,
-                    None => Vec::new(),
-                };
-                Item::Override(OverrideDecl { name, value, attrs })
+                let (from, attrs, versions) = self.dated(inner)?;
+                Item::Override(OverrideDecl {
+                    name,
+                    value,
+                    from,
+                    attrs,
+                    versions,
+                })
             }
             Rule::criterion_decl => self.criterion(inner, span)?,
             Rule::evaluation_decl => self.evaluation(inner, span)?,
@@ -239,9 +243,11 @@ impl Builder<'_> {
         let kind = self.kind(self.next(&mut inner, span)?)?;
         let mut aliases = Vec::new();
         let mut attrs = Vec::new();
+        let mut yearly = false;
         for p in inner {
             match p.as_rule() {
                 Rule::alias => aliases.push(self.alias(p)?),
+                Rule::yearly => yearly = true,
                 _ => attrs = self.block(p)?,
             }
         }
@@ -251,6 +257,7 @@ impl Builder<'_> {
             kind,
             aliases,
             attrs,
+            yearly,
         }))
     }
 
@@ -266,11 +273,15 @@ impl Builder<'_> {
         let name = self.path(self.next(&mut inner, span)?);
         let mut kind = None;
         let mut value = None;
+        let mut from = None;
         let mut attrs = Vec::new();
+        let mut versions = Vec::new();
         for p in inner {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.kind(p)?),
                 Rule::value => value = Some(self.value(p)?),
+                Rule::since => from = Some(self.since(p)?),
+                Rule::version => versions.push(self.version(p)?),
                 _ => attrs = self.block(p)?,
             }
         }
@@ -278,7 +289,9 @@ impl Builder<'_> {
             name,
             kind,
             value,
+            from,
             attrs,
+            versions,
         }))
     }
 
@@ -297,11 +310,14 @@ impl Builder<'_> {
                     let mut ei = kids(p);
                     let key = self.ident(self.next(&mut ei, espan)?);
                     let value = self.value(self.next(&mut ei, espan)?)?;
-                    let attrs = match ei.next() {
-                        Some(b) => self.block(b)?,
-                        None => Vec::new(),
-                    };
-                    entries.push(TableEntry { key, value, attrs });
+                    let (from, attrs, versions) = self.dated(ei)?;
+                    entries.push(TableEntry {
+                        key,
+                        value,
+                        from,
+                        attrs,
+                        versions,
+                    });
                 }
             }
         }
@@ -786,5 +802,6 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_expert
             | Rule::kw_grades
             | Rule::kw_within
+            | Rule::kw_from
     )
 }

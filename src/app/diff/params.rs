@@ -67,6 +67,11 @@ fn show_value(rs: &RuleSet, kind: Kind, v: Option<&ParamValue>, measure: Option<
     }
 }
 
+/// A value of parameter `p` as people write it.
+pub fn show_version(rs: &RuleSet, p: &ParamInfo, v: &ParamValue) -> String {
+    show_value(rs, p.kind, Some(v), p.measure.as_deref())
+}
+
 /// The value in force of parameter `p` as people write it.
 pub fn show_param(rs: &RuleSet, p: &ParamInfo, measure: Option<&str>) -> String {
     show_value(rs, p.kind, p.current(), measure)
@@ -218,6 +223,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
                 ch.old = Some(show_param(old, a, measure_of(old, u).as_deref()));
                 ch.old_value = num_value(a);
                 ch.notes.extend(provenance_note(a.current(), None));
+                ch.notes.extend(super::dated::listing(old, a));
                 out.push(ch);
             }
             continue;
@@ -226,8 +232,20 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
             a.current().and_then(|v| v.value),
             b.current().and_then(|v| v.value),
         );
+        let dated = super::dated::notes(old, a, new, b);
         if va == vb && a.kind == b.kind {
-            same += 1;
+            if dated.is_empty() {
+                same += 1;
+            } else {
+                out.push(super::dated::change(
+                    old,
+                    a,
+                    new,
+                    b,
+                    describe(new, b, un.get(&b.name)),
+                    dated,
+                ));
+            }
             continue;
         }
         let (ua, ub) = (uo.get(&a.name), un.get(&b.name));
@@ -261,6 +279,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         }
         ch.notes.extend(provenance_note(a.current(), b.current()));
         ch.notes.extend(super::quotes::note(a, b));
+        ch.notes.extend(dated);
         out.push(ch);
     }
     for b in &new.params {
@@ -272,6 +291,7 @@ pub fn params(old: &RuleSet, new: &RuleSet, out: &mut Vec<Change>) -> usize {
         ch.new = Some(show_param(new, b, measure_of(new, u).as_deref()));
         ch.new_value = num_value(b);
         ch.notes.extend(provenance_note(None, b.current()));
+        ch.notes.extend(super::dated::listing(new, b));
         out.push(ch);
     }
     let label = |name: &str| {

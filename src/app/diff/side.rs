@@ -76,10 +76,10 @@ pub struct Side {
 
 /// Load the rule set named by `spec`, printing a line counting its warnings; its
 /// errors come back with their diagnostics.
-pub fn load(spec: &str) -> Result<Side, AppError> {
+pub fn load(spec: &str, when: &load::When) -> Result<Side, AppError> {
     match Spec::parse(spec) {
         Spec::File(path) => {
-            let (model, rules) = load::rule_side(&path, spec)?;
+            let (model, rules) = load::rule_side(&path, spec, when)?;
             Ok(Side {
                 spec: spec.to_string(),
                 revision: None,
@@ -93,7 +93,7 @@ pub fn load(spec: &str) -> Result<Side, AppError> {
                 .tempdir()
                 .map_err(|source| GitError::TempDir { source })?;
             let (commit, root) = materialise(&path, &rev, tmp.path())?;
-            let (model, rules) = load::rule_side(&root, spec)?;
+            let (model, rules) = load::rule_side(&root, spec, when)?;
             drop(tmp);
             Ok(Side {
                 spec: spec.to_string(),

@@ -251,6 +251,13 @@ pub enum SaveError {
         /// The parameter.
         param: String,
     },
+    /// A parameter with dated values changed in the session: `save` writes one literal
+    /// per parameter and would misstate the history.
+    #[error("`{param}` has dated values; `save` cannot write a change of them yet: write it in the rule file as `then VALUE from DATE`, or `unset {param}` before saving")]
+    Dated {
+        /// The parameter.
+        param: String,
+    },
     /// A value of a kind the rule language has no literal for.
     #[error("`{param}` cannot be written")]
     NoLiteral {

@@ -187,6 +187,11 @@ pub fn render(rs: &RuleSet, date: &str) -> Result<Saved, SaveError> {
     // Literals each changed value replaced, to look for in notes and quotations.
     let mut replaced: Vec<(&str, String, String)> = Vec::new();
     for p in &rs.params {
+        if p.is_dated() && !tail(p).is_empty() {
+            return Err(SaveError::Dated {
+                param: p.name.clone(),
+            });
+        }
         let (Some(cur), Some(fv)) = (p.current(), show::file_value(p)) else {
             continue;
         };

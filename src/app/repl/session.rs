@@ -147,6 +147,9 @@ pub struct Change {
 /// An interactive what-if session (`townrules repl`).
 #[derive(Default)]
 pub struct Session {
+    /// The evaluation year and the date of dated values rule sets are loaded at
+    /// (`repl --year`, `--date`; default: each rule set's own).
+    pub when: load::When,
     /// The rule set, once loaded.
     pub rules: Option<Rules>,
     /// The towns, once loaded.
@@ -188,9 +191,11 @@ fn unit_in_force(p: &ParamInfo) -> Option<MoneyUnit> {
 
 /// The value the rule files give a parameter (before any set in the session).
 fn file_value(p: &ParamInfo) -> Option<Const> {
-    p.history[..p.history.len() - tail(p).len()]
-        .last()
-        .and_then(|v| v.value)
+    // The value in force at the session's date among the files' values (dated values
+    // count by date, not by order).
+    let mut files = p.clone();
+    clear_tail(&mut files);
+    files.current().and_then(|v| v.value)
 }
 
 impl Engine {
@@ -359,11 +364,12 @@ impl Session {
             Some(r) => Kept::File(r.path.clone()),
             None => Kept::NoRules,
         };
-        let (model, mut rs) = load::rule_file(path).map_err(|cause| ReplError::RulesNotLoaded {
-            path: path.to_path_buf(),
-            keeps: keeps.clone(),
-            cause: Box::new(cause),
-        })?;
+        let (model, mut rs) =
+            load::rule_file_at(path, &self.when).map_err(|cause| ReplError::RulesNotLoaded {
+                path: path.to_path_buf(),
+                keeps: keeps.clone(),
+                cause: Box::new(cause),
+            })?;
         let mut out = String::new();
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
@@ -409,6 +415,17 @@ impl Session {
             rs.criteria.len(),
             rs.params.len()
         );
+        // The date and year matter once values are dated or facts yearly: said at once.
+        if let Some(a) = rs
+            .as_of
+            .as_ref()
+            .filter(|a| a.given || rs.params.iter().any(|p| p.is_dated()))
+        {
+            let _ = writeln!(out, "适用日期：{}", a.text());
+        }
+        if let Some(y) = rs.year {
+            let _ = writeln!(out, "评价年度：{y}年");
+        }
         if !kept.is_empty() {
             let _ = writeln!(
                 out,

@@ -124,8 +124,16 @@ pub fn param_unit(rs: &RuleSet, p: &ParamInfo) -> String {
     }
 }
 
-/// The value the rule files give a parameter (the last one not set in the session).
+/// The value the rule files give a parameter (the last one not set in the session; of
+/// dated values, the one in force at the session's date).
 pub fn file_value(p: &ParamInfo) -> Option<&ParamValue> {
+    if p.is_dated() {
+        let mut files = p.clone();
+        super::session::clear_tail(&mut files);
+        let cur = files.current()?;
+        let i = files.history.iter().position(|v| std::ptr::eq(v, cur))?;
+        return p.history.get(i);
+    }
     p.history.iter().rev().find(|v| v.file != usize::MAX)
 }
 

@@ -146,14 +146,27 @@ pub fn notes_and_quotes(file: &File) -> Vec<(&'static str, usize, &str)> {
         match &item.node {
             Item::Header(h) => attrs(&mut out, &h.attrs),
             Item::Fact(f) => attrs(&mut out, &f.attrs),
-            Item::Param(p) => attrs(&mut out, &p.attrs),
+            Item::Param(p) => {
+                attrs(&mut out, &p.attrs);
+                for v in &p.versions {
+                    attrs(&mut out, &v.attrs);
+                }
+            }
             Item::Table(t) => {
                 attrs(&mut out, &t.attrs);
                 for e in &t.entries {
                     attrs(&mut out, &e.attrs);
+                    for v in &e.versions {
+                        attrs(&mut out, &v.attrs);
+                    }
                 }
             }
-            Item::Override(o) => attrs(&mut out, &o.attrs),
+            Item::Override(o) => {
+                attrs(&mut out, &o.attrs);
+                for v in &o.versions {
+                    attrs(&mut out, &v.attrs);
+                }
+            }
             Item::Criterion(c) => {
                 attrs(&mut out, &c.attrs);
                 for r in &c.requires {

@@ -68,6 +68,7 @@ impl Builder {
             "basis",
             "source",
             "convention",
+            "year",
         ];
         for a in &h.attrs {
             if !known.contains(&a.key.node.as_str()) {
@@ -87,6 +88,7 @@ impl Builder {
         if let Some(a) = ast::attr(&h.attrs, "date") {
             self.check_date(root, a);
         }
+        let year = ast::attr(&h.attrs, "year").and_then(|a| self.header_year(root, a));
         if let Some(a) = ast::attr(&h.attrs, "level") {
             if !matches!(&a.value.node, AttrValue::Word(w) if ["province", "city", "county"].contains(&w.as_str()))
             {
@@ -125,7 +127,29 @@ impl Builder {
             note: t("note"),
             conventions: self.conventions(chain),
             extends,
+            year,
         });
+    }
+
+    /// `year 2024`: the evaluation year that `fact[year]` reads.
+    fn header_year(&mut self, root: FileId, a: &ast::Attr) -> Option<i32> {
+        let y = match &a.value.node {
+            AttrValue::Quantity(q)
+                if q.unit == ast::LitUnit::Bare && q.number.fract().is_zero() =>
+            {
+                crate::check::year_at(&ast::Expr::Quantity(q.clone()))
+                    .and_then(|at| at.resolve(None))
+            }
+            _ => None,
+        };
+        if y.is_none() {
+            self.diags.push(
+                Diag::error(Code::Date, self.src(root), a.value.span, "not a valid year")
+                    .label("expected a year such as 2024")
+                    .help("write the evaluation year as four digits, e.g. `year 2024`"),
+            );
+        }
+        y
     }
 
     /// The readings stated once for the whole rule set, along the chain of files it
@@ -359,7 +383,7 @@ impl Builder {
     }
 }
 
-fn valid_date(d: &str) -> bool {
+pub(super) fn valid_date(d: &str) -> bool {
     let parts: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
     let [y, m, day] = parts[..] else {
         return false;
