@@ -12,9 +12,11 @@ mod exprs;
 mod indicators;
 mod load;
 mod model;
+pub mod quantities;
 mod quotes;
 mod sources;
 
+pub use declare::quantity_const;
 pub use model::*;
 
 use std::path::Path;

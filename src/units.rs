@@ -487,6 +487,19 @@ pub fn format_percent(points: Decimal) -> String {
     format!("{}%", format_decimal(points))
 }
 
+/// A ratio (0.25) as a percentage (`25%`), exactly: only the decimal point moves.
+pub fn format_ratio_percent(ratio: Decimal) -> String {
+    format!("{}%", ratio_points(ratio))
+}
+
+/// A ratio (0.05) in percentage points (`5`), exactly.
+pub fn ratio_points(ratio: Decimal) -> String {
+    match ratio.scale() {
+        s if s >= 2 => plain(ratio.mantissa(), s - 2),
+        s => plain(ratio.mantissa() * 10i128.pow(2 - s), 0),
+    }
+}
+
 /// The natural unit for showing an amount in 元: 亿元 from 1亿 up, 万元 from
 /// 1万 up, 元 below (by absolute value).
 pub fn best_money_unit(yuan: Decimal) -> MoneyUnit {

@@ -69,6 +69,7 @@ pub fn same_value(p: &ParamInfo, written: &str, value: Const, shown: &str) -> bo
         Kind::Count => units::parse_count(written).ok().map(Into::into),
         Kind::Number => written.parse().ok(),
         Kind::Bool | Kind::Category(_) | Kind::Text => None,
+        Kind::Ratio | Kind::Points | Kind::PerUnit => None,
     };
     matches!((parsed, value), (Some(a), Const::Num(b)) if a == b)
 }
