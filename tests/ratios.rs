@@ -119,7 +119,7 @@ fn growth_rates_rd_shares_and_amounts_per_person() {
     );
     has(
         &out,
-        "约73.333333万元/人（特色主导产业年产值 22亿元 ÷ 带动就业人数 3000人） >= 50万元/人，超出 约23.333333万元/人",
+        "特色主导产业年产值按带动就业人数平均 约73.333333万元/人（22亿元 ÷ 3000人） >= 50万元/人，超出 约23.333333万元/人",
     );
 }
 
@@ -213,4 +213,87 @@ fn the_errors_say_what_to_write() {
     has(&e, "write `5个百分点`");
     let e = check_errors("criterion c \"金额\" {\n  require output_value + jobs >= 30亿元\n}\n");
     has(&e, "cannot combine money with a count");
+}
+
+mod exact {
+    //! Ratio comparisons against an exact model in integers: `a / b OP p%` holds exactly
+    //! when `100 · a · 10^s OP m · b` (p = m / 10^s, b > 0), on every evaluator, with
+    //! thresholds generated at and one unit either side of a town's own ratio rounded to
+    //! up to 26 decimals of a percent (where a rounded 28-digit quotient would tie).
+
+    use std::path::Path;
+
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use townrules::data::{load_towns_str, DataFormat};
+    use townrules::eval::{Evaluator, Status};
+
+    const OPS: [&str; 4] = [">=", ">", "<=", "="];
+
+    fn holds(op: &str, ord: std::cmp::Ordering) -> bool {
+        match op {
+            ">=" => ord.is_ge(),
+            ">" => ord.is_gt(),
+            "<=" => ord.is_le(),
+            _ => ord.is_eq(),
+        }
+    }
+
+    /// The threshold in points near `a / b`: its ratio rounded to `s` decimals of a
+    /// percent, moved by `delta` units of the last decimal.
+    fn near(a: i128, b: i128, s: u32, delta: i128) -> i128 {
+        let scale = 10i128.pow(s);
+        (a * 100 * scale + b / 2) / b.max(1) + delta
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn ratio_comparisons_are_exact_on_every_evaluator(
+            towns in prop::collection::vec((0i128..10_000, 0i128..10_000), 1..12),
+            pick in 0usize..12,
+            s in prop_oneof![0u32..=20, 24u32..=26],
+            delta in -1i128..=1,
+        ) {
+            let (ta, tb) = towns[pick % towns.len()];
+            // At most 28 significant digits: fewer decimals for a larger ratio.
+            let mut s = s;
+            while s > 0 && near(ta, tb.max(1), s, delta).abs() >= 10i128.pow(28) {
+                s -= 1;
+            }
+            let m = near(ta, tb.max(1), s, delta).max(0);
+            let p = Decimal::from_i128_with_scale(m, s).normalize();
+            let mut text = String::from(
+                "ruleset t { title \"T\" level county source none }\n\
+                 fact id \"编号\" : text\nfact out \"产值\" : money 元\nfact cost \"成本\" : money 元\n",
+            );
+            for (i, op) in OPS.iter().enumerate() {
+                text.push_str(&format!("criterion c{i} \"标准\" {{\n  require out / cost {op} {p}%\n}}\n"));
+            }
+            let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
+            let model = report.model.unwrap_or_else(|| panic!("{text}"));
+            let rs = townrules::compile::compile(&model).expect("compiles");
+            let mut csv = String::from("id,out,cost\n");
+            for (i, (a, b)) in towns.iter().enumerate() {
+                csv.push_str(&format!("t{i},{a}元,{b}元\n"));
+            }
+            let loaded = load_towns_str("t.csv", &csv, DataFormat::Csv, &model).expect("loads");
+            let ev = Evaluator::new(&rs, &loaded.towns);
+            for (row, &(a, b)) in towns.iter().enumerate() {
+                for (c, op) in OPS.iter().enumerate() {
+                    let want = if b == 0 {
+                        Status::Undetermined
+                    } else {
+                        let ord = (a * 100 * 10i128.pow(s)).cmp(&(m * b));
+                        if holds(op, ord) { Status::Met } else { Status::NotMet }
+                    };
+                    let got = ev.status(c, row);
+                    prop_assert_eq!(got, want, "{} / {} {} {}% (fast)", a, b, op, p);
+                    prop_assert_eq!(ev.status_tree(c, row), want, "tree walk");
+                    prop_assert_eq!(ev.explain_criterion(c, row).status, want, "plans");
+                    prop_assert_eq!(ev.explain_criterion_tree(c, row).status, want, "explained tree");
+                }
+            }
+        }
+    }
 }

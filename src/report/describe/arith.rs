@@ -129,7 +129,7 @@ pub(super) fn shown(ev: &Evaluator<'_>, n: NodeId, row: usize, v: V, u: Unit) ->
 
 /// A name for arithmetic of facts staff would recognise: `带动就业人数占全镇劳动力的比例`
 /// (a ratio of two facts), `…相对…的增长率` (growth: `(a - b) / b`), `…与…之差` (a
-/// difference of two shares, in points).
+/// difference of two shares, in points), `…按…平均` (money per unit of a count).
 pub(super) fn arith_name(ev: &Evaluator<'_>, n: NodeId) -> Option<String> {
     let rs = ev.rules;
     let label = |x: NodeId| {
@@ -143,6 +143,9 @@ pub(super) fn arith_name(ev: &Evaluator<'_>, n: NodeId) -> Option<String> {
     };
     if op == ArithOp::Sub && kind_of(rs, n) == Kind::Points {
         return Some(format!("{}与{}之差", label(lhs)?, label(rhs)?));
+    }
+    if op == ArithOp::Div && kind_of(rs, peel(rs, n)) == Kind::PerUnit {
+        return Some(format!("{}按{}平均", label(lhs)?, label(rhs)?));
     }
     if op != ArithOp::Div || kind_of(rs, peel(rs, n)) != Kind::Ratio {
         return None;
