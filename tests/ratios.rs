@@ -36,6 +36,21 @@ fn eval(criteria: &str, csv: &str) -> String {
     r.stdout
 }
 
+/// `townrules eval --format json` of `criteria` over the towns of `csv`.
+fn eval_json(criteria: &str, csv: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("facts.rules"), vocabulary()).unwrap();
+    std::fs::write(dir.path().join("r.rules"), format!("{HEAD}{criteria}")).unwrap();
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    let r = run_in(
+        dir.path(),
+        &["eval", "r.rules", "t.csv", "--format", "json"],
+        "",
+    );
+    assert!(r.code == 0 || r.code == 1, "eval failed: {}", r.stderr);
+    r.stdout
+}
+
 /// The errors of `townrules check` for `criteria`.
 fn check_errors(criteria: &str) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -64,6 +79,12 @@ fn an_employment_share_is_a_ratio_compared_with_a_percentage() {
         &out,
         "带动就业人数占全镇劳动力的比例 25%（3000人 ÷ 12000人） >= 20%，超出 5个百分点",
     );
+    // JSON gives a ratio's margin in percentage points, as a percentage's.
+    let json = eval_json(
+        "criterion share \"从业人员占比\" {\n  require jobs / labour >= 20%\n}\n",
+        CSV,
+    );
+    has(&json, "\"margin\": \"5\"");
 }
 
 #[test]

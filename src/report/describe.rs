@@ -49,6 +49,18 @@ pub fn value(rs: &RuleSet, v: V, u: Unit) -> String {
     }
 }
 
+/// The margin of an atom as JSON gives it: in the left side's unit, a ratio's in
+/// percentage points (as a percentage's is).
+pub fn margin_value(rs: &RuleSet, a: &Atom) -> Option<Decimal> {
+    let m = a.margin?;
+    if let Some(&Op::Cmp { lhs, .. }) = rs.ops.get(a.node as usize) {
+        if kind_of(rs, lhs) == Kind::Ratio {
+            return m.checked_mul(Decimal::ONE_HUNDRED).map(|x| x.normalize());
+        }
+    }
+    Some(m)
+}
+
 /// Format a number of the unit's kind.
 pub fn number(d: Decimal, u: Unit) -> String {
     match u.kind {
