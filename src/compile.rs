@@ -618,7 +618,8 @@ pub fn parse_param_value(
             (Const::Num(v), unit)
         }
         Kind::Percent => {
-            let v = units::parse_percent(&t).map_err(|e| e.message)?;
+            // A parameter may be a factor above 100% (`growth = 110%`), unlike a share.
+            let v = units::parse_percentage(&t).map_err(|e| e.message)?;
             if !t.trim_end().ends_with('%') && v > Decimal::ZERO && v < Decimal::ONE {
                 let pct = units::format_decimal(v * Decimal::ONE_HUNDRED);
                 return Err(format!(

@@ -318,3 +318,31 @@ mod exact {
         }
     }
 }
+
+#[test]
+fn a_growth_factor_parameter_may_exceed_100_percent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("facts.rules"), vocabulary()).unwrap();
+    let rules = format!(
+        "{HEAD}param growth = 110%\ncriterion g \"产值增长\" {{\n  require output_value >= output_prev * growth\n}}\n"
+    );
+    std::fs::write(dir.path().join("r.rules"), rules).unwrap();
+    std::fs::write(dir.path().join("t.csv"), CSV).unwrap();
+    let r = run_in(
+        dir.path(),
+        &["eval", "r.rules", "t.csv", "--all", "--set", "growth=115%"],
+        "",
+    );
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    has(
+        &r.stdout,
+        "特色主导产业年产值 22亿元 < 23亿元（上年特色主导产业年产值 20亿元 × 115%〔假设值（命令行 --set），替代了 市级 示例 的 110%〕），还差 1亿元",
+    );
+}
+
+#[test]
+fn a_ratio_written_as_a_fraction_gets_the_percentage_it_means() {
+    let e =
+        check_errors("criterion c \"增长\" {\n  require output_value / output_prev >= 1.1\n}\n");
+    has(&e, "write `110%`");
+}

@@ -306,7 +306,12 @@ pub fn compare(l: Operand, r: Operand) -> Result<Typed, Refusal> {
             } else {
                 (r, l, false)
             };
-            let n = num(plain, "20");
+            // `20` is 20%; a fraction or 1 is a ratio written as a number (`1.1` is 110%).
+            let n = match plain.number {
+                Some(d) if d.fract().is_zero() && d != Decimal::ONE => num(plain, "20"),
+                Some(d) => (d * Decimal::ONE_HUNDRED).normalize().to_string(),
+                None => "20".to_string(),
+            };
             return Err(Refusal {
                 message: format!(
                     "cannot compare {} with a plain number",
@@ -426,6 +431,12 @@ mod tests {
         assert_eq!(compare(op(Ratio), lit(Percent, 20)).unwrap().rhs, Some(P2R));
         let e = compare(op(Ratio), lit(Count, 20)).unwrap_err();
         assert!(e.help.contains("`20%`") && e.at_rhs, "{e:?}");
+        let frac = Operand {
+            number: Some(Decimal::new(11, 1)),
+            ..lit(Number, 0)
+        };
+        let e = compare(op(Ratio), frac).unwrap_err();
+        assert!(e.help.contains("`110%`"), "{e:?}");
         let e = compare(op(Points), lit(Percent, 5)).unwrap_err();
         assert!(e.help.contains("`5个百分点`"), "{e:?}");
     }
