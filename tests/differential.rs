@@ -5,7 +5,9 @@
 //! values overridden after compiling as `--set` does, tables that leave some categories
 //! uncovered, and criteria whose `applies`, `require`, `relax { when … then … }` and
 //! `priority … when` conditions are random, well-kinded expressions over every construct
-//! of the condition language — and a generated town file (missing cells of every kind,
+//! of the condition language, units included (money and counts scaled by percentages,
+//! ratios of quantities of the same kind against percentages, percentage points, money
+//! per unit) — and a generated town file (missing cells of every kind,
 //! values at thresholds, zero, tiny and huge decimals, categories a table does not cover,
 //! missing categories, whole columns left out), loaded from memory and from a file.
 //!
@@ -2349,6 +2351,26 @@ fn the_generator_covers_every_construct() {
         "1234567890123456789.012345678亿元",
     ] {
         assert!(all.contains(needle), "the generator never wrote `{needle}`");
+    }
+    // Units (LANGUAGE.md, 单位、百分比与比例): points, a ratio of counts of the same thing,
+    // money per unit, a quantity scaled by a percentage.
+    for alternatives in [
+        &["个百分点"][..],
+        &["firms / firms", "firms ÷ firms"][..],
+        &[" / jobs", " ÷ jobs", " / firms", " ÷ firms"][..],
+        &[
+            " * share",
+            " × share",
+            " * p_a",
+            " × p_a",
+            " * p_b",
+            " × p_b",
+        ][..],
+    ] {
+        assert!(
+            alternatives.iter().any(|n| all.contains(n)),
+            "the generator never wrote any of {alternatives:?}"
+        );
     }
     assert!(
         sets > 0
