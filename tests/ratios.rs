@@ -172,7 +172,10 @@ fn division_by_zero_is_named_never_missing_data() {
         .nth(1)
         .expect("the explanation of 乙镇")
         .to_string();
-    has(&town, "（2000人 ÷ 0人） >= 20%，无法判定（除数为零）");
+    has(
+        &town,
+        "带动就业人数占全镇劳动力的比例 无法计算（2000人 ÷ 0人） >= 20%，无法判定（除数为零）",
+    );
     has(
         &town,
         "（（21.99亿元 - 0亿元） ÷ 0亿元） >= 10%，无法判定（除数为零）",

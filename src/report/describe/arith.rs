@@ -119,10 +119,13 @@ pub(super) fn rounded(d: Decimal, u: Unit) -> Decimal {
     d.round_dp(dp).normalize()
 }
 
-/// The value of node `n` in unit `u`; a rounded quotient is shown rounded, as `约…`.
+/// The value of node `n` in unit `u`; a rounded quotient is shown rounded, as `约…`, and
+/// a computation without a result as `无法计算` (its computation and reason follow).
 pub(super) fn shown(ev: &Evaluator<'_>, n: NodeId, row: usize, v: V, u: Unit) -> String {
+    let computed = matches!(ev.rules.ops[peel(ev.rules, n) as usize], Op::Arith { .. });
     match v {
         V::Num(d) if inexact(ev, n, row) => format!("约{}", number(rounded(d, u), u)),
+        V::Fault(_) if computed => "无法计算".to_string(),
         V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_) => value(ev.rules, v, u),
     }
 }
