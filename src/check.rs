@@ -12,12 +12,14 @@ mod exprs;
 mod indicators;
 mod load;
 mod model;
+pub mod quantities;
 mod quotes;
 mod repeats;
 mod sources;
 mod years;
 
 pub use declare::is_iso_date;
+pub use declare::quantity_const;
 pub use model::*;
 pub use years::{bind_year, is_year_column, year_at, year_count, year_id, YearAt, YearRead};
 

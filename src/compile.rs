@@ -13,6 +13,7 @@ pub use uses::Reader;
 
 use rust_decimal::Decimal;
 
+use crate::check::quantities::{self, Rescale};
 use crate::check::{Checked, Const, Kind, ParamValue, Provenance, ScoreSource, Symbol};
 use crate::syntax::ast::{self, attr_text, BinOp, CmpOp, Expr, LogicOp, Node, UnOp};
 
@@ -53,6 +54,7 @@ pub fn compile_at(m: &Checked, date: Option<&str>) -> Result<RuleSet, CompileErr
     let mut c = Compiler {
         m,
         ops: Vec::new(),
+        kinds: Vec::new(),
         weight: None,
         error: None,
         back: 0,
@@ -82,6 +84,7 @@ pub fn compile_at(m: &Checked, date: Option<&str>) -> Result<RuleSet, CompileErr
         tables: m.tables.clone(),
         criteria,
         ops: c.ops,
+        kinds: c.kinds,
         targets: m.targets.clone(),
         population: m.population.clone(),
         source_file: m.units[m.root].source.name().to_string(),
@@ -156,6 +159,8 @@ fn unknown_hint(suggestion: Option<&str>) -> String {
 struct Compiler<'m> {
     m: &'m Checked,
     ops: Vec<Op>,
+    /// The kind of each operation's value.
+    kinds: Vec<Kind>,
     /// The weight of the indicator whose formula is being compiled (`weight` in formulas).
     weight: Option<Decimal>,
     /// The first problem met (a yearly read of a year not bound).
@@ -165,9 +170,68 @@ struct Compiler<'m> {
 }
 
 impl Compiler<'_> {
-    fn push(&mut self, op: Op) -> NodeId {
+    fn push(&mut self, op: Op, kind: Kind) -> NodeId {
         self.ops.push(op);
+        self.kinds.push(kind);
         (self.ops.len() - 1) as NodeId
+    }
+
+    /// The kind of node `n`.
+    fn kind_of(&self, n: NodeId) -> Kind {
+        self.kinds.get(n as usize).copied().unwrap_or(Kind::Bool)
+    }
+
+    /// Node `n` converted by `r`, if any.
+    fn rescaled(&mut self, n: NodeId, r: Option<Rescale>) -> NodeId {
+        match r {
+            None => n,
+            Some(r) => {
+                let kind = match r {
+                    Rescale::PointsToRatio => Kind::Ratio,
+                    Rescale::RatioToPoints => Kind::Points,
+                };
+                self.push(Op::Rescale(n, r), kind)
+            }
+        }
+    }
+
+    /// Arithmetic or a comparison with the conversions its units need (the same rules
+    /// the checker applied).
+    fn binary(&mut self, op: BinOp, lhs: &Node<Expr>, rhs: &Node<Expr>) -> NodeId {
+        let l = self.expr(lhs);
+        let r = self.expr(rhs);
+        let (lo, ro) = (
+            quantities::operand(self.m, lhs, self.kind_of(l)),
+            quantities::operand(self.m, rhs, self.kind_of(r)),
+        );
+        let numeric = lo.kind.is_numeric() && ro.kind.is_numeric();
+        let typed = match op {
+            BinOp::Logic(_) => None,
+            BinOp::Cmp(_) if numeric => quantities::compare(lo, ro).ok(),
+            BinOp::Cmp(_) => None,
+            BinOp::Arith(a) => quantities::arith(a, lo, ro, self.weight.is_some()).ok(),
+        };
+        let (kind, cl, cr, cres) = match (op, typed) {
+            (BinOp::Logic(_) | BinOp::Cmp(_), None) => (Kind::Bool, None, None, None),
+            (BinOp::Arith(_), None) => (lo.kind, None, None, None),
+            (_, Some(t)) => (t.kind, t.lhs, t.rhs, t.result),
+        };
+        let l = self.rescaled(l, cl);
+        let r = self.rescaled(r, cr);
+        let (node, before) = match op {
+            BinOp::Logic(op) => (Op::Logic { op, lhs: l, rhs: r }, Kind::Bool),
+            BinOp::Cmp(op) => (Op::Cmp { op, lhs: l, rhs: r }, Kind::Bool),
+            BinOp::Arith(op) => {
+                let before = match cres {
+                    Some(Rescale::RatioToPoints) => Kind::Ratio,
+                    Some(Rescale::PointsToRatio) => Kind::Points,
+                    None => kind,
+                };
+                (Op::Arith { op, lhs: l, rhs: r }, before)
+            }
+        };
+        let n = self.push(node, before);
+        self.rescaled(n, cres)
     }
 
     fn text(&self, file: usize, e: &Node<Expr>) -> String {
@@ -400,7 +464,8 @@ impl Compiler<'_> {
             | Op::Cmp { .. }
             | Op::Arith { .. }
             | Op::Min(..)
-            | Op::Max(..) => {}
+            | Op::Max(..)
+            | Op::Rescale(..) => {}
         }
         for x in self.ops[n as usize].children() {
             self.collect_params(x, out);
@@ -440,36 +505,43 @@ impl Compiler<'_> {
         let mut acc: Option<NodeId> = None;
         for x in xs {
             let rhs = self.expr(x);
-            let eq = self.push(Op::Cmp {
-                op: CmpOp::Eq,
-                lhs: item,
-                rhs,
-            });
+            let eq = self.push(
+                Op::Cmp {
+                    op: CmpOp::Eq,
+                    lhs: item,
+                    rhs,
+                },
+                Kind::Bool,
+            );
             acc = Some(match acc {
                 None => eq,
-                Some(lhs) => self.push(Op::Logic {
-                    op: LogicOp::Or,
-                    lhs,
-                    rhs: eq,
-                }),
+                Some(lhs) => self.push(
+                    Op::Logic {
+                        op: LogicOp::Or,
+                        lhs,
+                        rhs: eq,
+                    },
+                    Kind::Bool,
+                ),
             });
         }
         match acc {
             Some(n) => n,
-            None => self.push(Op::Const(Const::Bool(false))),
+            None => self.push(Op::Const(Const::Bool(false)), Kind::Bool),
         }
     }
 
     fn expr(&mut self, e: &Node<Expr>) -> NodeId {
-        let op = match &e.node {
-            Expr::Quantity(q) => match crate::check::declare_quantity(q) {
-                Some(c) => Op::Const(c),
-                None => Op::Const(Const::Num(Decimal::ZERO)),
+        let (op, kind) = match &e.node {
+            Expr::Quantity(q) => match crate::check::quantity_const(q) {
+                Ok((k, c, _)) => (Op::Const(c), k),
+                Err(_) => (Op::Const(Const::Num(Decimal::ZERO)), Kind::Number),
             },
-            Expr::Bool(b) => Op::Const(Const::Bool(*b)),
-            Expr::Name(p) if self.weight.is_some() && p.0.len() == 1 && p.0[0] == "weight" => {
-                Op::Const(Const::Num(self.weight.unwrap_or_default()))
-            }
+            Expr::Bool(b) => (Op::Const(Const::Bool(*b)), Kind::Bool),
+            Expr::Name(p) if self.weight.is_some() && p.0.len() == 1 && p.0[0] == "weight" => (
+                Op::Const(Const::Num(self.weight.unwrap_or_default())),
+                Kind::Number,
+            ),
             Expr::Call { name, args, .. } if name.node == "all_years" => {
                 return self.all_years(args);
             }
@@ -500,28 +572,46 @@ impl Compiler<'_> {
                             .as_ref()
                             .filter(|w| !whole(w))
                             .map(|w| fact_of(self, &w.node));
-                        Op::Stat { kind, fact, within }
+                        let k = match kind {
+                            StatKind::Rank | StatKind::GroupSize => Kind::Count,
+                            StatKind::Percentile | StatKind::Top | StatKind::Share => Kind::Percent,
+                        };
+                        (Op::Stat { kind, fact, within }, k)
                     }
                     (None, [a, b]) => {
                         let (a, b) = (self.expr(a), self.expr(b));
+                        let k = match self.kind_of(a) {
+                            Kind::Number => self.kind_of(b),
+                            k => k,
+                        };
                         if name.node == "min" {
-                            Op::Min(a, b)
+                            (Op::Min(a, b), k)
                         } else {
-                            Op::Max(a, b)
+                            (Op::Max(a, b), k)
                         }
                     }
-                    _ => Op::Const(Const::Bool(false)),
+                    _ => (Op::Const(Const::Bool(false)), Kind::Bool),
                 }
             }
             Expr::Name(p) => match self.m.resolve(&p.to_string()) {
-                Some(Symbol::Fact(i)) => Op::Fact(i as u32),
-                Some(Symbol::Param(i)) => Op::Param(i as u32),
-                Some(Symbol::Member(_, i)) => Op::Const(Const::Member(i as u16)),
-                Some(Symbol::Table(_)) | None => Op::Const(Const::Bool(false)),
+                Some(Symbol::Fact(i)) => (Op::Fact(i as u32), self.m.facts[i].kind),
+                Some(Symbol::Param(i)) => (Op::Param(i as u32), self.m.params[i].kind),
+                Some(Symbol::Member(s, i)) => {
+                    (Op::Const(Const::Member(i as u16)), Kind::Category(s))
+                }
+                Some(Symbol::Table(_)) | None => (Op::Const(Const::Bool(false)), Kind::Bool),
             },
-            Expr::List(_) => Op::Const(Const::Bool(false)),
-            Expr::Index { base, key } if matches!(&base.node, Expr::Name(p) if matches!(self.m.resolve(&p.to_string()), Some(Symbol::Fact(_)))) => {
-                self.year_read(base, key, e)
+            Expr::List(_) => (Op::Const(Const::Bool(false)), Kind::Bool),
+            Expr::Index { base, key } if matches!(&base.node, Expr::Name(p) if matches!(self.m.resolve(&p.to_string()), Some(Symbol::Fact(_)))) =>
+            {
+                let k = match &base.node {
+                    Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                        Some(Symbol::Fact(f)) => self.m.facts[f].kind,
+                        _ => Kind::Number,
+                    },
+                    _ => Kind::Number,
+                };
+                (self.year_read(base, key, e), k)
             }
             Expr::Index { base, key } => {
                 let table = match &base.node {
@@ -532,11 +622,16 @@ impl Compiler<'_> {
                     _ => 0,
                 };
                 let key = self.expr(key);
-                Op::Lookup { table, key }
+                let k = self
+                    .m
+                    .tables
+                    .get(table as usize)
+                    .map_or(Kind::Number, |t| t.kind);
+                (Op::Lookup { table, key }, k)
             }
             Expr::In { item, set } => {
                 let item = self.expr(item);
-                match &set.node {
+                let op = match &set.node {
                     Expr::List(xs) => match self.member_bits(xs) {
                         Some(members) => Op::InList { item, members },
                         None => return self.any_equal(item, xs),
@@ -549,26 +644,19 @@ impl Compiler<'_> {
                         _ => Op::Const(Const::Bool(false)),
                     },
                     _ => Op::Const(Const::Bool(false)),
-                }
+                };
+                (op, Kind::Bool)
             }
             Expr::Unary { op, operand } => {
                 let x = self.expr(operand);
                 match op {
-                    UnOp::Not => Op::Not(x),
-                    UnOp::Neg => Op::Neg(x),
+                    UnOp::Not => (Op::Not(x), Kind::Bool),
+                    UnOp::Neg => (Op::Neg(x), self.kind_of(x)),
                 }
             }
-            Expr::Binary { op, lhs, rhs } => {
-                let l = self.expr(lhs);
-                let r = self.expr(rhs);
-                match *op {
-                    BinOp::Logic(op) => Op::Logic { op, lhs: l, rhs: r },
-                    BinOp::Cmp(op) => Op::Cmp { op, lhs: l, rhs: r },
-                    BinOp::Arith(op) => Op::Arith { op, lhs: l, rhs: r },
-                }
-            }
+            Expr::Binary { op, lhs, rhs } => return self.binary(*op, lhs, rhs),
         };
-        self.push(op)
+        self.push(op, kind)
     }
 }
 
@@ -577,7 +665,7 @@ impl Compiler<'_> {
     /// years before, joined by `and` (the evaluation year first).
     fn all_years(&mut self, args: &[Node<Expr>]) -> NodeId {
         let [cond, count] = args else {
-            return self.push(Op::Const(Const::Bool(false)));
+            return self.push(Op::Const(Const::Bool(false)), Kind::Bool);
         };
         let n = crate::check::year_count(&count.node).unwrap_or(1);
         let saved = self.back;
@@ -587,17 +675,20 @@ impl Compiler<'_> {
             let c = self.expr(cond);
             acc = Some(match acc {
                 None => c,
-                Some(lhs) => self.push(Op::Logic {
-                    op: LogicOp::And,
-                    lhs,
-                    rhs: c,
-                }),
+                Some(lhs) => self.push(
+                    Op::Logic {
+                        op: LogicOp::And,
+                        lhs,
+                        rhs: c,
+                    },
+                    Kind::Bool,
+                ),
             });
         }
         self.back = saved;
         match acc {
             Some(a) => a,
-            None => self.push(Op::Const(Const::Bool(false))),
+            None => self.push(Op::Const(Const::Bool(false)), Kind::Bool),
         }
     }
 
@@ -721,7 +812,8 @@ pub fn parse_param_value(
             (Const::Num(v), unit)
         }
         Kind::Percent => {
-            let v = units::parse_percent(&t).map_err(|e| e.message)?;
+            // A parameter may be a factor above 100% (`growth = 110%`), unlike a share.
+            let v = units::parse_percentage(&t).map_err(|e| e.message)?;
             if !t.trim_end().ends_with('%') && v > Decimal::ZERO && v < Decimal::ONE {
                 let pct = units::format_decimal(v * Decimal::ONE_HUNDRED);
                 return Err(format!(
@@ -756,6 +848,15 @@ pub fn parse_param_value(
             (Const::Member(i as u16), None)
         }
         Kind::Text => return Err("text parameters cannot be set".into()),
+        Kind::Ratio | Kind::PerUnit => {
+            return Err("a ratio or an amount per unit is computed, not set".into())
+        }
+        Kind::Points => {
+            let d: Decimal = t.trim_end_matches("个百分点").trim().parse().map_err(|_| {
+                format!("expected percentage points such as `5个百分点`, found `{t}`")
+            })?;
+            (Const::Num(d), None)
+        }
     };
     Ok(r)
 }

@@ -13,6 +13,7 @@
 //!   requirement, missing facts, unset parameters, priority flags). No
 //!   formatting happens here; `report` turns records into text.
 
+pub mod exact;
 mod explain;
 pub mod fast;
 pub mod joint;
@@ -23,8 +24,8 @@ mod walk;
 
 pub use explain::*;
 pub use logic::{
-    arith, compare, criterion_status, margin, min_max, requirement, Kleene, Lanes, Outcome,
-    OutcomeFold, Path, Status, Tri, Verdicts, V,
+    arith, compare, compare_exact, criterion_status, margin, min_max, requirement, rescale, Kleene,
+    Lanes, Outcome, OutcomeFold, Path, Quot, Status, Tri, Verdicts, V,
 };
 pub use score::*;
 pub use stats::{StatColumn, Stats};

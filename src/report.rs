@@ -333,7 +333,7 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
                             let mut v = json!({
                                 "text": atom(ev, a, row),
                                 "holds": a.holds.as_str(),
-                                "margin": a.margin.map(|m| m.to_string()),
+                                "margin": describe::margin_value(ev.rules, a).map(|m| m.to_string()),
                             });
                             // Arithmetic without a result: named, not missing data.
                             if let Some(f) = crate::eval::V::fault_of(a.lhs, a.rhs) {

@@ -300,6 +300,16 @@ pub fn parse_money(text: &str, bare: MoneyUnit) -> Result<(Decimal, Option<Money
 /// Reads a share in percentage points (`35%`, `35`, `35.5 %` all mean 35%);
 /// rejects negative shares, shares above 100%, money and approximations.
 pub fn parse_percent(text: &str) -> Result<Decimal, UnitError> {
+    parse_percent_capped(text, true)
+}
+
+/// Reads a percentage that is not a share, such as a parameter's growth factor (`110%`):
+/// as [`parse_percent`], but above 100% too.
+pub fn parse_percentage(text: &str) -> Result<Decimal, UnitError> {
+    parse_percent_capped(text, false)
+}
+
+fn parse_percent_capped(text: &str, share: bool) -> Result<Decimal, UnitError> {
     let (t, c) = prepare(text, Expected::Percent)?;
     let (lit, orig) = (scan(&t, c)?, c.orig);
     if !(lit.rest.is_empty() || lit.rest == "%") {
@@ -309,7 +319,7 @@ pub fn parse_percent(text: &str) -> Result<Decimal, UnitError> {
         }
         return bad_rest(c, lit.rest, "`%` or a plain number of percentage points");
     }
-    if lit.value > Decimal::ONE_HUNDRED {
+    if share && lit.value > Decimal::ONE_HUNDRED {
         let m = format!("a share cannot exceed 100%, found `{orig}`");
         return c.fail(m, "write a share between `0%` and `100%`");
     }
@@ -485,6 +495,19 @@ pub fn format_money(yuan: Decimal, unit: MoneyUnit) -> String {
 /// Writes a share given in percentage points, e.g. 12.50 → `12.5%`.
 pub fn format_percent(points: Decimal) -> String {
     format!("{}%", format_decimal(points))
+}
+
+/// A ratio (0.25) as a percentage (`25%`), exactly: only the decimal point moves.
+pub fn format_ratio_percent(ratio: Decimal) -> String {
+    format!("{}%", ratio_points(ratio))
+}
+
+/// A ratio (0.05) in percentage points (`5`), exactly.
+pub fn ratio_points(ratio: Decimal) -> String {
+    match ratio.scale() {
+        s if s >= 2 => plain(ratio.mantissa(), s - 2),
+        s => plain(ratio.mantissa() * 10i128.pow(2 - s), 0),
+    }
 }
 
 /// The natural unit for showing an amount in 元: 亿元 from 1亿 up, 万元 from

@@ -85,9 +85,9 @@ error!(
     percent_compared_with_count,
     &with_head("criterion c \"标签\" {\n  require national_market_share >= 30\n}\n"),
     "townrules::kind_mismatch",
-    "4:11",
-    "cannot compare a percentage with a count",
-    "30%"
+    "4:36",
+    "cannot compare a percentage with a plain number",
+    "write `30%`"
 );
 
 error!(

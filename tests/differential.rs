@@ -5,7 +5,9 @@
 //! values overridden after compiling as `--set` does, tables that leave some categories
 //! uncovered, and criteria whose `applies`, `require`, `relax { when … then … }` and
 //! `priority … when` conditions are random, well-kinded expressions over every construct
-//! of the condition language — and a generated town file (missing cells of every kind,
+//! of the condition language, units included (money and counts scaled by percentages,
+//! ratios of quantities of the same kind against percentages, percentage points, money
+//! per unit) — and a generated town file (missing cells of every kind,
 //! values at thresholds, zero, tiny and huge decimals, categories a table does not cover,
 //! missing categories, whole columns left out), loaded from memory and from a file.
 //!
@@ -730,6 +732,61 @@ fn num_facts(k: Num) -> &'static [&'static str] {
     }
 }
 
+/// What a percentage is scaled by, or a quantity divided by without changing its kind:
+/// a literal number or count, or the plain-number parameter `n_a` (which may be 0).
+fn scalar() -> S {
+    weighted(vec![(3, atom(CNT_LITS)), (1, atom(&["n_a"]))])
+}
+
+/// Percentage points: a literal, or the difference of two shares.
+fn points() -> S {
+    let share = weighted(vec![
+        (3, atom(PCT_FACTS)),
+        (2, atom(PCT_PARAMS)),
+        (1, atom(PCT_ENTRIES)),
+        (1, stat(&["top", "percentile", "share"])),
+    ]);
+    weighted(vec![
+        (
+            1,
+            atom(&["5个百分点", "0个百分点", "0.5个百分点", "12.25个百分点"]),
+        ),
+        (2, bin(share.clone(), &["-"], share)),
+    ])
+}
+
+/// Whether an expression is a literal, or arithmetic of literals only.
+fn literal_only(e: &E) -> bool {
+    match e {
+        E::Atom(a) => literal(a).is_some(),
+        E::Neg(x) => literal_only(x),
+        E::Bin(l, op, r) => {
+            ADD_OPS
+                .iter()
+                .chain(MUL_OPS)
+                .chain(DIV_OPS)
+                .any(|o| o == op)
+                && literal_only(l)
+                && literal_only(r)
+        }
+        E::Not(..) | E::Call(..) | E::Stat(..) | E::Index(..) | E::InList(..) | E::InTable(..) => {
+            false
+        }
+    }
+}
+
+/// `l ± r` for two percentages written alike (a share minus a share is in points, so
+/// only a sum of shares): otherwise just `l`.
+fn same_literalness(l: S, r: S) -> S {
+    (l, prop::sample::select(ADD_OPS), r)
+        .prop_map(|(l, op, r)| match (literal_only(&l), literal_only(&r)) {
+            (true, true) => E::Bin(Box::new(l), op, Box::new(r)),
+            (false, false) => E::Bin(Box::new(l), "+", Box::new(r)),
+            (true, false) | (false, true) => l,
+        })
+        .boxed()
+}
+
 /// Expression strategies by kind and depth (index = depth; depth 0 are leaves).
 struct Grammar {
     bools: Vec<S>,
@@ -770,22 +827,47 @@ impl Grammar {
                 )
                     .prop_map(|(f, a, b)| E::Call(f, Box::new(a), Box::new(b)))
                     .boxed();
+                // A percentage scales by a plain number or a literal count (`2 * 10%` is
+                // 20%); anything else is scaled by a percentage (`firms * 20%`).
+                let by = if k == Num::Pct { scalar() } else { c.clone() };
                 let mut alts = vec![
                     (4, num_leaf(k)),
                     (1, neg),
-                    (2, bin(x.clone(), ADD_OPS, x.clone())),
-                    (1, bin(x.clone(), MUL_OPS, c.clone())),
-                    (1, bin(c.clone(), MUL_OPS, x.clone())),
-                    // May divide by zero: a zero literal, parameter, fact or difference.
-                    (2, bin(x.clone(), DIV_OPS, c.clone())),
                     (1, minmax),
+                    (1, bin(x.clone(), MUL_OPS, by.clone())),
+                    (1, bin(by.clone(), MUL_OPS, x.clone())),
+                    // May divide by zero: a zero literal or parameter. (A count divided by
+                    // a count of the same thing is a ratio; money by a count, per unit.)
+                    (2, bin(x.clone(), DIV_OPS, scalar())),
                 ];
-                if k == Num::Cnt {
-                    // Money ÷ money and percent ÷ percent are plain numbers.
-                    let m = g.num(Num::Money, d - 1);
-                    let p = g.num(Num::Pct, d - 1);
-                    alts.push((1, bin(m.clone(), DIV_OPS, m)));
-                    alts.push((1, bin(p.clone(), DIV_OPS, p)));
+                let p = g.num(Num::Pct, d - 1);
+                match k {
+                    // A share plus a percentage is ambiguous: percentages are added to
+                    // percentages written alike (both literals or neither), and the
+                    // difference of two shares is in points.
+                    Num::Pct => {
+                        alts.push((2, same_literalness(x.clone(), x.clone())));
+                        alts.push((1, bin(p.clone(), DIV_OPS, c.clone())));
+                        alts.push((2, bin(x.clone(), MUL_OPS, p.clone())));
+                        alts.push((1, bin(x.clone(), ADD_OPS, points())));
+                    }
+                    Num::Money | Num::Cnt => {
+                        alts.push((2, bin(x.clone(), ADD_OPS, x.clone())));
+                        let q = if k == Num::Money {
+                            x.clone()
+                        } else {
+                            atom(&["firms", "jobs", "就业人数", "c_a", "c_b"])
+                        };
+                        alts.push((2, bin(q.clone(), MUL_OPS, p.clone())));
+                        alts.push((1, bin(p.clone(), MUL_OPS, q.clone())));
+                        alts.push((1, bin(q, DIV_OPS, p.clone())));
+                        if k == Num::Money {
+                            alts.push((1, bin(x.clone(), MUL_OPS, c.clone())));
+                            alts.push((1, bin(c.clone(), MUL_OPS, x.clone())));
+                        } else {
+                            alts.push((1, bin(x.clone(), MUL_OPS, x.clone())));
+                        }
+                    }
                 }
                 weighted(alts)
             };
@@ -804,6 +886,21 @@ impl Grammar {
                 // Anything against anything of the same kind.
                 alts.push((2, bin(g.num(k, d - 1), CMP_OPS, g.num(k, d - 1))));
             }
+            // Ratios of two quantities of the same kind against percentages (exact), the
+            // difference of two shares in points, money per unit.
+            let (m, p) = (g.num(Num::Money, d - 1), g.num(Num::Pct, d - 1));
+            let ratio = weighted(vec![
+                (2, bin(m.clone(), DIV_OPS, m.clone())),
+                (2, bin(p.clone(), DIV_OPS, p.clone())),
+                (1, bin(atom(&["firms"]), DIV_OPS, atom(&["firms"]))),
+            ]);
+            alts.push((2, bin(ratio.clone(), CMP_OPS, p.clone())));
+            alts.push((1, bin(p.clone(), CMP_OPS, ratio.clone())));
+            alts.push((1, bin(ratio.clone(), CMP_OPS, ratio)));
+            alts.push((1, bin(points(), CMP_OPS, points())));
+            let per = bin(m.clone(), DIV_OPS, atom(&["firms", "jobs", "c_a", "c_b"]));
+            alts.push((1, bin(per.clone(), CMP_OPS, m)));
+            alts.push((1, bin(per.clone(), CMP_OPS, per)));
             alts.push((1, bin(atom(CAT_I), EQ_OPS, atom(CAT_I))));
             alts.push((1, bin(atom(CAT_Z), EQ_OPS, atom(CAT_Z))));
             alts.push((1, bin(atom(CAT_G), EQ_OPS, atom(CAT_G))));
@@ -1648,6 +1745,42 @@ fn literal(s: &str) -> Option<V> {
     ))
 }
 
+/// The kind of a generated value, by the rules of LANGUAGE.md (单位、百分比与比例).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum MK {
+    Money,
+    /// A percentage (held in points).
+    Pct,
+    /// A count.
+    Cnt,
+    /// A plain number.
+    Num,
+    /// A ratio of two quantities of the same kind (held as a ratio).
+    Ratio,
+    /// Percentage points.
+    Points,
+    /// Money per counted unit.
+    PerUnit,
+    /// Yes/no or a category.
+    Other,
+}
+
+/// Whether a generated count names what it counts (`firms`: 家; a parameter's measure
+/// word depends on the value generated for it, so only the fact is used).
+fn measured(e: &E) -> bool {
+    matches!(e, E::Atom("firms"))
+}
+
+/// A percentage read as a ratio: points ÷ 100.
+fn as_ratio(v: V) -> V {
+    match v {
+        V::Num(d) => d
+            .checked_div(Decimal::ONE_HUNDRED)
+            .map_or(V::Unknown, V::Num),
+        other => other,
+    }
+}
+
 fn kleene_and(a: Tri, b: Tri) -> Tri {
     match (a, b) {
         (Tri::False, _) | (_, Tri::False) => Tri::False,
@@ -1869,6 +2002,107 @@ impl ModelEval<'_> {
         v.map_or(V::Unknown, V::Num)
     }
 
+    /// The kind of a generated expression, from LANGUAGE.md.
+    fn kind(&self, e: &E) -> MK {
+        let of = |k: Kind| match k {
+            Kind::Money => MK::Money,
+            Kind::Percent => MK::Pct,
+            Kind::Count => MK::Cnt,
+            Kind::Number => MK::Num,
+            _ => MK::Other,
+        };
+        match e {
+            E::Atom(a) => match literal(a) {
+                Some(V::Num(_)) => {
+                    let unit = a.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                    match unit {
+                        "亿元" | "亿" | "万元" | "万" | "元" => MK::Money,
+                        "%" | "％" => MK::Pct,
+                        "个百分点" => MK::Points,
+                        "" if a.contains('.') => MK::Num,
+                        _ => MK::Cnt,
+                    }
+                }
+                Some(_) => MK::Other,
+                // A yearly read has the kind of its fact.
+                None if a.contains('[') => match year_fact(self.model, a, self.back) {
+                    Some(f) => of(self.model.facts[f].kind),
+                    None => MK::Other,
+                },
+                None => match self.name(a) {
+                    Symbol::Fact(f) => of(self.model.facts[f].kind),
+                    Symbol::Param(p) => of(self.model.params[p].kind),
+                    Symbol::Member(..) | Symbol::Table(_) => MK::Other,
+                },
+            },
+            E::Neg(x) => self.kind(x),
+            E::Call(_, a, b) => match self.kind(a) {
+                MK::Num => self.kind(b),
+                k => k,
+            },
+            E::Stat(f, ..) => match *f {
+                "rank" | "group_size" => MK::Cnt,
+                _ => MK::Pct,
+            },
+            E::Index(t, _) => of(self.model.tables[self.table(t)].kind),
+            E::Not(..) | E::InList(..) | E::InTable(..) => MK::Other,
+            E::Bin(l, op, r) => {
+                let (kl, kr) = (self.kind(l), self.kind(r));
+                let scalar = |k: MK, x: &E| k == MK::Num || (k == MK::Cnt && literal_only(x));
+                let quantity = |k: MK, x: &E| matches!(k, MK::Money | MK::Cnt) && !scalar(k, x);
+                match *op {
+                    "+" | "-" => match (kl, kr) {
+                        (MK::Pct, MK::Pct) if *op == "-" && !literal_only(l) => MK::Points,
+                        (MK::Pct, MK::Points) | (MK::Points, MK::Pct) => MK::Pct,
+                        (MK::Num, k) => k,
+                        (k, _) => k,
+                    },
+                    "*" | "×" => match (kl, kr) {
+                        (MK::Pct, k) if quantity(k, r) => k,
+                        (k, MK::Pct) if quantity(k, l) => k,
+                        (MK::Pct, _) | (_, MK::Pct) => MK::Pct,
+                        (MK::Money, _) | (_, MK::Money) => MK::Money,
+                        (MK::Num, k) => k,
+                        (k, _) => k,
+                    },
+                    "/" | "÷" => match (kl, kr) {
+                        (MK::Money, MK::Money) | (MK::Pct, MK::Pct) => MK::Ratio,
+                        (MK::Cnt, MK::Cnt) if measured(l) && measured(r) => MK::Ratio,
+                        (MK::Money, k) if quantity(k, r) => MK::PerUnit,
+                        (k, _) => k,
+                    },
+                    _ => MK::Other,
+                }
+            }
+        }
+    }
+
+    /// Where a percentage is read as a ratio (points ÷ 100) in `l op r`: (left, right).
+    fn ratios(&self, l: &E, op: &str, r: &E) -> (bool, bool) {
+        let (kl, kr) = (self.kind(l), self.kind(r));
+        let scalar = |k: MK, x: &E| k == MK::Num || (k == MK::Cnt && literal_only(x));
+        let quantity = |k: MK, x: &E| matches!(k, MK::Money | MK::Cnt) && !scalar(k, x);
+        match op {
+            // `share * 105%`: the literal one scales; otherwise the right one.
+            "*" | "×" => match (kl, kr) {
+                (MK::Pct, MK::Pct) => {
+                    let left = literal_only(l) && !literal_only(r);
+                    (left, !left)
+                }
+                (MK::Pct, k) => (quantity(k, r), false),
+                (k, MK::Pct) => (false, quantity(k, l) || k == MK::Ratio),
+                _ => (false, false),
+            },
+            "/" | "÷" => (false, kr == MK::Pct && quantity(kl, l)),
+            "+" | "-" => (false, false),
+            // Comparing a ratio with a percentage.
+            _ => (
+                kl == MK::Pct && kr == MK::Ratio,
+                kr == MK::Pct && kl == MK::Ratio,
+            ),
+        }
+    }
+
     fn value(&self, e: &E, row: usize) -> V {
         match e {
             E::Atom(a) if a.contains('[') => match year_fact(self.model, a, self.back) {
@@ -1895,8 +2129,11 @@ impl ModelEval<'_> {
                 _ => V::Unknown,
             },
             E::Not(_, x) => of_tri(kleene_not(tri(self.value(x, row)))),
-            E::Bin(l, op, r) => {
-                let (l, r) = (self.value(l, row), self.value(r, row));
+            E::Bin(le, op, re) => {
+                let (l, r) = (self.value(le, row), self.value(re, row));
+                let (cl, cr) = self.ratios(le, op, re);
+                let l = if cl { as_ratio(l) } else { l };
+                let r = if cr { as_ratio(r) } else { r };
                 match *op {
                     "and" | "且" | "&&" => of_tri(kleene_and(tri(l), tri(r))),
                     "or" | "或" | "||" => of_tri(kleene_or(tri(l), tri(r))),
@@ -2350,6 +2587,26 @@ fn the_generator_covers_every_construct() {
         "date 2025-01-01",
     ] {
         assert!(all.contains(needle), "the generator never wrote `{needle}`");
+    }
+    // Units (LANGUAGE.md, 单位、百分比与比例): points, a ratio of counts of the same thing,
+    // money per unit, a quantity scaled by a percentage.
+    for alternatives in [
+        &["个百分点"][..],
+        &["firms / firms", "firms ÷ firms"][..],
+        &[" / jobs", " ÷ jobs", " / firms", " ÷ firms"][..],
+        &[
+            " * share",
+            " × share",
+            " * p_a",
+            " × p_a",
+            " * p_b",
+            " × p_b",
+        ][..],
+    ] {
+        assert!(
+            alternatives.iter().any(|n| all.contains(n)),
+            "the generator never wrote any of {alternatives:?}"
+        );
     }
     assert!(
         sets > 0

@@ -25,9 +25,9 @@ fn the_tolerance_of_zuoyou_is_credited_to_the_rule_set_not_to_the_clause() {
         .lines()
         .find(|l| l.contains("产业相对集中："))
         .expect("the compact line of 产业相对集中");
-    assert!(line.contains("- 2〔本规则集的理解〕"), "{line}");
+    assert!(line.contains("- 2家〔本规则集的理解〕"), "{line}");
     assert!(
-        line.contains("10〔县级 蒲政办发〔2023〕1号 三（三）〕"),
+        line.contains("10家〔县级 蒲政办发〔2023〕1号 三（三）〕"),
         "the nominal 10 is the document's: {line}"
     );
     assert!(!line.contains("2〔县级"), "{line}");
@@ -141,7 +141,7 @@ fn a_value_set_for_a_what_if_carries_no_reading_and_no_clause() {
         .lines()
         .find(|l| l.contains("产业相对集中："))
         .expect("产业相对集中");
-    assert!(line.contains("0〔假设值（命令行 --set）"), "{line}");
+    assert!(line.contains("0家〔假设值（命令行 --set）"), "{line}");
     assert!(
         !line.contains("容差2家"),
         "the reading of the replaced value is gone: {line}"

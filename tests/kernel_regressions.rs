@@ -145,3 +145,29 @@ fn list_with_a_member_past_the_64th() {
         assert_eq!(ev.explain_criterion(0, r).status, *s);
     }
 }
+
+// Ratios are compared exactly on every path (docs/LANGUAGE.md, 单位、百分比与比例): a
+// third is more than its 28-digit decimal 0.3333333333333333333333333333, and 2/3 less
+// than its rounded-up decimal 0.6666666666666666666666666667, whatever evaluator runs.
+case!(
+    a_third_of_money_against_its_rounded_percentage,
+    "require out / 3元 >= 33.33333333333333333333333333% and not (out / 3元 <= 33.33333333333333333333333333%)",
+    "id,sector,firms,out\nt1,alpha,1,1元\nt2,alpha,1,0.9999999999999999999999999999元\n",
+    [Met, NotMet]
+);
+
+case!(
+    a_fact_against_a_rounded_quotient_threshold,
+    "require out > 2元 / 3",
+    "id,sector,firms,out\nt1,alpha,1,0.6666666666666666666666666667元\nt2,alpha,1,0.6666666666666666666666666666元\n",
+    [Met, NotMet]
+);
+
+// A percentage scales money by its ratio, and a divisor of zero leaves the comparison
+// undetermined (除数为零), never decided.
+case!(
+    percent_of_money_and_division_by_zero,
+    "require out >= 2元 * 150% and out / (out - out) >= 0%",
+    "id,sector,firms,out\nt1,alpha,1,3元\nt2,alpha,1,2.99元\n",
+    [Undetermined, NotMet]
+);

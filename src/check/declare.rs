@@ -695,6 +695,7 @@ pub fn quantity_const(q: &Quantity) -> Result<(Kind, Const, Option<MoneyUnit>), 
             (Kind::Money, Const::Num(v.normalize()), Some(*u))
         }
         LitUnit::Percent => (Kind::Percent, Const::Num(q.number.normalize()), None),
+        LitUnit::Points => (Kind::Points, Const::Num(q.number.normalize()), None),
         LitUnit::Count(_) => {
             if q.number.fract() != Decimal::ZERO {
                 return Err(format!(

@@ -2,6 +2,7 @@
 
 use super::declare::quantity_const;
 use super::model::*;
+use super::quantities;
 use crate::diag::{Code, Diag};
 use crate::source::Source;
 use crate::suggest::did_you_mean;
@@ -109,7 +110,7 @@ impl<'m> ExprChecker<'m> {
                     let k = self.kind(src, e);
                     self.in_formula = false;
                     if let Some(k) = k {
-                        if !matches!(k, Kind::Number | Kind::Count) {
+                        if !matches!(k, Kind::Number | Kind::Count | Kind::Ratio) {
                             self.diags.push(
                                 Diag::error(
                                     Code::KindMismatch,
@@ -680,45 +681,60 @@ impl<'m> ExprChecker<'m> {
         l: Kind,
         r: Kind,
     ) -> Option<Kind> {
-        let ok = match op {
-            BinOp::Logic(_) => {
-                for (k, side) in [(l, lhs), (r, rhs)] {
-                    if k != Kind::Bool {
-                        self.diags.push(
-                            Diag::error(
-                                Code::KindMismatch,
-                                src,
-                                side.span,
-                                format!(
-                                    "`{}` needs yes/no on both sides, found {}",
-                                    op.symbol(),
-                                    k.describe()
-                                ),
-                            )
-                            .label(format!("this is {}", k.describe()))
-                            .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
-                        );
-                    }
+        if let BinOp::Logic(_) = op {
+            for (k, side) in [(l, lhs), (r, rhs)] {
+                if k != Kind::Bool {
+                    self.diags.push(
+                        Diag::error(
+                            Code::KindMismatch,
+                            src,
+                            side.span,
+                            format!(
+                                "`{}` needs yes/no on both sides, found {}",
+                                op.symbol(),
+                                k.describe()
+                            ),
+                        )
+                        .label(format!("this is {}", k.describe()))
+                        .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
+                    );
                 }
-                return (l == Kind::Bool && r == Kind::Bool).then_some(Kind::Bool);
             }
-            BinOp::Cmp(CmpOp::Eq | CmpOp::Ne) => l.compatible(r).then_some(Kind::Bool),
-            BinOp::Cmp(CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt) => {
-                (l.compatible(r) && l.is_numeric()).then_some(Kind::Bool)
+            return (l == Kind::Bool && r == Kind::Bool).then_some(Kind::Bool);
+        }
+        let (lo, ro) = (
+            quantities::operand(self.m, lhs, l),
+            quantities::operand(self.m, rhs, r),
+        );
+        let typed = match op {
+            BinOp::Logic(_) => return None,
+            BinOp::Cmp(CmpOp::Eq | CmpOp::Ne) if !(l.is_numeric() && r.is_numeric()) => {
+                match l.compatible(r) {
+                    true => Ok(Kind::Bool),
+                    false => Err(None),
+                }
             }
-            BinOp::Arith(ArithOp::Add | ArithOp::Sub) => {
-                (l.compatible(r) && l.is_numeric()).then_some(if l == Kind::Number { r } else { l })
+            BinOp::Cmp(_) => quantities::compare(lo, ro).map(|t| t.kind).map_err(Some),
+            BinOp::Arith(a) => quantities::arith(a, lo, ro, self.in_formula)
+                .map(|t| t.kind)
+                .map_err(Some),
+        };
+        let ok = match typed {
+            Ok(k) => Some(k),
+            Err(Some(refusal)) => {
+                let (at, other, kat, kother) = match refusal.at_rhs {
+                    true => (rhs, lhs, r, l),
+                    false => (lhs, rhs, l, r),
+                };
+                self.diags.push(
+                    Diag::error(Code::KindMismatch, src, at.span, refusal.message)
+                        .label(format!("this is {}", kat.describe()))
+                        .also(other.span, format!("this is {}", kother.describe()))
+                        .help(refusal.help),
+                );
+                return None;
             }
-            BinOp::Arith(ArithOp::Mul) => match (l, r) {
-                (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
-                (Kind::Number | Kind::Count, x) if x.is_numeric() => Some(x),
-                _ => None,
-            },
-            BinOp::Arith(ArithOp::Div) => match (l, r) {
-                (x, y) if x.is_numeric() && x == y => Some(Kind::Number),
-                (x, Kind::Number | Kind::Count) if x.is_numeric() => Some(x),
-                _ => None,
-            },
+            Err(None) => None,
         };
         if let (Some(_), BinOp::Cmp(_) | BinOp::Arith(ArithOp::Add | ArithOp::Sub)) = (ok, op) {
             if let (Some(a), Some(b)) = (self.measure(lhs), self.measure(rhs)) {

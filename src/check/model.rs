@@ -41,6 +41,13 @@ pub enum Kind {
     Category(usize),
     /// Free text (ids, names, notes); not usable in conditions.
     Text,
+    /// A plain ratio of two quantities of the same kind (`jobs / labour`), held as a
+    /// ratio (0.25); shown and compared as a percentage (`25%`).
+    Ratio,
+    /// A difference of two shares, in percentage points (个百分点), held in points.
+    Points,
+    /// Money per counted unit (人均: money ÷ a count), held in 元 per unit.
+    PerUnit,
 }
 
 impl Kind {
@@ -48,7 +55,13 @@ impl Kind {
     pub fn is_numeric(self) -> bool {
         matches!(
             self,
-            Kind::Money | Kind::Count | Kind::Number | Kind::Percent
+            Kind::Money
+                | Kind::Count
+                | Kind::Number
+                | Kind::Percent
+                | Kind::Ratio
+                | Kind::Points
+                | Kind::PerUnit
         )
     }
 
@@ -71,6 +84,9 @@ impl Kind {
             Kind::Bool => "yes/no",
             Kind::Category(_) => "a category",
             Kind::Text => "text",
+            Kind::Ratio => "a ratio",
+            Kind::Points => "percentage points",
+            Kind::PerUnit => "money per unit",
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The resolved form of a rule set.
 
-use crate::check::{CategorySet, Const, FactInfo, HeaderInfo, ParamInfo, TableInfo, TargetInfo};
+use crate::check::quantities::Rescale;
+use crate::check::{
+    CategorySet, Const, FactInfo, HeaderInfo, Kind, ParamInfo, TableInfo, TargetInfo,
+};
 use crate::source::Source;
 use crate::syntax::ast::{ArithOp, CmpOp, LogicOp};
 
@@ -73,6 +76,9 @@ pub enum Op {
     Min(NodeId, NodeId),
     /// The larger of two numbers.
     Max(NodeId, NodeId),
+    /// A percentage read as a ratio (points ÷ 100), or a ratio as points (× 100): put in
+    /// by the compiler where units require it (`check::quantities`), never written.
+    Rescale(NodeId, Rescale),
     /// Arithmetic.
     Arith {
         /// The operator.
@@ -93,7 +99,8 @@ impl Op {
             | Op::InTable { item: x, .. }
             | Op::InList { item: x, .. }
             | Op::Not(x)
-            | Op::Neg(x) => (Some(x), None),
+            | Op::Neg(x)
+            | Op::Rescale(x, _) => (Some(x), None),
             Op::Logic { lhs, rhs, .. }
             | Op::Cmp { lhs, rhs, .. }
             | Op::Arith { lhs, rhs, .. }
@@ -426,6 +433,8 @@ pub struct RuleSet {
     pub criteria: Vec<Criterion>,
     /// The arena of condition operations.
     pub ops: Vec<Op>,
+    /// The kind of each operation's value (by the same index): how it is shown.
+    pub kinds: Vec<Kind>,
     /// Targets of the document.
     pub targets: Vec<TargetInfo>,
     /// The towns rankings are meant over, if declared.

@@ -120,7 +120,8 @@ impl RuleSet {
             | Op::Cmp { .. }
             | Op::Arith { .. }
             | Op::Min(..)
-            | Op::Max(..) => {}
+            | Op::Max(..)
+            | Op::Rescale(..) => {}
         }
         for x in self.ops[n as usize].children() {
             self.facts_of(x, out);

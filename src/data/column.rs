@@ -98,7 +98,7 @@ macro_rules! of_kind {
     ($kind:expr, $make:ident($($arg:expr),*)) => {
         match $kind {
             Kind::Money => Column::Money(Decimals::$make($($arg),*)),
-            Kind::Number | Kind::Percent => Column::Num(Decimals::$make($($arg),*)),
+            Kind::Number | Kind::Percent | Kind::Ratio | Kind::Points | Kind::PerUnit => Column::Num(Decimals::$make($($arg),*)),
             Kind::Count => Column::Count(Opt::$make($($arg),*)),
             Kind::Bool => Column::Bool(Flags::$make($($arg),*)),
             Kind::Category(_) => Column::Cat(Opt::$make($($arg),*)),

@@ -114,7 +114,7 @@ impl<'m> Vocab<'m> {
             .map(|f| match f.kind {
                 Kind::Money => Parse::Money(f.money_unit),
                 Kind::Percent => Parse::Percent,
-                Kind::Number => Parse::Number,
+                Kind::Number | Kind::Ratio | Kind::Points | Kind::PerUnit => Parse::Number,
                 Kind::Count => Parse::Count(f.measure.as_deref().and_then(measure_word)),
                 Kind::Bool => Parse::Bool,
                 Kind::Category(set) => Parse::Cat(set),

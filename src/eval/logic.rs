@@ -20,6 +20,7 @@ use std::ops::{BitAnd, BitOr, Not};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::check::quantities::Rescale;
 use crate::check::Const;
 use crate::syntax::ast::{ArithFault, ArithOp, CmpOp, LogicOp};
 
@@ -537,6 +538,81 @@ pub fn arith(op: ArithOp, l: V, r: V) -> V {
         (V::Num(a), V::Num(b)) => op.apply(a, b).map_or_else(V::Fault, V::Num),
         _ => V::fault_of(l, r).map_or(V::Unknown, V::Fault),
     }
+}
+
+/// A conversion between points and ratios (`check::quantities::Rescale`): points ÷ 100
+/// or ratio × 100, exact except past 28 significant digits (a comparison reads a
+/// converted percentage as the exact quotient instead, see [`Quot`]).
+#[inline]
+pub fn rescale(r: Rescale, v: V) -> V {
+    let hundred = Decimal::ONE_HUNDRED;
+    match r {
+        Rescale::PointsToRatio => arith(ArithOp::Div, v, V::Num(hundred)),
+        Rescale::RatioToPoints => arith(ArithOp::Mul, v, V::Num(hundred)),
+    }
+}
+
+/// One side of a comparison as an exact quotient `num / den` (a division, or a
+/// percentage read as a ratio: points / 100); other values have `den` 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quot {
+    /// The dividend (or the whole value).
+    pub num: V,
+    /// The divisor.
+    pub den: V,
+}
+
+impl Quot {
+    /// A value that is not a quotient.
+    #[inline]
+    pub fn whole(v: V) -> Quot {
+        Quot {
+            num: v,
+            den: V::Num(Decimal::ONE),
+        }
+    }
+}
+
+/// The order of two sides, exactly: quotients are compared by cross-multiplication, so
+/// `1 / 3` against `33.3333333333333333333333333333%` is decided as mathematics says,
+/// never by a rounded quotient. `None` (unknown) if a part is unknown, the kinds differ or
+/// a divisor is zero (the side's value then carries the fault, 除数为零).
+#[inline]
+pub fn order_exact(l: Quot, r: Quot) -> Option<std::cmp::Ordering> {
+    let one = V::Num(Decimal::ONE);
+    match (l.num, l.den, r.num, r.den) {
+        (a, da, b, db) if da == one && db == one => match (a, b) {
+            (V::Num(a), V::Num(b)) => Some(a.cmp(&b)),
+            (V::Bool(a), V::Bool(b)) => Some(a.cmp(&b)),
+            (V::Cat(a), V::Cat(b)) => Some(a.cmp(&b)),
+            (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_), _) => None,
+        },
+        (V::Num(a), V::Num(b), V::Num(c), V::Num(d)) => {
+            crate::eval::exact::cmp_quotients(a, b, c, d)
+        }
+        _ => None,
+    }
+}
+
+/// Compare two sides exactly (see [`order_exact`]); unknown when the order is.
+#[inline]
+pub fn compare_exact(op: CmpOp, l: Quot, r: Quot) -> V {
+    order_exact(l, r).map_or(V::Unknown, |ord| V::Bool(op.holds(ord)))
+}
+
+/// The margin of an exactly decided comparison, from the sides' decimal values `lv` and
+/// `rv`, only when their order is the exact order (a margin that rounding made
+/// contradict the verdict, or read as exactly at the threshold, is not shown).
+#[inline]
+pub fn margin_exact(op: CmpOp, (lv, l): (V, Quot), (rv, r): (V, Quot)) -> Option<Decimal> {
+    let rounded = match (lv, rv) {
+        (V::Num(a), V::Num(b)) => a.cmp(&b),
+        _ => return None,
+    };
+    if order_exact(l, r) != Some(rounded) {
+        return None;
+    }
+    margin(op, lv, rv)
 }
 
 /// The negation of a number; an operand's fault carries through, otherwise unknown.

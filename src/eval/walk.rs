@@ -7,9 +7,13 @@
 //! elementary test is listed (Kleene logic gives the same value either way).
 
 use super::explain::{push_unique, Atom};
-use super::logic::{arith, compare, margin, min_max, neg, Kleene, Tri, V};
+use super::logic::{
+    arith, compare_exact, margin_exact, min_max, neg, rescale, Kleene, Quot, Tri, V,
+};
 use super::Evaluator;
+use crate::check::quantities::Rescale;
 use crate::compile::{NodeId, Op};
+use crate::syntax::ast::{ArithOp, CmpOp};
 
 /// What the interpreter notes while walking a condition.
 pub trait Record {
@@ -159,20 +163,21 @@ impl Evaluator<'_> {
                 V::of_tri(op.apply(l, r))
             }
             Op::Cmp { op, lhs, rhs } => {
-                let l = self.walk(lhs, row, rec, false);
-                let r = self.walk(rhs, row, rec, false);
-                let v = compare(op, l, r);
+                let (l, lq) = self.side(lhs, row, rec);
+                let (r, rq) = self.side(rhs, row, rec);
+                let v = compare_exact(op, lq, rq);
                 if R::ACTIVE {
                     rec.atom(Atom {
                         node: n,
                         holds: v.tri(),
                         lhs: l,
                         rhs: r,
-                        margin: margin(op, l, r),
+                        margin: margin_exact(op, (l, lq), (r, rq)),
                     });
                 }
                 v
             }
+            Op::Rescale(x, r) => rescale(r, self.walk(x, row, rec, false)),
             Op::Arith { op, lhs, rhs } => {
                 let l = self.walk(lhs, row, rec, false);
                 arith(op, l, self.walk(rhs, row, rec, false))
@@ -192,6 +197,49 @@ impl Evaluator<'_> {
                 min_max(false, l, self.walk(b, row, rec, false))
             }
         }
+    }
+
+    /// One side of a comparison: its value, and the exact quotient it stands for (a
+    /// division, or a percentage read as a ratio) so the comparison never rounds.
+    #[inline]
+    fn side<R: Record>(&self, n: NodeId, row: usize, rec: &mut R) -> (V, Quot) {
+        let op = self.rules.ops.get(n as usize).copied();
+        if let Some(Op::Arith {
+            op: ArithOp::Div,
+            lhs,
+            rhs,
+        }) = op
+        {
+            let a = self.walk(lhs, row, rec, false);
+            let b = self.walk(rhs, row, rec, false);
+            // A quotient that does not fit (overflow) is a fault, as everywhere else.
+            return match arith(ArithOp::Div, a, b) {
+                q @ V::Fault(_) => (q, Quot::whole(q)),
+                q @ (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown) => {
+                    (q, Quot { num: a, den: b })
+                }
+            };
+        }
+        if let Some(Op::Rescale(x, Rescale::PointsToRatio)) = op {
+            let a = self.walk(x, row, rec, false);
+            let hundred = V::Num(rust_decimal::Decimal::ONE_HUNDRED);
+            return (
+                rescale(Rescale::PointsToRatio, a),
+                Quot {
+                    num: a,
+                    den: hundred,
+                },
+            );
+        }
+        let v = self.walk(n, row, rec, false);
+        (v, Quot::whole(v))
+    }
+
+    /// Whether `lhs OP rhs` holds for town `row`, decided exactly as a condition is.
+    pub fn compare_nodes(&self, op: CmpOp, lhs: NodeId, rhs: NodeId, row: usize) -> V {
+        let (_, l) = self.side(lhs, row, &mut NoRecord);
+        let (_, r) = self.side(rhs, row, &mut NoRecord);
+        compare_exact(op, l, r)
     }
 
     /// Whether table `table` has an entry for category member `m`.

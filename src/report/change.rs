@@ -222,7 +222,8 @@ fn conjunction(rs: &RuleSet, n: NodeId) -> bool {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => false,
+        | Op::Max(..)
+        | Op::Rescale(..) => false,
     }
 }
 

@@ -2,11 +2,15 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::{level_zh, Const, Kind, ParamInfo, ParamValue};
+use crate::check::{level_zh, Kind, ParamInfo, ParamValue};
 use crate::compile::{NodeId, Op, RuleSet, StatKind};
 use crate::eval::{Atom, Evaluator, Tri, V};
 use crate::syntax::ast::CmpOp;
 use crate::units::{self, MoneyUnit};
+
+mod arith;
+
+use arith::{arith_name, computation, inexact, kind_of, rounded, shown, unit_of};
 
 /// How a number of some kind is shown.
 #[derive(Debug, Clone, Copy)]
@@ -45,13 +49,40 @@ pub fn value(rs: &RuleSet, v: V, u: Unit) -> String {
     }
 }
 
+/// The margin of an atom as JSON gives it: in the left side's unit, a ratio's in
+/// percentage points (as a percentage's is).
+pub fn margin_value(rs: &RuleSet, a: &Atom) -> Option<Decimal> {
+    let m = a.margin?;
+    if let Some(&Op::Cmp { lhs, .. }) = rs.ops.get(a.node as usize) {
+        if kind_of(rs, lhs) == Kind::Ratio {
+            return m.checked_mul(Decimal::ONE_HUNDRED).map(|x| x.normalize());
+        }
+    }
+    Some(m)
+}
+
 /// Format a number of the unit's kind.
 pub fn number(d: Decimal, u: Unit) -> String {
     match u.kind {
         Kind::Money => units::format_money(d, u.money),
         Kind::Percent => units::format_percent(d),
         Kind::Count => format!("{}{}", units::format_decimal(d), u.measure.unwrap_or("")),
-        _ => units::format_decimal(d),
+        Kind::Ratio => units::format_ratio_percent(d),
+        Kind::Points => format!("{}个百分点", units::format_decimal(d)),
+        Kind::PerUnit => per_unit(d, u),
+        Kind::Number | Kind::Bool | Kind::Category(_) | Kind::Text => units::format_decimal(d),
+    }
+}
+
+/// Money per counted unit: `15万元/人` (in 万元 unless written in another unit).
+fn per_unit(d: Decimal, u: Unit) -> String {
+    let money = match u.money {
+        MoneyUnit::Yi => MoneyUnit::Wan,
+        m @ (MoneyUnit::Wan | MoneyUnit::Yuan) => m,
+    };
+    match u.measure {
+        Some(m) => format!("{}/{m}", units::format_money(d, money)),
+        None => format!("{}（每单位）", units::format_money(d, money)),
     }
 }
 
@@ -60,7 +91,8 @@ pub fn number(d: Decimal, u: Unit) -> String {
 /// always exact, so a nonzero shortfall never reads as zero.
 pub fn difference(d: Decimal, u: Unit) -> String {
     match u.kind {
-        Kind::Percent => format!("{}个百分点", units::format_decimal(d)),
+        Kind::Percent | Kind::Points => format!("{}个百分点", units::format_decimal(d)),
+        Kind::Ratio => format!("{}个百分点", units::ratio_points(d)),
         Kind::Money => {
             let a = d.abs();
             let unit = if a >= MoneyUnit::Yi.factor() / Decimal::from(10u32) {
@@ -112,31 +144,11 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
                 ),
             }
         }
-        Op::Const(c) => {
-            let kind = match c {
-                Const::Num(_) => Kind::Number,
-                Const::Bool(_) => Kind::Bool,
-                Const::Member(_) => Kind::Number,
-            };
-            (String::new(), Unit::of(kind))
-        }
-        Op::Arith { op, lhs, rhs } => {
-            let (ld, lu) = operand(ev, lhs, row);
-            let (rd, _) = operand(ev, rhs, row);
-            let lv = value(rs, ev.eval(lhs, row), lu);
-            let rv = value(rs, ev.eval(rhs, row), operand(ev, rhs, row).1);
-            let l = if ld.is_empty() {
-                lv
-            } else {
-                format!("{lv}〔{ld}〕")
-            };
-            let r = if rd.is_empty() {
-                rv
-            } else {
-                format!("{rv}〔{rd}〕")
-            };
-            (format!("{l} {} {r}", op.symbol()), lu)
-        }
+        Op::Const(_) => (String::new(), Unit::of(kind_of(rs, n))),
+        // Arithmetic is named when it is a ratio of two facts or a growth rate; its
+        // computation is shown beside its value (see [`computation`]).
+        Op::Arith { .. } => (arith_name(ev, n).unwrap_or_default(), unit_of(ev, n, row)),
+        Op::Rescale(x, _) => (operand(ev, x, row).0, unit_of(ev, n, row)),
         Op::Neg(x) => operand(ev, x, row),
         Op::Stat { kind, .. } => {
             let unit = match kind {
@@ -145,13 +157,10 @@ pub fn operand(ev: &Evaluator<'_>, n: NodeId, row: usize) -> (String, Unit) {
             };
             (stat(ev, n, row), Unit::of(unit))
         }
-        Op::InTable { .. }
-        | Op::InList { .. }
-        | Op::Not(_)
-        | Op::Logic { .. }
-        | Op::Cmp { .. }
-        | Op::Min(..)
-        | Op::Max(..) => (String::new(), Unit::of(Kind::Bool)),
+        Op::Min(..) | Op::Max(..) => (String::new(), unit_of(ev, n, row)),
+        Op::InTable { .. } | Op::InList { .. } | Op::Not(_) | Op::Logic { .. } | Op::Cmp { .. } => {
+            (String::new(), Unit::of(Kind::Bool))
+        }
     }
 }
 
@@ -169,10 +178,34 @@ fn leak_measure(m: &str) -> &'static str {
 }
 
 fn param_unit(p: &ParamInfo) -> Unit {
+    // A count shows the measure word its value was written with (`2家`), if any.
+    let written = p.current().and_then(|v| v.written.as_deref()).unwrap_or("");
+    let measure = match p.kind {
+        Kind::Count => p
+            .measure
+            .as_deref()
+            .map(leak_measure)
+            .or_else(|| {
+                written
+                    .chars()
+                    .last()
+                    .map(|c| leak_measure(c.encode_utf8(&mut [0; 4])))
+            })
+            .filter(|m| !m.is_empty()),
+        Kind::Money
+        | Kind::Number
+        | Kind::Percent
+        | Kind::Bool
+        | Kind::Category(_)
+        | Kind::Text
+        | Kind::Ratio
+        | Kind::Points
+        | Kind::PerUnit => None,
+    };
     Unit {
         kind: p.kind,
         money: p.current().and_then(|v| v.unit).unwrap_or(MoneyUnit::Yi),
-        measure: None,
+        measure,
     }
 }
 
@@ -249,6 +282,10 @@ pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
 /// the date the rule set is read at.
 fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
     let rs = ev.rules;
+    if let Op::Rescale(x, _) = rs.ops[n as usize] {
+        // A percentage read as a ratio: the threshold is the parameter inside.
+        return unset(ev, x, row);
+    }
     let p = match rs.ops[n as usize] {
         Op::Param(p) => Some(p as usize),
         Op::Lookup { table, key } => match ev.eval(key, row) {
@@ -270,7 +307,8 @@ fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => None,
+        | Op::Max(..)
+        | Op::Rescale(..) => None,
     };
     let future = p.and_then(|p| {
         let pi = &rs.params[p];
@@ -312,7 +350,10 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             } else {
                 ru
             };
-            let ru = if ru.kind == Kind::Count && ru.measure.is_none() {
+            // A threshold count reads in the left side's measure word (`8户`); its
+            // computation keeps the words its figures were written with.
+            let counted = matches!(ru.kind, Kind::Count | Kind::PerUnit);
+            let ru = if counted && lu.measure.is_some() {
                 Unit {
                     measure: lu.measure,
                     ..ru
@@ -323,7 +364,7 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             let lv = if a.lhs == V::Unknown && is_param_like(ev, lhs) {
                 "（未设定）".to_string()
             } else {
-                value(rs, a.lhs, lu)
+                shown(ev, lhs, row, a.lhs, lu)
             };
             // Money on both sides is shown in the left side's unit, so the two read alike;
             // a threshold written in another unit keeps its written form beside it.
@@ -336,21 +377,28 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
             } else if lu.kind == Kind::Money && ru.kind == Kind::Money && lu.money != ru.money {
                 (value(rs, a.rhs, same_unit), Some(value(rs, a.rhs, ru)))
             } else {
-                (value(rs, a.rhs, ru), None)
+                (shown(ev, rhs, row, a.rhs, ru), None)
             };
+            let shown_with = |d: &str, c: Option<String>| match (d.is_empty(), c) {
+                (true, Some(c)) => c,
+                (false, Some(c)) => format!("{d}：{c}"),
+                (_, None) => d.to_string(),
+            };
+            let rd = shown_with(&rd, computation(ev, rhs, row, ru.measure.or(lu.measure)));
             let rd = match (written, rd.is_empty()) {
                 (Some(w), true) => format!("即 {w}"),
                 (Some(w), false) => format!("即 {w}；{rd}"),
                 (None, _) => rd,
             };
-            let shown = match a.holds {
+            let sym = match a.holds {
                 Tri::False => op.negate().symbol(),
                 Tri::True | Tri::Unknown => op.symbol(),
             };
-            let left = if ld.is_empty() {
-                lv
-            } else {
-                format!("{ld} {lv}")
+            let left = match (ld.is_empty(), computation(ev, lhs, row, lu.measure)) {
+                (true, None) => lv,
+                (false, None) => format!("{ld} {lv}"),
+                (true, Some(c)) => format!("{lv}（{c}）"),
+                (false, Some(c)) => format!("{ld} {lv}（{c}）"),
             };
             let right = if rd.is_empty() {
                 rv
@@ -374,10 +422,17 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
                 && a.rhs != V::Unknown
                 && !ld.is_empty()
                 && !is_param_like(ev, lhs)
+                && computation(ev, lhs, row, None).is_none()
             {
                 return format!("{ld}未填报（门槛：{}{right}），无法判定", cmp_zh(op));
             }
-            let mut s = format!("{left} {shown} {right}");
+            let mut s = format!("{left} {sym} {right}");
+            // A margin between rounded quotients is itself rounded.
+            let approx = inexact(ev, lhs, row) || inexact(ev, rhs, row);
+            let difference = |d: Decimal, u: Unit| match approx {
+                true => format!("约{}", difference(rounded(d, u), u)),
+                false => difference(d, u),
+            };
             match (a.holds, a.margin) {
                 (Tri::False, Some(m)) => {
                     let gap = if !op.inclusive() {
@@ -449,7 +504,8 @@ pub fn atom(ev: &Evaluator<'_>, a: &Atom, row: usize) -> String {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => String::new(),
+        | Op::Max(..)
+        | Op::Rescale(..) => String::new(),
     }
 }
 
@@ -472,6 +528,7 @@ fn is_param_like(ev: &Evaluator<'_>, n: NodeId) -> bool {
     match ev.rules.ops[n as usize] {
         Op::Param(_) | Op::Lookup { .. } => true,
         Op::Arith { lhs, rhs, .. } => is_param_like(ev, lhs) && is_param_like(ev, rhs),
+        Op::Rescale(x, _) => is_param_like(ev, x),
         Op::Fact(_)
         | Op::Const(_)
         | Op::InTable { .. }
@@ -562,7 +619,7 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
                 out.push(line);
             }
         }
-        Op::Not(x) | Op::Neg(x) => stats_in(ev, x, row, out),
+        Op::Not(x) | Op::Neg(x) | Op::Rescale(x, _) => stats_in(ev, x, row, out),
         Op::Logic { lhs: a, rhs: b, .. }
         | Op::Min(a, b)
         | Op::Max(a, b)
@@ -610,7 +667,8 @@ pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => None,
+        | Op::Max(..)
+        | Op::Rescale(..) => None,
     }
 }
 
@@ -634,12 +692,16 @@ fn wanted(
     } else {
         Unit {
             money: lu.money,
-            measure: ru.measure.or(lu.measure),
+            measure: lu.measure.or(ru.measure),
             ..ru
         }
     };
-    let rv = value(rs, a.rhs, ru);
-    let gap = a.margin.filter(|_| gap).map(|m| difference(m.abs(), lu));
+    let rv = shown(ev, rhs, row, a.rhs, ru);
+    let approx = inexact(ev, lhs, row) || inexact(ev, rhs, row);
+    let gap = a.margin.filter(|_| gap).map(|m| match approx {
+        true => format!("约{}", difference(rounded(m.abs(), lu), lu)),
+        false => difference(m.abs(), lu),
+    });
     Some(match (op, gap) {
         (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
         (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
@@ -687,7 +749,8 @@ pub fn need(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => None,
+        | Op::Max(..)
+        | Op::Rescale(..) => None,
     }
 }
 

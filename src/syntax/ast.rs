@@ -83,6 +83,8 @@ pub enum LitUnit {
     Money(MoneyUnit),
     /// `%`: percentage points.
     Percent,
+    /// `个百分点`: a difference of two shares, in percentage points.
+    Points,
     /// A measure word for counts: 家, 户, 个, 人, 项, 名, 座.
     Count(String),
 }

@@ -577,6 +577,7 @@ impl Builder<'_> {
             None => LitUnit::Bare,
             Some(u) => match u.as_rule() {
                 Rule::percent => LitUnit::Percent,
+                Rule::points => LitUnit::Points,
                 Rule::count_unit => LitUnit::Count(u.as_str().to_string()),
                 _ => match MoneyUnit::from_suffix(u.as_str()) {
                     Some(m) => LitUnit::Money(m),

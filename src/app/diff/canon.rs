@@ -139,7 +139,8 @@ fn set_of(rs: &RuleSet, n: NodeId) -> Option<usize> {
         | Op::Arith { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => None,
+        | Op::Max(..)
+        | Op::Rescale(..) => None,
     }
 }
 
@@ -190,6 +191,8 @@ fn build(rs: &RuleSet, n: NodeId, set: Option<usize>) -> CNode {
             other => CNode::Not(Box::new(other)),
         },
         Op::Neg(x) => CNode::Neg(Box::new(build(rs, x, set))),
+        // A conversion the units imply reads the same as the value it converts.
+        Op::Rescale(x, _) => build(rs, x, set),
         Op::Logic { op, lhs, rhs } => {
             let is_and = match op {
                 LogicOp::And => true,

@@ -518,6 +518,9 @@ fn kind_zh(rs: &RuleSet, k: crate::check::Kind) -> String {
             .get(s)
             .map_or("类别".into(), |c| format!("类别（{}）", c.label)),
         Kind::Text => "文字".into(),
+        Kind::Ratio => "比例".into(),
+        Kind::Points => "百分点".into(),
+        Kind::PerUnit => "人均金额".into(),
     }
 }
 

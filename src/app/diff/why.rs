@@ -105,7 +105,7 @@ fn atom_facts(rs: &RuleSet, n: NodeId) -> Vec<usize> {
                 stack.push(*lhs);
                 stack.push(*rhs);
             }
-            Some(Op::Neg(x)) => stack.push(*x),
+            Some(Op::Neg(x)) | Some(Op::Rescale(x, _)) => stack.push(*x),
             Some(Op::Min(a, b)) | Some(Op::Max(a, b)) => {
                 stack.push(*a);
                 stack.push(*b);

@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use crate::check::Const;
 use crate::compile::{NodeId, Op, RuleSet};
 use crate::eval::{Evaluator, V};
+use crate::syntax::ast::ArithOp;
 
 /// A threshold compared with a town's value, the same for every town it applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +122,7 @@ impl<'a> Walk<'a> {
                 self.walk(key);
             }
             Op::InTable { item, .. } | Op::InList { item, .. } => self.walk(item),
-            Op::Not(x) | Op::Neg(x) => self.walk(x),
+            Op::Not(x) | Op::Neg(x) | Op::Rescale(x, _) => self.walk(x),
             Op::Logic { lhs: a, rhs: b, .. }
             | Op::Min(a, b)
             | Op::Max(a, b)
@@ -149,11 +150,22 @@ impl<'a> Walk<'a> {
                 .is_some_and(|x| x.kind.is_numeric()),
             Some(Op::Const(Const::Num(_)) | Op::Stat { .. }) => true,
             Some(Op::Neg(x)) => self.town_side(x, depth + 1),
-            Some(Op::Min(a, b) | Op::Max(a, b) | Op::Arith { lhs: a, rhs: b, .. }) => {
-                self.town_side(a, depth + 1) && self.town_side(b, depth + 1)
-            }
+            // A quotient is compared exactly (cross-multiplied), never as a sorted number.
+            Some(Op::Arith {
+                op: ArithOp::Div, ..
+            }) => false,
+            Some(
+                Op::Min(a, b)
+                | Op::Max(a, b)
+                | Op::Arith {
+                    op: ArithOp::Add | ArithOp::Sub | ArithOp::Mul,
+                    lhs: a,
+                    rhs: b,
+                },
+            ) => self.town_side(a, depth + 1) && self.town_side(b, depth + 1),
             Some(
                 Op::Const(Const::Bool(_) | Const::Member(_))
+                | Op::Rescale(..)
                 | Op::Param(_)
                 | Op::Lookup { .. }
                 | Op::InTable { .. }
@@ -172,10 +184,12 @@ impl<'a> Walk<'a> {
         match self.rs.ops.get(n as usize).copied()? {
             Op::Param(p) => out.push(p as usize),
             Op::Const(_) => {}
-            Op::Neg(_) | Op::Min(..) | Op::Max(..) | Op::Arith { .. } if depth >= 32 => {
+            Op::Neg(_) | Op::Min(..) | Op::Max(..) | Op::Arith { .. } | Op::Rescale(..)
+                if depth >= 32 =>
+            {
                 return None
             }
-            Op::Neg(x) => self.params_of(x, out, depth + 1)?,
+            Op::Neg(x) | Op::Rescale(x, _) => self.params_of(x, out, depth + 1)?,
             Op::Min(a, b) | Op::Max(a, b) | Op::Arith { lhs: a, rhs: b, .. } => {
                 self.params_of(a, out, depth + 1)?;
                 self.params_of(b, out, depth + 1)?;
@@ -219,7 +233,8 @@ impl<'a> Walk<'a> {
                     | Op::Arith { .. }
                     | Op::Stat { .. }
                     | Op::Min(..)
-                    | Op::Max(..),
+                    | Op::Max(..)
+                    | Op::Rescale(..),
                 )
                 | None => {
                     let mut ps = Vec::new();
@@ -281,6 +296,7 @@ fn const_eval(rs: &RuleSet, n: NodeId, b: &[Option<Const>], depth: usize) -> Opt
         Op::Param(p) => return num(b.get(p as usize).copied().flatten()),
         Op::Const(c) => return num(Some(c)),
         Op::Neg(x) => return const_eval(rs, x, b, depth + 1).map(|d| -d),
+        Op::Rescale(x, r) => crate::eval::rescale(r, v(const_eval(rs, x, b, depth + 1))),
         Op::Arith { op, lhs, rhs } => crate::eval::arith(
             op,
             v(const_eval(rs, lhs, b, depth + 1)),

@@ -121,6 +121,9 @@ pub fn param_unit(rs: &RuleSet, p: &ParamInfo) -> String {
             None => "类别".to_string(),
         },
         Kind::Text => "文本".to_string(),
+        Kind::Ratio => "比例".to_string(),
+        Kind::Points => "百分点".to_string(),
+        Kind::PerUnit => "人均金额".to_string(),
     }
 }
 

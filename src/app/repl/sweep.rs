@@ -366,7 +366,8 @@ fn param_like(rs: &RuleSet, n: NodeId) -> bool {
             | Op::Cmp { .. }
             | Op::Stat { .. }
             | Op::Min(..)
-            | Op::Max(..) => None,
+            | Op::Max(..)
+            | Op::Rescale(..) => None,
         }
     }
     leaves(rs, n, 0) == Some(true)
@@ -411,7 +412,8 @@ fn shiftable(ev: &Evaluator<'_>, n: NodeId, row: usize) -> Option<usize> {
         | Op::Cmp { .. }
         | Op::Stat { .. }
         | Op::Min(..)
-        | Op::Max(..) => None,
+        | Op::Max(..)
+        | Op::Rescale(..) => None,
     }
 }
 
@@ -441,7 +443,8 @@ fn threshold_text(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
             | Op::Cmp { .. }
             | Op::Stat { .. }
             | Op::Min(..)
-            | Op::Max(..),
+            | Op::Max(..)
+            | Op::Rescale(..),
         )
         | None => String::new(),
     }
@@ -475,7 +478,8 @@ fn threshold_atoms(rs: &RuleSet, c: usize) -> Vec<(NodeId, Option<NodeId>)> {
                     | Op::Arith { .. }
                     | Op::Stat { .. }
                     | Op::Min(..)
-                    | Op::Max(..),
+                    | Op::Max(..)
+                    | Op::Rescale(..),
                 )
                 | None => {}
             }

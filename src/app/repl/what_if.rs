@@ -65,10 +65,11 @@ pub fn same_value(p: &ParamInfo, written: &str, value: Const, shown: &str) -> bo
         Kind::Money => units::parse_money(written, units::MoneyUnit::Yi)
             .ok()
             .map(|(d, _)| d),
-        Kind::Percent => units::parse_percent(written).ok(),
+        Kind::Percent => units::parse_percentage(written).ok(),
         Kind::Count => units::parse_count(written).ok().map(Into::into),
         Kind::Number => written.parse().ok(),
         Kind::Bool | Kind::Category(_) | Kind::Text => None,
+        Kind::Ratio | Kind::Points | Kind::PerUnit => None,
     };
     matches!((parsed, value), (Some(a), Const::Num(b)) if a == b)
 }

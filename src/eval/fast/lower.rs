@@ -139,7 +139,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
             | Some(Op::InTable { item: x, .. })
             | Some(Op::InList { item: x, .. })
             | Some(Op::Not(x))
-            | Some(Op::Neg(x)) => self.pure(*x),
+            | Some(Op::Neg(x))
+            | Some(Op::Rescale(x, _)) => self.pure(*x),
             Some(
                 Op::Logic { lhs: a, rhs: b, .. }
                 | Op::Min(a, b)
@@ -174,7 +175,25 @@ impl<'e, 'a> Lowering<'e, 'a> {
         }
     }
 
+    /// Whether node `n` is a quotient (a division, or a percentage read as a ratio): a
+    /// comparison with it is decided exactly by the tree walk, never on its rounded value.
+    pub(super) fn quotient(&self, n: NodeId) -> bool {
+        matches!(
+            self.ev.rules.ops.get(n as usize),
+            Some(Op::Arith {
+                op: crate::syntax::ast::ArithOp::Div,
+                ..
+            }) | Some(Op::Rescale(
+                _,
+                crate::check::quantities::Rescale::PointsToRatio
+            ))
+        )
+    }
+
     fn operand(&self, n: NodeId) -> Operand<'a> {
+        if self.quotient(n) {
+            return Operand::Other;
+        }
         if self.pure(n) {
             return Operand::Const(self.fold(n));
         }
@@ -204,7 +223,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 | Op::Arith { .. }
                 | Op::Stat { .. }
                 | Op::Min(..)
-                | Op::Max(..),
+                | Op::Max(..)
+                | Op::Rescale(..),
             )
             | None => Operand::Other,
         }
@@ -261,7 +281,8 @@ impl<'e, 'a> Lowering<'e, 'a> {
                 | Op::Arith { .. }
                 | Op::Stat { .. }
                 | Op::Min(..)
-                | Op::Max(..),
+                | Op::Max(..)
+                | Op::Rescale(..),
             )
             | None => self.push(Instr::Slow(n)),
         }

@@ -98,7 +98,7 @@ impl<'a> Lowering<'_, 'a> {
     /// The right side of a comparison when it is the same for every town: its value,
     /// and what recording it adds (by recording it once).
     fn rhs(&self, n: NodeId, op: CmpOp, scale: u32) -> Option<Rhs> {
-        if !self.pure(n) {
+        if !self.pure(n) || self.quotient(n) {
             return None;
         }
         let (mut atoms, mut missing, mut unset, mut params) =
@@ -239,7 +239,8 @@ impl<'a> Lowering<'_, 'a> {
                 | Op::Arith { .. }
                 | Op::Stat { .. }
                 | Op::Min(..)
-                | Op::Max(..),
+                | Op::Max(..)
+                | Op::Rescale(..),
             )
             | None => tree,
         };
