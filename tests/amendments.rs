@@ -137,3 +137,37 @@ fn diff_towns_reads_one_file_for_both_and_says_which_side_lacks_the_fact() {
         r.stderr
     );
 }
+
+#[test]
+fn the_shipped_draft_adds_a_fact_and_diff_shows_its_impact_on_one_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = run(
+        root,
+        &[
+            "diff",
+            "rules/example-municipal-2025.rules",
+            "rules/example-municipal-2026-draft.rules",
+            "--towns",
+            "examples/municipal_towns_rd.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("事实“研发投入”只有新规则集有"),
+        "{}",
+        r.stdout
+    );
+    // 甲镇: 5000万元 of 18亿元 is about 2.78%, under 3%: recognised before, not after.
+    assert!(
+        r.stdout.contains("甲镇  town_a  认定 → 不予认定"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "研发投入占特色主导产业年度产值（2024年）的比例 约2.7778%（5000万元 ÷ 18亿元） < 3%"
+        ),
+        "{}",
+        r.stdout
+    );
+}

@@ -26,7 +26,7 @@ use serde_json::Value;
 /// Rule set × example file pairs with golden output: each rule set on the towns it was
 /// written for, and the three threshold rule sets on the edge cases. (Every other pair is
 /// still evaluated by `every_pair_evaluates`, without a golden file, to keep the fixtures small.)
-const PAIRS: [(&str, &str); 10] = [
+const PAIRS: [(&str, &str); 11] = [
     ("shanxi", "xinzhou_towns"),
     ("shanxi", "edge_cases"),
     ("xinzhou", "xinzhou_towns"),
@@ -37,11 +37,12 @@ const PAIRS: [(&str, &str); 10] = [
     ("xinjiang", "xinjiang_towns"),
     ("xinjiang-provincial", "xinjiang_towns"),
     ("example-municipal-2025", "municipal_towns"),
+    ("example-municipal-2026-draft", "municipal_towns_rd"),
 ];
 
 /// Every bundled rule set and example file (`edge_cases_labels.csv` is compared with
 /// `edge_cases.csv` instead).
-const RULE_SETS: [&str; 8] = [
+const RULE_SETS: [&str; 9] = [
     "shanxi",
     "xinzhou",
     "puxian",
@@ -50,6 +51,7 @@ const RULE_SETS: [&str; 8] = [
     "xinjiang-provincial",
     "demo-evaluation-formulas",
     "example-municipal-2025",
+    "example-municipal-2026-draft",
 ];
 const DATA: [&str; 5] = [
     "edge_cases",

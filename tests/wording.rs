@@ -209,3 +209,36 @@ fn what_would_decide_an_undetermined_town_names_each_missing_value_and_its_thres
         "{text}"
     );
 }
+
+#[test]
+fn no_label_template_is_printed_unfilled() {
+    // `"…{min_output}…"` labels are written from the value in force: a `{name}` left in
+    // any sentence would be a template shown as if it were text.
+    for (rules, data) in [
+        ("rules/shanxi.rules", "examples/edge_cases.csv"),
+        ("rules/xinzhou.rules", "examples/edge_cases.csv"),
+        ("rules/puxian.rules", "examples/edge_cases.csv"),
+        ("rules/xinjiang.rules", "examples/xinjiang_towns.csv"),
+        (
+            "rules/example-municipal-2025.rules",
+            "examples/municipal_towns.csv",
+        ),
+    ] {
+        for format in ["text", "json"] {
+            let out = eval(rules, data, &["--all", "--format", format]);
+            let bad = out.match_indices('{').find(|(i, _)| {
+                let rest = &out[i + 1..];
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                    .collect();
+                !word.is_empty() && rest[word.len()..].starts_with('}')
+            });
+            assert!(
+                bad.is_none(),
+                "{rules} {format}: {}",
+                &out[bad.map_or(0, |b| b.0)..]
+            );
+        }
+    }
+}

@@ -197,7 +197,7 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                     Some(f) => wants.push(f.join("，")),
                     None => wants.push(format!(
                         "“{}”未满足",
-                        req.label.clone().unwrap_or_else(|| req.cond.text.clone())
+                        req.label_text(rs).unwrap_or_else(|| req.cond.text.clone())
                     )),
                 }
             }
