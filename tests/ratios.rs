@@ -8,15 +8,15 @@ use std::path::Path;
 
 use common::run_in;
 
-/// The shared vocabulary with the facts these rules read (`labour`, `rd_spending`,
-/// `output_prev`), as a county would add them.
+/// The shared vocabulary (which has `labour`) with the facts these rules also read
+/// (`rd_spending`, `output_prev`), as a county would add them.
 fn vocabulary() -> String {
     let shared =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts.rules"))
             .expect("rules/facts.rules");
+    assert!(shared.contains("fact labour "), "labour is in the shared vocabulary");
     format!(
-        "{shared}\n# ---- 比例类事实 ----\n\
-         fact labour      \"全镇劳动力\" : count 人\n\
+        "{shared}\n# ---- 县里补充的事实 ----\n\
          fact rd_spending \"研发投入\"   : money 万元\n\
          fact output_prev \"上年特色主导产业年产值\" : money 亿元\n"
     )
