@@ -14,7 +14,10 @@ fn vocabulary() -> String {
     let shared =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts.rules"))
             .expect("rules/facts.rules");
-    assert!(shared.contains("fact labour "), "labour is in the shared vocabulary");
+    assert!(
+        shared.contains("fact labour "),
+        "labour is in the shared vocabulary"
+    );
     format!(
         "{shared}\n# ---- 县里补充的事实 ----\n\
          fact rd_spending \"研发投入\"   : money 万元\n\

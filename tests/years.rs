@@ -135,12 +135,12 @@ fn outcomes(dir: &Path, extra: &[&str]) -> Run {
 
 #[test]
 fn yearly_columns_are_read_by_id_and_by_label() {
-    let rows = "a,甲镇,16亿元,18亿元,3200\nb,乙镇,21亿元,21.5亿元,5000\n";
+    let rows = "a,甲镇,16亿元,18亿元,3200,10000\nb,乙镇,21亿元,21.5亿元,5000,10000\n";
     let headers = [
-        "id,name,yearly_output@2023,yearly_output@2024,jobs",
-        "id,name,特色主导产业年度产值（2023年）,特色主导产业年度产值（2024年）,jobs",
-        "id,name,年度产值(2023年),年度产值（2024年）,jobs",
-        "编号,名称,年度产值（2023年）,yearly_output@2024,带动就业人数",
+        "id,name,yearly_output@2023,yearly_output@2024,jobs,labour",
+        "id,name,特色主导产业年度产值（2023年）,特色主导产业年度产值（2024年）,jobs,labour",
+        "id,name,年度产值(2023年),年度产值（2024年）,jobs,labour",
+        "编号,名称,年度产值（2023年）,yearly_output@2024,带动就业人数,全镇劳动力",
     ];
     let mut seen = Vec::new();
     for h in headers {
@@ -165,7 +165,7 @@ fn yearly_columns_are_read_by_id_and_by_label() {
 
 #[test]
 fn a_column_of_a_year_not_read_is_left_unread() {
-    let data = "id,name,yearly_output@2021,yearly_output@2023,yearly_output@2024,jobs\na,甲镇,1亿元,16亿元,18亿元,3200\n";
+    let data = "id,name,yearly_output@2021,yearly_output@2023,yearly_output@2024,jobs,labour\na,甲镇,1亿元,16亿元,18亿元,3200,10000\n";
     let dir = folder(&example_rules(), data);
     let r = outcomes(dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -188,7 +188,7 @@ fn a_column_of_a_year_not_read_is_left_unread() {
 fn without_a_year_a_yearly_read_is_an_error_at_the_read() {
     let rules = example_rules().replace("  year     2024\n", "");
     assert!(!rules.contains("year     2024"));
-    let data = "id,name,yearly_output@2023,yearly_output@2024,yearly_output@2025,jobs\na,甲镇,16亿元,18亿元,,3200\n";
+    let data = "id,name,yearly_output@2023,yearly_output@2024,yearly_output@2025,jobs,labour\na,甲镇,16亿元,18亿元,,3200,10000\n";
     let dir = folder(&rules, data);
     let r = outcomes(dir.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
@@ -348,8 +348,8 @@ fn all_years_holds_in_each_of_the_years_and_names_each() {
         "criterion employment",
         "criterion three_years \"连续三年\" {\n  clause \"二（四）\"\n  require all_years(yearly_output[year] >= 10亿元, 3)\n}\n\ncriterion employment",
     );
-    let data = "id,name,yearly_output@2022,yearly_output@2023,yearly_output@2024,jobs\n\
-                a,甲镇,10,16,18,3200\nb,乙镇,9,16,18,3200\nc,丙镇,,16,18,3200\nd,丁镇,,9,18,3200\n";
+    let data = "id,name,yearly_output@2022,yearly_output@2023,yearly_output@2024,jobs,labour\n\
+                a,甲镇,10,16,18,3200,10000\nb,乙镇,9,16,18,3200,10000\nc,丙镇,,16,18,3200,10000\nd,丁镇,,9,18,3200,10000\n";
     let dir = folder(&rules, data);
     let csv = outcomes(dir.path(), &[]);
     assert_eq!(csv.code, 0, "{}", csv.stderr);
