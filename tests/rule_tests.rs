@@ -93,7 +93,7 @@ fn a_failing_case_is_reported_with_the_verdict_reached() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("test result: FAILED. 1 passed; 1 failed"),
+        r.stdout.contains("test result: FAILED. 1 passed, 1 failed"),
         "{}",
         r.stdout
     );

@@ -25,7 +25,7 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> Result<Outcome, AppError> {
     let status = if failed == 0 { "ok" } else { "FAILED" };
     let _ = writeln!(
         out,
-        "\ntest result: {status}. {passed} passed; {failed} failed（{} 个测试文件）",
+        "\ntest result: {status}. {passed} passed, {failed} failed（{} 个测试文件）",
         files.len()
     );
     if coverage && gaps > 0 {
