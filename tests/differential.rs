@@ -1771,6 +1771,14 @@ fn measured(e: &E) -> bool {
     matches!(e, E::Atom("firms"))
 }
 
+/// Whether a binary operator compares its sides.
+fn is_comparison(op: &str) -> bool {
+    matches!(
+        op,
+        ">=" | "≥" | ">" | "<=" | "≤" | "<" | "=" | "==" | "!=" | "≠"
+    )
+}
+
 /// A percentage read as a ratio: points ÷ 100.
 fn as_ratio(v: V) -> V {
     match v {
@@ -2103,6 +2111,29 @@ impl ModelEval<'_> {
         }
     }
 
+    /// One side of a comparison as `(value, divisor)`: a division is its operands (an
+    /// unknown value when the quotient has none: a zero divisor or overflow), a
+    /// percentage read as a ratio is its points over 100, anything else has no divisor.
+    fn side(&self, e: &E, ratio: bool, row: usize) -> (V, Option<V>) {
+        if ratio {
+            return (self.value(e, row), Some(V::Num(Decimal::ONE_HUNDRED)));
+        }
+        match e {
+            E::Bin(le, op @ ("/" | "÷"), re) => {
+                let (cl, cr) = self.ratios(le, op, re);
+                let a = self.value(le, row);
+                let b = self.value(re, row);
+                let a = if cl { as_ratio(a) } else { a };
+                let b = if cr { as_ratio(b) } else { b };
+                match (a, b) {
+                    (V::Num(x), V::Num(y)) if x.checked_div(y).is_some() => (a, Some(b)),
+                    _ => (V::Unknown, None),
+                }
+            }
+            _ => (self.value(e, row), None),
+        }
+    }
+
     fn value(&self, e: &E, row: usize) -> V {
         match e {
             E::Atom(a) if a.contains('[') => match year_fact(self.model, a, self.back) {
@@ -2129,6 +2160,41 @@ impl ModelEval<'_> {
                 _ => V::Unknown,
             },
             E::Not(_, x) => of_tri(kleene_not(tri(self.value(x, row)))),
+            E::Bin(le, op, re) if is_comparison(op) => {
+                // Comparisons of ratios are exact (LANGUAGE.md, 单位、百分比与比例): a side
+                // that is a division, or a percentage read as a ratio, is its exact quotient.
+                let (cl, cr) = self.ratios(le, op, re);
+                let (l, r) = (self.side(le, cl, row), self.side(re, cr, row));
+                let ord = match (l, r) {
+                    ((a, None), (b, None)) => match (a, b) {
+                        (V::Num(a), V::Num(b)) => a.cmp(&b),
+                        (V::Bool(a), V::Bool(b)) => a.cmp(&b),
+                        (V::Cat(a), V::Cat(b)) => a.cmp(&b),
+                        _ => return V::Unknown,
+                    },
+                    ((a, da), (b, db)) => {
+                        let one = Some(V::Num(Decimal::ONE));
+                        match (a, da.or(one), b, db.or(one)) {
+                            (V::Num(a), Some(V::Num(da)), V::Num(b), Some(V::Num(db))) => {
+                                match townrules::eval::exact::cmp_quotients(a, da, b, db) {
+                                    Some(o) => o,
+                                    None => return V::Unknown,
+                                }
+                            }
+                            _ => return V::Unknown,
+                        }
+                    }
+                };
+                V::Bool(match *op {
+                    ">=" | "≥" => ord.is_ge(),
+                    ">" => ord.is_gt(),
+                    "<=" | "≤" => ord.is_le(),
+                    "<" => ord.is_lt(),
+                    "=" | "==" => ord.is_eq(),
+                    "!=" | "≠" => ord.is_ne(),
+                    _ => unreachable!("operator {op}"),
+                })
+            }
             E::Bin(le, op, re) => {
                 let (l, r) = (self.value(le, row), self.value(re, row));
                 let (cl, cr) = self.ratios(le, op, re);
