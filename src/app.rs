@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod eval;
+pub mod fmt;
 pub mod load;
 pub mod repl;
 pub mod test;

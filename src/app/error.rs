@@ -63,6 +63,8 @@ pub enum Which {
     Diff,
     /// `townrules test`.
     Test,
+    /// `townrules fmt`.
+    Fmt,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
