@@ -359,3 +359,41 @@ fn fmt_reports_syntax_errors_and_leaves_the_file() {
     let (code, _, _) = run(&["fmt", "--check", "--write", "bad.rules"], tmp.path());
     assert_eq!(code, 2, "--check and --write together are a usage error");
 }
+
+/// Every other rule file in the repository (malformed-input fixtures, fuzz regressions):
+/// those that parse keep their tree, comments and layout under a second `fmt`; those
+/// that do not get the parser's error, never a panic.
+#[test]
+fn every_rule_file_in_the_repository() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rules") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(Path::new("tests"), &mut files);
+    walk(Path::new("examples"), &mut files);
+    let (mut formatted, mut refused) = (0, 0);
+    for path in files {
+        let Ok(source) = Source::read(&path) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        if townrules::parse(&source).is_ok() {
+            assert_layout_keeps(&name, source.text());
+            formatted += 1;
+        } else {
+            assert!(format(&source).is_err(), "{name}");
+            refused += 1;
+        }
+    }
+    assert!(
+        formatted >= 40 && refused >= 10,
+        "{formatted} formatted, {refused} refused"
+    );
+}
