@@ -74,7 +74,7 @@ impl Printer<'_> {
         for (i, item) in items.iter().enumerate() {
             if i > 0 && group(&items[i - 1].node) != group(&item.node) {
                 // Comments before this declaration stay with it, after the blank line.
-                self.flush_trailing();
+                self.flush_trailing(item.span.start);
                 self.pending_blank = true;
             }
             self.item(item, columns.get(i).copied().flatten());
@@ -83,18 +83,19 @@ impl Printer<'_> {
 
     /// Print the comment at the end of the last printed line, if there is one (before a
     /// blank line goes in).
-    fn flush_trailing(&mut self) {
+    fn flush_trailing(&mut self, next_item: usize) {
         let free = self
             .lines
             .last()
             .is_some_and(|l| !l.is_comment && l.comment.is_none());
         if let (true, Some(c)) = (free, self.comments.get(self.next)) {
-            let same = c.span.start < self.last_end
-                || !self
-                    .text
-                    .get(self.last_end..c.span.start)
-                    .unwrap_or("\n")
-                    .contains('\n');
+            let same = c.span.start < next_item
+                && (c.span.start < self.last_end
+                    || !self
+                        .text
+                        .get(self.last_end..c.span.start)
+                        .unwrap_or("\n")
+                        .contains('\n'));
             if same {
                 self.next += 1;
                 self.place(c.span, 0);
