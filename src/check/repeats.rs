@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::model::Unit;
 use crate::diag::{Code, Diag};
 use crate::source::Source;
-use crate::syntax::ast::{Attr, File, IndicatorDecl, Item, Node, Span};
+use crate::syntax::ast::{Attr, File, Item, Span};
 
 /// Attributes that may be given more than once (each adds a sentence).
 const REPEATABLE: &[&str] = &["note", "interpretation", "convention"];
@@ -23,7 +23,14 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
                 repeated(&unit.source, &h.attrs, "header field ", &mut diags);
             }
         }
-        for attrs in attr_lists(&unit.ast) {
+        let header: Option<&[Attr]> = unit.ast.items.iter().find_map(|i| match &i.node {
+            Item::Header(h) => Some(h.attrs.as_slice()),
+            _ => None,
+        });
+        for attrs in unit.ast.attr_blocks() {
+            if header.is_some_and(|h| std::ptr::eq(h, attrs)) {
+                continue;
+            }
             repeated(&unit.source, attrs, "", &mut diags);
         }
     }
@@ -78,52 +85,4 @@ fn repeated(src: &Source, attrs: &[Attr], what: &str, diags: &mut Vec<Diag>) {
             }
         }
     }
-}
-
-/// Every attribute block of a file but its header's.
-fn attr_lists(file: &File) -> Vec<&[Attr]> {
-    fn indicator<'a>(out: &mut Vec<&'a [Attr]>, d: &'a Node<IndicatorDecl>) {
-        out.push(&d.node.attrs);
-        for c in &d.node.children {
-            indicator(out, c);
-        }
-    }
-    let mut out: Vec<&[Attr]> = Vec::new();
-    for item in &file.items {
-        match &item.node {
-            Item::Fact(f) => out.push(&f.attrs),
-            Item::Param(p) => out.push(&p.attrs),
-            Item::Table(t) => {
-                out.push(&t.attrs);
-                out.extend(t.entries.iter().map(|e| e.attrs.as_slice()));
-            }
-            Item::Override(o) => out.push(&o.attrs),
-            Item::Criterion(c) => {
-                out.push(&c.attrs);
-                out.extend(
-                    c.requires
-                        .iter()
-                        .filter_map(|r| r.node.relax.as_ref())
-                        .map(|rx| rx.node.attrs.as_slice()),
-                );
-            }
-            Item::Target(t) | Item::Population(t) => out.push(&t.attrs),
-            Item::Priority(p) => out.push(&p.attrs),
-            Item::Evaluation(e) => {
-                out.push(&e.attrs);
-                for i in &e.indicators {
-                    indicator(&mut out, i);
-                }
-                if let Some(g) = &e.grades {
-                    out.push(&g.node.attrs);
-                }
-            }
-            Item::Header(_)
-            | Item::Import(_)
-            | Item::Extends(_)
-            | Item::Category(_)
-            | Item::Drop(_) => {}
-        }
-    }
-    out
 }

@@ -15,7 +15,7 @@ use super::quotes::{Document, Miss, Reason};
 use crate::diag::{Code, Diag};
 use crate::source::{Source, MAX_FILE_BYTES};
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, AttrValue, File, IndicatorDecl, Item, Node, Span};
+use crate::syntax::ast::{self, AttrValue, File, Item, Span};
 
 /// Characters of the source shown on each side of the first difference.
 const WINDOW: usize = 15;
@@ -110,84 +110,27 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
 
 /// Every text of a file presented as the document's words, in file order.
 fn quotations(file: &File) -> Vec<Quoted<'_>> {
-    fn attrs<'a>(out: &mut Vec<Quoted<'a>>, attrs: &'a [ast::Attr]) {
-        for a in attrs {
-            if let (true, AttrValue::Text(t)) = (a.key.node == "quote", &a.value.node) {
-                out.push(Quoted {
-                    text: t,
-                    span: a.value.span,
-                    what: "quotation",
-                });
-            }
-        }
-    }
-    fn indicator<'a>(out: &mut Vec<Quoted<'a>>, d: &'a Node<IndicatorDecl>) {
-        attrs(out, &d.node.attrs);
-        for c in &d.node.children {
-            indicator(out, c);
-        }
-    }
     let mut out = Vec::new();
-    for item in &file.items {
-        match &item.node {
-            Item::Header(h) => attrs(&mut out, &h.attrs),
-            Item::Fact(f) => attrs(&mut out, &f.attrs),
-            Item::Param(p) => {
-                attrs(&mut out, &p.attrs);
-                for v in &p.versions {
-                    attrs(&mut out, &v.attrs);
-                }
-            }
-            Item::Table(t) => {
-                attrs(&mut out, &t.attrs);
-                for e in &t.entries {
-                    attrs(&mut out, &e.attrs);
-                    for v in &e.versions {
-                        attrs(&mut out, &v.attrs);
-                    }
-                }
-            }
-            Item::Override(o) => {
-                attrs(&mut out, &o.attrs);
-                for v in &o.versions {
-                    attrs(&mut out, &v.attrs);
-                }
-            }
-            Item::Criterion(c) => {
-                attrs(&mut out, &c.attrs);
-                for r in &c.requires {
-                    if let Some(rx) = &r.node.relax {
-                        attrs(&mut out, &rx.node.attrs);
-                    }
-                }
-                for p in &c.priorities {
-                    out.push(Quoted {
-                        text: &p.node.label.node,
-                        span: p.node.label.span,
-                        what: "priority text",
-                    });
-                }
-            }
-            Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
-            Item::Priority(p) => {
-                attrs(&mut out, &p.attrs);
-                out.push(Quoted {
-                    text: &p.rule.node.label.node,
-                    span: p.rule.node.label.span,
-                    what: "priority text",
-                });
-            }
-            Item::Evaluation(e) => {
-                attrs(&mut out, &e.attrs);
-                for i in &e.indicators {
-                    indicator(&mut out, i);
-                }
-                if let Some(g) = &e.grades {
-                    attrs(&mut out, &g.node.attrs);
-                }
-            }
-            Item::Import(_) | Item::Extends(_) | Item::Category(_) | Item::Drop(_) => {}
+    for a in file.attr_blocks().into_iter().flatten() {
+        if let (true, AttrValue::Text(t)) = (a.key.node == "quote", &a.value.node) {
+            out.push(Quoted {
+                text: t,
+                span: a.value.span,
+                what: "quotation",
+            });
         }
+    }
+    let priorities = file.items.iter().flat_map(|item| match &item.node {
+        Item::Criterion(c) => c.priorities.iter().collect::<Vec<_>>(),
+        Item::Priority(p) => vec![&p.rule],
+        _ => Vec::new(),
+    });
+    for p in priorities {
+        out.push(Quoted {
+            text: &p.node.label.node,
+            span: p.node.label.span,
+            what: "priority text",
+        });
     }
     out.sort_by_key(|q| q.span.start);
     out

@@ -524,6 +524,64 @@ pub struct File {
     pub comments: Vec<Comment>,
 }
 
+impl File {
+    /// Every attribute block of the file, in order: the header's, each declaration's, each
+    /// dated value's, each table entry's, each relaxation's, each indicator's and the grade
+    /// table's (where `quote`, `note`, `clause` … are written).
+    pub fn attr_blocks(&self) -> Vec<&[Attr]> {
+        fn indicator<'a>(out: &mut Vec<&'a [Attr]>, d: &'a Node<IndicatorDecl>) {
+            out.push(&d.node.attrs);
+            for c in &d.node.children {
+                indicator(out, c);
+            }
+        }
+        let mut out: Vec<&[Attr]> = Vec::new();
+        for item in &self.items {
+            match &item.node {
+                Item::Header(h) => out.push(&h.attrs),
+                Item::Fact(f) => out.push(&f.attrs),
+                Item::Param(p) => {
+                    out.push(&p.attrs);
+                    out.extend(p.versions.iter().map(|v| v.attrs.as_slice()));
+                }
+                Item::Table(t) => {
+                    out.push(&t.attrs);
+                    for e in &t.entries {
+                        out.push(&e.attrs);
+                        out.extend(e.versions.iter().map(|v| v.attrs.as_slice()));
+                    }
+                }
+                Item::Override(o) => {
+                    out.push(&o.attrs);
+                    out.extend(o.versions.iter().map(|v| v.attrs.as_slice()));
+                }
+                Item::Criterion(c) => {
+                    out.push(&c.attrs);
+                    out.extend(
+                        c.requires
+                            .iter()
+                            .filter_map(|r| r.node.relax.as_ref())
+                            .map(|rx| rx.node.attrs.as_slice()),
+                    );
+                }
+                Item::Target(t) | Item::Population(t) => out.push(&t.attrs),
+                Item::Priority(p) => out.push(&p.attrs),
+                Item::Evaluation(e) => {
+                    out.push(&e.attrs);
+                    for i in &e.indicators {
+                        indicator(&mut out, i);
+                    }
+                    if let Some(g) = &e.grades {
+                        out.push(&g.node.attrs);
+                    }
+                }
+                Item::Import(_) | Item::Extends(_) | Item::Category(_) | Item::Drop(_) => {}
+            }
+        }
+        out
+    }
+}
+
 impl PartialEq for File {
     fn eq(&self, other: &Self) -> bool {
         self.items == other.items

@@ -3,7 +3,7 @@
 //! notes and quotations of the file that mention the value it replaced.
 
 use crate::check::{Const, Kind, ParamInfo};
-use crate::syntax::ast::{Attr, AttrValue, File, IndicatorDecl, Item, Node, Span};
+use crate::syntax::ast::{Attr, AttrValue, File, Item, Span};
 use crate::units;
 
 /// The attribute's name.
@@ -124,70 +124,15 @@ pub fn attr_text(a: &Attr) -> Option<&str> {
 
 /// Every `note` and `quote` attribute of a file, with its offset, in file order.
 pub fn notes_and_quotes(file: &File) -> Vec<(&'static str, usize, &str)> {
-    fn attrs<'a>(out: &mut Vec<(&'static str, usize, &'a str)>, attrs: &'a [Attr]) {
-        for a in attrs {
-            let what = match a.key.node.as_str() {
-                "quote" => "引文（quote，文件原话）",
-                "note" => "说明（note）",
-                _ => continue,
-            };
-            if let Some(t) = attr_text(a) {
-                out.push((what, a.key.span.start, t));
-            }
-        }
-    }
-    fn indicator<'a>(out: &mut Vec<(&'static str, usize, &'a str)>, d: &'a Node<IndicatorDecl>) {
-        attrs(out, &d.node.attrs);
-        for c in &d.node.children {
-            indicator(out, c);
-        }
-    }
     let mut out = Vec::new();
-    for item in &file.items {
-        match &item.node {
-            Item::Header(h) => attrs(&mut out, &h.attrs),
-            Item::Fact(f) => attrs(&mut out, &f.attrs),
-            Item::Param(p) => {
-                attrs(&mut out, &p.attrs);
-                for v in &p.versions {
-                    attrs(&mut out, &v.attrs);
-                }
-            }
-            Item::Table(t) => {
-                attrs(&mut out, &t.attrs);
-                for e in &t.entries {
-                    attrs(&mut out, &e.attrs);
-                    for v in &e.versions {
-                        attrs(&mut out, &v.attrs);
-                    }
-                }
-            }
-            Item::Override(o) => {
-                attrs(&mut out, &o.attrs);
-                for v in &o.versions {
-                    attrs(&mut out, &v.attrs);
-                }
-            }
-            Item::Criterion(c) => {
-                attrs(&mut out, &c.attrs);
-                for r in &c.requires {
-                    if let Some(rx) = &r.node.relax {
-                        attrs(&mut out, &rx.node.attrs);
-                    }
-                }
-            }
-            Item::Target(t) | Item::Population(t) => attrs(&mut out, &t.attrs),
-            Item::Priority(p) => attrs(&mut out, &p.attrs),
-            Item::Evaluation(e) => {
-                attrs(&mut out, &e.attrs);
-                for i in &e.indicators {
-                    indicator(&mut out, i);
-                }
-                if let Some(g) = &e.grades {
-                    attrs(&mut out, &g.node.attrs);
-                }
-            }
-            Item::Import(_) | Item::Extends(_) | Item::Category(_) | Item::Drop(_) => {}
+    for a in file.attr_blocks().into_iter().flatten() {
+        let what = match a.key.node.as_str() {
+            "quote" => "引文（quote，文件原话）",
+            "note" => "说明（note）",
+            _ => continue,
+        };
+        if let Some(t) = attr_text(a) {
+            out.push((what, a.key.span.start, t));
         }
     }
     out.sort_by_key(|x| x.1);
