@@ -637,24 +637,40 @@ pub fn stats_in(ev: &Evaluator<'_>, n: NodeId, row: usize, out: &mut Vec<String>
 /// What would make a failed test hold, in plain words: `特色主导产业年产值达到20亿元（还差100万元）`,
 /// `历史发源地或地理标志为“是”`; None when that cannot be said from the record.
 pub fn fix(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
+    // A comparison's two sides, or a yes/no fact's value, are known.
+    let sides = matches!(ev.rules.ops[a.node as usize], Op::Cmp { .. });
+    let known = a.lhs != V::Unknown && (!sides || a.rhs != V::Unknown);
+    (a.holds == Tri::False && known).then(|| asks(ev, a, row, true))?
+}
+
+/// What a test left open by a missing fact of the town asks of that fact, in words
+/// (`全国市场占有率达到30%`, `历史传承厚重经专家认定为“是”`); None when the test is not a
+/// town fact against a known threshold.
+pub fn need(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
     let rs = ev.rules;
-    if a.holds != Tri::False {
-        return None;
-    }
+    // A comparison must be a town fact against a known threshold.
+    let threshold_known = if let Op::Cmp { lhs, .. } = rs.ops[a.node as usize] {
+        matches!(rs.ops[lhs as usize], Op::Fact(_)) && matches!(a.rhs, V::Num(_))
+    } else {
+        true
+    };
+    (a.holds == Tri::Unknown && a.lhs == V::Unknown && threshold_known)
+        .then(|| asks(ev, a, row, false))?
+}
+
+/// What test `a` asks of the town, in words: a comparison's left side reaching its
+/// threshold (with the shortfall when `gap`), a yes/no fact being yes.
+fn asks(ev: &Evaluator<'_>, a: &Atom, row: usize, gap: bool) -> Option<String> {
+    let rs = ev.rules;
     match rs.ops[a.node as usize] {
-        Op::Cmp { op, lhs, rhs } => {
-            if a.lhs == V::Unknown || a.rhs == V::Unknown {
-                return None;
-            }
-            wanted(ev, a, (op, lhs, rhs), row, true)
-        }
+        Op::Cmp { op, lhs, rhs } => wanted(ev, a, (op, lhs, rhs), row, gap),
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];
-            match (a.lhs, fact.attestation) {
-                (V::Bool(false), true) => Some(format!("{}经专家认定为“是”", fact.label)),
-                (V::Bool(false), false) => Some(format!("{}为“是”", fact.label)),
-                (V::Bool(true) | V::Unknown | V::Fault(_) | V::Num(_) | V::Cat(_), _) => None,
-            }
+            Some(if fact.attestation {
+                format!("{}经专家认定为“是”", fact.label)
+            } else {
+                format!("{}为“是”", fact.label)
+            })
         }
         Op::InTable { .. }
         | Op::InList { .. }
@@ -711,47 +727,6 @@ fn wanted(
         (CmpOp::Eq, _) => format!("{ld}为{rv}"),
         (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
     })
-}
-
-/// What a test left open by a missing fact of the town asks of that fact, in words
-/// (`全国市场占有率达到30%`, `历史传承厚重经专家认定为“是”`); None when the test is not a
-/// town fact against a known threshold.
-pub fn need(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
-    let rs = ev.rules;
-    if a.holds != Tri::Unknown || a.lhs != V::Unknown {
-        return None;
-    }
-    match rs.ops[a.node as usize] {
-        Op::Cmp { op, lhs, rhs } => {
-            let fact_vs_threshold =
-                matches!(rs.ops[lhs as usize], Op::Fact(_)) && matches!(a.rhs, V::Num(_));
-            if !fact_vs_threshold {
-                return None;
-            }
-            wanted(ev, a, (op, lhs, rhs), row, false)
-        }
-        Op::Fact(f) => {
-            let fact = &rs.facts[f as usize];
-            Some(if fact.attestation {
-                format!("{}经专家认定为“是”", fact.label)
-            } else {
-                format!("{}为“是”", fact.label)
-            })
-        }
-        Op::InTable { .. }
-        | Op::InList { .. }
-        | Op::Param(_)
-        | Op::Const(_)
-        | Op::Lookup { .. }
-        | Op::Not(_)
-        | Op::Neg(_)
-        | Op::Logic { .. }
-        | Op::Arith { .. }
-        | Op::Stat { .. }
-        | Op::Min(..)
-        | Op::Max(..)
-        | Op::Rescale(..) => None,
-    }
 }
 
 /// A comparison in words, for a threshold: `不低于`.
