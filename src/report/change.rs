@@ -228,10 +228,22 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                 .iter()
                 .map(|&f| rs.facts[f].label.as_str())
                 .collect();
-            if facts.is_empty() {
+            let what = if facts.is_empty() {
                 format!("{head}待定")
             } else {
                 format!("{head}待定（未填报{}）", describe::labels(&facts))
+            };
+            match decided_by(ev, c, row) {
+                Some((need, Route::Normal)) => format!("{what}，须{need}"),
+                Some((need, Route::Relaxed { discretionary })) => format!(
+                    "{what}，须{need}（经放宽条款{}）",
+                    if discretionary {
+                        "，须认定机关裁量"
+                    } else {
+                        ""
+                    }
+                ),
+                None => what,
             }
         }
         Status::NotMet => {

@@ -94,7 +94,15 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         let _ = writeln!(o, "{line}");
     }
     if let Some(a) = &rs.as_of {
-        let _ = writeln!(o, "适用日期：{}", a.text());
+        // A date before the rule set's own: the thresholds then in force, which may be
+        // another document's (said, so no reader takes them for this one's).
+        let earlier = a.given && !h.date.is_empty() && a.date < h.date;
+        let note = if earlier {
+            format!("；早于本规则集的日期 {}，按当时施行的门槛评定", h.date)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(o, "适用日期：{}{note}", a.text());
     }
     if let Some(y) = rs.year {
         let _ = writeln!(o, "评价年度：{y}年");
