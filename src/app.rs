@@ -16,6 +16,7 @@ pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod load;
+pub mod lsp;
 pub mod repl;
 pub mod test;
 

@@ -104,6 +104,9 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Language server for editors (LSP over stdin/stdout): diagnostics, hover, go to
+    /// definition, completion. See editors/vscode/.
+    Lsp,
 }
 
 impl Command {
@@ -115,6 +118,7 @@ impl Command {
             Command::Repl { .. } => Which::Repl,
             Command::Diff { .. } => Which::Diff,
             Command::Test { .. } => Which::Test,
+            Command::Lsp => Which::Lsp,
         }
     }
 }
@@ -184,5 +188,6 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             &super::load::When { year, date },
         ),
         Command::Test { paths, coverage } => super::test::run(&paths, coverage),
+        Command::Lsp => super::lsp::run(),
     }
 }

@@ -63,6 +63,8 @@ pub enum Which {
     Diff,
     /// `townrules test`.
     Test,
+    /// `townrules lsp`.
+    Lsp,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
@@ -185,6 +187,10 @@ pub enum AppError {
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
     Git(#[from] GitError),
+    /// `lsp`: the connection with the editor broke.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lsp(#[from] super::lsp::LspError),
     /// `diff`: a problem comparing the outcomes of towns.
     #[error(transparent)]
     Impact(#[from] ImpactError),

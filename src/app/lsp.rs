@@ -1,0 +1,39 @@
+//! `townrules lsp`: a language server on stdin/stdout for editors.
+//!
+//! Diagnostics as you type (the same as `townrules check`, with their help), hover on
+//! parameters and facts (value, unit and provenance along `extends`; label, kind and
+//! aliases), go to definition across `import` and `extends`, and completion of facts,
+//! parameters, categories and keywords. Positions are in UTF-16 code units, as LSP
+//! wants them.
+//!
+//! ```text
+//!  transport (framing, malformed input) ──► server (documents, dispatch)
+//!      ├─► diagnostics (check → LSP)        ├─► hover
+//!      └─► index (declarations, word at cursor) ─► navigate (definition, completion)
+//! ```
+
+mod diagnostics;
+mod error;
+mod hover;
+mod index;
+mod navigate;
+mod server;
+mod text;
+mod transport;
+
+pub use error::LspError;
+pub use server::{Ending, Server};
+
+use super::error::{AppError, Outcome};
+
+/// Run the server on stdin/stdout until the editor says `exit`.
+pub fn run() -> Result<Outcome, AppError> {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut server = Server::new(stdin.lock(), stdout.lock());
+    match server.run()? {
+        Ending::Clean => Ok(Outcome::Success),
+        // LSP: `exit` without `shutdown` exits with status 1.
+        Ending::ExitWithoutShutdown => Ok(Outcome::Problems),
+    }
+}
