@@ -39,9 +39,9 @@ fn read_frame(r: &mut impl BufRead) -> Option<Value> {
 }
 
 impl Client {
-    fn start(cwd: &Path) -> Client {
+    fn start(cwd: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_townrules"))
-            .arg("lsp")
+            .args(args)
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -175,7 +175,7 @@ fn pos(text: &str, needle: &str, delta: usize) -> Value {
 fn the_language_server_answers_an_editor() {
     let dir = copy_rules();
     let rules: PathBuf = dir.path().join("rules");
-    let mut c = Client::start(dir.path());
+    let mut c = Client::start(dir.path(), &["lsp"]);
 
     let init = c.request(
         "initialize",
@@ -336,7 +336,8 @@ fn the_language_server_answers_an_editor() {
 #[test]
 fn exit_without_shutdown_is_status_1() {
     let dir = copy_rules();
-    let mut c = Client::start(dir.path());
+    // `--stdio`, which some editors pass, is accepted.
+    let mut c = Client::start(dir.path(), &["lsp", "--stdio"]);
     c.request("initialize", json!({"capabilities": {}}));
     c.notify("exit", Value::Null);
     let status = c.child.wait().unwrap();

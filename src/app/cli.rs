@@ -106,7 +106,11 @@ pub enum Command {
     },
     /// Language server for editors (LSP over stdin/stdout): diagnostics, hover, go to
     /// definition, completion. See editors/vscode/.
-    Lsp,
+    Lsp {
+        /// Accepted and ignored: stdio is the only transport (some editors pass it).
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 impl Command {
@@ -118,7 +122,7 @@ impl Command {
             Command::Repl { .. } => Which::Repl,
             Command::Diff { .. } => Which::Diff,
             Command::Test { .. } => Which::Test,
-            Command::Lsp => Which::Lsp,
+            Command::Lsp { .. } => Which::Lsp,
         }
     }
 }
@@ -188,6 +192,6 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             &super::load::When { year, date },
         ),
         Command::Test { paths, coverage } => super::test::run(&paths, coverage),
-        Command::Lsp => super::lsp::run(),
+        Command::Lsp { .. } => super::lsp::run(),
     }
 }
