@@ -328,7 +328,9 @@ pub fn word_at(text: &str, offset: usize) -> Option<Word> {
             .char_indices()
             .find(|&(_, c)| !(is_name_char(c) || c == '.'))
             .map_or(after.len(), |(i, _)| i);
-    let word = text.get(start..end)?.trim_matches('.');
+    let raw = text.get(start..end)?;
+    let start = start + (raw.len() - raw.trim_start_matches('.').len());
+    let word = raw.trim_matches('.');
     if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -390,5 +392,25 @@ mod tests {
             Some(Word::InString(t.find('"').unwrap()))
         );
         assert_eq!(word_at("x >= 20亿元", 7), None);
+        assert_eq!(
+            word_at("a ..年产值. b", 7),
+            Some(Word::Name(vec!["年产值".into()]))
+        );
+    }
+
+    #[test]
+    fn no_offset_panics() {
+        let texts = [
+            "..年产值.. # 注释\n\"a\\\"b\" x.y.z 𝄞.名 //",
+            "\"未闭合 年产值",
+            ".",
+            "",
+            "min_output.制造业[类别]",
+        ];
+        for t in texts {
+            for offset in 0..=t.len() + 2 {
+                let _ = word_at(t, offset);
+            }
+        }
     }
 }

@@ -15,13 +15,14 @@ use lsp_types::{
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, GotoDefinitionParams,
     GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
     InitializeResult, MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams,
-    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    ServerCapabilities, ServerInfo, TextDocumentContentChangeEvent, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 
 use super::error::LspError;
 use super::index::{word_at, Index};
-use super::text::uri_to_path;
+use super::text::{uri_to_path, LineIndex};
 use super::transport::{self, Incoming};
 use super::{diagnostics, hover, navigate};
 use crate::check::Checked;
@@ -176,11 +177,12 @@ impl<R: BufRead, W: Write> Server<R, W> {
             }
             DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
-                    // Full synchronisation: the last change is the whole text.
-                    if let Some(c) = p.content_changes.into_iter().next_back() {
-                        let d = p.text_document;
-                        self.set_text(&d.uri, c.text, Some(d.version))?;
-                    }
+                    let d = p.text_document;
+                    let Some(doc) = self.docs.get(d.uri.as_str()) else {
+                        return Ok(());
+                    };
+                    let text = apply_changes(&doc.text, p.content_changes);
+                    self.set_text(&d.uri, text, Some(d.version))?;
                 }
             }
             DidSaveTextDocument::METHOD => {
@@ -298,6 +300,24 @@ impl<R: BufRead, W: Write> Server<R, W> {
     }
 }
 
+/// The text after the changes, in order: a change without a range is the whole text
+/// (the synchronisation the server asks for); one with a range replaces that range.
+fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    let mut text = text.to_string();
+    for c in changes {
+        match c.range {
+            None => text = c.text,
+            Some(r) => {
+                let lines = LineIndex::new(&text);
+                let start = lines.offset(&text, r.start);
+                let end = lines.offset(&text, r.end).max(start);
+                text.replace_range(start..end, &c.text);
+            }
+        }
+    }
+    text
+}
+
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
@@ -333,5 +353,43 @@ fn initialize_result() -> InitializeResult {
             name: "townrules".to_string(),
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::{Position, Range};
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|(a, b)| Range::new(Position::new(a.0, a.1), Position::new(b.0, b.1))),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn changes_apply_in_order_with_utf16_ranges() {
+        let text = "年产值 >= 20亿元\nx";
+        let out = apply_changes(
+            text,
+            vec![
+                change(Some(((0, 7), (0, 9))), "15"),
+                change(Some(((1, 0), (1, 1))), "产值"),
+                // A range past the end is clamped, never a panic.
+                change(Some(((9, 0), (9, 4))), "!"),
+            ],
+        );
+        assert_eq!(out, "年产值 >= 15亿元\n产值!");
+        assert_eq!(apply_changes(text, vec![change(None, "new")]), "new");
+        // End before start: nothing is removed.
+        assert_eq!(
+            apply_changes("abc", vec![change(Some(((0, 2), (0, 1))), "X")]),
+            "abXc"
+        );
     }
 }
