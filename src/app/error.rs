@@ -21,7 +21,9 @@ use std::path::PathBuf;
 use miette::Diagnostic;
 
 mod diff;
+mod lsp;
 pub use diff::{GitError, ImpactError};
+pub use lsp::LspError;
 
 use crate::compile::{CompileError, SetParamError};
 use crate::data::DataError;
@@ -190,7 +192,7 @@ pub enum AppError {
     /// `lsp`: the connection with the editor broke.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Lsp(#[from] super::lsp::LspError),
+    Lsp(#[from] LspError),
     /// `diff`: a problem comparing the outcomes of towns.
     #[error(transparent)]
     Impact(#[from] ImpactError),

@@ -13,7 +13,6 @@
 //! ```
 
 mod diagnostics;
-mod error;
 mod hover;
 mod index;
 mod navigate;
@@ -21,9 +20,9 @@ mod server;
 mod text;
 mod transport;
 
-pub use error::LspError;
 pub use server::{Ending, Server};
 
+pub use super::error::LspError;
 use super::error::{AppError, Outcome};
 
 /// Run the server on stdin/stdout until the editor says `exit`.

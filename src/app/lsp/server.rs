@@ -20,11 +20,11 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, Uri,
 };
 
-use super::error::LspError;
 use super::index::{word_at, Index};
 use super::text::{uri_to_path, LineIndex};
 use super::transport::{self, Incoming};
 use super::{diagnostics, hover, navigate};
+use crate::app::error::LspError;
 use crate::check::Checked;
 
 /// An open document.

@@ -9,7 +9,7 @@ use std::io::{BufRead, Read, Write};
 
 use lsp_server::{ErrorCode, Message, RequestId, Response};
 
-use super::error::LspError;
+use crate::app::error::LspError;
 
 /// Largest message body accepted; a longer one is skipped and answered with an error.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
