@@ -294,6 +294,45 @@ fn the_language_server_answers_an_editor() {
         "{d}"
     );
 
+    // Across `extends`: the table entry in puxian.rules first, then the override.
+    let d = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&draft_path)},
+               "position": pos(&draft, "min_output.manufacturing", 12)}),
+    );
+    let locs = d["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(locs.len(), 2, "{d}");
+    let puxian = std::fs::read_to_string(rules.join("puxian.rules")).unwrap();
+    assert_eq!(locs[0]["uri"], uri(&rules.join("puxian.rules")), "{d}");
+    assert_eq!(
+        locs[0]["range"]["start"],
+        pos(&puxian, "manufacturing ", 0),
+        "{d}"
+    );
+    assert_eq!(locs[1]["uri"], uri(&draft_path), "{d}");
+
+    // An error in an imported file is shown on the `import` line that leads to it.
+    std::fs::write(
+        rules.join("坏词汇.rules"),
+        "fact 好 \"好\" : count 家\nfact 坏 \"坏\" : money 亿元 alias\n",
+    )
+    .unwrap();
+    let user_path = rules.join("用词.rules");
+    let user = "import \"facts.rules\"\nimport \"坏词汇.rules\"\n";
+    let diags = open(&mut c, &user_path, user);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0]["range"]["start"],
+        pos(user, "\"坏词汇", 0),
+        "{diags:?}"
+    );
+    let msg = diags[0]["message"].as_str().unwrap();
+    assert!(msg.contains("坏词汇.rules:3:1: "), "{msg}");
+    assert_eq!(
+        diags[0]["relatedInformation"][0]["location"]["uri"],
+        uri(&rules.join("坏词汇.rules"))
+    );
+
     // Completion: facts by id and by label, parameters and keywords.
     let comp = c.request(
         "textDocument/completion",
