@@ -85,9 +85,6 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Incoming>, LspError> {
 
 /// A message body as a JSON-RPC message, or the error to answer it with.
 fn parse_body(body: &[u8]) -> Incoming {
-    if let Ok(msg) = serde_json::from_slice::<Message>(body) {
-        return Incoming::Message(msg);
-    }
     let value = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(v) => v,
         Err(e) => {
@@ -98,11 +95,18 @@ fn parse_body(body: &[u8]) -> Incoming {
             )))
         }
     };
-    let id = value.get("id").and_then(|id| {
-        serde_json::from_value::<RequestId>(id.clone())
-            .ok()
-            .map(|_| id.clone())
-    });
+    let has_id = value.get("id").is_some_and(|id| !id.is_null());
+    match serde_json::from_value::<Message>(value.clone()) {
+        // A request whose id `RequestId` cannot hold reads as a notification.
+        Ok(Message::Notification(_)) if has_id => {}
+        Ok(msg) => return Incoming::Message(msg),
+        Err(_) => {}
+    }
+    // Any number or string id is echoed, even one `RequestId` cannot hold (2^40).
+    let id = value
+        .get("id")
+        .filter(|id| id.is_number() || id.is_string())
+        .cloned();
     match id {
         // A request we cannot read: answer it, so the client does not wait forever.
         Some(id) => Incoming::Malformed(Some(error_json(
@@ -165,14 +169,19 @@ mod tests {
         let ok = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
         let bad_req = r#"{"jsonrpc":"2.0","id":7,"method":5}"#;
         let bad_note = r#"{"jsonrpc":"2.0","method":{}}"#;
+        let big_id = r#"{"jsonrpc":"2.0","id":1099511627776,"method":"shutdown"}"#;
         let input = format!(
-            "Content-Length: {}\r\n\r\n{ok}Content-Length: 3\r\n\r\n{{{{xContent-Length: {}\r\n\r\n{bad_req}Content-Length: {}\r\n\r\n{bad_note}",
+            "Content-Length: {}\r\n\r\n{ok}Content-Length: 3\r\n\r\n{{{{xContent-Length: {}\r\n\r\n{bad_req}Content-Length: {}\r\n\r\n{bad_note}Content-Length: {}\r\n\r\n{big_id}",
             ok.len(),
             bad_req.len(),
-            bad_note.len()
+            bad_note.len(),
+            big_id.len()
         );
         let got = frames(&input);
-        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(
+            matches!(&got[4], Incoming::Malformed(Some(e)) if e.contains("\"id\":1099511627776"))
+        );
         assert!(
             matches!(&got[0], Incoming::Message(Message::Request(r)) if r.method == "shutdown")
         );
