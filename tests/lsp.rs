@@ -267,6 +267,21 @@ fn the_language_server_answers_an_editor() {
     assert!(text.contains("亿元"), "{text}");
     assert!(text.contains("年产值、产值"), "{text}");
 
+    // A criterion and a fact share the id `heritage`: both are shown.
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&shanxi_path)},
+               "position": pos(&shanxi, "criterion heritage", 12)}),
+    );
+    let text = h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.contains("历史传承厚重（认定标准，条款 二（一））"),
+        "{text}"
+    );
+    assert!(text.contains("**heritage** 历史传承厚重（事实）"), "{text}");
+
     // Go to definition of a fact used in shanxi.rules: its declaration in facts.rules.
     let facts = std::fs::read_to_string(rules.join("facts.rules")).unwrap();
     let d = c.request(

@@ -13,17 +13,32 @@ use crate::syntax::ast::FactDecl;
 
 use super::index::{Def, DefKind, Index, ValueDecl};
 
-/// The Markdown shown when hovering `candidates` (longest name first).
+/// The Markdown shown when hovering `candidates` (longest name first): one section per
+/// thing the name is (a criterion and a fact may share an id).
 pub fn hover(candidates: &[String], index: &Index, model: Option<&Checked>) -> Option<String> {
     for name in candidates {
-        if let Some(m) = model {
-            if let Some(text) = from_model(name, m) {
-                return Some(text);
+        let mut sections: Vec<String> = model
+            .and_then(|m| from_model(name, m))
+            .into_iter()
+            .collect();
+        let mut values_done = !sections.is_empty();
+        let defs = index.lookup(name);
+        for d in &defs {
+            match &d.kind {
+                DefKind::Param(_)
+                | DefKind::TableEntry(_)
+                | DefKind::Override(_)
+                | DefKind::Table => {
+                    if !values_done {
+                        values_done = true;
+                        sections.push(declared(name, &defs, index));
+                    }
+                }
+                other => sections.push(describe(&d.name, other)),
             }
         }
-        let defs = index.lookup(name);
-        if let Some(text) = from_index(name, &defs, index) {
-            return Some(text);
+        if !sections.is_empty() {
+            return Some(sections.join("\n\n---\n\n"));
         }
     }
     None
@@ -160,25 +175,33 @@ fn kind_zh(kind: Kind, m: &Checked) -> String {
     }
 }
 
-fn from_index(name: &str, defs: &[&Def], index: &Index) -> Option<String> {
-    let first = defs.first()?;
-    Some(match &first.kind {
-        DefKind::Fact(f) => fact(f),
-        DefKind::Param(_) | DefKind::TableEntry(_) | DefKind::Override(_) => {
-            let mut out = format!("**{name}**（参数；规则集有错误，按声明显示）\n\n");
-            for d in defs {
-                if let DefKind::Param(v) | DefKind::TableEntry(v) | DefKind::Override(v) = &d.kind {
-                    declared_value(&mut out, v, d, index);
-                }
-            }
-            out
+/// A parameter or table as declared (no checked model: the rule set has errors).
+fn declared(name: &str, defs: &[&Def], index: &Index) -> String {
+    if defs.iter().any(|d| matches!(d.kind, DefKind::Table)) {
+        return format!("**{name}**（按类别的参数表）");
+    }
+    let mut out = format!("**{name}**（参数；规则集有错误，按声明显示）\n\n");
+    for d in defs {
+        if let DefKind::Param(v) | DefKind::TableEntry(v) | DefKind::Override(v) = &d.kind {
+            declared_value(&mut out, v, d, index);
         }
-        DefKind::Table => format!("**{name}**（按类别的参数表）"),
-        DefKind::Category(label) => format!("**{}** {label}（类别集）", first.name),
-        DefKind::Member(set, label) => format!("**{}** {label}（{set}的类别）", first.name),
-        DefKind::Criterion(label) => format!("**{}** {label}（认定标准）", first.name),
-        DefKind::Population(label) => format!("**{}** {label}（排名范围）", first.name),
-    })
+    }
+    out
+}
+
+/// A fact, category, member, criterion or population.
+fn describe(id: &str, kind: &DefKind) -> String {
+    match kind {
+        DefKind::Fact(f) => fact(f),
+        DefKind::Category(label) => format!("**{id}** {label}（类别集）"),
+        DefKind::Member(set, label) => format!("**{id}** {label}（{set}的类别）"),
+        DefKind::Criterion(label, Some(c)) => format!("**{id}** {label}（认定标准，条款 {c}）"),
+        DefKind::Criterion(label, None) => format!("**{id}** {label}（认定标准）"),
+        DefKind::Population(label) => format!("**{id}** {label}（排名范围）"),
+        DefKind::Param(_) | DefKind::TableEntry(_) | DefKind::Override(_) | DefKind::Table => {
+            format!("**{id}**（参数）")
+        }
+    }
 }
 
 fn declared_value(out: &mut String, v: &ValueDecl, d: &Def, index: &Index) {

@@ -46,8 +46,8 @@ pub enum DefKind {
     Category(String),
     /// A member of a category set, under its id, label or an alias: the set and the label.
     Member(String, String),
-    /// `criterion ID "label"` (also `override criterion`).
-    Criterion(String),
+    /// `criterion ID "label"` (also `override criterion`): the label and the clause.
+    Criterion(String, Option<String>),
     /// `population ID "label"`.
     Population(String),
 }
@@ -227,7 +227,8 @@ impl Builder<'_> {
                     }
                 }
                 Item::Criterion(c) => {
-                    let kind = DefKind::Criterion(c.label.node.clone());
+                    let clause = ast::attr_text(&c.attrs, "clause").map(str::to_string);
+                    let kind = DefKind::Criterion(c.label.node.clone(), clause);
                     self.def(file, &[&c.id.node], c.id.span, kind);
                 }
                 Item::Population(p) => {

@@ -167,7 +167,7 @@ pub fn completion(index: &Index) -> Vec<CompletionItem> {
                     format!("{set}：{}", d.name),
                 );
             }
-            DefKind::Criterion(label) => {
+            DefKind::Criterion(label, _) => {
                 push(
                     &d.name,
                     CompletionItemKind::MODULE,
