@@ -1,4 +1,4 @@
-//! The commands: `townrules check`, `eval`, `repl` and `diff`.
+//! The commands: `townrules check`, `eval`, `repl`, `diff`, `test` and `fmt`.
 //!
 //! This layer sits on top of the library: it reads the command line ([`cli`]), loads
 //! what a command needs ([`load`]: rules checked and compiled with their diagnostics,
@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod eval;
+pub mod fmt;
 pub mod load;
 pub mod lsp;
 pub mod repl;

@@ -747,7 +747,12 @@ impl RuleSet {
         let p = &self.params[i];
         let (c, unit) = parse_param_value(value, p.kind, p.measure.as_deref(), &self.categories)
             .map_err(|message| SetParamError::Value { message })?;
-        let written = value.trim().to_string();
+        let mut written = value.trim().to_string();
+        // `1800` for a count of 人 is shown as `1800人`, as the file writes it.
+        let bare = !written.is_empty() && written.chars().all(|c| c.is_ascii_digit() || c == '.');
+        if let (true, Kind::Count, Some(m)) = (bare, p.kind, p.measure.as_deref()) {
+            written.push_str(m);
+        }
         let prov = Provenance {
             ruleset: origin.to_string(),
             level: String::new(),

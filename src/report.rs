@@ -271,7 +271,7 @@ fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
         .iter()
         .map(|c| {
             let old = c.old.as_deref().unwrap_or("未设定");
-            format!("{} 文件为 {old}，假设为 {}", c.name, c.new)
+            format!("{} {}为 {old}，假设为 {}", c.name, c.old_basis, c.new)
         })
         .collect();
     Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
@@ -431,6 +431,10 @@ fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
     });
     if r.discretionary {
         town["discretionary"] = Value::Bool(true);
+    }
+    // What would change the verdict (not for a recognised town), as the text says it.
+    if let Some(s) = change::change_sentence(ev, &r, row) {
+        town["what_would_change"] = Value::from(s);
     }
     if let Some(cases) = ev.joint_cases_of(&r) {
         // A town without a category: the verdicts under each value, which decided it.

@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod error;
+pub mod format;
 pub mod ops;
 mod parse;
 pub mod template;

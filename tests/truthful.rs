@@ -218,7 +218,7 @@ fn a_what_if_is_marked_in_every_format() {
     let json: Value = serde_json::from_str(&eval_set("json")).expect("JSON");
     assert_eq!(
         json["ruleset"]["overrides"],
-        serde_json::json!([{"name": "min_output.manufacturing", "old": "20亿元", "new": "15亿元"}])
+        serde_json::json!([{"name": "min_output.manufacturing", "old": "20亿元", "old_basis": "文件", "new": "15亿元"}])
     );
     let csv = eval_set("csv");
     let mut lines = csv.lines();
@@ -260,4 +260,20 @@ fn labels_follow_the_values_in_force() {
     assert!(!text.contains("上下游配套企业10户以上"), "{text}");
     let plain = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");
     assert!(plain.contains("上下游配套企业10户以上"), "{plain}");
+}
+
+#[test]
+fn a_what_if_over_a_reading_does_not_credit_the_reading_to_the_document() {
+    let text = common::stdout_of(&[
+        "eval",
+        "rules/puxian.rules",
+        "examples/puxian_towns.csv",
+        "--set",
+        "supporting_tolerance=0家",
+    ]);
+    assert!(
+        text.contains("  · supporting_tolerance：本规则集的理解为 2家，假设为 0家"),
+        "{text}"
+    );
+    assert!(!text.contains("supporting_tolerance：文件为"), "{text}");
 }

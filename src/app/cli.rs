@@ -104,6 +104,19 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Lay out rule files in the canonical layout (printed to stdout; `--check`: show the
+    /// difference and exit 1 when a file is not laid out; `--write`: rewrite the files).
+    Fmt {
+        /// Rule files to lay out.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print a unified diff for each file not in the canonical layout; exit 1 if any.
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+        /// Rewrite the files in place (atomically, keeping their permissions).
+        #[arg(long)]
+        write: bool,
+    },
     /// Language server for editors (LSP over stdin/stdout): diagnostics, hover, go to
     /// definition, completion. See editors/vscode/.
     Lsp {
@@ -122,6 +135,7 @@ impl Command {
             Command::Repl { .. } => Which::Repl,
             Command::Diff { .. } => Which::Diff,
             Command::Test { .. } => Which::Test,
+            Command::Fmt { .. } => Which::Fmt,
             Command::Lsp { .. } => Which::Lsp,
         }
     }
@@ -192,6 +206,11 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             &super::load::When { year, date },
         ),
         Command::Test { paths, coverage } => super::test::run(&paths, coverage),
+        Command::Fmt {
+            files,
+            check,
+            write,
+        } => Ok(super::fmt::run(&files, super::fmt::Mode::new(check, write))),
         Command::Lsp { .. } => super::lsp::run(),
     }
 }

@@ -14,6 +14,10 @@
 //! quits. ² Rules or data that do not load, an unknown town, a `--set` value that does
 //! not fit, score sheets that do not go with the rule set, a report that cannot be
 //! written (a closed pipe is not an error: the reader has what it wanted).
+//!
+//! `fmt` exits 0 when every file was laid out (or, with `--check`, is already in the
+//! canonical layout), 1 when a file is not (`--check`), does not parse, or cannot be
+//! read or written, 2 on a bad command line (`--check` with `--write`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -65,6 +69,8 @@ pub enum Which {
     Diff,
     /// `townrules test`.
     Test,
+    /// `townrules fmt`.
+    Fmt,
     /// `townrules lsp`.
     Lsp,
 }

@@ -41,8 +41,9 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> Result<Outcome, AppError> {
 fn print_file(out: &mut impl Write, r: &FileResult) {
     let _ = writeln!(
         out,
-        "\nrunning {} tests: {} → {}",
+        "\nrunning {} test{}: {} → {}",
         r.cases.len(),
+        if r.cases.len() == 1 { "" } else { "s" },
         r.test.display(),
         r.rules.display()
     );
@@ -72,7 +73,9 @@ fn print_file(out: &mut impl Write, r: &FileResult) {
 /// Print what the file's cases leave uncovered; the number of gaps.
 fn print_coverage(out: &mut impl Write, r: &FileResult) -> usize {
     let gaps = r.coverage.gaps();
-    if gaps.is_empty() {
+    if r.coverage.criteria.is_empty() {
+        let _ = writeln!(out, "覆盖：本规则集没有认定标准，不检查标准的覆盖");
+    } else if gaps.is_empty() {
         let _ = writeln!(out, "覆盖：每条标准和每个放宽条款都有符合与不符合的用例");
     } else {
         for g in &gaps {

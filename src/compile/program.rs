@@ -387,6 +387,9 @@ pub struct Override {
     pub name: String,
     /// Its value in the rule files, as written (`None`: a draft without a value).
     pub old: Option<String>,
+    /// Who states that value: `文件` (the document), `本规则集的理解` (a reading of ours,
+    /// `interpretation`) or `文件中的假设值` (a what-if saved in the file).
+    pub old_basis: String,
     /// The value assumed, as typed.
     pub new: String,
 }
@@ -494,10 +497,17 @@ impl RuleSet {
                 // the last one written).
                 let mut files = p.clone();
                 files.history.retain(|v| v.file != usize::MAX);
-                let old = files.current().and_then(|v| v.written.clone());
+                let was = files.current();
+                let old = was.and_then(|v| v.written.clone());
+                let old_basis = match was.map(|v| &v.provenance) {
+                    Some(pv) if pv.what_if.is_some() => "文件中的假设值",
+                    Some(pv) if pv.interpretation.is_some() => "本规则集的理解",
+                    Some(_) | None => "文件",
+                };
                 Some(Override {
                     name: p.name.clone(),
                     old,
+                    old_basis: old_basis.to_string(),
                     new: now.written.clone().unwrap_or_default(),
                 })
             })

@@ -8,12 +8,19 @@
 //! 文化旅游 is not covered), while one with 25亿元 is undetermined. Yes/no facts stay
 //! three-valued (Kleene): only category facts are enumerated.
 //!
-//! Kleene's verdicts are sound (a definite status holds under every value), so the
-//! enumeration only refines what Kleene leaves open; every evaluator (tree walk, fast
-//! path, explanations) applies it the same way, through [`Evaluator::refine_joint`] and
-//! [`Evaluator::joint_status`].
+//! Kleene's rejections are sound (a criterion not met or not applicable under Kleene
+//! rejects the town under every value, though it may be not met under some and not
+//! applicable under others), so the enumeration never loses a rejection; every evaluator
+//! (tree walk, fast path, explanations, outcome-only) applies it the same way, through
+//! [`Evaluator::refine_joint`] and [`Evaluator::joint_status`].
+//!
+//! With more than [`MAX_JOINT_CASES`] combinations for the town, each criterion is still
+//! decided over the values of the missing facts it reads (three-valued beyond
+//! [`MAX_JOINT_CASES`] of those), and the town's outcome folds what each criterion gives
+//! under every one of its values: not recognised when one rejects the town under each,
+//! recognised when every one is met under each, otherwise undetermined.
 
-use super::logic::{Outcome, OutcomeFold, Status, V};
+use super::logic::{Outcome, OutcomeFold, Status, Verdicts, V};
 use super::walk::Record;
 use super::Evaluator;
 use crate::check::Kind;
@@ -264,7 +271,9 @@ impl Evaluator<'_> {
     ///
     /// Each criterion's status is decided over the values of the missing facts it reads
     /// ([`Evaluator::joint_status`]); the outcome over the values of all of them, or, when
-    /// those are more than [`MAX_JOINT_CASES`] combinations, from the refined statuses.
+    /// those are more than [`MAX_JOINT_CASES`] combinations, from what each criterion
+    /// gives under every value it reads (a criterion that rejects the town under each,
+    /// though undetermined between not met and not applicable, still rejects it).
     pub fn refine_joint(&self, row: usize, statuses: &mut [Status]) -> Option<Outcome> {
         self.refine_joint_with(row, statuses, None)
     }
@@ -282,18 +291,35 @@ impl Evaluator<'_> {
         if let Some(o) = self.joint_eval(row, statuses, cases) {
             return Some(o);
         }
+        // Too many combinations for the town: each criterion is decided over the values
+        // of the missing facts it reads, and the outcome from what each criterion gives
+        // under every one of its values (a criterion that rejects the town under each,
+        // not met under some and not applicable under others, is undetermined but still
+        // rejects it: the town is not recognised, as Kleene's verdict already says).
+        let mut fold = OutcomeFold::new(false);
         for (c, s) in statuses.iter_mut().enumerate() {
-            if let Some(j) = self.joint_status(c, row) {
-                *s = j;
+            match self.joint_verdicts(c, row) {
+                Some((j, v)) => {
+                    *s = j;
+                    fold.add(&v);
+                }
+                None => fold.add(&s.verdicts()),
             }
         }
-        Some(Outcome::of(statuses.iter().copied()))
+        Some(fold.outcome())
     }
 
     /// The status of criterion `c` for town `row` over every value of the missing
     /// category facts it reads (`None`: it reads none that is missing, or too many
     /// combinations).
     pub fn joint_status(&self, c: usize, row: usize) -> Option<Status> {
+        self.joint_verdicts(c, row).map(|(s, _)| s)
+    }
+
+    /// [`Evaluator::joint_status`], with what the criterion gives the town's outcome
+    /// under every value: met when it is met under each, a rejection when it is not met
+    /// or not applicable under each (its status may still be undetermined), else open.
+    fn joint_verdicts(&self, c: usize, row: usize) -> Option<(Status, Verdicts<bool>)> {
         let reads_missing = self
             .joint
             .iter()
@@ -307,18 +333,28 @@ impl Evaluator<'_> {
             row,
         )?;
         let mut status: Option<Status> = None;
+        let (mut met, mut rejects) = (true, true);
         loop {
             let s = self.status_assuming(c, row, odo.assumed());
+            let v = s.verdicts();
+            met &= v.met;
+            rejects &= v.rejects();
             status = match status {
                 None => Some(s),
                 Some(prev) if prev == s => Some(s),
-                Some(_) => return Some(Status::Undetermined),
+                Some(_) => Some(Status::Undetermined),
             };
             if !odo.advance() {
                 break;
             }
         }
-        status
+        let verdicts = Verdicts {
+            met,
+            not_met: rejects,
+            undetermined: !met && !rejects,
+            not_applicable: false,
+        };
+        status.map(|s| (s, verdicts))
     }
 
     /// The category facts the criteria read.

@@ -71,26 +71,51 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                     } else if facts.is_empty() {
                         "门槛未设定".to_string()
                     } else {
-                        format!("未填报{}", facts.join("、"))
+                        format!("未填报{}", describe::labels(&facts))
                     };
                     match decided_by(ev, c, row) {
-                        Some(need) => format!(
+                        Some((need, Route::Normal)) => format!(
                             "{} {}待定（{what}）：{need}即符合，否则不符合",
                             crit.clause, crit.label
+                        ),
+                        Some((need, Route::Relaxed { discretionary })) => format!(
+                            "{} {}待定（{what}）：{need}即经放宽条款符合{}，否则不符合",
+                            crit.clause,
+                            crit.label,
+                            if discretionary {
+                                "（须认定机关裁量）"
+                            } else {
+                                ""
+                            }
                         ),
                         None => format!("{} {}待定（{what}）", crit.clause, crit.label),
                     }
                 })
                 .collect();
+            // Met only through a discretionary relaxation: recognised with its mark.
+            let relaxed = open.iter().any(|c| {
+                matches!(
+                    decided_by(ev, c, row),
+                    Some((
+                        _,
+                        Route::Relaxed {
+                            discretionary: true
+                        }
+                    ))
+                )
+            });
             let what = if open.iter().any(|c| c.missing_facts.is_empty()) {
                 "数据和门槛补齐后"
             } else {
                 "补齐后"
             };
-            let give = if open.len() == 1 {
-                "本条符合即认定，不符合即不予认定"
-            } else {
-                "以上各条均符合即认定，任一条不符合即不予认定"
+            let give = match (open.len() == 1, relaxed) {
+                (true, false) => "本条符合即认定，不符合即不予认定",
+                (true, true) => "本条符合即认定（经放宽条款，须认定机关裁量），不符合即不予认定",
+                (false, false) => "以上各条均符合即认定，任一条不符合即不予认定",
+                (false, true) => {
+                    "以上各条均符合即认定（经放宽条款，须认定机关裁量），任一条不符合即不予认定"
+                }
             };
             Some(format!("{others}{}；{what}，{give}", parts.join("；")))
         }
@@ -122,12 +147,25 @@ fn sure_fixes(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<Vec
     Some(out)
 }
 
+/// How an undetermined criterion would be met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Through its normal conditions.
+    Normal,
+    /// Only through a relaxation (the normal threshold is not reached).
+    Relaxed {
+        /// The document leaves it to the authority (可适当放宽).
+        discretionary: bool,
+    },
+}
+
 /// For an undetermined criterion that only missing facts of the town leave open, what
-/// those facts must be for it to be met (`全国市场占有率达到30%且全省市场占有率达到50%`):
-/// said only when it is certain — every other test is known to hold, each open
-/// requirement is a conjunction of simple tests with no relaxation that could still
-/// apply, and each open test is a fact against a known threshold.
-fn decided_by(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<String> {
+/// those facts must be for it to be met (`全国市场占有率达到30%且全省市场占有率达到50%`),
+/// and whether that is through a relaxation: said only when it is certain — every other
+/// test is known to hold, each open requirement (or, when its normal threshold is not
+/// reached, its relaxation) is a conjunction of simple tests, and each open test is a
+/// fact against a known threshold.
+fn decided_by(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<(String, Route)> {
     let rs = ev.rules;
     let crit = &rs.criteria[c.index];
     let applies_known = c
@@ -138,17 +176,34 @@ fn decided_by(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<Str
         return None;
     }
     let mut needs = Vec::new();
+    let mut route = Route::Normal;
     for (q, req) in c.requires.iter().zip(&crit.requires) {
         match q.status {
             Tri::True => continue,
             Tri::False => return None,
             Tri::Unknown => {}
         }
-        let relax_closed = q.relax.as_ref().is_none_or(|(w, _)| w.value == Tri::False);
-        if !relax_closed || !conjunction(rs, req.cond.node) {
-            return None;
-        }
-        for a in &q.cond.atoms {
+        let atoms: Vec<&Atom> = match (&q.relax, &req.relax) {
+            // The normal threshold is not reached: only the relaxation can meet it.
+            (Some((w, t)), Some(rx)) if q.cond.value == Tri::False => {
+                let simple = conjunction(rs, rx.when.node) && conjunction(rs, rx.then.node);
+                if !simple {
+                    return None;
+                }
+                route = Route::Relaxed {
+                    discretionary: rx.discretionary,
+                };
+                w.atoms.iter().chain(&t.atoms).collect()
+            }
+            (Some((w, _)), _) if w.value != Tri::False => return None,
+            (Some(_) | None, _) => {
+                if !conjunction(rs, req.cond.node) {
+                    return None;
+                }
+                q.cond.atoms.iter().collect()
+            }
+        };
+        for a in atoms {
             match a.holds {
                 Tri::True => {}
                 Tri::False => return None,
@@ -156,7 +211,7 @@ fn decided_by(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> Option<Str
             }
         }
     }
-    (!needs.is_empty()).then(|| needs.join("且"))
+    (!needs.is_empty()).then(|| (needs.join("且"), route))
 }
 
 /// What a criterion that is not met wants, in plain words.
@@ -176,13 +231,32 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
             if facts.is_empty() {
                 format!("{head}待定")
             } else {
-                format!("{head}待定（未填报{}）", facts.join("、"))
+                format!("{head}待定（未填报{}）", describe::labels(&facts))
             }
         }
         Status::NotMet => {
             let crit_reqs = &crit.requires;
             let mut wants: Vec<String> = Vec::new();
             for (q, req) in c.requires.iter().zip(crit_reqs) {
+                if q.status == Tri::Unknown {
+                    // Open for want of data: what it needs (when it can be said), or the
+                    // data it needs.
+                    let needs: Option<Vec<String>> = q
+                        .cond
+                        .atoms
+                        .iter()
+                        .filter(|a| a.holds == Tri::Unknown)
+                        .map(|a| describe::need(ev, a, row))
+                        .collect();
+                    match needs.filter(|n| !n.is_empty()) {
+                        Some(n) => wants.push(format!("{}（现未填报）", n.join("且"))),
+                        None => wants.push(format!(
+                            "补报数据后满足{}",
+                            req.label_text(rs).unwrap_or_else(|| req.cond.text.clone())
+                        )),
+                    }
+                    continue;
+                }
                 if q.status != Tri::False {
                     continue;
                 }
@@ -196,7 +270,7 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                 match fixes.filter(|f| !f.is_empty() && conjunction(rs, req.cond.node)) {
                     Some(f) => wants.push(f.join("，")),
                     None => wants.push(format!(
-                        "“{}”未满足",
+                        "满足{}",
                         req.label_text(rs).unwrap_or_else(|| req.cond.text.clone())
                     )),
                 }

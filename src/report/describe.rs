@@ -765,3 +765,13 @@ fn cmp_zh(op: CmpOp) -> &'static str {
         CmpOp::Ne => "不等于",
     }
 }
+
+/// Labels listed in one sentence: joined with `、`, or with `；` when a label itself has
+/// a `、` in it (`行业影响力大、知名度高；市场占有率高（专家认定）` is two facts, not three).
+pub fn labels(items: &[&str]) -> String {
+    if items.iter().any(|s| s.contains('、')) {
+        items.join("；")
+    } else {
+        items.join("、")
+    }
+}

@@ -205,9 +205,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             .collect();
         let raised =
             |t: Tri| set.contains(&t) || r.criteria.iter().any(|c| c.priorities.contains(&t));
-        let flag = if r.outcome == Outcome::NotRecognized {
-            String::new()
-        } else if raised(Tri::True) {
+        let flag = if raised(Tri::True) {
             "  ★优先评定".to_string()
         } else if raised(Tri::Unknown) {
             let mut whys: Vec<&str> = r
@@ -419,7 +417,10 @@ pub fn what_if_lines(rs: &crate::compile::RuleSet) -> Vec<String> {
         vec!["假设分析（非正式结论）：以下参数不是文件的规定，而是本次假设的取值".to_string()];
     for c in changes {
         let old = c.old.unwrap_or_else(|| "未设定".to_string());
-        lines.push(format!("  · {}：文件为 {old}，假设为 {}", c.name, c.new));
+        lines.push(format!(
+            "  · {}：{}为 {old}，假设为 {}",
+            c.name, c.old_basis, c.new
+        ));
     }
     lines
 }
@@ -534,7 +535,7 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                     format!("常规门槛未达到（{}）", normal.join("；"))
                 };
                 let discretion = if rx.discretionary {
-                    "；该条款为“可适当放宽”，须经认定机关结合发展前景裁量，不是自动适用"
+                    "；该条款为“可适当放宽”（本规则集的理解：须经认定机关结合发展前景裁量，不是自动适用）"
                 } else {
                     ""
                 };
@@ -568,7 +569,10 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
             .iter()
             .map(|&f| rs.facts[f].label.as_str())
             .collect();
-        s.push_str(&format!("；未填报{}，不影响本条结论", names.join("、")));
+        s.push_str(&format!(
+            "；未填报{}，不影响本条结论",
+            super::describe::labels(&names)
+        ));
     }
     if let Some(r) = reading(rs, c.index) {
         s.push_str(&r);
@@ -672,9 +676,15 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
             .map(|&f| rs.facts[f].label.as_str())
             .collect();
         if c.status == Status::Undetermined {
-            lines.push(format!("缺少数据：{}；补充后即可判定", names.join("、")));
+            lines.push(format!(
+                "缺少数据：{}；补充后即可判定",
+                super::describe::labels(&names)
+            ));
         } else {
-            lines.push(format!("未填报{}，不影响本条结论", names.join("、")));
+            lines.push(format!(
+                "未填报{}，不影响本条结论",
+                super::describe::labels(&names)
+            ));
         }
     }
     let mut faults: Vec<&str> =

@@ -147,7 +147,7 @@ impl Cell {
             Cell::Whole(n) => Ok(n.to_string()),
             Cell::Flag(b) => Ok(if *b { "是" } else { "否" }.to_string()),
             Cell::Float(f) => Err(format!(
-                "`{f}` is a binary fraction: write decimals as text with their unit, e.g. \"{f}亿元\""
+                "`{f}` is a binary fraction: write decimals in quotes, with the fact's unit if it has one (e.g. \"{f}亿元\" for money)"
             )),
         }
     }

@@ -190,6 +190,14 @@ fn number_slip(source: &Source, text: &str, toks: &[Token], k: usize) -> Option<
             Some(help),
         ))
     };
+    if rest.starts_with('年') && !digits.contains('.') {
+        return error(
+            at,
+            at + '年'.len_utf8(),
+            format!("`{s}`: a year is written as a plain number"),
+            format!("write `{digits}` (e.g. `year {digits}`, `output[{digits}]`)"),
+        );
+    }
     if rest.starts_with('分') {
         return error(
             at,
@@ -246,6 +254,15 @@ mod tests {
         assert_eq!(slip("param x = 15 人口"), None);
         assert!(slip("param x = 15 人").is_some());
         assert!(slip("param x = 15 %").is_some());
+    }
+
+    #[test]
+    fn a_year_with_nian_is_a_slip() {
+        let m = slip("ruleset t {\n  year 2024年\n}\n").expect("a slip");
+        assert!(
+            m.contains("`2024年`: a year is written as a plain number"),
+            "{m}"
+        );
     }
 
     #[test]
