@@ -1,6 +1,6 @@
 //! `townrules lsp` driven over stdio as an editor would: Content-Length framing,
 //! initialize, diagnostics of an unsaved buffer, hover, go to definition across
-//! `import`, completion, malformed input, shutdown and exit. The rule files are a copy
+//! `import` and `extends`, completion, formatting, malformed input, shutdown and exit. The rule files are a copy
 //! of rules/ in a temporary folder, so paths and imports are real.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -171,6 +171,41 @@ fn pos(text: &str, needle: &str, delta: usize) -> Value {
     json!({"line": line, "character": col + delta})
 }
 
+/// The byte offset of an LSP position (UTF-16 columns).
+fn offset(text: &str, p: &Value) -> usize {
+    let line = p["line"].as_u64().unwrap() as usize;
+    let col = p["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= col || ch == '\n' {
+            return start + i;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
+/// The text after the edits (which do not overlap; applied from the last).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, &t);
+    }
+    out
+}
+
 #[test]
 fn the_language_server_answers_an_editor() {
     let dir = copy_rules();
@@ -185,6 +220,7 @@ fn the_language_server_answers_an_editor() {
     assert_eq!(caps["hoverProvider"], json!(true), "{init}");
     assert_eq!(caps["definitionProvider"], json!(true), "{init}");
     assert!(caps["completionProvider"].is_object(), "{init}");
+    assert_eq!(caps["documentFormattingProvider"], json!(true), "{init}");
     c.notify("initialized", json!({}));
 
     // An unsaved buffer with an error after Chinese text: the range is in UTF-16 units.
@@ -367,6 +403,62 @@ fn the_language_server_answers_an_editor() {
     );
     assert!(has("manufacturing", 20), "a category member");
     assert!(has("criterion", 14), "a keyword");
+
+    // Formatting: the edits give the layout of `townrules fmt`.
+    let messy_path = rules.join("格式.rules");
+    let messy = "ruleset   测试 {\n title \"测试规则集\"\n  document  \"测试〔2025〕1号\"\n level county\n source none }\nimport \"facts.rules\"\nparam  门槛 = 20亿元\ncriterion c1 \"产值\" {\n require 年产值>=门槛 \"产值达到门槛\" }\n";
+    std::fs::write(&messy_path, messy).unwrap();
+    let fmt = Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .arg("fmt")
+        .arg(&messy_path)
+        .output()
+        .unwrap();
+    assert!(fmt.status.success(), "{fmt:?}");
+    let canonical = String::from_utf8(fmt.stdout).unwrap();
+    assert_ne!(canonical, messy);
+    let diags = open(&mut c, &messy_path, messy);
+    assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:?}");
+    let f = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&messy_path)},
+               "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let edits = f["result"].as_array().cloned().unwrap_or_default();
+    assert!(!edits.is_empty(), "{f}");
+    assert_eq!(apply_edits(messy, &edits), canonical, "{f}");
+    // Already canonical: no edits.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&messy_path), "version": 2},
+               "contentChanges": [{"text": canonical}]}),
+    );
+    c.diagnostics_for(&uri(&messy_path));
+    let f = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&messy_path)},
+               "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(f["result"], json!([]), "{f}");
+    // A buffer that does not parse is not formatted: an error, in Chinese, with the place.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&messy_path), "version": 3},
+               "contentChanges": [{"text": "param 门槛 = \n"}]}),
+    );
+    c.diagnostics_for(&uri(&messy_path));
+    let f = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&messy_path)},
+               "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(f["error"]["code"], -32803, "{f}");
+    assert!(
+        f["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("无法格式化"),
+        "{f}"
+    );
 
     // Malformed input is answered, and the server keeps going.
     c.send_raw("{not json");

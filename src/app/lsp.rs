@@ -2,17 +2,19 @@
 //!
 //! Diagnostics as you type (the same as `townrules check`, with their help), hover on
 //! parameters and facts (value, unit and provenance along `extends`; label, kind and
-//! aliases), go to definition across `import` and `extends`, and completion of facts,
-//! parameters, categories and keywords. Positions are in UTF-16 code units, as LSP
+//! aliases), go to definition across `import` and `extends`, completion of facts,
+//! parameters, categories and keywords, and formatting (the layout of `townrules fmt`). Positions are in UTF-16 code units, as LSP
 //! wants them.
 //!
 //! ```text
 //!  transport (framing, malformed input) ──► server (documents, dispatch)
 //!      ├─► diagnostics (check → LSP)        ├─► hover
+//!      ├─► format (townrules fmt → one edit)
 //!      └─► index (declarations, word at cursor) ─► navigate (definition, completion)
 //! ```
 
 mod diagnostics;
+mod format;
 mod hover;
 mod index;
 mod navigate;

@@ -9,21 +9,21 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{Completion, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{Completion, Formatting, GotoDefinition, HoverRequest, Request as _};
 use lsp_types::{
     CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeResult, MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams,
-    ServerCapabilities, ServerInfo, TextDocumentContentChangeEvent, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeResult, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentContentChangeEvent,
+    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 
 use super::index::{word_at, Index};
 use super::text::{uri_to_path, LineIndex};
 use super::transport::{self, Incoming};
-use super::{diagnostics, hover, navigate};
+use super::{diagnostics, format, hover, navigate};
 use crate::app::error::LspError;
 use crate::check::Checked;
 
@@ -152,6 +152,29 @@ impl<R: BufRead, W: Write> Server<R, W> {
                         .map(|d| navigate::completion(&d.index))
                         .unwrap_or_default();
                     self.reply(id, CompletionResponse::Array(items))
+                }
+                Err(e) => self.send(e),
+            },
+            Formatting::METHOD => match params::<DocumentFormattingParams>(&req) {
+                Ok(p) => {
+                    let Some(doc) = self.docs.get(p.text_document.uri.as_str()) else {
+                        return self.reply(id, None::<Vec<lsp_types::TextEdit>>);
+                    };
+                    match format::formatting(&doc.path, &doc.text) {
+                        Ok(edits) => self.reply(id, edits),
+                        Err(e) => {
+                            let (line, col) = doc_line_col(&doc.text, e.span.offset());
+                            let e = transport::error_response(
+                                id,
+                                ErrorCode::RequestFailed,
+                                format!(
+                                    "有语法错误，无法格式化（第 {line} 行第 {col} 列）：{}",
+                                    e.message
+                                ),
+                            );
+                            self.send(e)
+                        }
+                    }
                 }
                 Err(e) => self.send(e),
             },
@@ -318,6 +341,11 @@ fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> St
     text
 }
 
+/// 1-based line and column (in characters) of a byte offset.
+fn doc_line_col(text: &str, offset: usize) -> (usize, usize) {
+    crate::source::Source::new("", text.to_string()).line_col(offset)
+}
+
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
@@ -347,6 +375,7 @@ fn initialize_result() -> InitializeResult {
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             definition_provider: Some(OneOf::Left(true)),
             completion_provider: Some(lsp_types::CompletionOptions::default()),
+            document_formatting_provider: Some(OneOf::Left(true)),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {
