@@ -18,6 +18,9 @@
 //! `fmt` exits 0 when every file was laid out (or, with `--check`, is already in the
 //! canonical layout), 1 when a file is not (`--check`), does not parse, or cannot be
 //! read or written, 2 on a bad command line (`--check` with `--write`).
+//!
+//! `lsp` exits 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown` (as LSP
+//! asks) or when the editor's input ends or output breaks ([`LspError`]).
 
 use std::io::Write;
 use std::path::PathBuf;
