@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod fmt;
 pub mod load;
+pub mod lsp;
 pub mod repl;
 pub mod test;
 

@@ -117,6 +117,13 @@ pub enum Command {
         #[arg(long)]
         write: bool,
     },
+    /// Language server for editors (LSP over stdin/stdout): diagnostics, hover, go to
+    /// definition, completion. See editors/vscode/.
+    Lsp {
+        /// Accepted and ignored: stdio is the only transport (some editors pass it).
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 impl Command {
@@ -129,6 +136,7 @@ impl Command {
             Command::Diff { .. } => Which::Diff,
             Command::Test { .. } => Which::Test,
             Command::Fmt { .. } => Which::Fmt,
+            Command::Lsp { .. } => Which::Lsp,
         }
     }
 }
@@ -203,5 +211,6 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             check,
             write,
         } => Ok(super::fmt::run(&files, super::fmt::Mode::new(check, write))),
+        Command::Lsp { .. } => super::lsp::run(),
     }
 }

@@ -18,6 +18,9 @@
 //! `fmt` exits 0 when every file was laid out (or, with `--check`, is already in the
 //! canonical layout), 1 when a file is not (`--check`), does not parse, or cannot be
 //! read or written, 2 on a bad command line (`--check` with `--write`).
+//!
+//! `lsp` exits 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown` (as LSP
+//! asks) or when the editor's input ends or output breaks ([`LspError`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,7 +28,9 @@ use std::path::PathBuf;
 use miette::Diagnostic;
 
 mod diff;
+mod lsp;
 pub use diff::{GitError, ImpactError};
+pub use lsp::LspError;
 
 use crate::compile::{CompileError, SetParamError};
 use crate::data::DataError;
@@ -69,6 +74,8 @@ pub enum Which {
     Test,
     /// `townrules fmt`.
     Fmt,
+    /// `townrules lsp`.
+    Lsp,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
@@ -191,6 +198,10 @@ pub enum AppError {
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
     Git(#[from] GitError),
+    /// `lsp`: the connection with the editor broke.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lsp(#[from] LspError),
     /// `diff`: a problem comparing the outcomes of towns.
     #[error(transparent)]
     Impact(#[from] ImpactError),
