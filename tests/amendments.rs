@@ -157,6 +157,13 @@ fn the_shipped_draft_adds_a_fact_and_diff_shows_its_impact_on_one_file() {
         "{}",
         r.stdout
     );
+    // A threshold of a ratio reads as its value in the new criterion's condition.
+    assert!(
+        r.stdout
+            .contains("研发投入 / 特色主导产业年度产值[year] ≥ 3%"),
+        "{}",
+        r.stdout
+    );
     // 甲镇: 5000万元 of 18亿元 is about 2.78%, under 3%: recognised before, not after.
     assert!(
         r.stdout.contains("甲镇  town_a  认定 → 不予认定"),

@@ -464,7 +464,16 @@ pub(super) fn param_labels(rs: &RuleSet) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = rs
         .params
         .iter()
-        .map(|p| (p.name.clone(), describe(rs, p, uses.get(&p.name))))
+        .map(|p| {
+            let label = describe(rs, p, uses.get(&p.name));
+            // A threshold of a computed quantity (a ratio, a growth) has no fact to name
+            // it by: in a condition it reads best as its value (`≥ 3%`).
+            let value = p.current().and_then(|v| v.written.clone());
+            match value {
+                Some(v) if label.starts_with("用于“") => (p.name.clone(), v),
+                Some(_) | None => (p.name.clone(), label),
+            }
+        })
         .collect();
     let shared: Vec<bool> = v
         .iter()
