@@ -663,6 +663,8 @@ pub fn need(ev: &Evaluator<'_>, a: &Atom, row: usize) -> Option<String> {
 fn asks(ev: &Evaluator<'_>, a: &Atom, row: usize, gap: bool) -> Option<String> {
     let rs = ev.rules;
     match rs.ops[a.node as usize] {
+        // A rank among other towns is not a value a town can reach on its own.
+        Op::Cmp { lhs, .. } if matches!(rs.ops[lhs as usize], Op::Stat { .. }) => None,
         Op::Cmp { op, lhs, rhs } => wanted(ev, a, (op, lhs, rhs), row, gap),
         Op::Fact(f) => {
             let fact = &rs.facts[f as usize];

@@ -97,8 +97,10 @@ pub(super) fn inexact(ev: &Evaluator<'_>, n: NodeId, row: usize) -> bool {
         | Op::InList { .. }
         | Op::Not(_)
         | Op::Logic { .. }
-        | Op::Cmp { .. }
-        | Op::Stat { .. } => false,
+        | Op::Cmp { .. } => false,
+        // A rank share (`top`, `percentile`, `share`) is a quotient too: one that does not
+        // end (1 of 3 towns) is held to 28 digits and shown rounded, with 约.
+        Op::Stat { .. } => matches!(ev.eval(n, row), V::Num(d) if d.scale() >= 20),
     }
 }
 
