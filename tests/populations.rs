@@ -59,6 +59,9 @@ fn a_partial_file_is_said_to_rank_relative_to_itself() {
         "{}",
         r.stdout
     );
+    // A share of 3 towns that does not end: shown rounded, never with 28 digits.
+    assert!(!r.stdout.contains("33.33333333"), "{}", r.stdout);
+    assert!(r.stdout.contains("约33.3333% > 30%"), "{}", r.stdout);
 }
 
 #[test]
