@@ -11,6 +11,9 @@ use crate::syntax::ast::Span;
 
 /// Rightmost byte offset on its line at which a label is still underlined.
 const MAX_LABEL_COLUMN: usize = 16_000;
+/// Secondary labels farther than this many lines from the primary one are named in the
+/// help with their line rather than drawn (the excerpt would hold every line between).
+const FAR_LINES: usize = 8;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -283,6 +286,29 @@ impl Diag {
         column(span.start) <= MAX_LABEL_COLUMN && column(span.end) <= MAX_LABEL_COLUMN
     }
 
+    /// The 1-based line of byte offset `at` in the source.
+    fn line_of(&self, at: usize) -> usize {
+        let Some(src) = &self.src else { return 0 };
+        let bytes = src.inner().as_bytes();
+        bytes[..at.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// Whether a secondary label is near enough the primary one to be drawn in the same
+    /// excerpt (farther ones would pull every line between into it): those are named in
+    /// the help with their line instead.
+    fn near(&self, span: Span) -> bool {
+        let Some((primary, _)) = self.labels.first() else {
+            return true;
+        };
+        self.line_of(primary.start)
+            .abs_diff(self.line_of(span.start))
+            <= FAR_LINES
+    }
+
     /// `file:line:col` of the primary label.
     pub fn location(&self) -> String {
         match (&self.file, self.line_col) {
@@ -313,6 +339,20 @@ impl Diagnostic for Diag {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let far: Vec<String> = self
+            .labels
+            .iter()
+            .skip(1)
+            .filter(|(s, _)| !self.near(*s))
+            .map(|(s, t)| format!("{t}: line {}", self.line_of(s.start)))
+            .collect();
+        if !far.is_empty() {
+            let far = far.join("; ");
+            return Some(Box::new(match &self.help {
+                Some(h) => format!("{h}\n({far})"),
+                None => format!("({far})"),
+            }));
+        }
         let hidden = matches!(self.labels.first(), Some((s, _)) if !self.shown(*s));
         if hidden {
             let at = format!("at {} (the line is too long to show)", self.location());
@@ -337,7 +377,7 @@ impl Diagnostic for Diag {
             self.labels
                 .iter()
                 .enumerate()
-                .filter(|(_, (s, _))| self.shown(*s))
+                .filter(|(i, (s, _))| self.shown(*s) && (*i == 0 || self.near(*s)))
                 .map(|(i, (s, t))| {
                     let text = if t.is_empty() { None } else { Some(t.clone()) };
                     if i == 0 {

@@ -306,3 +306,22 @@ fn measure_words_for_the_same_kind_of_thing_are_synonyms() {
     let r = check_source(Path::new("rules/inline_test.rules"), &src);
     assert!(!r.has_errors(), "{}", render_plain(&r.diagnostics, 80));
 }
+
+#[test]
+fn a_far_first_declaration_is_named_by_its_line_not_drawn() {
+    // The excerpt of a duplicate twenty lines apart holds the two places only, not every
+    // line between; the first place is named in the help.
+    let filler = "# 说明\n".repeat(20);
+    let src = format!(
+        "ruleset t {{ title \"t\" source none }}\nimport \"facts.rules\"\n\
+         criterion a \"甲\" {{ require heritage }}\n{filler}criterion a \"乙\" {{ require heritage }}\n"
+    );
+    let ds = diags(&src);
+    let out = render_plain(&ds, 100);
+    assert!(out.contains("criterion `a` is declared twice"), "{out}");
+    assert!(out.contains("(first declared here: line 3)"), "{out}");
+    assert!(
+        out.lines().filter(|l| l.contains("# 说明")).count() <= 2,
+        "the lines between are not drawn:\n{out}"
+    );
+}
