@@ -524,7 +524,7 @@ fn unknown_reason(ev: &Evaluator<'_>, a: &Atom, lhs: NodeId, rhs: NodeId) -> Str
     format!("，无法判定（{}）", why.join("、"))
 }
 
-fn is_param_like(ev: &Evaluator<'_>, n: NodeId) -> bool {
+pub(super) fn is_param_like(ev: &Evaluator<'_>, n: NodeId) -> bool {
     match ev.rules.ops[n as usize] {
         Op::Param(_) | Op::Lookup { .. } => true,
         Op::Arith { lhs, rhs, .. } => is_param_like(ev, lhs) && is_param_like(ev, rhs),

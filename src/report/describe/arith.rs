@@ -127,7 +127,7 @@ pub(super) fn shown(ev: &Evaluator<'_>, n: NodeId, row: usize, v: V, u: Unit) ->
     let computed = matches!(ev.rules.ops[peel(ev.rules, n) as usize], Op::Arith { .. });
     match v {
         V::Num(d) if inexact(ev, n, row) => format!("约{}", number(rounded(d, u), u)),
-        V::Fault(_) if computed => "无法计算".to_string(),
+        V::Fault(_) | V::Unknown if computed => "无法计算".to_string(),
         V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_) => value(ev.rules, v, u),
     }
 }
@@ -214,8 +214,16 @@ fn terms(
     } else {
         u
     };
-    let v = shown(ev, n, row, ev.eval(n, row), u);
+    let value = ev.eval(n, row);
     let town = matches!(rs.ops[n as usize], Op::Fact(_) | Op::Stat { .. });
+    // A term without a value: a town's fact not reported, a threshold not set.
+    let v = match (value, town) {
+        (V::Unknown, true) => "（未填报）".to_string(),
+        (V::Unknown, false) if super::is_param_like(ev, n) => "（未设定）".to_string(),
+        (V::Num(_) | V::Bool(_) | V::Cat(_) | V::Unknown | V::Fault(_), _) => {
+            shown(ev, n, row, value, u)
+        }
+    };
     if d.is_empty() || (town && !names) {
         v
     } else if town {
