@@ -40,11 +40,36 @@ pub fn is_literal(e: &Expr) -> bool {
     }
 }
 
+/// Whether an expression is fixed by the rule set: literals and parameters only.
+fn is_fixed(m: &Checked, e: &Expr) -> bool {
+    match e {
+        Expr::Quantity(_) => true,
+        Expr::Name(p) => matches!(m.resolve(&p.to_string()), Some(Symbol::Param(_))),
+        Expr::Unary {
+            op: UnOp::Neg,
+            operand,
+        } => is_fixed(m, &operand.node),
+        Expr::Binary {
+            op: BinOp::Arith(_),
+            lhs,
+            rhs,
+        } => is_fixed(m, &lhs.node) && is_fixed(m, &rhs.node),
+        Expr::Unary { op: UnOp::Not, .. }
+        | Expr::Binary { .. }
+        | Expr::Bool(_)
+        | Expr::Call { .. }
+        | Expr::List(_)
+        | Expr::Index { .. }
+        | Expr::In { .. } => false,
+    }
+}
+
 /// An operand of kind `kind` written as `e`.
 pub fn operand(m: &Checked, e: &Node<Expr>, kind: Kind) -> Operand {
     Operand {
         kind,
         literal: is_literal(&e.node),
+        fixed: is_fixed(m, &e.node),
         number: match &e.node {
             Expr::Quantity(q) => Some(q.number),
             _ => None,
@@ -69,6 +94,9 @@ pub struct Operand {
     pub kind: Kind,
     /// Whether it is a literal (or arithmetic of literals only): `10%`, `100% + 10%`, `20`.
     pub literal: bool,
+    /// Whether it is a value the rule set fixes: a literal, a parameter, or arithmetic of
+    /// those (`100% + min_growth_rate`) — never a town's fact.
+    pub fixed: bool,
     /// The number of a literal, for a help that says what to write (`20` → `20%`).
     pub number: Option<Decimal>,
     /// For a count, the measure word of what it counts (`人`), when known.
@@ -200,6 +228,9 @@ pub fn arith(op: ArithOp, l: Operand, r: Operand, formula: bool) -> Result<Typed
                         Some(Typed::plain(Percent))
                     }
                 }
+                // A rate the rule set fixes plus a literal (`100% + min_growth_rate`) is a
+                // percentage; a town's share plus a literal is ambiguous.
+                (Percent, Percent) if l.fixed && r.fixed => Some(Typed::plain(Percent)),
                 (Percent, Percent) => return Err(ambiguous(op, l, r)),
                 (Ratio, Ratio) if sub => Some(Typed {
                     result: Some(R2P),
@@ -394,6 +425,7 @@ mod tests {
         Operand {
             kind,
             literal: false,
+            fixed: false,
             number: None,
             measure: Some("人"),
         }
@@ -402,6 +434,7 @@ mod tests {
         Operand {
             kind,
             literal: true,
+            fixed: true,
             number: Some(Decimal::from(n)),
             measure: None,
         }
@@ -428,6 +461,13 @@ mod tests {
             Points
         );
         assert!(arith(ArithOp::Add, op(Percent), lit(Percent, 5), false).is_err());
+        // A parameter's rate plus 100% is a percentage, not an ambiguous share.
+        let rate = Operand {
+            fixed: true,
+            ..op(Percent)
+        };
+        let growth = arith(ArithOp::Add, lit(Percent, 100), rate, false).unwrap();
+        assert_eq!(growth, Typed::plain(Percent));
         assert_eq!(compare(op(Ratio), lit(Percent, 20)).unwrap().rhs, Some(P2R));
         let e = compare(op(Ratio), lit(Count, 20)).unwrap_err();
         assert!(e.help.contains("`20%`") && e.at_rhs, "{e:?}");
