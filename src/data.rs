@@ -156,6 +156,34 @@ pub struct DataError {
     pub help: Option<String>,
     /// What [`DataError::row`] counts.
     pub unit: RowUnit,
+    /// The sheet and column when the file is a spreadsheet (the row is then the sheet's
+    /// 1-based row): displayed as `towns.xlsx 第1张表（Sheet1） B7: …`.
+    pub sheet: Option<Box<SheetCell>>,
+}
+
+/// Where in a spreadsheet a [`DataError`] is: the sheet, and the cell's column when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetCell {
+    /// The sheet's 1-based position in the workbook.
+    pub index: usize,
+    /// The sheet's name.
+    pub name: String,
+    /// The cell's 0-based column in the sheet (`A` = 0), when the error is about a cell.
+    pub column: Option<u32>,
+}
+
+impl SheetCell {
+    /// The column's letters: `A` … `Z`, `AA` ….
+    pub fn letters(column: u32) -> String {
+        let mut n = u64::from(column) + 1;
+        let mut out = Vec::new();
+        while n > 0 {
+            let r = ((n - 1) % 26) as u8;
+            out.push(char::from(b'A' + r));
+            n = (n - 1) / 26;
+        }
+        out.iter().rev().collect()
+    }
 }
 
 impl DataError {
@@ -169,6 +197,7 @@ impl DataError {
             message: message.into(),
             help: None,
             unit: RowUnit::Line,
+            sheet: None,
         }
     }
 
@@ -182,6 +211,18 @@ impl DataError {
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
+        if let Some(at) = &self.sheet {
+            write!(f, " 第{}张表（{}）", at.index, at.name)?;
+            match (self.row, at.column) {
+                (Some(row), Some(col)) => write!(f, " {}{row}", SheetCell::letters(col))?,
+                (Some(row), None) => write!(f, " 第{row}行")?,
+                (None, _) => {}
+            }
+            if let Some(column) = &self.column {
+                write!(f, ": column `{column}`")?;
+            }
+            return write!(f, ": {}", self.message);
+        }
         match (self.row, self.unit) {
             (Some(row), RowUnit::Line) => write!(f, ":{row}")?,
             (Some(row), RowUnit::Town) => write!(f, ": town #{row}")?,

@@ -73,26 +73,81 @@ pub fn load_scores_str(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(Tap::new(text.as_bytes()));
-    let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| DataError {
-        file: name.to_string(),
-        row,
-        column: col.map(str::to_string),
-        cell: cell.map(str::to_string),
-        message: msg,
-        help: None,
-        unit: RowUnit::Line,
-    };
-    let header = rdr
+    let header: Vec<String> = rdr
         .headers()
         .map_err(|e| {
-            vec![err(
+            vec![row_error(
+                name,
                 Some(1),
                 None,
                 None,
                 format!("cannot read the header: {e}"),
             )]
         })?
-        .clone();
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut line = 1usize;
+    let mut rec = csv::StringRecord::new();
+    let mut stopped = false;
+    let records = std::iter::from_fn(|| {
+        if stopped {
+            return None;
+        }
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {
+                line = rdr.get_mut().start_line(&rec).max(line + 1);
+                Some(Ok((line, rec.iter().map(str::to_string).collect())))
+            }
+            Ok(false) => None,
+            Err(e) => {
+                stopped = true;
+                let at = e.position().map_or(line + 1, |p| p.line() as usize);
+                let msg = format!("unreadable row: {e}");
+                Some(Err(row_error(name, Some(at), None, None, msg)))
+            }
+        }
+    });
+    scores_from(name, &header, 1, records, ev, towns)
+}
+
+/// An error in a score sheet at a row (CSV line or sheet row).
+fn row_error(
+    name: &str,
+    row: Option<usize>,
+    col: Option<&str>,
+    cell: Option<&str>,
+    message: String,
+) -> DataError {
+    DataError {
+        file: name.to_string(),
+        row,
+        column: col.map(str::to_string),
+        cell: cell.map(str::to_string),
+        message,
+        help: None,
+        unit: RowUnit::Line,
+        sheet: None,
+    }
+}
+
+/// One row of a score sheet: its number (CSV line or sheet row) and its cells; or an
+/// error that ends the reading.
+pub(super) type Record = Result<(usize, Vec<String>), DataError>;
+
+/// Read score sheets from a header row (at row 1 of the file) and the rows after it: the
+/// rules every score sheet follows, whatever the file's format.
+pub(super) fn scores_from(
+    name: &str,
+    header: &[String],
+    header_row: usize,
+    records: impl Iterator<Item = Record>,
+    ev: &Evaluation,
+    towns: &Towns,
+) -> Result<Scores, Vec<DataError>> {
+    let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| {
+        row_error(name, row, col, cell, msg)
+    };
     let find = |names: &[&str]| {
         header
             .iter()
@@ -118,7 +173,7 @@ pub fn load_scores_str(
         .collect();
     if !missing.is_empty() {
         return Err(vec![err(
-            Some(1),
+            Some(header_row),
             None,
             None,
             format!("score sheet needs the columns {}", missing.join(", ")),
@@ -136,24 +191,20 @@ pub fn load_scores_str(
     };
     let mut errors: Vec<DataError> = Vec::new();
     let mut seen: HashMap<(usize, String, usize), usize> = HashMap::new();
-    let mut line = 1usize;
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => line = rdr.get_mut().start_line(&rec).max(line + 1),
-            Ok(false) => break,
+    for record in records {
+        let (line, rec) = match record {
+            Ok(r) => r,
             Err(e) => {
-                let at = e.position().map_or(line + 1, |p| p.line() as usize);
-                errors.push(err(Some(at), None, None, format!("unreadable row: {e}")));
+                errors.push(e);
                 break;
             }
-        }
+        };
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let get = |i: usize| units::normalize(rec.get(i).unwrap_or("")).into_owned();
+        let get = |i: usize| units::normalize(rec.get(i).map_or("", String::as_str)).into_owned();
         let (town, expert, ind, score) = (get(ct), get(ce), get(ci), get(cs));
-        let hdr = |i: usize| header.get(i).unwrap_or("");
+        let hdr = |i: usize| header.get(i).map_or("", String::as_str);
         let Some(t) = towns.index_of(&town) else {
             let cands = towns.ids.iter().chain(towns.names.iter());
             let mut e = err(
