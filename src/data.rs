@@ -1,4 +1,5 @@
-//! Phase 3 input: town data files (CSV, TOML, JSON) read into columns of facts.
+//! Phase 3 input: town data files (CSV, TOML, JSON, or a sheet of an .xlsx/.xls/.ods
+//! workbook, read as CSV) read into columns of facts.
 //!
 //! A data file holds one town per row (CSV) or per table/object (TOML/JSON).
 //! Its columns are named by the facts of the shared vocabulary (`rules/facts.rules`,
@@ -15,6 +16,7 @@ mod cell;
 mod column;
 mod common_cells;
 mod csv;
+mod excel;
 mod header;
 mod json;
 mod keyed;
@@ -296,7 +298,8 @@ impl DataFormat {
 }
 
 /// Load the towns of the data file at `path`, by its extension (`.csv`, `.toml`,
-/// `.json`, case-insensitive), against the vocabulary of `model`.
+/// `.json`, or a workbook `.xlsx`/`.xls`/`.ods`, whose first sheet is read;
+/// case-insensitive), against the vocabulary of `model`.
 pub fn load_towns(path: &Path, model: &Checked) -> Result<Loaded, Vec<DataError>> {
     load_towns_beside(path, model, None)
 }
@@ -308,7 +311,34 @@ pub fn load_towns_beside(
     model: &Checked,
     other: Option<&Checked>,
 ) -> Result<Loaded, Vec<DataError>> {
+    load_towns_sheet(path, model, other, None)
+}
+
+/// [`load_towns_beside`] naming the sheet of a workbook (`.xlsx`, `.xls`, `.ods`) to
+/// read: `sheet` by name, or else the first sheet. A sheet name for a file that is not
+/// a workbook is an error.
+pub fn load_towns_sheet(
+    path: &Path,
+    model: &Checked,
+    other: Option<&Checked>,
+    sheet: Option<&str>,
+) -> Result<Loaded, Vec<DataError>> {
     let name = path.display().to_string();
+    let vocab = |name: &str| {
+        let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(name, m)])?;
+        Ok::<_, Vec<DataError>>(match other {
+            Some(o) => vocab.with_other(o),
+            None => vocab,
+        })
+    };
+    if excel::is_workbook(path) {
+        return excel::read_towns(&name, path, sheet, &vocab(&name)?);
+    }
+    if let Some(sheet) = sheet {
+        let message = format!("`--sheet {sheet}` names a sheet, but the file is not a workbook");
+        let help = "`--sheet` goes with an `.xlsx`, `.xls` or `.ods` file";
+        return Err(vec![DataError::file(&name, message).with_help(help)]);
+    }
     let Some(format) = DataFormat::from_path(path) else {
         let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
         let message = match &ext {
@@ -316,18 +346,14 @@ pub fn load_towns_beside(
             None => "cannot tell the data format: the file name has no extension".to_string(),
         };
         let help = match ext.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("xlsx" | "xls" | "et" | "ods") => {
-                "save the sheet as CSV UTF-8 (Excel: 另存为 → CSV UTF-8（逗号分隔）)"
+            Some("et" | "ett") => {
+                "save the workbook as .xlsx (WPS: 另存为 → Excel 工作簿（*.xlsx）), which townrules reads"
             }
-            _ => "use a `.csv`, `.toml` or `.json` file",
+            _ => "use a `.csv`, `.toml` or `.json` file, or an `.xlsx`, `.xls` or `.ods` workbook",
         };
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
-    let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(&name, m)])?;
-    let vocab = match other {
-        Some(o) => vocab.with_other(o),
-        None => vocab,
-    };
+    let vocab = vocab(&name)?;
     let read_err =
         |e: std::io::Error| vec![DataError::file(&name, format!("cannot read the file: {e}"))];
     match format {

@@ -34,9 +34,13 @@ const EXPERT_COLS: &[&str] = &["expert", "专家"];
 const INDICATOR_COLS: &[&str] = &["indicator", "指标", "指标代码", "code"];
 const SCORE_COLS: &[&str] = &["score", "得分", "分数", "评分"];
 
-/// Read expert score sheets (CSV, UTF-8 with or without BOM) for the towns of `towns`.
+/// Read expert score sheets (CSV, UTF-8 with or without BOM; or the first sheet of an
+/// `.xlsx`, `.xls` or `.ods` workbook) for the towns of `towns`.
 pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores, Vec<DataError>> {
     let name = path.display().to_string();
+    if super::excel::is_workbook(path) {
+        return super::excel::read_scores(&name, path, ev, towns);
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         vec![DataError::file(
             &name,
