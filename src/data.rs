@@ -1,4 +1,5 @@
-//! Phase 3 input: town data files (CSV, TOML, JSON) read into columns of facts.
+//! Phase 3 input: town data files (CSV, TOML, JSON, or a sheet of an .xlsx/.xls/.ods
+//! workbook, read as CSV) read into columns of facts.
 //!
 //! A data file holds one town per row (CSV) or per table/object (TOML/JSON).
 //! Its columns are named by the facts of the shared vocabulary (`rules/facts.rules`,
@@ -15,6 +16,7 @@ mod cell;
 mod column;
 mod common_cells;
 mod csv;
+mod excel;
 mod header;
 mod json;
 mod keyed;
@@ -156,6 +158,34 @@ pub struct DataError {
     pub help: Option<String>,
     /// What [`DataError::row`] counts.
     pub unit: RowUnit,
+    /// The sheet and column when the file is a spreadsheet (the row is then the sheet's
+    /// 1-based row): displayed as `towns.xlsx 第1张表（Sheet1） B7: …`.
+    pub sheet: Option<Box<SheetCell>>,
+}
+
+/// Where in a spreadsheet a [`DataError`] is: the sheet, and the cell's column when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetCell {
+    /// The sheet's 1-based position in the workbook.
+    pub index: usize,
+    /// The sheet's name.
+    pub name: String,
+    /// The cell's 0-based column in the sheet (`A` = 0), when the error is about a cell.
+    pub column: Option<u32>,
+}
+
+impl SheetCell {
+    /// The column's letters: `A` … `Z`, `AA` ….
+    pub fn letters(column: u32) -> String {
+        let mut n = u64::from(column) + 1;
+        let mut out = Vec::new();
+        while n > 0 {
+            let r = ((n - 1) % 26) as u8;
+            out.push(char::from(b'A' + r));
+            n = (n - 1) / 26;
+        }
+        out.iter().rev().collect()
+    }
 }
 
 impl DataError {
@@ -169,6 +199,7 @@ impl DataError {
             message: message.into(),
             help: None,
             unit: RowUnit::Line,
+            sheet: None,
         }
     }
 
@@ -182,6 +213,18 @@ impl DataError {
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
+        if let Some(at) = &self.sheet {
+            write!(f, " 第{}张表（{}）", at.index, at.name)?;
+            match (self.row, at.column) {
+                (Some(row), Some(col)) => write!(f, " {}{row}", SheetCell::letters(col))?,
+                (Some(row), None) => write!(f, " 第{row}行")?,
+                (None, _) => {}
+            }
+            if let Some(column) = &self.column {
+                write!(f, ": column `{column}`")?;
+            }
+            return write!(f, ": {}", self.message);
+        }
         match (self.row, self.unit) {
             (Some(row), RowUnit::Line) => write!(f, ":{row}")?,
             (Some(row), RowUnit::Town) => write!(f, ": town #{row}")?,
@@ -255,7 +298,8 @@ impl DataFormat {
 }
 
 /// Load the towns of the data file at `path`, by its extension (`.csv`, `.toml`,
-/// `.json`, case-insensitive), against the vocabulary of `model`.
+/// `.json`, or a workbook `.xlsx`/`.xls`/`.ods`, whose first sheet is read;
+/// case-insensitive), against the vocabulary of `model`.
 pub fn load_towns(path: &Path, model: &Checked) -> Result<Loaded, Vec<DataError>> {
     load_towns_beside(path, model, None)
 }
@@ -267,7 +311,34 @@ pub fn load_towns_beside(
     model: &Checked,
     other: Option<&Checked>,
 ) -> Result<Loaded, Vec<DataError>> {
+    load_towns_sheet(path, model, other, None)
+}
+
+/// [`load_towns_beside`] naming the sheet of a workbook (`.xlsx`, `.xls`, `.ods`) to
+/// read: `sheet` by name, or else the first sheet. A sheet name for a file that is not
+/// a workbook is an error.
+pub fn load_towns_sheet(
+    path: &Path,
+    model: &Checked,
+    other: Option<&Checked>,
+    sheet: Option<&str>,
+) -> Result<Loaded, Vec<DataError>> {
     let name = path.display().to_string();
+    let vocab = |name: &str| {
+        let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(name, m)])?;
+        Ok::<_, Vec<DataError>>(match other {
+            Some(o) => vocab.with_other(o),
+            None => vocab,
+        })
+    };
+    if excel::is_workbook(path) {
+        return excel::read_towns(&name, path, sheet, &vocab(&name)?);
+    }
+    if let Some(sheet) = sheet {
+        let message = format!("`--sheet {sheet}` names a sheet, but the file is not a workbook");
+        let help = "`--sheet` goes with an `.xlsx`, `.xls` or `.ods` file";
+        return Err(vec![DataError::file(&name, message).with_help(help)]);
+    }
     let Some(format) = DataFormat::from_path(path) else {
         let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
         let message = match &ext {
@@ -275,18 +346,14 @@ pub fn load_towns_beside(
             None => "cannot tell the data format: the file name has no extension".to_string(),
         };
         let help = match ext.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("xlsx" | "xls" | "et" | "ods") => {
-                "save the sheet as CSV UTF-8 (Excel: 另存为 → CSV UTF-8（逗号分隔）)"
+            Some("et" | "ett") => {
+                "save the workbook as .xlsx (WPS: 另存为 → Excel 工作簿（*.xlsx）), which townrules reads"
             }
-            _ => "use a `.csv`, `.toml` or `.json` file",
+            _ => "use a `.csv`, `.toml` or `.json` file, or an `.xlsx`, `.xls` or `.ods` workbook",
         };
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
-    let vocab = header::Vocab::new(model).map_err(|m| vec![DataError::file(&name, m)])?;
-    let vocab = match other {
-        Some(o) => vocab.with_other(o),
-        None => vocab,
-    };
+    let vocab = vocab(&name)?;
     let read_err =
         |e: std::io::Error| vec![DataError::file(&name, format!("cannot read the file: {e}"))];
     match format {

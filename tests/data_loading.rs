@@ -575,9 +575,21 @@ fn toml_and_json_errors_name_the_town() {
 
 #[test]
 fn unsupported_extension_is_an_error() {
-    let e = errs(load_towns(Path::new("towns.xlsx"), &model()));
-    assert!(e[0].message.contains(".xlsx"), "{e:#?}");
-    assert!(e[0].help.as_deref().unwrap_or("").contains("CSV UTF-8"));
+    // A WPS workbook is not read: saved as .xlsx it is.
+    let e = errs(load_towns(Path::new("towns.et"), &model()));
+    assert!(e[0].message.contains(".et"), "{e:#?}");
+    assert!(
+        e[0].help.as_deref().unwrap_or("").contains(".xlsx"),
+        "{e:#?}"
+    );
+    let e = errs(load_towns(Path::new("towns.docx"), &model()));
+    assert!(
+        e[0].help.as_deref().unwrap_or("").contains(".ods"),
+        "{e:#?}"
+    );
+    // A workbook is read (tests/excel.rs); a missing one is an error, not a panic.
+    let e = errs(load_towns(Path::new("no-such-towns.xlsx"), &model()));
+    assert!(e[0].message.contains("cannot read the workbook"), "{e:#?}");
 }
 
 #[test]

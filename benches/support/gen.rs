@@ -203,7 +203,7 @@ fn percent(r: &mut Rng, around: u64, s: &mut String) {
     let tenths = around * 10 - 150 + r.below(301);
     let tenths = tenths.min(1000);
     let _ = write!(s, "{}", tenths / 10);
-    if tenths % 10 != 0 {
+    if !tenths.is_multiple_of(10) {
         let _ = write!(s, ".{}", tenths % 10);
     }
     if r.chance(70.0) {

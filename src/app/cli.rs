@@ -32,8 +32,11 @@ pub enum Command {
     Eval {
         /// The rule file.
         rules: PathBuf,
-        /// Town data: CSV (UTF-8, with or without BOM), TOML or JSON.
+        /// Town data: CSV (UTF-8, with or without BOM), TOML, JSON, or an .xlsx/.xls/.ods workbook.
         towns: PathBuf,
+        /// The workbook's sheet to read (by name; default: the first sheet).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Only these towns (by id or name), shown in full detail.
         #[arg(long = "town", value_name = "ID")]
         town: Vec<String>,
@@ -165,6 +168,7 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
         Command::Eval {
             rules,
             towns,
+            sheet,
             town,
             format,
             set,
@@ -175,6 +179,7 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
         } => super::eval::run(&super::eval::EvalArgs {
             rules,
             towns,
+            sheet,
             towns_only: town,
             format,
             set,

@@ -180,7 +180,7 @@ pub enum AppError {
     #[error(
         "`{rules}` scores towns from expert sheets ({system}): give them with `--scores FILE`"
     )]
-    #[diagnostic(help("a score sheet is a CSV with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)"))]
+    #[diagnostic(help("a score sheet is a CSV file or a workbook's first sheet with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)"))]
     SheetsNeeded {
         /// The rule set's file.
         rules: String,

@@ -29,6 +29,8 @@ pub struct EvalArgs {
     pub rules: PathBuf,
     /// Town data file.
     pub towns: PathBuf,
+    /// The sheet of a workbook to read (default: the first).
+    pub sheet: Option<String>,
     /// Towns to show (all when empty).
     pub towns_only: Vec<String>,
     /// Output format.
@@ -68,7 +70,7 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
     let (model, mut rs) = load::rule_file_at(&args.rules, &args.when)?;
     load::apply_sets(&mut rs, &args.set)?;
-    let towns = load::towns(&args.towns, &model, &rs)?;
+    let towns = load::towns_in(&args.towns, args.sheet.as_deref(), &model, &rs)?;
     let rows = select_rows(&towns, &args.towns_only)?;
     let scores = load::sheets(&rs, &towns, args.scores.as_deref())?;
     let mut ev = Evaluator::new(&rs, &towns);

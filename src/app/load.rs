@@ -128,8 +128,18 @@ pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), AppError> {
 /// Read town data against a rule set's vocabulary, printing its warnings: about the
 /// file, and one per fact the rule set reads that the file has no column for.
 pub fn towns(path: &Path, model: &Checked, rs: &RuleSet) -> Result<Towns, AppError> {
-    let loaded =
-        crate::data::load_towns(path, model).map_err(|errors| AppError::Data { errors })?;
+    towns_in(path, None, model, rs)
+}
+
+/// [`towns`] from a named sheet of a workbook (`None`: the first sheet).
+pub fn towns_in(
+    path: &Path,
+    sheet: Option<&str>,
+    model: &Checked,
+    rs: &RuleSet,
+) -> Result<Towns, AppError> {
+    let loaded = crate::data::load_towns_sheet(path, model, None, sheet)
+        .map_err(|errors| AppError::Data { errors })?;
     for w in loaded.warnings.iter().chain(&loaded.missing_read_by(rs)) {
         warn(w);
     }

@@ -169,6 +169,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             message,
             help,
             unit: self.unit,
+            sheet: None,
         }
     }
 

@@ -97,7 +97,7 @@ fn number_scaled(b: &[u8]) -> Option<(u64, u32, &[u8])> {
 /// `m / 10^scale` with the trailing zeros of the fraction removed.
 #[inline]
 fn normalized(mut m: u64, mut scale: u32) -> (u64, u32) {
-    while scale > 0 && m % 10 == 0 {
+    while scale > 0 && m.is_multiple_of(10) {
         m /= 10;
         scale -= 1;
     }

@@ -254,6 +254,7 @@ impl<'m> Vocab<'m> {
             message: format!("unknown column `{written}`: it names no town fact"),
             help: Some(help),
             unit,
+            sheet: None,
         }
     }
 
@@ -283,6 +284,7 @@ impl<'m> Vocab<'m> {
                 column.trim()
             )),
             unit,
+            sheet: None,
         }
     }
 
@@ -312,6 +314,7 @@ impl<'m> Vocab<'m> {
             ),
             help: Some("keep only one of the two columns".to_string()),
             unit,
+            sheet: None,
         }
     }
 
@@ -328,6 +331,7 @@ impl<'m> Vocab<'m> {
             ),
             help: Some("add a column `id` (or `编号`) with a unique id for each town".to_string()),
             unit,
+            sheet: None,
         }
     }
 }

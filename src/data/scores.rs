@@ -34,9 +34,13 @@ const EXPERT_COLS: &[&str] = &["expert", "专家"];
 const INDICATOR_COLS: &[&str] = &["indicator", "指标", "指标代码", "code"];
 const SCORE_COLS: &[&str] = &["score", "得分", "分数", "评分"];
 
-/// Read expert score sheets (CSV, UTF-8 with or without BOM) for the towns of `towns`.
+/// Read expert score sheets (CSV, UTF-8 with or without BOM; or the first sheet of an
+/// `.xlsx`, `.xls` or `.ods` workbook) for the towns of `towns`.
 pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores, Vec<DataError>> {
     let name = path.display().to_string();
+    if super::excel::is_workbook(path) {
+        return super::excel::read_scores(&name, path, ev, towns);
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         vec![DataError::file(
             &name,
@@ -73,26 +77,81 @@ pub fn load_scores_str(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(Tap::new(text.as_bytes()));
-    let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| DataError {
-        file: name.to_string(),
-        row,
-        column: col.map(str::to_string),
-        cell: cell.map(str::to_string),
-        message: msg,
-        help: None,
-        unit: RowUnit::Line,
-    };
-    let header = rdr
+    let header: Vec<String> = rdr
         .headers()
         .map_err(|e| {
-            vec![err(
+            vec![row_error(
+                name,
                 Some(1),
                 None,
                 None,
                 format!("cannot read the header: {e}"),
             )]
         })?
-        .clone();
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut line = 1usize;
+    let mut rec = csv::StringRecord::new();
+    let mut stopped = false;
+    let records = std::iter::from_fn(|| {
+        if stopped {
+            return None;
+        }
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {
+                line = rdr.get_mut().start_line(&rec).max(line + 1);
+                Some(Ok((line, rec.iter().map(str::to_string).collect())))
+            }
+            Ok(false) => None,
+            Err(e) => {
+                stopped = true;
+                let at = e.position().map_or(line + 1, |p| p.line() as usize);
+                let msg = format!("unreadable row: {e}");
+                Some(Err(row_error(name, Some(at), None, None, msg)))
+            }
+        }
+    });
+    scores_from(name, &header, 1, records, ev, towns)
+}
+
+/// An error in a score sheet at a row (CSV line or sheet row).
+fn row_error(
+    name: &str,
+    row: Option<usize>,
+    col: Option<&str>,
+    cell: Option<&str>,
+    message: String,
+) -> DataError {
+    DataError {
+        file: name.to_string(),
+        row,
+        column: col.map(str::to_string),
+        cell: cell.map(str::to_string),
+        message,
+        help: None,
+        unit: RowUnit::Line,
+        sheet: None,
+    }
+}
+
+/// One row of a score sheet: its number (CSV line or sheet row) and its cells; or an
+/// error that ends the reading.
+pub(super) type Record = Result<(usize, Vec<String>), DataError>;
+
+/// Read score sheets from a header row (at row 1 of the file) and the rows after it: the
+/// rules every score sheet follows, whatever the file's format.
+pub(super) fn scores_from(
+    name: &str,
+    header: &[String],
+    header_row: usize,
+    records: impl Iterator<Item = Record>,
+    ev: &Evaluation,
+    towns: &Towns,
+) -> Result<Scores, Vec<DataError>> {
+    let err = |row: Option<usize>, col: Option<&str>, cell: Option<&str>, msg: String| {
+        row_error(name, row, col, cell, msg)
+    };
     let find = |names: &[&str]| {
         header
             .iter()
@@ -118,7 +177,7 @@ pub fn load_scores_str(
         .collect();
     if !missing.is_empty() {
         return Err(vec![err(
-            Some(1),
+            Some(header_row),
             None,
             None,
             format!("score sheet needs the columns {}", missing.join(", ")),
@@ -136,24 +195,20 @@ pub fn load_scores_str(
     };
     let mut errors: Vec<DataError> = Vec::new();
     let mut seen: HashMap<(usize, String, usize), usize> = HashMap::new();
-    let mut line = 1usize;
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => line = rdr.get_mut().start_line(&rec).max(line + 1),
-            Ok(false) => break,
+    for record in records {
+        let (line, rec) = match record {
+            Ok(r) => r,
             Err(e) => {
-                let at = e.position().map_or(line + 1, |p| p.line() as usize);
-                errors.push(err(Some(at), None, None, format!("unreadable row: {e}")));
+                errors.push(e);
                 break;
             }
-        }
+        };
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let get = |i: usize| units::normalize(rec.get(i).unwrap_or("")).into_owned();
+        let get = |i: usize| units::normalize(rec.get(i).map_or("", String::as_str)).into_owned();
         let (town, expert, ind, score) = (get(ct), get(ce), get(ci), get(cs));
-        let hdr = |i: usize| header.get(i).unwrap_or("");
+        let hdr = |i: usize| header.get(i).map_or("", String::as_str);
         let Some(t) = towns.index_of(&town) else {
             let cands = towns.ids.iter().chain(towns.names.iter());
             let mut e = err(

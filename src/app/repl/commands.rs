@@ -37,7 +37,7 @@ pub struct CommandInfo {
 /// Every command, in the order `help` lists them.
 pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { name: "load", args: "RULES", summary: "载入（或重新载入）规则文件", details: "出错时显示与 `check` 相同的诊断，会话保持原来的状态。本次会话中修改过的参数，新规则中仍有的会保留（可以用 undo 撤销保留）；之前的修改不能再撤销。\n例：load rules/shanxi.rules" },
-    CommandInfo { name: "data", args: "TOWNS [SCORES]", summary: "载入（或重新载入）镇的数据", details: "TOWNS：CSV（UTF-8，可带 BOM）、TOML 或 JSON。SCORES：评价指标体系的专家评分表（town, expert, indicator, score），用于总分和等级。\n例：data examples/edge_cases.csv" },
+    CommandInfo { name: "data", args: "TOWNS [SCORES]", summary: "载入（或重新载入）镇的数据", details: "TOWNS：CSV（UTF-8，可带 BOM）、TOML、JSON 或 Excel 工作簿（.xlsx、.xls、.ods，读第一张表）。SCORES：评价指标体系的专家评分表（town, expert, indicator, score；CSV 或工作簿），用于总分和等级。\n例：data examples/edge_cases.csv" },
     CommandInfo { name: "params", args: "[PATTERN]", summary: "列出参数：当前值、单位、文件中的值、出处", details: "PATTERN 可以是名称的一部分，或带 * ? 的通配符。带 * 标记的参数已在本次会话中修改。\n例：params min_output   params *enterprises" },
     CommandInfo { name: "set", args: "NAME = VALUE", summary: "修改参数（检查单位），立即列出结论变化的镇", details: "只重新判定用到该参数的认定标准。\n例：set min_output.manufacturing = 15亿元   set min_supporting_enterprises = 8户\n分日期生效的参数可加日期：set min_output = 15亿元 from 2025-01-01（该日期起施行；按本次的适用日期判定）" },
     CommandInfo { name: "unset", args: "NAME", summary: "一个参数恢复为文件中的值", details: "例：unset min_output.manufacturing" },

@@ -60,7 +60,7 @@ pub enum ReplError {
     #[error("no rule set loaded; load one with `load RULES`")]
     NoRules,
     /// The command needs towns and no town data is loaded.
-    #[error("no town data loaded; load it with `data TOWNS` (a .csv, .toml or .json file)")]
+    #[error("no town data loaded; load it with `data TOWNS` (a .csv, .toml, .json, .xlsx, .xls or .ods file)")]
     NoTowns,
     /// `data` before `load`: town data is read against a rule set's vocabulary.
     #[error("load a rule set first (`load RULES`): data columns are read against its vocabulary")]

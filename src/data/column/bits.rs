@@ -31,7 +31,7 @@ impl Bits {
     pub fn repeat(value: bool, len: usize) -> Self {
         let mut words = vec![if value { u64::MAX } else { 0 }; len.div_ceil(64)];
         if let Some(last) = words.last_mut() {
-            if len % 64 != 0 {
+            if !len.is_multiple_of(64) {
                 *last &= (1u64 << (len % 64)) - 1;
             }
         }
@@ -59,7 +59,7 @@ impl Bits {
     /// Append a bit.
     #[inline]
     pub fn push(&mut self, bit: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         if bit {
@@ -101,7 +101,7 @@ impl Bits {
 
     /// Append all of `other`.
     pub fn extend(&mut self, other: &Bits) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.extend_from_slice(&other.words);
             self.len += other.len;
             return;
