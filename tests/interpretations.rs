@@ -49,6 +49,9 @@ fn each_criterion_states_its_readings_once_in_the_compact_and_the_full_view() {
         }
         let block = criterion_block(&body, "产业相对集中");
         assert!(block.contains("“10家左右”按不少于8家"), "{block}");
+        // The finding's own line carries no reading: the reading has a line of its own.
+        let head = block.lines().next().unwrap_or_default();
+        assert!(!head.contains("本规则集的理解："), "{head}");
         // A criterion resting on no reading of ours says nothing of the kind.
         let block = criterion_block(&body, "公共服务完善");
         assert!(!block.contains("本规则集的理解"), "{block}");

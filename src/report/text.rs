@@ -346,6 +346,10 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             );
             if c.status == Status::Met && !opt.all_details {
                 let _ = writeln!(o, "{head}：{}", met_summary(ev, c, *row));
+                // The readings on a line of their own, so the finding stays short.
+                if let Some(r) = reading(rs, c.index) {
+                    let _ = writeln!(o, "      {r}");
+                }
                 continue;
             }
             let _ = writeln!(o, "{head}");
@@ -581,9 +585,6 @@ fn met_summary(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
             "；未填报{}，不影响本条结论",
             super::describe::labels(&names)
         ));
-    }
-    if let Some(r) = reading(rs, c.index) {
-        s.push_str(&r);
     }
     s
 }
