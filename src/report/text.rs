@@ -163,8 +163,17 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     } else {
         String::new()
     };
+    // The verdict column is as wide as its widest mark (the discretionary mark is long).
+    let vw = results
+        .iter()
+        .map(|(_, r)| {
+            UnicodeWidthStr::width(outcome_mark(r.outcome, r.discretionary, false).as_str())
+        })
+        .max()
+        .unwrap_or(10)
+        .max(10);
     let verdict_head = if has_criteria {
-        format!("{}  ", pad("结论", 10))
+        format!("{}  ", pad("结论", vw))
     } else {
         String::new()
     };
@@ -237,7 +246,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
         let verdict = if has_criteria {
             format!(
                 "{}  ",
-                pad(&outcome_mark(r.outcome, r.discretionary, opt.color), 10)
+                pad(&outcome_mark(r.outcome, r.discretionary, opt.color), vw)
             )
         } else {
             String::new()
