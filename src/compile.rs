@@ -445,30 +445,25 @@ impl Compiler<'_> {
                 out.push(p);
             }
         };
-        match self.ops[n as usize] {
-            Op::Param(p) => push(p as usize),
-            Op::Lookup { table, .. } | Op::InTable { table, .. } => {
-                for (i, p) in self.m.params.iter().enumerate() {
-                    if p.table.is_some_and(|(t, _)| t == table as usize) {
-                        push(i);
-                    }
+        for m in nodes_under(&self.ops, n) {
+            let op = self.ops[m as usize];
+            if let Op::Param(p) = op {
+                push(p as usize);
+            }
+            if let Op::Lookup { table, .. } | Op::InTable { table, .. } = op {
+                let of_table = |p: &&crate::check::ParamInfo| {
+                    p.table.is_some_and(|(t, _)| t == table as usize)
+                };
+                for (i, _) in self
+                    .m
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| of_table(p))
+                {
+                    push(i);
                 }
             }
-            Op::Fact(_)
-            | Op::Const(_)
-            | Op::Stat { .. }
-            | Op::InList { .. }
-            | Op::Not(_)
-            | Op::Neg(_)
-            | Op::Logic { .. }
-            | Op::Cmp { .. }
-            | Op::Arith { .. }
-            | Op::Min(..)
-            | Op::Max(..)
-            | Op::Rescale(..) => {}
-        }
-        for x in self.ops[n as usize].children() {
-            self.collect_params(x, out);
         }
     }
 

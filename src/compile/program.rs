@@ -111,6 +111,20 @@ impl Op {
     }
 }
 
+/// Every node of the condition at `n`: itself, then its operands', depth first.
+pub fn nodes_under(ops: &[Op], n: NodeId) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut todo = vec![n];
+    while let Some(m) = todo.pop() {
+        out.push(m);
+        if let Some(op) = ops.get(m as usize) {
+            let kids: Vec<NodeId> = op.children().collect();
+            todo.extend(kids.into_iter().rev());
+        }
+    }
+    out
+}
+
 /// A statistic over the group of towns evaluated together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatKind {

@@ -103,28 +103,15 @@ impl RuleSet {
 
     /// The facts a condition reads.
     fn facts_of(&self, n: NodeId, out: &mut Vec<usize>) {
-        match self.ops[n as usize] {
-            Op::Fact(f) => out.push(f as usize),
-            Op::Stat { fact, within, .. } => {
+        for m in super::nodes_under(&self.ops, n) {
+            let op = self.ops[m as usize];
+            if let Op::Fact(f) = op {
+                out.push(f as usize);
+            }
+            if let Op::Stat { fact, within, .. } = op {
                 out.push(fact as usize);
                 out.extend(within.map(|w| w as usize));
             }
-            Op::Param(_)
-            | Op::Const(_)
-            | Op::Lookup { .. }
-            | Op::InTable { .. }
-            | Op::InList { .. }
-            | Op::Not(_)
-            | Op::Neg(_)
-            | Op::Logic { .. }
-            | Op::Cmp { .. }
-            | Op::Arith { .. }
-            | Op::Min(..)
-            | Op::Max(..)
-            | Op::Rescale(..) => {}
-        }
-        for x in self.ops[n as usize].children() {
-            self.facts_of(x, out);
         }
     }
 
