@@ -3,15 +3,17 @@
 //! Nothing here decides anything: it formats what `eval` recorded.
 
 mod change;
+mod criterion;
 mod describe;
 mod score;
 mod text;
 
+pub use criterion::criterion_lines;
 pub use describe::{atom, param_ref, provenance};
 pub use score::{
     fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
 };
-pub use text::{criterion_lines, text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
+pub use text::{text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 
 use std::io::{self, Write};
 
