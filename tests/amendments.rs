@@ -42,6 +42,19 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
+/// `townrules diff puxian.rules amend.rules --towns towns.csv ARGS` in `dir`.
+fn diff_towns(dir: &Path, args: &[&str]) -> common::Run {
+    let mut all = vec![
+        "diff",
+        "puxian.rules",
+        "amend.rules",
+        "--towns",
+        "towns.csv",
+    ];
+    all.extend_from_slice(args);
+    run(dir, &all)
+}
+
 fn run(dir: &Path, args: &[&str]) -> common::Run {
     common::run_in(dir, args, "")
 }
@@ -68,16 +81,7 @@ fn an_amendment_adds_a_fact_and_a_criterion_that_reads_it() {
 #[test]
 fn diff_towns_reads_one_file_for_both_and_says_which_side_lacks_the_fact() {
     let dir = setup();
-    let r = run(
-        dir.path(),
-        &[
-            "diff",
-            "puxian.rules",
-            "amend.rules",
-            "--towns",
-            "towns.csv",
-        ],
-    );
+    let r = diff_towns(dir.path(), &[]);
     assert_eq!(r.code, 1, "differences: {}{}", r.stdout, r.stderr);
     assert!(!r.stderr.contains("unknown column"), "{}", r.stderr);
     assert!(
@@ -99,18 +103,7 @@ fn diff_towns_reads_one_file_for_both_and_says_which_side_lacks_the_fact() {
         "{}",
         r.stdout
     );
-    let r = run(
-        dir.path(),
-        &[
-            "diff",
-            "puxian.rules",
-            "amend.rules",
-            "--towns",
-            "towns.csv",
-            "--format",
-            "json",
-        ],
-    );
+    let r = diff_towns(dir.path(), &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(
         v["facts_only_in"],
@@ -120,16 +113,7 @@ fn diff_towns_reads_one_file_for_both_and_says_which_side_lacks_the_fact() {
     let towns = std::fs::read_to_string(dir.path().join("towns.csv")).expect("read");
     let towns = towns.replacen("rd_ratio", "rd_ratoi", 1);
     std::fs::write(dir.path().join("towns.csv"), towns).expect("write");
-    let r = run(
-        dir.path(),
-        &[
-            "diff",
-            "puxian.rules",
-            "amend.rules",
-            "--towns",
-            "towns.csv",
-        ],
-    );
+    let r = diff_towns(dir.path(), &[]);
     assert!(r.code != 0 && r.code != 101, "{}", r.code);
     assert!(
         r.stderr.contains("unknown column `rd_ratoi`"),

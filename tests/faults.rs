@@ -2,6 +2,8 @@
 //! as missing data; they are unknown in every condition, so verdicts are as before, and
 //! every evaluator records them alike.
 
+mod common;
+
 use std::path::Path;
 
 use townrules::data::{load_towns_str, DataFormat};
@@ -18,17 +20,7 @@ param none = 0
 /// criterion's explanation lines and its JSON.
 fn explain(criterion: &str, csv: &str) -> Vec<(Status, String, serde_json::Value)> {
     let text = format!("{HEAD}criterion c \"标准\" {{\n{criterion}\n}}\n");
-    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
-    let model = report.model.unwrap_or_else(|| {
-        panic!(
-            "does not check:\n{}",
-            townrules::diag::render_plain(&report.diagnostics, 100)
-        )
-    });
-    let rs = townrules::compile::compile(&model).expect("compiles");
-    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
-        .expect("loads")
-        .towns;
+    let (rs, towns) = common::compiled(&text, csv);
     let ev = Evaluator::new(&rs, &towns);
     let json = townrules::report::json(&ev, &(0..towns.len()).collect::<Vec<_>>());
     (0..towns.len())

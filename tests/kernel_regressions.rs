@@ -2,6 +2,8 @@
 //! one-line tests: every evaluator (fast path, tree walk, both explanation paths) must
 //! give the status the language reference (docs/LANGUAGE.md) gives.
 
+mod common;
+
 use std::path::Path;
 
 use townrules::data::{load_towns_str, DataFormat};
@@ -21,17 +23,7 @@ table t_c by sector : count { alpha = 3 }
 /// of `csv`, the same from every evaluator.
 fn statuses(criterion: &str, csv: &str) -> Vec<Status> {
     let text = format!("{HEAD}criterion c \"标准\" {{\n{criterion}\n}}\n");
-    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
-    let model = report.model.unwrap_or_else(|| {
-        panic!(
-            "does not check:\n{}",
-            townrules::diag::render_plain(&report.diagnostics, 100)
-        )
-    });
-    let rs = townrules::compile::compile(&model).expect("compiles");
-    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
-        .expect("loads")
-        .towns;
+    let (rs, towns) = common::compiled(&text, csv);
     let ev = Evaluator::new(&rs, &towns);
     (0..towns.len())
         .map(|row| {
@@ -185,17 +177,7 @@ fn outcomes(c0: &str, c1: &str, csv: &str) -> Vec<Outcome> {
          criterion c0 \"标准0\" {{\n{c0}\n}}\ncriterion c1 \"标准1\" {{\n{c1}\n}}\n",
         grades.join(" ")
     );
-    let report = townrules::check::check_source(Path::new("rules/t.rules"), &text);
-    let model = report.model.unwrap_or_else(|| {
-        panic!(
-            "does not check:\n{}",
-            townrules::diag::render_plain(&report.diagnostics, 100)
-        )
-    });
-    let rs = townrules::compile::compile(&model).expect("compiles");
-    let towns = load_towns_str("t.csv", csv, DataFormat::Csv, &model)
-        .expect("loads")
-        .towns;
+    let (rs, towns) = common::compiled(&text, csv);
     let ev = Evaluator::new(&rs, &towns);
     let n = towns.len();
     let (mut all, mut statuses) = (vec![Outcome::Recognized; n], vec![Met; 2 * n]);

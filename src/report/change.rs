@@ -53,9 +53,11 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
             Some(format!("{others}{}", parts.join("；")))
         }
         Outcome::Undetermined => {
+            let decided: Vec<_> = open.iter().map(|c| decided_by(ev, c, row)).collect();
             let parts: Vec<String> = open
                 .iter()
-                .map(|c| {
+                .zip(&decided)
+                .map(|(c, decided)| {
                     let crit = &rs.criteria[c.index];
                     let facts: Vec<&str> = c
                         .missing_facts
@@ -73,7 +75,7 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                     } else {
                         format!("未填报{}", describe::labels(&facts))
                     };
-                    match decided_by(ev, c, row) {
+                    match decided {
                         Some((need, Route::Normal)) => format!(
                             "{} {}待定（{what}）：{need}即符合，否则不符合",
                             crit.clause, crit.label
@@ -82,7 +84,7 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                             "{} {}待定（{what}）：{need}即经放宽条款符合{}，否则不符合",
                             crit.clause,
                             crit.label,
-                            if discretionary {
+                            if *discretionary {
                                 "（须认定机关裁量）"
                             } else {
                                 ""
@@ -93,9 +95,9 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
                 })
                 .collect();
             // Met only through a discretionary relaxation: recognised with its mark.
-            let relaxed = open.iter().any(|c| {
+            let relaxed = decided.iter().any(|d| {
                 matches!(
-                    decided_by(ev, c, row),
+                    d,
                     Some((
                         _,
                         Route::Relaxed {

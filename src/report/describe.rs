@@ -278,6 +278,17 @@ pub fn param_ref(rs: &RuleSet, p: &ParamInfo) -> String {
     parts.join("，")
 }
 
+/// The town's category a table lookup reads, when it has one.
+fn category_of(ev: &Evaluator<'_>, op: Op, row: usize) -> Option<u16> {
+    let Op::Lookup { key, .. } = op else {
+        return None;
+    };
+    match ev.eval(key, row) {
+        V::Cat(m) => Some(m),
+        V::Unknown | V::Fault(_) | V::Num(_) | V::Bool(_) => None,
+    }
+}
+
 /// Why a threshold has no value: not set, or (for dated values) none in force yet at
 /// the date the rule set is read at.
 fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
@@ -286,29 +297,19 @@ fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
         // A percentage read as a ratio: the threshold is the parameter inside.
         return unset(ev, x, row);
     }
-    let p = match rs.ops[n as usize] {
-        Op::Param(p) => Some(p as usize),
-        Op::Lookup { table, key } => match ev.eval(key, row) {
-            V::Cat(m) => rs.tables[table as usize]
-                .entries
-                .get(m as usize)
-                .copied()
-                .flatten(),
-            V::Unknown | V::Fault(_) | V::Num(_) | V::Bool(_) => None,
-        },
-        Op::Fact(_)
-        | Op::Const(_)
-        | Op::InTable { .. }
-        | Op::InList { .. }
-        | Op::Not(_)
-        | Op::Neg(_)
-        | Op::Logic { .. }
-        | Op::Cmp { .. }
-        | Op::Arith { .. }
-        | Op::Stat { .. }
-        | Op::Min(..)
-        | Op::Max(..)
-        | Op::Rescale(..) => None,
+    // The parameter in force here: the threshold itself, or the table entry for the
+    // town's category.
+    let op = rs.ops[n as usize];
+    let p = if let Op::Param(p) = op {
+        Some(p as usize)
+    } else if let (Op::Lookup { table, .. }, Some(m)) = (op, category_of(ev, op, row)) {
+        rs.tables[table as usize]
+            .entries
+            .get(m as usize)
+            .copied()
+            .flatten()
+    } else {
+        None
     };
     let future = p.and_then(|p| {
         let pi = &rs.params[p];

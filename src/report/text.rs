@@ -133,7 +133,7 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
     if !rs.criteria.is_empty() {
         // By outcome, and within each outcome the towns to be assessed with priority
         // first (then those whose priority is unknown); otherwise in input order.
-        results.sort_by_key(|(row, r)| {
+        results.sort_by_cached_key(|(row, r)| {
             (
                 outcome_rank(r.outcome),
                 priority_rank(ev.priority_state(*row)),

@@ -74,3 +74,21 @@ pub fn today() -> String {
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
 }
+
+/// `text` checked as `rules/t.rules` (so `import "facts.rules"` works) and compiled, and
+/// `csv` read with its vocabulary: what the kernel tests evaluate.
+pub fn compiled(text: &str, csv: &str) -> (townrules::compile::RuleSet, townrules::data::Towns) {
+    let report = townrules::check::check_source(Path::new("rules/t.rules"), text);
+    let model = report.model.unwrap_or_else(|| {
+        panic!(
+            "does not check:\n{}",
+            townrules::diag::render_plain(&report.diagnostics, 100)
+        )
+    });
+    let rs = townrules::compile::compile(&model).expect("compiles");
+    let towns =
+        townrules::data::load_towns_str("t.csv", csv, townrules::data::DataFormat::Csv, &model)
+            .expect("loads")
+            .towns;
+    (rs, towns)
+}
