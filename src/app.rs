@@ -18,7 +18,10 @@ pub mod eval;
 pub mod fmt;
 pub mod load;
 pub mod lsp;
+pub mod output;
+pub mod provenance;
 pub mod repl;
+pub mod template;
 pub mod test;
 
 pub use cli::main;

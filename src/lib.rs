@@ -45,6 +45,7 @@ pub mod compile;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod i18n;
 pub mod report;
 pub mod ruletest;
 pub mod source;

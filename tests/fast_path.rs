@@ -370,7 +370,7 @@ fn reports_are_byte_identical_to_the_unstreamed_ones() {
             let some: Vec<usize> = (0..towns.len()).rev().step_by(3).collect();
             for rows in [&all, &some] {
                 let mut got = Vec::new();
-                townrules::report::csv(&ev, rows, &mut got).unwrap();
+                townrules::report::csv(&ev, rows, &Default::default(), &mut got).unwrap();
                 assert_eq!(
                     String::from_utf8(got).unwrap(),
                     String::from_utf8(csv_reference(&ev, rows)).unwrap(),
@@ -378,7 +378,8 @@ fn reports_are_byte_identical_to_the_unstreamed_ones() {
                 );
                 if towns.len() <= 100 {
                     let mut got = Vec::new();
-                    townrules::report::json_write(&ev, rows, &mut got).unwrap();
+                    townrules::report::json_write(&ev, rows, &Default::default(), &mut got)
+                        .unwrap();
                     let want =
                         serde_json::to_vec_pretty(&townrules::report::json(&ev, rows)).unwrap();
                     assert_eq!(
@@ -389,7 +390,7 @@ fn reports_are_byte_identical_to_the_unstreamed_ones() {
                 }
             }
             let mut got = Vec::new();
-            townrules::report::json_write(&ev, &[], &mut got).unwrap();
+            townrules::report::json_write(&ev, &[], &Default::default(), &mut got).unwrap();
             let want = serde_json::to_vec_pretty(&townrules::report::json(&ev, &[])).unwrap();
             assert_eq!(got, want, "{file} json, no towns");
         }

@@ -50,7 +50,7 @@ fn run_all(text: &str, csv: &str) {
     let _ = report::text(&ev, &rows, &rows, opt);
     let _ = report::json(&ev, &rows);
     let mut out = Vec::new();
-    let _ = report::csv(&ev, &rows, &mut out);
+    let _ = report::csv(&ev, &rows, &Default::default(), &mut out);
 }
 
 fn criterion(cond: &str) -> String {

@@ -712,7 +712,7 @@ proptest! {
             let text = report::text(&ev, &rows, &rows, TextOptions { color: false, all_details: true });
             let json = serde_json::to_string_pretty(&report::json(&ev, &rows)).expect("json");
             let mut out = Vec::new();
-            report::csv(&ev, &rows, &mut out).expect("csv");
+            report::csv(&ev, &rows, &Default::default(), &mut out).expect("csv");
             (text, json, out)
         };
         prop_assert_eq!(once(), once());

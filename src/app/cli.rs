@@ -6,14 +6,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::i18n::Lang;
+
 use super::diff::DiffFormat;
 use super::error::{exit_status, report, AppError, Outcome, Which};
-use super::eval::Format;
+use super::eval::{Explain, Format};
 
 /// townrules — 专业镇认定标准规则引擎 (rules engine for professional-town recognition criteria)
 #[derive(Debug, Parser)]
 #[command(name = "townrules", version, about, long_about = None)]
 pub struct Cli {
+    /// Language of messages: zh (default) or en; also `TOWNRULES_LANG` or an English `LANG`.
+    #[arg(long, global = true, value_name = "LANG", value_parser = lang_name)]
+    pub lang: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -58,6 +63,29 @@ pub enum Command {
         /// Read dated parameter values as in force on this date, YYYY-MM-DD (default: the rule set's `date`).
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        /// Write the report to FILE (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite the `-o` file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+        /// JSON/JSONL: structured records only (default), or with the explanation text.
+        #[arg(long, value_enum, default_value_t = Explain::Records)]
+        explain: Explain,
+        /// CSV for scripts: ids and English statuses, no byte-order mark.
+        #[arg(long)]
+        ids: bool,
+    },
+    /// Write the workbook a town fills in for a rule set (an .xlsx data-entry template).
+    Template {
+        /// The rule file.
+        rules: PathBuf,
+        /// The workbook to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Interactive what-if session: change thresholds and see which towns flip.
     Repl {
@@ -140,12 +168,14 @@ impl Command {
             Command::Test { .. } => Which::Test,
             Command::Fmt { .. } => Which::Fmt,
             Command::Lsp { .. } => Which::Lsp,
+            Command::Template { .. } => Which::Template,
         }
     }
 }
 
 /// Run the command line; returns the process exit status.
 pub fn main() -> ExitCode {
+    crate::i18n::set_lang(lang_asked(std::env::args()));
     let (which, result) = match Cli::try_parse() {
         Ok(cli) => (Some(cli.command.which()), run(cli.command)),
         Err(e) if !e.use_stderr() => {
@@ -159,6 +189,35 @@ pub fn main() -> ExitCode {
         report(e);
     }
     ExitCode::from(exit_status(which, &result))
+}
+
+/// The language of messages: `--lang X` / `--lang=X` anywhere on the command line
+/// (read before the rest, so that `--help` and argument errors are in it), else the
+/// environment ([`Lang::from_env`]). An unknown name keeps the environment's language;
+/// clap then reports it.
+fn lang_asked(args: impl Iterator<Item = String>) -> Lang {
+    let args: Vec<String> = args.collect();
+    let given = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned().unwrap_or_default()))
+    });
+    given
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env)
+}
+
+/// `--lang`'s value, if it names a language of the catalogue.
+fn lang_name(name: &str) -> Result<String, String> {
+    match Lang::parse(name) {
+        Some(_) => Ok(name.to_string()),
+        None => Err(format!(
+            "{}; {}",
+            crate::t!("cli.lang.unknown", lang = name),
+            crate::t!("cli.lang.help")
+        )),
+    }
 }
 
 /// Run one command.
@@ -176,6 +235,10 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             scores,
             year,
             date,
+            output,
+            force,
+            explain,
+            ids,
         } => super::eval::run(&super::eval::EvalArgs {
             rules,
             towns,
@@ -186,6 +249,10 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             all,
             scores,
             when: super::load::When { year, date },
+            output,
+            force,
+            explain,
+            ids,
         }),
         Command::Repl {
             rules,
@@ -217,5 +284,10 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             write,
         } => Ok(super::fmt::run(&files, super::fmt::Mode::new(check, write))),
         Command::Lsp { .. } => super::lsp::run(),
+        Command::Template {
+            rules,
+            output,
+            force,
+        } => super::template::run(&rules, &output, force),
     }
 }

@@ -76,6 +76,8 @@ pub enum Which {
     Fmt,
     /// `townrules lsp`.
     Lsp,
+    /// `townrules template`.
+    Template,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a
@@ -195,6 +197,18 @@ pub enum AppError {
         /// Why.
         source: std::io::Error,
     },
+    /// `-o FILE` names a file that exists, without `--force`.
+    #[error("`{}` exists; add `--force` to overwrite it", path.display())]
+    OutputExists {
+        /// The output file.
+        path: PathBuf,
+    },
+    /// A format that cannot go to the terminal (`xlsx`) without `-o FILE`.
+    #[error("`--format {format}` writes a file: give it with `-o FILE`")]
+    NeedsOutput {
+        /// The format.
+        format: &'static str,
+    },
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -229,6 +243,7 @@ impl AppError {
                 | AppError::SetSyntax { .. }
                 | AppError::BadDate { .. }
                 | AppError::BadYear { .. }
+                | AppError::NeedsOutput { .. }
         )
     }
 }

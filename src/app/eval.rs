@@ -7,9 +7,10 @@ use clap::ValueEnum;
 
 use super::error::{AppError, Outcome};
 use super::load;
+use super::output;
 use crate::data::Towns;
 use crate::eval::Evaluator;
-use crate::report::{self, TextOptions};
+use crate::report::{self, CsvOptions, JsonOptions, RunInfo, TextOptions};
 
 /// Output format of `eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,8 +19,22 @@ pub enum Format {
     Text,
     /// One JSON object.
     Json,
-    /// One row per town.
+    /// JSON Lines: the rule set on the first line, then one town per line (streamed).
+    Jsonl,
+    /// One row per town (UTF-8 with BOM, Chinese headers; `--ids` for scripts).
     Csv,
+    /// An Excel workbook (needs `-o FILE`).
+    Xlsx,
+}
+
+/// How JSON and JSON Lines explain each criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Explain {
+    /// Structured records: fact, value, unit, comparator, threshold, margin, path.
+    #[default]
+    Records,
+    /// The records and the Chinese explanation text.
+    Text,
 }
 
 /// Arguments of `townrules eval`.
@@ -43,6 +58,14 @@ pub struct EvalArgs {
     pub scores: Option<PathBuf>,
     /// The evaluation year and the date of dated values (`--year`, `--date`).
     pub when: load::When,
+    /// Write the report to this file (atomically) instead of standard output.
+    pub output: Option<PathBuf>,
+    /// Overwrite `output` if it exists.
+    pub force: bool,
+    /// JSON/JSONL: records only, or records with the explanation text.
+    pub explain: Explain,
+    /// CSV: ids and English statuses, no BOM (for scripts).
+    pub ids: bool,
 }
 
 fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
@@ -66,37 +89,41 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
     Ok(rows)
 }
 
-/// Run `eval`: the report to stdout.
+/// Run `eval`: the report to stdout, or to `-o FILE`.
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
+    if args.format == Format::Xlsx && args.output.is_none() {
+        return Err(AppError::NeedsOutput { format: "xlsx" });
+    }
+    if let Some(path) = &args.output {
+        output::refuse_existing(path, args.force)?;
+    }
     let (model, mut rs) = load::rule_file_at(&args.rules, &args.when)?;
     load::apply_sets(&mut rs, &args.set)?;
     let towns = load::towns_in(&args.towns, args.sheet.as_deref(), &model, &rs)?;
     let rows = select_rows(&towns, &args.towns_only)?;
     let scores = load::sheets(&rs, &towns, args.scores.as_deref())?;
+    let info =
+        super::provenance::run_info(&args.rules, Some(&args.towns), args.scores.as_deref(), &rs);
     let mut ev = Evaluator::new(&rs, &towns);
     if let Some(s) = &scores {
         ev = ev.with_scores(s);
     }
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let res = match args.format {
-        Format::Csv => report::csv(&ev, &rows, &mut out),
-        Format::Json => report::json_write(&ev, &rows, &mut out).and_then(|_| writeln!(out)),
-        Format::Text => {
-            let detail = if args.towns_only.is_empty() {
-                Vec::new()
-            } else {
-                rows.clone()
-            };
-            let opt = TextOptions {
-                color,
-                all_details: args.all,
-            };
-            out.write_all(report::text(&ev, &rows, &detail, opt).as_bytes())
+    let report = Report {
+        ev: &ev,
+        rows: &rows,
+        args,
+        info: &info,
+    };
+    let res = match &args.output {
+        Some(path) => output::write_atomically(path, args.force, |out| report.write(out, false)),
+        None => {
+            let stdout = std::io::stdout();
+            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            report.write(&mut out, color).and_then(|_| out.flush())
         }
     };
-    match res.and_then(|_| out.flush()) {
+    match res {
         Ok(()) => Ok(Outcome::Success),
         // The reader has what it wanted (`| head`).
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
@@ -104,5 +131,50 @@ pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
             what: "the report",
             source,
         }),
+    }
+}
+
+/// One run's report, ready to be written in the chosen format.
+struct Report<'a> {
+    ev: &'a Evaluator<'a>,
+    rows: &'a [usize],
+    args: &'a EvalArgs,
+    info: &'a RunInfo,
+}
+
+impl Report<'_> {
+    fn json_options(&self) -> JsonOptions<'_> {
+        JsonOptions {
+            explain_text: self.args.explain == Explain::Text,
+            info: Some(self.info),
+        }
+    }
+
+    fn write(&self, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+        let (ev, rows, args) = (self.ev, self.rows, self.args);
+        match args.format {
+            Format::Csv => report::csv(ev, rows, &CsvOptions { ids: args.ids }, out),
+            Format::Json => {
+                report::json_write(ev, rows, &self.json_options(), out)?;
+                writeln!(out)
+            }
+            Format::Jsonl => report::jsonl_write(ev, rows, &self.json_options(), out),
+            Format::Xlsx => {
+                let bytes = report::xlsx(ev, rows, self.info).map_err(std::io::Error::other)?;
+                out.write_all(&bytes)
+            }
+            Format::Text => {
+                let detail = if args.towns_only.is_empty() {
+                    Vec::new()
+                } else {
+                    rows.to_vec()
+                };
+                let opt = TextOptions {
+                    color,
+                    all_details: args.all,
+                };
+                out.write_all(report::text(ev, rows, &detail, opt).as_bytes())
+            }
+        }
     }
 }
