@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod load;
 pub mod lsp;
 pub mod output;
+pub mod progress;
 pub mod provenance;
 pub mod repl;
 pub mod template;

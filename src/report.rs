@@ -77,17 +77,6 @@ pub(crate) fn has_priorities(rs: &crate::compile::RuleSet) -> bool {
     !rs.priorities.is_empty() || rs.criteria.iter().any(|c| !c.priorities.is_empty())
 }
 
-/// The CSV cell naming the criteria that rest on this rule set's readings
-/// (`concentration;scale`), when there are any; the readings themselves are in the text
-/// and JSON reports.
-pub(crate) fn interpreted_cell(rs: &crate::compile::RuleSet) -> Option<String> {
-    let ids: Vec<&str> = (0..rs.criteria.len())
-        .filter(|&c| !rs.interpretations(c).is_empty())
-        .map(|c| rs.criteria[c].id.as_str())
-        .collect();
-    (!ids.is_empty()).then(|| ids.join(";"))
-}
-
 /// Format `rows` in parts on all cores, writing the parts in order.
 pub(crate) fn write_parts(
     rows: &[usize],
@@ -111,23 +100,6 @@ pub(crate) fn write_parts(
         }
     }
     Ok(())
-}
-
-/// The `what_if` cell of a CSV report with parameters changed after the rule files were
-/// read: `假设分析（非正式结论）：NAME 文件为 OLD，假设为 NEW；…` (`None`: no change).
-pub(crate) fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
-    let changes = rs.overrides();
-    if changes.is_empty() {
-        return None;
-    }
-    let parts: Vec<String> = changes
-        .iter()
-        .map(|c| {
-            let old = c.old.as_deref().unwrap_or("未设定");
-            format!("{} {}为 {old}，假设为 {}", c.name, c.old_basis, c.new)
-        })
-        .collect();
-    Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
 }
 
 /// A priority flag as JSON writes it.

@@ -235,7 +235,7 @@ fn impact_on_unseen_towns_is_exactly_the_towns_that_differ() {
     // Independently: evaluate each rule set on its own and compare outcomes.
     let eval = |rules: &str| -> Vec<(String, String)> {
         let o = bin()
-            .args(["eval", rules, t, "--format", "csv"])
+            .args(["eval", rules, t, "--format", "csv", "--ids"])
             .output()
             .expect("eval runs");
         let mut r = csv::Reader::from_reader(o.stdout.as_slice());
@@ -550,14 +550,21 @@ fn indicator_weights_grade_bands_and_grades() {
                 "examples/xinzhou_scores.csv",
                 "--format",
                 "csv",
+                "--ids",
             ])
             .output()
             .expect("eval runs");
         let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+        let grade = r
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|h| h == "grade")
+            .expect("a grade column");
         r.records()
             .map(|x| {
                 let x = x.expect("record");
-                (x[0].to_string(), x[4].to_string())
+                (x[0].to_string(), x[grade].to_string())
             })
             .collect()
     };

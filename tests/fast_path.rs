@@ -262,7 +262,10 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
     let rs = ev.rules;
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let scored = rs.evaluation.is_some();
-    let mut header = vec!["id".to_string(), "name".to_string(), "outcome".to_string()];
+    let mut header = vec!["id".to_string(), "name".to_string()];
+    if !rs.criteria.is_empty() {
+        header.push("outcome".to_string());
+    }
     let marks = rs.has_discretionary();
     if marks {
         header.push("discretionary".to_string());
@@ -282,9 +285,25 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         .map(|c| rs.criteria[c].id.as_str())
         .collect();
     let interpreted = interpreted.join(";");
+    let relaxable = rs
+        .criteria
+        .iter()
+        .any(|c| c.requires.iter().any(|r| r.relax.is_some()));
+    if relaxable {
+        header.push("relaxed".to_string());
+    }
+    header.push("missing_facts".to_string());
     if !interpreted.is_empty() {
         header.push("interpretations".to_string());
     }
+    header.push("what_if".to_string());
+    let read: Vec<usize> = rs
+        .fact_readers()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(f, _)| f)
+        .collect();
     w.write_record(&header).unwrap();
     let mut statuses = vec![Status::Met; rs.criteria.len()];
     for &row in rows {
@@ -305,11 +324,9 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
             _ => (String::new(), String::new()),
         };
         let mut rec: Vec<&str> = vec![&towns_id(ev, row), &ev.towns.names[row]];
-        rec.push(if rs.criteria.is_empty() {
-            ""
-        } else {
-            outcome.as_str()
-        });
+        if !rs.criteria.is_empty() {
+            rec.push(outcome.as_str());
+        }
         if marks {
             rec.push(marked);
         }
@@ -336,9 +353,33 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         if prioritised {
             rec.push(priority);
         }
+        // Met through a relaxation: from the explanation records' paths.
+        let relaxed: Vec<&str> = explained
+            .criteria
+            .iter()
+            .filter(|c| {
+                c.status == Status::Met
+                    && c.requires
+                        .iter()
+                        .any(|q| q.path == townrules::eval::Path::Relaxation)
+            })
+            .map(|c| rs.criteria[c.index].id.as_str())
+            .collect();
+        let relaxed = relaxed.join(";");
+        if relaxable {
+            rec.push(&relaxed);
+        }
+        let missing: Vec<&str> = read
+            .iter()
+            .filter(|&&f| ev.towns.columns[f].is_missing(row))
+            .map(|&f| rs.facts[f].id.as_str())
+            .collect();
+        let missing = missing.join(";");
+        rec.push(&missing);
         if !interpreted.is_empty() {
             rec.push(&interpreted);
         }
+        rec.push("");
         w.write_record(&rec).unwrap();
     }
     w.into_inner().unwrap()
@@ -370,7 +411,8 @@ fn reports_are_byte_identical_to_the_unstreamed_ones() {
             let some: Vec<usize> = (0..towns.len()).rev().step_by(3).collect();
             for rows in [&all, &some] {
                 let mut got = Vec::new();
-                townrules::report::csv(&ev, rows, &Default::default(), &mut got).unwrap();
+                let ids = townrules::report::CsvOptions { ids: true };
+                townrules::report::csv(&ev, rows, &ids, &mut got).unwrap();
                 assert_eq!(
                     String::from_utf8(got).unwrap(),
                     String::from_utf8(csv_reference(&ev, rows)).unwrap(),

@@ -46,6 +46,7 @@ fn run_all(text: &str, csv: &str) {
     let opt = TextOptions {
         color: false,
         all_details: true,
+        info: None,
     };
     let _ = report::text(&ev, &rows, &rows, opt);
     let _ = report::json(&ev, &rows);

@@ -110,7 +110,7 @@ fn the_json_carries_the_readings_per_criterion_and_the_conventions_once() {
 
 #[test]
 fn the_csv_names_the_criteria_that_rest_on_a_reading() {
-    let csv = out(&[PUXIAN, &["--format", "csv"]].concat());
+    let csv = out(&[PUXIAN, &["--format", "csv", "--ids"]].concat());
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = header

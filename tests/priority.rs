@@ -66,12 +66,12 @@ fn the_summary_lists_priority_towns_first_within_each_outcome() {
 #[test]
 fn json_and_csv_keep_the_input_order_and_say_the_state() {
     let dir = setup();
-    let csv = eval(dir.path(), &["--format", "csv"]);
+    let csv = eval(dir.path(), &["--format", "csv", "--ids"]);
     assert_eq!(
         csv,
-        "id,name,outcome,scale,priority\n\
-         a,甲,recognized,met,no\nb,乙,recognized,met,yes\nc,丙,not_recognized,not_met,yes\n\
-         d,丁,recognized,met,unknown\ne,戊,undetermined,undetermined,yes\n"
+        "id,name,outcome,scale,priority,missing_facts,what_if\n\
+         a,甲,recognized,met,no,,\nb,乙,recognized,met,yes,,\nc,丙,not_recognized,not_met,yes,,\n\
+         d,丁,recognized,met,unknown,tech_centers,\ne,戊,undetermined,undetermined,yes,output_value,\n"
     );
     let v: serde_json::Value =
         serde_json::from_str(&eval(dir.path(), &["--format", "json"])).expect("json");

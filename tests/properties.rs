@@ -709,7 +709,7 @@ proptest! {
             let data = load(&csv, &model);
             let ev = Evaluator::new(&rules, &data);
             let rows: Vec<usize> = (0..data.len()).collect();
-            let text = report::text(&ev, &rows, &rows, TextOptions { color: false, all_details: true });
+            let text = report::text(&ev, &rows, &rows, TextOptions { color: false, all_details: true, info: None });
             let json = serde_json::to_string_pretty(&report::json(&ev, &rows)).expect("json");
             let mut out = Vec::new();
             report::csv(&ev, &rows, &Default::default(), &mut out).expect("csv");

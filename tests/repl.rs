@@ -183,6 +183,7 @@ fn check_sweep(
                 towns,
                 "--format",
                 "csv",
+                "--ids",
                 "--set",
                 &format!("{name}={v}{unit}"),
             ],
@@ -245,17 +246,14 @@ fn sweep_counts_match_eval_with_set() {
 }
 
 fn eval_csv(dir: &Path, rules: &str, towns: &str, set: &[&str]) -> String {
-    let mut a = vec!["eval", rules, towns, "--format", "csv"];
+    let mut a = vec!["eval", rules, towns, "--format", "csv", "--ids"];
     for s in set {
         a.push("--set");
         a.push(s);
     }
     let r = run_in(dir, &a, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    if set.is_empty() {
-        return r.stdout;
-    }
-    // The verdicts only: a what-if run ends every line with its `what_if` cell.
+    // The verdicts only: every line ends with its `what_if` cell (empty unless a what-if).
     assert!(r
         .stdout
         .lines()

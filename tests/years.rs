@@ -128,7 +128,7 @@ fn example_rules() -> String {
 }
 
 fn outcomes(dir: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["eval", "r.rules", "t.csv", "--format", "csv"];
+    let mut args = vec!["eval", "r.rules", "t.csv", "--format", "csv", "--ids"];
     args.extend_from_slice(extra);
     run_in(dir, &args, "")
 }
@@ -468,7 +468,7 @@ fn overrides_and_table_entries_take_dates() {
     )
     .unwrap();
     let csv = |rules: &str, date: Option<&str>| {
-        let mut args = vec!["eval", rules, "t.csv", "--format", "csv"];
+        let mut args = vec!["eval", rules, "t.csv", "--format", "csv", "--ids"];
         if let Some(d) = date {
             args.extend(["--date", d]);
         }

@@ -89,12 +89,26 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
     Ok(rows)
 }
 
+/// The file beside a CSV report (`-o FILE.csv`) that says where it comes from:
+/// `FILE.csv.provenance.json` (the CSV's rows carry no provenance, so that every row
+/// stays a town).
+fn sidecar_path(args: &EvalArgs) -> Option<PathBuf> {
+    let out = args
+        .output
+        .as_ref()
+        .filter(|_| args.format == Format::Csv)?;
+    let mut name = out.file_name()?.to_os_string();
+    name.push(".provenance.json");
+    Some(out.with_file_name(name))
+}
+
 /// Run `eval`: the report to stdout, or to `-o FILE`.
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
     if args.format == Format::Xlsx && args.output.is_none() {
         return Err(AppError::NeedsOutput { format: "xlsx" });
     }
-    if let Some(path) = &args.output {
+    let sidecar = sidecar_path(args);
+    for path in args.output.iter().chain(&sidecar) {
         output::refuse_existing(path, args.force)?;
     }
     let (model, mut rs) = load::rule_file_at(&args.rules, &args.when)?;
@@ -102,8 +116,13 @@ pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
     let towns = load::towns_in(&args.towns, args.sheet.as_deref(), &model, &rs)?;
     let rows = select_rows(&towns, &args.towns_only)?;
     let scores = load::sheets(&rs, &towns, args.scores.as_deref())?;
-    let info =
-        super::provenance::run_info(&args.rules, Some(&args.towns), args.scores.as_deref(), &rs);
+    let info = super::provenance::run_info(
+        &args.rules,
+        &model,
+        Some(&args.towns),
+        args.scores.as_deref(),
+        &rs,
+    );
     let mut ev = Evaluator::new(&rs, &towns);
     if let Some(s) = &scores {
         ev = ev.with_scores(s);
@@ -115,7 +134,14 @@ pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
         info: &info,
     };
     let res = match &args.output {
-        Some(path) => output::write_atomically(path, args.force, |out| report.write(out, false)),
+        Some(path) => output::write_atomically(path, args.force, |out| report.write(out, false))
+            .and_then(|()| match &sidecar {
+                Some(side) => output::write_atomically(side, args.force, |out| {
+                    serde_json::to_writer_pretty(&mut *out, &info)?;
+                    writeln!(out)
+                }),
+                None => Ok(()),
+            }),
         None => {
             let stdout = std::io::stdout();
             let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -143,6 +169,19 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// [`Report::write_format`] with a progress bar on the terminal for CSV and JSON
+    /// Lines of many towns (one line a town).
+    fn write(&self, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+        let line_per_town = matches!(self.args.format, Format::Csv | Format::Jsonl);
+        match super::progress::bar(self.rows.len()).filter(|_| line_per_town) {
+            Some(bar) => {
+                let mut counted = super::progress::Lines::new(out, bar);
+                self.write_format(&mut counted, color)
+            }
+            None => self.write_format(out, color),
+        }
+    }
+
     fn json_options(&self) -> JsonOptions<'_> {
         JsonOptions {
             explain_text: self.args.explain == Explain::Text,
@@ -150,7 +189,7 @@ impl Report<'_> {
         }
     }
 
-    fn write(&self, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    fn write_format(&self, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
         let (ev, rows, args) = (self.ev, self.rows, self.args);
         match args.format {
             Format::Csv => report::csv(ev, rows, &CsvOptions { ids: args.ids }, out),
@@ -172,6 +211,7 @@ impl Report<'_> {
                 let opt = TextOptions {
                     color,
                     all_details: args.all,
+                    info: Some(self.info),
                 };
                 out.write_all(report::text(ev, rows, &detail, opt).as_bytes())
             }

@@ -7,19 +7,35 @@ use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
 
+use crate::check::Checked;
 use crate::compile::RuleSet;
 use crate::report::{FileStamp, RunInfo};
 
-/// The provenance of evaluating `rs` (read from `rules`) on `towns` with `scores`.
+/// The provenance of evaluating `rs` (checked as `model`, read from `rules`) on `towns`
+/// with `scores`. The rule set's hash covers every file it was read from — the rule
+/// file and each file it imports or extends, in load order — so that a change of the
+/// shared vocabulary changes it too.
 pub fn run_info(
     rules: &Path,
+    model: &Checked,
     towns: Option<&Path>,
     scores: Option<&Path>,
     rs: &RuleSet,
 ) -> RunInfo {
+    let mut hasher = Sha256::new();
+    for unit in &model.units {
+        // Contents only (each file's length first): the same rule set read from another
+        // folder has the same hash; import paths are part of the importing file's text.
+        let text = unit.source.text().as_bytes();
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text);
+    }
     RunInfo {
         tool: RunInfo::tool_name(),
-        rules: stamp(rules),
+        rules: Some(FileStamp {
+            path: rules.display().to_string(),
+            sha256: hex(&hasher.finalize()),
+        }),
         rules_revision: git_revision(rules),
         data: towns.and_then(stamp),
         scores: scores.and_then(stamp),
@@ -49,15 +65,14 @@ pub fn stamp(path: &Path) -> Option<FileStamp> {
             Err(_) => return None,
         }
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
     Some(FileStamp {
         path: path.display().to_string(),
-        sha256: hex,
+        sha256: hex(&hasher.finalize()),
     })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `abc1234` — the last commit that touched the file — with `+未提交的修改` when the

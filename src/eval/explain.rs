@@ -414,15 +414,31 @@ impl Evaluator<'_> {
         {
             return false;
         }
-        let cond = |n| self.eval(n, row).tri();
-        let paths = crit.requires.iter().map(|r| {
+        self.marked(c, status, self.requirement_paths(c, row))
+    }
+
+    /// Whether criterion `c`, whose status for town `row` is `status`, is met through a
+    /// relaxation clause (a requirement whose normal condition fails, met by its
+    /// relaxation) — for callers that have the status from the fast path.
+    pub fn criterion_relaxed(&self, c: usize, row: usize, status: Status) -> bool {
+        let crit = &self.rules.criteria[c];
+        if status != Status::Met || crit.requires.iter().all(|r| r.relax.is_none()) {
+            return false;
+        }
+        self.requirement_paths(c, row)
+            .any(|p| p == Path::Relaxation)
+    }
+
+    /// The path that decided each requirement of criterion `c` for town `row`.
+    fn requirement_paths(&self, c: usize, row: usize) -> impl Iterator<Item = Path> + '_ {
+        let cond = move |n| self.eval(n, row).tri();
+        self.rules.criteria[c].requires.iter().map(move |r| {
             let relax = r
                 .relax
                 .as_ref()
                 .map(|rx| (cond(rx.when.node), cond(rx.then.node)));
             path(cond(r.cond.node), relax)
-        });
-        self.marked(c, status, paths)
+        })
     }
 
     /// The discretionary mark of town `row` with `outcome` and criterion `statuses`.

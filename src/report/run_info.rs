@@ -46,7 +46,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub struct RunInfo {
     /// `townrules 0.1.0`.
     pub tool: String,
-    /// The rule file named on the command line.
+    /// The rule file named on the command line; its hash covers every file of the rule
+    /// set (the rule file and each file it imports or extends, in load order).
     pub rules: Option<FileStamp>,
     /// `git` revision of the rule file (`abc1234`, with `+未提交的修改` when the file
     /// differs from it), when the file is in a repository.

@@ -12,11 +12,14 @@ use crate::eval::{Evaluator, Outcome, Status, Tri};
 
 /// Options of the text report.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TextOptions {
+pub struct TextOptions<'a> {
     /// Use colour (only on a terminal).
     pub color: bool,
     /// Show every town in detail (otherwise only towns not recognised).
     pub all_details: bool,
+    /// Where the report comes from (tool, file hashes, git revision), printed in the
+    /// header when given.
+    pub info: Option<&'a super::RunInfo>,
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -69,8 +72,46 @@ fn outcome_mark(o: Outcome, discretionary: bool, color: bool) -> String {
     }
 }
 
+/// The header lines naming what the report comes from: the rule file and the data with
+/// their content hashes (and the rule file's git revision), the score sheets, the tool.
+fn provenance_lines(o: &mut String, ev: &Evaluator<'_>, info: &super::RunInfo) {
+    let stamp =
+        |f: &super::FileStamp, extra: &str| format!("{}（{extra}SHA-256 {}", f.path, f.short());
+    match &info.rules {
+        Some(r) => {
+            let rev = info
+                .rules_revision
+                .as_ref()
+                .map(|v| format!("，git {v}"))
+                .unwrap_or_default();
+            let _ = writeln!(o, "规则：{}{rev}）", stamp(r, ""));
+        }
+        None => {
+            let _ = writeln!(o, "规则：{}", ev.rules.source_file);
+        }
+    }
+    let count = format!("{} 个镇，", ev.towns.len());
+    match &info.data {
+        Some(d) => {
+            let _ = writeln!(o, "数据：{}）", stamp(d, &count));
+        }
+        None => {
+            let _ = writeln!(o, "数据：{}（{} 个镇）", ev.towns.file, ev.towns.len());
+        }
+    }
+    if let Some(s) = &info.scores {
+        let _ = writeln!(o, "评分表：{}）", stamp(s, ""));
+    }
+    let _ = writeln!(o, "生成：{}", info.tool);
+}
+
 /// The text report for `rows` (summary, then details).
-pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: TextOptions) -> String {
+pub fn text(
+    ev: &Evaluator<'_>,
+    rows: &[usize],
+    detail_rows: &[usize],
+    opt: TextOptions<'_>,
+) -> String {
     let rs = ev.rules;
     let h = &rs.header;
     let mut o = String::new();
@@ -120,13 +161,18 @@ pub fn text(ev: &Evaluator<'_>, rows: &[usize], detail_rows: &[usize], opt: Text
             h.conventions.join("；")
         );
     }
-    let _ = writeln!(
-        o,
-        "规则：{}    数据：{}（{} 个镇）",
-        rs.source_file,
-        ev.towns.file,
-        ev.towns.len()
-    );
+    match opt.info {
+        Some(info) => provenance_lines(&mut o, ev, info),
+        None => {
+            let _ = writeln!(
+                o,
+                "规则：{}    数据：{}（{} 个镇）",
+                rs.source_file,
+                ev.towns.file,
+                ev.towns.len()
+            );
+        }
+    }
     let _ = writeln!(o);
 
     let mut results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();

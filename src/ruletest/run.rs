@@ -231,6 +231,7 @@ fn run_case(
         let opt = crate::report::TextOptions {
             color: false,
             all_details: true,
+            info: None,
         };
         crate::report::text(&ev, &[0], &[0], opt)
     });

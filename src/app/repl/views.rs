@@ -186,6 +186,7 @@ impl Session {
         let opt = report::TextOptions {
             color: false,
             all_details: true,
+            info: None,
         };
         let mut out = report::text(&ev, &[row], &[row], opt);
         if e.file_verdict(row) != e.verdict(row) {
