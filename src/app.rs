@@ -22,6 +22,7 @@ pub mod output;
 pub mod progress;
 pub mod provenance;
 pub mod repl;
+pub mod report;
 pub mod template;
 pub mod test;
 

@@ -6,6 +6,8 @@ mod change;
 mod criterion;
 mod csv;
 mod describe;
+mod docx;
+pub mod html;
 mod json;
 mod run_info;
 mod score;
@@ -15,12 +17,13 @@ mod xlsx;
 pub use criterion::criterion_lines;
 pub use csv::{csv, CsvOptions};
 pub use describe::{atom, param_ref, provenance};
+pub use docx::letters_docx;
 pub use json::{json, json_write, jsonl_write, JsonOptions};
 pub use run_info::{sha256_hex, FileStamp, RunInfo};
 pub use score::{
     fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
 };
-pub use text::{text, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
+pub use text::{text, town_detail, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 pub use xlsx::{template, xlsx};
 
 use std::io::{self, Write};

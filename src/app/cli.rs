@@ -87,6 +87,45 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write the HTML report: overview, charts, table, explained verdicts, comparison,
+    /// letters (认定意见), the rule set for sign-off — one file that opens offline.
+    Report {
+        /// The rule file.
+        rules: PathBuf,
+        /// Town data (CSV, TOML, JSON or a workbook); not needed with `--rules-only`.
+        #[arg(required_unless_present = "rules_only")]
+        towns: Option<PathBuf>,
+        /// The workbook's sheet to read (by name; default: the first sheet).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Expert score sheets for an indicator system.
+        #[arg(long, value_name = "SCORES")]
+        scores: Option<PathBuf>,
+        /// Another rule set to evaluate the same towns against (repeatable).
+        #[arg(long = "compare", value_name = "RULES")]
+        compare: Vec<PathBuf>,
+        /// Change a parameter for this report (marked 假设分析): `--set NAME=VALUE`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// The evaluation year that `fact[year]` reads.
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i64>,
+        /// Read dated parameter values as in force on this date, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Add one printable opinion (认定意见) per town, also written as FILE.认定意见.docx.
+        #[arg(long)]
+        letters: bool,
+        /// Only the rule set in plain Chinese, for sign-off.
+        #[arg(long)]
+        rules_only: bool,
+        /// The page to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Interactive what-if session: change thresholds and see which towns flip.
     Repl {
         /// The rule file to load at start.
@@ -169,6 +208,7 @@ impl Command {
             Command::Fmt { .. } => Which::Fmt,
             Command::Lsp { .. } => Which::Lsp,
             Command::Template { .. } => Which::Template,
+            Command::Report { .. } => Which::Report,
         }
     }
 }
@@ -289,5 +329,31 @@ pub fn run(command: Command) -> Result<Outcome, AppError> {
             output,
             force,
         } => super::template::run(&rules, &output, force),
+        Command::Report {
+            rules,
+            towns,
+            sheet,
+            scores,
+            compare,
+            set,
+            year,
+            date,
+            letters,
+            rules_only,
+            output,
+            force,
+        } => super::report::run(&super::report::ReportArgs {
+            rules,
+            towns,
+            sheet,
+            scores,
+            compare,
+            set,
+            when: super::load::When { year, date },
+            letters,
+            rules_only,
+            output,
+            force,
+        }),
     }
 }

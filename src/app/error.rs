@@ -78,6 +78,8 @@ pub enum Which {
     Lsp,
     /// `townrules template`.
     Template,
+    /// `townrules report`.
+    Report,
 }
 
 /// Why a command stopped. Printed by [`report`] as `error: {message}` (with a

@@ -357,63 +357,78 @@ pub fn text(
         }
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", "─".repeat(60));
-        let t = ev.towns;
-        let mut about = vec![t.ids[*row].to_string()];
-        for fid in ["county", "category"] {
-            if let Some(f) = rs.fact_index(fid) {
-                let v = ev.fact(f, *row);
-                if v != crate::eval::V::Unknown {
-                    about.push(super::describe::value(rs, v, unit_of(rs, f)));
-                } else if let crate::data::Column::Text(c) = &t.columns[f] {
-                    if let Some(s) = c.get(*row) {
-                        about.push(s.to_string());
-                    }
+        town_detail(&mut o, ev, r, *row, opt);
+    }
+    o
+}
+
+/// One town's detail: its name, id, county and category with the verdict, what would
+/// change it, score lines, and every criterion's explanation (met criteria in one line
+/// unless `opt.all_details`).
+pub fn town_detail(
+    o: &mut String,
+    ev: &Evaluator<'_>,
+    r: &crate::eval::TownResult,
+    row: usize,
+    opt: TextOptions<'_>,
+) {
+    let rs = ev.rules;
+    let has_criteria = !rs.criteria.is_empty();
+    let t = ev.towns;
+    let mut about = vec![t.ids[row].to_string()];
+    for fid in ["county", "category"] {
+        if let Some(f) = rs.fact_index(fid) {
+            let v = ev.fact(f, row);
+            if v != crate::eval::V::Unknown {
+                about.push(super::describe::value(rs, v, unit_of(rs, f)));
+            } else if let crate::data::Column::Text(c) = &t.columns[f] {
+                if let Some(s) = c.get(row) {
+                    about.push(s.to_string());
                 }
-            }
-        }
-        let verdict = if has_criteria {
-            outcome_mark(r.outcome, r.discretionary, opt.color)
-        } else {
-            String::new()
-        };
-        let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[*row], about.join("，"));
-        if let Some(s) = super::change::change_sentence(ev, r, *row) {
-            let _ = writeln!(o, "  改变结论所需：{s}");
-        }
-        for line in joint_lines(ev, r) {
-            let _ = writeln!(o, "  {line}");
-        }
-        for line in set_priority_lines(ev, *row) {
-            let _ = writeln!(o, "  {line}");
-        }
-        if let Some(s) = ev.town_score(*row) {
-            for line in super::score_lines(ev, &s, *row) {
-                let _ = writeln!(o, "  {line}");
-            }
-        }
-        for c in &r.criteria {
-            let crit = &rs.criteria[c.index];
-            let head = format!(
-                "  {} {} {}",
-                mark(c.status, opt.color),
-                crit.clause,
-                crit.label
-            );
-            if c.status == Status::Met && !opt.all_details {
-                let _ = writeln!(o, "{head}：{}", met_summary(ev, c, *row));
-                // The readings on a line of their own, so the finding stays short.
-                if let Some(r) = reading(rs, c.index) {
-                    let _ = writeln!(o, "      {r}");
-                }
-                continue;
-            }
-            let _ = writeln!(o, "{head}");
-            for line in criterion_lines(ev, c, *row) {
-                let _ = writeln!(o, "      {line}");
             }
         }
     }
-    o
+    let verdict = if has_criteria {
+        outcome_mark(r.outcome, r.discretionary, opt.color)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(o, "{}（{}）  {verdict}", &t.names[row], about.join("，"));
+    if let Some(s) = super::change::change_sentence(ev, r, row) {
+        let _ = writeln!(o, "  改变结论所需：{s}");
+    }
+    for line in joint_lines(ev, r) {
+        let _ = writeln!(o, "  {line}");
+    }
+    for line in set_priority_lines(ev, row) {
+        let _ = writeln!(o, "  {line}");
+    }
+    if let Some(s) = ev.town_score(row) {
+        for line in super::score_lines(ev, &s, row) {
+            let _ = writeln!(o, "  {line}");
+        }
+    }
+    for c in &r.criteria {
+        let crit = &rs.criteria[c.index];
+        let head = format!(
+            "  {} {} {}",
+            mark(c.status, opt.color),
+            crit.clause,
+            crit.label
+        );
+        if c.status == Status::Met && !opt.all_details {
+            let _ = writeln!(o, "{head}：{}", met_summary(ev, c, row));
+            // The readings on a line of their own, so the finding stays short.
+            if let Some(r) = reading(rs, c.index) {
+                let _ = writeln!(o, "      {r}");
+            }
+            continue;
+        }
+        let _ = writeln!(o, "{head}");
+        for line in criterion_lines(ev, c, row) {
+            let _ = writeln!(o, "      {line}");
+        }
+    }
 }
 
 /// The order of outcomes in the summary: recognised, not recognised, undetermined.
