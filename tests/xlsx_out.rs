@@ -23,7 +23,11 @@ fn eval_xlsx(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     a.extend_from_slice(&["--format", "xlsx", "-o", out_s]);
     let r = run_in(repo(), &a, "");
     assert_eq!(r.code, 0, "townrules {a:?}: {}", r.stderr);
-    assert!(r.stdout.is_empty(), "nothing on stdout with -o: {}", r.stdout);
+    assert!(
+        r.stdout.is_empty(),
+        "nothing on stdout with -o: {}",
+        r.stdout
+    );
     out
 }
 
@@ -47,10 +51,7 @@ fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
         .into_iter()
         .map(|n| {
             let range = wb.worksheet_range(&n).expect("sheet");
-            let rows = range
-                .rows()
-                .map(|r| r.iter().map(text).collect())
-                .collect();
+            let rows = range.rows().map(|r| r.iter().map(text).collect()).collect();
             (n, rows)
         })
         .collect()
@@ -109,20 +110,17 @@ fn the_summary_agrees_with_the_csv_verdicts() {
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["汇总", "逐条说明", "规则集", "来源"]);
 
-    let csv = csv_rows(&stdout_of(&[
-        "eval",
-        args[0],
-        args[1],
-        "--format",
-        "csv",
-    ]));
+    let csv = csv_rows(&stdout_of(&["eval", args[0], args[1], "--format", "csv"]));
     let sum = sheet(&all, "汇总");
     let head = &sum[0];
     assert_eq!(
         &head[..5],
         ["编号", "名称", "结论", "须认定机关裁量", "优先评定"]
     );
-    assert_eq!(head[5], "二（一） 历史传承厚重", "criteria headed by clause and label");
+    assert_eq!(
+        head[5], "二（一） 历史传承厚重",
+        "criteria headed by clause and label"
+    );
     assert_eq!(sum.len(), csv.len(), "one row per town");
     // CSV: id,name,outcome,discretionary,<8 criteria>,priority,interpretations
     for (x, c) in sum[1..].iter().zip(&csv[1..]) {
@@ -138,8 +136,12 @@ fn the_summary_agrees_with_the_csv_verdicts() {
 
     // Frozen header row, a filter over the table, statuses coloured.
     let xml = part(&book, "xl/worksheets/sheet1.xml");
-    assert!(xml.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
-    assert!(xml.contains(&format!(r#"<autoFilter ref="A1:N{}"/>"#, sum.len())), "{xml}");
+    assert!(xml
+        .contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
+    assert!(
+        xml.contains(&format!(r#"<autoFilter ref="A1:N{}"/>"#, sum.len())),
+        "{xml}"
+    );
     assert!(xml.contains("<cols>"), "column widths");
     let styles = part(&book, "xl/styles.xml");
     for colour in ["FFC6EFCE", "FFFFC7CE", "FFFFEB9C"] {
@@ -193,7 +195,10 @@ fn explanations_give_values_thresholds_units_and_shortfalls_in_yuan() {
         .find(|r| r[0] == "e02_output_19_99" && r[2] == "二（四）" && !r[13].is_empty())
         .expect("explanation");
     for line in first[13].lines() {
-        assert!(text.contains(line.trim()), "{line} not in the text report:\n{text}");
+        assert!(
+            text.contains(line.trim()),
+            "{line} not in the text report:\n{text}"
+        );
     }
     // 丁镇 is met through the discretionary relaxation: the path says so.
     assert!(ex
@@ -225,27 +230,47 @@ fn provenance_and_rule_set_sheets() {
             .map(|r| r[1].clone())
             .unwrap_or_else(|| panic!("no {k}"))
     };
-    assert_eq!(get("生成工具"), format!("townrules {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        get("生成工具"),
+        format!("townrules {}", env!("CARGO_PKG_VERSION"))
+    );
     assert_eq!(get("规则文件"), "rules/shanxi.rules");
     let rules = std::fs::read(repo().join("rules/shanxi.rules")).expect("rules");
-    assert_eq!(get("规则文件 SHA-256"), townrules::report::sha256_hex(&rules));
+    assert_eq!(
+        get("规则文件 SHA-256"),
+        townrules::report::sha256_hex(&rules)
+    );
     let data = std::fs::read(repo().join("examples/edge_cases.csv")).expect("data");
-    assert_eq!(get("数据文件 SHA-256"), townrules::report::sha256_hex(&data));
-    assert!(get("假设分析").contains("min_output.manufacturing"), "{}", get("假设分析"));
+    assert_eq!(
+        get("数据文件 SHA-256"),
+        townrules::report::sha256_hex(&data)
+    );
+    assert!(
+        get("假设分析").contains("min_output.manufacturing"),
+        "{}",
+        get("假设分析")
+    );
     assert!(!get("规则文件 git 版本").is_empty());
 
     let rs = sheet(&all, "规则集");
-    assert!(rs.iter().any(|r| r[0] == "依据文件" && r[1] == "晋政办发〔2022〕80号"));
+    assert!(rs
+        .iter()
+        .any(|r| r[0] == "依据文件" && r[1] == "晋政办发〔2022〕80号"));
     let p = rs
         .iter()
         .find(|r| r[0] == "min_output.manufacturing")
         .expect("the parameter");
-    assert_eq!((p[1].as_str(), p[2].as_str(), p[3].as_str()), ("19亿元", "1900000000", "元"));
+    assert_eq!(
+        (p[1].as_str(), p[2].as_str(), p[3].as_str()),
+        ("19亿元", "1900000000", "元")
+    );
     assert!(rs.iter().any(|r| r[0] == "假设分析（非正式结论）"));
     // The what-if run says so on every summary row.
     let sum = sheet(&all, "汇总");
     let w = sum[0].iter().position(|h| h == "假设分析").expect("column");
-    assert!(sum[1..].iter().all(|r| r[w].starts_with("假设分析（非正式结论）")));
+    assert!(sum[1..]
+        .iter()
+        .all(|r| r[w].starts_with("假设分析（非正式结论）")));
 }
 
 #[test]
@@ -294,7 +319,10 @@ fn scores_are_written_exactly_with_their_grades() {
             text_totals += 1;
         }
     }
-    assert_eq!(text_totals, 1, "the mean of three experts is written as text");
+    assert_eq!(
+        text_totals, 1,
+        "the mean of three experts is written as text"
+    );
     // Number cells show every decimal: 79.75 is formatted 0.00, never 0.0.
     let mut wb: Xlsx<_> = open_workbook(&book).expect("open");
     let styles = wb.worksheet_style("汇总").expect("styles");
@@ -308,14 +336,26 @@ fn scores_are_written_exactly_with_their_grades() {
     let nodes = sheet(&all, "指标得分");
     assert_eq!(
         nodes[0],
-        ["编号", "名称", "评分人", "指标代码", "指标名称", "层级", "权重（满分）", "得分（精确值）", "按权重封顶"]
+        [
+            "编号",
+            "名称",
+            "评分人",
+            "指标代码",
+            "指标名称",
+            "层级",
+            "权重（满分）",
+            "得分（精确值）",
+            "按权重封顶"
+        ]
     );
     let a = nodes
         .iter()
         .find(|r| r[0] == "daizhou_huangjiu" && r[2] == "专家平均" && r[3] == "总分")
         .expect("total row");
     assert_eq!(a[7], "79.75");
-    assert!(nodes.iter().any(|r| r[2] == "专家丙" && r[3] == "A1.1" && r[7] == "4.5"));
+    assert!(nodes
+        .iter()
+        .any(|r| r[2] == "专家丙" && r[3] == "A1.1" && r[7] == "4.5"));
     let capped = nodes.iter().filter(|r| r[8] == "是").count();
     assert!(capped > 0, "A4 (weight 4, item weight 5) can be capped");
 }

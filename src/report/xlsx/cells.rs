@@ -54,9 +54,7 @@ impl Styles {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_background_color(Color::RGB(0xDDEBF7))
                 .set_border_bottom(FormatBorder::Thin),
-            wrap: Format::new()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             key: Format::new().set_bold().set_align(FormatAlign::Top),
             status: [
                 coloured(0xC6EFCE, 0x006100),
@@ -207,11 +205,20 @@ impl<'a> Sheet<'a> {
 
     /// Freeze the rows up to and including `header_row` and put a filter on the table
     /// from it to `last_row` over `cols` columns.
-    pub fn table(&mut self, header_row: usize, last_row: usize, cols: usize) -> Result<(), XlsxError> {
+    pub fn table(
+        &mut self,
+        header_row: usize,
+        last_row: usize,
+        cols: usize,
+    ) -> Result<(), XlsxError> {
         self.ws.set_freeze_panes(row(header_row + 1), 0)?;
         if cols > 0 {
-            self.ws
-                .autofilter(row(header_row), 0, row(last_row.max(header_row)), col(cols - 1))?;
+            self.ws.autofilter(
+                row(header_row),
+                0,
+                row(last_row.max(header_row)),
+                col(cols - 1),
+            )?;
         }
         Ok(())
     }

@@ -54,7 +54,10 @@ pub(super) fn ruleset(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(
             "适用日期",
             rs.as_of.as_ref().map(|a| a.text()).unwrap_or_default(),
         ),
-        ("评价年度", rs.year.map(|y| y.to_string()).unwrap_or_default()),
+        (
+            "评价年度",
+            rs.year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
         ("通用读法（本规则集的理解）", h.conventions.join("\n")),
         ("说明", h.note.clone()),
     ];
@@ -96,7 +99,14 @@ pub(super) fn ruleset(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(
     let changes = rs.overrides();
     if !changes.is_empty() {
         r += 2;
-        sh.header(r, &["假设分析（非正式结论）".into(), "文件取值".into(), "假设取值".into()])?;
+        sh.header(
+            r,
+            &[
+                "假设分析（非正式结论）".into(),
+                "文件取值".into(),
+                "假设取值".into(),
+            ],
+        )?;
         for c in &changes {
             r += 1;
             sh.text(r, 0, &c.name)?;
@@ -119,8 +129,9 @@ pub(super) fn sources(
     let mut sh = Sheet::new(ws, st, "来源")?;
     sh.header(0, &["项目".into(), "内容".into()])?;
     let stamp = |f: &Option<crate::report::FileStamp>| {
-        f.as_ref()
-            .map_or((String::new(), String::new()), |s| (s.path.clone(), s.sha256.clone()))
+        f.as_ref().map_or((String::new(), String::new()), |s| {
+            (s.path.clone(), s.sha256.clone())
+        })
     };
     let (rules, rules_hash) = stamp(&info.rules);
     let (data, data_hash) = stamp(&info.data);
@@ -140,7 +151,10 @@ pub(super) fn sources(
                 .clone()
                 .unwrap_or_else(|| "（不在 git 仓库中）".into()),
         ),
-        ("规则集", format!("{}（{}）", rs.header.title, rs.header.document)),
+        (
+            "规则集",
+            format!("{}（{}）", rs.header.title, rs.header.document),
+        ),
         ("数据文件", data),
         ("数据文件 SHA-256", data_hash),
     ];

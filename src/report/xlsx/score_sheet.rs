@@ -58,7 +58,8 @@ pub(super) fn scores(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<()
         .set_error_message("每项得分在 0 至该项权重之间；请核对「评分项」表。")?
         .set_error_style(DataValidationErrorStyle::Stop);
     sh.ws.add_data_validation(1, 3, ROWS, 3, &range)?;
-    sh.ws.set_column_format(0, &rust_xlsxwriter::Format::new().set_num_format("@"))?;
+    sh.ws
+        .set_column_format(0, &rust_xlsxwriter::Format::new().set_num_format("@"))?;
     sh.table(0, ROWS as usize, heads.len())?;
     sh.finish(30)
 }
@@ -66,7 +67,14 @@ pub(super) fn scores(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<()
 /// The sheet 评分项: the items experts score, with their weight and range.
 pub(super) fn items(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(ws, st, ITEMS)?;
-    let heads = ["指标代码", "指标名称", "所属指标", "权重（满分）", "得分范围"].map(String::from);
+    let heads = [
+        "指标代码",
+        "指标名称",
+        "所属指标",
+        "权重（满分）",
+        "得分范围",
+    ]
+    .map(String::from);
     sh.header(0, &heads)?;
     let Some(e) = rs.evaluation.as_ref() else {
         return sh.finish(40);
@@ -103,7 +111,9 @@ pub(super) fn instructions(
         .iter()
         .find(|s| s.name() == rs.source_file)
         .or_else(|| rs.sources.first());
-    let hash = root.map(|s| sha256_hex(s.text().as_bytes())).unwrap_or_default();
+    let hash = root
+        .map(|s| sha256_hex(s.text().as_bytes()))
+        .unwrap_or_default();
     let eval = if scored {
         "townrules eval 规则文件 本文件.xlsx --sheet 镇 --scores 本文件.xlsx"
     } else {
@@ -120,7 +130,7 @@ pub(super) fn instructions(
         ),
         (
             "填写方法",
-            "金额填数字即按表头批注所写单位读，也可写“8100万元”；百分比写 35% 或 35；是/否与类别从下拉列表选择；空格表示未填报（结论将为待定，不会当作“否”或 0）。".into(),
+            "金额填数字即按表头批注所写单位读，也可写“8100万元”；百分比写 35% 或 35；是/否与类别从下拉列表选择；空格表示未填报：按缺失处理（读取它的条款为待定），不会当作“否”或 0。".into(),
         ),
         (
             "专家评分",

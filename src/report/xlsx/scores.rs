@@ -92,7 +92,6 @@ fn rows_of(
     lead(sh, r)?;
     sh.text(r, 3, "总分")?;
     sh.text(r, 4, &e.label)?;
-    sh.decimal(r, 5, Decimal::ZERO)?;
     sh.decimal(r, 6, e.total)?;
     match sc.total {
         Some(t) => sh.decimal(r, 7, t)?,

@@ -110,9 +110,9 @@ fn hint(rs: &RuleSet, f: &FactInfo) -> String {
 /// keeps the bare number, which the reader takes in that unit).
 fn cell_format(f: &FactInfo) -> Option<Format> {
     match f.kind {
-        Kind::Money => Some(
-            Format::new().set_num_format(format!("General\"{}\"", f.money_unit.suffix())),
-        ),
+        Kind::Money => {
+            Some(Format::new().set_num_format(format!("General\"{}\"", f.money_unit.suffix())))
+        }
         Kind::Count => f
             .measure
             .as_ref()
