@@ -84,11 +84,7 @@ type Filling<'a> = (&'a str, Vec<Vec<String>>, &'a dyn Fn(&str) -> String);
 /// each column the cells of the CSV column of that name (`names` maps a template header
 /// to the CSV header). Cells are written as a person types them: numbers as numbers,
 /// the rest as text.
-fn fill(
-    template: &[(String, Vec<Vec<String>>)],
-    data: &[Filling<'_>],
-    out: &Path,
-) {
+fn fill(template: &[(String, Vec<Vec<String>>)], data: &[Filling<'_>], out: &Path) {
     let mut book = Workbook::new();
     let pct = rust_xlsxwriter::Format::new().set_num_format("0.00%");
     for (name, cells) in template {

@@ -38,10 +38,45 @@ struct Check<'r> {
 /// The node whose kind says how an atom's values are shown: a comparison's left side,
 /// the category a list or table test reads, else the atom itself (a yes/no fact).
 fn shown_node(rs: &RuleSet, n: NodeId) -> (NodeId, Option<NodeId>) {
-    match rs.ops.get(n as usize) {
-        Some(&Op::Cmp { lhs, rhs, .. }) => (lhs, Some(rhs)),
-        Some(&Op::InList { item, .. } | &Op::InTable { item, .. }) => (item, None),
-        Some(_) | None => (n, None),
+    let Some(&op) = rs.ops.get(n as usize) else {
+        return (n, None);
+    };
+    match op {
+        Op::Cmp { lhs, rhs, .. } => (lhs, Some(rhs)),
+        Op::InList { item, .. } | Op::InTable { item, .. } => (item, None),
+        Op::Fact(_)
+        | Op::Param(_)
+        | Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..)
+        | Op::Rescale(..)
+        | Op::Arith { .. } => (n, None),
+    }
+}
+
+/// The measure word of node `n`'s values when it reads a fact or a parameter directly.
+fn measure_of(rs: &RuleSet, n: NodeId) -> Option<String> {
+    match *rs.ops.get(n as usize)? {
+        Op::Fact(f) => rs.facts.get(f as usize)?.measure.clone(),
+        Op::Param(p) => rs.params.get(p as usize)?.measure.clone(),
+        Op::Const(_)
+        | Op::Lookup { .. }
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..)
+        | Op::Rescale(..)
+        | Op::Arith { .. } => None,
     }
 }
 
@@ -53,11 +88,7 @@ fn unit_of(rs: &RuleSet, n: NodeId, other: Option<NodeId>) -> String {
         [Some(n), other]
             .into_iter()
             .flatten()
-            .find_map(|m| match rs.ops.get(m as usize) {
-                Some(&Op::Fact(f)) => rs.facts.get(f as usize)?.measure.clone(),
-                Some(&Op::Param(p)) => rs.params.get(p as usize)?.measure.clone(),
-                Some(_) | None => None,
-            })
+            .find_map(|m| measure_of(rs, m))
     };
     match kind {
         Kind::Money => "元".into(),
