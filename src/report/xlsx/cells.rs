@@ -87,6 +87,19 @@ impl Styles {
     }
 }
 
+/// Rows in an Excel sheet.
+const MAX_ROWS: usize = 1_048_576;
+
+/// Refuse to write row `r` of sheet `sheet` (for `towns` towns) past Excel's last row,
+/// with a message saying what to do instead.
+pub(super) fn room(sheet: &str, r: usize, towns: usize) -> Result<(), XlsxError> {
+    if r < MAX_ROWS {
+        return Ok(());
+    }
+    let message = crate::t!("xlsx.too_many_rows", sheet = sheet, towns = towns);
+    Err(XlsxError::ParameterError(message))
+}
+
 /// A sheet row number from an index (past Excel's limit, the writer refuses it).
 pub(super) fn row(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
@@ -251,5 +264,15 @@ mod tests {
         assert_eq!(exact_number(d("1234567890.123456")), None);
         // A mean of three experts that does not end.
         assert_eq!(exact_number(d("89.99999999999999999999999")), None);
+    }
+
+    #[test]
+    fn a_sheet_past_excels_last_row_is_refused_with_advice() {
+        assert!(room("汇总", 1_048_575, 9).is_ok());
+        let e = room("逐条说明", 1_048_576, 400_000)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("逐条说明") && e.contains("400000"), "{e}");
+        assert!(e.contains("--town") && e.contains("--format csv"), "{e}");
     }
 }

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Sheet, Styles};
+use super::cells::{room, Sheet, Styles};
 use crate::check::Kind;
 use crate::compile::{NodeId, Op, RuleSet};
 use crate::eval::{Atom, CriterionResult, Evaluator, Path, Tri, V};
@@ -224,6 +224,7 @@ pub(super) fn write(
             let text = criterion_lines(ev, c, town).join("\n");
             let all = checks(ev, c);
             let count = all.len().max(1);
+            room("逐条说明", r + count, rows.len())?;
             for i in 0..count {
                 r += 1;
                 sh.text(r, 0, &ev.towns.ids[town])?;

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Sheet, Styles};
+use super::cells::{room, Sheet, Styles};
 use crate::compile::Evaluation;
 use crate::eval::Evaluator;
 
@@ -66,6 +66,11 @@ pub(super) fn write(
                 capped: &x.capped,
             }));
         }
+        room(
+            "指标得分",
+            r + scorings.len() * (e.nodes.len() + 1),
+            rows.len(),
+        )?;
         for sc in &scorings {
             r = rows_of(&mut sh, e, ev, town, sc, r)?;
         }

@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Note, Worksheet, XlsxError};
 
-use super::cells::{col, Sheet, Styles};
+use super::cells::{col, room, Sheet, Styles};
 use crate::eval::{Evaluator, Status, Tri};
 use crate::report::{grade_name, has_priorities, outcome_zh, what_if_cell};
 
@@ -62,6 +62,7 @@ pub(super) fn write(
         heads.push("假设分析".into());
     }
 
+    room("汇总", rows.len(), rows.len())?;
     let mut sh = Sheet::new(ws, st, "汇总")?;
     sh.header(0, &heads)?;
     for (i, c) in rs.criteria.iter().enumerate() {
