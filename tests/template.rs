@@ -181,6 +181,21 @@ fn a_filled_template_evaluates_as_its_csv_twin() {
         "{styles}"
     );
 
+    // Where the template comes from: the rule file, its hash and git revision, the tool.
+    let guide = rows(&all, "填报说明");
+    let get = |k: &str| {
+        guide
+            .iter()
+            .find(|r| r[0] == k)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no {k}"))
+    };
+    assert_eq!(get("规则文件"), "rules/shanxi.rules");
+    let bytes = std::fs::read(repo().join("rules/shanxi.rules")).expect("rules");
+    assert_eq!(get("规则文件 SHA-256"), townrules::report::sha256_hex(&bytes));
+    assert!(!get("规则文件 git 版本").is_empty());
+    assert_eq!(get("生成工具"), format!("townrules {}", env!("CARGO_PKG_VERSION")));
+
     // Filled from the Chinese-labelled CSV twin: the same verdicts as the CSV.
     let labels = csv("examples/edge_cases_labels.csv");
     let filled = dir.path().join("filled.xlsx");

@@ -9,7 +9,8 @@ use super::{load, output};
 pub fn run(rules: &Path, path: &Path, force: bool) -> Result<Outcome, AppError> {
     output::refuse_existing(path, force)?;
     let (_model, rs) = load::rule_file(rules)?;
-    let bytes = crate::report::template(&rs).map_err(|e| AppError::Write {
+    let info = super::provenance::run_info(rules, None, None, &rs);
+    let bytes = crate::report::template(&rs, &info).map_err(|e| AppError::Write {
         what: "the template",
         source: std::io::Error::other(e),
     })?;

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 use super::cells::{col, Sheet, Styles};
 use super::template::{Column, ROWS};
 use crate::compile::{RuleSet, Scoring};
-use crate::report::sha256_hex;
+use crate::report::{sha256_hex, RunInfo};
 
 /// The sheet of the items experts score.
 const ITEMS: &str = "评分项";
@@ -101,19 +101,20 @@ pub(super) fn instructions(
     ws: &mut Worksheet,
     st: &Styles,
     rs: &RuleSet,
+    info: &RunInfo,
     cols: &[Column<'_>],
     scored: bool,
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::new(ws, st, "填报说明")?;
     let key = st.key.clone();
-    let root = rs
-        .sources
-        .iter()
-        .find(|s| s.name() == rs.source_file)
-        .or_else(|| rs.sources.first());
-    let hash = root
-        .map(|s| sha256_hex(s.text().as_bytes()))
-        .unwrap_or_default();
+    let (file, hash) = match &info.rules {
+        Some(f) => (f.path.clone(), f.sha256.clone()),
+        None => {
+            let root = rs.sources.iter().find(|s| s.name() == rs.source_file);
+            let hash = root.map(|s| sha256_hex(s.text().as_bytes()));
+            (rs.source_file.clone(), hash.unwrap_or_default())
+        }
+    };
     let eval = if scored {
         "townrules eval 规则文件 本文件.xlsx --sheet 镇 --scores 本文件.xlsx"
     } else {
@@ -121,9 +122,15 @@ pub(super) fn instructions(
     };
     let items: Vec<(&str, String)> = vec![
         ("规则集", format!("{}（{}）", rs.header.title, rs.header.document)),
-        ("规则文件", rs.source_file.clone()),
+        ("规则文件", file),
         ("规则文件 SHA-256", hash),
-        ("生成工具", crate::report::RunInfo::tool_name()),
+        (
+            "规则文件 git 版本",
+            info.rules_revision
+                .clone()
+                .unwrap_or_else(|| "（不在 git 仓库中）".into()),
+        ),
+        ("生成工具", info.tool.clone()),
         (
             "「镇」表",
             "每行一个镇。各列正是本规则集读取的事实，不多不少；列名不要改动（评定时按列名识别）。每列表头的批注说明其含义、单位和读取它的条款。".into(),
