@@ -192,9 +192,15 @@ fn a_filled_template_evaluates_as_its_csv_twin() {
     };
     assert_eq!(get("规则文件"), "rules/shanxi.rules");
     let bytes = std::fs::read(repo().join("rules/shanxi.rules")).expect("rules");
-    assert_eq!(get("规则文件 SHA-256"), townrules::report::sha256_hex(&bytes));
+    assert_eq!(
+        get("规则文件 SHA-256"),
+        townrules::report::sha256_hex(&bytes)
+    );
     assert!(!get("规则文件 git 版本").is_empty());
-    assert_eq!(get("生成工具"), format!("townrules {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        get("生成工具"),
+        format!("townrules {}", env!("CARGO_PKG_VERSION"))
+    );
 
     // Filled from the Chinese-labelled CSV twin: the same verdicts as the CSV.
     let labels = csv("examples/edge_cases_labels.csv");

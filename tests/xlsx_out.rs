@@ -188,6 +188,7 @@ fn explanations_give_values_thresholds_units_and_shortfalls_in_yuan() {
     assert_eq!(row[11], "元");
     assert_eq!(row[12], "-1000000");
     assert!(row[7].contains("19.99亿元"), "{}", row[7]);
+    assert_eq!(row[5], "常规门槛与放宽条款均未达到");
     // The explanation text is the text report's.
     let text = stdout_of(&["eval", args[0], args[1], "--town", "e02_output_19_99"]);
     let first = ex
@@ -383,4 +384,34 @@ fn an_existing_file_is_kept_without_force() {
     let r = run_in(repo(), &forced, "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(sheets(&out)[0].0, "汇总");
+}
+
+#[test]
+fn ratios_are_shown_in_percent_and_endless_ones_as_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "rules/example-municipal-2025.rules",
+        "examples/municipal_towns.csv",
+    ];
+    let all = sheets(&eval_xlsx(dir.path(), "out.xlsx", &args));
+    let ex = sheet(&all, "逐条说明");
+    let share = |town: &str| {
+        ex.iter()
+            .find(|r| r[0] == town && r[6].contains("占全镇劳动力"))
+            .unwrap_or_else(|| panic!("the share check of {town}"))
+            .clone()
+    };
+    // 2600 ÷ 10000 = 26% against 20%: 6 points over.
+    let c = share("town_c");
+    assert_eq!(c[9..13], ["26", "20", "%", "6"]);
+    assert_eq!((c[5].as_str(), c[8].as_str()), ("常规门槛", "成立"));
+    // 3200 ÷ 12000 does not end: the exact decimal as text, never a rounded number.
+    let a = share("town_a");
+    assert!(a[9].starts_with("26.666666666666666666"), "{}", a[9]);
+    // A requirement without a relaxation that fails: 未达到.
+    let e = ex
+        .iter()
+        .find(|r| r[0] == "town_e" && r[7].contains("带动就业人数 1500人"))
+        .expect("town_e jobs");
+    assert_eq!((e[5].as_str(), e[12].as_str()), ("未达到", "-500"));
 }

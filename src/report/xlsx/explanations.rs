@@ -172,7 +172,10 @@ fn checks<'r>(ev: &Evaluator<'_>, c: &'r CriterionResult) -> Vec<Check<'r>> {
             }
             (Path::Relaxation, _) => format!("放宽条款 {clause}"),
             (Path::Neither, Tri::Unknown) => "待定".to_string(),
-            (Path::Neither, Tri::True | Tri::False) => "均未达到".to_string(),
+            (Path::Neither, Tri::True | Tri::False) if req.relax.is_some() => {
+                "常规门槛与放宽条款均未达到".to_string()
+            }
+            (Path::Neither, Tri::True | Tri::False) => "未达到".to_string(),
         };
         let part = format!("要求{}：{label}", i + 1);
         out.extend(q.cond.atoms.iter().map(|atom| Check {
