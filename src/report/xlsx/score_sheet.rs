@@ -43,6 +43,13 @@ pub(super) fn scores(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<()
         sh.ws.insert_note(0, col(i), &note)?;
     }
     let last = n + 1;
+    // The town from the towns sheet's ids (a warning only: the towns may be elsewhere).
+    let towns = DataValidation::new()
+        .allow_list_formula(Formula::new(format!("='镇'!$A$2:$A${}", ROWS + 1)))
+        .set_error_style(DataValidationErrorStyle::Warning)
+        .set_input_title("编号")?
+        .set_input_message("镇的编号，与「镇」表一致。")?;
+    sh.ws.add_data_validation(1, 0, ROWS, 0, &towns)?;
     let codes = DataValidation::new()
         .allow_list_formula(Formula::new(format!("='{ITEMS}'!$A$2:$A${last}")))
         .set_input_title("指标")?
