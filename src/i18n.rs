@@ -106,6 +106,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("i18n/zh/rules.toml"),
         include_str!("i18n/en/rules.toml"),
     ),
+    (
+        "xlsx",
+        include_str!("i18n/zh/xlsx.toml"),
+        include_str!("i18n/en/xlsx.toml"),
+    ),
 ];
 
 /// The messages of `lang`, flattened to `section.key` → template.

@@ -113,3 +113,21 @@ pub(crate) fn priority_state(t: Tri) -> &'static str {
         Tri::Unknown => "unknown",
     }
 }
+
+/// The what-if cell of CSV and spreadsheet reports with parameters changed after the
+/// rule files were read: `假设分析（非正式结论）：NAME 文件为 OLD，假设为 NEW；…`
+/// (`None`: no change).
+pub(crate) fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
+    let changes = rs.overrides();
+    if changes.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let old = c.old.as_deref().unwrap_or("未设定");
+            format!("{} {}为 {old}，假设为 {}", c.name, c.old_basis, c.new)
+        })
+        .collect();
+    Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
+}

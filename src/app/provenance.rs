@@ -12,9 +12,8 @@ use crate::compile::RuleSet;
 use crate::report::{FileStamp, RunInfo};
 
 /// The provenance of evaluating `rs` (checked as `model`, read from `rules`) on `towns`
-/// with `scores`. The rule set's hash covers every file it was read from — the rule
-/// file and each file it imports or extends, in load order — so that a change of the
-/// shared vocabulary changes it too.
+/// with `scores`: each file by the SHA-256 of its bytes (what `sha256sum` prints), the
+/// rule file and, separately, every file it imports or extends.
 pub fn run_info(
     rules: &Path,
     model: &Checked,
@@ -22,20 +21,17 @@ pub fn run_info(
     scores: Option<&Path>,
     rs: &RuleSet,
 ) -> RunInfo {
-    let mut hasher = Sha256::new();
-    for unit in &model.units {
-        // Contents only (each file's length first): the same rule set read from another
-        // folder has the same hash; import paths are part of the importing file's text.
-        let text = unit.source.text().as_bytes();
-        hasher.update((text.len() as u64).to_le_bytes());
-        hasher.update(text);
-    }
+    let rule_files = model
+        .units
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != model.root)
+        .filter_map(|(_, u)| stamp(Path::new(u.source.name())))
+        .collect();
     RunInfo {
         tool: RunInfo::tool_name(),
-        rules: Some(FileStamp {
-            path: rules.display().to_string(),
-            sha256: hex(&hasher.finalize()),
-        }),
+        rules: stamp(rules),
+        rule_files,
         rules_revision: git_revision(rules),
         data: towns.and_then(stamp),
         scores: scores.and_then(stamp),

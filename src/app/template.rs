@@ -8,8 +8,9 @@ use super::{load, output};
 /// Run `template`: write the data-entry workbook of the rule set at `rules`.
 pub fn run(rules: &Path, path: &Path, force: bool) -> Result<Outcome, AppError> {
     output::refuse_existing(path, force)?;
-    let (_model, rs) = load::rule_file(rules)?;
-    let bytes = crate::report::template(&rs).map_err(|e| AppError::Write {
+    let (model, rs) = load::rule_file(rules)?;
+    let info = super::provenance::run_info(rules, &model, None, None, &rs);
+    let bytes = crate::report::template(&rs, &info).map_err(|e| AppError::Write {
         what: "the template",
         source: std::io::Error::other(e),
     })?;

@@ -15,7 +15,7 @@
 
 use std::io::{self, Write};
 
-use super::{contiguous, csv_field, grade_name, has_priorities, write_parts};
+use super::{contiguous, csv_field, grade_name, has_priorities, what_if_cell, write_parts};
 use crate::compile::RuleSet;
 use crate::eval::{Evaluator, Outcome, Status, Tri};
 
@@ -71,7 +71,7 @@ impl<'a> Layout<'a> {
                 .any(|c| c.requires.iter().any(|r| r.relax.is_some())),
             read,
             interpreted: (!interpreted.is_empty()).then(|| interpreted.join(separator(opts.ids))),
-            what_if: what_if_text(rs),
+            what_if: what_if_cell(rs).unwrap_or_default(),
         }
     }
 
@@ -271,23 +271,6 @@ fn criterion_headers(rs: &RuleSet, ids: bool) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// The `what_if` cell: `假设分析（非正式结论）：NAME 文件为 OLD，假设为 NEW；…`, or empty
-/// when no parameter was changed after the rule files were read.
-fn what_if_text(rs: &RuleSet) -> String {
-    let changes = rs.overrides();
-    if changes.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = changes
-        .iter()
-        .map(|c| {
-            let old = c.old.as_deref().unwrap_or("未设定");
-            format!("{} {}为 {old}，假设为 {}", c.name, c.old_basis, c.new)
-        })
-        .collect();
-    format!("假设分析（非正式结论）：{}", parts.join("；"))
 }
 
 /// The CSV lines of `rows`.

@@ -46,9 +46,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub struct RunInfo {
     /// `townrules 0.1.0`.
     pub tool: String,
-    /// The rule file named on the command line; its hash covers every file of the rule
-    /// set (the rule file and each file it imports or extends, in load order).
+    /// The rule file named on the command line.
     pub rules: Option<FileStamp>,
+    /// Every other file of the rule set: those it imports or extends, in load order.
+    pub rule_files: Vec<FileStamp>,
     /// `git` revision of the rule file (`abc1234`, with `+未提交的修改` when the file
     /// differs from it), when the file is in a repository.
     pub rules_revision: Option<String>,
@@ -84,6 +85,13 @@ impl RunInfo {
                 "规则文件：{}（SHA-256 {}{rev}）",
                 r.path,
                 r.short()
+            ));
+        }
+        for f in &self.rule_files {
+            out.push(format!(
+                "引用的规则文件：{}（SHA-256 {}）",
+                f.path,
+                f.short()
             ));
         }
         if let Some(d) = &self.data {

@@ -90,6 +90,14 @@ fn provenance_lines(o: &mut String, ev: &Evaluator<'_>, info: &super::RunInfo) {
             let _ = writeln!(o, "规则：{}", ev.rules.source_file);
         }
     }
+    if !info.rule_files.is_empty() {
+        let files: Vec<String> = info
+            .rule_files
+            .iter()
+            .map(|f| format!("{}）", stamp(f, "")))
+            .collect();
+        let _ = writeln!(o, "引用：{}", files.join("，"));
+    }
     let count = format!("{} 个镇，", ev.towns.len());
     match &info.data {
         Some(d) => {
