@@ -344,18 +344,18 @@ impl Diagnostic for Diag {
             .iter()
             .skip(1)
             .filter(|(s, _)| !self.near(*s))
-            .map(|(s, t)| format!("{t}: line {}", self.line_of(s.start)))
+            .map(|(s, t)| crate::t!("diag.far_label", label = t, line = self.line_of(s.start)))
             .collect();
         if !far.is_empty() {
-            let far = far.join("; ");
+            let far = far.join(&crate::t!("diag.far_separator"));
             return Some(Box::new(match &self.help {
-                Some(h) => format!("{h}\n({far})"),
-                None => format!("({far})"),
+                Some(h) => format!("{h}\n{}", crate::t!("diag.far", places = far)),
+                None => crate::t!("diag.far", places = far),
             }));
         }
         let hidden = matches!(self.labels.first(), Some((s, _)) if !self.shown(*s));
         if hidden {
-            let at = format!("at {} (the line is too long to show)", self.location());
+            let at = crate::t!("diag.too_long", location = self.location());
             let text = match &self.help {
                 Some(h) => format!("{h}\n{at}"),
                 None => at,
@@ -416,6 +416,32 @@ pub fn render_plain(diags: &[Diag], width: usize) -> String {
     let mut out = String::new();
     for d in diags {
         let _ = handler.render_report(&mut out, d);
+    }
+    localize_rendered(&out)
+}
+
+/// miette's rendering in the current language: its `help:` lead-in, which it always
+/// writes in English, becomes `提示：` in Chinese (the same width, so wrapped help lines
+/// stay aligned). A colour code before the lead-in is kept.
+pub fn localize_rendered(text: &str) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        // An optional colour code `ESC[…m` first.
+        let colour = match line.strip_prefix("\u{1b}[") {
+            Some(rest) => rest.find('m').map_or(0, |m| m + 3),
+            None => 0,
+        };
+        match line[colour..].strip_prefix("  help: ") {
+            Some(rest) => {
+                out.push_str(&line[..colour]);
+                out.push_str("  提示：");
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
     }
     out
 }
