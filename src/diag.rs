@@ -448,7 +448,44 @@ pub fn localize_rendered(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Code;
+    use super::{localize_rendered, render_plain, Code, Diag};
+    use crate::source::Source;
+    use crate::syntax::ast::Span;
+
+    // The unit tests never set a language: messages are Chinese, the default.
+
+    #[test]
+    fn help_is_tishi_in_chinese_with_its_colour_kept() {
+        let plain = "  × 错误\n  help: 请写 `是`\n        第二行\n";
+        assert_eq!(
+            localize_rendered(plain),
+            "  × 错误\n  提示：请写 `是`\n        第二行\n"
+        );
+        let coloured = "\u{1b}[36m  help: \u{1b}[39m请写\n";
+        assert_eq!(
+            localize_rendered(coloured),
+            "\u{1b}[36m  提示：\u{1b}[39m请写\n"
+        );
+    }
+
+    #[test]
+    fn far_labels_and_hidden_lines_are_named_in_chinese() {
+        let text = format!("x\n{}y\n", "\n".repeat(20));
+        let src = Source::new("t.rules", text);
+        let d = Diag::error(Code::Duplicate, &src, Span::new(22, 23), "重复")
+            .also(Span::new(0, 1), "首次声明在此")
+            .help("请改名");
+        let out = render_plain(&[d], 100);
+        assert!(out.contains("提示：请改名"), "{out}");
+        assert!(out.contains("（首次声明在此：第 1 行）"), "{out}");
+        let long = format!("{}z\n", " ".repeat(super::MAX_LABEL_COLUMN + 10));
+        let src = Source::new("t.rules", long);
+        let at = super::MAX_LABEL_COLUMN + 10;
+        let d = Diag::error(Code::Syntax, &src, Span::new(at, at + 1), "错");
+        let out = render_plain(&[d], 100);
+        assert!(out.contains("位置：t.rules:1:"), "{out}");
+        assert!(out.contains("这一行太长，无法显示"), "{out}");
+    }
 
     #[test]
     fn codes_are_distinct_and_namespaced() {
