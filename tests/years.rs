@@ -139,7 +139,9 @@ fn example_rules() -> String {
 }
 
 fn outcomes(dir: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["eval", "r.rules", "t.csv", "--format", "csv"];
+    let mut args = vec![
+        "eval", "r.rules", "t.csv", "--format", "csv", "--lang", "en",
+    ];
     args.extend_from_slice(extra);
     run_in(dir, &args, "")
 }
@@ -339,7 +341,7 @@ fn a_later_values_quotation_is_checked_against_the_source() {
         )
     };
     std::fs::write(dir.path().join("bad.rules"), rules("产值15亿元以上")).unwrap();
-    let r = run_in(dir.path(), &["check", "bad.rules"], "");
+    let r = run_in(dir.path(), &["check", "bad.rules", "--lang", "en"], "");
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout.contains("quotation not found in the source text")
