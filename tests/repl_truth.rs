@@ -205,7 +205,7 @@ fn set_refuses_a_measure_word_of_another_kind_and_accepts_synonyms() {
     );
     assert!(
         r.stderr
-            .contains("line 1: `人` counts people, but this is a count of enterprises (`户`)"),
+            .contains("`人` 用来计人，而这里计的是企业（`户`）：`8人`"),
         "{}",
         r.stderr
     );
