@@ -97,7 +97,7 @@ const CASES: &[Case] = &[
         name: "empty_criterion",
         body: "criterion c \"标签\" {\n  clause \"一\"\n}\n",
         code: "townrules::empty_criterion",
-        zh: &["× 条件 `c` 没有任何 `require`", "提示：请至少写一行 `require 条件`"],
+        zh: &["× 认定条件 `c` 没有任何 `require`", "提示：请至少写一行 `require 条件`"],
         en: &[
             "× criterion `c` has no `require`",
             "help: add at least one `require CONDITION`",
