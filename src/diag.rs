@@ -181,7 +181,8 @@ pub struct Diag {
     pub level: Level,
     /// A stable code such as [`Code::UnknownName`] (`townrules::unknown_name`).
     pub code: Code,
-    /// What is wrong: lowercase, no final period, user text in backticks.
+    /// What is wrong, from the message catalogue in the current language (see
+    /// [`crate::i18n`]): no final period, user text in backticks.
     pub message: String,
     /// The file it is in, if any.
     pub src: Option<NamedSource<Arc<str>>>,

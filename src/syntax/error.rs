@@ -13,7 +13,7 @@ use crate::source::Source;
 #[error("{message}")]
 #[diagnostic(code(townrules::syntax))]
 pub struct ParseError {
-    /// What went wrong, lowercase, user text in backticks.
+    /// What went wrong, in the current language, user text in backticks.
     pub message: String,
     /// The file.
     #[source_code]
