@@ -297,7 +297,10 @@ impl Builder<'_> {
                 let kids: Vec<String> = node
                     .children
                     .iter()
-                    .map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight))
+                    .map(|&c| {
+                        let n = &self.nodes[c];
+                        crate::t!("weights.part", code = n.code, weight = n.weight)
+                    })
                     .collect();
                 let mut d = Diag::warning(
                     Code::Weights,
