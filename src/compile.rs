@@ -96,65 +96,102 @@ pub fn compile_at(m: &Checked, date: Option<&str>) -> Result<RuleSet, CompileErr
 }
 
 /// Why a checked model cannot be compiled.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug)]
 pub enum CompileError {
-    /// The file has no `ruleset` header (e.g. `townrules eval rules/facts.rules …`).
-    #[error("`{file}` has no `ruleset` header, so it is not a rule set that can be evaluated")]
-    #[diagnostic(
-        code(townrules::no_header),
-        help("evaluate a rule set file such as `rules/shanxi.rules`; vocabulary files are imported by rule sets")
-    )]
+    /// The file has no `ruleset` header (e.g. `townrules eval rules/facts.rules …`):
+    /// `townrules::no_header`.
     NoHeader {
         /// The file.
         file: String,
     },
-    /// A yearly fact is read by a year no data was bound for (`check::bind_year` not run).
-    #[error("`{read}` reads a yearly fact, but no evaluation year is given")]
-    #[diagnostic(
-        code(townrules::date),
-        help("pass the year to `eval` (`--year 2024`), or write it in the `ruleset` header (`year 2024`)")
-    )]
+    /// A yearly fact is read by a year no data was bound for (`check::bind_year` not run):
+    /// `townrules::date`.
     NoYear {
         /// The read as written.
         read: String,
     },
-    /// A parameter has dated values and neither the command nor the header gives a date.
-    #[error("parameter `{param}` has dated values, but the rule set has no date to read them at")]
-    #[diagnostic(
-        code(townrules::date),
-        help("write the rule set's date in its header (`date 2022-09-26`), or pass `--date 2025-06-30`")
-    )]
+    /// A parameter has dated values and neither the command nor the header gives a date:
+    /// `townrules::date`.
     NoDate {
         /// The parameter.
         param: String,
     },
 }
 
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            CompileError::NoHeader { file } => crate::t!("no_header.message", file = file),
+            CompileError::NoYear { read } => crate::t!("date.no_year", read = read),
+            CompileError::NoDate { param } => crate::t!("date.no_date", param = param),
+        })
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl miette::Diagnostic for CompileError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(match self {
+            CompileError::NoHeader { .. } => crate::diag::Code::NoHeader,
+            CompileError::NoYear { .. } | CompileError::NoDate { .. } => crate::diag::Code::Date,
+        }))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(match self {
+            CompileError::NoHeader { .. } => crate::t!("no_header.help"),
+            CompileError::NoYear { .. } => crate::t!("date.no_year_help"),
+            CompileError::NoDate { .. } => crate::t!("date.no_date_help"),
+        }))
+    }
+}
+
 /// Why [`RuleSet::set_param`] refused a new value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetParamError {
-    /// The rule set has no parameter of that name.
-    #[error("unknown parameter `{name}`; {}", unknown_hint(suggestion.as_deref()))]
-    #[diagnostic(code(townrules::unknown_param))]
+    /// The rule set has no parameter of that name: `townrules::unknown_param`.
     Unknown {
         /// The name as given.
         name: String,
         /// The closest parameter name, if one is close.
         suggestion: Option<String>,
     },
-    /// The value cannot be read for the parameter's kind (a missing unit, not a number …).
-    #[error("{message}")]
-    #[diagnostic(code(townrules::param_value))]
+    /// The value cannot be read for the parameter's kind (a missing unit, not a number …):
+    /// `townrules::param_value`.
     Value {
         /// What is wrong, as [`parse_param_value`] says it.
         message: String,
     },
 }
 
+impl std::fmt::Display for SetParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetParamError::Unknown { name, suggestion } => f.write_str(&crate::t!(
+                "compile.unknown_param",
+                name = name,
+                hint = unknown_hint(suggestion.as_deref())
+            )),
+            SetParamError::Value { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for SetParamError {}
+
+impl miette::Diagnostic for SetParamError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(match self {
+            SetParamError::Unknown { .. } => "townrules::unknown_param",
+            SetParamError::Value { .. } => "townrules::param_value",
+        }))
+    }
+}
+
 fn unknown_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "`townrules check` lists none of that name".to_string(),
+        Some(s) => crate::t!("unknown_name.did_you_mean", name = s),
+        None => crate::t!("compile.unknown_param_none"),
     }
 }
 

@@ -181,7 +181,8 @@ pub struct Diag {
     pub level: Level,
     /// A stable code such as [`Code::UnknownName`] (`townrules::unknown_name`).
     pub code: Code,
-    /// What is wrong: lowercase, no final period, user text in backticks.
+    /// What is wrong, from the message catalogue in the current language (see
+    /// [`crate::i18n`]): no final period, user text in backticks.
     pub message: String,
     /// The file it is in, if any.
     pub src: Option<NamedSource<Arc<str>>>,
@@ -344,18 +345,18 @@ impl Diagnostic for Diag {
             .iter()
             .skip(1)
             .filter(|(s, _)| !self.near(*s))
-            .map(|(s, t)| format!("{t}: line {}", self.line_of(s.start)))
+            .map(|(s, t)| crate::t!("diag.far_label", label = t, line = self.line_of(s.start)))
             .collect();
         if !far.is_empty() {
-            let far = far.join("; ");
+            let far = far.join(&crate::t!("diag.far_separator"));
             return Some(Box::new(match &self.help {
-                Some(h) => format!("{h}\n({far})"),
-                None => format!("({far})"),
+                Some(h) => format!("{h}\n{}", crate::t!("diag.far", places = far)),
+                None => crate::t!("diag.far", places = far),
             }));
         }
         let hidden = matches!(self.labels.first(), Some((s, _)) if !self.shown(*s));
         if hidden {
-            let at = format!("at {} (the line is too long to show)", self.location());
+            let at = crate::t!("diag.too_long", location = self.location());
             let text = match &self.help {
                 Some(h) => format!("{h}\n{at}"),
                 None => at,
@@ -417,12 +418,75 @@ pub fn render_plain(diags: &[Diag], width: usize) -> String {
     for d in diags {
         let _ = handler.render_report(&mut out, d);
     }
+    localize_rendered(&out)
+}
+
+/// miette's rendering in the current language: its `help:` lead-in, which it always
+/// writes in English, becomes `提示：` in Chinese (the same width, so wrapped help lines
+/// stay aligned). A colour code before the lead-in is kept.
+pub fn localize_rendered(text: &str) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        // An optional colour code `ESC[…m` first.
+        let colour = match line.strip_prefix("\u{1b}[") {
+            Some(rest) => rest.find('m').map_or(0, |m| m + 3),
+            None => 0,
+        };
+        match line[colour..].strip_prefix("  help: ") {
+            Some(rest) => {
+                out.push_str(&line[..colour]);
+                out.push_str("  提示：");
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Code;
+    use super::{localize_rendered, render_plain, Code, Diag};
+    use crate::source::Source;
+    use crate::syntax::ast::Span;
+
+    // The unit tests never set a language: messages are Chinese, the default.
+
+    #[test]
+    fn help_is_tishi_in_chinese_with_its_colour_kept() {
+        let plain = "  × 错误\n  help: 请写 `是`\n        第二行\n";
+        assert_eq!(
+            localize_rendered(plain),
+            "  × 错误\n  提示：请写 `是`\n        第二行\n"
+        );
+        let coloured = "\u{1b}[36m  help: \u{1b}[39m请写\n";
+        assert_eq!(
+            localize_rendered(coloured),
+            "\u{1b}[36m  提示：\u{1b}[39m请写\n"
+        );
+    }
+
+    #[test]
+    fn far_labels_and_hidden_lines_are_named_in_chinese() {
+        let text = format!("x\n{}y\n", "\n".repeat(20));
+        let src = Source::new("t.rules", text);
+        let d = Diag::error(Code::Duplicate, &src, Span::new(22, 23), "重复")
+            .also(Span::new(0, 1), "首次声明在此")
+            .help("请改名");
+        let out = render_plain(&[d], 100);
+        assert!(out.contains("提示：请改名"), "{out}");
+        assert!(out.contains("（首次声明在此：第 1 行）"), "{out}");
+        let long = format!("{}z\n", " ".repeat(super::MAX_LABEL_COLUMN + 10));
+        let src = Source::new("t.rules", long);
+        let at = super::MAX_LABEL_COLUMN + 10;
+        let d = Diag::error(Code::Syntax, &src, Span::new(at, at + 1), "错");
+        let out = render_plain(&[d], 100);
+        assert!(out.contains("位置：t.rules:1:"), "{out}");
+        assert!(out.contains("这一行太长，无法显示"), "{out}");
+    }
 
     #[test]
     fn codes_are_distinct_and_namespaced() {

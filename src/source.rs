@@ -41,10 +41,7 @@ impl Source {
         if bytes.len() > limit {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!(
-                    "the file is larger than {} MiB; split it into several files with `import`",
-                    limit / 1024 / 1024
-                ),
+                crate::t!("source.too_large", mib = limit / 1024 / 1024),
             ));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -54,9 +51,11 @@ impl Source {
                 let ok = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
                 let line = ok.matches('\n').count() + 1;
                 let col = ok.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(
-                    "not UTF-8 text: invalid byte at {}:{line}:{col}; save the rule file as UTF-8",
-                    path.display()
+                crate::t!(
+                    "source.not_utf8",
+                    file = path.display(),
+                    line = line,
+                    col = col
                 )
             })
         })?;
@@ -95,5 +94,18 @@ impl Source {
             .unwrap_or(0)
             + 1;
         (line, col)
+    }
+}
+
+/// Why a file could not be read, in the current language: the common failures (missing,
+/// forbidden, a folder) in plain words, our own refusals (too large, not UTF-8) as they
+/// are, anything else as the system says it.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => crate::t!("source.not_found"),
+        ErrorKind::PermissionDenied => crate::t!("source.permission_denied"),
+        ErrorKind::IsADirectory => crate::t!("source.is_a_directory"),
+        _ => e.to_string(),
     }
 }

@@ -32,15 +32,13 @@ pub fn did_you_mean<'a>(
 /// The help line for a "name" that is really an approximate figure (`约20亿元`,
 /// `近2亿`, `20余亿`): the grammar reads it as a name because it starts with a
 /// Chinese character, but a rule needs an exact figure.
-pub fn approximate_figure(name: &str) -> Option<&'static str> {
+pub fn approximate_figure(name: &str) -> Option<String> {
     let digits = name.chars().any(|c| c.is_ascii_digit());
     let lead = ["约", "大约", "近", "超", "逾", "接近", "超过"];
     let inside = ["左右", "以上", "以下", "上下", "余", "多"];
     let approximate =
         lead.iter().any(|w| name.starts_with(w)) || inside.iter().any(|w| name.contains(w));
-    (digits && approximate).then_some(
-        "a rule needs an exact figure such as `20亿元`; write the reading as an operator (以上 is `>=`) and put the approximation in a `note`",
-    )
+    (digits && approximate).then(|| crate::t!("unknown_name.approximate_help"))
 }
 
 fn max_edits(word: &str) -> usize {

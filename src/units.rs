@@ -68,12 +68,38 @@ pub enum Expected {
 impl Expected {
     /// What was expected (with an example), the noun for the quantity, and a
     /// correctly written example, for messages.
-    fn words(self) -> (&'static str, &'static str, &'static str) {
+    fn words(self) -> (String, String, &'static str) {
         match self {
-            Expected::Money => ("money such as `20亿元` or `5000万元`", "amount", "`20亿元`"),
-            Expected::Percent => ("a percentage such as `35%`", "percentage", "`35%`"),
-            Expected::Count => ("a count such as `12` or `12家`", "count", "`12家`"),
-            Expected::YesNo => ("yes or no such as `是` or `否`", "answer", "`是`"),
+            Expected::Money => (
+                crate::t!("units.expected.money"),
+                crate::t!("units.noun.money"),
+                "`20亿元`",
+            ),
+            Expected::Percent => (
+                crate::t!("units.expected.percent"),
+                crate::t!("units.noun.percent"),
+                "`35%`",
+            ),
+            Expected::Count => (
+                crate::t!("units.expected.count"),
+                crate::t!("units.noun.count"),
+                "`12家`",
+            ),
+            Expected::YesNo => (
+                crate::t!("units.expected.yes_no"),
+                crate::t!("units.noun.yes_no"),
+                "`是`",
+            ),
+        }
+    }
+
+    /// The noun with its article, as a sentence's subject (`an amount`).
+    fn subject(self) -> String {
+        match self {
+            Expected::Money => crate::t!("units.subject.money"),
+            Expected::Percent => crate::t!("units.subject.percent"),
+            Expected::Count => crate::t!("units.subject.count"),
+            Expected::YesNo => crate::t!("units.subject.yes_no"),
         }
     }
 }
@@ -86,8 +112,8 @@ pub struct UnitError {
     pub expected: Expected,
     /// The offending text as the user wrote it (surrounding whitespace trimmed).
     pub text: String,
-    /// What is wrong, in lowercase English without a final period; user text
-    /// appears in backticks.
+    /// What is wrong, in the current language (see [`crate::i18n`]) without a final
+    /// period; user text appears in backticks.
     pub message: String,
     /// A concrete suggestion for fixing the text, if there is one.
     pub help: Option<String>,
@@ -159,25 +185,25 @@ fn prepare(text: &str, e: Expected) -> Result<(Cow<'_, str>, Ctx<'_>), UnitError
     let (what, noun, example) = e.words();
     let t = normalize(text);
     if t.is_empty() {
-        let m = format!("expected {what}, found an empty value");
-        return c.fail(m, format!("write the value, e.g. {example}"));
+        let m = crate::t!("units.empty", what = what);
+        return c.fail(m, crate::t!("units.empty_help", example = example));
     }
     if is_missing(&t) {
-        let m = format!("expected {what}, found the missing-value marker `{orig}`");
-        return c.fail(m, format!("fill in the actual value, e.g. {example}"));
+        let m = crate::t!("units.missing", what = what, orig = orig);
+        return c.fail(m, crate::t!("units.missing_help", example = example));
     }
     if e == Expected::YesNo {
         return Ok((t, c));
     }
     let digit_e = |w: &[u8]| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b'e');
     if t.as_bytes().windows(2).any(digit_e) {
-        let m = format!("scientific notation is not accepted, found `{orig}`");
-        return c.fail(m, "format the cell as a plain number and write every digit");
+        let m = crate::t!("units.scientific", orig = orig);
+        return c.fail(m, crate::t!("units.scientific_help"));
     }
     let plus_inside = t.char_indices().any(|(i, ch)| ch == '+' && i > 0);
     if plus_inside || QUALIFIERS.iter().any(|q| t.contains(q)) {
-        let m = format!("an approximate or qualified {noun} is ambiguous, found `{orig}`");
-        return c.fail(m, format!("write the exact figure, e.g. {example}"));
+        let m = crate::t!("units.approximate", noun = noun, orig = orig);
+        return c.fail(m, crate::t!("units.approximate_help", example = example));
     }
     Ok((t, c))
 }
@@ -192,45 +218,40 @@ struct Literal<'a> {
 /// Reads the leading number of `t` (already through [`prepare`]): optional
 /// `+`, digits with optional thousands separators, optional fraction.
 fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
-    let ((what, noun, example), orig) = (c.e.words(), c.orig);
+    let ((what, _, example), orig) = (c.e.words(), c.orig);
     let body = t.strip_prefix('+').unwrap_or(t);
     let after_minus = body.strip_prefix('-').unwrap_or("");
     if after_minus.starts_with(|ch: char| ch.is_ascii_digit() || ch == '.') {
-        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        };
-        let m = format!("{article} {noun} cannot be negative, found `{orig}`");
-        return c.fail(m, format!("write a value of zero or more, e.g. {example}"));
+        let m = crate::t!("units.negative", subject = c.e.subject(), orig = orig);
+        return c.fail(m, crate::t!("units.negative_help", example = example));
     }
     let end = body
         .find(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == ','))
         .unwrap_or(body.len());
     let (tok, rest) = body.split_at(end);
     if tok.is_empty() {
-        let m = format!("expected {what}, found `{orig}`");
-        return c.fail(m, format!("write a number, e.g. {example}"));
+        let m = crate::t!("units.not_number", what = what, orig = orig);
+        return c.fail(m, crate::t!("units.not_number_help", example = example));
     }
     let (int, frac) = match tok.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (tok, None),
     };
     if frac.is_some_and(|f| f.contains(['.', ','])) {
-        let m = format!("malformed number `{tok}`: only one decimal point, after any separators");
-        return c.fail(m, "write a single number such as `1,200.5`");
+        let m = crate::t!("units.two_points", number = tok);
+        return c.fail(m, crate::t!("units.two_points_help"));
     }
     if int.is_empty() || int.starts_with(',') || frac == Some("") {
-        let m = format!("malformed number `{tok}`: digits are required around the decimal point");
-        return c.fail(m, "write e.g. `0.5` for `.5` and `12` for `12.`");
+        let m = crate::t!("units.lone_point", number = tok);
+        return c.fail(m, crate::t!("units.lone_point_help"));
     }
     let int_digits: String = int.chars().filter(|ch| *ch != ',').collect();
     if int.contains(',') {
         let mut groups = int.split(',');
         let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
         if !first_ok || groups.any(|g| g.len() != 3) {
-            let m = format!("thousands separators must group digits in threes, found `{tok}`");
-            let h = format!("write the number without separators, e.g. `{int_digits}`");
+            let m = crate::t!("units.grouping", number = tok);
+            let h = crate::t!("units.grouping_help", digits = int_digits);
             return c.fail(m, h);
         }
     }
@@ -244,8 +265,8 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
     };
     let value = Decimal::from_str_exact(&canonical).ok();
     let Some(value) = value.filter(|_| int_digits.len() + frac_digits.len() <= 28) else {
-        let m = format!("the number `{tok}` has more than 28 significant digits");
-        return c.fail(m, "use fewer digits or a larger unit");
+        let m = crate::t!("units.digits", number = tok);
+        return c.fail(m, crate::t!("units.digits_help"));
     };
     let (has_point, rest) = (frac.is_some(), rest.trim_start());
     Ok(Literal {
@@ -257,15 +278,15 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
 
 /// Error for a leftover that is not a valid unit: several numbers or an
 /// unknown unit.
-fn bad_rest<T>(c: Ctx<'_>, rest: &str, units: &str) -> Result<T, UnitError> {
+fn bad_rest<T>(c: Ctx<'_>, rest: &str, units: String) -> Result<T, UnitError> {
     let ((_, noun, example), orig) = (c.e.words(), c.orig);
     if rest.contains(|ch: char| ch.is_ascii_digit()) {
-        let m = format!("expected a single {noun}, found several numbers in `{orig}`");
-        return c.fail(m, format!("write one exact figure, e.g. {example}"));
+        let m = crate::t!("units.several", noun = noun, orig = orig);
+        return c.fail(m, crate::t!("units.several_help", example = example));
     }
     c.fail(
-        format!("unknown {noun} unit `{rest}` in `{orig}`"),
-        format!("use {units}"),
+        crate::t!("units.unknown_unit", noun = noun, unit = rest, orig = orig),
+        crate::t!("units.unknown_unit_help", units = units),
     )
 }
 
@@ -280,19 +301,19 @@ pub fn parse_money(text: &str, bare: MoneyUnit) -> Result<(Decimal, Option<Money
     let written = match lit.rest {
         "" => None,
         "%" => {
-            let m = format!("expected money, found a percentage `{orig}`");
-            return c.fail(m, "write an amount such as `20亿元`");
+            let m = crate::t!("units.money_percent", orig = orig);
+            return c.fail(m, crate::t!("units.money_percent_help"));
         }
         rest => match MoneyUnit::from_suffix(rest) {
             Some(u) => Some(u),
-            None => return bad_rest(c, rest, "`元`, `万元` or `亿元`"),
+            None => return bad_rest(c, rest, crate::t!("units.money_units")),
         },
     };
     match lit.value.checked_mul(written.unwrap_or(bare).factor()) {
         Some(yuan) => Ok((yuan.normalize(), written)),
         None => c.fail(
-            format!("the amount `{orig}` is too large"),
-            "check the unit",
+            crate::t!("units.money_too_large", orig = orig),
+            crate::t!("units.check_unit"),
         ),
     }
 }
@@ -314,14 +335,14 @@ fn parse_percent_capped(text: &str, share: bool) -> Result<Decimal, UnitError> {
     let (lit, orig) = (scan(&t, c)?, c.orig);
     if !(lit.rest.is_empty() || lit.rest == "%") {
         if lit.rest.contains(['元', '万', '亿']) {
-            let m = format!("expected a percentage, found money `{orig}`");
-            return c.fail(m, "write a share such as `35%`");
+            let m = crate::t!("units.percent_money", orig = orig);
+            return c.fail(m, crate::t!("units.percent_money_help"));
         }
-        return bad_rest(c, lit.rest, "`%` or a plain number of percentage points");
+        return bad_rest(c, lit.rest, crate::t!("units.percent_units"));
     }
     if share && lit.value > Decimal::ONE_HUNDRED {
-        let m = format!("a share cannot exceed 100%, found `{orig}`");
-        return c.fail(m, "write a share between `0%` and `100%`");
+        let m = crate::t!("units.share_over", orig = orig);
+        return c.fail(m, crate::t!("units.share_over_help"));
     }
     Ok(lit.value.normalize())
 }
@@ -345,14 +366,25 @@ pub fn measure_word(word: &str) -> Option<&'static str> {
     COUNT_UNITS.iter().copied().find(|w| *w == word)
 }
 
-/// What a measure word counts, for messages: `户` → `enterprises`.
-pub fn measure_kind(word: &str) -> &'static str {
-    MEASURE_KINDS
+/// What a measure word counts, for messages: `户` → `enterprises` (`企业`).
+pub fn measure_kind(word: &str) -> String {
+    let kind = MEASURE_KINDS
         .iter()
         .filter(|(_, ws)| ws.contains(&word))
         .map(|(k, _)| *k)
-        .next()
-        .unwrap_or("things")
+        .next();
+    measure_kind_words(kind)
+}
+
+/// The kind of thing `kind` (a name of [`MEASURE_KINDS`]; `None`: things) in words.
+fn measure_kind_words(kind: Option<&str>) -> String {
+    match kind {
+        Some("enterprises") => crate::t!("units.measure.enterprises"),
+        Some("people") => crate::t!("units.measure.people"),
+        Some("items") => crate::t!("units.measure.items"),
+        Some("places") => crate::t!("units.measure.places"),
+        Some(_) | None => crate::t!("units.measure.things"),
+    }
 }
 
 /// Whether measure words `a` and `b` count the same kind of thing.
@@ -369,9 +401,13 @@ pub fn measure_mismatch(found: &str, expected: &str) -> Option<String> {
         return None;
     }
     let (f, e) = (measure_kind(found), measure_kind(expected));
-    let what = if f == e { "things" } else { f };
-    Some(format!(
-        "`{found}` counts {what}, but this is a count of {e} (`{expected}`)"
+    let what = if f == e { measure_kind_words(None) } else { f };
+    Some(crate::t!(
+        "units.measure_mismatch",
+        found = found,
+        what = what,
+        kind = e,
+        expected = expected
     ))
 }
 
@@ -393,28 +429,25 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
         None => (false, lit.rest),
     };
     if !(rest.is_empty() || COUNT_UNITS.contains(&rest)) {
-        let help = "write a whole number such as `12家`";
+        let help = crate::t!("units.count_help");
         if rest.contains(['元', '亿']) {
-            return c.fail(format!("expected a count, found money `{orig}`"), help);
+            return c.fail(crate::t!("units.count_money", orig = orig), help);
         }
         if rest == "%" {
-            return c.fail(
-                format!("expected a count, found a percentage `{orig}`"),
-                help,
-            );
+            return c.fail(crate::t!("units.count_percent", orig = orig), help);
         }
-        let units = "a plain number or one of `家`, `户`, `个`, `人`, `项`, `名`, `座`";
-        return bad_rest(c, rest, units);
+        return bad_rest(c, rest, crate::t!("units.count_units"));
     }
     if let Some(m) = measure.filter(|_| !rest.is_empty()) {
         if let Some(why) = measure_mismatch(rest, m) {
             let n = format_decimal(lit.value);
             let wan = if wan { "万" } else { "" };
             return c.fail(
-                format!("{why}, found `{orig}`"),
-                format!(
-                    "write `{n}{wan}{m}` if it is a count of {}",
-                    measure_kind(m)
+                crate::t!("units.count_measure", why = why, orig = orig),
+                crate::t!(
+                    "units.count_measure_help",
+                    value = format!("{n}{wan}{m}"),
+                    what = measure_kind(m)
                 ),
             );
         }
@@ -424,13 +457,16 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
         false => Some(lit.value),
     };
     if let Some(v) = value.filter(|v| (!wan && lit.has_point) || !v.fract().is_zero()) {
-        let m = format!("a count must be a whole number, found `{orig}`");
+        let m = crate::t!("number.not_whole", number = orig);
         let whole = format_decimal(v.trunc());
-        return c.fail(m, format!("write the exact whole count, e.g. `{whole}`"));
+        return c.fail(m, crate::t!("units.whole_help", whole = whole));
     }
     match value.and_then(|v| u32::try_from(v).ok()) {
         Some(n) => Ok(n),
-        None => c.fail(format!("the count `{orig}` is too large"), "check the unit"),
+        None => c.fail(
+            crate::t!("units.count_too_large", orig = orig),
+            crate::t!("units.check_unit"),
+        ),
     }
 }
 
@@ -442,13 +478,8 @@ pub fn parse_yes_no(text: &str) -> Result<bool, UnitError> {
         "true" | "yes" | "y" | "是" | "1" | "有" | "√" | "✓" => Ok(true),
         "false" | "no" | "n" | "否" | "0" | "无" | "×" | "✗" => Ok(false),
         _ => {
-            let m = format!(
-                "expected yes or no such as `是` or `否`, found `{}`",
-                c.orig
-            );
-            let help = "write one of `是`/`否`, `有`/`无`, `yes`/`no`, `y`/`n`, \
-                        `true`/`false`, `1`/`0`, `√`/`×`, `✓`/`✗`";
-            c.fail(m, help)
+            let m = crate::t!("units.yes_no", orig = c.orig);
+            c.fail(m, crate::t!("units.yes_no_help"))
         }
     }
 }
@@ -627,52 +658,52 @@ mod tests {
     }
 
     rejects! {
-        money_negative: parse_money("-5亿", Yuan), "negative";
-        money_negative_dash: parse_money("—5亿", Yuan), "negative";
-        money_empty: parse_money("", Yuan), "empty";
-        money_missing: parse_money("N/A", Yuan), "missing";
-        money_percent: parse_money("30%", Yuan), "expected money, found a percentage";
-        money_about: parse_money("约20亿", Yuan), "approximate";
-        money_around: parse_money("20亿左右", Yuan), "approximate";
-        money_over_yu: parse_money("20余亿", Yuan), "approximate";
-        money_nearly: parse_money("近2亿", Yuan), "approximate";
-        money_exceeds: parse_money("超过20亿", Yuan), "approximate";
-        money_above: parse_money("20亿以上", Yuan), "approximate";
-        money_plus_after: parse_money("20亿+", Yuan), "approximate";
-        money_qian: parse_money("20千元", Yuan), "unknown amount unit `千元`";
-        money_usd: parse_money("20美元", Yuan), "unknown amount unit `美元`";
-        money_garbage: parse_money("abc", Yuan), "expected money such as `20亿元` or `5000万元`, found `abc`";
-        money_two_numbers: parse_money("20亿3000万", Yuan), "several numbers";
-        money_range: parse_money("20-30亿", Yuan), "several numbers";
-        money_bad_group: parse_money("1,2000", Yuan), "group digits in threes";
-        money_bad_group_first: parse_money("1234,567", Yuan), "group digits in threes";
-        money_scientific: parse_money("1.2E+09", Yuan), "scientific notation";
-        money_two_points: parse_money("1.2.3亿", Yuan), "decimal point";
-        money_lone_point: parse_money(".5亿", Yuan), "digits are required";
-        money_too_many_digits: parse_money("99999999999999999999999999999亿", Yuan), "28 significant digits";
-        money_overflow: parse_money("9999999999999999999999999999亿", Yuan), "too large";
-        money_too_precise: parse_money("0.00000000000000000000000000001元", Yuan), "28 significant digits";
-        pct_money: parse_percent("35亿"), "found money";
-        pct_negative: parse_percent("-5%"), "negative";
-        pct_over: parse_percent("120%"), "a share cannot exceed 100%";
-        pct_about: parse_percent("约35%"), "approximate";
-        pct_garbage: parse_percent("abc"), "expected a percentage";
-        pct_two: parse_percent("35%40%"), "several numbers";
-        count_fraction: parse_count("12.5"), "a count must be a whole number";
-        count_point_zero: parse_count("12.0"), "whole number";
-        count_wan_fraction: parse_count("1.00005万"), "whole number";
-        count_negative: parse_count("-3家"), "negative";
-        count_about: parse_count("约10家"), "approximate";
-        count_around: parse_count("10家左右"), "approximate";
-        count_yu: parse_count("10余家"), "approximate";
-        count_plus: parse_count("10+"), "approximate";
-        count_wan_plus: parse_count("1万+"), "approximate";
-        count_overflow: parse_count("4294967296"), "too large";
-        count_wan_overflow: parse_count("500000万"), "too large";
-        count_money: parse_count("12万元"), "found money";
-        count_unknown_unit: parse_count("12只"), "unknown count unit";
-        yes_no_garbage: parse_yes_no("maybe"), "expected yes or no";
-        yes_no_missing: parse_yes_no("无数据"), "missing";
+        money_negative: parse_money("-5亿", Yuan), "负数";
+        money_negative_dash: parse_money("—5亿", Yuan), "负数";
+        money_empty: parse_money("", Yuan), "空值";
+        money_missing: parse_money("N/A", Yuan), "缺失";
+        money_percent: parse_money("30%", Yuan), "应为金额，却是百分比";
+        money_about: parse_money("约20亿", Yuan), "约数";
+        money_around: parse_money("20亿左右", Yuan), "约数";
+        money_over_yu: parse_money("20余亿", Yuan), "约数";
+        money_nearly: parse_money("近2亿", Yuan), "约数";
+        money_exceeds: parse_money("超过20亿", Yuan), "约数";
+        money_above: parse_money("20亿以上", Yuan), "约数";
+        money_plus_after: parse_money("20亿+", Yuan), "约数";
+        money_qian: parse_money("20千元", Yuan), "不认识的金额单位 `千元`";
+        money_usd: parse_money("20美元", Yuan), "不认识的金额单位 `美元`";
+        money_garbage: parse_money("abc", Yuan), "应为金额（如 `20亿元` 或 `5000万元`），却是 `abc`";
+        money_two_numbers: parse_money("20亿3000万", Yuan), "几个数字";
+        money_range: parse_money("20-30亿", Yuan), "几个数字";
+        money_bad_group: parse_money("1,2000", Yuan), "每三位一组";
+        money_bad_group_first: parse_money("1234,567", Yuan), "每三位一组";
+        money_scientific: parse_money("1.2E+09", Yuan), "科学记数法";
+        money_two_points: parse_money("1.2.3亿", Yuan), "小数点";
+        money_lone_point: parse_money(".5亿", Yuan), "前后都要有数字";
+        money_too_many_digits: parse_money("99999999999999999999999999999亿", Yuan), "超过 28 位";
+        money_overflow: parse_money("9999999999999999999999999999亿", Yuan), "太大";
+        money_too_precise: parse_money("0.00000000000000000000000000001元", Yuan), "超过 28 位";
+        pct_money: parse_percent("35亿"), "却是金额";
+        pct_negative: parse_percent("-5%"), "负数";
+        pct_over: parse_percent("120%"), "比例不能超过 100%";
+        pct_about: parse_percent("约35%"), "约数";
+        pct_garbage: parse_percent("abc"), "应为百分比";
+        pct_two: parse_percent("35%40%"), "几个数字";
+        count_fraction: parse_count("12.5"), "计数必须是整数";
+        count_point_zero: parse_count("12.0"), "整数";
+        count_wan_fraction: parse_count("1.00005万"), "整数";
+        count_negative: parse_count("-3家"), "负数";
+        count_about: parse_count("约10家"), "约数";
+        count_around: parse_count("10家左右"), "约数";
+        count_yu: parse_count("10余家"), "约数";
+        count_plus: parse_count("10+"), "约数";
+        count_wan_plus: parse_count("1万+"), "约数";
+        count_overflow: parse_count("4294967296"), "太大";
+        count_wan_overflow: parse_count("500000万"), "太大";
+        count_money: parse_count("12万元"), "却是金额";
+        count_unknown_unit: parse_count("12只"), "不认识的计数单位";
+        yes_no_garbage: parse_yes_no("maybe"), "应为是或否";
+        yes_no_missing: parse_yes_no("无数据"), "缺失";
     }
 
     #[test]
@@ -687,11 +718,17 @@ mod tests {
             "20亿3万",
             "",
         ] {
+            // Messages are Chinese by default (this test binary never sets a language).
             let e = parse_money(text, Yuan).unwrap_err();
             let outside: String = e.message.split('`').step_by(2).collect();
-            assert!(!e.message.ends_with('.'), "{}", e.message);
-            assert!(outside.is_ascii(), "{}", e.message);
-            assert!(outside.starts_with(char::is_lowercase), "{}", e.message);
+            assert!(!e.message.ends_with(['.', '。']), "{}", e.message);
+            assert!(
+                outside
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}",
+                e.message
+            );
             assert!(e.help.is_some(), "{}", e.message);
         }
     }
@@ -714,12 +751,9 @@ mod tests {
         let e = parse_count_of("2000户", Some("人")).unwrap_err();
         assert_eq!(
             e.message,
-            "`户` counts enterprises, but this is a count of people (`人`), found `2000户`"
+            "`户` 用来计企业，而这里计的是人（`人`）：`2000户`"
         );
-        assert_eq!(
-            e.help.as_deref(),
-            Some("write `2000人` if it is a count of people")
-        );
+        assert_eq!(e.help.as_deref(), Some("如果计的是人，请写 `2000人`"));
         assert_eq!(parse_count("2000户"), Ok(2000));
     }
 }

@@ -55,7 +55,7 @@ fn every_code_has_messages_in_both_languages() {
     }
 }
 
-/// Every `t!("key"` in src/.
+/// Every `t!("key"` in src/ (the key may follow `t!(` on the next line).
 fn used_keys() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack = vec![std::path::PathBuf::from(concat!(
@@ -69,13 +69,16 @@ fn used_keys() -> BTreeSet<String> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("source is UTF-8");
-                for (i, _) in text.match_indices("t!(\"") {
+                for (i, _) in text.match_indices("t!(") {
                     // `t!(`, not `format!(` or `print!(`.
                     let before = text[..i].chars().next_back();
                     if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                         continue;
                     }
-                    let rest = &text[i + 4..];
+                    // The key may be on the next line (rustfmt breaks long calls).
+                    let Some(rest) = text[i + 3..].trim_start().strip_prefix('"') else {
+                        continue;
+                    };
                     if let Some(end) = rest.find('"') {
                         out.insert(rest[..end].to_string());
                     }

@@ -6,6 +6,12 @@ use std::path::Path;
 use townrules::check::check_source;
 use townrules::diag::{render_plain, Diag, Level};
 
+/// Messages in English: every test of this binary starts with it (the language is
+/// process-wide, so a test binary never mixes languages).
+fn en() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+}
+
 /// Check `src` as if it were `rules/inline_test.rules` (so `import "facts.rules"` works).
 fn diags(src: &str) -> Vec<Diag> {
     check_source(Path::new("rules/inline_test.rules"), src).diagnostics
@@ -42,6 +48,7 @@ macro_rules! error {
 const HEAD: &str = "ruleset t { title \"测试\" document \"测试〔2024〕1号\" level county }\nimport \"facts.rules\"\n";
 
 fn with_head(body: &str) -> String {
+    en();
     format!("{HEAD}{body}")
 }
 
@@ -182,6 +189,7 @@ error!(
 
 #[test]
 fn import_cycle_is_an_error_naming_the_chain() {
+    en();
     let dir = std::env::temp_dir().join(format!("townrules-cycle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a.rules"), "import \"b.rules\"\n").unwrap();
@@ -203,6 +211,7 @@ fn import_cycle_is_an_error_naming_the_chain() {
 
 #[test]
 fn several_errors_are_reported_together() {
+    en();
     let src = with_head(
         "criterion c \"标签\" {\n  require outpt_value >= 20亿元\n  require jobz >= 1\n}\n",
     );
@@ -212,6 +221,7 @@ fn several_errors_are_reported_together() {
 
 #[test]
 fn rendered_diagnostic_underlines_the_source() {
+    en();
     let src = with_head("criterion c \"标签\" {\n  require outpt_value >= 20亿元\n}\n");
     let text = render_plain(&diags(&src), 80);
     assert!(text.contains("unknown name `outpt_value`"), "{text}");
@@ -225,6 +235,7 @@ fn rendered_diagnostic_underlines_the_source() {
 
 #[test]
 fn draft_parameter_is_a_note_not_an_error() {
+    en();
     let src = with_head(
         "param min_jobs : count\ncriterion c \"标签\" {\n  require jobs >= min_jobs\n}\n",
     );
@@ -237,6 +248,7 @@ fn draft_parameter_is_a_note_not_an_error() {
 
 #[test]
 fn every_bundled_rule_file_checks_clean() {
+    en();
     for entry in std::fs::read_dir("rules").unwrap() {
         let p = entry.unwrap().path();
         if p.extension().is_some_and(|e| e == "rules") {
@@ -254,6 +266,7 @@ fn every_bundled_rule_file_checks_clean() {
 
 #[test]
 fn chinese_identifiers_read_like_the_document() {
+    en();
     let src = with_head(
         "table 最低产值 by 产业类别 : money {\n  制造业 = 20亿元\n  特优农业 = 10亿元\n}\n\
          criterion 产业集聚 \"产业集聚度高\" {\n  clause \"二（四）\"\n  require 年产值 >= 最低产值.制造业 且 类别 = 制造业\n}\n",
@@ -298,6 +311,7 @@ error!(
 
 #[test]
 fn measure_words_for_the_same_kind_of_thing_are_synonyms() {
+    en();
     let src = with_head(
         "param min_jobs : count 名\n\
          criterion c \"标签\" {\n  require supporting_enterprises >= 10家 and leading_enterprises >= 1户\n\
@@ -309,6 +323,7 @@ fn measure_words_for_the_same_kind_of_thing_are_synonyms() {
 
 #[test]
 fn a_far_first_declaration_is_named_by_its_line_not_drawn() {
+    en();
     // The excerpt of a duplicate twenty lines apart holds the two places only, not every
     // line between; the first place is named in the help.
     let filler = "# 说明\n".repeat(20);

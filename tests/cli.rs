@@ -371,23 +371,18 @@ fn set_of_an_unknown_parameter_is_a_user_error_with_a_suggestion() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     let e = stderr(&o);
-    assert!(
-        e.contains("unknown parameter `min_output.manufactoring`"),
-        "{e}"
-    );
-    assert!(
-        e.contains("did you mean `min_output.manufacturing`?"),
-        "{e}"
-    );
+    // The message is Chinese by default.
+    assert!(e.contains("没有参数 `min_output.manufactoring`"), "{e}");
+    assert!(e.contains("是否想写 `min_output.manufacturing`？"), "{e}");
 }
 
 #[test]
 fn set_of_a_value_of_the_wrong_kind_is_a_user_error() {
     for (set, says) in [
-        ("min_output.manufacturing=30%", "percentage"),
-        ("min_output.manufacturing=15", "unit"),
-        ("min_output.manufacturing=约15亿元", "approximate"),
-        ("min_supporting_enterprises=9.5", "whole number"),
+        ("min_output.manufacturing=30%", "百分比"),
+        ("min_output.manufacturing=15", "单位"),
+        ("min_output.manufacturing=约15亿元", "约数"),
+        ("min_supporting_enterprises=9.5", "整数"),
     ] {
         let o = townrules(&[
             "eval",

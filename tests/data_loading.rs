@@ -190,7 +190,7 @@ fn unreadable_money_names_row_column_and_cell() {
     assert_eq!(e[0].row, Some(3));
     assert_eq!(e[0].column.as_deref(), Some("output_value"));
     assert_eq!(e[0].cell.as_deref(), Some("约20亿"));
-    assert!(e[0].message.contains("approximate"), "{}", e[0].message);
+    assert!(e[0].message.contains("约数"), "{}", e[0].message);
     assert!(e[0].help.is_some());
     assert!(
         e[0].to_string()
@@ -673,7 +673,7 @@ fn toml_and_json_numbers_are_read_from_their_digits() {
     assert_eq!(money(&j, fact(&m, "output_value"))[0], exact);
     let json = r#"[{"id": "x", "output_value": 2e9}]"#;
     let e = errs(load_towns_str("j.json", json, DataFormat::Json, &m));
-    assert!(e[0].message.contains("scientific notation"), "{e:#?}");
+    assert!(e[0].message.contains("科学记数法"), "{e:#?}");
 }
 
 #[test]
@@ -736,7 +736,7 @@ fn a_count_cell_in_a_measure_word_of_another_kind_is_refused() {
     assert_eq!(e[0].cell.as_deref(), Some("1人"));
     assert!(
         e[0].message
-            .contains("`人` counts people, but this is a count of enterprises (`家`)"),
+            .contains("`人` 用来计人，而这里计的是企业（`家`）"),
         "{}",
         e[0].message
     );

@@ -10,6 +10,12 @@ use townrules::data::{load_scores_str, load_towns_str, DataFormat, Scores, Towns
 use townrules::diag::Level;
 use townrules::eval::{Evaluator, TownScore};
 
+/// Messages in English: every test of this binary starts with it (the language is
+/// process-wide, so a test binary never mixes languages).
+fn en() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+}
+
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
 }
@@ -61,6 +67,7 @@ fn grade_of(rs: &RuleSet, s: &TownScore) -> String {
 
 #[test]
 fn xinzhou_table_gives_exactly_the_five_published_inconsistencies() {
+    en();
     let r = check_file(Path::new("rules/xinzhou-evaluation.rules"));
     assert!(!r.has_errors());
     let warnings: Vec<_> = r
@@ -107,6 +114,7 @@ fn xinzhou_table_gives_exactly_the_five_published_inconsistencies() {
 
 #[test]
 fn overlapping_bands_are_an_error() {
+    en();
     let src = ONE_ITEM.replace("良好 [75, 90)", "良好 [75, 90]");
     let r = check_source(Path::new("rules/x.rules"), &src);
     let e = r
@@ -120,6 +128,7 @@ fn overlapping_bands_are_an_error() {
 
 #[test]
 fn a_gap_between_bands_is_an_error() {
+    en();
     let src = ONE_ITEM.replace("合格 [60, 75)", "合格 [60, 74)");
     let r = check_source(Path::new("rules/x.rules"), &src);
     let e = r
@@ -137,6 +146,7 @@ fn a_gap_between_bands_is_an_error() {
 
 #[test]
 fn mean_of_three_nineties_is_excellent() {
+    en();
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let s = score(
@@ -151,6 +161,7 @@ fn mean_of_three_nineties_is_excellent() {
 
 #[test]
 fn grading_never_rounds_the_mean() {
+    en();
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let s = score(
@@ -189,6 +200,7 @@ fn lines_of(rs: &RuleSet, t: &Towns, sheet: &str) -> (Vec<String>, serde_json::V
 
 #[test]
 fn the_shown_total_never_rounds_into_another_band() {
+    en();
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let (text, json) = lines_of(
@@ -227,6 +239,7 @@ fn the_shown_total_never_rounds_into_another_band() {
 
 #[test]
 fn the_report_says_how_far_the_next_band_is() {
+    en();
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let (text, json) = lines_of(
@@ -261,6 +274,7 @@ fn the_report_says_how_far_the_next_band_is() {
 
 #[test]
 fn bands_at_their_edges() {
+    en();
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     for (v, g) in [
@@ -306,6 +320,7 @@ fn full_sheet(rs: &RuleSet, town: &str, expert: &str) -> String {
 
 #[test]
 fn caps_apply_at_a4_and_c3_and_full_marks_make_one_hundred_minus_c() {
+    en();
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let sheet = format!(
@@ -328,6 +343,7 @@ fn caps_apply_at_a4_and_c3_and_full_marks_make_one_hundred_minus_c() {
 
 #[test]
 fn a_missing_item_makes_that_experts_total_undetermined() {
+    en();
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let full = full_sheet(&rs, "t1", "甲");
@@ -365,6 +381,7 @@ fn sheet_error(sheet: &str) -> townrules::data::DataError {
 
 #[test]
 fn score_above_weight_names_town_expert_indicator_weight_and_row() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,5\nt1,张三,A4.1,6\n");
     assert_eq!(e.row, Some(3));
     let text = e.to_string();
@@ -382,12 +399,14 @@ fn score_above_weight_names_town_expert_indicator_weight_and_row() {
 
 #[test]
 fn negative_score_is_rejected_never_clamped() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,-1\n");
     assert!(e.to_string().contains("outside [0, 5]"), "{e}");
 }
 
 #[test]
 fn unknown_indicator_suggests() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.7,3\n");
     assert!(e.message.contains("unknown indicator `A1.7`"), "{e}");
     assert!(
@@ -398,6 +417,7 @@ fn unknown_indicator_suggests() {
 
 #[test]
 fn indicator_by_label_is_accepted() {
+    en();
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let ev = rs.evaluation.as_ref().unwrap();
@@ -413,6 +433,7 @@ fn indicator_by_label_is_accepted() {
 
 #[test]
 fn duplicate_row_names_the_first_row() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,3\nt1,张三,A1.1,4\n");
     assert!(
         e.message
@@ -425,12 +446,14 @@ fn duplicate_row_names_the_first_row() {
 
 #[test]
 fn score_for_unknown_town_is_an_error() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt9,张三,A1.1,3\n");
     assert!(e.message.contains("unknown town `t9`"), "{e}");
 }
 
 #[test]
 fn scoring_a_node_instead_of_its_items_is_an_error() {
+    en();
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A4,3\n");
     assert!(e.message.contains("is not scored directly"), "{e}");
     assert!(e.help.as_deref().unwrap().contains("A4.1"));
@@ -438,6 +461,7 @@ fn scoring_a_node_instead_of_its_items_is_an_error() {
 
 #[test]
 fn all_sheet_errors_are_reported_together() {
+    en();
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let errs = load_scores_str(
@@ -468,6 +492,7 @@ evaluation e "公式" {
 
 #[test]
 fn formula_items_use_facts_and_standing_within_the_group() {
+    en();
     let (m, rs) = rules_from(FORMULAS);
     let t = towns(&m, "id,county,output_value,tech_centers\nt1,甲县,30,1\nt2,甲县,20,0\nt3,乙县,10,\nt4,乙县,,2\n");
     let ev = Evaluator::new(&rs, &t);
@@ -492,6 +517,7 @@ fn formula_items_use_facts_and_standing_within_the_group() {
 
 #[test]
 fn a_formula_without_a_result_is_named_not_missing_facts() {
+    en();
     let src = FORMULAS.replace(
         "score full when tech_centers >= 1",
         "score = weight * tech_centers / tech_centers",
@@ -512,6 +538,7 @@ fn a_formula_without_a_result_is_named_not_missing_facts() {
 
 #[test]
 fn geometric_aggregation_is_expressible() {
+    en();
     let src = ONE_ITEM.replace("indicator A \"甲\" weight 100 {\n    indicator A1 \"甲一\" weight 100\n  }", "indicator A \"甲\" weight 100 {\n    aggregate geometric\n    indicator A1 \"甲一\" weight 50\n    indicator A2 \"甲二\" weight 50\n  }");
     let (m, rs) = rules_from(&src);
     let t = towns(&m, TOWNS);
@@ -527,6 +554,7 @@ fn geometric_aggregation_is_expressible() {
 
 #[test]
 fn eval_cli_prints_totals_and_grades() {
+    en();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .args([
             "eval",
@@ -564,6 +592,7 @@ fn eval_cli_prints_totals_and_grades() {
 /// as Excel writes it) must not show `总分 90.00，等级 良好`.
 #[test]
 fn eval_cli_never_shows_a_total_of_another_band() {
+    en();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy("rules/facts.rules", dir.path().join("facts.rules")).unwrap();
     std::fs::write(dir.path().join("e.rules"), ONE_ITEM).unwrap();
@@ -620,6 +649,7 @@ fn eval_cli_never_shows_a_total_of_another_band() {
 
 #[test]
 fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
+    en();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .args([
             "eval",
@@ -691,6 +721,7 @@ proptest::proptest! {
         experts in 1usize..4,
         seed in proptest::collection::vec(0u32..=100, 31 * 3),
     ) {
+        en();
         let (m, rs) = xinzhou();
         let t = towns(&m, TOWNS);
         let items: Vec<(&str, u32)> = TABLE_A1.iter().flat_map(|r| r.4.iter().copied()).collect();
@@ -719,6 +750,7 @@ proptest::proptest! {
 
 #[test]
 fn group_statistics_with_ties() {
+    en();
     let src = r#"
 ruleset s { title "统计" document "测试" level city }
 import "facts.rules"
@@ -765,6 +797,7 @@ criterion by_share "占比" { clause "x" require share(output_value) >= p }
 
 #[test]
 fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
+    en();
     let e = sheet_error(
         "town,expert,indicator,score\nt1,张三,A1.1,4\nt1,张三,A1.2,5.00000000000000000000000000001\n",
     );
@@ -779,6 +812,7 @@ fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
 
 #[test]
 fn score_sheet_lines_are_right_for_crlf_files() {
+    en();
     for eol in ["\n", "\r\n"] {
         let sheet = [
             "town,expert,indicator,score",

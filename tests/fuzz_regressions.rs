@@ -15,6 +15,12 @@ use townrules::diag::Diag;
 use townrules::eval::Evaluator;
 use townrules::report::{self, TextOptions};
 
+/// Messages in English: every test of this binary starts with it (the language is
+/// process-wide, so a test binary never mixes languages).
+fn en() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+}
+
 const HEAD: &str = "ruleset t { title \"t\" document \"d\" level county }\nimport \"facts.rules\"\nparam min_x = 3\n";
 
 fn check(text: &str) -> townrules::check::CheckReport {
@@ -65,6 +71,7 @@ const TOWNS: &str = "id,jobs,heritage,output_value\nt1,5,是,20亿元\nt2,,否,\
 /// 20 000 `not`s overflowed the stack (exit 134) in the parser's recursion.
 #[test]
 fn a_long_chain_of_not_is_an_error() {
+    en();
     let e = errors(&criterion(&format!("{}heritage", "not ".repeat(20_000))));
     assert!(
         e[0].message
@@ -77,6 +84,7 @@ fn a_long_chain_of_not_is_an_error() {
 /// `1 + 1 + … + 1` (20 000 terms) built a tree deep enough to overflow the checker.
 #[test]
 fn a_long_sum_is_an_error() {
+    en();
     let sum = vec!["1"; 20_000].join(" + ");
     let e = errors(&criterion(&format!("jobs >= {sum}")));
     assert!(e[0].message.contains("more than 256 operators"));
@@ -86,6 +94,7 @@ fn a_long_sum_is_an_error() {
 /// `a and a and …` and `- - - … x`: the same.
 #[test]
 fn long_chains_of_and_and_minus_are_errors() {
+    en();
     for cond in [
         vec!["heritage"; 20_000].join(" and "),
         format!("{}jobs >= 1", "- ".repeat(20_000)),
@@ -105,6 +114,7 @@ fn long_chains_of_and_and_minus_are_errors() {
 /// 2 MiB stack in a debug build.
 #[test]
 fn the_deepest_accepted_conditions_evaluate_on_a_small_stack() {
+    en();
     let deepest = [
         format!(
             "{}{}jobs{} >= 1{}",
@@ -133,6 +143,7 @@ fn the_deepest_accepted_conditions_evaluate_on_a_small_stack() {
 
 #[test]
 fn two_hundred_nested_brackets_are_an_error() {
+    en();
     let e = errors(&criterion(&format!(
         "{}jobs >= 1{}",
         "(".repeat(200),
@@ -149,6 +160,7 @@ fn two_hundred_nested_brackets_are_an_error() {
 /// argument out of range", exit 101) while underlining it.
 #[test]
 fn an_error_far_right_on_a_long_line_is_reported_without_underline() {
+    en();
     for filler in ["z".repeat(70_000), "中".repeat(40_000), "\t".repeat(20_000)] {
         let text = format!(
             "{HEAD}criterion c \"x\" {{ note \"{filler}\" require outpt_value >= 1亿元 }}\n"
@@ -175,6 +187,7 @@ fn an_error_far_right_on_a_long_line_is_reported_without_underline() {
 #[cfg(unix)]
 #[test]
 fn importing_an_endless_file_is_an_error() {
+    en();
     let e = errors("ruleset t { title \"t\" }\nimport \"/dev/zero\"\n");
     assert!(
         e[0].message.contains("larger than 4 MiB"),
@@ -188,6 +201,7 @@ fn importing_an_endless_file_is_an_error() {
 /// A non-UTF-8 rule file said only "invalid byte at offset 21"; it now says where.
 #[test]
 fn a_non_utf8_rule_file_is_located() {
+    en();
     let dir = std::env::temp_dir().join(format!("townrules-regress-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("gbk.rules");
@@ -211,6 +225,7 @@ fn a_non_utf8_rule_file_is_located() {
 /// test cannot pass by checking nothing.
 #[test]
 fn fuzz_findings_are_handled() {
+    en();
     const DIR: &str = "tests/fuzz_regressions";
     let dir = std::fs::read_dir(DIR).unwrap_or_else(|e| panic!("{DIR}: {e}"));
     let shanxi = townrules::check::check_file(Path::new("rules/shanxi.rules"))
@@ -273,6 +288,7 @@ fn load_checked(path: &Path, model: &townrules::check::Checked) {
 /// data; see the test report of issue 7.)
 #[test]
 fn decimal_overflow_in_a_condition_is_handled() {
+    en();
     let text = criterion("output_value * 100000000000000000000 >= 1亿元");
     assert!(errors(&text).is_empty());
     let towns = "id,output_value\nt1,9999999亿元\nt2,1亿元\n";
@@ -292,6 +308,7 @@ fn decimal_overflow_in_a_condition_is_handled() {
 /// longer compared.
 #[test]
 fn a_huge_unknown_column_is_rejected_quickly() {
+    en();
     let model = townrules::check::check_file(Path::new("rules/shanxi.rules"))
         .model
         .expect("shanxi checks");

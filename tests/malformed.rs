@@ -4,8 +4,11 @@
 //! gives for it. A file in the corpus without an expectation fails the test, and so
 //! does an expectation without its file.
 //!
-//! Rule files: `townrules check FILE`; the message is matched with miette's line
-//! wrapping undone, the location as `FILE:LINE:COL`.
+//! Rule files: `townrules check FILE --lang en` must print `message` (matched with
+//! miette's line wrapping undone), the location as `FILE:LINE:COL` and the help; and
+//! `townrules check FILE` in the default language (no `--lang`, `LANG=C.UTF-8`) must
+//! print `message_zh` at the same location (matched without white space: miette may
+//! wrap Chinese text anywhere).
 //! Data files: `townrules eval rules/shanxi.rules FILE --format csv`; each error must be
 //! printed as the exact line `error: FILE{location}: {message}`.
 
@@ -30,6 +33,9 @@ struct Case {
     file: String,
     exit: i32,
     message: String,
+    /// Rule files: the message as printed in Chinese, the default language.
+    #[serde(default)]
+    message_zh: Option<String>,
     location: String,
     #[serde(default)]
     cell: Option<String>,
@@ -61,6 +67,25 @@ fn run(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("run townrules")
+}
+
+/// `townrules ARGS` in the default language, whatever the environment asks for.
+fn run_default_lang(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TOWNRULES_LANG")
+        .output()
+        .expect("run townrules")
+}
+
+/// `text` without any white space.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// miette's output with its line wrapping undone: gutters dropped, whitespace collapsed.
@@ -134,7 +159,36 @@ fn broken_rule_files_are_reported_with_message_and_location() {
         .filter(|c| c.file.starts_with("rules/"))
     {
         let path = format!("{DIR}/{}", case.file);
-        let out = run(&["check", &path]);
+        // `LINE:COL` in this file, or `OTHER.rules:LINE:COL` in another file of the folder.
+        let at = match case.location.matches(':').count() {
+            1 => format!("{path}:{}", case.location),
+            _ => format!("{DIR}/rules/{}", case.location),
+        };
+        // Chinese, the default.
+        let out = run_default_lang(&["check", &path]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(f) = check_exit(case, &out, &stderr) {
+            failures.push(f);
+            continue;
+        }
+        match &case.message_zh {
+            None => failures.push(format!("{}: no `message_zh`", case.file)),
+            Some(zh) if !squeeze(&unwrap_lines(&stderr)).contains(&squeeze(&format!("× {zh}"))) => {
+                failures.push(format!(
+                    "{}: Chinese message `{zh}` not printed by default\n{stderr}",
+                    case.file
+                ))
+            }
+            Some(_) => {}
+        }
+        if !squeeze(&unwrap_lines(&stderr)).contains(&at) {
+            failures.push(format!(
+                "{}: location `{at}` not printed by default\n{stderr}",
+                case.file
+            ));
+        }
+        // English on request.
+        let out = run(&["check", &path, "--lang", "en"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if let Some(f) = check_exit(case, &out, &stderr) {
             failures.push(f);
@@ -148,11 +202,6 @@ fn broken_rule_files_are_reported_with_message_and_location() {
                 case.file
             ));
         }
-        // `LINE:COL` in this file, or `OTHER.rules:LINE:COL` in another file of the folder.
-        let at = match case.location.matches(':').count() {
-            1 => format!("{path}:{}", case.location),
-            _ => format!("{DIR}/rules/{}", case.location),
-        };
         if !text.contains(&at) {
             failures.push(format!(
                 "{}: location `{at}` not printed\n{stderr}",

@@ -23,7 +23,7 @@ fn a_file_with_the_whole_population_ranks_without_a_warning() {
         &["eval", DEMO, "examples/xinzhou_towns.csv", "--all"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(!r.stderr.contains("rankings"), "{}", r.stderr);
+    assert!(!r.stderr.contains("排名"), "{}", r.stderr);
     assert!(
         r.stdout
             .contains("top(特色主导产业年产值)〔本次参评的专业镇，参评镇共 8 个〕"),
@@ -44,14 +44,15 @@ fn a_partial_file_is_said_to_rank_relative_to_itself() {
         &["eval", DEMO, data.to_str().expect("path"), "--all"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let warnings: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.contains("rankings"))
-        .collect();
-    assert_eq!(
-        warnings,
-        ["warning: rankings are over the 3 towns of this file, fewer than the 8 of `candidates` (本次参评的专业镇): each rank is relative to the file"]
+    // Messages are Chinese by default (the command is run without `--lang`).
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.contains("排名")).collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(
+        warnings[0].ends_with(
+            "排名只在本文件的 3 个镇中进行，少于 `candidates`（本次参评的专业镇）的 8 个：名次只相对于本文件"
+        ),
+        "{}",
+        r.stderr
     );
     assert!(
         r.stdout
@@ -81,9 +82,8 @@ fn a_ranking_without_a_declared_population_is_relative_to_the_file() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains(
-            "rankings are over the 8 towns of this file: the rule set declares no population"
-        ),
+        r.stderr
+            .contains("排名只在本文件的 8 个镇中进行：规则集没有声明排名范围"),
         "{}",
         r.stderr
     );
@@ -111,12 +111,12 @@ fn within_names_a_grouping_fact_or_the_population() {
     assert_eq!(r.code, 1);
     let all = format!("{}{}", r.stdout, r.stderr);
     assert!(
-        all.contains("a second population `city`: rankings are over one population"),
+        all.contains("第二个排名范围 `city`：排名只能在一个范围内进行"),
         "{all}"
     );
     assert!(all.contains("r.rules:4:12"), "{all}");
     assert!(
-        all.contains("`within provnce` needs a text or category fact to group by, or the rule set's `population`"),
+        all.contains("`within provnce` 需要用于分组的文字型或类别型事实，或规则集的 `population`"),
         "{all}"
     );
 }

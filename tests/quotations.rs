@@ -8,6 +8,12 @@ use std::path::Path;
 use townrules::check::{check_file, check_source};
 use townrules::diag::{render_plain, Code, Diag, Level};
 
+/// Messages in English: every test of this binary starts with it (the language is
+/// process-wide, so a test binary never mixes languages).
+fn en() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+}
+
 /// Check `src` as if it were `rules/inline_test.rules`, so that `sources/…` and
 /// `import "facts.rules"` resolve to the shipped files.
 fn diags(src: &str) -> Vec<Diag> {
@@ -27,6 +33,7 @@ const SHANXI: &str = "ruleset t {\n  title \"测试\"\n  source \"sources/shanxi
 
 #[test]
 fn the_old_priority_text_of_shanxi_two_five_is_a_misquote() {
+    en();
     // The text shanxi.rules printed as the document's sentence until it was fixed.
     let src = format!(
         "{SHANXI}import \"facts.rules\"\n\
@@ -70,6 +77,7 @@ fn the_old_priority_text_of_shanxi_two_five_is_a_misquote() {
 
 #[test]
 fn the_corrected_priority_text_is_the_documents_sentence() {
+    en();
     let src = format!(
         "{SHANXI}import \"facts.rules\"\n\
          criterion c \"龙头企业带动效应强\" {{\n  require leading_enterprises >= 1\n  \
@@ -82,6 +90,7 @@ fn the_corrected_priority_text_is_the_documents_sentence() {
 
 #[test]
 fn an_elision_does_not_join_two_sentences() {
+    en();
     let src = format!(
         "{SHANXI}param p = 20亿元 {{\n  \
          quote \"特色主导产业原则上限定在一个县（区、市）内……原则上制造业类专业镇特色主导产业产值应达到20亿元以上\"\n}}\n"
@@ -105,6 +114,7 @@ fn an_elision_does_not_join_two_sentences() {
 
 #[test]
 fn spacing_widths_line_breaks_and_elisions_within_a_sentence_are_accepted() {
+    en();
     // The source writes half-width `(` `,`, breaks lines inside words and leaves blank
     // lines between them; the quotation uses full-width punctuation and a space.
     let src = format!(
@@ -118,6 +128,7 @@ fn spacing_widths_line_breaks_and_elisions_within_a_sentence_are_accepted() {
 
 #[test]
 fn every_kind_of_quotation_is_checked() {
+    en();
     let src = format!(
         "{SHANXI}import \"facts.rules\"\n\
          param a = 1亿元 {{ quote \"错一\" }}\n\
@@ -137,6 +148,7 @@ fn every_kind_of_quotation_is_checked() {
 
 #[test]
 fn a_missing_source_text_is_an_error_at_its_name() {
+    en();
     let ds = diags(
         "ruleset t {\n  title \"测试\"\n  source \"sources/shanxi-2022-08.txt\"\n}\nparam p = 1亿元 { quote \"任意\" }\n",
     );
@@ -161,6 +173,7 @@ fn a_missing_source_text_is_an_error_at_its_name() {
 
 #[test]
 fn a_source_text_outside_the_rule_sets_folder_is_refused() {
+    en();
     for path in ["../Cargo.toml", "/etc/hostname", "sources/../../README.md"] {
         let ds = diags(&format!(
             "ruleset t {{\n  title \"测试\"\n  source \"{path}\"\n}}\n"
@@ -178,6 +191,7 @@ fn a_source_text_outside_the_rule_sets_folder_is_refused() {
 
 #[test]
 fn a_rule_set_without_a_source_text_warns_once() {
+    en();
     let ds = diags(
         "ruleset t { title \"测试\" }\nparam p = 1亿元 { quote \"错一\" }\nparam q = 1亿元 { quote \"错二\" }\n",
     );
@@ -199,6 +213,7 @@ fn a_rule_set_without_a_source_text_warns_once() {
 
 #[test]
 fn source_none_allows_no_quotation() {
+    en();
     let ds = diags("ruleset t { title \"示例\" source none }\nparam p = 1亿元\n");
     assert!(ds.is_empty(), "{}", render_plain(&ds, 100));
     let ds =
@@ -214,6 +229,7 @@ fn source_none_allows_no_quotation() {
 
 #[test]
 fn a_header_field_given_twice_is_an_error() {
+    en();
     let ds = diags(
         "ruleset t {\n  title \"测试\"\n  source \"sources/shanxi-2022-80.txt\"\n  source \"sources/xinzhou-2022-82.txt\"\n}\n",
     );
@@ -225,6 +241,7 @@ fn a_header_field_given_twice_is_an_error() {
 
 #[test]
 fn extended_quotations_are_checked_against_the_source_of_the_file_that_wrote_them() {
+    en();
     // The root names the Xinjiang document; the criteria it extends quote the province's,
     // and are checked against the province's text (named by shanxi.rules).
     let root = "ruleset t {\n  title \"测试\"\n  source \"sources/xinjiang-2023-33.txt\"\n}\nextends \"shanxi.rules\"\n";
@@ -244,6 +261,7 @@ fn extended_quotations_are_checked_against_the_source_of_the_file_that_wrote_the
 /// text in rules/ is found in it (`townrules check rules/*.rules` is also run in CI).
 #[test]
 fn every_shipped_quotation_is_the_documents_words() {
+    en();
     let mut files: Vec<_> = std::fs::read_dir("rules")
         .expect("rules/")
         .map(|e| e.expect("entry").path())
@@ -280,6 +298,7 @@ fn every_shipped_quotation_is_the_documents_words() {
 /// report prints is this rule set's reconstruction, and says so wherever it is shown.
 #[test]
 fn the_reconstructed_formula_is_marked_as_an_interpretation() {
+    en();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .args([
             "eval",
@@ -309,6 +328,7 @@ fn the_reconstructed_formula_is_marked_as_an_interpretation() {
 
 #[test]
 fn quotations_in_a_file_without_a_header_warn_once() {
+    en();
     let ds = diags("param p = 1亿元 { quote \"错一\" }\nparam q = 1亿元 { quote \"错二\" }\n");
     let w = with_code(&ds, Code::NoSource);
     assert_eq!(w.len(), 1, "{}", render_plain(&ds, 100));

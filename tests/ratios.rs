@@ -54,12 +54,12 @@ fn eval_json(criteria: &str, csv: &str) -> String {
     r.stdout
 }
 
-/// The errors of `townrules check` for `criteria`.
+/// The errors of `townrules check` for `criteria`, in English (`--lang en`).
 fn check_errors(criteria: &str) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("facts.rules"), vocabulary()).unwrap();
     std::fs::write(dir.path().join("r.rules"), format!("{HEAD}{criteria}")).unwrap();
-    let r = run_in(dir.path(), &["check", "r.rules"], "");
+    let r = run_in(dir.path(), &["check", "r.rules", "--lang", "en"], "");
     assert_ne!(r.code, 0, "expected errors: {}", r.stdout);
     r.stderr
 }

@@ -86,8 +86,12 @@ fn mistakes_get_suggestions_and_never_end_the_session() {
         e.contains("error: line 1: unknown command `sett`; did you mean `set`?"),
         "{e}"
     );
-    assert!(e.contains("line 2: unknown parameter `min_output.manufactring`; did you mean `min_output.manufacturing`?"), "{e}");
-    assert!(e.contains("line 3: write the unit of `19`"), "{e}");
+    // The parameter's messages are Chinese by default.
+    assert!(
+        e.contains("没有参数 `min_output.manufactring`；是否想写 `min_output.manufacturing`？"),
+        "{e}"
+    );
+    assert!(e.contains("请写明 `19` 的单位"), "{e}");
     assert!(e.contains("line 4:"), "{e}");
     assert!(e.contains("line 5: no town `乙` in"), "{e}");
     assert!(e.contains("did you mean `乙镇`?"), "{e}");

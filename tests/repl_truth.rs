@@ -190,7 +190,7 @@ fn set_refuses_a_measure_word_of_another_kind_and_accepts_synonyms() {
     assert_ne!(r.code, 0);
     assert!(
         r.stderr
-            .contains("line 1: `户` counts enterprises, but this is a count of people (`人`)"),
+            .contains("`户` 用来计企业，而这里计的是人（`人`）：`2000户`"),
         "{}",
         r.stderr
     );
@@ -205,7 +205,7 @@ fn set_refuses_a_measure_word_of_another_kind_and_accepts_synonyms() {
     );
     assert!(
         r.stderr
-            .contains("line 1: `人` counts people, but this is a count of enterprises (`户`)"),
+            .contains("`人` 用来计人，而这里计的是企业（`户`）：`8人`"),
         "{}",
         r.stderr
     );

@@ -9,6 +9,12 @@ use std::path::Path;
 
 use common::{repl, run_in, stdout_of, Run};
 
+/// Messages in English: every test of this binary starts with it (the language is
+/// process-wide, so a test binary never mixes languages).
+fn en() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+}
+
 const RULES: &str = "rules/example-municipal-2025.rules";
 const TOWNS: &str = "examples/municipal_towns.csv";
 
@@ -31,6 +37,7 @@ fn scale_line(text: &str) -> &str {
 
 #[test]
 fn the_date_chooses_the_threshold_in_force_and_each_is_explained() {
+    en();
     let before = eval(&["--town", "town_f", "--date", "2024-12-31"]);
     let after = eval(&["--town", "town_f", "--date", "2025-01-01"]);
     assert!(
@@ -57,6 +64,7 @@ fn the_date_chooses_the_threshold_in_force_and_each_is_explained() {
 
 #[test]
 fn the_default_date_is_the_rule_sets_own_and_is_printed() {
+    en();
     let text = eval(&["--town", "town_f"]);
     assert!(
         text.contains("适用日期：2025-03-01（规则集日期）"),
@@ -76,6 +84,7 @@ fn the_default_date_is_the_rule_sets_own_and_is_printed() {
 
 #[test]
 fn a_date_before_every_value_leaves_the_threshold_without_value() {
+    en();
     let text = eval(&["--town", "town_a", "--date", "2020-01-01"]);
     assert!(
         text.contains("门槛在 2020-01-01 尚未施行（20亿元 自2022-09-26起施行），无法判定"),
@@ -87,6 +96,7 @@ fn a_date_before_every_value_leaves_the_threshold_without_value() {
 
 #[test]
 fn a_date_that_is_not_one_is_refused() {
+    en();
     let r = run_in(root(), &["eval", RULES, TOWNS, "--date", "2025-02-30"], "");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
@@ -98,6 +108,7 @@ fn a_date_that_is_not_one_is_refused() {
 
 #[test]
 fn a_missing_year_is_named_in_the_explanation() {
+    en();
     let text = eval(&["--town", "town_d"]);
     assert!(
         text.contains("缺少数据：特色主导产业年度产值（2023年）；补充后即可判定"),
@@ -128,13 +139,16 @@ fn example_rules() -> String {
 }
 
 fn outcomes(dir: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["eval", "r.rules", "t.csv", "--format", "csv", "--ids"];
+    let mut args = vec![
+        "eval", "r.rules", "t.csv", "--format", "csv", "--ids", "--lang", "en",
+    ];
     args.extend_from_slice(extra);
     run_in(dir, &args, "")
 }
 
 #[test]
 fn yearly_columns_are_read_by_id_and_by_label() {
+    en();
     let rows = "a,甲镇,16亿元,18亿元,3200,10000\nb,乙镇,21亿元,21.5亿元,5000,10000\n";
     let headers = [
         "id,name,yearly_output@2023,yearly_output@2024,jobs,labour",
@@ -165,6 +179,7 @@ fn yearly_columns_are_read_by_id_and_by_label() {
 
 #[test]
 fn a_column_of_a_year_not_read_is_left_unread() {
+    en();
     let data = "id,name,yearly_output@2021,yearly_output@2023,yearly_output@2024,jobs,labour\na,甲镇,1亿元,16亿元,18亿元,3200,10000\n";
     let dir = folder(&example_rules(), data);
     let r = outcomes(dir.path(), &[]);
@@ -186,6 +201,7 @@ fn a_column_of_a_year_not_read_is_left_unread() {
 
 #[test]
 fn without_a_year_a_yearly_read_is_an_error_at_the_read() {
+    en();
     let rules = example_rules().replace("  year     2024\n", "");
     assert!(!rules.contains("year     2024"));
     let data = "id,name,yearly_output@2023,yearly_output@2024,yearly_output@2025,jobs,labour\na,甲镇,16亿元,18亿元,,3200,10000\n";
@@ -237,6 +253,7 @@ fn without_a_year_a_yearly_read_is_an_error_at_the_read() {
 
 #[test]
 fn the_repl_sets_a_value_from_a_date() {
+    en();
     let r = repl(
         &[RULES, TOWNS],
         "set min_output = 12亿元 from 2025-02-01\nset min_output = 10亿元 from 2026-01-01\nset min_output = 1亿元 from 2025-1-1\n",
@@ -266,6 +283,7 @@ fn the_repl_sets_a_value_from_a_date() {
 
 #[test]
 fn diff_reports_a_value_added_from_a_date() {
+    en();
     let base = example_rules();
     let added = base.replace(
         "  note   \"2025年修订：产值门槛下调\"\n}",
@@ -306,6 +324,7 @@ fn diff_reports_a_value_added_from_a_date() {
 
 #[test]
 fn a_later_values_quotation_is_checked_against_the_source() {
+    en();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         root().join("rules/facts.rules"),
@@ -322,7 +341,7 @@ fn a_later_values_quotation_is_checked_against_the_source() {
         )
     };
     std::fs::write(dir.path().join("bad.rules"), rules("产值15亿元以上")).unwrap();
-    let r = run_in(dir.path(), &["check", "bad.rules"], "");
+    let r = run_in(dir.path(), &["check", "bad.rules", "--lang", "en"], "");
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout.contains("quotation not found in the source text")
@@ -344,6 +363,7 @@ fn a_later_values_quotation_is_checked_against_the_source() {
 
 #[test]
 fn all_years_holds_in_each_of_the_years_and_names_each() {
+    en();
     let rules = example_rules().replace(
         "criterion employment",
         "criterion three_years \"连续三年\" {\n  clause \"二（四）\"\n  require all_years(yearly_output[year] >= 10亿元, 3)\n}\n\ncriterion employment",
@@ -380,6 +400,7 @@ fn all_years_holds_in_each_of_the_years_and_names_each() {
 
 #[test]
 fn repl_and_diff_take_the_date_too() {
+    en();
     let r = repl(&[RULES, TOWNS, "--date", "2024-12-31"], "params\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -442,6 +463,7 @@ fn repl_and_diff_take_the_date_too() {
 
 #[test]
 fn overrides_and_table_entries_take_dates() {
+    en();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         root().join("rules/facts.rules"),
@@ -517,6 +539,7 @@ fn overrides_and_table_entries_take_dates() {
 
 #[test]
 fn a_what_if_names_the_files_value_in_force_at_the_date() {
+    en();
     let before = eval(&["--date", "2024-06-30", "--set", "min_output=18亿元"]);
     assert!(
         before.contains("  · min_output：文件为 20亿元，假设为 18亿元"),

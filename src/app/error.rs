@@ -314,6 +314,7 @@ pub fn print_diagnostics(diags: &[Diag]) {
         let _ = handler.render_report(&mut out, d);
         out.push('\n');
     }
+    let out = crate::diag::localize_rendered(&out);
     let _ = stderr.lock().write_all(out.as_bytes());
 }
 

@@ -138,20 +138,18 @@ impl Builder {
                 Code::Duplicate,
                 self.src(f),
                 span,
-                format!("`{name}` is declared twice"),
+                crate::t!("duplicate.name", name = name),
             )
-            .label("declared again here");
+            .label(crate::t!("duplicate.again"));
             if pf == f {
-                d = d.also(ps, "first declared here");
+                d = d.also(ps, crate::t!("duplicate.first"));
             }
             let first = format!(
                 "{}:{}",
                 self.src(pf).name(),
                 self.src(pf).line_col(ps.start).0
             );
-            d = d.help(format!(
-                "names of facts, parameters, tables and category members must be unique (first declared at {first}); to change an inherited parameter write `override {name} = …`"
-            ));
+            d = d.help(crate::t!("duplicate.name_help", first = first, name = name));
             self.diags.push(d);
             return;
         }
@@ -218,9 +216,9 @@ impl Builder {
                     Code::Duplicate,
                     self.src(f),
                     c.id.span,
-                    format!("category set `{}` is declared twice", c.id.node),
+                    crate::t!("duplicate.category_set", name = c.id.node),
                 )
-                .help("declare each category set once, in the shared vocabulary file"),
+                .help(crate::t!("duplicate.category_set_help")),
             );
             return;
         }
@@ -244,7 +242,7 @@ impl Builder {
     }
 
     fn fact(&mut self, f: FileId, fd: &ast::FactDecl) {
-        self.check_attrs(f, &fd.attrs, &["note"], "a fact");
+        self.check_attrs(f, &fd.attrs, &["note"], &crate::t!("unknown_attr.of_fact"));
         let Some((kind, unit, measure)) = self.kind_of_spec(f, &fd.kind) else {
             return;
         };
@@ -287,9 +285,9 @@ impl Builder {
                                     Code::Unit,
                                     self.src(f),
                                     k.span,
-                                    format!("`{a}` is not a money unit"),
+                                    crate::t!("unit.not_money", unit = a),
                                 )
-                                .help("write `money 亿元`, `money 万元` or `money 元`"),
+                                .help(crate::t!("unit.not_money_help")),
                             );
                             return None;
                         }
@@ -308,9 +306,9 @@ impl Builder {
                             Code::Kind,
                             self.src(f),
                             k.span,
-                            "`category` needs the name of a category set",
+                            crate::t!("kind.category_needs_set"),
                         )
-                        .help("write e.g. `category industry`"),
+                        .help(crate::t!("kind.category_needs_set_help")),
                     );
                     return None;
                 };
@@ -323,13 +321,11 @@ impl Builder {
                             Code::UnknownName,
                             self.src(f),
                             k.span,
-                            format!("unknown category set `{a}`"),
+                            crate::t!("unknown_name.category_set", name = a),
                         );
                         d = match did_you_mean(&a, sets.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => {
-                                d.help("declare it with `category NAME \"标签\" { … }` before use")
-                            }
+                            Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                            None => d.help(crate::t!("unknown_name.category_set_help")),
                         };
                         self.diags.push(d);
                         return None;
@@ -368,7 +364,12 @@ impl Builder {
             },
             None => None,
         };
-        self.check_attrs(f, &p.attrs, PARAM_ATTRS, "a parameter");
+        self.check_attrs(
+            f,
+            &p.attrs,
+            PARAM_ATTRS,
+            &crate::t!("unknown_attr.of_param"),
+        );
         let (kind, value) = match &p.value {
             Some(v) => match self.value(f, v, declared.map(|d| d.0), &mut measure) {
                 Some((k, c, unit)) => (k, Some((c, unit, v))),
@@ -391,8 +392,13 @@ impl Builder {
                 Some((k, _)) => (k, None),
                 None => {
                     self.diags.push(
-                        Diag::error(Code::Kind, self.src(f), p.name.span, format!("parameter `{name}` has neither a value nor a kind"))
-                            .help(format!("write `param {name} : money` (or count, percent …) for a draft parameter, or give a value")),
+                        Diag::error(
+                            Code::Kind,
+                            self.src(f),
+                            p.name.span,
+                            crate::t!("kind.param_without_kind", name = name),
+                        )
+                        .help(crate::t!("kind.param_without_kind_help", name = name)),
                     );
                     return;
                 }
@@ -411,9 +417,14 @@ impl Builder {
             },
             None => {
                 self.diags.push(
-                    Diag::note(Code::DraftParam, self.src(f), p.name.span, format!("parameter `{name}` has no value yet"))
-                        .label("draft: no value")
-                        .help("criteria that use it are undetermined until a value is supplied (`--set NAME=VALUE` or `set` in the REPL)"),
+                    Diag::note(
+                        Code::DraftParam,
+                        self.src(f),
+                        p.name.span,
+                        crate::t!("draft_param.message", name = name),
+                    )
+                    .label(crate::t!("draft_param.label"))
+                    .help(crate::t!("draft_param.help")),
                 );
                 ParamValue {
                     value: None,
@@ -442,8 +453,12 @@ impl Builder {
     fn table(&mut self, f: FileId, t: &ast::TableDecl) {
         let name = t.name.node.to_string();
         let Some(Symbol::Fact(by_fact)) = self.m.resolve(&t.by.node) else {
-            self.diags
-                .push(self.unknown(f, &t.by.node, t.by.span, "a category fact"));
+            self.diags.push(self.unknown(
+                f,
+                &t.by.node,
+                t.by.span,
+                &crate::t!("unknown_name.what_category_fact"),
+            ));
             return;
         };
         let Kind::Category(set) = self.m.facts[by_fact].kind else {
@@ -452,13 +467,13 @@ impl Builder {
                     Code::Kind,
                     self.src(f),
                     t.by.span,
-                    format!(
-                        "a table must be keyed by a category fact, `{}` is {}",
-                        t.by.node,
-                        self.m.facts[by_fact].kind.describe()
+                    crate::t!(
+                        "table_use.key_not_category",
+                        name = t.by.node,
+                        kind = self.m.facts[by_fact].kind.describe()
                     ),
                 )
-                .help("write e.g. `table min_output by category : money { … }`"),
+                .help(crate::t!("table_use.key_not_category_help")),
             );
             return;
         };
@@ -473,7 +488,12 @@ impl Builder {
             },
             None => None,
         };
-        self.check_attrs(f, &t.attrs, PARAM_ATTRS, "a table");
+        self.check_attrs(
+            f,
+            &t.attrs,
+            PARAM_ATTRS,
+            &crate::t!("unknown_attr.of_table"),
+        );
         let tidx = self.m.tables.len();
         let nmembers = self.m.categories[set].members.len();
         let mut entries = vec![None; nmembers];
@@ -490,19 +510,28 @@ impl Builder {
                     Code::UnknownName,
                     self.src(f),
                     e.key.span,
-                    format!(
-                        "`{}` is not a member of category set `{}`",
-                        e.key.node, self.m.categories[set].id
+                    crate::t!(
+                        "unknown_name.not_member",
+                        name = e.key.node,
+                        set = self.m.categories[set].id
                     ),
                 );
                 d = match did_you_mean(&e.key.node, names.iter().map(String::as_str)) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("members are: {}", names.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!(
+                        "unknown_name.members_are",
+                        names = names.join(", ")
+                    )),
                 };
                 self.diags.push(d);
                 continue;
             };
-            self.check_attrs(f, &e.attrs, PARAM_ATTRS, "a table entry");
+            self.check_attrs(
+                f,
+                &e.attrs,
+                PARAM_ATTRS,
+                &crate::t!("unknown_attr.of_table_entry"),
+            );
             let Some((k, c, unit)) = self.value(f, &e.value, kind, &mut measure) else {
                 continue;
             };
@@ -516,9 +545,9 @@ impl Builder {
                         Code::Duplicate,
                         self.src(f),
                         e.key.span,
-                        format!("table `{name}` has two entries for `{}`", e.key.node),
+                        crate::t!("duplicate.table_entry", table = name, member = e.key.node),
                     )
-                    .help("give each category one value"),
+                    .help(crate::t!("duplicate.table_entry_help")),
                 );
                 continue;
             }
@@ -585,9 +614,12 @@ impl Builder {
         {
             let m = measure.get_or_insert_with(|| w.clone());
             if let Some(why) = crate::units::measure_mismatch(w, m) {
-                let help =
-                    format!("write the count with `{m}` (or a word for the same kind of thing)");
-                let label = format!("`{w}` counts {}", crate::units::measure_kind(w));
+                let help = crate::t!("unit.measure_help", word = m);
+                let label = crate::t!(
+                    "unit.measure_label",
+                    word = w,
+                    what = crate::units::measure_kind(w)
+                );
                 let d = Diag::error(Code::Unit, self.src(f), v.span, why).label(label);
                 self.diags.push(d.help(help));
                 return None;
@@ -598,10 +630,11 @@ impl Builder {
             Value::Quantity(q) => match quantity_const(q) {
                 Ok(x) => x,
                 Err(msg) => {
-                    let help = if msg.contains("whole number") {
-                        "write a whole number such as `10`"
+                    let fraction = q.number.fract() != Decimal::ZERO;
+                    let help = if fraction && matches!(q.unit, LitUnit::Count(_)) {
+                        crate::t!("number.whole_help")
                     } else {
-                        "numbers are exact decimals; keep them within 28 digits"
+                        crate::t!("number.exact_help")
                     };
                     self.diags
                         .push(Diag::error(Code::Number, self.src(f), v.span, msg).help(help));
@@ -615,8 +648,12 @@ impl Builder {
                         (Kind::Category(set), Const::Member(i as u16), None)
                     }
                     _ => {
-                        self.diags
-                            .push(self.unknown(f, &name, v.span, "a category member"));
+                        self.diags.push(self.unknown(
+                            f,
+                            &name,
+                            v.span,
+                            &crate::t!("unknown_name.what_member"),
+                        ));
                         return None;
                     }
                 }
@@ -630,9 +667,9 @@ impl Builder {
                             Code::KindMismatch,
                             self.src(f),
                             v.span,
-                            format!("a count must be a whole number, found `{d}`"),
+                            crate::t!("number.not_whole", number = d),
                         )
-                        .help("write a whole number such as `10`"),
+                        .help(crate::t!("number.whole_help")),
                     );
                     return None;
                 }
@@ -644,20 +681,24 @@ impl Builder {
             Some(Kind::Count) if kind == Kind::Number => Some((Kind::Count, c, unit)),
             Some(d) => {
                 let help = match d {
-                    Kind::Money => "write the amount with its unit, e.g. `20亿元` or `5000万元`",
-                    Kind::Percent => "write a percentage, e.g. `30%`",
-                    Kind::Count => "write a whole number such as `10`",
-                    Kind::Bool => "write `是` or `否`",
-                    _ => "write a value of the declared kind",
+                    Kind::Money => crate::t!("kind_mismatch.money_help"),
+                    Kind::Percent => crate::t!("kind_mismatch.percent_help"),
+                    Kind::Count => crate::t!("number.whole_help"),
+                    Kind::Bool => crate::t!("kind_mismatch.yes_no_help"),
+                    _ => crate::t!("kind_mismatch.declared_help"),
                 };
                 self.diags.push(
                     Diag::error(
                         Code::KindMismatch,
                         self.src(f),
                         v.span,
-                        format!("expected {}, found {}", d.describe(), kind.describe()),
+                        crate::t!(
+                            "kind_mismatch.expected",
+                            expected = d.describe(),
+                            found = kind.describe()
+                        ),
                     )
-                    .label(format!("this is {}", kind.describe()))
+                    .label(crate::t!("kind_mismatch.this_is", kind = kind.describe()))
                     .help(help),
                 );
                 None
@@ -670,15 +711,15 @@ impl Builder {
             Code::UnknownName,
             self.src(f),
             span,
-            format!("unknown name `{name}`"),
+            crate::t!("unknown_name.name", name = name),
         )
-        .label(format!("expected {what}"));
+        .label(crate::t!("unknown_name.expected", what = what));
         if let Some(h) = crate::suggest::approximate_figure(name) {
-            return d.label("not an exact figure").help(h);
+            return d.label(crate::t!("unknown_name.approximate")).help(h);
         }
         d = match did_you_mean(name, self.m.names.keys().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("names must be declared (facts in the vocabulary file, parameters with `param` or `table`)"),
+            Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+            None => d.help(crate::t!("unknown_name.declare_help")),
         };
         d
     }
@@ -688,20 +729,19 @@ impl Builder {
 pub fn quantity_const(q: &Quantity) -> Result<(Kind, Const, Option<MoneyUnit>), String> {
     Ok(match &q.unit {
         LitUnit::Money(u) => {
-            let v = q
-                .number
-                .checked_mul(u.factor())
-                .ok_or_else(|| format!("amount `{}{}` is too large", q.number, u.suffix()))?;
+            let v = q.number.checked_mul(u.factor()).ok_or_else(|| {
+                crate::t!(
+                    "number.amount_too_large",
+                    amount = format!("{}{}", q.number, u.suffix())
+                )
+            })?;
             (Kind::Money, Const::Num(v.normalize()), Some(*u))
         }
         LitUnit::Percent => (Kind::Percent, Const::Num(q.number.normalize()), None),
         LitUnit::Points => (Kind::Points, Const::Num(q.number.normalize()), None),
         LitUnit::Count(_) => {
             if q.number.fract() != Decimal::ZERO {
-                return Err(format!(
-                    "a count must be a whole number, found `{}`",
-                    q.number
-                ));
+                return Err(crate::t!("number.not_whole", number = q.number));
             }
             (Kind::Count, Const::Num(q.number.normalize()), None)
         }

@@ -8,6 +8,8 @@ use crate::source::Source;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{ArithOp, Attr, BinOp, CmpOp, Expr, Node, UnOp};
 
+mod yearly;
+
 /// Checks the expressions of criteria against a model.
 pub struct ExprChecker<'m> {
     m: &'m Checked,
@@ -78,8 +80,8 @@ impl<'m> ExprChecker<'m> {
             }
             let names = self.m.params.iter().map(|p| p.name.as_str());
             let hint = match did_you_mean(name, names) {
-                Some(s) => format!("did you mean `{{{s}}}`?"),
-                None => "a label names a parameter as `{name}`, e.g. `上下游配套企业{min_supporting_enterprises}以上`".to_string(),
+                Some(s) => crate::t!("unknown_name.label_did_you_mean", name = s),
+                None => crate::t!("unknown_name.label_param_help"),
             };
             // The label's span covers its quotes: the text starts one byte in.
             let start = l.span.start + 1 + at;
@@ -89,9 +91,9 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     span,
-                    format!("`{{{name}}}` in a label names no parameter"),
+                    crate::t!("unknown_name.label_param", name = name),
                 )
-                .label("not a parameter")
+                .label(crate::t!("unknown_name.not_param"))
                 .help(hint),
             );
         }
@@ -116,12 +118,9 @@ impl<'m> ExprChecker<'m> {
                                     Code::KindMismatch,
                                     src,
                                     e.span,
-                                    format!(
-                                        "a score formula gives points (a plain number), found {}",
-                                        k.describe()
-                                    ),
+                                    crate::t!("kind_mismatch.formula", kind = k.describe()),
                                 )
-                                .help("e.g. `score = weight * percentile(output_value) / 100%`"),
+                                .help(crate::t!("kind_mismatch.formula_help")),
                             );
                         }
                     }
@@ -157,11 +156,14 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     name.span,
-                    format!("unknown function `{fname}`"),
+                    crate::t!("unknown_name.function", name = fname),
                 );
                 d = match did_you_mean(fname, known) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("functions: {}", known.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!(
+                        "unknown_name.functions",
+                        names = known.join(", ")
+                    )),
                 };
                 self.diags.push(d);
                 return None;
@@ -172,7 +174,12 @@ impl<'m> ExprChecker<'m> {
                 Code::Arity,
                 src,
                 name.span,
-                format!("`{fname}` takes {arity} argument(s), found {}", args.len()),
+                crate::t!(
+                    "arity.arguments",
+                    name = fname,
+                    arity = arity,
+                    found = args.len()
+                ),
             ));
             return None;
         }
@@ -186,12 +193,9 @@ impl<'m> ExprChecker<'m> {
                         Code::KindMismatch,
                         src,
                         w.span,
-                        format!(
-                            "`within {}` needs a text or category fact to group by, or the rule set's `population`",
-                            w.node
-                        ),
+                        crate::t!("kind_mismatch.within", name = w.node),
                     )
-                    .help("e.g. `rank(output_value within county)`"),
+                    .help(crate::t!("kind_mismatch.within_help")),
                 );
                 return None;
             }
@@ -200,7 +204,7 @@ impl<'m> ExprChecker<'m> {
                     Code::Arity,
                     src,
                     w.span,
-                    format!("`{fname}` does not take `within`"),
+                    crate::t!("arity.no_within", name = fname),
                 ));
                 return None;
             }
@@ -216,9 +220,9 @@ impl<'m> ExprChecker<'m> {
                             Code::KindMismatch,
                             src,
                             a.span,
-                            format!("`{fname}` ranks the towns by a numeric fact"),
+                            crate::t!("kind_mismatch.rank_fact", name = fname),
                         )
-                        .help(format!("write e.g. `{fname}(output_value)`")),
+                        .help(crate::t!("kind_mismatch.rank_fact_help", name = fname)),
                     );
                     return None;
                 }
@@ -234,10 +238,11 @@ impl<'m> ExprChecker<'m> {
                         Code::KindMismatch,
                         src,
                         args[1].span,
-                        format!(
-                            "`{fname}` needs two values of the same kind, found {} and {}",
-                            l.describe(),
-                            r.describe()
+                        crate::t!(
+                            "kind_mismatch.two_values",
+                            name = fname,
+                            left = l.describe(),
+                            right = r.describe()
                         ),
                     ));
                     None
@@ -253,11 +258,11 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownAttr,
                     src,
                     a.key.span,
-                    format!("unknown attribute `{}`", a.key.node),
+                    crate::t!("unknown_attr.plain", attr = a.key.node),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);
             }
@@ -272,10 +277,10 @@ impl<'m> ExprChecker<'m> {
                         Code::KindMismatch,
                         src,
                         e.span,
-                        format!("{what} needs a yes/no condition, found {}", k.describe()),
+                        crate::t!("kind_mismatch.condition", what = what, kind = k.describe()),
                     )
-                    .label(format!("this is {}", k.describe()))
-                    .help("compare it with a threshold, e.g. `output_value >= 20亿元`"),
+                    .label(crate::t!("kind_mismatch.this_is", kind = k.describe()))
+                    .help(crate::t!("kind_mismatch.condition_help")),
                 );
             }
         }
@@ -288,7 +293,7 @@ impl<'m> ExprChecker<'m> {
                 Err(msg) => {
                     self.diags.push(
                         Diag::error(Code::Number, src, e.span, msg)
-                            .help("numbers are exact decimals of at most 28 digits"),
+                            .help(crate::t!("number.too_precise_help")),
                     );
                     None
                 }
@@ -304,8 +309,8 @@ impl<'m> ExprChecker<'m> {
             Expr::Call { name, args, within } => self.call(src, name, args, within),
             Expr::List(_) => {
                 self.diags.push(
-                    Diag::error(Code::List, src, e.span, "a list can only follow `in`")
-                        .help("write e.g. `category in [manufacturing, specialty_agriculture]`"),
+                    Diag::error(Code::List, src, e.span, crate::t!("list.message"))
+                        .help(crate::t!("list.help")),
                 );
                 None
             }
@@ -314,8 +319,8 @@ impl<'m> ExprChecker<'m> {
             Expr::Unary { op, operand } => {
                 let k = self.kind(src, operand)?;
                 let (fits, need, sym) = match op {
-                    UnOp::Not => (k == Kind::Bool, "yes/no", "not"),
-                    UnOp::Neg => (k.is_numeric(), "a number", "-"),
+                    UnOp::Not => (k == Kind::Bool, crate::t!("kind.yes_no"), "not"),
+                    UnOp::Neg => (k.is_numeric(), crate::t!("kind_mismatch.a_number"), "-"),
                 };
                 match fits {
                     true => Some(k),
@@ -325,9 +330,14 @@ impl<'m> ExprChecker<'m> {
                                 Code::KindMismatch,
                                 src,
                                 operand.span,
-                                format!("`{sym}` needs {need}, found {}", k.describe()),
+                                crate::t!(
+                                    "kind_mismatch.unary",
+                                    op = sym,
+                                    need = need,
+                                    kind = k.describe()
+                                ),
                             )
-                            .label(format!("this is {}", k.describe())),
+                            .label(crate::t!("kind_mismatch.this_is", kind = k.describe())),
                         );
                         None
                     }
@@ -351,9 +361,9 @@ impl<'m> ExprChecker<'m> {
                             Code::KindMismatch,
                             src,
                             e.span,
-                            format!("text fact `{name}` cannot be used in a condition"),
+                            crate::t!("kind_mismatch.text_fact", name = name),
                         )
-                        .help("conditions use money, counts, percentages, yes/no and categories"),
+                        .help(crate::t!("kind_mismatch.text_fact_help")),
                     );
                     return None;
                 }
@@ -363,10 +373,10 @@ impl<'m> ExprChecker<'m> {
                             Code::KindMismatch,
                             src,
                             e.span,
-                            format!("`{name}` is a yearly fact: say which year to read"),
+                            crate::t!("kind_mismatch.yearly", name = name),
                         )
-                        .label("which year?")
-                        .help(format!("write `{name}[year]` for the evaluation year or `{name}[year - 1]` for the year before")),
+                        .label(crate::t!("kind_mismatch.yearly_label"))
+                        .help(crate::t!("kind_mismatch.yearly_help", name = name)),
                     );
                     return None;
                 }
@@ -381,11 +391,13 @@ impl<'m> ExprChecker<'m> {
                         Code::TableUse,
                         src,
                         e.span,
-                        format!("table `{name}` needs a key"),
+                        crate::t!("table_use.needs_key", name = name),
                     )
-                    .label("a table, not a value")
-                    .help(format!(
-                        "write `{name}[{by}]` for the value of the town's category"
+                    .label(crate::t!("table_use.needs_key_label"))
+                    .help(crate::t!(
+                        "table_use.needs_key_help",
+                        name = name,
+                        by = by
                     )),
                 );
                 None
@@ -395,15 +407,18 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     e.span,
-                    format!("unknown name `{name}`"),
+                    crate::t!("unknown_name.name", name = name),
                 )
-                .label("not a fact, parameter or category");
+                .label(crate::t!("unknown_name.not_declared"));
                 let cands = self.m.names.keys().map(String::as_str);
-                d = match (crate::suggest::approximate_figure(name), did_you_mean(name, cands)) {
-                    _ if name == "year" => d.help("`year` is the evaluation year: it can only index a yearly fact, as in `output_value[year - 1]`"),
-                    (Some(h), _) => d.label("not an exact figure").help(h),
-                    (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
-                    (None, None) => d.help("facts are declared in the vocabulary file (`fact …`), thresholds with `param` or `table`"),
+                d = match (
+                    crate::suggest::approximate_figure(name),
+                    did_you_mean(name, cands),
+                ) {
+                    _ if name == "year" => d.help(crate::t!("unknown_name.year_help")),
+                    (Some(h), _) => d.label(crate::t!("unknown_name.approximate")).help(h),
+                    (None, Some(s)) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    (None, None) => d.help(crate::t!("unknown_name.facts_help")),
                 };
                 self.diags.push(d);
                 None
@@ -432,9 +447,9 @@ impl<'m> ExprChecker<'m> {
                             Code::TableUse,
                             src,
                             base.span,
-                            format!("`{p}` is not a table"),
+                            crate::t!("table_use.not_table", name = p),
                         )
-                        .help("only tables declared with `table … by …` can be indexed"),
+                        .help(crate::t!("table_use.not_table_help")),
                     );
                     return None;
                 }
@@ -445,9 +460,9 @@ impl<'m> ExprChecker<'m> {
                         Code::TableUse,
                         src,
                         base.span,
-                        "only a table can be indexed",
+                        crate::t!("table_use.only_table"),
                     )
-                    .help("write e.g. `min_output[category]`"),
+                    .help(crate::t!("table_use.only_table_help")),
                 );
                 return None;
             }
@@ -460,141 +475,22 @@ impl<'m> ExprChecker<'m> {
                     Code::KindMismatch,
                     src,
                     key.span,
-                    format!(
-                        "table `{}` is keyed by `{}`, found {}",
-                        table.name,
-                        self.m.facts[table.by_fact].id,
-                        k.describe()
+                    crate::t!(
+                        "kind_mismatch.table_key",
+                        table = table.name,
+                        by = self.m.facts[table.by_fact].id,
+                        kind = k.describe()
                     ),
                 )
-                .help(format!(
-                    "write `{}[{}]`",
-                    table.name, self.m.facts[table.by_fact].id
+                .help(crate::t!(
+                    "kind_mismatch.table_key_help",
+                    table = table.name,
+                    by = self.m.facts[table.by_fact].id
                 )),
             );
             return None;
         }
         Some(table.kind)
-    }
-
-    /// `all_years(COND, N)`: `COND` in the evaluation year and each of the `N - 1` years
-    /// before (its reads by `year` move back one year at a time).
-    fn all_years(
-        &mut self,
-        src: &Source,
-        name: &Node<String>,
-        args: &[Node<Expr>],
-        within: &Option<Node<String>>,
-    ) -> Option<Kind> {
-        let help = "write e.g. `all_years(yearly_output[year] >= 10亿元, 3)`: the condition holds in the evaluation year and in each of the two years before";
-        let [cond, count] = args else {
-            let d = Diag::error(
-                Code::Arity,
-                src,
-                name.span,
-                format!(
-                    "`all_years` takes a condition and a number of years, found {} argument(s)",
-                    args.len()
-                ),
-            );
-            self.diags.push(d.help(help));
-            return None;
-        };
-        if let Some(w) = within {
-            let d = Diag::error(
-                Code::Arity,
-                src,
-                w.span,
-                "`all_years` does not take `within`",
-            );
-            self.diags.push(d.help(help));
-            return None;
-        }
-        let Some(n) = super::years::year_count(&count.node) else {
-            let msg = format!(
-                "the number of years must be a whole number from 1 to {}",
-                super::years::MAX_YEARS
-            );
-            let d = Diag::error(Code::Number, src, count.span, msg).label("how many years?");
-            self.diags.push(d.help(help));
-            return None;
-        };
-        let before = self.year_reads.len();
-        let k = self.kind(src, cond)?;
-        if k != Kind::Bool {
-            let msg = format!(
-                "`all_years` needs a yes/no condition, found {}",
-                k.describe()
-            );
-            let d = Diag::error(Code::KindMismatch, src, cond.span, msg);
-            self.diags.push(d.help(help));
-            return None;
-        }
-        let reads: Vec<_> = self.year_reads[before..].to_vec();
-        if !reads
-            .iter()
-            .any(|r| matches!(r.at, super::years::YearAt::Relative(_)))
-        {
-            let msg = "the condition of `all_years` reads no yearly fact by `year`";
-            let d = Diag::error(Code::KindMismatch, src, cond.span, msg)
-                .label("the same in every year");
-            self.diags.push(d.help(help));
-            return None;
-        }
-        for back in 1..n {
-            for r in &reads {
-                let mut moved = *r;
-                moved.at = r.at.back(back);
-                self.year_reads.push(moved);
-            }
-        }
-        Some(Kind::Bool)
-    }
-
-    /// `fact[year - 1]`: a yearly fact read by year.
-    fn year_index(
-        &mut self,
-        src: &Source,
-        f: usize,
-        base: &Node<Expr>,
-        key: &Node<Expr>,
-        whole: crate::syntax::ast::Span,
-    ) -> Option<Kind> {
-        let fact = &self.m.facts[f];
-        if !fact.yearly {
-            let year_like = super::years::year_at(&key.node).is_some();
-            let mut d = Diag::error(
-                Code::KindMismatch,
-                src,
-                base.span,
-                format!(
-                    "`{}` is not a yearly fact, so it cannot be read by year",
-                    fact.id
-                ),
-            )
-            .label("one value per town, not per year");
-            d = if year_like {
-                d.help(format!(
-                    "read it as `{}`, or declare it `yearly` (`fact {} \"{}\" : … yearly`) and give one column per year",
-                    fact.id, fact.id, fact.label
-                ))
-            } else {
-                d.help("only tables (`min_output[category]`) and yearly facts (`output_value[year]`) can be indexed")
-            };
-            self.diags.push(d);
-            return None;
-        }
-        let Some(at) = super::years::year_at(&key.node) else {
-            self.diags.push(super::years::bad_index(src, &fact.id, key));
-            return None;
-        };
-        self.year_reads.push(super::years::YearRead {
-            fact: f,
-            at,
-            file: self.file,
-            span: whole,
-        });
-        Some(fact.kind)
     }
 
     fn in_set(&mut self, src: &Source, item: &Node<Expr>, set: &Node<Expr>) -> Option<Kind> {
@@ -605,9 +501,9 @@ impl<'m> ExprChecker<'m> {
                     Code::KindMismatch,
                     src,
                     item.span,
-                    format!("`in` tests a category, found {}", k.describe()),
+                    crate::t!("kind_mismatch.in_category", kind = k.describe()),
                 )
-                .help("write e.g. `category in [manufacturing, culture_tourism]`"),
+                .help(crate::t!("kind_mismatch.in_category_help")),
             );
             return None;
         };
@@ -620,29 +516,39 @@ impl<'m> ExprChecker<'m> {
                             Code::KindMismatch,
                             src,
                             it.span,
-                            format!(
-                                "expected a member of `{}`, found {}",
-                                self.m.categories[s].id,
-                                ik.describe()
+                            crate::t!(
+                                "kind_mismatch.in_member",
+                                set = self.m.categories[s].id,
+                                kind = ik.describe()
                             ),
                         ));
                     }
                 }
                 Some(Kind::Bool)
             }
-            Expr::Name(p) => {
-                match self.m.resolve(&p.to_string()) {
-                    Some(Symbol::Table(t)) if self.m.tables[t].set == s => Some(Kind::Bool),
-                    None => {
-                        self.name(src, &p.to_string(), set);
-                        None
-                    }
-                    _ => {
-                        self.diags.push(Diag::error(Code::KindMismatch, src, set.span, format!("`{p}` is not a list or a table of `{}`", self.m.categories[s].id)).help("write a list `[a, b]` or the name of a table keyed by this category"));
-                        None
-                    }
+            Expr::Name(p) => match self.m.resolve(&p.to_string()) {
+                Some(Symbol::Table(t)) if self.m.tables[t].set == s => Some(Kind::Bool),
+                None => {
+                    self.name(src, &p.to_string(), set);
+                    None
                 }
-            }
+                _ => {
+                    self.diags.push(
+                        Diag::error(
+                            Code::KindMismatch,
+                            src,
+                            set.span,
+                            crate::t!(
+                                "kind_mismatch.in_list",
+                                name = p,
+                                set = self.m.categories[s].id
+                            ),
+                        )
+                        .help(crate::t!("kind_mismatch.in_list_help")),
+                    );
+                    None
+                }
+            },
             _ => None,
         }
     }
@@ -689,14 +595,10 @@ impl<'m> ExprChecker<'m> {
                             Code::KindMismatch,
                             src,
                             side.span,
-                            format!(
-                                "`{}` needs yes/no on both sides, found {}",
-                                op.symbol(),
-                                k.describe()
-                            ),
+                            crate::t!("kind_mismatch.logic", op = op.symbol(), kind = k.describe()),
                         )
-                        .label(format!("this is {}", k.describe()))
-                        .help("compare it with a threshold first, e.g. `jobs >= 2000`"),
+                        .label(crate::t!("kind_mismatch.this_is", kind = k.describe()))
+                        .help(crate::t!("kind_mismatch.logic_help")),
                     );
                 }
             }
@@ -728,8 +630,11 @@ impl<'m> ExprChecker<'m> {
                 };
                 self.diags.push(
                     Diag::error(Code::KindMismatch, src, at.span, refusal.message)
-                        .label(format!("this is {}", kat.describe()))
-                        .also(other.span, format!("this is {}", kother.describe()))
+                        .label(crate::t!("kind_mismatch.this_is", kind = kat.describe()))
+                        .also(
+                            other.span,
+                            crate::t!("kind_mismatch.this_is", kind = kother.describe()),
+                        )
                         .help(refusal.help),
                 );
                 return None;
@@ -741,39 +646,54 @@ impl<'m> ExprChecker<'m> {
                 if let Some(why) = crate::units::measure_mismatch(&b, &a) {
                     self.diags.push(
                         Diag::error(Code::Unit, src, rhs.span, why)
-                            .label(format!("`{b}` counts {}", crate::units::measure_kind(&b)))
+                            .label(crate::t!(
+                                "unit.measure_label",
+                                word = b,
+                                what = crate::units::measure_kind(&b)
+                            ))
                             .also(
                                 lhs.span,
-                                format!("this counts {}", crate::units::measure_kind(&a)),
+                                crate::t!(
+                                    "unit.this_counts",
+                                    what = crate::units::measure_kind(&a)
+                                ),
                             )
-                            .help(format!(
-                                "write the count with `{a}` (or a word for the same kind of thing)"
-                            )),
+                            .help(crate::t!("unit.measure_help", word = a)),
                     );
                     return None;
                 }
             }
         }
         if ok.is_none() {
-            let verb = match op {
-                BinOp::Cmp(_) => "compare",
-                BinOp::Logic(_) | BinOp::Arith(_) => "combine",
+            let message = match op {
+                BinOp::Cmp(_) => crate::t!(
+                    "kind_mismatch.cannot_compare",
+                    left = l.describe(),
+                    right = r.describe()
+                ),
+                BinOp::Logic(_) | BinOp::Arith(_) => crate::t!(
+                    "kind_mismatch.cannot_combine",
+                    left = l.describe(),
+                    right = r.describe()
+                ),
             };
             let help = match (l, r) {
-                (Kind::Money, Kind::Count) | (Kind::Count, Kind::Money) => "money must be compared with money: write the threshold with a unit, e.g. `20亿元`",
-                (Kind::Percent, _) | (_, Kind::Percent) => "percentages are compared with percentages, e.g. `30%`",
-                _ => "both sides must be of the same kind",
+                (Kind::Money, Kind::Count) | (Kind::Count, Kind::Money) => {
+                    crate::t!("kind_mismatch.money_with_money_help")
+                }
+                (Kind::Percent, _) | (_, Kind::Percent) => {
+                    crate::t!("kind_mismatch.percent_with_percent_help")
+                }
+                _ => crate::t!("kind_mismatch.same_kind_help"),
             };
             self.diags.push(
-                Diag::error(
-                    Code::KindMismatch,
-                    src,
-                    lhs.span,
-                    format!("cannot {verb} {} with {}", l.describe(), r.describe()),
-                )
-                .label(format!("this is {}", l.describe()))
-                .also(rhs.span, format!("this is {}", r.describe()))
-                .help(help),
+                Diag::error(Code::KindMismatch, src, lhs.span, message)
+                    .label(crate::t!("kind_mismatch.this_is", kind = l.describe()))
+                    .also(
+                        rhs.span,
+                        crate::t!("kind_mismatch.this_is", kind = r.describe()),
+                    )
+                    .help(help),
             );
         }
         ok

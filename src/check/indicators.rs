@@ -40,9 +40,9 @@ pub fn build(m: &Checked, f: FileId) -> (Option<EvaluationInfo>, Vec<Diag>) {
                         Code::Duplicate,
                         b.src,
                         e.id.span,
-                        "a rule set can hold only one evaluation system",
+                        crate::t!("duplicate.evaluation"),
                     )
-                    .help("put each indicator system in its own rule file"),
+                    .help(crate::t!("duplicate.evaluation_help")),
                 );
                 continue;
             }
@@ -66,11 +66,11 @@ impl Builder<'_> {
                     Code::UnknownAttr,
                     self.src,
                     a.key.span,
-                    format!("unknown attribute `{}` of {what}", a.key.node),
+                    crate::t!("unknown_attr.attr", attr = a.key.node, what = what),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);
             }
@@ -78,7 +78,11 @@ impl Builder<'_> {
     }
 
     fn evaluation(&mut self, f: FileId, e: &EvaluationDecl) -> EvaluationInfo {
-        self.attrs(&e.attrs, EVAL_ATTRS, "an evaluation");
+        self.attrs(
+            &e.attrs,
+            EVAL_ATTRS,
+            &crate::t!("unknown_attr.of_evaluation"),
+        );
         let total = match ast::attr(&e.attrs, "total").map(|a| &a.value) {
             Some(Node {
                 node: AttrValue::Quantity(q),
@@ -90,9 +94,9 @@ impl Builder<'_> {
                         Code::Evaluation,
                         self.src,
                         v.span,
-                        "`total` must be a plain number of points",
+                        crate::t!("evaluation.total"),
                     )
-                    .help("write e.g. `total 100`"),
+                    .help(crate::t!("evaluation.total_help")),
                 );
                 Decimal::ONE_HUNDRED
             }
@@ -106,9 +110,9 @@ impl Builder<'_> {
                         Code::Evaluation,
                         self.src,
                         a.value.span,
-                        format!("unknown way to combine experts `{experts}`"),
+                        crate::t!("evaluation.experts", name = experts),
                     )
-                    .help("write `experts mean` (6.4: 多名专家按照算术平均)"),
+                    .help(crate::t!("evaluation.experts_help")),
                 );
             }
         }
@@ -121,10 +125,10 @@ impl Builder<'_> {
                         Code::Duplicate,
                         self.src,
                         n.code_span,
-                        format!("indicator `{}` is declared twice", n.code),
+                        crate::t!("duplicate.indicator", code = n.code),
                     )
-                    .also(*first, "first declared here")
-                    .help("every indicator needs its own code"),
+                    .also(*first, crate::t!("duplicate.first"))
+                    .help(crate::t!("duplicate.indicator_help")),
                 );
             } else {
                 codes.push((n.code.as_str(), n.code_span));
@@ -136,7 +140,11 @@ impl Builder<'_> {
         }
         let (grades, grades_label, grades_clause) = match &e.grades {
             Some(g) => {
-                self.attrs(&g.node.attrs, GRADE_ATTRS, "a grade table");
+                self.attrs(
+                    &g.node.attrs,
+                    GRADE_ATTRS,
+                    &crate::t!("unknown_attr.of_grades"),
+                );
                 (
                     self.grades(&g.node, total),
                     g.node
@@ -176,16 +184,20 @@ impl Builder<'_> {
 
     fn node(&mut self, d: &Node<IndicatorDecl>, parent: Option<usize>, depth: usize) -> usize {
         let d = &d.node;
-        self.attrs(&d.attrs, NODE_ATTRS, "an indicator");
+        self.attrs(
+            &d.attrs,
+            NODE_ATTRS,
+            &crate::t!("unknown_attr.of_indicator"),
+        );
         if d.weight.node.unit != LitUnit::Bare || d.weight.node.number.is_sign_negative() {
             self.diags.push(
                 Diag::error(
                     Code::Evaluation,
                     self.src,
                     d.weight.span,
-                    "a weight is a plain non-negative number of points",
+                    crate::t!("evaluation.weight"),
                 )
-                .help("write e.g. `weight 5`"),
+                .help(crate::t!("evaluation.weight_help")),
             );
         }
         let aggregate = match attr_text(&d.attrs, "aggregate") {
@@ -194,8 +206,13 @@ impl Builder<'_> {
             Some(other) => {
                 if let Some(a) = ast::attr(&d.attrs, "aggregate") {
                     self.diags.push(
-                        Diag::error(Code::Evaluation, self.src, a.value.span, format!("unknown aggregation `{other}`"))
-                            .help("write `aggregate sum` (sum capped at the weight, the default) or `aggregate geometric`"),
+                        Diag::error(
+                            Code::Evaluation,
+                            self.src,
+                            a.value.span,
+                            crate::t!("evaluation.aggregate", name = other),
+                        )
+                        .help(crate::t!("evaluation.aggregate_help")),
                     );
                 }
                 Aggregate::SumCapped
@@ -210,12 +227,9 @@ impl Builder<'_> {
                             Code::Evaluation,
                             self.src,
                             s.span,
-                            format!(
-                                "indicator `{}` has sub-indicators, so its score comes from them",
-                                d.code.node
-                            ),
+                            crate::t!("evaluation.score_on_parent", code = d.code.node),
                         )
-                        .help("put `score …` on the leaf indicators"),
+                        .help(crate::t!("evaluation.score_on_parent_help")),
                     );
                 }
                 match &s.node {
@@ -263,9 +277,14 @@ impl Builder<'_> {
         if root_sum != total && !roots.is_empty() {
             let span = ast::attr(&e.attrs, "total").map_or(e.id.span, |a| a.value.span);
             self.diags.push(
-                Diag::warning(Code::Weights, self.src, span, format!("first-level weights add to {root_sum}, not the total {total}"))
-                    .label(format!("total {total}"))
-                    .help("check the weights against the published table; the total is formed as declared"),
+                Diag::warning(
+                    Code::Weights,
+                    self.src,
+                    span,
+                    crate::t!("weights.total", sum = root_sum, total = total),
+                )
+                .label(crate::t!("weights.total_label", total = total))
+                .help(crate::t!("weights.total_help")),
             );
         }
         for n in 0..self.nodes.len() {
@@ -278,20 +297,28 @@ impl Builder<'_> {
                 let kids: Vec<String> = node
                     .children
                     .iter()
-                    .map(|&c| format!("{} ({})", self.nodes[c].code, self.nodes[c].weight))
+                    .map(|&c| {
+                        let n = &self.nodes[c];
+                        crate::t!("weights.part", code = n.code, weight = n.weight)
+                    })
                     .collect();
                 let mut d = Diag::warning(
                     Code::Weights,
                     self.src,
                     node.weight_span,
-                    format!(
-                        "`{}` declares weight {} but its parts add to {sum}: {}",
-                        node.code,
-                        node.weight,
-                        kids.join(" + ")
+                    crate::t!(
+                        "weights.parts",
+                        code = node.code,
+                        weight = node.weight,
+                        sum = sum,
+                        parts = kids.join(" + ")
                     ),
                 )
-                .label(format!("{} declares {}", node.code, node.weight));
+                .label(crate::t!(
+                    "weights.declares",
+                    code = node.code,
+                    weight = node.weight
+                ));
                 for &c in node.children.iter().take(3) {
                     d = d.also(
                         self.nodes[c].weight_span,
@@ -299,14 +326,17 @@ impl Builder<'_> {
                     );
                 }
                 let help = if sum > node.weight {
-                    format!(
-                        "the score of `{}` is capped at its declared weight {}; if the table is misprinted, correct the weight here",
-                        node.code, node.weight
+                    crate::t!(
+                        "weights.capped_help",
+                        code = node.code,
+                        weight = node.weight
                     )
                 } else {
-                    format!(
-                        "`{}` can reach at most {sum} of its {} points from its parts; if the table is misprinted, correct the weights here",
-                        node.code, node.weight
+                    crate::t!(
+                        "weights.short_help",
+                        code = node.code,
+                        weight = node.weight,
+                        sum = sum
                     )
                 };
                 self.diags.push(d.help(help));
@@ -323,10 +353,19 @@ impl Builder<'_> {
                         Code::Weights,
                         self.src,
                         node.weight_span,
-                        format!("the items under `{}` add to {leaves}, not its weight {}", node.code, node.weight),
+                        crate::t!(
+                            "weights.leaves",
+                            code = node.code,
+                            sum = leaves,
+                            weight = node.weight
+                        ),
                     )
-                    .label(format!("{} declares {}", node.code, node.weight))
-                    .help("experts can score more than the node's weight here; the cap keeps the node's score within it"),
+                    .label(crate::t!(
+                        "weights.declares",
+                        code = node.code,
+                        weight = node.weight
+                    ))
+                    .help(crate::t!("weights.leaves_help")),
                 );
             }
         }
@@ -344,27 +383,36 @@ impl Builder<'_> {
                     Code::Evaluation,
                     self.src,
                     a.value.span,
-                    "`levels` lists the number of indicators at each level",
+                    crate::t!("evaluation.levels"),
                 )
-                .help("write e.g. `levels \"4/18/34\"`"),
+                .help(crate::t!("evaluation.levels_help")),
             );
             return;
         }
-        let names = ["first", "second", "third", "fourth", "fifth"];
+        let names = [
+            crate::t!("levels.first"),
+            crate::t!("levels.second"),
+            crate::t!("levels.third"),
+            crate::t!("levels.fourth"),
+            crate::t!("levels.fifth"),
+        ];
         for (i, want) in declared.iter().enumerate() {
             let want = want.unwrap_or(0);
             let have = self.nodes.iter().filter(|n| n.depth == i + 1).count();
             if have != want {
-                let level = names.get(i).copied().unwrap_or("deeper");
+                let level = names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| crate::t!("levels.deeper"));
                 self.diags.push(
                     Diag::warning(
                         Code::Levels,
                         self.src,
                         a.value.span,
-                        format!("the document declares {want} {level}-level indicators, the table lists {have}"),
+                        crate::t!("levels.message", want = want, level = level, have = have),
                     )
-                    .label(format!("{want} declared"))
-                    .help("the missing indicators are not in the published table; scores use the indicators listed"),
+                    .label(crate::t!("levels.label", want = want))
+                    .help(crate::t!("levels.help")),
                 );
             }
         }
@@ -406,9 +454,14 @@ impl Builder<'_> {
                 reported = true;
                 let span = g.bands.first().map_or(ast::Span::default(), |b| b.span);
                 self.diags.push(
-                    Diag::error(Code::Grades, self.src, span, format!("no grade band covers a score of {p}"))
-                        .label("bands start here")
-                        .help("the bands must cover every score from 0 to the total without a gap; check `[` / `)` at the edges"),
+                    Diag::error(
+                        Code::Grades,
+                        self.src,
+                        span,
+                        crate::t!("grades.gap", score = p),
+                    )
+                    .label(crate::t!("grades.gap_label"))
+                    .help(crate::t!("grades.gap_help")),
                 );
             } else if hits.len() > 1 && !reported {
                 reported = true;
@@ -418,14 +471,23 @@ impl Builder<'_> {
                         Code::Grades,
                         self.src,
                         g.bands[b].span,
-                        format!(
-                            "grade bands `{}` and `{}` overlap at {p}",
-                            bands[a].name, bands[b].name
+                        crate::t!(
+                            "grades.overlap",
+                            first = bands[a].name,
+                            second = bands[b].name,
+                            score = p
                         ),
                     )
-                    .label(format!("{} also contains {p}", bands[b].name))
-                    .also(g.bands[a].span, format!("{} contains {p}", bands[a].name))
-                    .help("make one bound exclusive, e.g. `[75, 90)` and `>= 90`"),
+                    .label(crate::t!(
+                        "grades.also_contains",
+                        band = bands[b].name,
+                        score = p
+                    ))
+                    .also(
+                        g.bands[a].span,
+                        crate::t!("grades.contains", band = bands[a].name, score = p),
+                    )
+                    .help(crate::t!("grades.overlap_help")),
                 );
             }
         }

@@ -32,9 +32,13 @@ impl Loader {
                 self.diags.push(
                     Diag::plain(
                         Code::Io,
-                        format!("cannot read rule file `{}`: {e}", path.display()),
+                        crate::t!(
+                            "io.unreadable",
+                            file = path.display(),
+                            reason = crate::source::io_reason(&e)
+                        ),
                     )
-                    .help("check the path; rule files are UTF-8 text files ending in `.rules`"),
+                    .help(crate::t!("io.unreadable_help")),
                 );
                 None
             }
@@ -78,10 +82,15 @@ impl Loader {
             if is_extends {
                 if let Some(first) = extends_seen {
                     self.diags.push(
-                        Diag::error(Code::ExtendsTwice, &src, target.span, "a rule set can extend only one other rule set")
-                            .label("second `extends`")
-                            .also(first, "first `extends`")
-                            .help("use `import` for vocabulary and parameters; `extends` for the one rule set this one builds on"),
+                        Diag::error(
+                            Code::ExtendsTwice,
+                            &src,
+                            target.span,
+                            crate::t!("extends_twice.message"),
+                        )
+                        .label(crate::t!("extends_twice.second"))
+                        .also(first, crate::t!("extends_twice.first"))
+                        .help(crate::t!("extends_twice.help")),
                     );
                     continue;
                 }
@@ -115,10 +124,10 @@ impl Loader {
                     Code::ImportCycle,
                     from,
                     target.span,
-                    format!("import cycle: {}", chain.join(" → ")),
+                    crate::t!("import_cycle.message", chain = chain.join(" → ")),
                 )
-                .label("this import closes the cycle")
-                .help("move the shared declarations into a file that both import"),
+                .label(crate::t!("import_cycle.label"))
+                .help(crate::t!("import_cycle.help")),
             );
             return None;
         }
@@ -131,9 +140,9 @@ impl Loader {
                     Code::ImportDepth,
                     from,
                     target.span,
-                    format!("imports are nested more than {MAX_IMPORT_DEPTH} deep"),
+                    crate::t!("import_depth.message", max = MAX_IMPORT_DEPTH),
                 )
-                .help("flatten the chain of imports"),
+                .help(crate::t!("import_depth.help")),
             );
             return None;
         }
@@ -144,18 +153,17 @@ impl Loader {
                     Code::MissingImport,
                     from,
                     target.span,
-                    format!("cannot read `{}`: {e}", path.display()),
+                    crate::t!(
+                        "missing_import.message",
+                        file = path.display(),
+                        reason = crate::source::io_reason(&e)
+                    ),
                 )
-                .label("imported here");
+                .label(crate::t!("missing_import.label"));
                 let candidates = rule_files_in(dir);
                 d = match did_you_mean(&target.node, candidates.iter().map(String::as_str)) {
-                    Some(s) => d.help(format!(
-                        "did you mean `{s}`? paths are relative to the importing file"
-                    )),
-                    None => d.help(format!(
-                        "paths are relative to the importing file's folder `{}`",
-                        dir.display()
-                    )),
+                    Some(s) => d.help(crate::t!("missing_import.did_you_mean", name = s)),
+                    None => d.help(crate::t!("missing_import.help", folder = dir.display())),
                 };
                 self.diags.push(d);
                 None

@@ -75,18 +75,18 @@ impl Kind {
     }
 
     /// The kind in words, for messages.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
-            Kind::Money => "money",
-            Kind::Count => "a count",
-            Kind::Number => "a plain number",
-            Kind::Percent => "a percentage",
-            Kind::Bool => "yes/no",
-            Kind::Category(_) => "a category",
-            Kind::Text => "text",
-            Kind::Ratio => "a ratio",
-            Kind::Points => "percentage points",
-            Kind::PerUnit => "money per unit",
+            Kind::Money => crate::t!("kind.money"),
+            Kind::Count => crate::t!("kind.count"),
+            Kind::Number => crate::t!("kind.number"),
+            Kind::Percent => crate::t!("kind.percent"),
+            Kind::Bool => crate::t!("kind.yes_no"),
+            Kind::Category(_) => crate::t!("kind.category"),
+            Kind::Text => crate::t!("kind.text"),
+            Kind::Ratio => crate::t!("kind.ratio"),
+            Kind::Points => crate::t!("kind.points"),
+            Kind::PerUnit => crate::t!("kind.per_unit"),
         }
     }
 }

@@ -200,7 +200,9 @@ use Kind::{Count, Money, Number, PerUnit, Percent, Points, Ratio};
 use Rescale::{PointsToRatio as P2R, RatioToPoints as R2P};
 
 /// The hint for a share plus (or minus) a percentage.
-pub const AMBIGUOUS_PERCENT: &str = "a share plus a percentage is ambiguous: write `5个百分点` for points or `share * 105%` for a relative increase";
+pub fn ambiguous_percent() -> String {
+    crate::t!("kind_mismatch.ambiguous_percent_help")
+}
 
 fn num(o: Operand, fallback: &str) -> String {
     o.number
@@ -263,13 +265,13 @@ pub fn arith(op: ArithOp, l: Operand, r: Operand, formula: bool) -> Result<Typed
                 (Points, Ratio) if !sub => Some(Typed::lhs(Ratio, P2R)),
                 (Percent | Ratio, Count | Number) | (Count | Number, Percent | Ratio) => {
                     return Err(Refusal {
-                        message: format!(
-                            "cannot combine {} with {}",
-                            l.kind.describe(),
-                            r.kind.describe()
+                        message: crate::t!(
+                            "kind_mismatch.cannot_combine",
+                            left = l.kind.describe(),
+                            right = r.kind.describe()
                         ),
                         at_rhs: matches!(r.kind, Count | Number),
-                        help: AMBIGUOUS_PERCENT.to_string(),
+                        help: ambiguous_percent(),
                     })
                 }
                 (Money, Money) | (PerUnit, PerUnit) => Some(Typed::plain(l.kind)),
@@ -320,7 +322,7 @@ pub fn arith(op: ArithOp, l: Operand, r: Operand, formula: bool) -> Result<Typed
             _ => None,
         },
     };
-    ok.ok_or_else(|| mismatch("combine", l, r))
+    ok.ok_or_else(|| mismatch(false, l, r))
 }
 
 /// Whether `l` and `r` can be compared (ordering or equality), and the conversions.
@@ -344,19 +346,13 @@ pub fn compare(l: Operand, r: Operand) -> Result<Typed, Refusal> {
                 None => "20".to_string(),
             };
             return Err(Refusal {
-                message: format!(
-                    "cannot compare {} with a plain number",
-                    share.kind.describe()
-                ),
+                message: crate::t!("kind_mismatch.plain_number", kind = share.kind.describe()),
                 at_rhs,
-                help: format!(
-                    "{} is compared with a percentage: write `{n}%`",
-                    if share.kind == Ratio {
-                        "a ratio"
-                    } else {
-                        "a percentage"
-                    }
-                ),
+                help: if share.kind == Ratio {
+                    crate::t!("kind_mismatch.ratio_percent_help", n = n)
+                } else {
+                    crate::t!("kind_mismatch.percent_percent_help", n = n)
+                },
             });
         }
         (Points, Percent | Ratio) | (Percent | Ratio, Points) => {
@@ -367,53 +363,59 @@ pub fn compare(l: Operand, r: Operand) -> Result<Typed, Refusal> {
             };
             let n = num(pct, "5");
             return Err(Refusal {
-                message: format!(
-                    "cannot compare {} with {}",
-                    l.kind.describe(),
-                    r.kind.describe()
+                message: crate::t!(
+                    "kind_mismatch.cannot_compare",
+                    left = l.kind.describe(),
+                    right = r.kind.describe()
                 ),
                 at_rhs,
-                help: format!(
-                    "a difference of two shares is in percentage points: write `{n}个百分点`"
-                ),
+                help: crate::t!("kind_mismatch.points_help", n = n),
             });
         }
         _ => None,
     };
-    ok.ok_or_else(|| mismatch("compare", l, r))
+    ok.ok_or_else(|| mismatch(true, l, r))
 }
 
 fn ambiguous(op: ArithOp, l: Operand, r: Operand) -> Refusal {
     let share = if l.literal { r.kind } else { l.kind };
-    let share = if share == Ratio { "a ratio" } else { "a share" };
+    let share = if share == Ratio {
+        crate::t!("kind_mismatch.a_ratio")
+    } else {
+        crate::t!("kind_mismatch.a_share")
+    };
     Refusal {
         message: match op {
-            ArithOp::Sub => format!("cannot subtract a percentage from {share}"),
+            ArithOp::Sub => crate::t!("kind_mismatch.subtract_percent", share = share),
             ArithOp::Add | ArithOp::Mul | ArithOp::Div => {
-                format!("cannot add a percentage to {share}")
+                crate::t!("kind_mismatch.add_percent", share = share)
             }
         },
         at_rhs: r.literal,
-        help: AMBIGUOUS_PERCENT.to_string(),
+        help: ambiguous_percent(),
     }
 }
 
-fn mismatch(verb: &str, l: Operand, r: Operand) -> Refusal {
+/// `compare`: a comparison (else arithmetic) was refused.
+fn mismatch(compare: bool, l: Operand, r: Operand) -> Refusal {
     let help = match (l.kind, r.kind) {
-        (Money, Count) | (Count, Money) if verb == "compare" => "money must be compared with money: write the threshold with a unit, e.g. `20亿元`",
-        (Money, Count) | (Count, Money) => "money combines with money (`20亿元`): scale it by a percentage (`output_value * 110%`) or divide it by a count for an amount per unit (`output_value / jobs`)",
-        (Money, Money) => "money times money has no meaning here: scale money by a number or a percentage, e.g. `output_value * 110%`",
-        (Percent, _) | (_, Percent) => "percentages are compared with percentages, e.g. `30%`",
-        _ => "both sides must be of the same kind",
+        (Money, Count) | (Count, Money) if compare => {
+            crate::t!("kind_mismatch.money_with_money_help")
+        }
+        (Money, Count) | (Count, Money) => crate::t!("kind_mismatch.money_combines_help"),
+        (Money, Money) => crate::t!("kind_mismatch.money_times_money_help"),
+        (Percent, _) | (_, Percent) => crate::t!("kind_mismatch.percent_with_percent_help"),
+        _ => crate::t!("kind_mismatch.same_kind_help"),
     };
+    let (left, right) = (l.kind.describe(), r.kind.describe());
     Refusal {
-        message: format!(
-            "cannot {verb} {} with {}",
-            l.kind.describe(),
-            r.kind.describe()
-        ),
+        message: if compare {
+            crate::t!("kind_mismatch.cannot_compare", left = left, right = right)
+        } else {
+            crate::t!("kind_mismatch.cannot_combine", left = left, right = right)
+        },
         at_rhs: false,
-        help: help.to_string(),
+        help,
     }
 }
 

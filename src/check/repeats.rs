@@ -20,7 +20,7 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
         headers(&unit.source, &unit.ast, &mut diags);
         for item in &unit.ast.items {
             if let Item::Header(h) = &item.node {
-                repeated(&unit.source, &h.attrs, "header field ", &mut diags);
+                repeated(&unit.source, &h.attrs, true, &mut diags);
             }
         }
         let header: Option<&[Attr]> = unit.ast.items.iter().find_map(|i| match &i.node {
@@ -31,7 +31,7 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
             if header.is_some_and(|h| std::ptr::eq(h, attrs)) {
                 continue;
             }
-            repeated(&unit.source, attrs, "", &mut diags);
+            repeated(&unit.source, attrs, false, &mut diags);
         }
     }
     diags
@@ -49,19 +49,19 @@ fn headers(src: &Source, file: &File, diags: &mut Vec<Diag>) {
                         Code::Duplicate,
                         src,
                         h.id.span,
-                        format!("a second `ruleset` header (`{}`) in one file", h.id.node),
+                        crate::t!("duplicate.header", id = h.id.node),
                     )
-                    .label("second header")
-                    .also(at, "first header")
-                    .help("a file holds one rule set: keep one header, or move the other rule set into its own file (it may `extends` this one)"),
+                    .label(crate::t!("duplicate.header_second"))
+                    .also(at, crate::t!("duplicate.header_first"))
+                    .help(crate::t!("duplicate.header_help")),
                 ),
             }
         }
     }
 }
 
-/// An attribute given twice in one block.
-fn repeated(src: &Source, attrs: &[Attr], what: &str, diags: &mut Vec<Diag>) {
+/// An attribute given twice in one block (`header`: the block is a `ruleset` header).
+fn repeated(src: &Source, attrs: &[Attr], header: bool, diags: &mut Vec<Diag>) {
     let mut first: HashMap<&str, Span> = HashMap::new();
     for a in attrs {
         let key = a.key.node.as_str();
@@ -74,11 +74,15 @@ fn repeated(src: &Source, attrs: &[Attr], what: &str, diags: &mut Vec<Diag>) {
                     Code::Duplicate,
                     src,
                     a.key.span,
-                    format!("{what}`{key}` is given twice"),
+                    if header {
+                        crate::t!("duplicate.header_field", key = key)
+                    } else {
+                        crate::t!("duplicate.attr", key = key)
+                    },
                 )
-                .label("given again here")
-                .also(at, "first given here")
-                .help("keep one of them (only `note`, `interpretation` and `convention` may be repeated)"),
+                .label(crate::t!("duplicate.attr_again"))
+                .also(at, crate::t!("duplicate.attr_first"))
+                .help(crate::t!("duplicate.attr_help")),
             ),
             None => {
                 first.insert(key, a.key.span);

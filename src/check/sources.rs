@@ -22,13 +22,23 @@ const WINDOW: usize = 15;
 /// Characters of the quotation shown on each side of the first difference.
 const QUOTE_WINDOW: usize = 8;
 
-const HOW: &str = "quote the document's words: spacing and full- or half-width punctuation may differ, and “……” leaves out words within one sentence";
-
 /// A text presented as the document's words.
 struct Quoted<'a> {
     text: &'a str,
     span: Span,
-    what: &'static str,
+    /// A priority text (`priority "…"`) rather than a `quote`.
+    priority: bool,
+}
+
+impl Quoted<'_> {
+    /// What it is, in words: a quotation or a priority text.
+    fn what(&self) -> String {
+        if self.priority {
+            crate::t!("misquote.priority_text")
+        } else {
+            crate::t!("misquote.quotation")
+        }
+    }
 }
 
 /// Check the header `source` of every loaded file and the quotations of each file against it.
@@ -49,10 +59,10 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
                         Code::NoSource,
                         src,
                         q.span,
-                        "quotations in a file without a `ruleset` header are not checked",
+                        crate::t!("no_source.headerless"),
                     )
-                    .label("not checked against any document")
-                    .help("move them into a rule set whose header names its document's text with `source \"…\"`"),
+                    .label(crate::t!("no_source.headerless_label"))
+                    .help(crate::t!("no_source.headerless_help")),
                 );
             }
             continue;
@@ -63,9 +73,9 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
                     Code::NoSource,
                     src,
                     h.id.span,
-                    format!("rule set `{}` names no source text: its quotations are not checked", h.id.node),
+                    crate::t!("no_source.message", id = h.id.node),
                 )
-                .help("add `source \"sources/….txt\"` to the header: the document's text, relative to this file (`source none` for a rule set that quotes no document)"),
+                .help(crate::t!("no_source.help")),
             );
             continue;
         };
@@ -77,10 +87,10 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
                             Code::Misquote,
                             src,
                             q.span,
-                            format!("a {} in a rule set that quotes no document", q.what),
+                            crate::t!("misquote.source_none", what = q.what()),
                         )
-                        .label("printed as the document's words")
-                        .also(a.value.span, "the header says `source none`"),
+                        .label(crate::t!("misquote.source_none_label"))
+                        .also(a.value.span, crate::t!("misquote.source_none_header")),
                     );
                 }
             }
@@ -99,9 +109,9 @@ pub fn verify(units: &[Unit]) -> Vec<Diag> {
                     Code::MissingSource,
                     src,
                     a.value.span,
-                    "`source` is the path of the document's text, in quotes",
+                    crate::t!("missing_source.not_text"),
                 )
-                .help("write e.g. `source \"sources/shanxi-2022-80.txt\"`, or `source none` for a rule set that quotes no document"),
+                .help(crate::t!("missing_source.not_text_help")),
             ),
         }
     }
@@ -116,7 +126,7 @@ fn quotations(file: &File) -> Vec<Quoted<'_>> {
             out.push(Quoted {
                 text: t,
                 span: a.value.span,
-                what: "quotation",
+                priority: false,
             });
         }
     }
@@ -129,7 +139,7 @@ fn quotations(file: &File) -> Vec<Quoted<'_>> {
         out.push(Quoted {
             text: &p.node.label.node,
             span: p.node.label.span,
-            what: "priority text",
+            priority: true,
         });
     }
     out.sort_by_key(|q| q.span.start);
@@ -153,12 +163,12 @@ fn load(
                 Code::MissingSource,
                 src,
                 span,
-                format!("source text `{name}` is outside the rule set's folder"),
+                crate::t!("missing_source.outside", name = name),
             )
-            .label("named here")
-            .help(format!(
-                "keep the document's text in the folder of the rule file (`{}`) or below it, e.g. `sources/…`, and name it relative to the rule file",
-                dir.display()
+            .label(crate::t!("missing_source.label"))
+            .help(crate::t!(
+                "missing_source.outside_help",
+                folder = dir.display()
             )),
         )
     };
@@ -176,19 +186,18 @@ fn load(
             Code::MissingSource,
             src,
             span,
-            format!("cannot read source text `{name}`: {e}"),
+            crate::t!(
+                "missing_source.unreadable",
+                name = name,
+                reason = crate::source::io_reason(&e)
+            ),
         )
-        .label("named here");
+        .label(crate::t!("missing_source.label"));
         let folder = rel.parent().unwrap_or(Path::new(""));
         let candidates = text_files(&dir.join(folder), folder);
         d = match did_you_mean(name, candidates.iter().map(String::as_str)) {
-            Some(s) => d.help(format!(
-                "did you mean `{s}`? the path is relative to the rule file"
-            )),
-            None => d.help(format!(
-                "the path is relative to the rule file's folder `{}`; the document's text is a UTF-8 text file",
-                dir.display()
-            )),
+            Some(s) => d.help(crate::t!("missing_source.did_you_mean", name = s)),
+            None => d.help(crate::t!("missing_source.help", folder = dir.display())),
         };
         Box::new(d)
     };
@@ -216,11 +225,11 @@ fn read_text(path: &Path) -> std::io::Result<String> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::new(
             ErrorKind::InvalidData,
-            format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
+            crate::t!("source.text_too_large", mib = MAX_FILE_BYTES / 1024 / 1024),
         ));
     }
     let text = String::from_utf8(bytes)
-        .map_err(|_| Error::new(ErrorKind::InvalidData, "not UTF-8 text"))?;
+        .map_err(|_| Error::new(ErrorKind::InvalidData, crate::t!("source.text_not_utf8")))?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
 }
 
@@ -247,34 +256,42 @@ fn text_files(dir: &Path, folder: &Path) -> Vec<String> {
 
 /// The error for a quotation not found in its source text.
 fn misquote(src: &Source, q: &Quoted<'_>, name: &str, doc: &Document, m: &Miss) -> Diag {
-    let what = q.what;
+    let what = q.what();
+    let how = crate::t!("misquote.how");
     let at = quote_char_span(src, q.span, m.quote_at);
     let (qb, qa) = around(q.text, m.quote_at);
     let (message, here, help) = match &m.reason {
         Reason::Empty => {
-            return Diag::error(Code::Misquote, src, q.span, format!("empty {what}"))
-                .help("write the document's words, or leave the quotation out");
+            return Diag::error(
+                Code::Misquote,
+                src,
+                q.span,
+                crate::t!("misquote.empty", what = what),
+            )
+            .help(crate::t!("misquote.empty_help"));
         }
         Reason::Absent => {
             return Diag::error(
                 Code::Misquote,
                 src,
                 q.span,
-                format!("{what} not found in the source text `{name}`"),
+                crate::t!("misquote.not_found", what = what, name = name),
             )
-            .label("not the document's words")
-            .help(format!(
-                "not even its first words “{qa}” occur in the source: is `source` the right document? {HOW}"
-            ));
+            .label(crate::t!("misquote.absent_label"))
+            .help(crate::t!("misquote.absent_help", start = qa, how = how));
         }
         Reason::Differs { source_at } => {
             let (b, a) = doc.window(*source_at, WINDOW);
             (
-                format!("{what} not found in the source text `{name}`"),
-                "the source differs from here",
-                format!(
-                    "the source (line {}) reads “{b}‸{a}” where the {what} has “{qb}‸{qa}”; {HOW}",
-                    doc.line_of(*source_at)
+                crate::t!("misquote.not_found", what = what, name = name),
+                crate::t!("misquote.differs_label"),
+                crate::t!(
+                    "misquote.differs_help",
+                    line = doc.line_of(*source_at),
+                    source = format!("{b}‸{a}"),
+                    what = what,
+                    quote = format!("{qb}‸{qa}"),
+                    how = how
                 ),
             )
         }
@@ -290,11 +307,14 @@ fn misquote(src: &Source, q: &Quoted<'_>, name: &str, doc: &Document, m: &Miss) 
                 rest
             };
             (
-                format!("{what} not found in the source text `{name}`: the words after “……” are not in the same sentence"),
-                "not in the same sentence as the words before “……”",
-                format!(
-                    "the source (line {}) reads “{b}‸{rest}”, where the sentence or paragraph ends, and the {what} continues “……{qa}”; “……” leaves out words within one sentence only: quote the sentences whole",
-                    doc.line_of(*after)
+                crate::t!("misquote.elision", what = what, name = name),
+                crate::t!("misquote.elision_label"),
+                crate::t!(
+                    "misquote.elision_help",
+                    line = doc.line_of(*after),
+                    source = format!("{b}‸{rest}"),
+                    what = what,
+                    rest = qa
                 ),
             )
         }
@@ -307,7 +327,7 @@ fn misquote(src: &Source, q: &Quoted<'_>, name: &str, doc: &Document, m: &Miss) 
             Span::new(q.span.start, s.start),
             message,
         )
-        .label("found in the source")
+        .label(crate::t!("misquote.found_label"))
         .also(Span::new(s.start, q.span.end), here),
         None => Diag::error(Code::Misquote, src, q.span, message).label(here),
     }

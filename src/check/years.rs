@@ -111,12 +111,10 @@ pub fn bad_index(src: &crate::source::Source, fact: &str, key: &Node<Expr>) -> D
         Code::KindMismatch,
         src,
         key.span,
-        format!("`{fact}` is a yearly fact: its index must name a year"),
+        crate::t!("kind_mismatch.year_index", name = fact),
     )
-    .label("not a year")
-    .help(format!(
-        "write `{fact}[year]` (the evaluation year), `{fact}[year - 1]` (the year before) or a year such as `{fact}[2023]`"
-    ))
+    .label(crate::t!("kind_mismatch.year_index_label"))
+    .help(crate::t!("kind_mismatch.year_index_help", name = fact))
 }
 
 /// Bind the yearly reads of `m` to the evaluation `year`: add the fact of every year
@@ -141,10 +139,10 @@ pub fn bind_year(m: &mut Checked, year: Option<i32>) -> Result<(), Diag> {
                 Code::Date,
                 src,
                 r.span,
-                format!("`{text}` reads a yearly fact, but no evaluation year is given"),
+                crate::t!("date.no_year", read = text),
             )
-            .label("which year?")
-            .help("pass the year to `eval` (`--year 2024`), or write it in the `ruleset` header (`year 2024`)"));
+            .label(crate::t!("kind_mismatch.yearly_label"))
+            .help(crate::t!("date.no_year_help")));
         };
         let f = &m.facts[r.fact];
         let id = year_id(&f.id, y);

@@ -101,9 +101,7 @@ pub fn parse_param_value(
         Kind::Money => {
             let (v, unit) = units::parse_money(&t, units::MoneyUnit::Yi).map_err(|e| e.message)?;
             if unit.is_none() {
-                return Err(format!(
-                    "write the unit of `{t}`: e.g. `{t}亿元` or `{t}万元`"
-                ));
+                return Err(crate::t!("compile.money_unit", value = t));
             }
             (Const::Num(v), unit)
         }
@@ -112,9 +110,7 @@ pub fn parse_param_value(
             let v = units::parse_percentage(&t).map_err(|e| e.message)?;
             if !t.trim_end().ends_with('%') && v > Decimal::ZERO && v < Decimal::ONE {
                 let pct = units::format_decimal(v * Decimal::ONE_HUNDRED);
-                return Err(format!(
-                    "`{t}` is ambiguous for a percentage: write `{t}%` or `{pct}%`"
-                ));
+                return Err(crate::t!("compile.ambiguous_percent", value = t, pct = pct));
             }
             (Const::Num(v), None)
         }
@@ -127,7 +123,7 @@ pub fn parse_param_value(
         Kind::Number => {
             let d: Decimal = t
                 .parse()
-                .map_err(|_| format!("expected a number, found `{t}`"))?;
+                .map_err(|_| crate::t!("compile.not_number", value = t))?;
             (Const::Num(d), None)
         }
         Kind::Bool => (
@@ -140,17 +136,17 @@ pub fn parse_param_value(
                 .members
                 .iter()
                 .position(|m| m.id == *t || m.label == *t || m.aliases.iter().any(|a| *a == *t))
-                .ok_or_else(|| format!("`{t}` is not a member of `{}`", set.id))?;
+                .ok_or_else(|| crate::t!("compile.not_member", value = t, set = set.id))?;
             (Const::Member(i as u16), None)
         }
-        Kind::Text => return Err("text parameters cannot be set".into()),
-        Kind::Ratio | Kind::PerUnit => {
-            return Err("a ratio or an amount per unit is computed, not set".into())
-        }
+        Kind::Text => return Err(crate::t!("compile.text_param")),
+        Kind::Ratio | Kind::PerUnit => return Err(crate::t!("compile.computed_param")),
         Kind::Points => {
-            let d: Decimal = t.trim_end_matches("个百分点").trim().parse().map_err(|_| {
-                format!("expected percentage points such as `5个百分点`, found `{t}`")
-            })?;
+            let d: Decimal = t
+                .trim_end_matches("个百分点")
+                .trim()
+                .parse()
+                .map_err(|_| crate::t!("compile.not_points", value = t))?;
             (Const::Num(d), None)
         }
     };

@@ -86,18 +86,21 @@ impl RuleSet {
         }
         Some(match &self.population {
             Some(p) => match p.towns {
-                Some(n) => format!(
-                    "rankings are over the {towns} towns of this file, fewer than the {n} of `{}` ({}): each rank is relative to the file",
-                    p.id, p.label
+                Some(n) => crate::t!(
+                    "compile.ranking_fewer",
+                    towns = towns,
+                    n = n,
+                    id = p.id,
+                    label = p.label
                 ),
-                None => format!(
-                    "rankings are over the {towns} towns of this file: `{}` ({}) declares no number of towns (`towns N`), so each rank is relative to the file",
-                    p.id, p.label
+                None => crate::t!(
+                    "compile.ranking_uncounted",
+                    towns = towns,
+                    id = p.id,
+                    label = p.label
                 ),
             },
-            None => format!(
-                "rankings are over the {towns} towns of this file: the rule set declares no population (`population ID \"…\" {{ towns N }}`), so each rank is relative to the file"
-            ),
+            None => crate::t!("compile.ranking_no_population", towns = towns),
         })
     }
 

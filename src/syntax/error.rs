@@ -13,7 +13,7 @@ use crate::source::Source;
 #[error("{message}")]
 #[diagnostic(code(townrules::syntax))]
 pub struct ParseError {
-    /// What went wrong, lowercase, user text in backticks.
+    /// What went wrong, in the current language, user text in backticks.
     pub message: String,
     /// The file.
     #[source_code]
@@ -51,16 +51,16 @@ impl ParseError {
         ParseError::new(
             source,
             span,
-            "internal error: unexpected syntax tree shape",
-            "here",
-            Some("please report this rule file to the townrules developers".into()),
+            crate::t!("syntax.internal"),
+            crate::t!("syntax.here"),
+            Some(crate::t!("syntax.internal_help")),
         )
     }
 }
 
 /// Plain words for what the parser expected at an error.
 pub fn describe_expected(rules: &[Rule]) -> String {
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
     for r in rules {
         let w = match r {
             Rule::header
@@ -75,50 +75,54 @@ pub fn describe_expected(rules: &[Rule]) -> String {
             | Rule::drop_decl
             | Rule::target_decl
             | Rule::evaluation_decl
-            | Rule::replace => "a declaration (`param`, `criterion`, …)",
-            Rule::EOI => "the end of the file",
-            Rule::ident | Rule::path => "a name",
-            Rule::string | Rule::string_inner => "a quoted text `\"…\"`",
+            | Rule::replace => crate::t!("syntax.expected.declaration"),
+            Rule::EOI => crate::t!("syntax.expected.end"),
+            Rule::ident | Rule::path => crate::t!("syntax.expected.name"),
+            Rule::string | Rule::string_inner => crate::t!("syntax.expected.text"),
             Rule::kind
             | Rule::kind_name
             | Rule::kind_money
             | Rule::kind_count
             | Rule::kind_category => {
-                "a kind (`money`, `count`, `percent`, `yes_no`, `attestation`, `category`, `text`)"
+                crate::t!("syntax.expected.kind")
             }
-            Rule::money_unit | Rule::count_unit => "a unit such as `亿元`",
-            Rule::value => "a value such as `20亿元`, `30%`, `10`, `是` or a name",
-            Rule::quantity | Rule::number => "a number such as `20亿元`, `30%` or `10`",
-            Rule::expr | Rule::paren | Rule::list | Rule::boolean => "a condition or value",
-            Rule::op_or | Rule::op_and => "`and` / `or`",
+            Rule::money_unit | Rule::count_unit => crate::t!("syntax.expected.unit"),
+            Rule::value => crate::t!("syntax.expected.value"),
+            Rule::quantity | Rule::number => crate::t!("syntax.expected.number"),
+            Rule::expr | Rule::paren | Rule::list | Rule::boolean => {
+                crate::t!("syntax.expected.expr")
+            }
+            Rule::op_or | Rule::op_and => crate::t!("syntax.expected.and_or"),
             Rule::op_ge | Rule::op_gt | Rule::op_le | Rule::op_lt | Rule::op_eq | Rule::op_ne => {
-                "a comparison (`>=`, `<`, `=` …)"
+                crate::t!("syntax.expected.comparison")
             }
-            Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => "an operator",
-            Rule::index | Rule::in_set => "`[…]` or `in`",
-            Rule::attr | Rule::attr_value => "an attribute such as `clause \"…\"`",
-            Rule::member => "a category member `id \"label\"`",
-            Rule::alias => "`alias`",
-            Rule::block => "a block `{ … }`",
-            Rule::table_entry => "a table entry `member = value`",
+            Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div => {
+                crate::t!("syntax.expected.operator")
+            }
+            Rule::index | Rule::in_set => crate::t!("syntax.expected.index"),
+            Rule::attr | Rule::attr_value => crate::t!("syntax.expected.attr"),
+            Rule::member => crate::t!("syntax.expected.member"),
+            Rule::alias => crate::t!("syntax.expected.alias"),
+            Rule::block => crate::t!("syntax.expected.block"),
+            Rule::table_entry => crate::t!("syntax.expected.table_entry"),
             Rule::applies | Rule::require | Rule::priority => {
-                "`require`, `applies`, `priority` or an attribute"
+                crate::t!("syntax.expected.criterion_item")
             }
-            Rule::relax => "`relax { when … then … }`",
-            Rule::relax_when => "`when` and a condition",
-            Rule::relax_then => "`then` and a condition",
-            Rule::date => "a date `YYYY-MM-DD`",
-            Rule::indicator => "`indicator CODE \"label\" weight N`",
-            Rule::code => "an indicator code such as `A1.1`",
+            Rule::relax => crate::t!("syntax.expected.relax"),
+            Rule::relax_when => crate::t!("syntax.expected.relax_when"),
+            Rule::relax_then => crate::t!("syntax.expected.relax_then"),
+            Rule::date => crate::t!("syntax.expected.date"),
+            Rule::indicator => crate::t!("syntax.expected.indicator"),
+            Rule::code => crate::t!("syntax.expected.code"),
             Rule::score | Rule::score_full | Rule::score_expert | Rule::score_formula => {
-                "`score expert`, `score full when …` or `score = …`"
+                crate::t!("syntax.expected.score")
             }
-            Rule::grades => "`grades { … }`",
-            Rule::band | Rule::grade_name => "a grade band such as `优秀 >= 90` or `良好 [75, 90)`",
-            Rule::interval | Rule::bound => "a range such as `[75, 90)` or `>= 90`",
-            Rule::call => "a function call",
-            Rule::since | Rule::since_date => "`from` and a date such as `from 2025-01-01`",
-            Rule::version => "`then VALUE from DATE`",
+            Rule::grades => crate::t!("syntax.expected.grades"),
+            Rule::band | Rule::grade_name => crate::t!("syntax.expected.band"),
+            Rule::interval | Rule::bound => crate::t!("syntax.expected.interval"),
+            Rule::call => crate::t!("syntax.expected.call"),
+            Rule::since | Rule::since_date => crate::t!("syntax.expected.since"),
+            Rule::version => crate::t!("syntax.expected.version"),
             // Not listed: `yearly` may follow every kind, and naming it would crowd out
             // what the writer most likely missed.
             Rule::yearly => continue,
@@ -129,11 +133,34 @@ pub fn describe_expected(rules: &[Rule]) -> String {
         }
     }
     match words.len() {
-        0 => "something else".to_string(),
-        1 => words[0].to_string(),
+        0 => crate::t!("syntax.expected.other"),
+        1 => words.remove(0),
         _ => {
             let last = words.pop().unwrap_or_default();
-            format!("{} or {}", words.join(", "), last)
+            let list = words.join(&crate::t!("syntax.expected.separator"));
+            crate::t!("syntax.expected.either", list = list, last = last)
         }
     }
+}
+
+/// Whether the parser expected a declaration (the help then lists the declarations).
+pub fn expects_declaration(rules: &[Rule]) -> bool {
+    rules.iter().any(|r| {
+        matches!(
+            r,
+            Rule::header
+                | Rule::import_decl
+                | Rule::extends_decl
+                | Rule::category_decl
+                | Rule::fact_decl
+                | Rule::param_decl
+                | Rule::table_decl
+                | Rule::override_decl
+                | Rule::criterion_decl
+                | Rule::drop_decl
+                | Rule::target_decl
+                | Rule::evaluation_decl
+                | Rule::replace
+        )
+    })
 }

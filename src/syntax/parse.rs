@@ -31,11 +31,11 @@ pub fn parse(source: &Source) -> Result<File, ParseError> {
         return Err(ParseError::new(
             source,
             Span::new(0, 0),
-            format!("rule file is too large ({} bytes)", text.len()),
-            "here",
-            Some(format!(
-                "rule files are limited to {} MiB; split it with `import`",
-                MAX_FILE_BYTES / 1024 / 1024
+            crate::t!("syntax.too_large", bytes = text.len()),
+            crate::t!("syntax.here"),
+            Some(crate::t!(
+                "syntax.too_large_help",
+                mib = MAX_FILE_BYTES / 1024 / 1024
             )),
         ));
     }
@@ -440,8 +440,8 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                format!("number `{}` is too large or too precise", p.as_str()),
-                "cannot be represented exactly",
+                crate::t!("number.too_precise", number = p.as_str()),
+                crate::t!("number.too_precise_label"),
                 None,
             )
         })
@@ -524,9 +524,9 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                format!("number `{}` is too large or too precise", num.as_str()),
-                "cannot be represented exactly",
-                Some("numbers are exact decimals of at most 28 significant digits".into()),
+                crate::t!("number.too_precise", number = num.as_str()),
+                crate::t!("number.too_precise_label"),
+                Some(crate::t!("number.too_precise_help")),
             )
         })?;
         let unit = match inner.next() {

@@ -18,12 +18,17 @@ pub struct Run {
     pub code: i32,
 }
 
-/// Run `townrules ARGS` in `dir` with `input` on standard input (not a terminal).
+/// Run `townrules ARGS` in `dir` with `input` on standard input (not a terminal), in the
+/// default language (Chinese) whatever the environment says, unless `ARGS` has `--lang`.
 pub fn run_in(dir: &Path, args: &[&str], input: &str) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TOWNRULES_LANG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -10,7 +10,12 @@ use crate::syntax::ast::{self, Node, Version};
 
 impl Builder {
     pub(super) fn override_(&mut self, f: FileId, o: &ast::OverrideDecl) {
-        self.check_attrs(f, &o.attrs, PARAM_ATTRS, "an override");
+        self.check_attrs(
+            f,
+            &o.attrs,
+            PARAM_ATTRS,
+            &crate::t!("unknown_attr.of_override"),
+        );
         let name = o.name.node.to_string();
         let pidx = match self.m.resolve(&name) {
             Some(Symbol::Param(i)) => i,
@@ -53,11 +58,14 @@ impl Builder {
                     Code::UnknownName,
                     self.src(f),
                     o.name.span,
-                    format!("`override` of unknown parameter `{name}`"),
+                    crate::t!("unknown_name.override_param", name = name),
                 );
                 d = match did_you_mean(&name, cands) {
-                    Some(s) => d.help(format!("did you mean `{s}`? only inherited parameters can be overridden")),
-                    None => d.help("only parameters declared in an imported or extended rule set can be overridden; declare a new one with `param`"),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.override_param_did_you_mean",
+                        name = s
+                    )),
+                    None => d.help(crate::t!("unknown_name.override_param_help")),
                 };
                 self.diags.push(d);
                 return None;
@@ -70,13 +78,14 @@ impl Builder {
                 Code::UnknownName,
                 self.src(f),
                 o.name.span,
-                format!("`override` of unknown parameter `{name}`"),
+                crate::t!("unknown_name.override_param", name = name),
             );
             d = match did_you_mean(&name, cands) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "`{member}` is not a member of category set `{}`",
-                    self.m.categories[set].id
+                Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                None => d.help(crate::t!(
+                    "unknown_name.not_member",
+                    name = member,
+                    set = self.m.categories[set].id
                 )),
             };
             self.diags.push(d);
@@ -126,19 +135,24 @@ impl Builder {
             None => None,
         };
         for v in versions {
-            self.check_attrs(f, &v.attrs, PARAM_ATTRS, "a dated value");
+            self.check_attrs(
+                f,
+                &v.attrs,
+                PARAM_ATTRS,
+                &crate::t!("unknown_attr.of_dated_value"),
+            );
             let Some(d) = &v.from else {
                 self.diags.push(
                     Diag::error(
                         Code::Date,
                         self.src(f),
                         v.value.span,
-                        "a later value needs the date it takes effect",
+                        crate::t!("date.later_value"),
                     )
-                    .label("from when?")
-                    .help(format!(
-                        "write `then {} from 2025-01-01` with the date the document gives",
-                        self.src(f).text()[v.value.span.start..v.value.span.end].trim()
+                    .label(crate::t!("date.later_value_label"))
+                    .help(crate::t!(
+                        "date.later_value_help",
+                        value = self.src(f).text()[v.value.span.start..v.value.span.end].trim()
                     )),
                 );
                 continue;
@@ -150,20 +164,19 @@ impl Builder {
                 if date <= *prev {
                     let (msg, help) = if date == *prev {
                         (
-                            format!("two values take effect on the same date `{date}`"),
-                            "give each value the date it takes effect, or keep only one of them"
-                                .to_string(),
+                            crate::t!("date.same_date", date = date),
+                            crate::t!("date.same_date_help"),
                         )
                     } else {
                         (
-                            format!("dates out of order: `{date}` comes before `{prev}`"),
-                            format!("list the values in order of date: a value `then … from {date}` must follow the values of earlier dates"),
+                            crate::t!("date.out_of_order", date = date, prev = prev),
+                            crate::t!("date.out_of_order_help", date = date),
                         )
                     };
                     self.diags.push(
                         Diag::error(Code::Date, self.src(f), d.span, msg)
-                            .label("out of order")
-                            .also(*pspan, "the value before")
+                            .label(crate::t!("date.out_of_order_label"))
+                            .also(*pspan, crate::t!("date.value_before"))
                             .help(help),
                     );
                     continue;
@@ -201,10 +214,10 @@ impl Builder {
                 Code::Date,
                 self.src(f),
                 d.span,
-                format!("`{}` is not a valid date", d.node),
+                crate::t!("date.not_a_date", date = d.node),
             )
-            .label("expected YYYY-MM-DD")
-            .help("write the date the value takes effect as a real calendar date with four-digit year and two-digit month and day, e.g. `from 2025-01-01`"),
+            .label(crate::t!("date.invalid_label"))
+            .help(crate::t!("date.since_help")),
         );
         None
     }

@@ -21,11 +21,11 @@ impl Builder {
                     Code::UnknownAttr,
                     self.src(f),
                     a.key.span,
-                    format!("unknown attribute `{}` of {what}", a.key.node),
+                    crate::t!("unknown_attr.attr", attr = a.key.node, what = what),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("allowed here: {}", known.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);
             }
@@ -39,9 +39,14 @@ impl Builder {
         };
         if !ok {
             self.diags.push(
-                Diag::error(Code::Date, self.src(f), a.value.span, "not a valid date")
-                    .label("expected YYYY-MM-DD")
-                    .help("write a real calendar date such as `2022-09-26`"),
+                Diag::error(
+                    Code::Date,
+                    self.src(f),
+                    a.value.span,
+                    crate::t!("date.invalid"),
+                )
+                .label(crate::t!("date.invalid_label"))
+                .help(crate::t!("date.invalid_help")),
             );
         }
     }
@@ -76,11 +81,14 @@ impl Builder {
                     Code::UnknownAttr,
                     self.src(root),
                     a.key.span,
-                    format!("unknown header field `{}`", a.key.node),
+                    crate::t!("unknown_attr.header_field", attr = a.key.node),
                 );
                 d = match did_you_mean(&a.key.node, known) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("header fields are: {}", known.join(", "))),
+                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    None => d.help(crate::t!(
+                        "unknown_attr.header_fields",
+                        names = known.join(", ")
+                    )),
                 };
                 self.diags.push(d);
             }
@@ -97,9 +105,9 @@ impl Builder {
                         Code::Level,
                         self.src(root),
                         a.value.span,
-                        "level must be `province`, `city` or `county`",
+                        crate::t!("level.message"),
                     )
-                    .help("write e.g. `level county`"),
+                    .help(crate::t!("level.help")),
                 );
             }
         }
@@ -144,9 +152,14 @@ impl Builder {
         };
         if y.is_none() {
             self.diags.push(
-                Diag::error(Code::Date, self.src(root), a.value.span, "not a valid year")
-                    .label("expected a year such as 2024")
-                    .help("write the evaluation year as four digits, e.g. `year 2024`"),
+                Diag::error(
+                    Code::Date,
+                    self.src(root),
+                    a.value.span,
+                    crate::t!("date.year"),
+                )
+                .label(crate::t!("date.year_label"))
+                .help(crate::t!("date.year_help")),
             );
         }
         y
@@ -193,11 +206,11 @@ impl Builder {
                                 Code::UnknownAttr,
                                 self.src(f),
                                 a.key.span,
-                                format!("unknown criterion attribute `{}`", a.key.node),
+                                crate::t!("unknown_attr.criterion", attr = a.key.node),
                             );
                             d = match did_you_mean(&a.key.node, known) {
-                                Some(s) => d.help(format!("did you mean `{s}`?")),
-                                None => d.help("a criterion has `clause`, `quote`, `note`, `applies`, `require` and `priority`"),
+                                Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                                None => d.help(crate::t!("unknown_attr.criterion_help")),
                             };
                             self.diags.push(d);
                         }
@@ -208,9 +221,9 @@ impl Builder {
                                 Code::EmptyCriterion,
                                 self.src(f),
                                 c.id.span,
-                                format!("criterion `{}` has no `require`", c.id.node),
+                                crate::t!("empty_criterion.message", id = c.id.node),
                             )
-                            .help("add at least one `require CONDITION`"),
+                            .help(crate::t!("empty_criterion.help")),
                         );
                     }
                     let info = CriterionInfo {
@@ -233,18 +246,24 @@ impl Builder {
                                 Code::Duplicate,
                                 self.src(f),
                                 c.id.span,
-                                format!("criterion `{}` is declared twice", c.id.node),
+                                crate::t!("duplicate.criterion", id = c.id.node),
                             )
-                            .label("declared again here");
+                            .label(crate::t!("duplicate.again"));
                             if prev.file == f {
-                                d = d.also(prev.decl.id.span, "first declared here");
+                                d = d.also(prev.decl.id.span, crate::t!("duplicate.first"));
                             }
-                            self.diags.push(d.help("give it another id, or write `override criterion` to replace an inherited one"));
+                            self.diags
+                                .push(d.help(crate::t!("duplicate.criterion_help")));
                         }
                         (None, true) => {
                             self.diags.push(
-                                Diag::error(Code::UnknownName, self.src(f), c.id.span, format!("`override criterion {}` replaces nothing", c.id.node))
-                                    .help("only criteria of an extended rule set can be overridden; remove `override`"),
+                                Diag::error(
+                                    Code::UnknownName,
+                                    self.src(f),
+                                    c.id.span,
+                                    crate::t!("unknown_name.override_nothing", id = c.id.node),
+                                )
+                                .help(crate::t!("unknown_name.override_nothing_help")),
                             );
                         }
                     }
@@ -269,14 +288,14 @@ impl Builder {
                             Code::UnknownName,
                             self.src(f),
                             d.id.span,
-                            format!(
-                                "`drop criterion {}`: no such inherited criterion",
-                                d.id.node
-                            ),
+                            crate::t!("unknown_name.drop_nothing", id = d.id.node),
                         );
                         diag = match did_you_mean(&d.id.node, ids.iter().map(String::as_str)) {
-                            Some(s) => diag.help(format!("did you mean `{s}`?")),
-                            None => diag.help(format!("inherited criteria: {}", ids.join(", "))),
+                            Some(s) => diag.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                            None => diag.help(crate::t!(
+                                "unknown_name.inherited_criteria",
+                                ids = ids.join(", ")
+                            )),
                         };
                         self.diags.push(diag);
                     }
@@ -295,7 +314,12 @@ impl Builder {
                 let Item::Population(p) = &it.node else {
                     continue;
                 };
-                self.check_attrs(f, &p.attrs, &["towns", "note", "clause"], "a population");
+                self.check_attrs(
+                    f,
+                    &p.attrs,
+                    &["towns", "note", "clause"],
+                    &crate::t!("unknown_attr.of_population"),
+                );
                 if let Some(first) = &self.m.population {
                     if self.m.units[f]
                         .ast
@@ -308,9 +332,9 @@ impl Builder {
                                 Code::Duplicate,
                                 self.src(f),
                                 p.id.span,
-                                format!("a second population `{}`: rankings are over one population", p.id.node),
+                                crate::t!("duplicate.population", id = p.id.node),
                             )
-                            .help("declare one `population`; group within it with a fact, e.g. `rank(x within county)`"),
+                            .help(crate::t!("duplicate.population_help")),
                         );
                     }
                     continue;
@@ -342,7 +366,7 @@ impl Builder {
                         f,
                         &p.attrs,
                         &["clause", "note", "interpretation"],
-                        "a priority",
+                        &crate::t!("unknown_attr.of_priority"),
                     );
                     self.m.priorities.push(PriorityInfo {
                         decl: p.clone(),
@@ -361,7 +385,7 @@ impl Builder {
                     root,
                     &t.attrs,
                     &["clause", "quote", "note", "by", "level", "towns"],
-                    "a target",
+                    &crate::t!("unknown_attr.of_target"),
                 );
                 if let Some(a) = ast::attr(&t.attrs, "by") {
                     self.check_date(root, a);

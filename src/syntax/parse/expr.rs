@@ -84,9 +84,9 @@ impl Builder<'_> {
                 return Err(ParseError::new(
                     self.source,
                     s,
-                    format!("this condition has more than {MAX_OPERATORS} operators"),
-                    "too many operators",
-                    Some("split the condition into several `require` lines or parameters".into()),
+                    crate::t!("syntax.operators", max = MAX_OPERATORS),
+                    crate::t!("syntax.operators_label"),
+                    Some(crate::t!("syntax.split_condition_help")),
                 ));
             }
         }

@@ -3,18 +3,22 @@
 use super::{Rule, MAX_NESTING};
 use crate::source::Source;
 use crate::syntax::ast::{Comment, Span};
-use crate::syntax::error::{describe_expected, ParseError};
+use crate::syntax::error::{describe_expected, expects_declaration, ParseError};
 
 pub(super) fn from_pest(source: &Source, e: pest::error::Error<Rule>) -> ParseError {
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((a, b)) => (a, b),
     };
-    let (expected, found) = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            (describe_expected(positives), found_at(source.text(), start))
+    let (expected, found, declaration) = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => (
+            describe_expected(positives),
+            found_at(source.text(), start),
+            expects_declaration(positives),
+        ),
+        pest::error::ErrorVariant::CustomError { message } => {
+            (message.clone(), String::new(), false)
         }
-        pest::error::ErrorVariant::CustomError { message } => (message.clone(), String::new()),
     };
     let end = if end > start {
         end
@@ -22,16 +26,16 @@ pub(super) fn from_pest(source: &Source, e: pest::error::Error<Rule>) -> ParseEr
         next_token_end(source.text(), start)
     };
     let message = if found.is_empty() {
-        format!("expected {expected}")
+        crate::t!("syntax.expected_only", expected = expected)
     } else {
-        format!("expected {expected}, found {found}")
+        crate::t!("syntax.expected_found", expected = expected, found = found)
     };
-    let help = help_for(source.text(), start, &expected);
+    let help = help_for(source.text(), start, declaration);
     ParseError::new(
         source,
         Span::new(start, end),
         message,
-        format!("expected {expected}"),
+        crate::t!("syntax.expected_only", expected = expected),
         help,
     )
 }
@@ -40,7 +44,7 @@ pub(super) fn from_pest(source: &Source, e: pest::error::Error<Rule>) -> ParseEr
 fn found_at(text: &str, pos: usize) -> String {
     let rest = text.get(pos..).unwrap_or("");
     match rest.chars().next() {
-        None => "the end of the file".to_string(),
+        None => crate::t!("syntax.expected.end"),
         Some(_) => {
             let end = next_token_end(text, pos);
             format!("`{}`", text.get(pos..end).unwrap_or(""))
@@ -71,7 +75,7 @@ fn next_token_end(text: &str, pos: usize) -> usize {
     end
 }
 
-fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
+fn help_for(text: &str, pos: usize, expects_decl: bool) -> Option<String> {
     let rest = text.get(pos..).unwrap_or("");
     let word: String = rest
         .chars()
@@ -82,27 +86,23 @@ fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
         .iter()
         .any(|w| word.starts_with(w) || (*w != "含" && word.contains(w)))
     {
-        return Some(
-            "write the reading as an operator: 以上/不少于/不低于 is `>=`; for 左右 declare a named parameter with a tolerance and a `note`".into(),
-        );
+        return Some(crate::t!("syntax.qualifier_help"));
     }
     if word.starts_with('约') || word.starts_with("近") {
-        return Some("a rule needs an exact figure; put the approximation in a `note`".into());
+        return Some(crate::t!("syntax.approximate_help"));
     }
     if rest.starts_with('“') || rest.starts_with('”') || rest.starts_with('「') {
-        return Some("quote texts with straight double quotes `\"…\"`; Chinese quotes may appear inside them".into());
+        return Some(crate::t!("syntax.curly_quotes_help"));
     }
     if rest.starts_with('）') || rest.starts_with('（') || rest.starts_with('，') {
-        return Some("full-width punctuation is only allowed inside quoted texts".into());
+        return Some(crate::t!("syntax.full_width_help"));
     }
     let line_start = text
         .get(..pos)
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |n| n + 1);
     if rest.starts_with('"') && !rest[1..].split('\n').next().unwrap_or("").contains('"') {
-        return Some(
-            "this quoted text is not closed: add the closing `\"` on the same line".into(),
-        );
+        return Some(crate::t!("syntax.unclosed_text_help"));
     }
     let before = text.get(line_start..pos).unwrap_or("").trim_start();
     let declaration = [
@@ -120,13 +120,10 @@ fn help_for(text: &str, pos: usize, expected: &str) -> Option<String> {
     // `criterion d "…"` inside an unclosed block: `criterion d` was read as an attribute.
     if declaration.iter().any(|k| before.starts_with(k)) {
         let keyword = before.split_whitespace().next().unwrap_or("");
-        return Some(format!("is a closing `}}` missing before this line? `{keyword}` starts a new declaration, so the `{{ … }}` above must be closed first"));
+        return Some(crate::t!("syntax.unclosed_block_help", keyword = keyword));
     }
-    if expected.contains("declaration") {
-        return Some("a rule file is a list of declarations: `ruleset`, `import`, `extends`, `category`, `fact`, `param`, `table`, `override`, `criterion`, `drop criterion`, `target`, `population`, `priority`, `evaluation`".into());
-    }
-    if expected.contains("closing `}`") {
-        return Some("inside a criterion write `clause \"…\"`, `quote \"…\"`, `note \"…\"`, `applies …`, `require …` or `priority \"…\" when …`".into());
+    if expects_decl {
+        return Some(crate::t!("syntax.declaration_help"));
     }
     None
 }
@@ -158,12 +155,9 @@ pub(super) fn check_nesting(source: &Source) -> Result<(), ParseError> {
                         return Err(ParseError::new(
                             source,
                             Span::new(i, i + 1),
-                            format!("brackets are nested more than {MAX_NESTING} deep"),
-                            "too deep",
-                            Some(
-                                "split the condition into several `require` lines or parameters"
-                                    .into(),
-                            ),
+                            crate::t!("syntax.nesting", max = MAX_NESTING),
+                            crate::t!("syntax.nesting_label"),
+                            Some(crate::t!("syntax.split_condition_help")),
                         ));
                     }
                 }

@@ -105,7 +105,7 @@ pub(super) fn first_slip(source: &Source) -> Option<ParseError> {
     let text = source.text();
     let toks = tokens(text);
     let word = |t: &Token| text.get(t.start..t.end).unwrap_or("");
-    let err = |start: usize, end: usize, message: String, label: &str, help: String| {
+    let err = |start: usize, end: usize, message: String, label: String, help: String| {
         Some(ParseError::new(
             source,
             Span::new(start, end),
@@ -130,9 +130,9 @@ pub(super) fn first_slip(source: &Source) -> Option<ParseError> {
             return err(
                 t.start,
                 t.end,
-                "a second `relax` on one `require`".into(),
-                "second relaxation",
-                "a requirement has one relaxation: join the conditions in one (`when a or b then …`), or write the second case as its own `require … relax { … }`".into(),
+                crate::t!("syntax.second_relax"),
+                crate::t!("syntax.second_relax_label"),
+                crate::t!("syntax.second_relax_help"),
             );
         }
         after_relax = false;
@@ -156,9 +156,9 @@ pub(super) fn first_slip(source: &Source) -> Option<ParseError> {
                         return err(
                             start,
                             end,
-                            format!("expected `{{` after `{head}`"),
-                            "expected `{` here",
-                            format!("the items of a {s} go inside braces: write `{head} {{` and close it with `}}`"),
+                            crate::t!("syntax.brace_missing", head = head),
+                            crate::t!("syntax.brace_missing_label"),
+                            crate::t!("syntax.brace_missing_help", keyword = s, head = head),
                         );
                     }
                 }
@@ -186,7 +186,7 @@ fn number_slip(source: &Source, text: &str, toks: &[Token], k: usize) -> Option<
             source,
             Span::new(start, end),
             message,
-            "here",
+            crate::t!("syntax.here"),
             Some(help),
         ))
     };
@@ -194,16 +194,16 @@ fn number_slip(source: &Source, text: &str, toks: &[Token], k: usize) -> Option<
         return error(
             at,
             at + '年'.len_utf8(),
-            format!("`{s}`: a year is written as a plain number"),
-            format!("write `{digits}` (e.g. `year {digits}`, `output[{digits}]`)"),
+            crate::t!("syntax.year_suffix", number = s),
+            crate::t!("syntax.year_suffix_help", digits = digits),
         );
     }
     if rest.starts_with('分') {
         return error(
             at,
             at + '分'.len_utf8(),
-            format!("`{s}`: `分` is not a unit"),
-            format!("scores and grade bands are plain numbers: write `{digits}`"),
+            crate::t!("syntax.points_suffix", number = s),
+            crate::t!("syntax.points_suffix_help", digits = digits),
         );
     }
     let exponent = rest.strip_prefix(['e', 'E']).is_some_and(|r| {
@@ -214,8 +214,8 @@ fn number_slip(source: &Source, text: &str, toks: &[Token], k: usize) -> Option<
         return error(
             t.start,
             t.end,
-            format!("`{s}` is written in scientific notation"),
-            "write the number in digits with its unit, e.g. `20亿元` or `5000万元`".into(),
+            crate::t!("syntax.exponent", number = s),
+            crate::t!("syntax.exponent_help"),
         );
     }
     // `15 亿元`: the next token is a unit, separated by white space.
@@ -227,8 +227,8 @@ fn number_slip(source: &Source, text: &str, toks: &[Token], k: usize) -> Option<
         return error(
             next.start,
             next.start + unit.len(),
-            format!("a space between the number `{s}` and its unit `{unit}`"),
-            format!("write `{s}{unit}`, without a space"),
+            crate::t!("syntax.unit_space", number = s, unit = unit),
+            crate::t!("syntax.unit_space_help", number = s, unit = unit),
         );
     }
     None
@@ -259,10 +259,7 @@ mod tests {
     #[test]
     fn a_year_with_nian_is_a_slip() {
         let m = slip("ruleset t {\n  year 2024年\n}\n").expect("a slip");
-        assert!(
-            m.contains("`2024年`: a year is written as a plain number"),
-            "{m}"
-        );
+        assert!(m.contains("`2024年`：年份只写数字"), "{m}");
     }
 
     #[test]
