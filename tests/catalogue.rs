@@ -69,13 +69,16 @@ fn used_keys() -> BTreeSet<String> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("source is UTF-8");
-                for (i, _) in text.match_indices("t!(\"") {
+                // `t!("key"`, also with the key on the next line (as rustfmt breaks it).
+                for (i, _) in text.match_indices("t!(") {
                     // `t!(`, not `format!(` or `print!(`.
                     let before = text[..i].chars().next_back();
                     if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                         continue;
                     }
-                    let rest = &text[i + 4..];
+                    let Some(rest) = text[i + 3..].trim_start().strip_prefix('"') else {
+                        continue;
+                    };
                     if let Some(end) = rest.find('"') {
                         out.insert(rest[..end].to_string());
                     }
