@@ -481,7 +481,7 @@ mod tests {
         }));
         assert_eq!(
             e.to_string(),
-            "towns.xlsx 第2张表（镇） B7: column `产值`: bad"
+            "towns.xlsx 第2张表（镇） B7 `产值` 列：bad"
         );
         e.sheet = Some(Box::new(SheetCell {
             index: 1,
@@ -489,8 +489,8 @@ mod tests {
             column: None,
         }));
         e.column = None;
-        assert_eq!(e.to_string(), "towns.xlsx 第1张表（Sheet1） 第7行: bad");
+        assert_eq!(e.to_string(), "towns.xlsx 第1张表（Sheet1） 第7行：bad");
         e.sheet = None;
-        assert_eq!(e.to_string(), "towns.xlsx:7: bad");
+        assert_eq!(e.to_string(), "towns.xlsx 第7行：bad");
     }
 }

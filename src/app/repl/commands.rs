@@ -318,7 +318,7 @@ impl Session {
         };
         if let Some(d) = from.filter(|d| !crate::check::is_iso_date(d)) {
             return Err(ReplError::from(crate::compile::SetParamError::Value {
-                message: format!("`{d}` is not a valid date: write the date the value takes effect as `from 2025-01-01`"),
+                message: crate::t!("repl.error.from_date", date = d),
             }));
         }
         let what = match from {

@@ -451,31 +451,31 @@ mod tests {
         };
         assert_eq!(
             arity("reset", 0, 0),
-            "`reset` takes no arguments; usage: `reset`"
+            "`reset` 不带参数；用法：`reset`"
         );
         assert_eq!(
             arity("unset", 1, 1),
-            "`unset` takes 1 argument; usage: `unset NAME`"
+            "`unset` 带 1 个参数；用法：`unset NAME`"
         );
         assert_eq!(
             arity("sweep", 4, 4),
-            "`sweep` takes 4 arguments; usage: `sweep NAME FROM TO STEP`"
+            "`sweep` 带 4 个参数；用法：`sweep NAME FROM TO STEP`"
         );
         assert_eq!(
             arity("save!", 1, 1),
-            "`save!` takes 1 argument; usage: `save! PATH`"
+            "`save!` 带 1 个参数；用法：`save! PATH`"
         );
         assert_eq!(
             arity("why", 1, 2),
-            "`why` takes 1 to 2 arguments; usage: `why TOWN [CRITERION]`"
+            "`why` 带 1 到 2 个参数；用法：`why TOWN [CRITERION]`"
         );
         assert_eq!(
             says(ReplError::TimeWithoutCommand),
-            "`time` needs a command; usage: `time COMMAND`"
+            "`time` 后面要跟一个命令；用法：`time COMMAND`"
         );
         assert_eq!(
             says(ReplError::SetSyntax),
-            "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; usage: `set NAME = VALUE`"
+            "请写作 `set 名称 = 值`，如 `set min_output.manufacturing = 15亿元`；用法：`set NAME = VALUE`"
         );
     }
 
@@ -487,32 +487,32 @@ mod tests {
         };
         assert_eq!(
             says(command(Some("load"))),
-            "unknown command `lod`; did you mean `load`? (`help` lists the commands)"
+            "不认识的命令 `lod`；是否要写 `load`？（`help` 列出全部命令）"
         );
         assert_eq!(
             says(command(None)),
-            "unknown command `lod`; `help` lists the commands"
+            "不认识的命令 `lod`；`help` 列出全部命令"
         );
         assert_eq!(
             says(ReplError::NoHelp {
                 command: "lod".into(),
                 suggestion: Some("load".into())
             }),
-            "no command `lod`; did you mean `load`?"
+            "没有命令 `lod`；是否要写 `load`？"
         );
         assert_eq!(
             says(ReplError::UnknownParameter {
                 name: "x".into(),
                 suggestion: None
             }),
-            "unknown parameter `x`; `params` lists them"
+            "不认识的参数 `x`；`params` 列出全部参数"
         );
         assert_eq!(
             says(ReplError::NoParameterMatches {
                 pattern: "x".into(),
                 suggestion: None
             }),
-            "no parameter matches `x`; `params` lists them all"
+            "没有与 `x` 匹配的参数；`params` 列出全部参数"
         );
         assert_eq!(
             says(ReplError::UnknownTown {
@@ -520,7 +520,7 @@ mod tests {
                 file: "towns.csv".into(),
                 suggestion: None
             }),
-            "no town `乙真` in `towns.csv`; `eval` lists the towns"
+            "`towns.csv` 中没有镇 `乙真`；`eval` 列出全部镇"
         );
         let criterion = |suggestion: Option<&str>| ReplError::UnknownCriterion {
             criterion: "x".into(),
@@ -530,11 +530,11 @@ mod tests {
         };
         assert_eq!(
             says(criterion(None)),
-            "no criterion `x` in `a.rules`; its criteria are heritage, employment"
+            "`a.rules` 中没有认定标准 `x`；其认定标准有：heritage、employment"
         );
         assert_eq!(
             says(criterion(Some("heritage"))),
-            "no criterion `x` in `a.rules`; did you mean `heritage`?"
+            "`a.rules` 中没有认定标准 `x`；是否要写 `heritage`？"
         );
     }
 
@@ -547,13 +547,13 @@ mod tests {
         };
         assert_eq!(
             says(not_loaded(Kept::File("a.rules".into()))),
-            "`b.rules` was not loaded; the session keeps `a.rules`"
+            "未载入 `b.rules`；会话仍使用 `a.rules`"
         );
         assert_eq!(
             says(not_loaded(Kept::NoRules)),
-            "`b.rules` was not loaded; no rule set is loaded"
+            "未载入 `b.rules`；当前没有载入规则集"
         );
-        assert_eq!(Kept::NoData.to_string(), "no town data is loaded");
+        assert_eq!(Kept::NoData.to_string(), "当前没有载入各镇数据");
     }
 
     #[test]
@@ -564,7 +564,7 @@ mod tests {
                 text: "0".into(),
                 message: "write the unit of `0`".into()
             }),
-            "STEP `0`: write the unit of `0`"
+            "STEP `0`：write the unit of `0`"
         );
         assert_eq!(
             says(ReplError::SweepTooLong {
@@ -573,18 +573,18 @@ mod tests {
                 step: "1元".into()
             }),
             format!(
-                "`1亿元` to `2亿元` by `1元` is more than {MAX_STEPS} steps; use a larger STEP"
+                "从 `1亿元` 到 `2亿元`、步长 `1元` 超过 {MAX_STEPS} 步；请加大 STEP"
             )
         );
         assert_eq!(
             says(SaveError::Exists {
                 path: "out.rules".into()
             }),
-            "`out.rules` exists; `save! out.rules` overwrites it"
+            "`out.rules` 已存在；`save! out.rules` 可覆盖它"
         );
         assert_eq!(
             says(SaveError::NotAFile { path: ".".into() }),
-            "`.` is not a file name"
+            "`.` 不是文件名"
         );
     }
 }

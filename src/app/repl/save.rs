@@ -451,19 +451,18 @@ impl Session {
             }
         }
         for w in &warnings {
-            eprintln!("警告：{w}");
+            crate::app::error::warn(w);
         }
         let relative = text.lines().any(|l| {
             let l = l.trim_start();
             l.starts_with("import ") || l.starts_with("extends ")
         });
         if relative && dir_of(path) != dir_of(&r.path) {
-            eprintln!(
-                "warning: `{}` imports or extends files by paths relative to its own directory; they are next to `{}`, not next to `{}`",
-                path.display(),
-                r.path.display(),
-                path.display()
-            );
+            crate::app::error::warn(crate::t!(
+                "repl.warning.relative_imports",
+                path = path.display(),
+                dir = r.path.display()
+            ));
         }
         self.mark_saved();
         if onto_loaded {

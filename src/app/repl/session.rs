@@ -681,16 +681,16 @@ fn load_sheets(
                 .any(|&n| matches!(e.nodes[n].scoring, crate::compile::Scoring::Expert))
         });
         if experts {
-            eprintln!("warning: no expert score sheets: every grade is undetermined; load them with `data TOWNS SCORES`");
+            crate::app::error::warn(crate::t!("repl.warning.no_scores"));
         }
         return Ok(None);
     };
     if rs.evaluation.is_none() {
-        eprintln!(
-            "warning: `{}` has no evaluation indicator system, so the score sheets `{}` are kept but not used",
-            rs.source_file,
-            p.display()
-        );
+        crate::app::error::warn(crate::t!(
+            "repl.warning.sheets_unused",
+            rules = rs.source_file,
+            sheets = p.display()
+        ));
         return Ok(None);
     }
     load::sheets(rs, towns, Some(p)).map_err(|cause| ReplError::DataNotLoaded {
