@@ -61,6 +61,7 @@ fn grade_of(rs: &RuleSet, s: &TownScore) -> String {
 
 #[test]
 fn xinzhou_table_gives_exactly_the_five_published_inconsistencies() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let r = check_file(Path::new("rules/xinzhou-evaluation.rules"));
     assert!(!r.has_errors());
     let warnings: Vec<_> = r
@@ -107,6 +108,7 @@ fn xinzhou_table_gives_exactly_the_five_published_inconsistencies() {
 
 #[test]
 fn overlapping_bands_are_an_error() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let src = ONE_ITEM.replace("良好 [75, 90)", "良好 [75, 90]");
     let r = check_source(Path::new("rules/x.rules"), &src);
     let e = r
@@ -120,6 +122,7 @@ fn overlapping_bands_are_an_error() {
 
 #[test]
 fn a_gap_between_bands_is_an_error() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let src = ONE_ITEM.replace("合格 [60, 75)", "合格 [60, 74)");
     let r = check_source(Path::new("rules/x.rules"), &src);
     let e = r
@@ -137,6 +140,7 @@ fn a_gap_between_bands_is_an_error() {
 
 #[test]
 fn mean_of_three_nineties_is_excellent() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let s = score(
@@ -151,6 +155,7 @@ fn mean_of_three_nineties_is_excellent() {
 
 #[test]
 fn grading_never_rounds_the_mean() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let s = score(
@@ -189,6 +194,7 @@ fn lines_of(rs: &RuleSet, t: &Towns, sheet: &str) -> (Vec<String>, serde_json::V
 
 #[test]
 fn the_shown_total_never_rounds_into_another_band() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let (text, json) = lines_of(
@@ -227,6 +233,7 @@ fn the_shown_total_never_rounds_into_another_band() {
 
 #[test]
 fn the_report_says_how_far_the_next_band_is() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     let (text, json) = lines_of(
@@ -261,6 +268,7 @@ fn the_report_says_how_far_the_next_band_is() {
 
 #[test]
 fn bands_at_their_edges() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(ONE_ITEM);
     let t = towns(&m, TOWNS);
     for (v, g) in [
@@ -306,6 +314,7 @@ fn full_sheet(rs: &RuleSet, town: &str, expert: &str) -> String {
 
 #[test]
 fn caps_apply_at_a4_and_c3_and_full_marks_make_one_hundred_minus_c() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let sheet = format!(
@@ -328,6 +337,7 @@ fn caps_apply_at_a4_and_c3_and_full_marks_make_one_hundred_minus_c() {
 
 #[test]
 fn a_missing_item_makes_that_experts_total_undetermined() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let full = full_sheet(&rs, "t1", "甲");
@@ -365,6 +375,7 @@ fn sheet_error(sheet: &str) -> townrules::data::DataError {
 
 #[test]
 fn score_above_weight_names_town_expert_indicator_weight_and_row() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,5\nt1,张三,A4.1,6\n");
     assert_eq!(e.row, Some(3));
     let text = e.to_string();
@@ -382,12 +393,14 @@ fn score_above_weight_names_town_expert_indicator_weight_and_row() {
 
 #[test]
 fn negative_score_is_rejected_never_clamped() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,-1\n");
     assert!(e.to_string().contains("outside [0, 5]"), "{e}");
 }
 
 #[test]
 fn unknown_indicator_suggests() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.7,3\n");
     assert!(e.message.contains("unknown indicator `A1.7`"), "{e}");
     assert!(
@@ -398,6 +411,7 @@ fn unknown_indicator_suggests() {
 
 #[test]
 fn indicator_by_label_is_accepted() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let ev = rs.evaluation.as_ref().unwrap();
@@ -413,6 +427,7 @@ fn indicator_by_label_is_accepted() {
 
 #[test]
 fn duplicate_row_names_the_first_row() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A1.1,3\nt1,张三,A1.1,4\n");
     assert!(
         e.message
@@ -425,12 +440,14 @@ fn duplicate_row_names_the_first_row() {
 
 #[test]
 fn score_for_unknown_town_is_an_error() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt9,张三,A1.1,3\n");
     assert!(e.message.contains("unknown town `t9`"), "{e}");
 }
 
 #[test]
 fn scoring_a_node_instead_of_its_items_is_an_error() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error("town,expert,indicator,score\nt1,张三,A4,3\n");
     assert!(e.message.contains("is not scored directly"), "{e}");
     assert!(e.help.as_deref().unwrap().contains("A4.1"));
@@ -438,6 +455,7 @@ fn scoring_a_node_instead_of_its_items_is_an_error() {
 
 #[test]
 fn all_sheet_errors_are_reported_together() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = xinzhou();
     let t = towns(&m, TOWNS);
     let errs = load_scores_str(
@@ -468,6 +486,7 @@ evaluation e "公式" {
 
 #[test]
 fn formula_items_use_facts_and_standing_within_the_group() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let (m, rs) = rules_from(FORMULAS);
     let t = towns(&m, "id,county,output_value,tech_centers\nt1,甲县,30,1\nt2,甲县,20,0\nt3,乙县,10,\nt4,乙县,,2\n");
     let ev = Evaluator::new(&rs, &t);
@@ -492,6 +511,7 @@ fn formula_items_use_facts_and_standing_within_the_group() {
 
 #[test]
 fn a_formula_without_a_result_is_named_not_missing_facts() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let src = FORMULAS.replace(
         "score full when tech_centers >= 1",
         "score = weight * tech_centers / tech_centers",
@@ -512,6 +532,7 @@ fn a_formula_without_a_result_is_named_not_missing_facts() {
 
 #[test]
 fn geometric_aggregation_is_expressible() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let src = ONE_ITEM.replace("indicator A \"甲\" weight 100 {\n    indicator A1 \"甲一\" weight 100\n  }", "indicator A \"甲\" weight 100 {\n    aggregate geometric\n    indicator A1 \"甲一\" weight 50\n    indicator A2 \"甲二\" weight 50\n  }");
     let (m, rs) = rules_from(&src);
     let t = towns(&m, TOWNS);
@@ -527,6 +548,7 @@ fn geometric_aggregation_is_expressible() {
 
 #[test]
 fn eval_cli_prints_totals_and_grades() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .args([
             "eval",
@@ -564,6 +586,7 @@ fn eval_cli_prints_totals_and_grades() {
 /// as Excel writes it) must not show `总分 90.00，等级 良好`.
 #[test]
 fn eval_cli_never_shows_a_total_of_another_band() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy("rules/facts.rules", dir.path().join("facts.rules")).unwrap();
     std::fs::write(dir.path().join("e.rules"), ONE_ITEM).unwrap();
@@ -609,17 +632,18 @@ fn eval_cli_never_shows_a_total_of_another_band() {
     .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .current_dir(dir.path())
-        .args(["eval", "e.rules", "t.csv", "--scores", "s.csv"])
+        .args(["eval", "e.rules", "t.csv", "--scores", "s.csv", "--lang", "zh"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("s.csv:4"), "{err}");
-    assert!(err.contains("refused, not rounded"), "{err}");
+    assert!(err.contains("s.csv 第4行"), "{err}");
+    assert!(err.contains("予以拒收，不作舍入"), "{err}");
 }
 
 #[test]
 fn eval_without_sheets_for_an_expert_system_is_a_clear_error() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .args([
             "eval",
@@ -691,6 +715,7 @@ proptest::proptest! {
         experts in 1usize..4,
         seed in proptest::collection::vec(0u32..=100, 31 * 3),
     ) {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
         let (m, rs) = xinzhou();
         let t = towns(&m, TOWNS);
         let items: Vec<(&str, u32)> = TABLE_A1.iter().flat_map(|r| r.4.iter().copied()).collect();
@@ -719,6 +744,7 @@ proptest::proptest! {
 
 #[test]
 fn group_statistics_with_ties() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let src = r#"
 ruleset s { title "统计" document "测试" level city }
 import "facts.rules"
@@ -765,6 +791,7 @@ criterion by_share "占比" { clause "x" require share(output_value) >= p }
 
 #[test]
 fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     let e = sheet_error(
         "town,expert,indicator,score\nt1,张三,A1.1,4\nt1,张三,A1.2,5.00000000000000000000000000001\n",
     );
@@ -779,6 +806,7 @@ fn score_with_more_digits_than_a_decimal_holds_is_refused_with_its_place() {
 
 #[test]
 fn score_sheet_lines_are_right_for_crlf_files() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
     for eol in ["\n", "\r\n"] {
         let sheet = [
             "town,expert,indicator,score",

@@ -194,6 +194,12 @@ pub fn main() -> ExitCode {
     ExitCode::from(exit_status(which, &result))
 }
 
+/// The command line's definition with every about and help text from the catalogue in
+/// the current language (and, in Chinese, Chinese headings).
+pub fn command() -> clap::Command {
+    help::command()
+}
+
 /// Read the command line `args` (the program's name first) with every help text and
 /// error in the current language.
 pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
