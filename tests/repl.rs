@@ -122,7 +122,7 @@ fn a_rule_file_with_errors_keeps_the_session() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("output_valu"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("the session keeps `shanxi.rules`"),
+        r.stderr.contains("未载入 `bad.rules`；会话仍使用 `shanxi.rules`"),
         "{}",
         r.stderr
     );
@@ -308,7 +308,7 @@ fn save_round_trip() {
     assert_eq!(r.code, 1, "the second `save` must refuse: {}", r.stderr);
     assert!(
         r.stderr
-            .contains("line 4: `whatif.rules` exists; `save! whatif.rules` overwrites it"),
+            .contains("错误：第4行：`whatif.rules` 已存在；`save! whatif.rules` 可覆盖它"),
         "{}",
         r.stderr
     );
