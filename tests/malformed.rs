@@ -6,8 +6,10 @@
 //!
 //! Rule files: `townrules check FILE`; the message is matched with miette's line
 //! wrapping undone, the location as `FILE:LINE:COL`.
-//! Data files: `townrules eval rules/shanxi.rules FILE --format csv`; each error must be
-//! printed as the exact line `error: FILE{location}: {message}`.
+//! Data files: `townrules eval rules/shanxi.rules FILE --format csv`, run twice: with
+//! `--lang en`, each error must be printed as the exact line `error: FILE{location}:
+//! {message}`; in the default language (Chinese, `LANG=C.UTF-8`), as the exact line
+//! `错误：FILE{location_zh}：{message_zh}` (help lines `  提示：{help_zh}`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -40,6 +42,18 @@ struct Case {
     summary: Option<String>,
     #[serde(default)]
     also: Vec<Also>,
+    /// Data: the message in Chinese (the default language), exactly as printed.
+    #[serde(default)]
+    message_zh: Option<String>,
+    /// Data: the location in Chinese, e.g. ` 第3行 `output_value` 列`.
+    #[serde(default)]
+    location_zh: Option<String>,
+    /// Data: the help line in Chinese, exactly as printed after `  提示：`.
+    #[serde(default)]
+    help_zh: Option<String>,
+    /// Data: the last line of the report in Chinese.
+    #[serde(default)]
+    summary_zh: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +61,12 @@ struct Case {
 struct Also {
     message: String,
     location: String,
+    /// The message in Chinese.
+    #[serde(default)]
+    message_zh: Option<String>,
+    /// The location in Chinese.
+    #[serde(default)]
+    location_zh: Option<String>,
 }
 
 fn manifest() -> Manifest {
@@ -59,6 +79,10 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        .env_remove("TOWNRULES_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run townrules")
 }
@@ -178,59 +202,118 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
         .filter(|c| c.file.starts_with("data/"))
     {
         let path = format!("{DIR}/{}", case.file);
-        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if let Some(f) = check_exit(case, &out, &stderr) {
-            failures.push(f);
+        let args = ["eval", "rules/shanxi.rules", &path, "--format", "csv"];
+        let mut english = args.to_vec();
+        english.extend(["--lang", "en"]);
+        // English, with `--lang en`.
+        let expected: Vec<(&str, &str)> = std::iter::once((&case.message, &case.location))
+            .chain(case.also.iter().map(|a| (&a.message, &a.location)))
+            .map(|(m, l)| (m.as_str(), l.as_str()))
+            .collect();
+        let printed = Printed {
+            error: "error: ",
+            help: "  help: ",
+            colon: ": ",
+        };
+        let summary = case.summary.as_deref();
+        let help = case.help.as_deref();
+        check_data_run(case, &path, &run(&english), &printed, &expected, help, summary, &mut failures);
+        // Chinese, the default.
+        let (Some(message), Some(location)) = (&case.message_zh, &case.location_zh) else {
+            failures.push(format!("{}: no `message_zh` or `location_zh`", case.file));
             continue;
+        };
+        let mut expected = vec![(message.as_str(), location.as_str())];
+        for a in &case.also {
+            match (&a.message_zh, &a.location_zh) {
+                (Some(m), Some(l)) => expected.push((m.as_str(), l.as_str())),
+                _ => failures.push(format!("{}: an `also` without `message_zh`", case.file)),
+            }
         }
-        if !out.stdout.is_empty() {
+        if case.help.is_some() != case.help_zh.is_some() {
+            failures.push(format!("{}: `help` and `help_zh` go together", case.file));
+        }
+        if case.summary.is_some() != case.summary_zh.is_some() {
+            failures.push(format!("{}: `summary` and `summary_zh` go together", case.file));
+        }
+        let printed = Printed {
+            error: "错误：",
+            help: "  提示：",
+            colon: "：",
+        };
+        let (help, summary) = (case.help_zh.as_deref(), case.summary_zh.as_deref());
+        check_data_run(case, &path, &run(&args), &printed, &expected, help, summary, &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// How one language prints an error line, a help line and the colon before the message.
+struct Printed {
+    error: &'static str,
+    help: &'static str,
+    colon: &'static str,
+}
+
+/// One run of a broken data file against the expectations in one language.
+#[allow(clippy::too_many_arguments)]
+fn check_data_run(
+    case: &Case,
+    path: &str,
+    out: &Output,
+    printed: &Printed,
+    expected: &[(&str, &str)],
+    help: Option<&str>,
+    summary: Option<&str>,
+    failures: &mut Vec<String>,
+) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if let Some(f) = check_exit(case, out, &stderr) {
+        failures.push(f);
+        return;
+    }
+    if !out.stdout.is_empty() {
+        failures.push(format!(
+            "{}: a report was printed despite errors",
+            case.file
+        ));
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    for (message, location) in expected {
+        let line = format!("{}{path}{location}{}{message}", printed.error, printed.colon);
+        if !lines.contains(&line.as_str()) {
             failures.push(format!(
-                "{}: a report was printed despite errors",
+                "{}: expected the line\n  {line}\n{stderr}",
                 case.file
             ));
         }
-        let lines: Vec<&str> = stderr.lines().collect();
-        let expected = std::iter::once((&case.message, &case.location))
-            .chain(case.also.iter().map(|a| (&a.message, &a.location)));
-        for (message, location) in expected {
-            let line = format!("error: {path}{location}: {message}");
-            if !lines.contains(&line.as_str()) {
-                failures.push(format!(
-                    "{}: expected the line\n  {line}\n{stderr}",
-                    case.file
-                ));
-            }
-        }
-        if let Some(cell) = &case.cell {
-            if !case.message.contains(&format!("`{cell}`")) {
-                failures.push(format!(
-                    "{}: the message does not quote the cell `{cell}`",
-                    case.file
-                ));
-            }
-        }
-        if let Some(h) = &case.help {
-            if !lines.contains(&format!("  help: {h}").as_str()) {
-                failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
-            }
-        }
-        let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
-        let listed = 1 + case.also.len();
-        match &case.summary {
-            Some(s) if lines.last() != Some(&s.as_str()) => failures.push(format!(
-                "{}: expected the summary `{s}`\n{stderr}",
+    }
+    if let (Some(cell), Some((message, _))) = (&case.cell, expected.first()) {
+        if !message.contains(&format!("`{cell}`")) {
+            failures.push(format!(
+                "{}: the message does not quote the cell `{cell}`: {message}",
                 case.file
-            )),
-            Some(_) => {}
-            None if errors != listed => failures.push(format!(
-                "{}: {errors} errors printed, {listed} expected\n{stderr}",
-                case.file
-            )),
-            None => {}
+            ));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    if let Some(h) = help {
+        if !lines.contains(&format!("{}{h}", printed.help).as_str()) {
+            failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
+        }
+    }
+    let errors = lines.iter().filter(|l| l.starts_with(printed.error)).count();
+    let listed = expected.len();
+    match summary {
+        Some(s) if lines.last() != Some(&s) => failures.push(format!(
+            "{}: expected the summary `{s}`\n{stderr}",
+            case.file
+        )),
+        Some(_) => {}
+        None if errors != listed => failures.push(format!(
+            "{}: {errors} errors printed, {listed} expected\n{stderr}",
+            case.file
+        )),
+        None => {}
+    }
 }
 
 /// Every corpus file also goes through the library directly (no process boundary):
