@@ -350,8 +350,12 @@ pub fn load_towns_sheet(
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
     let vocab = vocab(&name)?;
-    let read_err =
-        |e: std::io::Error| vec![DataError::file(&name, crate::t!("data.load.read", error = e))];
+    let read_err = |e: std::io::Error| {
+        vec![DataError::file(
+            &name,
+            crate::t!("data.load.read", error = e),
+        )]
+    };
     match format {
         DataFormat::Csv => csv::read_path(&name, path, &vocab),
         DataFormat::Toml | DataFormat::Json => {

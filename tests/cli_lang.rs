@@ -89,7 +89,13 @@ fn eval_help_is_chinese_by_default() {
         ] {
             assert!(text.contains(line), "{args:?}: `{line}` not in\n{text}");
         }
-        for english in ["Usage", "Options", "Arguments", "Possible values", "default:"] {
+        for english in [
+            "Usage",
+            "Options",
+            "Arguments",
+            "Possible values",
+            "default:",
+        ] {
             assert!(!text.contains(english), "{args:?}: `{english}` in\n{text}");
         }
     }
@@ -170,7 +176,10 @@ fn a_command_line_error_is_chinese_by_default_and_keeps_status_2() {
     assert_eq!(o.status.code(), Some(2));
     let e = err(&o);
     assert!(e.starts_with("错误：不认识的参数 `--bogus`\n"), "{e}");
-    assert!(e.contains("用法：townrules eval [选项] <RULES> <TOWNS>"), "{e}");
+    assert!(
+        e.contains("用法：townrules eval [选项] <RULES> <TOWNS>"),
+        "{e}"
+    );
     assert!(e.contains("更多信息请用 `--help` 查看。"), "{e}");
     let o = run(&["evl"], &[], "");
     assert_eq!(o.status.code(), Some(2));
@@ -179,15 +188,28 @@ fn a_command_line_error_is_chinese_by_default_and_keeps_status_2() {
     assert!(e.contains("  提示：是否要写 "), "{e}");
     let o = run(&["eval", "rules/shanxi.rules"], &[], "");
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("错误：缺少必需的参数：<TOWNS>"), "{}", err(&o));
+    assert!(
+        err(&o).contains("错误：缺少必需的参数：<TOWNS>"),
+        "{}",
+        err(&o)
+    );
     let o = run(
-        &["eval", "rules/shanxi.rules", "examples/edge_cases.csv", "--format", "pdf"],
+        &[
+            "eval",
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--format",
+            "pdf",
+        ],
         &[],
         "",
     );
     assert_eq!(o.status.code(), Some(2));
     let e = err(&o);
-    assert!(e.contains("错误：参数 `--format <FORMAT>` 的值 `pdf` 无效"), "{e}");
+    assert!(
+        e.contains("错误：参数 `--format <FORMAT>` 的值 `pdf` 无效"),
+        "{e}"
+    );
     assert!(e.contains("  提示：可选值："), "{e}");
     let o = run(&["fmt", "x.rules", "--check", "--write"], &[], "");
     assert_eq!(o.status.code(), Some(2));
@@ -215,7 +237,10 @@ fn repl_help_and_errors_are_chinese_by_default() {
         text.contains("命令（TOWN 为编号或名称；Tab 补全命令、参数名、镇和认定标准）："),
         "{text}"
     );
-    assert!(text.contains("修改参数（检查单位），立即列出结论变化的镇"), "{text}");
+    assert!(
+        text.contains("修改参数（检查单位），立即列出结论变化的镇"),
+        "{text}"
+    );
     let e = err(&o);
     assert_eq!(
         e,

@@ -217,7 +217,16 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
         };
         let summary = case.summary.as_deref();
         let help = case.help.as_deref();
-        check_data_run(case, &path, &run(&english), &printed, &expected, help, summary, &mut failures);
+        check_data_run(
+            case,
+            &path,
+            &run(&english),
+            &printed,
+            &expected,
+            help,
+            summary,
+            &mut failures,
+        );
         // Chinese, the default.
         let (Some(message), Some(location)) = (&case.message_zh, &case.location_zh) else {
             failures.push(format!("{}: no `message_zh` or `location_zh`", case.file));
@@ -234,7 +243,10 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
             failures.push(format!("{}: `help` and `help_zh` go together", case.file));
         }
         if case.summary.is_some() != case.summary_zh.is_some() {
-            failures.push(format!("{}: `summary` and `summary_zh` go together", case.file));
+            failures.push(format!(
+                "{}: `summary` and `summary_zh` go together",
+                case.file
+            ));
         }
         let printed = Printed {
             error: "错误：",
@@ -242,7 +254,16 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
             colon: "：",
         };
         let (help, summary) = (case.help_zh.as_deref(), case.summary_zh.as_deref());
-        check_data_run(case, &path, &run(&args), &printed, &expected, help, summary, &mut failures);
+        check_data_run(
+            case,
+            &path,
+            &run(&args),
+            &printed,
+            &expected,
+            help,
+            summary,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -279,7 +300,10 @@ fn check_data_run(
     }
     let lines: Vec<&str> = stderr.lines().collect();
     for (message, location) in expected {
-        let line = format!("{}{path}{location}{}{message}", printed.error, printed.colon);
+        let line = format!(
+            "{}{path}{location}{}{message}",
+            printed.error, printed.colon
+        );
         if !lines.contains(&line.as_str()) {
             failures.push(format!(
                 "{}: expected the line\n  {line}\n{stderr}",
@@ -300,7 +324,10 @@ fn check_data_run(
             failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
         }
     }
-    let errors = lines.iter().filter(|l| l.starts_with(printed.error)).count();
+    let errors = lines
+        .iter()
+        .filter(|l| l.starts_with(printed.error))
+        .count();
     let listed = expected.len();
     match summary {
         Some(s) if lines.last() != Some(&s) => failures.push(format!(

@@ -122,7 +122,8 @@ fn a_rule_file_with_errors_keeps_the_session() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("output_valu"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("未载入 `bad.rules`；会话仍使用 `shanxi.rules`"),
+        r.stderr
+            .contains("未载入 `bad.rules`；会话仍使用 `shanxi.rules`"),
         "{}",
         r.stderr
     );

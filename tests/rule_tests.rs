@@ -93,7 +93,8 @@ fn a_failing_case_is_reported_with_the_verdict_reached() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("测试结果：未通过。1 个通过，1 个未通过（1 个测试文件）"),
+        r.stdout
+            .contains("测试结果：未通过。1 个通过，1 个未通过（1 个测试文件）"),
         "{}",
         r.stdout
     );

@@ -58,7 +58,11 @@ fn print_file(out: &mut impl Write, r: &FileResult) {
         } else {
             crate::t!("test.run.failed")
         };
-        let _ = writeln!(out, "{}", crate::t!("test.run.case", name = c.name, mark = mark));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::t!("test.run.case", name = c.name, mark = mark)
+        );
     }
     let failures: Vec<_> = r.cases.iter().filter(|c| !c.passed()).collect();
     if failures.is_empty() {

@@ -540,7 +540,11 @@ fn parse_number(text: &str) -> Result<Decimal, Fail> {
 
 fn bad_member(vocab: &Vocab<'_>, set: usize, text: &str) -> Fail {
     let accepted = vocab.accepted(set);
-    let message = crate::t!("data.cell.category", cell = text.trim(), accepted = accepted);
+    let message = crate::t!(
+        "data.cell.category",
+        cell = text.trim(),
+        accepted = accepted
+    );
     let spellings = vocab.model.categories.get(set).into_iter().flat_map(|s| {
         s.members.iter().flat_map(|m| {
             [m.id.as_str(), m.label.as_str()]

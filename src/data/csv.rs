@@ -97,8 +97,12 @@ pub(super) fn read_path(
     path: &Path,
     vocab: &Vocab<'_>,
 ) -> Result<Loaded, Vec<DataError>> {
-    let io_error =
-        |e: std::io::Error| vec![DataError::file(name, crate::t!("data.load.read", error = e))];
+    let io_error = |e: std::io::Error| {
+        vec![DataError::file(
+            name,
+            crate::t!("data.load.read", error = e),
+        )]
+    };
     let file = File::open(path).map_err(io_error)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut input = BufReader::with_capacity(1 << 16, file);

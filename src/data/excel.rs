@@ -164,8 +164,9 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
             .or_else(|| names.iter().position(|n| n.trim() == wanted.trim()))
             .ok_or_else(|| {
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                DataError::file(name, crate::t!("data.excel.no_sheet", sheet = wanted))
-                    .with_help(crate::t!("data.excel.no_sheet_help", sheets = list.join("、")))
+                DataError::file(name, crate::t!("data.excel.no_sheet", sheet = wanted)).with_help(
+                    crate::t!("data.excel.no_sheet_help", sheets = list.join("、")),
+                )
             })?,
     };
     let sheet_name = names.get(index).cloned().unwrap_or_default();
@@ -190,9 +191,8 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
     } else {
         StyleRange::empty()
     };
-    let empty = || {
-        located(crate::t!("data.excel.empty")).with_help(crate::t!("data.excel.empty_help"))
-    };
+    let empty =
+        || located(crate::t!("data.excel.empty")).with_help(crate::t!("data.excel.empty_help"));
     let (row0, col0) = range.start().ok_or_else(empty)?;
     let mut rows = range.rows().enumerate().map(|(i, cells)| {
         let r = row0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
@@ -252,7 +252,10 @@ pub(super) fn read_towns(
                 Some(Problem::Error(value)) => {
                     if read {
                         let message = crate::t!("data.excel.error_value", value = value);
-                        b.error(grid.error_at(name, *row, i, message).with_help(error_help()));
+                        b.error(
+                            grid.error_at(name, *row, i, message)
+                                .with_help(error_help()),
+                        );
                     }
                     fields.push("");
                 }
@@ -288,7 +291,10 @@ pub(super) fn read_scores(
         for (i, c) in cells.iter().enumerate() {
             if let Some(Problem::Error(value)) = &c.problem {
                 let message = crate::t!("data.excel.error_value", value = value);
-                cell_errors.push(grid.error_at(name, *row, i, message).with_help(error_help()));
+                cell_errors.push(
+                    grid.error_at(name, *row, i, message)
+                        .with_help(error_help()),
+                );
             }
         }
     }
@@ -479,10 +485,7 @@ mod tests {
             name: "镇".into(),
             column: Some(1),
         }));
-        assert_eq!(
-            e.to_string(),
-            "towns.xlsx 第2张表（镇） B7 `产值` 列：bad"
-        );
+        assert_eq!(e.to_string(), "towns.xlsx 第2张表（镇） B7 `产值` 列：bad");
         e.sheet = Some(Box::new(SheetCell {
             index: 1,
             name: "Sheet1".into(),

@@ -139,7 +139,12 @@ fn read_towns<'de, A: SeqAccess<'de>>(
         if !text.starts_with('{') {
             b.begin_row(n);
             let message = crate::t!("data.json.not_object", found = shorten(text));
-            let e = b.row_error(None, None, message, Some(crate::t!("data.json.not_object_help")));
+            let e = b.row_error(
+                None,
+                None,
+                message,
+                Some(crate::t!("data.json.not_object_help")),
+            );
             b.error(e);
             continue;
         }

@@ -52,8 +52,11 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
         Err(e) => {
             let (t, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
             if bad {
-                return Err(vec![DataError::file(&name, crate::t!("data.scores.encoding"))
-                    .with_help(crate::t!("data.scores.encoding_help"))]);
+                return Err(vec![DataError::file(
+                    &name,
+                    crate::t!("data.scores.encoding"),
+                )
+                .with_help(crate::t!("data.scores.encoding_help"))]);
             }
             t.into_owned()
         }

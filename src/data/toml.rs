@@ -22,8 +22,10 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
         Ok(doc) => doc,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start));
-            let mut err =
-                DataError::file(name, crate::t!("data.toml.invalid", error = e.message().trim_end()));
+            let mut err = DataError::file(
+                name,
+                crate::t!("data.toml.invalid", error = e.message().trim_end()),
+            );
             err.row = line;
             return Err(vec![err]);
         }
@@ -44,7 +46,9 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
         }
         if let Some(first) = found.replace(key) {
             let message = crate::t!("data.toml.two_arrays", first = first, key = key);
-            b.error(DataError::file(name, message).with_help(crate::t!("data.toml.one_array_help")));
+            b.error(
+                DataError::file(name, message).with_help(crate::t!("data.toml.one_array_help")),
+            );
             continue;
         }
         let mut n = 0;

@@ -206,10 +206,7 @@ fn run_case(
     let mut rs = rs.clone();
     if let Some(d) = &case.date {
         if !crate::check::is_iso_date(d) {
-            return (
-                fail(crate::t!("test.case.date", date = d)),
-                None,
-            );
+            return (fail(crate::t!("test.case.date", date = d)), None);
         }
         rs.set_date(d);
     }

@@ -24,7 +24,9 @@ pub fn command() -> Command {
                 .mut_arg("towns", |a| a.help(t!("cli.help.eval.towns")))
                 .mut_arg("sheet", |a| a.help(t!("cli.help.eval.sheet")))
                 .mut_arg("town", |a| a.help(t!("cli.help.eval.town")))
-                .mut_arg("format", |a| values(a, t!("cli.help.eval.format"), format_values()))
+                .mut_arg("format", |a| {
+                    values(a, t!("cli.help.eval.format"), format_values())
+                })
                 .mut_arg("set", |a| a.help(t!("cli.help.eval.set")))
                 .mut_arg("all", |a| a.help(t!("cli.help.eval.all")))
                 .mut_arg("scores", |a| a.help(t!("cli.help.scores")))
@@ -120,7 +122,9 @@ fn template(cmd: &Command) -> String {
     let visible = |a: &&Arg| !a.is_hide_set();
     let positionals = cmd.get_positionals().filter(visible).count() > 0;
     let options = cmd.get_opts().filter(visible).count() > 0
-        || cmd.get_arguments().any(|a| !a.is_positional() && !a.is_hide_set());
+        || cmd
+            .get_arguments()
+            .any(|a| !a.is_positional() && !a.is_hide_set());
     let subcommands = cmd.get_subcommands().any(|s| !s.is_hide_set());
     let mut out = String::from("{about-with-newline}\n");
     out.push_str(&t!("cli.template.usage"));
@@ -148,7 +152,9 @@ fn template(cmd: &Command) -> String {
 /// part of the help text (clap's own list would be in English).
 fn values(a: Arg, help: String, values: String) -> Arg {
     match lang() {
-        Lang::Zh => a.hide_possible_values(true).help(format!("{help}\n{values}")),
+        Lang::Zh => a
+            .hide_possible_values(true)
+            .help(format!("{help}\n{values}")),
         Lang::En => a.help(help),
     }
 }

@@ -369,7 +369,10 @@ impl ReplError {
             }
             _ => {}
         }
-        eprintln!("{}", crate::app::error::error_line(format!("{prefix}{self}")));
+        eprintln!(
+            "{}",
+            crate::app::error::error_line(format!("{prefix}{self}"))
+        );
     }
 }
 
@@ -449,10 +452,7 @@ mod tests {
                 max,
             })
         };
-        assert_eq!(
-            arity("reset", 0, 0),
-            "`reset` 不带参数；用法：`reset`"
-        );
+        assert_eq!(arity("reset", 0, 0), "`reset` 不带参数；用法：`reset`");
         assert_eq!(
             arity("unset", 1, 1),
             "`unset` 带 1 个参数；用法：`unset NAME`"
@@ -572,9 +572,7 @@ mod tests {
                 to: "2亿元".into(),
                 step: "1元".into()
             }),
-            format!(
-                "从 `1亿元` 到 `2亿元`、步长 `1元` 超过 {MAX_STEPS} 步；请加大 STEP"
-            )
+            format!("从 `1亿元` 到 `2亿元`、步长 `1元` 超过 {MAX_STEPS} 步；请加大 STEP")
         );
         assert_eq!(
             says(SaveError::Exists {
