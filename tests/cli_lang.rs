@@ -258,3 +258,48 @@ fn repl_help_and_errors_are_chinese_by_default() {
         "error: line 2: unknown command `lod`; did you mean `load`? (`help` lists the commands)\n"
     );
 }
+
+#[test]
+fn repl_status_messages_follow_the_language() {
+    set_lang(Lang::En);
+    let input =
+        "set min_output.manufacturing = 20亿元\nset min_supporting_enterprises = 8户\nundo\n";
+    let args = ["repl", "rules/shanxi.rules"];
+    let zh = run(&args, &[], input);
+    assert_eq!(zh.status.code(), Some(0), "{}", err(&zh));
+    let text = out(&zh);
+    assert!(text.contains("已载入规则：rules/shanxi.rules"), "{text}");
+    assert!(text.contains("参数的值没有变化。"), "{text}");
+    assert!(
+        text.contains("已撤销：set min_supporting_enterprises = 8户"),
+        "{text}"
+    );
+    let en = run(&["repl", "rules/shanxi.rules", "--lang", "en"], &[], input);
+    assert_eq!(en.status.code(), Some(0), "{}", err(&en));
+    let text = out(&en);
+    assert!(text.contains("loaded rules: rules/shanxi.rules"), "{text}");
+    assert!(text.contains("no parameter value changed."), "{text}");
+    assert!(
+        text.contains("undone: set min_supporting_enterprises = 8户"),
+        "{text}"
+    );
+    // The unsaved-changes warning at the end of piped input, in both languages.
+    let zh = run(&args, &[], "set min_supporting_enterprises = 8户\n");
+    assert!(
+        err(&zh).contains("警告：会话结束时仍有未保存的修改：min_supporting_enterprises = 8户"),
+        "{}",
+        err(&zh)
+    );
+    let en = run(
+        &["repl", "rules/shanxi.rules", "--lang", "en"],
+        &[],
+        "set min_supporting_enterprises = 8户\n",
+    );
+    assert!(
+        err(&en).contains(
+            "warning: the session ends with changes not saved: min_supporting_enterprises = 8户"
+        ),
+        "{}",
+        err(&en)
+    );
+}

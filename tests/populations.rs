@@ -51,7 +51,7 @@ fn a_partial_file_is_said_to_rank_relative_to_itself() {
         .collect();
     assert_eq!(
         warnings,
-        ["warning: rankings are over the 3 towns of this file, fewer than the 8 of `candidates` (本次参评的专业镇): each rank is relative to the file"]
+        ["警告：rankings are over the 3 towns of this file, fewer than the 8 of `candidates` (本次参评的专业镇): each rank is relative to the file"]
     );
     assert!(
         r.stdout

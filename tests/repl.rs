@@ -65,7 +65,12 @@ fn set_undo_eval_shows_yi_zhen_flip_and_back() {
 #[test]
 fn mistakes_get_suggestions_and_never_end_the_session() {
     let r = repl(
-        &["rules/shanxi.rules", "examples/edge_cases.csv"],
+        &[
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--lang",
+            "en",
+        ],
         "sett min_output.manufacturing = 19亿元\n\
          set min_output.manufactring = 19亿元\n\
          set min_output.manufacturing = 19\n\
@@ -513,7 +518,13 @@ fn score_sheets_give_grades() {
         "eval 乙镇\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("has no evaluation indicator system, so the score sheets `examples/xinzhou_scores.csv` are kept but not used"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "警告：`rules/shanxi.rules` 没有评价指标体系，评分表 `examples/xinzhou_scores.csv` 已保留但不使用"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -552,7 +563,7 @@ fn a_parameter_read_by_the_scoring_changes_grades() {
 fn quit_stops_reading() {
     let r = repl(&["rules/shanxi.rules"], "quit\nsett\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = repl(&[], "eval\n");
+    let r = repl(&["--lang", "en"], "eval\n");
     assert_eq!(r.code, 1);
     assert!(
         r.stderr

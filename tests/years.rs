@@ -90,7 +90,7 @@ fn a_date_that_is_not_one_is_refused() {
     let r = run_in(root(), &["eval", RULES, TOWNS, "--date", "2025-02-30"], "");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("`--date 2025-02-30` is not a valid date"),
+        r.stderr.contains("`--date 2025-02-30` 不是有效日期"),
         "{}",
         r.stderr
     );
@@ -178,7 +178,7 @@ fn a_column_of_a_year_not_read_is_left_unread() {
     let r = outcomes(dir.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
-        r.stderr.contains("unknown column `yearly_outptu@2024`"),
+        r.stderr.contains("不认识的列 `yearly_outptu@2024`"),
         "{}",
         r.stderr
     );
@@ -257,11 +257,7 @@ fn the_repl_sets_a_value_from_a_date() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stderr.contains("`2025-1-1` is not a valid date"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("`2025-1-1` 不是有效日期"), "{}", r.stderr);
 }
 
 #[test]

@@ -188,8 +188,13 @@ pub fn main() -> ExitCode {
         }
         Err(e) => (None, Err(AppError::CommandLine(e))),
     };
-    if let Err(e) = &result {
-        report(e);
+    match &result {
+        Err(AppError::CommandLine(c)) => {
+            use std::io::Write;
+            let _ = std::io::stderr().lock().write_all(error_text(c).as_bytes());
+        }
+        Err(e) => report(e),
+        Ok(_) => {}
     }
     ExitCode::from(exit_status(which, &result))
 }

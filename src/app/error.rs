@@ -271,9 +271,8 @@ pub fn exit_status(which: Option<Which>, result: &Result<Outcome, AppError>) -> 
 pub fn report(e: &AppError) {
     match e {
         AppError::CommandLine(c) => {
-            let _ = std::io::stderr()
-                .lock()
-                .write_all(super::cli::error_text(c).as_bytes());
+            // `cli::main` prints it in the language of messages; clap's own text here.
+            let _ = c.print();
             return;
         }
         AppError::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => {

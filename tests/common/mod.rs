@@ -47,12 +47,11 @@ pub fn run_in(dir: &Path, args: &[&str], input: &str) -> Run {
     }
 }
 
-/// `townrules repl ARGS --lang en` in the repository with `input` piped in: messages in
-/// English, as the REPL tests expect them (`tests/cli_lang.rs` pins the Chinese default).
+/// `townrules repl ARGS` in the repository with `input` piped in (messages in the
+/// default language, Chinese).
 pub fn repl(args: &[&str], input: &str) -> Run {
     let mut a = vec!["repl"];
     a.extend_from_slice(args);
-    a.extend_from_slice(&["--lang", "en"]);
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &a, input)
 }
 

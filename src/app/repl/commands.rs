@@ -245,12 +245,14 @@ impl Session {
             "undo" => {
                 arity("undo", &args, 0, 0)?;
                 let (what, change) = self.undo()?;
-                format!("已撤销：{what}\n{}", self.describe_change(&change))
+                let done = crate::t!("repl.status.undone", what = what);
+                format!("{done}\n{}", self.describe_change(&change))
             }
             "redo" => {
                 arity("redo", &args, 0, 0)?;
                 let (what, change) = self.redo()?;
-                format!("已重做：{what}\n{}", self.describe_change(&change))
+                let done = crate::t!("repl.status.redone", what = what);
+                format!("{done}\n{}", self.describe_change(&change))
             }
             "eval" => {
                 arity("eval", &args, 0, 1)?;
@@ -286,7 +288,8 @@ impl Session {
                 let start = std::time::Instant::now();
                 let mut r = self.execute(rest)?;
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
-                let _ = writeln!(r.text, "（用时 {ms:.2} ms）");
+                let ms = format!("{ms:.2}");
+                let _ = writeln!(r.text, "{}", crate::t!("repl.status.time", ms = ms));
                 return Ok(r);
             }
             other => {
@@ -333,10 +336,14 @@ impl Session {
         let at = self.rules()?.rs.as_of.as_ref().map(|a| a.date.clone());
         if let (Some(d), Some(at)) = (from, at) {
             if d > at.as_str() {
-                let _ = writeln!(
-                    out,
-                    "{name} = {value} 自 {d} 起施行；适用日期 {at} 时尚未施行，本次判定不受影响"
+                let note = crate::t!(
+                    "repl.status.not_yet_in_force",
+                    name = name,
+                    value = value,
+                    from = d,
+                    at = at
                 );
+                let _ = writeln!(out, "{note}");
             }
         }
         out.push_str(&self.describe_change(&change));
@@ -355,7 +362,10 @@ impl Session {
         let p = &rs.params[i];
         if tail(p).is_empty() {
             let v = show::param_value(rs, p, p.current());
-            return Ok(format!("{name} 未修改过，仍是文件中的值 {v}\n"));
+            return Ok(format!(
+                "{}\n",
+                crate::t!("repl.status.unchanged", name = name, value = v)
+            ));
         }
         let change = self.change(&format!("unset {name}"), |rs| {
             super::session::clear_tail(&mut rs.params[i]);
@@ -367,7 +377,7 @@ impl Session {
     fn reset(&mut self) -> Result<String, ReplError> {
         let rs = &self.rules()?.rs;
         if rs.params.iter().all(|p| tail(p).is_empty()) {
-            return Ok("所有参数都是文件中的值，无需恢复。\n".to_string());
+            return Ok(format!("{}\n", crate::t!("repl.status.nothing_to_reset")));
         }
         let change = self.change("reset", |rs| {
             for p in rs.params.iter_mut() {
@@ -384,7 +394,7 @@ impl Session {
         let Some(r) = &self.rules else { return out };
         let rs = &r.rs;
         if c.params.is_empty() {
-            out.push_str("参数的值没有变化。\n");
+            let _ = writeln!(out, "{}", crate::t!("repl.status.no_value_changed"));
         }
         for (k, &(i, old, new)) in c.params.iter().enumerate() {
             let p = &rs.params[i];
@@ -398,17 +408,18 @@ impl Session {
             };
             let was = c.was.get(k).copied().flatten().or(now);
             let file = show::param_value(rs, p, show::file_value(p));
-            let _ = writeln!(
-                out,
-                "{}：{} → {}（文件中的值 {file}）",
-                p.name,
-                fmt(old, was),
-                fmt(new, now)
+            let line = crate::t!(
+                "repl.status.param_changed",
+                name = p.name,
+                old = fmt(old, was),
+                new = fmt(new, now),
+                file = file
             );
+            let _ = writeln!(out, "{line}");
         }
         let (Ok((_, d, e)), Some((before, after))) = (self.loaded(), c.counts) else {
             if self.data.is_none() && !c.params.is_empty() {
-                out.push_str("（未载入数据：用 `data TOWNS` 载入后可看各镇结论的变化）\n");
+                let _ = writeln!(out, "{}", crate::t!("repl.status.no_data"));
             }
             return out;
         };
@@ -421,14 +432,16 @@ impl Session {
             }
         }
         if c.flips.is_empty() {
-            out.push_str("没有镇的结论发生变化。\n");
+            let _ = writeln!(out, "{}", crate::t!("repl.status.no_flips"));
         } else {
-            let _ = writeln!(out, "结论变化（{} 个镇）：", c.flips.len());
+            let heading = crate::t!("repl.status.flips", n = c.flips.len());
+            let _ = writeln!(out, "{heading}");
             let ev = e.evaluator(rs, d);
             out.push_str(&show::flips(rs, &d.towns, &c.flips, &facts, &ev, 50));
         }
         if !rs.criteria.is_empty() || e.grades.is_none() {
-            let _ = writeln!(out, "合计：{}", show::counts(after, Some(before)));
+            let counts = show::counts(after, Some(before));
+            let _ = writeln!(out, "{}", crate::t!("repl.status.totals", counts = counts));
         }
         out.push_str(&super::views::grade_totals(rs, e));
         out

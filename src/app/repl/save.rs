@@ -441,11 +441,13 @@ impl Session {
         verify(&r.rs, &r.path, &text)?;
         let onto_loaded = same_file(path, &r.path);
         write_atomic(path, &text, force)?;
-        let mut out = format!("已保存：{}", path.display());
+        let mut out = crate::t!("repl.status.saved", path = path.display());
         if what.is_empty() {
-            out.push_str("（参数都是文件中的值，内容与原文件相同）\n");
+            out.push_str(&crate::t!("repl.status.saved_same"));
+            out.push('\n');
         } else {
-            out.push_str(&format!("（改动 {} 处）\n", what.len()));
+            out.push_str(&crate::t!("repl.status.saved_changes", n = what.len()));
+            out.push('\n');
             for w in &what {
                 out.push_str(&format!("  {w}\n"));
             }
@@ -474,7 +476,8 @@ impl Session {
             let path = path.to_path_buf();
             self.load(&path)?;
             self.clear_undo();
-            out.push_str("已重新载入该文件：文件中的值即为当前值。\n");
+            out.push_str(&crate::t!("repl.status.reloaded"));
+            out.push('\n');
         }
         Ok(out)
     }
