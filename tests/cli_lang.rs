@@ -217,6 +217,28 @@ fn a_command_line_error_is_chinese_by_default_and_keeps_status_2() {
     let o = run(&["--lang", "fr", "check", "x.rules"], &[], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("不认识的语言 `fr`"), "{}", err(&o));
+    let o = run(&["repl", "--year", "abc"], &[], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("错误：参数 `--year <YEAR>` 的值 `abc` 无效：应为整数"),
+        "{}",
+        err(&o)
+    );
+    // No command at all: the help, on stderr, exit status 2.
+    let o = run(&[], &[], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("用法：townrules [选项] <命令>"),
+        "{}",
+        err(&o)
+    );
+    let o = run(&["--lang", "zh"], &[], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).starts_with("错误：缺少命令\n  提示：可用的命令：check、eval"),
+        "{}",
+        err(&o)
+    );
     // English: clap's own words.
     let o = run(&["eval", "--bogus", "--lang", "en"], &[], "");
     assert_eq!(o.status.code(), Some(2));

@@ -36,15 +36,19 @@ pub fn chinese(e: &clap::Error) -> String {
             command = text(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => t!("cli.error.missing_argument", args = arg),
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            t!("cli.error.missing_command")
+        ErrorKind::MissingSubcommand => t!("cli.error.missing_command"),
+        // `townrules` alone: the help, as clap shows it (exit status 2).
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return localize_rendered(&e.render().to_string());
         }
         ErrorKind::InvalidValue if value.is_empty() => t!("cli.error.no_value", arg = arg),
         ErrorKind::InvalidValue => t!("cli.error.invalid_value", arg = arg, value = value),
         ErrorKind::ValueValidation => {
-            let why = std::error::Error::source(e)
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let source = std::error::Error::source(e);
+            let why = match source.and_then(|s| s.downcast_ref::<std::num::ParseIntError>()) {
+                Some(_) => t!("cli.error.not_a_whole_number"),
+                None => source.map(ToString::to_string).unwrap_or_default(),
+            };
             t!(
                 "cli.error.value_validation",
                 arg = arg,
@@ -75,6 +79,14 @@ pub fn chinese(e: &clap::Error) -> String {
         out.push_str(&help_line(t!("cli.error.valid_values", values = valid)));
         out.push('\n');
     }
+    let commands = text(ContextKind::ValidSubcommand);
+    if !commands.is_empty() {
+        out.push_str(&help_line(t!(
+            "cli.error.valid_commands",
+            commands = commands
+        )));
+        out.push('\n');
+    }
     for kind in [
         ContextKind::SuggestedArg,
         ContextKind::SuggestedSubcommand,
@@ -99,8 +111,15 @@ pub fn chinese(e: &clap::Error) -> String {
             out.push('\n');
         }
     }
-    if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
-        let usage = usage.to_string();
+    let usage = match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(usage)) => Some(usage.to_string()),
+        // `townrules` alone: clap gives no usage, the top command's is the one.
+        _ if matches!(e.kind(), ErrorKind::MissingSubcommand) => {
+            Some(super::help::command().render_usage().to_string())
+        }
+        _ => None,
+    };
+    if let Some(usage) = usage {
         let usage = usage.trim_start_matches("Usage:").trim();
         out.push('\n');
         out.push_str(&localize_rendered(&t!("cli.error.usage", usage = usage)));
