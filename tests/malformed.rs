@@ -368,3 +368,37 @@ fn the_library_reports_errors_for_every_corpus_file() {
         }
     }
 }
+
+/// Not a check: prints, for every data case, the Chinese lines the program prints now, as
+/// the `message_zh`/`location_zh`/`help_zh` fields would hold them — to review and copy
+/// when a message is reworded (`cargo test --test malformed chinese_lines -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore = "prints the Chinese lines of the data cases for review"]
+fn chinese_lines_of_the_data_cases() {
+    for case in manifest()
+        .case
+        .iter()
+        .filter(|c| c.file.starts_with("data/"))
+    {
+        let path = format!("{DIR}/{}", case.file);
+        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
+        println!("# {}", case.file);
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            if let Some(rest) = line.strip_prefix("错误：") {
+                let rest = rest.strip_prefix(path.as_str()).unwrap_or(rest);
+                match rest.split_once('：') {
+                    Some((location, message)) => {
+                        println!("message_zh = {message:?}\nlocation_zh = {location:?}")
+                    }
+                    None => println!("message_zh = {rest:?}"),
+                }
+            } else if let Some(help) = line.strip_prefix("  提示：") {
+                println!("help_zh = {help:?}");
+            } else {
+                println!("summary_zh = {line:?}");
+            }
+        }
+        println!();
+    }
+}
