@@ -130,8 +130,8 @@ impl RowUnit {
     /// `row 3` or `town #3`, for messages.
     pub fn describe(self, row: usize) -> String {
         match self {
-            RowUnit::Line => format!("row {row}"),
-            RowUnit::Town => format!("town #{row}"),
+            RowUnit::Line => crate::t!("data.row.line", row = row),
+            RowUnit::Town => crate::t!("data.row.town", row = row),
         }
     }
 }
@@ -214,26 +214,24 @@ impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
         if let Some(at) = &self.sheet {
-            write!(f, " 第{}张表（{}）", at.index, at.name)?;
+            let sheet = crate::t!("data.at.sheet", index = at.index, name = at.name);
+            f.write_str(&sheet)?;
             match (self.row, at.column) {
                 (Some(row), Some(col)) => write!(f, " {}{row}", SheetCell::letters(col))?,
-                (Some(row), None) => write!(f, " 第{row}行")?,
+                (Some(row), None) => f.write_str(&crate::t!("data.at.sheet_row", row = row))?,
                 (None, _) => {}
             }
-            if let Some(column) = &self.column {
-                write!(f, ": column `{column}`")?;
+        } else {
+            match (self.row, self.unit) {
+                (Some(row), RowUnit::Line) => f.write_str(&crate::t!("data.at.line", row = row))?,
+                (Some(row), RowUnit::Town) => f.write_str(&crate::t!("data.at.town", row = row))?,
+                (None, _) => {}
             }
-            return write!(f, ": {}", self.message);
-        }
-        match (self.row, self.unit) {
-            (Some(row), RowUnit::Line) => write!(f, ":{row}")?,
-            (Some(row), RowUnit::Town) => write!(f, ": town #{row}")?,
-            (None, _) => {}
         }
         if let Some(column) = &self.column {
-            write!(f, ": column `{column}`")?;
+            f.write_str(&crate::t!("data.at.column", column = column))?;
         }
-        write!(f, ": {}", self.message)
+        f.write_str(&crate::t!("data.at.message", message = self.message))
     }
 }
 
@@ -262,11 +260,11 @@ impl Loaded {
                 let who = readers.get(f).filter(|w| !w.is_empty())?;
                 let fact = rs.facts.get(f)?;
                 let names: Vec<String> = who.iter().map(|&r| rs.reader_label(r)).collect();
-                Some(format!(
-                    "no column for `{}` ({}), read by {}: every town's value is missing",
-                    fact.id,
-                    fact.label,
-                    names.join("、")
+                Some(crate::t!(
+                    "data.load.no_column",
+                    fact = fact.id,
+                    label = fact.label,
+                    readers = names.join("、")
                 ))
             })
             .collect()
@@ -335,27 +333,29 @@ pub fn load_towns_sheet(
         return excel::read_towns(&name, path, sheet, &vocab(&name)?);
     }
     if let Some(sheet) = sheet {
-        let message = format!("`--sheet {sheet}` names a sheet, but the file is not a workbook");
-        let help = "`--sheet` goes with an `.xlsx`, `.xls` or `.ods` file";
+        let message = crate::t!("data.load.sheet_not_workbook", sheet = sheet);
+        let help = crate::t!("data.load.sheet_not_workbook_help");
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     }
     let Some(format) = DataFormat::from_path(path) else {
         let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
         let message = match &ext {
-            Some(ext) => format!("cannot read `.{ext}` files as town data"),
-            None => "cannot tell the data format: the file name has no extension".to_string(),
+            Some(ext) => crate::t!("data.load.unknown_format", ext = ext),
+            None => crate::t!("data.load.no_extension"),
         };
         let help = match ext.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("et" | "ett") => {
-                "save the workbook as .xlsx (WPS: 另存为 → Excel 工作簿（*.xlsx）), which townrules reads"
-            }
-            _ => "use a `.csv`, `.toml` or `.json` file, or an `.xlsx`, `.xls` or `.ods` workbook",
+            Some("et" | "ett") => crate::t!("data.load.wps_help"),
+            _ => crate::t!("data.load.format_help"),
         };
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
     let vocab = vocab(&name)?;
-    let read_err =
-        |e: std::io::Error| vec![DataError::file(&name, format!("cannot read the file: {e}"))];
+    let read_err = |e: std::io::Error| {
+        vec![DataError::file(
+            &name,
+            crate::t!("data.load.read", error = e),
+        )]
+    };
     match format {
         DataFormat::Csv => csv::read_path(&name, path, &vocab),
         DataFormat::Toml | DataFormat::Json => {

@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum TestError {
     /// The file cannot be read.
-    #[error("cannot read `{path}`: {message}")]
+    #[error("{}", crate::t!("test.file.read", path = path.display(), message = message))]
     #[diagnostic(code(townrules::test_file))]
     Read {
         /// The test file.
@@ -46,10 +46,10 @@ pub enum TestError {
         message: String,
     },
     /// The file is not a valid test file.
-    #[error("`{path}` is not a valid test file: {message}")]
+    #[error("{}", crate::t!("test.file.format", path = path.display(), message = message))]
     #[diagnostic(
         code(townrules::test_file),
-        help("see docs/LANGUAGE.md, “规则测试”: `[[case]]` tables with `name`, `facts`, `expect`, `criteria` …")
+        help("{}", crate::t!("test.file.format_help"))
     )]
     Format {
         /// The test file.
@@ -58,7 +58,7 @@ pub enum TestError {
         message: String,
     },
     /// The rule set under test does not check or compile.
-    #[error("the rule set `{rules}` of `{path}` has errors; run `townrules check {rules}`")]
+    #[error("{}", crate::t!("test.file.rules", rules = rules.display(), path = path.display()))]
     #[diagnostic(code(townrules::test_rules))]
     Rules {
         /// The test file.
@@ -67,7 +67,7 @@ pub enum TestError {
         rules: PathBuf,
     },
     /// A path names neither a test file, a rule file nor a folder.
-    #[error("`{path}` is not a rule file, a test file (`*.test.toml`) or a folder")]
+    #[error("{}", crate::t!("test.file.not_a_test", path = path.display()))]
     #[diagnostic(code(townrules::test_file))]
     NotATest {
         /// The path.

@@ -115,11 +115,7 @@ fn diff_towns_reads_one_file_for_both_and_says_which_side_lacks_the_fact() {
     std::fs::write(dir.path().join("towns.csv"), towns).expect("write");
     let r = diff_towns(dir.path(), &[]);
     assert!(r.code != 0 && r.code != 101, "{}", r.code);
-    assert!(
-        r.stderr.contains("unknown column `rd_ratoi`"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("不认识的列 `rd_ratoi`"), "{}", r.stderr);
 }
 
 #[test]

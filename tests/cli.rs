@@ -79,6 +79,10 @@ fn townrules(args: &[&str]) -> Output {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("TOWNRULES_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run townrules")
 }
@@ -406,7 +410,22 @@ fn set_without_equals_is_a_usage_error() {
         "min_output.manufacturing",
     ]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("NAME=VALUE"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("错误：`--set min_output.manufacturing` 应写作 `--set 名称=值`"),
+        "{}",
+        stderr(&o)
+    );
+    let en = townrules(&[
+        "eval",
+        "rules/shanxi.rules",
+        "examples/edge_cases.csv",
+        "--set",
+        "min_output.manufacturing",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code(&en), 2, "{}", stderr(&en));
+    assert!(stderr(&en).contains("NAME=VALUE"), "{}", stderr(&en));
 }
 
 #[test]
@@ -420,7 +439,23 @@ fn unknown_town_is_a_user_error_with_a_suggestion() {
     ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("no town `dingxiang_flang`"), "{e}");
+    assert!(
+        e.contains(
+            "错误：`examples/xinzhou_towns.csv` 中没有镇 `dingxiang_flang`；是否要写 `dingxiang_flange`？"
+        ),
+        "{e}"
+    );
+    let o = townrules(&[
+        "eval",
+        "rules/xinzhou.rules",
+        "examples/xinzhou_towns.csv",
+        "--town",
+        "dingxiang_flang",
+        "--lang=en",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("error: no town `dingxiang_flang`"), "{e}");
     assert!(e.contains("did you mean `dingxiang_flange`?"), "{e}");
 }
 

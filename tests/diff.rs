@@ -429,6 +429,10 @@ fn files_at_git_revisions() {
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_townrules"))
             .current_dir(&dir)
+            .env_remove("TOWNRULES_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .arg("diff")
             .args(args)
             .output()
@@ -470,11 +474,11 @@ fn files_at_git_revisions() {
     let o = run(&["rules/xinzhou.rules@no-such-rev", "rules/xinzhou.rules"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("unknown git revision `no-such-rev`"), "{err}");
+    assert!(err.contains("中没有 git 版本 `no-such-rev`"), "{err}");
     // A file that did not exist at the revision.
     let o = run(&["HEAD~1:rules/nothing.rules", "rules/xinzhou.rules"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist at revision"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("版本 `HEAD~1` 中没有"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -638,7 +638,9 @@ fn eval_cli_never_shows_a_total_of_another_band() {
     .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
         .current_dir(dir.path())
-        .args(["eval", "e.rules", "t.csv", "--scores", "s.csv"])
+        .args([
+            "eval", "e.rules", "t.csv", "--scores", "s.csv", "--lang", "en",
+        ])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

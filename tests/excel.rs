@@ -17,6 +17,8 @@ fn townrules(args: &[&str]) -> Output {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        // Messages in English, as asserted here; tests/malformed.rs pins the Chinese.
+        .env("TOWNRULES_LANG", "en")
         .output()
         .expect("run townrules")
 }

@@ -270,6 +270,10 @@ fn run(args: &[&str], dir: &Path) -> (i32, String, String) {
     let out = Command::new(BIN)
         .args(args)
         .current_dir(dir)
+        .env_remove("TOWNRULES_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run townrules");
     (

@@ -43,6 +43,10 @@ impl Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_townrules"))
             .args(args)
             .current_dir(cwd)
+            .env_remove("TOWNRULES_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -237,7 +241,7 @@ fn the_language_server_answers_an_editor() {
     // Diagnostics are Chinese by default.
     assert!(msg.contains("不认识的名称 `未知门槛`"), "{msg}");
     assert!(
-        msg.contains("help: "),
+        msg.contains("\n提示："),
         "the help text is in the message: {msg}"
     );
 

@@ -9,8 +9,10 @@
 //! `townrules check FILE` in the default language (no `--lang`, `LANG=C.UTF-8`) must
 //! print `message_zh` at the same location (matched without white space: miette may
 //! wrap Chinese text anywhere).
-//! Data files: `townrules eval rules/shanxi.rules FILE --format csv`; each error must be
-//! printed as the exact line `error: FILE{location}: {message}`.
+//! Data files: `townrules eval rules/shanxi.rules FILE --format csv`, run twice: with
+//! `--lang en`, each error must be printed as the exact line `error: FILE{location}:
+//! {message}`; in the default language (Chinese, `LANG=C.UTF-8`), as the exact line
+//! `错误：FILE{location_zh}：{message_zh}` (help lines `  提示：{help_zh}`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -33,9 +35,6 @@ struct Case {
     file: String,
     exit: i32,
     message: String,
-    /// Rule files: the message as printed in Chinese, the default language.
-    #[serde(default)]
-    message_zh: Option<String>,
     location: String,
     #[serde(default)]
     cell: Option<String>,
@@ -46,6 +45,18 @@ struct Case {
     summary: Option<String>,
     #[serde(default)]
     also: Vec<Also>,
+    /// The message in Chinese (the default language), exactly as printed.
+    #[serde(default)]
+    message_zh: Option<String>,
+    /// Data: the location in Chinese, e.g. ` 第3行 `output_value` 列`.
+    #[serde(default)]
+    location_zh: Option<String>,
+    /// Data: the help line in Chinese, exactly as printed after `  提示：`.
+    #[serde(default)]
+    help_zh: Option<String>,
+    /// Data: the last line of the report in Chinese.
+    #[serde(default)]
+    summary_zh: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +64,12 @@ struct Case {
 struct Also {
     message: String,
     location: String,
+    /// The message in Chinese.
+    #[serde(default)]
+    message_zh: Option<String>,
+    /// The location in Chinese.
+    #[serde(default)]
+    location_zh: Option<String>,
 }
 
 fn manifest() -> Manifest {
@@ -65,6 +82,10 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        .env_remove("TOWNRULES_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run townrules")
 }
@@ -227,59 +248,145 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
         .filter(|c| c.file.starts_with("data/"))
     {
         let path = format!("{DIR}/{}", case.file);
-        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if let Some(f) = check_exit(case, &out, &stderr) {
-            failures.push(f);
+        let args = ["eval", "rules/shanxi.rules", &path, "--format", "csv"];
+        let mut english = args.to_vec();
+        english.extend(["--lang", "en"]);
+        // English, with `--lang en`.
+        let expected: Vec<(&str, &str)> = std::iter::once((&case.message, &case.location))
+            .chain(case.also.iter().map(|a| (&a.message, &a.location)))
+            .map(|(m, l)| (m.as_str(), l.as_str()))
+            .collect();
+        let printed = Printed {
+            error: "error: ",
+            help: "  help: ",
+            colon: ": ",
+        };
+        let summary = case.summary.as_deref();
+        let help = case.help.as_deref();
+        check_data_run(
+            case,
+            &path,
+            &run(&english),
+            &printed,
+            &expected,
+            help,
+            summary,
+            &mut failures,
+        );
+        // Chinese, the default.
+        let (Some(message), Some(location)) = (&case.message_zh, &case.location_zh) else {
+            failures.push(format!("{}: no `message_zh` or `location_zh`", case.file));
             continue;
+        };
+        let mut expected = vec![(message.as_str(), location.as_str())];
+        for a in &case.also {
+            match (&a.message_zh, &a.location_zh) {
+                (Some(m), Some(l)) => expected.push((m.as_str(), l.as_str())),
+                _ => failures.push(format!("{}: an `also` without `message_zh`", case.file)),
+            }
         }
-        if !out.stdout.is_empty() {
+        if case.help.is_some() != case.help_zh.is_some() {
+            failures.push(format!("{}: `help` and `help_zh` go together", case.file));
+        }
+        if case.summary.is_some() != case.summary_zh.is_some() {
             failures.push(format!(
-                "{}: a report was printed despite errors",
+                "{}: `summary` and `summary_zh` go together",
                 case.file
             ));
         }
-        let lines: Vec<&str> = stderr.lines().collect();
-        let expected = std::iter::once((&case.message, &case.location))
-            .chain(case.also.iter().map(|a| (&a.message, &a.location)));
-        for (message, location) in expected {
-            let line = format!("error: {path}{location}: {message}");
-            if !lines.contains(&line.as_str()) {
-                failures.push(format!(
-                    "{}: expected the line\n  {line}\n{stderr}",
-                    case.file
-                ));
-            }
-        }
-        if let Some(cell) = &case.cell {
-            if !case.message.contains(&format!("`{cell}`")) {
-                failures.push(format!(
-                    "{}: the message does not quote the cell `{cell}`",
-                    case.file
-                ));
-            }
-        }
-        if let Some(h) = &case.help {
-            if !lines.contains(&format!("  help: {h}").as_str()) {
-                failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
-            }
-        }
-        let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
-        let listed = 1 + case.also.len();
-        match &case.summary {
-            Some(s) if lines.last() != Some(&s.as_str()) => failures.push(format!(
-                "{}: expected the summary `{s}`\n{stderr}",
-                case.file
-            )),
-            Some(_) => {}
-            None if errors != listed => failures.push(format!(
-                "{}: {errors} errors printed, {listed} expected\n{stderr}",
-                case.file
-            )),
-            None => {}
-        }
+        let printed = Printed {
+            error: "错误：",
+            help: "  提示：",
+            colon: "：",
+        };
+        let (help, summary) = (case.help_zh.as_deref(), case.summary_zh.as_deref());
+        check_data_run(
+            case,
+            &path,
+            &run(&args),
+            &printed,
+            &expected,
+            help,
+            summary,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// How one language prints an error line, a help line and the colon before the message.
+struct Printed {
+    error: &'static str,
+    help: &'static str,
+    colon: &'static str,
+}
+
+/// One run of a broken data file against the expectations in one language.
+#[allow(clippy::too_many_arguments)]
+fn check_data_run(
+    case: &Case,
+    path: &str,
+    out: &Output,
+    printed: &Printed,
+    expected: &[(&str, &str)],
+    help: Option<&str>,
+    summary: Option<&str>,
+    failures: &mut Vec<String>,
+) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if let Some(f) = check_exit(case, out, &stderr) {
+        failures.push(f);
+        return;
+    }
+    if !out.stdout.is_empty() {
+        failures.push(format!(
+            "{}: a report was printed despite errors",
+            case.file
+        ));
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    for (message, location) in expected {
+        let line = format!(
+            "{}{path}{location}{}{message}",
+            printed.error, printed.colon
+        );
+        if !lines.contains(&line.as_str()) {
+            failures.push(format!(
+                "{}: expected the line\n  {line}\n{stderr}",
+                case.file
+            ));
+        }
+    }
+    if let (Some(cell), Some((message, _))) = (&case.cell, expected.first()) {
+        if !message.contains(&format!("`{cell}`")) {
+            failures.push(format!(
+                "{}: the message does not quote the cell `{cell}`: {message}",
+                case.file
+            ));
+        }
+    }
+    if let Some(h) = help {
+        if !lines.contains(&format!("{}{h}", printed.help).as_str()) {
+            failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
+        }
+    }
+    let errors = lines
+        .iter()
+        .filter(|l| l.starts_with(printed.error))
+        .count();
+    let listed = expected.len();
+    match summary {
+        Some(s) if lines.last() != Some(&s) => failures.push(format!(
+            "{}: expected the summary `{s}`\n{stderr}",
+            case.file
+        )),
+        Some(_) => {}
+        None if errors != listed => failures.push(format!(
+            "{}: {errors} errors printed, {listed} expected\n{stderr}",
+            case.file
+        )),
+        None => {}
+    }
 }
 
 /// Every corpus file also goes through the library directly (no process boundary):
@@ -305,5 +412,39 @@ fn the_library_reports_errors_for_every_corpus_file() {
         for e in &errors {
             assert_eq!(e.file, path, "{f}: error names another file");
         }
+    }
+}
+
+/// Not a check: prints, for every data case, the Chinese lines the program prints now, as
+/// the `message_zh`/`location_zh`/`help_zh` fields would hold them — to review and copy
+/// when a message is reworded (`cargo test --test malformed chinese_lines -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore = "prints the Chinese lines of the data cases for review"]
+fn chinese_lines_of_the_data_cases() {
+    for case in manifest()
+        .case
+        .iter()
+        .filter(|c| c.file.starts_with("data/"))
+    {
+        let path = format!("{DIR}/{}", case.file);
+        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
+        println!("# {}", case.file);
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            if let Some(rest) = line.strip_prefix("错误：") {
+                let rest = rest.strip_prefix(path.as_str()).unwrap_or(rest);
+                match rest.split_once('：') {
+                    Some((location, message)) => {
+                        println!("message_zh = {message:?}\nlocation_zh = {location:?}")
+                    }
+                    None => println!("message_zh = {rest:?}"),
+                }
+            } else if let Some(help) = line.strip_prefix("  提示：") {
+                println!("help_zh = {help:?}");
+            } else {
+                println!("summary_zh = {line:?}");
+            }
+        }
+        println!();
     }
 }

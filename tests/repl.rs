@@ -65,7 +65,12 @@ fn set_undo_eval_shows_yi_zhen_flip_and_back() {
 #[test]
 fn mistakes_get_suggestions_and_never_end_the_session() {
     let r = repl(
-        &["rules/shanxi.rules", "examples/edge_cases.csv"],
+        &[
+            "rules/shanxi.rules",
+            "examples/edge_cases.csv",
+            "--lang",
+            "en",
+        ],
         "sett min_output.manufacturing = 19亿元\n\
          set min_output.manufactring = 19亿元\n\
          set min_output.manufacturing = 19\n\
@@ -86,12 +91,11 @@ fn mistakes_get_suggestions_and_never_end_the_session() {
         e.contains("error: line 1: unknown command `sett`; did you mean `set`?"),
         "{e}"
     );
-    // The parameter's messages are Chinese by default.
     assert!(
-        e.contains("没有参数 `min_output.manufactring`；是否想写 `min_output.manufacturing`？"),
+        e.contains("line 2: unknown parameter `min_output.manufactring`; did you mean `min_output.manufacturing`?"),
         "{e}"
     );
-    assert!(e.contains("请写明 `19` 的单位"), "{e}");
+    assert!(e.contains("line 3: write the unit of `19`"), "{e}");
     assert!(e.contains("line 4:"), "{e}");
     assert!(e.contains("line 5: no town `乙` in"), "{e}");
     assert!(e.contains("did you mean `乙镇`?"), "{e}");
@@ -126,7 +130,8 @@ fn a_rule_file_with_errors_keeps_the_session() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("output_valu"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("the session keeps `shanxi.rules`"),
+        r.stderr
+            .contains("未载入 `bad.rules`；会话仍使用 `shanxi.rules`"),
         "{}",
         r.stderr
     );
@@ -310,7 +315,7 @@ fn save_round_trip() {
     assert_eq!(r.code, 1, "the second `save` must refuse: {}", r.stderr);
     assert!(
         r.stderr
-            .contains("line 4: `whatif.rules` exists; `save! whatif.rules` overwrites it"),
+            .contains("错误：第4行：`whatif.rules` 已存在；`save! whatif.rules` 可覆盖它"),
         "{}",
         r.stderr
     );
@@ -514,7 +519,13 @@ fn score_sheets_give_grades() {
         "eval 乙镇\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("has no evaluation indicator system, so the score sheets `examples/xinzhou_scores.csv` are kept but not used"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "警告：`rules/shanxi.rules` 没有评价指标体系，评分表 `examples/xinzhou_scores.csv` 已保留但不使用"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -553,7 +564,7 @@ fn a_parameter_read_by_the_scoring_changes_grades() {
 fn quit_stops_reading() {
     let r = repl(&["rules/shanxi.rules"], "quit\nsett\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = repl(&[], "eval\n");
+    let r = repl(&["--lang", "en"], "eval\n");
     assert_eq!(r.code, 1);
     assert!(
         r.stderr

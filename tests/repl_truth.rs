@@ -56,8 +56,8 @@ fn a_no_op_change_leaves_the_session_unchanged() {
     let r = repl(&SHANXI, "set min_output.manufacturing = 20亿元\nundo\n");
     assert!(r.stdout.contains("参数的值没有变化"), "{}", r.stdout);
     // Nothing was recorded, so there is nothing to undo, and nothing unsaved.
-    assert!(r.stderr.contains("nothing to undo"), "{}", r.stderr);
-    assert!(!r.stderr.contains("not saved"), "{}", r.stderr);
+    assert!(r.stderr.contains("没有可撤销的操作"), "{}", r.stderr);
+    assert!(!r.stderr.contains("未保存"), "{}", r.stderr);
 
     // Back to the file's value: the session is as loaded.
     let r = repl(
@@ -66,7 +66,7 @@ fn a_no_op_change_leaves_the_session_unchanged() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("所有参数都是文件中的值"), "{}", r.stdout);
-    assert!(!r.stderr.contains("not saved"), "{}", r.stderr);
+    assert!(!r.stderr.contains("未保存"), "{}", r.stderr);
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn piped_input_warns_of_unsaved_changes_at_the_end() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(
             r.stderr
-                .contains("not saved: min_supporting_enterprises = 8户"),
+                .contains("警告：会话结束时仍有未保存的修改：min_supporting_enterprises = 8户"),
             "{}",
             r.stderr
         );
@@ -128,7 +128,7 @@ fn piped_input_warns_of_unsaved_changes_at_the_end() {
             out.display()
         ),
     );
-    assert!(!r.stderr.contains("not saved"), "{}", r.stderr);
+    assert!(!r.stderr.contains("未保存"), "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -172,13 +172,13 @@ fn redo_does_again_what_undo_took_back() {
         "{}",
         r.stdout
     );
-    assert!(r.stderr.contains("nothing to redo"), "{}", r.stderr);
+    assert!(r.stderr.contains("没有可重做的操作"), "{}", r.stderr);
     // A new change after `undo` leaves nothing to redo.
     let r = repl(
         &SHANXI,
         "set min_output.manufacturing = 15亿元\nundo\nset min_output.manufacturing = 16亿元\nredo\n",
     );
-    assert!(r.stderr.contains("nothing to redo"), "{}", r.stderr);
+    assert!(r.stderr.contains("没有可重做的操作"), "{}", r.stderr);
 }
 
 #[test]
@@ -214,5 +214,5 @@ fn set_refuses_a_measure_word_of_another_kind_and_accepts_synonyms() {
         "{}",
         r.stdout
     );
-    assert!(r.stderr.contains("line 3:"), "{}", r.stderr);
+    assert!(r.stderr.contains("第3行："), "{}", r.stderr);
 }

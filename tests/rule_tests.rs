@@ -77,11 +77,11 @@ fn a_failing_case_is_reported_with_the_verdict_reached() {
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("test 应当失败 ... FAILED"),
+        r.stdout.contains("用例 应当失败 ... 未通过"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("test 应当通过 ... ok"), "{}", r.stdout);
+    assert!(r.stdout.contains("用例 应当通过 ... 通过"), "{}", r.stdout);
     assert!(
         r.stdout.contains("✗ 结论应为认定，实际为不予认定"),
         "{}",
@@ -93,10 +93,25 @@ fn a_failing_case_is_reported_with_the_verdict_reached() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("test result: FAILED. 1 passed, 1 failed"),
+        r.stdout
+            .contains("测试结果：未通过。1 个通过，1 个未通过（1 个测试文件）"),
         "{}",
         r.stdout
     );
+    let en = common::run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["test", test.to_str().expect("utf-8"), "--lang", "en"],
+        "",
+    );
+    assert_eq!(en.code, 1);
+    for line in [
+        "test 应当失败 ... FAILED",
+        "test 应当通过 ... ok",
+        "✗ the outcome should be 认定, but is 不予认定",
+        "test result: FAILED. 1 passed, 1 failed (1 test file(s))",
+    ] {
+        assert!(en.stdout.contains(line), "{line}\n{}", en.stdout);
+    }
 }
 
 #[test]
@@ -162,7 +177,7 @@ fn a_float_in_a_test_file_is_refused_not_rounded() {
     let r = run_file(&test).expect("runs");
     assert!(!r.cases[0].passed());
     assert!(
-        r.cases[0].failures[0].contains("binary fraction"),
+        r.cases[0].failures[0].contains("二进制小数"),
         "{:?}",
         r.cases[0].failures
     );

@@ -100,7 +100,7 @@ fn a_date_that_is_not_one_is_refused() {
     let r = run_in(root(), &["eval", RULES, TOWNS, "--date", "2025-02-30"], "");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("`--date 2025-02-30` is not a valid date"),
+        r.stderr.contains("`--date 2025-02-30` 不是有效日期"),
         "{}",
         r.stderr
     );
@@ -274,11 +274,7 @@ fn the_repl_sets_a_value_from_a_date() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stderr.contains("`2025-1-1` is not a valid date"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("`2025-1-1` 不是有效日期"), "{}", r.stderr);
 }
 
 #[test]

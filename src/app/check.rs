@@ -24,19 +24,33 @@ pub fn run(files: &[PathBuf]) -> Outcome {
         );
         if e > 0 {
             failed = true;
-            let _ = writeln!(out, "✗ {}: {e} 个错误, {w} 个警告, {n} 条提示", f.display());
+            let line = crate::t!(
+                "check.failed",
+                file = f.display(),
+                errors = e,
+                warnings = w,
+                notes = n
+            );
+            let _ = writeln!(out, "{line}");
         } else {
             let what = match &report.model {
-                Some(m) => format!(
-                    "{} 条认定标准, {} 个参数, {} 个事实",
-                    m.criteria.len(),
-                    m.params.len(),
+                Some(m) => crate::t!(
+                    "check.contents",
+                    criteria = m.criteria.len(),
+                    params = m.params.len(),
                     // A yearly fact counts once, not once per year read.
-                    m.facts.iter().filter(|f| f.year.is_none()).count()
+                    facts = m.facts.iter().filter(|f| f.year.is_none()).count()
                 ),
                 None => String::new(),
             };
-            let _ = writeln!(out, "✓ {}: {what}; {w} 个警告, {n} 条提示", f.display());
+            let line = crate::t!(
+                "check.passed",
+                file = f.display(),
+                contents = what,
+                warnings = w,
+                notes = n
+            );
+            let _ = writeln!(out, "{line}");
         }
     }
     if failed {

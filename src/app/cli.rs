@@ -4,9 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
-use crate::i18n::Lang;
+use crate::i18n::{lang, Lang};
+
+mod help;
+mod parse_error;
 
 use super::diff::DiffFormat;
 use super::error::{exit_status, report, AppError, Outcome, Which};
@@ -98,7 +101,7 @@ pub enum Command {
         /// The workbook's sheet to read (by name; default: the first sheet).
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
-        /// Expert score sheets for an indicator system.
+        /// Expert score sheets (long table: town, expert, indicator, score) for an indicator system.
         #[arg(long, value_name = "SCORES")]
         scores: Option<PathBuf>,
         /// Another rule set to evaluate the same towns against (repeatable).
@@ -107,10 +110,10 @@ pub enum Command {
         /// Change a parameter for this report (marked 假设分析): `--set NAME=VALUE`.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
-        /// The evaluation year that `fact[year]` reads.
+        /// The evaluation year that `fact[year]` reads (default: the rule set's `year`).
         #[arg(long, value_name = "YEAR")]
         year: Option<i64>,
-        /// Read dated parameter values as in force on this date, YYYY-MM-DD.
+        /// Read dated parameter values as in force on this date, YYYY-MM-DD (default: the rule set's `date`).
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
         /// Add one printable opinion (认定意见) per town, also written as FILE.认定意见.docx.
@@ -216,19 +219,57 @@ impl Command {
 /// Run the command line; returns the process exit status.
 pub fn main() -> ExitCode {
     crate::i18n::set_lang(lang_asked(std::env::args()));
-    let (which, result) = match Cli::try_parse() {
+    let (which, result) = match parse(std::env::args_os()) {
         Ok(cli) => (Some(cli.command.which()), run(cli.command)),
         Err(e) if !e.use_stderr() => {
             // `--help`, `--version`: printed to stdout, not an error.
-            let _ = e.print();
+            print_help(&e);
             (None, Ok(Outcome::Success))
         }
         Err(e) => (None, Err(AppError::CommandLine(e))),
     };
-    if let Err(e) = &result {
-        report(e);
+    match &result {
+        Err(AppError::CommandLine(c)) => {
+            use std::io::Write;
+            let _ = std::io::stderr().lock().write_all(error_text(c).as_bytes());
+        }
+        Err(e) => report(e),
+        Ok(_) => {}
     }
     ExitCode::from(exit_status(which, &result))
+}
+
+/// The command line's definition with every about and help text from the catalogue in
+/// the current language (and, in Chinese, Chinese headings).
+pub fn command() -> clap::Command {
+    help::command()
+}
+
+/// Read the command line `args` (the program's name first) with every help text and
+/// error in the current language.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut cmd = help::command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// The help (or version) that `e` carries, printed to stdout in the current language.
+fn print_help(e: &clap::Error) {
+    use std::io::Write;
+    let text = help::localize_rendered(&e.render().to_string());
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// The text of a command-line error: clap's own in English, rewritten in Chinese.
+pub fn error_text(e: &clap::Error) -> String {
+    match lang() {
+        Lang::Zh => parse_error::chinese(e),
+        Lang::En => e.render().to_string(),
+    }
 }
 
 /// The language of messages: `--lang X` / `--lang=X` anywhere on the command line

@@ -90,7 +90,7 @@ pub enum AppError {
     #[error("{0}")]
     CommandLine(clap::Error),
     /// A rule file (or a file it imports) has errors.
-    #[error("`{name}` has errors; fix them first (`{check}`)")]
+    #[error("{}", crate::t!("app.error.rules_have_errors", name = name, check = check))]
     RulesHaveErrors {
         /// The rule set as named on the command line.
         name: String,
@@ -101,10 +101,8 @@ pub enum AppError {
         diagnostics: Vec<Diag>,
     },
     /// A yearly fact is read by year (`output_value[year]`) and no evaluation year is given.
-    #[error("`{name}` reads yearly facts, but no evaluation year is given")]
-    #[diagnostic(help(
-        "pass the year to the command (`--year 2024`), or write it in the `ruleset` header (`year 2024`)"
-    ))]
+    #[error("{}", crate::t!("app.error.no_year", name = name))]
+    #[diagnostic(help("{}", crate::t!("app.error.no_year_help")))]
     NoYear {
         /// The rule set as named on the command line.
         name: String,
@@ -113,15 +111,15 @@ pub enum AppError {
         diagnostics: Vec<Diag>,
     },
     /// `--date` is not a date.
-    #[error("`--date {date}` is not a valid date")]
-    #[diagnostic(help("write a real calendar date as YYYY-MM-DD, e.g. `--date 2025-06-30`"))]
+    #[error("{}", crate::t!("app.error.bad_date", date = date))]
+    #[diagnostic(help("{}", crate::t!("app.error.bad_date_help")))]
     BadDate {
         /// The date as given.
         date: String,
     },
     /// `--year` is not a year.
-    #[error("`--year {year}` is not a year the rules can read")]
-    #[diagnostic(help("write the evaluation year as four digits, e.g. `--year 2024`"))]
+    #[error("{}", crate::t!("app.error.bad_year", year = year))]
+    #[diagnostic(help("{}", crate::t!("app.error.bad_year_help")))]
     BadYear {
         /// The year as given.
         year: i64,
@@ -135,13 +133,13 @@ pub enum AppError {
         source: CompileError,
     },
     /// `--set` not written as `NAME=VALUE`.
-    #[error("`--set {arg}` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`")]
+    #[error("{}", crate::t!("app.error.set_syntax", arg = arg))]
     SetSyntax {
         /// The argument as given.
         arg: String,
     },
     /// `--set NAME=VALUE` names no parameter or gives a value that does not fit.
-    #[error("--set {arg}: {source}")]
+    #[error("{}", crate::t!("app.error.set_param", arg = arg, error = source))]
     SetParam {
         /// The argument as given.
         arg: String,
@@ -149,7 +147,7 @@ pub enum AppError {
         source: SetParamError,
     },
     /// A data file (towns or score sheets) has errors; they are printed one by one.
-    #[error("{} error(s) in the data file", errors.len())]
+    #[error("{}", crate::t!("app.error.data", n = errors.len()))]
     Data {
         /// Every error found (the last one says reading stopped, past the limit).
         #[related]
@@ -160,7 +158,7 @@ pub enum AppError {
     #[diagnostic(transparent)]
     RuleTest(#[from] crate::ruletest::TestError),
     /// `--town ID` names no town of the data.
-    #[error("no town `{town}` in `{file}`{}", did_you_mean(suggestion.as_deref()))]
+    #[error("{}{}", crate::t!("app.error.unknown_town", town = town, file = file), did_you_mean(suggestion.as_deref()))]
     UnknownTown {
         /// The id or name as given.
         town: String,
@@ -170,10 +168,8 @@ pub enum AppError {
         suggestion: Option<String>,
     },
     /// Score sheets for a rule set without an evaluation indicator system.
-    #[error("`{rules}` has no evaluation indicator system, so the score sheet `{}` cannot be used", sheets.display())]
-    #[diagnostic(help(
-        "score sheets go with a rule set such as `rules/xinzhou-evaluation.rules`"
-    ))]
+    #[error("{}", crate::t!("app.error.sheets_without_system", rules = rules, sheets = sheets.display()))]
+    #[diagnostic(help("{}", crate::t!("app.error.sheets_without_system_help")))]
     SheetsWithoutSystem {
         /// The rule set's file.
         rules: String,
@@ -181,10 +177,8 @@ pub enum AppError {
         sheets: PathBuf,
     },
     /// A rule set with only an expert-scored indicator system, evaluated without sheets.
-    #[error(
-        "`{rules}` scores towns from expert sheets ({system}): give them with `--scores FILE`"
-    )]
-    #[diagnostic(help("a score sheet is a CSV file or a workbook's first sheet with the columns town, expert, indicator, score (or 镇, 专家, 指标, 得分)"))]
+    #[error("{}", crate::t!("app.error.sheets_needed", rules = rules, system = system))]
+    #[diagnostic(help("{}", crate::t!("app.error.sheets_needed_help")))]
     SheetsNeeded {
         /// The rule set's file.
         rules: String,
@@ -192,21 +186,21 @@ pub enum AppError {
         system: String,
     },
     /// The output cannot be written (a closed pipe is not printed).
-    #[error("cannot write {what}: {source}")]
+    #[error("{}", crate::t!("app.error.write", what = written(what), error = source))]
     Write {
-        /// What was written: `the report`, `output`.
+        /// What was written: `the report`, `the template`, `output`.
         what: &'static str,
         /// Why.
         source: std::io::Error,
     },
     /// `-o FILE` names a file that exists, without `--force`.
-    #[error("`{}` exists; add `--force` to overwrite it", path.display())]
+    #[error("{}", crate::t!("app.error.output_exists", path = path.display()))]
     OutputExists {
         /// The output file.
         path: PathBuf,
     },
     /// A format that cannot go to the terminal (`xlsx`) without `-o FILE`.
-    #[error("`--format {format}` writes a file: give it with `-o FILE`")]
+    #[error("{}", crate::t!("app.error.needs_output", format = format))]
     NeedsOutput {
         /// The format.
         format: &'static str,
@@ -222,17 +216,29 @@ pub enum AppError {
     #[error(transparent)]
     Impact(#[from] ImpactError),
     /// `diff --format json`: the report cannot be serialised.
-    #[error("{0}")]
+    #[error("{}", crate::t!("app.error.json", error = .0))]
     Json(#[from] serde_json::Error),
 }
 
+/// What [`AppError::Write`] could not write, in the language of messages.
+fn written(what: &str) -> String {
+    match what {
+        "the report" => crate::t!("app.error.written.report"),
+        "the template" => crate::t!("app.error.written.template"),
+        "output" => crate::t!("app.error.written.output"),
+        other => other.to_string(),
+    }
+}
+
 fn context_prefix(context: Option<&str>) -> String {
-    context.map(|c| format!("{c}: ")).unwrap_or_default()
+    context
+        .map(|c| crate::t!("app.error.context", side = c))
+        .unwrap_or_default()
 }
 
 fn did_you_mean(suggestion: Option<&str>) -> String {
     suggestion
-        .map(|s| format!("; did you mean `{s}`?"))
+        .map(|s| crate::t!("app.error.did_you_mean", name = s))
         .unwrap_or_default()
 }
 
@@ -267,6 +273,7 @@ pub fn exit_status(which: Option<Which>, result: &Result<Outcome, AppError>) -> 
 pub fn report(e: &AppError) {
     match e {
         AppError::CommandLine(c) => {
+            // `cli::main` prints it in the language of messages; clap's own text here.
             let _ = c.print();
             return;
         }
@@ -288,15 +295,26 @@ pub fn report(e: &AppError) {
         _ => {}
     }
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {e}");
+    let _ = writeln!(err, "{}", error_line(e));
     if let Some(h) = e.help() {
-        let _ = writeln!(err, "  help: {h}");
+        let _ = writeln!(err, "{}", help_line(h));
     }
 }
 
-/// Print a warning to stderr: `warning: {message}`.
+/// `error: {message}` (Chinese: `错误：{message}`).
+pub fn error_line(message: impl std::fmt::Display) -> String {
+    crate::t!("app.report.error", message = message)
+}
+
+/// `  help: {help}` (Chinese: `  提示：{help}`).
+pub fn help_line(help: impl std::fmt::Display) -> String {
+    crate::t!("app.report.help", help = help)
+}
+
+/// Print a warning to stderr: `warning: {message}` (Chinese: `警告：{message}`).
 pub fn warn(message: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+    let line = crate::t!("app.report.warning", message = message);
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Print diagnostics to stderr, rendered by miette (colour only on a terminal).
@@ -323,23 +341,20 @@ pub fn print_diagnostics(diags: &[Diag]) {
 fn print_data_errors(errs: &[DataError]) {
     let mut err = std::io::stderr().lock();
     for e in errs {
-        let _ = writeln!(err, "error: {e}");
+        let _ = writeln!(err, "{}", error_line(e));
         if let Some(h) = &e.help {
-            let _ = writeln!(err, "  help: {h}");
+            let _ = writeln!(err, "{}", help_line(h));
         }
     }
     if errs.len() > 1 {
         // Reading stopped at the limit: the last entry says so and is not an error itself.
         let stopped = errs.len() > crate::data::MAX_ERRORS;
-        let count = if stopped {
-            format!("more than {}", crate::data::MAX_ERRORS)
+        let summary = if stopped {
+            crate::t!("app.report.data_summary_more", n = crate::data::MAX_ERRORS)
         } else {
-            errs.len().to_string()
+            crate::t!("app.report.data_summary", n = errs.len())
         };
-        let _ = writeln!(
-            err,
-            "{count} errors in the data file; nothing was evaluated"
-        );
+        let _ = writeln!(err, "{summary}");
     }
 }
 
@@ -377,15 +392,18 @@ mod tests {
         assert_eq!(exit_status(Some(Repl), &Err(write)), 1);
     }
 
+    /// The library's tests run in the default language, Chinese.
     #[test]
-    fn messages_read_as_before() {
+    fn messages_are_chinese_by_default() {
         assert_eq!(
             user_error().to_string(),
-            "no town `x` in `towns.csv`; did you mean `y`?"
+            "`towns.csv` 中没有镇 `x`；是否要写 `y`？"
         );
         assert_eq!(
             AppError::SetSyntax { arg: "a".into() }.to_string(),
-            "`--set a` must be written `--set NAME=VALUE`, e.g. `--set min_output.manufacturing=15亿元`"
+            "`--set a` 应写作 `--set 名称=值`，如 `--set min_output.manufacturing=15亿元`"
         );
+        assert_eq!(error_line("x"), "错误：x");
+        assert_eq!(help_line("y"), "  提示：y");
     }
 }

@@ -47,7 +47,10 @@ pub fn run(files: &[PathBuf], mode: Mode) -> Outcome {
         let source = match Source::read(path) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("✗ {}: 无法读取：{e}", path.display());
+                eprintln!(
+                    "{}",
+                    crate::t!("fmt.unreadable", file = path.display(), error = e)
+                );
                 failed = true;
                 continue;
             }
@@ -56,7 +59,7 @@ pub fn run(files: &[PathBuf], mode: Mode) -> Outcome {
             Ok(t) => t,
             Err(e) => {
                 print_diagnostics(&[Diag::from(e)]);
-                eprintln!("✗ {}: 有语法错误，未排版", path.display());
+                eprintln!("{}", crate::t!("fmt.syntax", file = path.display()));
                 failed = true;
                 continue;
             }
@@ -85,21 +88,18 @@ pub fn run(files: &[PathBuf], mode: Mode) -> Outcome {
                 let udiff = diff
                     .unified_diff()
                     .context_radius(2)
-                    .header(&name, &format!("{name}（排版后）"))
+                    .header(&name, &crate::t!("fmt.after", file = name))
                     .to_string();
                 let _ = write!(out, "{udiff}");
-                let _ = writeln!(
-                    out,
-                    "✗ {shown} 未按规范格式排版（townrules fmt --write {shown}）"
-                );
+                let _ = writeln!(out, "{}", crate::t!("fmt.not_laid_out", file = shown));
             }
             Mode::Write if same => {}
             Mode::Write => match write_atomically(path, formatted.as_bytes()) {
                 Ok(()) => {
-                    let _ = writeln!(out, "✓ {shown} 已排版");
+                    let _ = writeln!(out, "{}", crate::t!("fmt.written", file = shown));
                 }
                 Err(e) => {
-                    eprintln!("✗ {shown}: 无法写入：{e}");
+                    eprintln!("{}", crate::t!("fmt.unwritable", file = shown, error = e));
                     failed = true;
                 }
             },

@@ -79,8 +79,11 @@ fn rules(
         .filter(|d| d.level == Level::Warning)
         .count();
     if warnings > 0 && errors.is_empty() {
-        warn(format_args!(
-            "`{name}` has {warnings} warning(s); `{check}` shows them"
+        warn(crate::t!(
+            "app.warning.rule_warnings",
+            name = name,
+            n = warnings,
+            check = check
         ));
     }
     let Some(mut model) = report.model else {
@@ -177,7 +180,7 @@ pub fn sheets(
             })
         }
         (Some(_), None) if needs_experts => {
-            warn("no `--scores` given: the indicator scores are undetermined");
+            warn(crate::t!("app.warning.no_scores"));
             Ok(None)
         }
         _ => Ok(None),

@@ -108,7 +108,7 @@ fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
         }
         n += 1;
         let Ok(line) = std::str::from_utf8(&buf) else {
-            ReplError::NotUtf8.print(&format!("line {n}: "));
+            ReplError::NotUtf8.print(&crate::t!("repl.line", n = n));
             failed = true;
             continue;
         };
@@ -126,17 +126,17 @@ fn piped(s: &mut Session, mut failed: bool) -> Result<Outcome, AppError> {
             }
             Err(e) => {
                 let _ = out.flush();
-                e.print(&format!("line {n}: "));
+                e.print(&crate::t!("repl.line", n = n));
                 failed = true;
             }
         }
     }
     let unsaved = s.unsaved();
     if !unsaved.is_empty() {
-        eprintln!(
-            "warning: the session ends with changes not saved: {}; `save PATH` writes them to a rule file",
-            unsaved.join(", ")
-        );
+        super::error::warn(crate::t!(
+            "repl.warning.unsaved",
+            params = unsaved.join(&crate::t!("repl.list_sep"))
+        ));
     }
     Ok(if failed {
         Outcome::Problems
@@ -172,8 +172,11 @@ fn may_quit(s: &Session, asked: &mut bool) -> bool {
     }
     *asked = true;
     println!(
-        "有未保存的修改：{}。\n再输入 quit（或 Ctrl-D）退出并放弃这些修改；用 save PATH 保存。",
-        unsaved.join("，")
+        "{}",
+        crate::t!(
+            "repl.quit_unsaved",
+            params = unsaved.join(&crate::t!("repl.list_sep"))
+        )
     );
     false
 }
@@ -194,22 +197,27 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
     if let Some(h) = &history {
         if let Some(dir) = h.parent() {
             if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!(
-                    "warning: history will not be kept: cannot create `{}`: {e}",
-                    dir.display()
-                );
+                super::error::warn(crate::t!(
+                    "repl.warning.history_dir",
+                    dir = dir.display(),
+                    error = e
+                ));
                 history_ok = false;
             }
         }
         if history_ok && h.exists() {
             if let Err(e) = rl.load_history(h) {
-                eprintln!("warning: cannot read the history `{}`: {e}", h.display());
+                super::error::warn(crate::t!(
+                    "repl.warning.history_read",
+                    path = h.display(),
+                    error = e
+                ));
             }
         }
     } else {
-        eprintln!("warning: history will not be kept: no data directory for this user");
+        super::error::warn(crate::t!("repl.warning.no_data_dir"));
     }
-    println!("townrules repl — 输入 help 查看命令，Tab 补全，quit 或 Ctrl-D 退出");
+    println!("{}", crate::t!("repl.welcome"));
     let mut generation = usize::MAX;
     // Whether the user was asked about unsaved changes: the next quit ends the session.
     let mut asked = false;
@@ -226,10 +234,11 @@ fn terminal(s: &mut Session) -> rustyline::Result<()> {
                     let _ = rl.add_history_entry(line.as_str());
                     if let (true, Some(h)) = (history_ok, &history) {
                         if let Err(e) = rl.append_history(h) {
-                            eprintln!(
-                                "warning: cannot write the history `{}`: {e}; it will not be kept",
-                                h.display()
-                            );
+                            super::error::warn(crate::t!(
+                                "repl.warning.history_write",
+                                path = h.display(),
+                                error = e
+                            ));
                             history_ok = false;
                         }
                     }

@@ -22,14 +22,21 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> Result<Outcome, AppError> {
             gaps += print_coverage(&mut out, &r);
         }
     }
-    let status = if failed == 0 { "ok" } else { "FAILED" };
-    let _ = writeln!(
-        out,
-        "\ntest result: {status}. {passed} passed, {failed} failed（{} 个测试文件）",
-        files.len()
+    let status = if failed == 0 {
+        crate::t!("test.run.ok")
+    } else {
+        crate::t!("test.run.failed")
+    };
+    let summary = crate::t!(
+        "test.run.summary",
+        status = status,
+        passed = passed,
+        failed = failed,
+        files = files.len()
     );
+    let _ = writeln!(out, "\n{summary}");
     if coverage && gaps > 0 {
-        let _ = writeln!(out, "覆盖不全：{gaps} 处（见上）");
+        let _ = writeln!(out, "{}", crate::t!("test.run.gaps", n = gaps));
     }
     Ok(if failed > 0 || gaps > 0 {
         Outcome::Problems
@@ -39,30 +46,36 @@ pub fn run(paths: &[PathBuf], coverage: bool) -> Result<Outcome, AppError> {
 }
 
 fn print_file(out: &mut impl Write, r: &FileResult) {
-    let _ = writeln!(
-        out,
-        "\nrunning {} test{}: {} → {}",
-        r.cases.len(),
-        if r.cases.len() == 1 { "" } else { "s" },
-        r.test.display(),
-        r.rules.display()
-    );
+    let (test, rules) = (r.test.display(), r.rules.display());
+    let running = match r.cases.len() {
+        1 => crate::t!("test.run.running_one", test = test, rules = rules),
+        n => crate::t!("test.run.running", n = n, test = test, rules = rules),
+    };
+    let _ = writeln!(out, "\n{running}");
     for c in &r.cases {
-        let mark = if c.passed() { "ok" } else { "FAILED" };
-        let _ = writeln!(out, "test {} ... {mark}", c.name);
+        let mark = if c.passed() {
+            crate::t!("test.run.ok")
+        } else {
+            crate::t!("test.run.failed")
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::t!("test.run.case", name = c.name, mark = mark)
+        );
     }
     let failures: Vec<_> = r.cases.iter().filter(|c| !c.passed()).collect();
     if failures.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nfailures:");
+    let _ = writeln!(out, "\n{}", crate::t!("test.run.failures"));
     for c in failures {
         let _ = writeln!(out, "\n---- {} ----", c.name);
         for f in &c.failures {
             let _ = writeln!(out, "  ✗ {f}");
         }
         if let Some(e) = &c.explanation {
-            let _ = writeln!(out, "  实际的评定：");
+            let _ = writeln!(out, "  {}", crate::t!("test.run.actual"));
             for line in e.lines() {
                 let _ = writeln!(out, "    {line}");
             }
@@ -74,12 +87,13 @@ fn print_file(out: &mut impl Write, r: &FileResult) {
 fn print_coverage(out: &mut impl Write, r: &FileResult) -> usize {
     let gaps = r.coverage.gaps();
     if r.coverage.criteria.is_empty() {
-        let _ = writeln!(out, "覆盖：本规则集没有认定标准，不检查标准的覆盖");
+        let _ = writeln!(out, "{}", crate::t!("test.coverage.no_criteria"));
     } else if gaps.is_empty() {
-        let _ = writeln!(out, "覆盖：每条标准和每个放宽条款都有符合与不符合的用例");
+        let _ = writeln!(out, "{}", crate::t!("test.coverage.complete"));
     } else {
         for g in &gaps {
-            let _ = writeln!(out, "覆盖不全：{}缺少{}", g.what, g.missing);
+            let gap = crate::t!("test.coverage.gap", what = g.what, missing = g.missing);
+            let _ = writeln!(out, "{gap}");
         }
     }
     gaps.len()

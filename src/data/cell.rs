@@ -325,8 +325,8 @@ impl<'v, 'm> Builder<'v, 'm> {
             let e = self.row_error(
                 column.as_deref(),
                 None,
-                "the town id is missing".to_string(),
-                Some("give every town a unique id".to_string()),
+                crate::t!("data.cell.id_missing"),
+                Some(crate::t!("data.cell.id_help")),
             );
             self.error(e);
         }
@@ -367,11 +367,11 @@ impl<'v, 'm> Builder<'v, 'm> {
         let duplicates = duplicate_ids(&ids);
         for (first, second) in duplicates {
             let (a, b) = (self.rows[first], self.rows[second]);
-            let message = format!(
-                "duplicate town id `{}`: {} and {}",
-                &ids[second],
-                self.unit.describe(a),
-                self.unit.describe(b)
+            let message = crate::t!(
+                "data.cell.duplicate_id",
+                id = &ids[second],
+                first = self.unit.describe(a),
+                second = self.unit.describe(b)
             );
             self.row = b;
             let column = self.id_column.clone();
@@ -379,7 +379,7 @@ impl<'v, 'm> Builder<'v, 'm> {
                 column.as_deref(),
                 Some(&ids[second]),
                 message,
-                Some("give every town a unique id".to_string()),
+                Some(crate::t!("data.cell.id_help")),
             );
             self.error(e);
         }
@@ -388,7 +388,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             if self.truncated {
                 self.errors.push(DataError::file(
                     &self.file,
-                    format!("too many errors: only the first {MAX_ERRORS} are shown"),
+                    crate::t!("data.cell.too_many", max = MAX_ERRORS),
                 ));
             }
             return Err(self.errors);
@@ -532,20 +532,18 @@ fn parse_number(text: &str) -> Result<Decimal, Fail> {
     {
         Some(d) => Ok(d.normalize()),
         None => Err((
-            format!(
-                "expected a plain number such as `12.5`, found `{}`",
-                text.trim()
-            ),
-            Some("write the number in digits, without unit or `%`".to_string()),
+            crate::t!("data.cell.number", cell = text.trim()),
+            Some(crate::t!("data.cell.number_help")),
         )),
     }
 }
 
 fn bad_member(vocab: &Vocab<'_>, set: usize, text: &str) -> Fail {
     let accepted = vocab.accepted(set);
-    let message = format!(
-        "unknown category `{}`: expected one of {accepted}",
-        text.trim()
+    let message = crate::t!(
+        "data.cell.category",
+        cell = text.trim(),
+        accepted = accepted
     );
     let spellings = vocab.model.categories.get(set).into_iter().flat_map(|s| {
         s.members.iter().flat_map(|m| {
@@ -555,8 +553,8 @@ fn bad_member(vocab: &Vocab<'_>, set: usize, text: &str) -> Fail {
         })
     });
     let help = match did_you_mean(text.trim(), spellings) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "write the category's id or its Chinese label".to_string(),
+        Some(s) => crate::t!("data.did_you_mean", name = s),
+        None => crate::t!("data.cell.category_help"),
     };
     (message, Some(help))
 }

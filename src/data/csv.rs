@@ -17,7 +17,9 @@ use super::header::{fold_name, Vocab};
 use super::{DataError, Loaded, RowUnit};
 
 /// How saving as UTF-8 is done in Excel, for help lines.
-const SAVE_UTF8: &str = "save the file as CSV UTF-8 (Excel: 另存为 → CSV UTF-8（逗号分隔）)";
+fn save_utf8() -> String {
+    crate::t!("data.csv.save_utf8")
+}
 
 /// Why reading failed.
 enum Fail {
@@ -95,8 +97,12 @@ pub(super) fn read_path(
     path: &Path,
     vocab: &Vocab<'_>,
 ) -> Result<Loaded, Vec<DataError>> {
-    let io_error =
-        |e: std::io::Error| vec![DataError::file(name, format!("cannot read the file: {e}"))];
+    let io_error = |e: std::io::Error| {
+        vec![DataError::file(
+            name,
+            crate::t!("data.load.read", error = e),
+        )]
+    };
     let file = File::open(path).map_err(io_error)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut input = BufReader::with_capacity(1 << 16, file);
@@ -126,16 +132,13 @@ pub(super) fn read_path(
             drop(bytes);
             match read(name, text.as_bytes(), text.len() as u64, vocab) {
                 Ok(mut loaded) => {
-                    let warning = format!("{name} is not UTF-8: read as GB18030 (GBK)");
+                    let warning = crate::t!("data.csv.gbk_warning", file = name);
                     loaded.warnings.insert(0, warning);
                     Ok(loaded)
                 }
                 Err(Fail::Errors(mut errors)) => {
-                    let note = DataError::file(
-                        name,
-                        "the file is not UTF-8 and was read as GB18030 (GBK)",
-                    )
-                    .with_help(format!("if the text above looks garbled, {SAVE_UTF8}"));
+                    let note = DataError::file(name, crate::t!("data.csv.gbk_note"))
+                        .with_help(crate::t!("data.csv.gbk_note_help", save = save_utf8()));
                     errors.push(note);
                     Err(errors)
                 }
@@ -171,21 +174,15 @@ pub(super) fn read_general(
 }
 
 fn utf16(name: &str) -> DataError {
-    DataError::file(
-        name,
-        "the file is UTF-16 text (Excel \"Unicode text\"), not CSV",
-    )
-    .with_help(SAVE_UTF8)
+    DataError::file(name, crate::t!("data.csv.utf16")).with_help(save_utf8())
 }
 
 fn not_utf8(name: &str, line: Option<usize>) -> DataError {
     let message = match line {
-        Some(line) => {
-            format!("the file is neither UTF-8 nor GB18030 (GBK) text: invalid byte on line {line}")
-        }
-        None => "the file is not UTF-8 text".to_string(),
+        Some(line) => crate::t!("data.csv.not_gbk", line = line),
+        None => crate::t!("data.csv.not_utf8"),
     };
-    DataError::file(name, message).with_help(SAVE_UTF8)
+    DataError::file(name, message).with_help(save_utf8())
 }
 
 /// Decode a file that is not UTF-8 as GB18030, refusing anything that does not
@@ -202,9 +199,9 @@ fn decode_gb18030(name: &str, bytes: &[u8]) -> Result<String, Box<DataError>> {
     let utf8_chars =
         std::str::from_utf8(prefix).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
     if utf8_chars >= 3 {
-        let message = format!("the file is not valid UTF-8: invalid byte on line {line}");
+        let message = crate::t!("data.csv.bad_utf8", line = line);
         return Err(Box::new(
-            DataError::file(name, message).with_help(SAVE_UTF8),
+            DataError::file(name, message).with_help(save_utf8()),
         ));
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -219,7 +216,7 @@ fn csv_error(name: &str, e: ::csv::Error) -> Fail {
     match e.kind() {
         ErrorKind::Utf8 { .. } => Fail::NotUtf8,
         _ => {
-            let mut err = DataError::file(name, format!("cannot read the CSV: {e}"));
+            let mut err = DataError::file(name, crate::t!("data.csv.unreadable", error = e));
             err.row = line;
             Fail::Errors(vec![err])
         }
@@ -356,12 +353,9 @@ pub(super) fn record<F: Fields + ?Sized>(
     b.begin_row(row);
     let width = lay.width;
     if rec.count() != width {
-        let message = format!(
-            "this row has {} fields but the header has {width}",
-            rec.count()
-        );
-        let help = "check for a missing or extra comma; quote cells that contain commas";
-        let e = b.row_error(None, None, message, Some(help.to_string()));
+        let message = crate::t!("data.csv.width", fields = rec.count(), width = width);
+        let help = crate::t!("data.csv.width_help");
+        let e = b.row_error(None, None, message, Some(help));
         b.error(e);
         return;
     }
@@ -369,9 +363,9 @@ pub(super) fn record<F: Fields + ?Sized>(
         let cell = rec.field(*i).unwrap_or_default().trim();
         if !*reported && !cell.is_empty() {
             *reported = true;
-            let message = format!("column {} has no header but holds `{cell}`", *i + 1);
-            let help = "name the column in the header row, or delete the column";
-            let e = b.row_error(None, Some(cell), message, Some(help.to_string()));
+            let message = crate::t!("data.csv.no_header", n = *i + 1, cell = cell);
+            let help = crate::t!("data.csv.no_header_help");
+            let e = b.row_error(None, Some(cell), message, Some(help));
             b.error(e);
         }
     }
@@ -396,13 +390,8 @@ fn read<R: Read>(name: &str, input: R, size: u64, vocab: &Vocab<'_>) -> Result<L
     match rdr.read_record(&mut header) {
         Ok(true) => {}
         Ok(false) => {
-            let e = DataError::file(
-                name,
-                "the file is empty: expected a header row naming the columns",
-            )
-            .with_help(
-                "put the column names (e.g. `id,name,category,output_value,…`) in the first row",
-            );
+            let e = DataError::file(name, crate::t!("data.csv.empty"))
+                .with_help(crate::t!("data.csv.empty_help"));
             return Err(Fail::Errors(vec![e]));
         }
         Err(e) => return Err(csv_error(name, e)),

@@ -33,11 +33,14 @@ use crate::compile::Evaluation;
 const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
 /// The help for a percentage that may have been a percent-formatted cell.
-const PERCENT_HELP: &str = "Excel 中的百分比单元格：请把该列设为文本，或写作 35%";
+fn percent_help() -> String {
+    crate::t!("data.excel.percent_help")
+}
 
 /// The help for an Excel error value in a cell.
-const ERROR_HELP: &str =
-    "correct the formula (or the cells it reads) in the workbook, or empty the cell";
+fn error_help() -> String {
+    crate::t!("data.excel.error_help")
+}
 
 /// Whether the file at `path` is read as a workbook (by its extension, any case).
 pub(super) fn is_workbook(path: &Path) -> bool {
@@ -148,11 +151,11 @@ impl Grid {
 /// Open the workbook at `path` and read one sheet (`sheet` by name, else the first).
 fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError> {
     let mut wb = open_workbook_auto(path)
-        .map_err(|e| DataError::file(name, format!("cannot read the workbook: {e}")))?;
+        .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
     let names = wb.sheet_names();
     let index = match sheet {
         None if names.is_empty() => {
-            return Err(DataError::file(name, "the workbook has no sheets"));
+            return Err(DataError::file(name, crate::t!("data.excel.no_sheets")));
         }
         None => 0,
         Some(wanted) => names
@@ -161,8 +164,9 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
             .or_else(|| names.iter().position(|n| n.trim() == wanted.trim()))
             .ok_or_else(|| {
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                DataError::file(name, format!("no sheet `{wanted}` in the workbook"))
-                    .with_help(format!("the sheets are {}", list.join("、")))
+                DataError::file(name, crate::t!("data.excel.no_sheet", sheet = wanted)).with_help(
+                    crate::t!("data.excel.no_sheet_help", sheets = list.join("、")),
+                )
             })?,
     };
     let sheet_name = names.get(index).cloned().unwrap_or_default();
@@ -178,19 +182,17 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
     };
     let range = wb
         .worksheet_range(&sheet_name)
-        .map_err(|e| located(format!("cannot read the sheet: {e}")))?;
+        .map_err(|e| located(crate::t!("data.excel.sheet_unreadable", error = e)))?;
     // Number formats are known for .xlsx only.
     let formats_known = matches!(wb, Sheets::Xlsx(_));
     let styles = if formats_known {
         wb.worksheet_style(&sheet_name)
-            .map_err(|e| located(format!("cannot read the sheet's cell formats: {e}")))?
+            .map_err(|e| located(crate::t!("data.excel.formats_unreadable", error = e)))?
     } else {
         StyleRange::empty()
     };
-    let empty = || {
-        located("the sheet is empty: expected a header row naming the columns".to_string())
-            .with_help("put the column names (e.g. `编号,名称,类别,年产值,…`) in the first row")
-    };
+    let empty =
+        || located(crate::t!("data.excel.empty")).with_help(crate::t!("data.excel.empty_help"));
     let (row0, col0) = range.start().ok_or_else(empty)?;
     let mut rows = range.rows().enumerate().map(|(i, cells)| {
         let r = row0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
@@ -249,8 +251,11 @@ pub(super) fn read_towns(
             match &c.problem {
                 Some(Problem::Error(value)) => {
                     if read {
-                        let message = format!("the cell holds the Excel error `{value}`");
-                        b.error(grid.error_at(name, *row, i, message).with_help(ERROR_HELP));
+                        let message = crate::t!("data.excel.error_value", value = value);
+                        b.error(
+                            grid.error_at(name, *row, i, message)
+                                .with_help(error_help()),
+                        );
                     }
                     fields.push("");
                 }
@@ -258,13 +263,10 @@ pub(super) fn read_towns(
                     if matches!(slot, Some(Slot::Fact(f))
                         if vocab.parsers.get(f) == Some(&Parse::Percent)) =>
                 {
-                    let message = format!(
-                        "the percentage is the number `{}`: a cell formatted as a percentage holds a fraction (0.35 for 35%), and this file does not say how the cell is formatted",
-                        c.text
-                    );
+                    let message = crate::t!("data.excel.fraction", cell = c.text);
                     b.error(
                         grid.error_at(name, *row, i, message)
-                            .with_help(PERCENT_HELP),
+                            .with_help(percent_help()),
                     );
                     fields.push("");
                 }
@@ -288,8 +290,11 @@ pub(super) fn read_scores(
     for (row, cells) in &grid.rows {
         for (i, c) in cells.iter().enumerate() {
             if let Some(Problem::Error(value)) = &c.problem {
-                let message = format!("the cell holds the Excel error `{value}`");
-                cell_errors.push(grid.error_at(name, *row, i, message).with_help(ERROR_HELP));
+                let message = crate::t!("data.excel.error_value", value = value);
+                cell_errors.push(
+                    grid.error_at(name, *row, i, message)
+                        .with_help(error_help()),
+                );
             }
         }
     }
@@ -480,18 +485,15 @@ mod tests {
             name: "镇".into(),
             column: Some(1),
         }));
-        assert_eq!(
-            e.to_string(),
-            "towns.xlsx 第2张表（镇） B7: column `产值`: bad"
-        );
+        assert_eq!(e.to_string(), "towns.xlsx 第2张表（镇） B7 `产值` 列：bad");
         e.sheet = Some(Box::new(SheetCell {
             index: 1,
             name: "Sheet1".into(),
             column: None,
         }));
         e.column = None;
-        assert_eq!(e.to_string(), "towns.xlsx 第1张表（Sheet1） 第7行: bad");
+        assert_eq!(e.to_string(), "towns.xlsx 第1张表（Sheet1） 第7行：bad");
         e.sheet = None;
-        assert_eq!(e.to_string(), "towns.xlsx:7: bad");
+        assert_eq!(e.to_string(), "towns.xlsx 第7行：bad");
     }
 }

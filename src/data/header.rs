@@ -81,10 +81,7 @@ impl<'m> Vocab<'m> {
             let mut map = HashMap::new();
             for (m, member) in set.members.iter().enumerate() {
                 let Ok(m) = u16::try_from(m) else {
-                    return Err(format!(
-                        "the category set `{}` has too many members",
-                        set.id
-                    ));
+                    return Err(crate::t!("data.header.too_many_members", set = set.id));
                 };
                 let spellings = [&member.id, &member.label]
                     .into_iter()
@@ -123,7 +120,7 @@ impl<'m> Vocab<'m> {
             .collect();
         let find = |id: &str| model.facts.iter().position(|f| f.id == id);
         let Some(id) = find("id") else {
-            return Err("the vocabulary has no `id` fact to identify towns by".to_string());
+            return Err(crate::t!("data.header.no_id_fact"));
         };
         Ok(Vocab {
             model,
@@ -213,16 +210,16 @@ impl<'m> Vocab<'m> {
         let members: Vec<String> = set
             .members
             .iter()
-            .map(|m| format!("`{}` ({})", m.id, m.label))
+            .map(|m| crate::t!("data.described", id = m.id, label = m.label))
             .collect();
-        members.join(", ")
+        members.join(&crate::t!("data.list_sep"))
     }
 
     /// A readable name of fact `f` for messages: `` `output_value` (特色主导产业年产值) ``.
     pub fn describe(&self, f: usize) -> String {
         match self.model.facts.get(f) {
             Some(fact) if fact.label.is_empty() => format!("`{}`", fact.id),
-            Some(fact) => format!("`{}` ({})", fact.id, fact.label),
+            Some(fact) => crate::t!("data.described", id = fact.id, label = fact.label),
             None => String::new(),
         }
     }
@@ -236,14 +233,11 @@ impl<'m> Vocab<'m> {
                 .chain(f.aliases.iter().map(String::as_str))
         });
         let help = if written.contains(['\t', ';']) && unit == RowUnit::Line {
-            "the file seems to be separated by tabs or semicolons; save it as comma-separated CSV"
-                .to_string()
+            crate::t!("data.header.separator_help")
         } else {
             match did_you_mean(written, candidates) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "name columns by a fact's id or Chinese label, e.g. `output_value` or \
-                         `特色主导产业年产值` (see rules/facts.rules)"
-                    .to_string(),
+                Some(s) => crate::t!("data.did_you_mean", name = s),
+                None => crate::t!("data.header.unknown_column_help"),
             }
         };
         DataError {
@@ -251,7 +245,7 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(written.to_string()),
             cell: None,
-            message: format!("unknown column `{written}`: it names no town fact"),
+            message: crate::t!("data.header.unknown_column", column = written),
             help: Some(help),
             unit,
             sheet: None,
@@ -274,14 +268,15 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(column.trim().to_string()),
             cell: None,
-            message: format!(
-                "column `{}` names the yearly fact {} without a year",
-                column.trim(),
-                self.describe(f)
+            message: crate::t!(
+                "data.header.yearly",
+                column = column.trim(),
+                fact = self.describe(f)
             ),
-            help: Some(format!(
-                "give each year a column of its own, named with the year: `{id}@2024` or `{}（2024年）`",
-                column.trim()
+            help: Some(crate::t!(
+                "data.header.yearly_help",
+                id = id,
+                column = column.trim()
             )),
             unit,
             sheet: None,
@@ -308,11 +303,13 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(column.to_string()),
             cell: None,
-            message: format!(
-                "columns `{first}` and `{column}` both name the fact {}",
-                self.describe(f)
+            message: crate::t!(
+                "data.header.duplicate_column",
+                first = first,
+                column = column,
+                fact = self.describe(f)
             ),
-            help: Some("keep only one of the two columns".to_string()),
+            help: Some(crate::t!("data.header.duplicate_column_help")),
             unit,
             sheet: None,
         }
@@ -325,11 +322,8 @@ impl<'m> Vocab<'m> {
             row,
             column: None,
             cell: None,
-            message: format!(
-                "there is no {} column: every town needs an id",
-                self.describe(self.id)
-            ),
-            help: Some("add a column `id` (or `编号`) with a unique id for each town".to_string()),
+            message: crate::t!("data.header.no_id_column", fact = self.describe(self.id)),
+            help: Some(crate::t!("data.header.no_id_column_help")),
             unit,
             sheet: None,
         }

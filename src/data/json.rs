@@ -30,13 +30,12 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
         found: &mut found,
     };
     if let Err(e) = top.deserialize(&mut de).and_then(|()| de.end()) {
-        let help =
-            "a JSON data file is an array of objects, one per town: `[{\"id\": \"t01\", …}]`";
-        b.error(DataError::file(name, format!("invalid JSON: {e}")).with_help(help));
+        let help = crate::t!("data.json.invalid_help");
+        b.error(DataError::file(name, crate::t!("data.json.invalid", error = e)).with_help(help));
         return Err(b.into_errors());
     }
     if !found && !b.has_errors() {
-        let message = "no towns: expected an array of objects or `{\"towns\": [ … ]}`";
+        let message = crate::t!("data.json.no_towns");
         return Err(vec![DataError::file(name, message)]);
     }
     b.finish()
@@ -82,11 +81,11 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
             }
             map.next_value::<IgnoredAny>()?;
             let message = if ARRAY_KEYS.contains(&key.as_ref()) {
-                format!("a second array of towns `{key}`")
+                crate::t!("data.json.second_array", key = key)
             } else {
-                format!("unexpected top-level key `{key}`: expected `towns`")
+                crate::t!("data.json.unexpected_key", key = key)
             };
-            let help = "put all towns in one array: `{\"towns\": [{\"id\": \"t01\", …}]}`";
+            let help = crate::t!("data.json.one_array_help");
             self.b
                 .error(DataError::file(self.b.file(), message).with_help(help));
         }
@@ -139,12 +138,12 @@ fn read_towns<'de, A: SeqAccess<'de>>(
         let text = raw.get().trim();
         if !text.starts_with('{') {
             b.begin_row(n);
-            let message = format!("expected an object of facts, found `{}`", shorten(text));
+            let message = crate::t!("data.json.not_object", found = shorten(text));
             let e = b.row_error(
                 None,
                 None,
                 message,
-                Some("write each town as an object `{\"id\": \"t01\", …}`".into()),
+                Some(crate::t!("data.json.not_object_help")),
             );
             b.error(e);
             continue;
@@ -190,13 +189,13 @@ fn cell<'de>(raw: &'de str) -> Value<'de> {
     match raw.as_bytes().first() {
         Some(b'"') => match serde_json::from_str::<Key<'de>>(raw) {
             Ok(s) => Value::Text(s.0),
-            Err(e) => Value::Bad(format!("cannot read the string: {e}")),
+            Err(e) => Value::Bad(crate::t!("data.json.bad_string", error = e)),
         },
         Some(b'n') => Value::Missing,
         Some(b't') => Value::Text(Cow::Borrowed("true")),
         Some(b'f') => Value::Text(Cow::Borrowed("false")),
-        Some(b'[') => Value::Bad("expected a single value, found an array".to_string()),
-        Some(b'{') => Value::Bad("expected a single value, found an object".to_string()),
+        Some(b'[') => Value::Bad(crate::t!("data.json.array_value")),
+        Some(b'{') => Value::Bad(crate::t!("data.json.object_value")),
         _ => Value::Text(Cow::Borrowed(raw)),
     }
 }

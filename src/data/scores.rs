@@ -44,7 +44,7 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
     let bytes = std::fs::read(path).map_err(|e| {
         vec![DataError::file(
             &name,
-            format!("cannot read score sheet: {e}"),
+            crate::t!("data.scores.unreadable", error = e),
         )]
     })?;
     let text = match String::from_utf8(bytes) {
@@ -54,9 +54,9 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
             if bad {
                 return Err(vec![DataError::file(
                     &name,
-                    "score sheet is neither UTF-8 nor GB18030 text",
+                    crate::t!("data.scores.encoding"),
                 )
-                .with_help("save it as CSV UTF-8")]);
+                .with_help(crate::t!("data.scores.encoding_help"))]);
             }
             t.into_owned()
         }
@@ -85,7 +85,7 @@ pub fn load_scores_str(
                 Some(1),
                 None,
                 None,
-                format!("cannot read the header: {e}"),
+                crate::t!("data.scores.header", error = e),
             )]
         })?
         .iter()
@@ -107,7 +107,7 @@ pub fn load_scores_str(
             Err(e) => {
                 stopped = true;
                 let at = e.position().map_or(line + 1, |p| p.line() as usize);
-                let msg = format!("unreadable row: {e}");
+                let msg = crate::t!("data.scores.row", error = e);
                 Some(Err(row_error(name, Some(at), None, None, msg)))
             }
         }
@@ -164,12 +164,12 @@ pub(super) fn scores_from(
         find(SCORE_COLS),
     ];
     let wanted = [
-        "town (镇)",
-        "expert (专家)",
-        "indicator (指标)",
-        "score (得分)",
+        crate::t!("data.scores.column.town"),
+        crate::t!("data.scores.column.expert"),
+        crate::t!("data.scores.column.indicator"),
+        crate::t!("data.scores.column.score"),
     ];
-    let missing: Vec<&str> = cols
+    let missing: Vec<String> = cols
         .iter()
         .zip(wanted)
         .filter(|(c, _)| c.is_none())
@@ -180,11 +180,12 @@ pub(super) fn scores_from(
             Some(header_row),
             None,
             None,
-            format!("score sheet needs the columns {}", missing.join(", ")),
+            crate::t!(
+                "data.scores.columns",
+                columns = missing.join(&crate::t!("data.list_sep"))
+            ),
         )
-        .with_help(
-            "a score sheet is a long table with one row per town, expert, indicator and score",
-        )]);
+        .with_help(crate::t!("data.scores.columns_help"))]);
     }
     let [Some(ct), Some(ce), Some(ci), Some(cs)] = cols else {
         return Err(Vec::new());
@@ -215,17 +216,11 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(ct)),
                 Some(&town),
-                format!("score for unknown town `{town}`"),
+                crate::t!("data.scores.unknown_town", town = town),
             );
             e.help = Some(match did_you_mean(&town, cands) {
-                Some(s) => format!(
-                    "did you mean `{s}`? towns come from the data file `{}`",
-                    towns.file
-                ),
-                None => format!(
-                    "the data file `{}` has no such town (by id or name)",
-                    towns.file
-                ),
+                Some(s) => crate::t!("data.scores.unknown_town_like", name = s, file = towns.file),
+                None => crate::t!("data.scores.unknown_town_help", file = towns.file),
             });
             errors.push(e);
             continue;
@@ -240,14 +235,16 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(ci)),
                 Some(&ind),
-                format!("unknown indicator `{ind}` (town {tname}, expert {expert})"),
+                crate::t!(
+                    "data.scores.unknown_indicator",
+                    indicator = ind,
+                    town = tname,
+                    expert = expert
+                ),
             );
             e.help = Some(match did_you_mean(&ind, cands) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => {
-                    "name the indicator by its code (e.g. `A1.1`) or its label in the rule file"
-                        .into()
-                }
+                Some(s) => crate::t!("data.did_you_mean", name = s),
+                None => crate::t!("data.scores.unknown_indicator_help"),
             });
             errors.push(e);
             continue;
@@ -263,21 +260,30 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(ci)),
                 Some(&ind),
-                format!(
-                    "`{}` {} is not scored directly (town {tname}, expert {expert})",
-                    n.code, n.label
+                crate::t!(
+                    "data.scores.not_leaf",
+                    code = n.code,
+                    label = n.label,
+                    town = tname,
+                    expert = expert
                 ),
             );
-            e.help = Some(format!("score its items: {}", items.join(", ")));
+            e.help = Some(crate::t!(
+                "data.scores.not_leaf_help",
+                items = items.join(&crate::t!("data.list_sep"))
+            ));
             errors.push(e);
             continue;
         };
         if !matches!(n.scoring, Scoring::Expert) {
-            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), format!("`{}` is computed from town facts, not scored by experts (town {tname}, expert {expert})", n.code));
-            e.help = Some(
-                "remove these rows, or change the indicator to `score expert` in the rule file"
-                    .into(),
+            let message = crate::t!(
+                "data.scores.computed",
+                code = n.code,
+                town = tname,
+                expert = expert
             );
+            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), message);
+            e.help = Some(crate::t!("data.scores.computed_help"));
             errors.push(e);
             continue;
         }
@@ -288,14 +294,17 @@ pub(super) fn scores_from(
                     Some(line),
                     Some(hdr(cs)),
                     Some(&score),
-                    format!(
-                        "{msg} (town {tname}, expert {expert}, indicator {})",
-                        n.code
+                    crate::t!(
+                        "data.scores.bad_score",
+                        message = msg,
+                        town = tname,
+                        expert = expert,
+                        code = n.code
                     ),
                 );
-                e.help = Some(format!(
-                    "write the points as a plain number between 0 and {}",
-                    units::format_decimal(n.weight)
+                e.help = Some(crate::t!(
+                    "data.scores.bad_score_help",
+                    weight = units::format_decimal(n.weight)
                 ));
                 errors.push(e);
                 continue;
@@ -306,25 +315,31 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(cs)),
                 Some(&score),
-                format!(
-                    "score {} for {} {} (weight {}) is outside [0, {}]: town {tname}, expert {expert}",
-                    units::format_decimal(value),
-                    n.code,
-                    n.label,
-                    units::format_decimal(n.weight),
-                    units::format_decimal(n.weight)
+                crate::t!(
+                    "data.scores.out_of_range",
+                    score = units::format_decimal(value),
+                    code = n.code,
+                    label = n.label,
+                    weight = units::format_decimal(n.weight),
+                    town = tname,
+                    expert = expert
                 ),
             );
-            e.help = Some(
-                "each item is scored from 0 up to its weight; scores are never clamped".into(),
-            );
+            e.help = Some(crate::t!("data.scores.out_of_range_help"));
             errors.push(e);
             continue;
         }
         let key = (t, expert.clone(), leaf);
         if let Some(first) = seen.get(&key) {
-            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), format!("duplicate score for {} by expert {expert} for town {tname} (first at row {first})", n.code));
-            e.help = Some("keep one row per town, expert and indicator".into());
+            let message = crate::t!(
+                "data.scores.duplicate",
+                code = n.code,
+                expert = expert,
+                town = tname,
+                first = first
+            );
+            let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), message);
+            e.help = Some(crate::t!("data.scores.duplicate_help"));
             errors.push(e);
             continue;
         }
@@ -358,13 +373,13 @@ pub(super) fn scores_from(
 fn parse_score(text: &str) -> Result<Decimal, String> {
     let t = text.trim().trim_end_matches('分').trim();
     if t.is_empty() {
-        return Err("empty score".into());
+        return Err(crate::t!("data.scores.empty"));
     }
     let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !plain(int) || !plain(frac) {
-        return Err(format!("expected a score in points, found `{text}`"));
+        return Err(crate::t!("data.scores.not_points", cell = text));
     }
     // The value the digits denote, without leading or trailing zeros, must be the value
     // read: otherwise the reading rounded (or could not hold the number at all).
@@ -376,12 +391,7 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     } else {
         format!("{int}.{frac}")
     };
-    let refused = || {
-        format!(
-            "score `{t}` has more digits than can be held exactly ({} significant digits at most): it is refused, not rounded",
-            MAX_DIGITS
-        )
-    };
+    let refused = || crate::t!("data.scores.too_precise", cell = t, max = MAX_DIGITS);
     let sign = if t.starts_with('-') { "-" } else { "" };
     let value = Decimal::from_str_exact(&format!("{sign}{exact}")).map_err(|_| refused())?;
     if value.abs().normalize().to_string() != exact {
@@ -417,11 +427,11 @@ mod tests {
             "99999999999999999999999999999999",
         ] {
             let e = parse_score(bad).unwrap_err();
-            assert!(e.contains("refused, not rounded"), "{bad}: {e}");
+            assert!(e.contains("不作舍入"), "{bad}: {e}");
         }
         for bad in ["abc", "1e3", "1_0", ".", "4,5", "--1"] {
             let e = parse_score(bad).unwrap_err();
-            assert!(e.contains("expected a score"), "{bad}: {e}");
+            assert!(e.contains("应为以分计的得分"), "{bad}: {e}");
         }
     }
 }

@@ -22,8 +22,10 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
         Ok(doc) => doc,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start));
-            let mut err =
-                DataError::file(name, format!("invalid TOML: {}", e.message().trim_end()));
+            let mut err = DataError::file(
+                name,
+                crate::t!("data.toml.invalid", error = e.message().trim_end()),
+            );
             err.row = line;
             return Err(vec![err]);
         }
@@ -35,18 +37,17 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
     for (key, item) in doc.as_table().iter() {
         if !ARRAY_KEYS.contains(&key) {
             let help = match crate::suggest::did_you_mean(key, ARRAY_KEYS) {
-                Some(s) => format!("did you mean `[[{s}]]`?"),
-                None => "write each town as a table `[[town]]`".to_string(),
+                Some(s) => crate::t!("data.toml.did_you_mean", name = s),
+                None => crate::t!("data.toml.table_help"),
             };
-            let message =
-                format!("unexpected top-level key `{key}`: expected an array of tables `[[town]]`");
+            let message = crate::t!("data.toml.unexpected_key", key = key);
             b.error(DataError::file(name, message).with_help(help));
             continue;
         }
         if let Some(first) = found.replace(key) {
-            let message = format!("both `{first}` and `{key}` hold towns");
+            let message = crate::t!("data.toml.two_arrays", first = first, key = key);
             b.error(
-                DataError::file(name, message).with_help("put all towns in one array `[[town]]`"),
+                DataError::file(name, message).with_help(crate::t!("data.toml.one_array_help")),
             );
             continue;
         }
@@ -62,7 +63,7 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
                             None,
                             None,
                             message,
-                            Some("write each town as a table `[[town]]`".to_string()),
+                            Some(crate::t!("data.toml.table_help")),
                         );
                         b.error(e);
                     }
@@ -89,27 +90,27 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
                             .iter()
                             .map(|(k, v)| (Cow::Borrowed(k), value_text(v, raw)))
                             .collect()),
-                        other => Err(format!(
-                            "expected a table of facts, found {}",
-                            other.type_name()
+                        other => Err(crate::t!(
+                            "data.toml.not_table",
+                            found = type_word(other.type_name())
                         )),
                     };
                     town(&mut b, fields);
                 }
             }
             other => {
-                let message = format!(
-                    "`{key}` must be an array of tables `[[{key}]]`, found {}",
-                    other.type_name()
+                let message = crate::t!(
+                    "data.toml.not_array",
+                    key = key,
+                    found = type_word(other.type_name())
                 );
                 b.error(DataError::file(name, message));
             }
         }
     }
     if found.is_none() && !b.has_errors() {
-        let message = "no towns: expected an array of tables `[[town]]`";
-        let help =
-            "write each town as a table: `[[town]]` followed by lines such as `id = \"t01\"`";
+        let message = crate::t!("data.toml.no_towns");
+        let help = crate::t!("data.toml.no_towns_help");
         return Err(vec![DataError::file(name, message).with_help(help)]);
     }
     b.finish()
@@ -133,9 +134,9 @@ fn table_fields<'a>(table: &'a Table, raw: &'a str) -> Vec<(Cow<'a, str>, Value<
             let value = match item {
                 Item::Value(v) => value_text(v, raw),
                 Item::None => Value::Missing,
-                other => Value::Bad(format!(
-                    "expected a single value, found {}",
-                    other.type_name()
+                other => Value::Bad(crate::t!(
+                    "data.toml.not_single",
+                    found = type_word(other.type_name())
                 )),
             };
             (Cow::Borrowed(k), value)
@@ -157,18 +158,31 @@ fn value_text<'a>(v: &'a TomlValue, raw: &'a str) -> Value<'a> {
             match literal {
                 Some(t) if t.contains('_') => Value::Text(Cow::Owned(t.trim().replace('_', ""))),
                 Some(t) => Value::Text(Cow::Borrowed(t.trim())),
-                None => Value::Bad(
-                    "cannot read the number's exact digits; write it as a string".to_string(),
-                ),
+                None => Value::Bad(crate::t!("data.toml.float_digits")),
             }
         }
         TomlValue::Boolean(b) => {
             Value::Text(Cow::Borrowed(if *b.value() { "true" } else { "false" }))
         }
-        TomlValue::Datetime(_) => Value::Bad("expected a single value, found a date".to_string()),
-        other => Value::Bad(format!(
-            "expected a single value, found {}",
-            other.type_name()
+        TomlValue::Datetime(_) => Value::Bad(crate::t!("data.toml.date_value")),
+        other => Value::Bad(crate::t!(
+            "data.toml.not_single",
+            found = type_word(other.type_name())
         )),
+    }
+}
+
+/// A TOML type's name (`array`, `inline table` …) in the language of messages.
+fn type_word(name: &str) -> String {
+    match name {
+        "array" => crate::t!("data.toml.type.array"),
+        "table" => crate::t!("data.toml.type.table"),
+        "inline table" => crate::t!("data.toml.type.inline_table"),
+        "array of tables" => crate::t!("data.toml.type.array_of_tables"),
+        "string" => crate::t!("data.toml.type.string"),
+        "integer" | "float" => crate::t!("data.toml.type.number"),
+        "boolean" => crate::t!("data.toml.type.boolean"),
+        "datetime" => crate::t!("data.toml.type.datetime"),
+        other => other.to_string(),
     }
 }

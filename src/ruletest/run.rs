@@ -55,24 +55,29 @@ impl Coverage {
     pub fn gaps(&self) -> Vec<Gap> {
         let mut out = Vec::new();
         for (label, met, not) in &self.criteria {
-            for (seen, kind) in [(met, "符合的用例"), (not, "不符合的用例")] {
+            let kinds = [
+                (met, crate::t!("test.gap.met")),
+                (not, crate::t!("test.gap.not_met")),
+            ];
+            for (seen, kind) in kinds {
                 if !seen {
                     out.push(Gap {
-                        what: format!("标准“{label}”"),
-                        missing: kind.to_string(),
+                        what: crate::t!("test.gap.criterion", label = label),
+                        missing: kind,
                     });
                 }
             }
         }
         for (label, clause, through, failed) in &self.relaxations {
-            for (seen, kind) in [
-                (through, "经放宽条款符合的用例"),
-                (failed, "放宽条款也不满足的用例"),
-            ] {
+            let kinds = [
+                (through, crate::t!("test.gap.through")),
+                (failed, crate::t!("test.gap.failed")),
+            ];
+            for (seen, kind) in kinds {
                 if !seen {
                     out.push(Gap {
-                        what: format!("标准“{label}”的放宽条款 {clause}"),
-                        missing: kind.to_string(),
+                        what: crate::t!("test.gap.relaxation", label = label, clause = clause),
+                        missing: kind,
                     });
                 }
             }
@@ -201,16 +206,14 @@ fn run_case(
     let mut rs = rs.clone();
     if let Some(d) = &case.date {
         if !crate::check::is_iso_date(d) {
-            return (
-                fail(format!("`date = \"{d}\"`：日期应写作 YYYY-MM-DD")),
-                None,
-            );
+            return (fail(crate::t!("test.case.date", date = d)), None);
         }
         rs.set_date(d);
     }
     for (name, value) in file.set.iter().chain(&case.set) {
         if let Err(e) = rs.set_param(name, value, "测试用例 set") {
-            return (fail(format!("`set {name} = {value}`: {e}")), None);
+            let why = crate::t!("test.case.set", name = name, value = value, error = e);
+            return (fail(why), None);
         }
     }
     let towns = match towns_of(file, case, model) {
@@ -250,14 +253,12 @@ fn compare(case: &Case, ev: &Evaluator<'_>, t: &TownResult) -> Vec<String> {
     if let Some(want) = &case.expect {
         match outcome_of(want) {
             Some(o) if o == t.outcome => {}
-            Some(o) => out.push(format!(
-                "结论应为{}，实际为{}",
-                crate::report::outcome_zh(o),
-                crate::report::outcome_zh(t.outcome)
+            Some(o) => out.push(crate::t!(
+                "test.case.outcome",
+                want = crate::report::outcome_zh(o),
+                got = crate::report::outcome_zh(t.outcome)
             )),
-            None => out.push(format!(
-                "`expect = \"{want}\"`：结论应写认定、不予认定或待定"
-            )),
+            None => out.push(crate::t!("test.case.bad_expect", want = want)),
         }
     }
     for (id, want) in &case.criteria {
@@ -266,29 +267,27 @@ fn compare(case: &Case, ev: &Evaluator<'_>, t: &TownResult) -> Vec<String> {
             .iter()
             .position(|c| &c.id == id || &c.label == id)
         else {
-            out.push(format!("没有标准 `{id}`"));
+            out.push(crate::t!("test.case.no_criterion", id = id));
             continue;
         };
         let got = t.criteria[c].status;
         match status_of(want) {
             Some(s) if s == got => {}
-            Some(s) => out.push(format!(
-                "标准“{}”应为{}，实际为{}",
-                rs.criteria[c].label,
-                crate::report::status_zh(s),
-                crate::report::status_zh(got)
+            Some(s) => out.push(crate::t!(
+                "test.case.status",
+                label = rs.criteria[c].label,
+                want = crate::report::status_zh(s),
+                got = crate::report::status_zh(got)
             )),
-            None => out.push(format!(
-                "`{id} = \"{want}\"`：状态应写符合、不符合、待定或不适用"
-            )),
+            None => out.push(crate::t!("test.case.bad_status", id = id, want = want)),
         }
     }
     if let Some(want) = case.discretionary {
         if want != t.discretionary {
-            out.push(format!(
-                "裁量标记应为{}，实际为{}",
-                yes_no(want),
-                yes_no(t.discretionary)
+            out.push(crate::t!(
+                "test.case.discretionary",
+                want = yes_no(want),
+                got = yes_no(t.discretionary)
             ));
         }
     }
@@ -296,8 +295,12 @@ fn compare(case: &Case, ev: &Evaluator<'_>, t: &TownResult) -> Vec<String> {
         let got = ev.priority_state(0);
         match tri_of(want) {
             Some(w) if w == got => {}
-            Some(w) => out.push(format!("优先评定应为{}，实际为{}", tri_zh(w), tri_zh(got))),
-            None => out.push(format!("`priority = \"{want}\"`：应写 yes、no 或 unknown")),
+            Some(w) => out.push(crate::t!(
+                "test.case.priority",
+                want = tri_zh(w),
+                got = tri_zh(got)
+            )),
+            None => out.push(crate::t!("test.case.bad_priority", want = want)),
         }
     }
     score_failures(case, ev, &mut out);
@@ -310,24 +313,26 @@ fn score_failures(case: &Case, ev: &Evaluator<'_>, out: &mut Vec<String>) {
         return;
     }
     let (Some(s), Some(e)) = (ev.town_score(0), ev.rules.evaluation.as_ref()) else {
-        out.push("规则集没有评价指标体系，不能检查总分或等级".to_string());
+        out.push(crate::t!("test.case.no_system"));
         return;
     };
     if let Some(want) = &case.score {
         match want.trim().parse::<Decimal>() {
             Ok(w) if Some(w) == s.total => {}
-            Ok(_) => out.push(format!(
-                "总分应为{want}，实际为{}",
-                s.total
+            Ok(_) => out.push(crate::t!(
+                "test.case.score",
+                want = want,
+                got = s
+                    .total
                     .map_or_else(|| "待定".to_string(), |t| t.normalize().to_string())
             )),
-            Err(_) => out.push(format!("`score = \"{want}\"` 不是数值")),
+            Err(_) => out.push(crate::t!("test.case.bad_score", want = want)),
         }
     }
     if let Some(want) = &case.grade {
         let got = crate::report::grade_name(e, &s);
         if &got != want {
-            out.push(format!("等级应为{want}，实际为{got}"));
+            out.push(crate::t!("test.case.grade", want = want, got = got));
         }
     }
 }
@@ -383,7 +388,7 @@ fn towns_of(file: &TestFile, case: &Case, model: &Checked) -> Result<Towns, Stri
         None => None,
         Some("yes" | "是") => Some("是"),
         Some("no" | "否") => Some("否"),
-        Some(other) => return Err(format!("`attestations = \"{other}\"`：应写 yes 或 no")),
+        Some(other) => return Err(crate::t!("test.case.bad_attestations", value = other)),
     };
     let mut rows: Vec<BTreeMap<String, String>> = Vec::new();
     for facts in std::iter::once(&case.facts).chain(&case.others) {
@@ -394,7 +399,10 @@ fn towns_of(file: &TestFile, case: &Case, model: &Checked) -> Result<Towns, Stri
                 // `yearly_output@2024`) goes to the data loader as written.
                 let col =
                     fact_of(model, key).map_or_else(|| key.clone(), |f| model.facts[f].id.clone());
-                row.insert(col, cell.text().map_err(|e| format!("`{key}`：{e}"))?);
+                let text = cell
+                    .text()
+                    .map_err(|e| crate::t!("test.case.cell", key = key, error = e))?;
+                row.insert(col, text);
             }
         }
         if let Some(a) = attest {
@@ -433,7 +441,7 @@ fn towns_of(file: &TestFile, case: &Case, model: &Checked) -> Result<Towns, Stri
         .map(|l| l.towns)
         .map_err(|errors| {
             let first = errors.first().map(ToString::to_string).unwrap_or_default();
-            format!("用例的数据有误：{first}")
+            crate::t!("test.case.data", error = first)
         })
 }
 
@@ -457,19 +465,21 @@ fn scores_of(
     let e = rs
         .evaluation
         .as_ref()
-        .ok_or("规则集没有评价指标体系，用例不能给专家评分")?;
+        .ok_or_else(|| crate::t!("test.case.scores_without_system"))?;
     let mut text = String::from("town,expert,indicator,score\n");
     for (expert, items) in &case.scores {
         let fill = match items.get("default") {
             None => None,
             Some(Cell::Text(t)) if t == "full" => Some(true),
             Some(Cell::Text(t)) if t == "zero" => Some(false),
-            Some(_) => return Err("`default` 应写 \"full\" 或 \"zero\"".to_string()),
+            Some(_) => return Err(crate::t!("test.case.bad_default")),
         };
         for &leaf in &e.leaves {
             let node = &e.nodes[leaf];
             let score = match (items.get(&node.code), fill) {
-                (Some(c), _) => c.text().map_err(|m| format!("`{}`：{m}", node.code))?,
+                (Some(c), _) => c
+                    .text()
+                    .map_err(|m| crate::t!("test.case.cell", key = node.code, error = m))?,
                 (None, Some(true)) => node.weight.normalize().to_string(),
                 (None, Some(false)) => "0".to_string(),
                 (None, None) => continue,
@@ -478,7 +488,7 @@ fn scores_of(
         }
         for code in items.keys().filter(|k| *k != "default") {
             if !e.nodes.iter().any(|n| &n.code == code) {
-                return Err(format!("没有指标 `{code}`"));
+                return Err(crate::t!("test.case.no_indicator", code = code));
             }
         }
     }
@@ -486,6 +496,6 @@ fn scores_of(
         .map(Some)
         .map_err(|errors| {
             let first = errors.first().map(ToString::to_string).unwrap_or_default();
-            format!("用例的评分有误：{first}")
+            crate::t!("test.case.scores", error = first)
         })
 }

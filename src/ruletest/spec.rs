@@ -133,7 +133,7 @@ fn located(text: &str, e: &toml::de::Error) -> String {
             let before = text.get(..span.start).unwrap_or("");
             let line = before.matches('\n').count() + 1;
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {col}: {msg}")
+            crate::t!("test.file.at", line = line, column = col, message = msg)
         }
         None => msg,
     }
@@ -146,9 +146,7 @@ impl Cell {
             Cell::Text(s) => Ok(s.clone()),
             Cell::Whole(n) => Ok(n.to_string()),
             Cell::Flag(b) => Ok(if *b { "是" } else { "否" }.to_string()),
-            Cell::Float(f) => Err(format!(
-                "`{f}` is a binary fraction: write decimals in quotes, with the fact's unit if it has one (e.g. \"{f}亿元\" for money)"
-            )),
+            Cell::Float(f) => Err(crate::t!("test.file.float", value = f)),
         }
     }
 }

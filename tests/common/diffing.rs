@@ -7,6 +7,11 @@ pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_townrules"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
     c.env("NO_COLOR", "1");
+    // Messages in the default language, Chinese, whatever the test's environment.
+    c.env_remove("TOWNRULES_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     c
 }
 

@@ -9,25 +9,25 @@ use crate::data::DataError;
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum GitError {
     /// The private temporary folder cannot be created.
-    #[error("cannot create a temporary folder in `{}`: {source}", std::env::temp_dir().display())]
+    #[error("{}", crate::t!("app.git.temp_dir", folder = std::env::temp_dir().display(), error = source))]
     TempDir {
         /// Why.
         source: std::io::Error,
     },
     /// `git` cannot be run.
-    #[error("cannot run `git` ({source}); is git installed?")]
+    #[error("{}", crate::t!("app.git.no_git", error = source))]
     NoGit {
         /// Why.
         source: std::io::Error,
     },
     /// The current folder cannot be read.
-    #[error("cannot read the current folder: {source}")]
+    #[error("{}", crate::t!("app.git.current_dir", error = source))]
     CurrentDir {
         /// Why.
         source: std::io::Error,
     },
     /// The file is not inside a git repository.
-    #[error("`{}@{rev}`: `{}` is not inside a git repository ({git_says})", path.display(), folder.display())]
+    #[error("{}", crate::t!("app.git.not_a_repository", path = path.display(), rev = rev, folder = folder.display(), git_says = git_says))]
     NotARepository {
         /// The path as given.
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum GitError {
         git_says: String,
     },
     /// The revision names no commit.
-    #[error("unknown git revision `{rev}` in `{}` (try `git log --oneline` for the revisions there)", repository.display())]
+    #[error("{}", crate::t!("app.git.unknown_revision", rev = rev, repository = repository.display()))]
     UnknownRevision {
         /// The revision as given.
         rev: String,
@@ -47,7 +47,7 @@ pub enum GitError {
         repository: PathBuf,
     },
     /// The file is outside the repository it seems to be in.
-    #[error("`{}` is not inside the git repository `{}`", path.display(), repository.display())]
+    #[error("{}", crate::t!("app.git.outside_repository", path = path.display(), repository = repository.display()))]
     OutsideRepository {
         /// The path as given.
         path: PathBuf,
@@ -55,7 +55,7 @@ pub enum GitError {
         repository: PathBuf,
     },
     /// The file does not exist at that revision.
-    #[error("`{path}` does not exist at revision `{rev}` ({git_says})")]
+    #[error("{}", crate::t!("app.git.not_at_revision", path = path, rev = rev, git_says = git_says))]
     NotAtRevision {
         /// The path in the repository.
         path: String,
@@ -65,7 +65,7 @@ pub enum GitError {
         git_says: String,
     },
     /// A folder of the temporary copy cannot be created.
-    #[error("cannot write to `{}`: {source}", folder.display())]
+    #[error("{}", crate::t!("app.git.write_folder", folder = folder.display(), error = source))]
     WriteFolder {
         /// The folder.
         folder: PathBuf,
@@ -73,7 +73,7 @@ pub enum GitError {
         source: std::io::Error,
     },
     /// A file of the temporary copy cannot be written.
-    #[error("cannot write `{}`: {source}", file.display())]
+    #[error("{}", crate::t!("app.git.write_file", file = file.display(), error = source))]
     WriteFile {
         /// The file.
         file: PathBuf,
@@ -86,13 +86,13 @@ pub enum GitError {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ImpactError {
     /// Score sheets, but neither side has an indicator system.
-    #[error("neither rule set has an evaluation indicator system, so the score sheets `{}` cannot be used", sheets.display())]
+    #[error("{}", crate::t!("app.impact.sheets_unusable", sheets = sheets.display()))]
     SheetsUnusable {
         /// The score sheets given.
         sheets: PathBuf,
     },
     /// The town data does not read with one side's vocabulary.
-    #[error("cannot read the town data `{}` with the vocabulary of `{side}`", path.display())]
+    #[error("{}", crate::t!("app.impact.town_data", path = path.display(), side = side))]
     TownData {
         /// The data file.
         path: PathBuf,
@@ -103,7 +103,7 @@ pub enum ImpactError {
         errors: Vec<DataError>,
     },
     /// The score sheets do not read with one side's indicator system.
-    #[error("cannot read the score sheets `{}` for `{side}`", path.display())]
+    #[error("{}", crate::t!("app.impact.sheets", path = path.display(), side = side))]
     Sheets {
         /// The score sheets.
         path: PathBuf,
@@ -114,7 +114,7 @@ pub enum ImpactError {
         errors: Vec<DataError>,
     },
     /// The two vocabularies read different towns from the same file.
-    #[error("`{}` reads differently under the two vocabularies (towns do not match)", path.display())]
+    #[error("{}", crate::t!("app.impact.towns_differ", path = path.display()))]
     TownsDiffer {
         /// The data file.
         path: PathBuf,

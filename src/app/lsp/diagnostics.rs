@@ -76,8 +76,8 @@ fn convert(d: &Diag, own: &str, text: &str, lines: &LineIndex, index: &Index) ->
         }
     }
     if let Some(help) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push('\n');
+        message.push_str(super::super::error::help_line(help).trim_start());
     }
     Diagnostic {
         range,

@@ -167,9 +167,11 @@ impl<R: BufRead, W: Write> Server<R, W> {
                             let e = transport::error_response(
                                 id,
                                 ErrorCode::RequestFailed,
-                                format!(
-                                    "有语法错误，无法格式化（第 {line} 行第 {col} 列）：{}",
-                                    e.message
+                                crate::t!(
+                                    "app.lsp.format_syntax",
+                                    line = line,
+                                    column = col,
+                                    message = e.message
                                 ),
                             );
                             self.send(e)
@@ -182,7 +184,7 @@ impl<R: BufRead, W: Write> Server<R, W> {
                 let e = transport::error_response(
                     id,
                     ErrorCode::MethodNotFound,
-                    format!("unknown method `{other}`"),
+                    crate::t!("app.lsp.unknown_method", method = other),
                 );
                 self.send(e)
             }
@@ -356,7 +358,7 @@ fn params<P: serde::de::DeserializeOwned>(req: &Request) -> Result<P, Message> {
         transport::error_response(
             req.id.clone(),
             ErrorCode::InvalidParams,
-            format!("invalid params for `{}`: {e}", req.method),
+            crate::t!("app.lsp.invalid_params", method = req.method, error = e),
         )
     })
 }

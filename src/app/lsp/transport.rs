@@ -59,7 +59,7 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Incoming>, LspError> {
         return Ok(Some(Incoming::Malformed(Some(error_json(
             None,
             ErrorCode::ParseError,
-            "missing or unreadable Content-Length header",
+            &crate::t!("app.lsp.no_length"),
         )))));
     };
     if length > MAX_BODY_BYTES {
@@ -68,7 +68,7 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Incoming>, LspError> {
         return Ok(Some(Incoming::Malformed(Some(error_json(
             None,
             ErrorCode::ParseError,
-            &format!("message of {length} bytes is larger than {MAX_BODY_BYTES} bytes"),
+            &crate::t!("app.lsp.too_large", length = length, max = MAX_BODY_BYTES),
         )))));
     }
     let mut body = vec![0u8; length];
@@ -77,7 +77,7 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Incoming>, LspError> {
         return Ok(Some(Incoming::Malformed(Some(error_json(
             None,
             ErrorCode::ParseError,
-            "malformed message header",
+            &crate::t!("app.lsp.bad_header"),
         )))));
     }
     Ok(Some(parse_body(&body)))
@@ -91,7 +91,7 @@ fn parse_body(body: &[u8]) -> Incoming {
             return Incoming::Malformed(Some(error_json(
                 None,
                 ErrorCode::ParseError,
-                &format!("not JSON: {e}"),
+                &crate::t!("app.lsp.not_json", error = e),
             )))
         }
     };
@@ -112,7 +112,7 @@ fn parse_body(body: &[u8]) -> Incoming {
         Some(id) => Incoming::Malformed(Some(error_json(
             Some(id),
             ErrorCode::InvalidRequest,
-            "not a JSON-RPC request",
+            &crate::t!("app.lsp.not_request"),
         ))),
         // A notification (or something without an id) we cannot read: nobody waits
         // for an answer, so it is ignored.
@@ -120,7 +120,7 @@ fn parse_body(body: &[u8]) -> Incoming {
         None => Incoming::Malformed(Some(error_json(
             None,
             ErrorCode::InvalidRequest,
-            "not a JSON-RPC message",
+            &crate::t!("app.lsp.not_message"),
         ))),
     }
 }

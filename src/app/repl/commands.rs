@@ -22,38 +22,129 @@ impl Reply {
     }
 }
 
-/// A command: name, arguments, one-line summary, longer help.
+/// A command: name, arguments, one-line summary, longer help (the texts from the
+/// catalogue, in the language of messages).
 pub struct CommandInfo {
     /// The command word.
     pub name: &'static str,
     /// Its arguments.
     pub args: &'static str,
     /// What it does.
-    pub summary: &'static str,
-    /// Details and examples.
-    pub details: &'static str,
+    pub summary: fn() -> String,
+    /// Details and examples (may be empty).
+    pub details: fn() -> String,
 }
 
 /// Every command, in the order `help` lists them.
 pub const COMMANDS: &[CommandInfo] = &[
-    CommandInfo { name: "load", args: "RULES", summary: "载入（或重新载入）规则文件", details: "出错时显示与 `check` 相同的诊断，会话保持原来的状态。本次会话中修改过的参数，新规则中仍有的会保留（可以用 undo 撤销保留）；之前的修改不能再撤销。\n例：load rules/shanxi.rules" },
-    CommandInfo { name: "data", args: "TOWNS [SCORES]", summary: "载入（或重新载入）镇的数据", details: "TOWNS：CSV（UTF-8，可带 BOM）、TOML、JSON 或 Excel 工作簿（.xlsx、.xls、.ods，读第一张表）。SCORES：评价指标体系的专家评分表（town, expert, indicator, score；CSV 或工作簿），用于总分和等级。\n例：data examples/edge_cases.csv" },
-    CommandInfo { name: "params", args: "[PATTERN]", summary: "列出参数：当前值、单位、文件中的值、出处", details: "PATTERN 可以是名称的一部分，或带 * ? 的通配符。带 * 标记的参数已在本次会话中修改。\n例：params min_output   params *enterprises" },
-    CommandInfo { name: "set", args: "NAME = VALUE", summary: "修改参数（检查单位），立即列出结论变化的镇", details: "只重新判定用到该参数的认定标准。\n例：set min_output.manufacturing = 15亿元   set min_supporting_enterprises = 8户\n分日期生效的参数可加日期：set min_output = 15亿元 from 2025-01-01（该日期起施行；按本次的适用日期判定）" },
-    CommandInfo { name: "unset", args: "NAME", summary: "一个参数恢复为文件中的值", details: "例：unset min_output.manufacturing" },
-    CommandInfo { name: "reset", args: "", summary: "所有参数恢复为文件中的值", details: "可以用 undo 撤销。" },
-    CommandInfo { name: "undo", args: "", summary: "撤销上一次 set / unset / reset", details: "可以连续撤销，直到本次会话（或最近一次 load）开始时的状态。" },
-    CommandInfo { name: "redo", args: "", summary: "重做上一次 undo 撤销的操作", details: "undo 之后又有新的修改时，不能再重做。" },
-    CommandInfo { name: "eval", args: "[TOWN]", summary: "所有镇的结论（每镇一行），或一个镇的完整说明", details: "TOWN：编号或名称。结论与按文件中的参数不同时，行末注明文件中的结论。\n例：eval   eval 乙镇" },
-    CommandInfo { name: "why", args: "TOWN [CRITERION]", summary: "一个镇的判定理由，或其中一条认定标准的理由", details: "CRITERION：认定标准的编号（如 agglomeration）。\n例：why 乙镇   why e02_output_19_99 agglomeration" },
-    CommandInfo { name: "changes", args: "", summary: "与文件不同的参数，以及结论因此不同的镇", details: "" },
-    CommandInfo { name: "sweep", args: "NAME FROM TO STEP", summary: "参数逐步取值：每个取值下认定 / 不予认定 / 待定的镇数，及每步结论变化的镇", details: "不改变会话中的参数。\n例：sweep min_output.manufacturing 5亿元 30亿元 1亿元" },
-    CommandInfo { name: "near", args: "[PERCENT]", summary: "与门槛相差不到 PERCENT（默认 10%）的镇：差一点未达到，或刚好达到", details: "列出数值、门槛、认定标准，以及门槛若正好移到该镇的数值时结论如何变化。\n例：near   near 5%" },
-    CommandInfo { name: "save", args: "PATH", summary: "把当前参数值写成规则文件（格式与注释不变，只改数值）", details: "目标文件已存在时不覆盖；要覆盖用 `save! PATH`。写入先写临时文件再改名，不会留下写了一半的文件。\n例：save rules/shanxi-whatif.rules" },
-    CommandInfo { name: "save!", args: "PATH", summary: "同 save，但可以覆盖已有文件", details: "" },
-    CommandInfo { name: "time", args: "COMMAND", summary: "执行命令并显示用时", details: "例：time sweep min_output.manufacturing 5亿元 30亿元 1亿元" },
-    CommandInfo { name: "help", args: "[COMMAND]", summary: "命令说明", details: "" },
-    CommandInfo { name: "quit", args: "", summary: "退出（也可用 exit 或 Ctrl-D）", details: "" },
+    CommandInfo {
+        name: "load",
+        args: "RULES",
+        summary: || crate::t!("repl.cmd.load.summary"),
+        details: || crate::t!("repl.cmd.load.details"),
+    },
+    CommandInfo {
+        name: "data",
+        args: "TOWNS [SCORES]",
+        summary: || crate::t!("repl.cmd.data.summary"),
+        details: || crate::t!("repl.cmd.data.details"),
+    },
+    CommandInfo {
+        name: "params",
+        args: "[PATTERN]",
+        summary: || crate::t!("repl.cmd.params.summary"),
+        details: || crate::t!("repl.cmd.params.details"),
+    },
+    CommandInfo {
+        name: "set",
+        args: "NAME = VALUE",
+        summary: || crate::t!("repl.cmd.set.summary"),
+        details: || crate::t!("repl.cmd.set.details"),
+    },
+    CommandInfo {
+        name: "unset",
+        args: "NAME",
+        summary: || crate::t!("repl.cmd.unset.summary"),
+        details: || crate::t!("repl.cmd.unset.details"),
+    },
+    CommandInfo {
+        name: "reset",
+        args: "",
+        summary: || crate::t!("repl.cmd.reset.summary"),
+        details: || crate::t!("repl.cmd.reset.details"),
+    },
+    CommandInfo {
+        name: "undo",
+        args: "",
+        summary: || crate::t!("repl.cmd.undo.summary"),
+        details: || crate::t!("repl.cmd.undo.details"),
+    },
+    CommandInfo {
+        name: "redo",
+        args: "",
+        summary: || crate::t!("repl.cmd.redo.summary"),
+        details: || crate::t!("repl.cmd.redo.details"),
+    },
+    CommandInfo {
+        name: "eval",
+        args: "[TOWN]",
+        summary: || crate::t!("repl.cmd.eval.summary"),
+        details: || crate::t!("repl.cmd.eval.details"),
+    },
+    CommandInfo {
+        name: "why",
+        args: "TOWN [CRITERION]",
+        summary: || crate::t!("repl.cmd.why.summary"),
+        details: || crate::t!("repl.cmd.why.details"),
+    },
+    CommandInfo {
+        name: "changes",
+        args: "",
+        summary: || crate::t!("repl.cmd.changes.summary"),
+        details: || crate::t!("repl.cmd.changes.details"),
+    },
+    CommandInfo {
+        name: "sweep",
+        args: "NAME FROM TO STEP",
+        summary: || crate::t!("repl.cmd.sweep.summary"),
+        details: || crate::t!("repl.cmd.sweep.details"),
+    },
+    CommandInfo {
+        name: "near",
+        args: "[PERCENT]",
+        summary: || crate::t!("repl.cmd.near.summary"),
+        details: || crate::t!("repl.cmd.near.details"),
+    },
+    CommandInfo {
+        name: "save",
+        args: "PATH",
+        summary: || crate::t!("repl.cmd.save.summary"),
+        details: || crate::t!("repl.cmd.save.details"),
+    },
+    CommandInfo {
+        name: "save!",
+        args: "PATH",
+        summary: || crate::t!("repl.cmd.save_force.summary"),
+        details: || crate::t!("repl.cmd.save_force.details"),
+    },
+    CommandInfo {
+        name: "time",
+        args: "COMMAND",
+        summary: || crate::t!("repl.cmd.time.summary"),
+        details: || crate::t!("repl.cmd.time.details"),
+    },
+    CommandInfo {
+        name: "help",
+        args: "[COMMAND]",
+        summary: || crate::t!("repl.cmd.help.summary"),
+        details: || crate::t!("repl.cmd.help.details"),
+    },
+    CommandInfo {
+        name: "quit",
+        args: "",
+        summary: || crate::t!("repl.cmd.quit.summary"),
+        details: || crate::t!("repl.cmd.quit.details"),
+    },
 ];
 
 /// Split arguments at white space; `"…"` keeps spaces.
@@ -91,7 +182,10 @@ pub(super) fn usage(name: &str) -> String {
     COMMANDS
         .iter()
         .find(|c| c.name == name)
-        .map(|c| format!("usage: `{}`", format!("{} {}", c.name, c.args).trim_end()))
+        .map(|c| {
+            let usage = format!("{} {}", c.name, c.args);
+            crate::t!("repl.usage", usage = usage.trim_end())
+        })
         .unwrap_or_default()
 }
 
@@ -151,12 +245,14 @@ impl Session {
             "undo" => {
                 arity("undo", &args, 0, 0)?;
                 let (what, change) = self.undo()?;
-                format!("已撤销：{what}\n{}", self.describe_change(&change))
+                let done = crate::t!("repl.status.undone", what = what);
+                format!("{done}\n{}", self.describe_change(&change))
             }
             "redo" => {
                 arity("redo", &args, 0, 0)?;
                 let (what, change) = self.redo()?;
-                format!("已重做：{what}\n{}", self.describe_change(&change))
+                let done = crate::t!("repl.status.redone", what = what);
+                format!("{done}\n{}", self.describe_change(&change))
             }
             "eval" => {
                 arity("eval", &args, 0, 1)?;
@@ -192,7 +288,8 @@ impl Session {
                 let start = std::time::Instant::now();
                 let mut r = self.execute(rest)?;
                 let ms = start.elapsed().as_secs_f64() * 1000.0;
-                let _ = writeln!(r.text, "（用时 {ms:.2} ms）");
+                let ms = format!("{ms:.2}");
+                let _ = writeln!(r.text, "{}", crate::t!("repl.status.time", ms = ms));
                 return Ok(r);
             }
             other => {
@@ -224,7 +321,7 @@ impl Session {
         };
         if let Some(d) = from.filter(|d| !crate::check::is_iso_date(d)) {
             return Err(ReplError::from(crate::compile::SetParamError::Value {
-                message: format!("`{d}` is not a valid date: write the date the value takes effect as `from 2025-01-01`"),
+                message: crate::t!("repl.error.from_date", date = d),
             }));
         }
         let what = match from {
@@ -239,10 +336,14 @@ impl Session {
         let at = self.rules()?.rs.as_of.as_ref().map(|a| a.date.clone());
         if let (Some(d), Some(at)) = (from, at) {
             if d > at.as_str() {
-                let _ = writeln!(
-                    out,
-                    "{name} = {value} 自 {d} 起施行；适用日期 {at} 时尚未施行，本次判定不受影响"
+                let note = crate::t!(
+                    "repl.status.not_yet_in_force",
+                    name = name,
+                    value = value,
+                    from = d,
+                    at = at
                 );
+                let _ = writeln!(out, "{note}");
             }
         }
         out.push_str(&self.describe_change(&change));
@@ -261,7 +362,10 @@ impl Session {
         let p = &rs.params[i];
         if tail(p).is_empty() {
             let v = show::param_value(rs, p, p.current());
-            return Ok(format!("{name} 未修改过，仍是文件中的值 {v}\n"));
+            return Ok(format!(
+                "{}\n",
+                crate::t!("repl.status.unchanged", name = name, value = v)
+            ));
         }
         let change = self.change(&format!("unset {name}"), |rs| {
             super::session::clear_tail(&mut rs.params[i]);
@@ -273,7 +377,7 @@ impl Session {
     fn reset(&mut self) -> Result<String, ReplError> {
         let rs = &self.rules()?.rs;
         if rs.params.iter().all(|p| tail(p).is_empty()) {
-            return Ok("所有参数都是文件中的值，无需恢复。\n".to_string());
+            return Ok(format!("{}\n", crate::t!("repl.status.nothing_to_reset")));
         }
         let change = self.change("reset", |rs| {
             for p in rs.params.iter_mut() {
@@ -290,7 +394,7 @@ impl Session {
         let Some(r) = &self.rules else { return out };
         let rs = &r.rs;
         if c.params.is_empty() {
-            out.push_str("参数的值没有变化。\n");
+            let _ = writeln!(out, "{}", crate::t!("repl.status.no_value_changed"));
         }
         for (k, &(i, old, new)) in c.params.iter().enumerate() {
             let p = &rs.params[i];
@@ -304,17 +408,18 @@ impl Session {
             };
             let was = c.was.get(k).copied().flatten().or(now);
             let file = show::param_value(rs, p, show::file_value(p));
-            let _ = writeln!(
-                out,
-                "{}：{} → {}（文件中的值 {file}）",
-                p.name,
-                fmt(old, was),
-                fmt(new, now)
+            let line = crate::t!(
+                "repl.status.param_changed",
+                name = p.name,
+                old = fmt(old, was),
+                new = fmt(new, now),
+                file = file
             );
+            let _ = writeln!(out, "{line}");
         }
         let (Ok((_, d, e)), Some((before, after))) = (self.loaded(), c.counts) else {
             if self.data.is_none() && !c.params.is_empty() {
-                out.push_str("（未载入数据：用 `data TOWNS` 载入后可看各镇结论的变化）\n");
+                let _ = writeln!(out, "{}", crate::t!("repl.status.no_data"));
             }
             return out;
         };
@@ -327,14 +432,16 @@ impl Session {
             }
         }
         if c.flips.is_empty() {
-            out.push_str("没有镇的结论发生变化。\n");
+            let _ = writeln!(out, "{}", crate::t!("repl.status.no_flips"));
         } else {
-            let _ = writeln!(out, "结论变化（{} 个镇）：", c.flips.len());
+            let heading = crate::t!("repl.status.flips", n = c.flips.len());
+            let _ = writeln!(out, "{heading}");
             let ev = e.evaluator(rs, d);
             out.push_str(&show::flips(rs, &d.towns, &c.flips, &facts, &ev, 50));
         }
         if !rs.criteria.is_empty() || e.grades.is_none() {
-            let _ = writeln!(out, "合计：{}", show::counts(after, Some(before)));
+            let counts = show::counts(after, Some(before));
+            let _ = writeln!(out, "{}", crate::t!("repl.status.totals", counts = counts));
         }
         out.push_str(&super::views::grade_totals(rs, e));
         out
@@ -374,18 +481,20 @@ fn help(cmd: Option<&str>) -> Result<String, ReplError> {
     let mut out = String::new();
     match cmd {
         None => {
-            out.push_str("命令（TOWN 为编号或名称；Tab 补全命令、参数名、镇和认定标准）：\n");
+            out.push_str(&crate::t!("repl.help.heading"));
+            out.push('\n');
             let rows: Vec<Vec<String>> = COMMANDS
                 .iter()
                 .map(|c| {
                     vec![
                         format!("  {} {}", c.name, c.args).trim_end().to_string(),
-                        c.summary.to_string(),
+                        (c.summary)(),
                     ]
                 })
                 .collect();
             out.push_str(&show::table(&rows));
-            out.push_str("`help COMMAND` 查看详细说明。Ctrl-C 取消当前输入，Ctrl-D 退出。\n");
+            out.push_str(&crate::t!("repl.help.footer"));
+            out.push('\n');
         }
         Some(name) => {
             let name = name.trim_start_matches('`').trim_end_matches('`');
@@ -400,8 +509,8 @@ fn help(cmd: Option<&str>) -> Result<String, ReplError> {
                 });
             };
             let _ = writeln!(out, "{}", format!("{} {}", c.name, c.args).trim_end());
-            let _ = writeln!(out, "  {}", c.summary);
-            for l in c.details.lines() {
+            let _ = writeln!(out, "  {}", (c.summary)());
+            for l in (c.details)().lines() {
                 let _ = writeln!(out, "  {l}");
             }
         }

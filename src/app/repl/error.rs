@@ -22,7 +22,7 @@ use crate::syntax::ParseError;
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ReplError {
     /// A command given too few or too many arguments (`unset a b`).
-    #[error("`{command}` takes {}; {}", takes(*min, *max), usage(command))]
+    #[error("{}", crate::t!("repl.error.arity", command = command, takes = takes(*min, *max), usage = usage(command)))]
     Arity {
         /// The command word as typed (`save` or `save!`).
         command: String,
@@ -32,16 +32,13 @@ pub enum ReplError {
         max: usize,
     },
     /// `time` without the command to time.
-    #[error("`time` needs a command; {}", usage("time"))]
+    #[error("{}", crate::t!("repl.error.time_without_command", usage = usage("time")))]
     TimeWithoutCommand,
     /// `set` without a parameter name or without a value.
-    #[error(
-        "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; {}",
-        usage("set")
-    )]
+    #[error("{}", crate::t!("repl.error.set_syntax", usage = usage("set")))]
     SetSyntax,
     /// A command word the REPL does not know.
-    #[error("unknown command `{command}`; {}", unknown_command_hint(suggestion.as_deref()))]
+    #[error("{}", crate::t!("repl.error.unknown_command", command = command, hint = unknown_command_hint(suggestion.as_deref())))]
     UnknownCommand {
         /// The word as typed.
         command: String,
@@ -49,7 +46,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// `help COMMAND` for a command that does not exist.
-    #[error("no command `{command}`; {}", no_help_hint(suggestion.as_deref()))]
+    #[error("{}", crate::t!("repl.error.no_help", command = command, hint = no_help_hint(suggestion.as_deref())))]
     NoHelp {
         /// The command asked about.
         command: String,
@@ -57,26 +54,26 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// The command needs a rule set and none is loaded.
-    #[error("no rule set loaded; load one with `load RULES`")]
+    #[error("{}", crate::t!("repl.error.no_rules"))]
     NoRules,
     /// The command needs towns and no town data is loaded.
-    #[error("no town data loaded; load it with `data TOWNS` (a .csv, .toml, .json, .xlsx, .xls or .ods file)")]
+    #[error("{}", crate::t!("repl.error.no_towns"))]
     NoTowns,
     /// `data` before `load`: town data is read against a rule set's vocabulary.
-    #[error("load a rule set first (`load RULES`): data columns are read against its vocabulary")]
+    #[error("{}", crate::t!("repl.error.data_before_rules"))]
     DataBeforeRules,
     /// Town data named at start-up, but the rule set did not load.
-    #[error("`{}` was not loaded: town data is read against a rule set's vocabulary", towns.display())]
+    #[error("{}", crate::t!("repl.error.towns_without_rules", towns = towns.display()))]
     TownsWithoutRules {
         /// The town data file.
         towns: PathBuf,
     },
     /// `--scores` at start-up without town data.
-    #[error("`--scores` needs town data: `townrules repl RULES TOWNS --scores SCORES`")]
+    #[error("{}", crate::t!("repl.error.scores_without_towns"))]
     ScoresWithoutTowns,
     /// A rule file that does not load (does not check, cannot be read, does not
     /// compile); the session keeps what it had.
-    #[error("`{}` was not loaded; {keeps}", path.display())]
+    #[error("{}", crate::t!("repl.error.not_loaded", path = path.display(), keeps = keeps))]
     RulesNotLoaded {
         /// The rule file.
         path: PathBuf,
@@ -88,7 +85,7 @@ pub enum ReplError {
     },
     /// Town data or expert score sheets that do not load (or do not go with the rule
     /// set); the session keeps what it had.
-    #[error("`{}` was not loaded; {keeps}", path.display())]
+    #[error("{}", crate::t!("repl.error.not_loaded", path = path.display(), keeps = keeps))]
     DataNotLoaded {
         /// The towns' or the score sheets' file.
         path: PathBuf,
@@ -99,7 +96,7 @@ pub enum ReplError {
         cause: Box<AppError>,
     },
     /// A parameter name the rule set does not have (`unset`, `sweep`).
-    #[error("unknown parameter `{name}`; {}", unknown_parameter_hint(suggestion.as_deref()))]
+    #[error("{}", crate::t!("repl.error.unknown_parameter", name = name, hint = unknown_parameter_hint(suggestion.as_deref())))]
     UnknownParameter {
         /// The name as typed.
         name: String,
@@ -107,7 +104,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// `params PATTERN` matches no parameter.
-    #[error("no parameter matches `{pattern}`; {}", no_match_hint(suggestion.as_deref()))]
+    #[error("{}", crate::t!("repl.error.no_parameter_matches", pattern = pattern, hint = no_match_hint(suggestion.as_deref())))]
     NoParameterMatches {
         /// The pattern as typed.
         pattern: String,
@@ -120,7 +117,7 @@ pub enum ReplError {
     #[diagnostic(transparent)]
     SetParam(#[from] SetParamError),
     /// A town (id or name) that is not in the town data.
-    #[error("no town `{town}` in `{file}`; {}", unknown_town_hint(suggestion.as_deref()))]
+    #[error("{}", crate::t!("repl.error.unknown_town", town = town, file = file, hint = unknown_town_hint(suggestion.as_deref())))]
     UnknownTown {
         /// The id or name as typed.
         town: String,
@@ -130,7 +127,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// A criterion (id or label) that the rule set does not have.
-    #[error("no criterion `{criterion}` in `{file}`; {}", unknown_criterion_hint(suggestion.as_deref(), criteria))]
+    #[error("{}", crate::t!("repl.error.unknown_criterion", criterion = criterion, file = file, hint = unknown_criterion_hint(suggestion.as_deref(), criteria)))]
     UnknownCriterion {
         /// The id or label as typed.
         criterion: String,
@@ -142,13 +139,13 @@ pub enum ReplError {
         criteria: Vec<String>,
     },
     /// `undo` with no `set`, `unset` or `reset` to take back.
-    #[error("nothing to undo: no `set`, `unset` or `reset` yet")]
+    #[error("{}", crate::t!("repl.error.nothing_to_undo"))]
     NothingToUndo,
     /// `redo` with no `undo` to take back (or a change since the last `undo`).
-    #[error("nothing to redo: no `undo` since the last change")]
+    #[error("{}", crate::t!("repl.error.nothing_to_redo"))]
     NothingToRedo,
     /// `sweep` of a parameter that is not a number (yes/no, category, text).
-    #[error("`{name}` is {}; `sweep` steps a numeric parameter (money, count, percentage or number)", kind.describe())]
+    #[error("{}", crate::t!("repl.error.sweep_not_numeric", name = name, kind = kind.describe()))]
     SweepNotNumeric {
         /// The parameter.
         name: String,
@@ -156,7 +153,7 @@ pub enum ReplError {
         kind: Kind,
     },
     /// A bound or step of `sweep` that cannot be read as a value of the parameter.
-    #[error("{bound} `{text}`: {message}")]
+    #[error("{}", crate::t!("repl.error.sweep_value", bound = bound, text = text, message = message))]
     SweepValue {
         /// Which argument.
         bound: Bound,
@@ -166,7 +163,7 @@ pub enum ReplError {
         message: String,
     },
     /// A bound or step of `sweep` that is a value of the parameter but not a number.
-    #[error("{bound} `{text}` is not a number")]
+    #[error("{}", crate::t!("repl.error.sweep_not_a_number", bound = bound, text = text))]
     SweepNotANumber {
         /// Which argument.
         bound: Bound,
@@ -174,13 +171,13 @@ pub enum ReplError {
         text: String,
     },
     /// A `sweep` STEP of zero or less.
-    #[error("STEP `{step}` must be more than zero (the sweep goes from FROM towards TO)")]
+    #[error("{}", crate::t!("repl.error.sweep_step", step = step))]
     SweepStepNotPositive {
         /// The step as typed.
         step: String,
     },
     /// A `sweep` with too many steps (see `sweep::MAX_STEPS`).
-    #[error("`{from}` to `{to}` by `{step}` is more than {MAX_STEPS} steps; use a larger STEP")]
+    #[error("{}", crate::t!("repl.error.sweep_too_long", from = from, to = to, step = step, max = MAX_STEPS))]
     SweepTooLong {
         /// FROM as typed.
         from: String,
@@ -190,13 +187,13 @@ pub enum ReplError {
         step: String,
     },
     /// `sweep` of a parameter that has no value at all to step from.
-    #[error("`{name}` has no value history")]
+    #[error("{}", crate::t!("repl.error.sweep_no_value", name = name))]
     SweepNoValue {
         /// The parameter.
         name: String,
     },
     /// `near PERCENT` that is not a percentage of zero or more.
-    #[error("PERCENT `{text}` must be a number of percent such as `10` or `5%`")]
+    #[error("{}", crate::t!("repl.error.near_percent", text = text))]
     NearPercent {
         /// The argument as typed.
         text: String,
@@ -206,13 +203,13 @@ pub enum ReplError {
     #[diagnostic(transparent)]
     Save(#[from] SaveError),
     /// Standard input cannot be read (piped input).
-    #[error("cannot read standard input: {0}")]
+    #[error("{}", crate::t!("repl.error.input", error = .0))]
     Input(std::io::Error),
     /// A line of piped input that is not UTF-8 text.
-    #[error("not UTF-8 text")]
+    #[error("{}", crate::t!("repl.error.not_utf8"))]
     NotUtf8,
     /// The terminal cannot be used for line editing (the REPL reads it as piped input).
-    #[error("the terminal cannot be used for line editing: {0}")]
+    #[error("{}", crate::t!("repl.error.terminal", error = .0))]
     Terminal(rustyline::error::ReadlineError),
 }
 
@@ -220,10 +217,10 @@ pub enum ReplError {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SaveError {
     /// The rule set has no text for its root file.
-    #[error("the rule set has no source text")]
+    #[error("{}", crate::t!("repl.save.no_source"))]
     NoSource,
     /// The root file cannot be parsed again (to find a draft parameter's declaration).
-    #[error("cannot re-read `{file}`: {source}")]
+    #[error("{}", crate::t!("repl.save.reparse", file = file, error = source))]
     Reparse {
         /// The root file.
         file: String,
@@ -232,7 +229,7 @@ pub enum SaveError {
     },
     /// A draft parameter's declaration is not in the root file where the rule set
     /// says it is.
-    #[error("cannot find the declaration of `{param}` in `{file}`")]
+    #[error("{}", crate::t!("repl.save.no_declaration", param = param, file = file))]
     NoDeclaration {
         /// The parameter.
         param: String,
@@ -240,36 +237,36 @@ pub enum SaveError {
         file: String,
     },
     /// A negative value: the rule language has no literal for it.
-    #[error("cannot write the negative value of `{param}` into a rule file")]
+    #[error("{}", crate::t!("repl.save.negative", param = param))]
     Negative {
         /// The parameter.
         param: String,
     },
     /// A category parameter's value that names no member of its category.
-    #[error("`{param}` has an unknown category member")]
+    #[error("{}", crate::t!("repl.save.unknown_member", param = param))]
     UnknownMember {
         /// The parameter.
         param: String,
     },
     /// A parameter with dated values changed in the session: `save` writes one literal
     /// per parameter and would misstate the history.
-    #[error("`{param}` has dated values; `save` cannot write a change of them yet: write it in the rule file as `then VALUE from DATE`, or `unset {param}` before saving")]
+    #[error("{}", crate::t!("repl.save.dated", param = param))]
     Dated {
         /// The parameter.
         param: String,
     },
     /// A value of a kind the rule language has no literal for.
-    #[error("`{param}` cannot be written")]
+    #[error("{}", crate::t!("repl.save.no_literal", param = param))]
     NoLiteral {
         /// The parameter.
         param: String,
     },
     /// Two changes of the file overlap (a bug of `save`).
-    #[error("internal: overlapping edits of the rule file")]
+    #[error("{}", crate::t!("repl.save.overlapping"))]
     OverlappingEdits,
     /// The rewritten file does not check (a bug of `save`); its diagnostics are
     /// printed before the message.
-    #[error("internal: the rewritten rule file does not check; nothing was written")]
+    #[error("{}", crate::t!("repl.save.does_not_check"))]
     DoesNotCheck {
         /// The rewritten file's errors.
         diagnostics: Vec<Diag>,
@@ -280,27 +277,25 @@ pub enum SaveError {
     Compile(#[from] CompileError),
     /// The rewritten file gives a parameter another value than the session's (a bug
     /// of `save`).
-    #[error(
-        "internal: the rewritten rule file gives `{param}` another value; nothing was written"
-    )]
+    #[error("{}", crate::t!("repl.save.value_changed", param = param))]
     ValueChanged {
         /// The parameter.
         param: String,
     },
     /// The path names a folder, or no file.
-    #[error("`{}` is not a file name", path.display())]
+    #[error("{}", crate::t!("repl.save.not_a_file", path = path.display()))]
     NotAFile {
         /// The path as given.
         path: PathBuf,
     },
     /// The file exists, and `save` (unlike `save!`) does not overwrite.
-    #[error("`{}` exists; `save! {}` overwrites it", path.display(), path.display())]
+    #[error("{}", crate::t!("repl.save.exists", path = path.display()))]
     Exists {
         /// The path as given.
         path: PathBuf,
     },
     /// The file cannot be written.
-    #[error("cannot write `{}`: {source}", path.display())]
+    #[error("{}", crate::t!("repl.save.write", path = path.display(), error = source))]
     Write {
         /// The path as given.
         path: PathBuf,
@@ -323,9 +318,9 @@ pub enum Kept {
 impl fmt::Display for Kept {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Kept::File(p) => write!(f, "the session keeps `{}`", p.display()),
-            Kept::NoRules => f.write_str("no rule set is loaded"),
-            Kept::NoData => f.write_str("no town data is loaded"),
+            Kept::File(p) => f.write_str(&crate::t!("repl.kept.file", path = p.display())),
+            Kept::NoRules => f.write_str(&crate::t!("repl.kept.no_rules")),
+            Kept::NoData => f.write_str(&crate::t!("repl.kept.no_data")),
         }
     }
 }
@@ -374,58 +369,69 @@ impl ReplError {
             }
             _ => {}
         }
-        eprintln!("error: {prefix}{self}");
+        eprintln!(
+            "{}",
+            crate::app::error::error_line(format!("{prefix}{self}"))
+        );
     }
 }
 
 /// `no arguments`, `1 argument`, `4 arguments`, `0 to 1 arguments`.
 fn takes(min: usize, max: usize) -> String {
     match (min, max) {
-        (0, 0) => "no arguments".to_string(),
-        (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
-        (a, b) => format!("{a} to {b} arguments"),
+        (0, 0) => crate::t!("repl.takes.none"),
+        (1, 1) => crate::t!("repl.takes.one"),
+        (a, b) if a == b => crate::t!("repl.takes.n", n = a),
+        (a, b) => crate::t!("repl.takes.range", min = a, max = b),
     }
+}
+
+fn did_you_mean(s: &str) -> String {
+    crate::t!("repl.hint.did_you_mean", name = s)
 }
 
 fn unknown_command_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`? (`help` lists the commands)"),
-        None => "`help` lists the commands".to_string(),
+        Some(s) => crate::t!("repl.hint.did_you_mean_command", name = s),
+        None => crate::t!("repl.hint.help_lists"),
     }
 }
 
 fn no_help_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "`help` lists the commands".to_string(),
+        Some(s) => did_you_mean(s),
+        None => crate::t!("repl.hint.help_lists"),
     }
 }
 
 fn unknown_parameter_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "`params` lists them".to_string(),
+        Some(s) => did_you_mean(s),
+        None => crate::t!("repl.hint.params_lists"),
     }
 }
 
 fn no_match_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "`params` lists them all".to_string(),
+        Some(s) => did_you_mean(s),
+        None => crate::t!("repl.hint.params_lists_all"),
     }
 }
 
 fn unknown_town_hint(suggestion: Option<&str>) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => "`eval` lists the towns".to_string(),
+        Some(s) => did_you_mean(s),
+        None => crate::t!("repl.hint.eval_lists"),
     }
 }
 
 fn unknown_criterion_hint(suggestion: Option<&str>, criteria: &[String]) -> String {
     match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("its criteria are {}", criteria.join(", ")),
+        Some(s) => did_you_mean(s),
+        None => crate::t!(
+            "repl.hint.criteria",
+            criteria = criteria.join(&crate::t!("repl.list_sep"))
+        ),
     }
 }
 
@@ -446,33 +452,30 @@ mod tests {
                 max,
             })
         };
-        assert_eq!(
-            arity("reset", 0, 0),
-            "`reset` takes no arguments; usage: `reset`"
-        );
+        assert_eq!(arity("reset", 0, 0), "`reset` 不带参数；用法：`reset`");
         assert_eq!(
             arity("unset", 1, 1),
-            "`unset` takes 1 argument; usage: `unset NAME`"
+            "`unset` 带 1 个参数；用法：`unset NAME`"
         );
         assert_eq!(
             arity("sweep", 4, 4),
-            "`sweep` takes 4 arguments; usage: `sweep NAME FROM TO STEP`"
+            "`sweep` 带 4 个参数；用法：`sweep NAME FROM TO STEP`"
         );
         assert_eq!(
             arity("save!", 1, 1),
-            "`save!` takes 1 argument; usage: `save! PATH`"
+            "`save!` 带 1 个参数；用法：`save! PATH`"
         );
         assert_eq!(
             arity("why", 1, 2),
-            "`why` takes 1 to 2 arguments; usage: `why TOWN [CRITERION]`"
+            "`why` 带 1 到 2 个参数；用法：`why TOWN [CRITERION]`"
         );
         assert_eq!(
             says(ReplError::TimeWithoutCommand),
-            "`time` needs a command; usage: `time COMMAND`"
+            "`time` 后面要跟一个命令；用法：`time COMMAND`"
         );
         assert_eq!(
             says(ReplError::SetSyntax),
-            "write `set NAME = VALUE`, e.g. `set min_output.manufacturing = 15亿元`; usage: `set NAME = VALUE`"
+            "请写作 `set 名称 = 值`，如 `set min_output.manufacturing = 15亿元`；用法：`set NAME = VALUE`"
         );
     }
 
@@ -484,32 +487,32 @@ mod tests {
         };
         assert_eq!(
             says(command(Some("load"))),
-            "unknown command `lod`; did you mean `load`? (`help` lists the commands)"
+            "不认识的命令 `lod`；是否要写 `load`？（`help` 列出全部命令）"
         );
         assert_eq!(
             says(command(None)),
-            "unknown command `lod`; `help` lists the commands"
+            "不认识的命令 `lod`；`help` 列出全部命令"
         );
         assert_eq!(
             says(ReplError::NoHelp {
                 command: "lod".into(),
                 suggestion: Some("load".into())
             }),
-            "no command `lod`; did you mean `load`?"
+            "没有命令 `lod`；是否要写 `load`？"
         );
         assert_eq!(
             says(ReplError::UnknownParameter {
                 name: "x".into(),
                 suggestion: None
             }),
-            "unknown parameter `x`; `params` lists them"
+            "不认识的参数 `x`；`params` 列出全部参数"
         );
         assert_eq!(
             says(ReplError::NoParameterMatches {
                 pattern: "x".into(),
                 suggestion: None
             }),
-            "no parameter matches `x`; `params` lists them all"
+            "没有与 `x` 匹配的参数；`params` 列出全部参数"
         );
         assert_eq!(
             says(ReplError::UnknownTown {
@@ -517,7 +520,7 @@ mod tests {
                 file: "towns.csv".into(),
                 suggestion: None
             }),
-            "no town `乙真` in `towns.csv`; `eval` lists the towns"
+            "`towns.csv` 中没有镇 `乙真`；`eval` 列出全部镇"
         );
         let criterion = |suggestion: Option<&str>| ReplError::UnknownCriterion {
             criterion: "x".into(),
@@ -527,11 +530,11 @@ mod tests {
         };
         assert_eq!(
             says(criterion(None)),
-            "no criterion `x` in `a.rules`; its criteria are heritage, employment"
+            "`a.rules` 中没有认定标准 `x`；其认定标准有：heritage、employment"
         );
         assert_eq!(
             says(criterion(Some("heritage"))),
-            "no criterion `x` in `a.rules`; did you mean `heritage`?"
+            "`a.rules` 中没有认定标准 `x`；是否要写 `heritage`？"
         );
     }
 
@@ -544,13 +547,13 @@ mod tests {
         };
         assert_eq!(
             says(not_loaded(Kept::File("a.rules".into()))),
-            "`b.rules` was not loaded; the session keeps `a.rules`"
+            "未载入 `b.rules`；会话仍使用 `a.rules`"
         );
         assert_eq!(
             says(not_loaded(Kept::NoRules)),
-            "`b.rules` was not loaded; no rule set is loaded"
+            "未载入 `b.rules`；当前没有载入规则集"
         );
-        assert_eq!(Kept::NoData.to_string(), "no town data is loaded");
+        assert_eq!(Kept::NoData.to_string(), "当前没有载入各镇数据");
     }
 
     #[test]
@@ -561,7 +564,7 @@ mod tests {
                 text: "0".into(),
                 message: "write the unit of `0`".into()
             }),
-            "STEP `0`: write the unit of `0`"
+            "STEP `0`：write the unit of `0`"
         );
         assert_eq!(
             says(ReplError::SweepTooLong {
@@ -569,19 +572,17 @@ mod tests {
                 to: "2亿元".into(),
                 step: "1元".into()
             }),
-            format!(
-                "`1亿元` to `2亿元` by `1元` is more than {MAX_STEPS} steps; use a larger STEP"
-            )
+            format!("从 `1亿元` 到 `2亿元`、步长 `1元` 超过 {MAX_STEPS} 步；请加大 STEP")
         );
         assert_eq!(
             says(SaveError::Exists {
                 path: "out.rules".into()
             }),
-            "`out.rules` exists; `save! out.rules` overwrites it"
+            "`out.rules` 已存在；`save! out.rules` 可覆盖它"
         );
         assert_eq!(
             says(SaveError::NotAFile { path: ".".into() }),
-            "`.` is not a file name"
+            "`.` 不是文件名"
         );
     }
 }

@@ -441,29 +441,30 @@ impl Session {
         verify(&r.rs, &r.path, &text)?;
         let onto_loaded = same_file(path, &r.path);
         write_atomic(path, &text, force)?;
-        let mut out = format!("已保存：{}", path.display());
+        let mut out = crate::t!("repl.status.saved", path = path.display());
         if what.is_empty() {
-            out.push_str("（参数都是文件中的值，内容与原文件相同）\n");
+            out.push_str(&crate::t!("repl.status.saved_same"));
+            out.push('\n');
         } else {
-            out.push_str(&format!("（改动 {} 处）\n", what.len()));
+            out.push_str(&crate::t!("repl.status.saved_changes", n = what.len()));
+            out.push('\n');
             for w in &what {
                 out.push_str(&format!("  {w}\n"));
             }
         }
         for w in &warnings {
-            eprintln!("警告：{w}");
+            crate::app::error::warn(w);
         }
         let relative = text.lines().any(|l| {
             let l = l.trim_start();
             l.starts_with("import ") || l.starts_with("extends ")
         });
         if relative && dir_of(path) != dir_of(&r.path) {
-            eprintln!(
-                "warning: `{}` imports or extends files by paths relative to its own directory; they are next to `{}`, not next to `{}`",
-                path.display(),
-                r.path.display(),
-                path.display()
-            );
+            crate::app::error::warn(crate::t!(
+                "repl.warning.relative_imports",
+                path = path.display(),
+                dir = r.path.display()
+            ));
         }
         self.mark_saved();
         if onto_loaded {
@@ -475,7 +476,8 @@ impl Session {
             let path = path.to_path_buf();
             self.load(&path)?;
             self.clear_undo();
-            out.push_str("已重新载入该文件：文件中的值即为当前值。\n");
+            out.push_str(&crate::t!("repl.status.reloaded"));
+            out.push('\n');
         }
         Ok(out)
     }

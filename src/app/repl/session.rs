@@ -407,41 +407,43 @@ impl Session {
             }
             None => None,
         };
-        let _ = writeln!(
-            out,
-            "已载入规则：{}（{}；{} 条认定标准，{} 个参数）",
-            path.display(),
-            rs.header.title,
-            rs.criteria.len(),
-            rs.params.len()
+        let loaded = crate::t!(
+            "repl.status.rules_loaded",
+            path = path.display(),
+            title = rs.header.title,
+            criteria = rs.criteria.len(),
+            params = rs.params.len()
         );
+        let _ = writeln!(out, "{loaded}");
         // The date and year matter once values are dated or facts yearly: said at once.
         if let Some(a) = rs
             .as_of
             .as_ref()
             .filter(|a| a.given || rs.params.iter().any(|p| p.is_dated()))
         {
-            let _ = writeln!(out, "适用日期：{}", a.text());
+            let _ = writeln!(out, "{}", crate::t!("repl.status.as_of", date = a.text()));
         }
         if let Some(y) = rs.year {
-            let _ = writeln!(out, "评价年度：{y}年");
+            let _ = writeln!(out, "{}", crate::t!("repl.status.year", year = y));
         }
         if !kept.is_empty() {
-            let _ = writeln!(
-                out,
-                "保留本次会话中修改的参数：{}（undo 撤销保留，改用新规则文件中的值）",
-                kept.join("，")
-            );
+            let kept = kept.join(&crate::t!("repl.list_sep"));
+            let _ = writeln!(out, "{}", crate::t!("repl.status.kept", params = kept));
         }
         if !dropped.is_empty() {
-            let _ = writeln!(out, "以下修改无法沿用，已放弃：{}", dropped.join("；"));
+            let dropped = dropped.join(&crate::t!("repl.status.dropped_sep"));
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::t!("repl.status.dropped", changes = dropped)
+            );
         }
         self.undo.clear();
         self.redo.clear();
         self.saved = None;
         if !step.is_empty() {
             self.undo.push(Undo {
-                what: format!("load {} 时保留的修改", path.display()),
+                what: crate::t!("repl.status.kept_on_load", path = path.display()),
                 before: step,
             });
         }
@@ -656,9 +658,13 @@ fn moved(
 }
 
 fn data_summary(d: &Data, e: &Engine, rs: &RuleSet) -> String {
-    let mut s = format!("已载入数据：{}（{} 个镇）", d.path.display(), d.towns.len());
+    let mut s = crate::t!(
+        "repl.status.data_loaded",
+        path = d.path.display(),
+        n = d.towns.len()
+    );
     if let Some(p) = &d.scores_path {
-        s.push_str(&format!("，专家评分：{}", p.display()));
+        s.push_str(&crate::t!("repl.status.scores_loaded", path = p.display()));
     }
     s.push('\n');
     s.push_str(super::views::totals(rs, e).trim_end());
@@ -681,16 +687,16 @@ fn load_sheets(
                 .any(|&n| matches!(e.nodes[n].scoring, crate::compile::Scoring::Expert))
         });
         if experts {
-            eprintln!("warning: no expert score sheets: every grade is undetermined; load them with `data TOWNS SCORES`");
+            crate::app::error::warn(crate::t!("repl.warning.no_scores"));
         }
         return Ok(None);
     };
     if rs.evaluation.is_none() {
-        eprintln!(
-            "warning: `{}` has no evaluation indicator system, so the score sheets `{}` are kept but not used",
-            rs.source_file,
-            p.display()
-        );
+        crate::app::error::warn(crate::t!(
+            "repl.warning.sheets_unused",
+            rules = rs.source_file,
+            sheets = p.display()
+        ));
         return Ok(None);
     }
     load::sheets(rs, towns, Some(p)).map_err(|cause| ReplError::DataNotLoaded {

@@ -48,7 +48,23 @@ fn is_threshold(ev: &Evaluator<'_>, n: NodeId) -> bool {
             let fixed = matches!(ev.rules.ops.get(rhs as usize), Some(Op::Const(_)));
             ordering && (fixed || describe::is_param_like(ev, rhs))
         }
-        _ => false,
+        Some(
+            Op::Fact(_)
+            | Op::Param(_)
+            | Op::Const(_)
+            | Op::Lookup { .. }
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Arith { .. }
+            | Op::Rescale(..)
+            | Op::Stat { .. }
+            | Op::Min(..)
+            | Op::Max(..),
+        )
+        | None => false,
     }
 }
 
@@ -60,12 +76,18 @@ fn share(ev: &Evaluator<'_>, a: &Atom) -> Option<Decimal> {
     if t <= Decimal::ZERO {
         return None;
     }
-    let value = match ev.rules.ops.get(a.node as usize) {
+    // The margin is how far the value is past the threshold on the passing side.
+    let below_passes = matches!(
+        ev.rules.ops.get(a.node as usize),
         Some(Op::Cmp {
             op: CmpOp::Le | CmpOp::Lt,
             ..
-        }) => t.checked_sub(m)?,
-        _ => t.checked_add(m)?,
+        })
+    );
+    let value = if below_passes {
+        t.checked_sub(m)?
+    } else {
+        t.checked_add(m)?
     };
     value.checked_div(t)
 }
