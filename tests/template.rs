@@ -236,7 +236,7 @@ fn the_score_sheet_has_each_items_weight_as_validation_and_evaluates() {
     );
     let all = sheets(&t);
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["专家评分", "镇", "评分项", "填报说明"]);
+    assert_eq!(names, ["镇", "专家评分", "评分项", "填报说明"]);
     assert_eq!(rows(&all, "专家评分")[0], ["编号", "专家", "指标", "得分"]);
     // The indicator system reads no town facts: the towns sheet is id and name only.
     assert_eq!(rows(&all, "镇")[0], ["编号", "名称"]);
@@ -263,7 +263,7 @@ fn the_score_sheet_has_each_items_weight_as_validation_and_evaluates() {
         "the item's own weight, as the document gives it"
     );
     // Validations: the item code from the list, the score within the item's range.
-    let xml = part(&t, "xl/worksheets/sheet1.xml");
+    let xml = part(&t, "xl/worksheets/sheet2.xml");
     assert!(
         xml.contains("<formula1>'评分项'!$A$2:$A$32</formula1>"),
         "{xml}"
@@ -303,9 +303,7 @@ fn the_score_sheet_has_each_items_weight_as_validation_and_evaluates() {
     );
     let f = filled.to_str().expect("utf-8");
     let rules = "rules/xinzhou-evaluation.rules";
-    let got = stdout_of(&[
-        "eval", rules, f, "--sheet", "镇", "--scores", f, "--format", "csv", "--ids",
-    ]);
+    let got = stdout_of(&["eval", rules, f, "--scores", f, "--format", "csv", "--ids"]);
     let want = stdout_of(&[
         "eval",
         rules,

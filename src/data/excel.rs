@@ -278,14 +278,35 @@ pub(super) fn read_towns(
     b.finish().map_err(|errors| grid.locate(errors))
 }
 
-/// Read expert score sheets from the first sheet of the workbook at `path`.
+/// The score sheet of a workbook: the first sheet whose header has the score sheet's
+/// columns (a data-entry template has the towns first), else the first sheet (whose
+/// error then names the columns it lacks).
+fn score_grid(name: &str, path: &Path) -> Result<Grid, DataError> {
+    let first = open(name, path, None)?;
+    if super::scores::has_score_columns(&first.header) {
+        return Ok(first);
+    }
+    let names = open_workbook_auto(path)
+        .map(|wb| wb.sheet_names())
+        .unwrap_or_default();
+    for sheet in names.iter().skip(1) {
+        if let Ok(g) = open(name, path, Some(sheet)) {
+            if super::scores::has_score_columns(&g.header) {
+                return Ok(g);
+            }
+        }
+    }
+    Ok(first)
+}
+
+/// Read expert score sheets from the workbook at `path` (the sheet [`score_grid`] finds).
 pub(super) fn read_scores(
     name: &str,
     path: &Path,
     ev: &Evaluation,
     towns: &Towns,
 ) -> Result<Scores, Vec<DataError>> {
-    let grid = open(name, path, None).map_err(|e| vec![e])?;
+    let grid = score_grid(name, path).map_err(|e| vec![e])?;
     let mut cell_errors = Vec::new();
     for (row, cells) in &grid.rows {
         for (i, c) in cells.iter().enumerate() {

@@ -139,6 +139,18 @@ fn row_error(
 /// error that ends the reading.
 pub(super) type Record = Result<(usize, Vec<String>), DataError>;
 
+/// Whether a header row has the four columns of a score sheet (town, expert, indicator,
+/// score): how a workbook's score sheet is found among its sheets.
+pub(super) fn has_score_columns(header: &[String]) -> bool {
+    [TOWN_COLS, EXPERT_COLS, INDICATOR_COLS, SCORE_COLS]
+        .iter()
+        .all(|names| {
+            header
+                .iter()
+                .any(|h| names.contains(&units::normalize(h).as_ref()))
+        })
+}
+
 /// Read score sheets from a header row (at row 1 of the file) and the rows after it: the
 /// rules every score sheet follows, whatever the file's format.
 pub(super) fn scores_from(

@@ -208,19 +208,18 @@ pub(super) fn expert_scored(rs: &RuleSet) -> bool {
     })
 }
 
-/// The data-entry workbook of a rule set (`townrules template`). Its first sheet is the
-/// one `eval` reads: 镇, or — for an indicator system scored by experts — 专家评分, which
-/// `--scores` reads, with 镇 read by `--sheet 镇`. `info` is where it comes from (the
-/// rule file's hash and git revision, the tool), written in 填报说明.
+/// The data-entry workbook of a rule set (`townrules template`). Its first sheet, 镇, is
+/// the one `eval` reads; for an indicator system scored by experts, 专家评分 follows, the
+/// sheet `--scores` finds by its columns — so `eval RULES 模板.xlsx --scores 模板.xlsx`
+/// reads a filled template as it is. `info` is where it comes from (the rule file's hash
+/// and git revision, the tool), written in 填报说明.
 pub fn template(rs: &RuleSet, info: &crate::report::RunInfo) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let st = Styles::new();
     let scored = expert_scored(rs);
-    if scored {
-        super::score_sheet::scores(book.add_worksheet(), &st, rs)?;
-    }
     towns_sheet(book.add_worksheet(), &st, rs)?;
     if scored {
+        super::score_sheet::scores(book.add_worksheet(), &st, rs)?;
         super::score_sheet::items(book.add_worksheet(), &st, rs)?;
     }
     super::score_sheet::instructions(book.add_worksheet(), &st, rs, info, &columns(rs), scored)?;
