@@ -136,11 +136,21 @@ fn chart(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult], c: usize, n
         };
         let value = describe::value(rs, a.lhs, lu);
         let threshold = describe::value(rs, a.rhs, ru);
+        // Short of this threshold, yet the criterion is met: through its relaxation.
+        let met = r
+            .criteria
+            .iter()
+            .any(|x| x.index == c && x.status == crate::eval::Status::Met);
+        let relaxed = if a.holds == Tri::False && met {
+            "；本条经放宽条款符合"
+        } else {
+            ""
+        };
         rows.push(Bar {
             label: ev.towns.names[r.row].to_string(),
             value: ratio,
             class,
-            text: format!("{value}（门槛 {threshold}）"),
+            text: format!("{value}（门槛 {threshold}{relaxed}）"),
         });
     }
     if rows.is_empty() {
