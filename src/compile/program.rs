@@ -91,6 +91,27 @@ pub enum Op {
 }
 
 impl Op {
+    /// A comparison's operator and sides (`None` for every other operation).
+    pub fn comparison(&self) -> Option<(crate::syntax::ops::CmpOp, NodeId, NodeId)> {
+        match *self {
+            Op::Cmp { op, lhs, rhs } => Some((op, lhs, rhs)),
+            Op::Fact(_)
+            | Op::Param(_)
+            | Op::Const(_)
+            | Op::Lookup { .. }
+            | Op::InTable { .. }
+            | Op::InList { .. }
+            | Op::Not(_)
+            | Op::Neg(_)
+            | Op::Logic { .. }
+            | Op::Arith { .. }
+            | Op::Rescale(..)
+            | Op::Stat { .. }
+            | Op::Min(..)
+            | Op::Max(..) => None,
+        }
+    }
+
     /// The operations this one reads, in evaluation order (at most two).
     pub fn children(&self) -> impl Iterator<Item = NodeId> {
         let (a, b) = match *self {

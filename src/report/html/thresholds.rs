@@ -39,33 +39,15 @@ fn comparisons(ev: &Evaluator<'_>, results: &[TownResult]) -> Vec<(usize, NodeId
 }
 
 fn is_threshold(ev: &Evaluator<'_>, n: NodeId) -> bool {
-    match ev.rules.ops.get(n as usize) {
-        Some(&Op::Cmp { op, rhs, .. }) => {
-            let ordering = match op {
-                CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt => true,
-                CmpOp::Eq | CmpOp::Ne => false,
-            };
-            let fixed = matches!(ev.rules.ops.get(rhs as usize), Some(Op::Const(_)));
-            ordering && (fixed || describe::is_param_like(ev, rhs))
-        }
-        Some(
-            Op::Fact(_)
-            | Op::Param(_)
-            | Op::Const(_)
-            | Op::Lookup { .. }
-            | Op::InTable { .. }
-            | Op::InList { .. }
-            | Op::Not(_)
-            | Op::Neg(_)
-            | Op::Logic { .. }
-            | Op::Arith { .. }
-            | Op::Rescale(..)
-            | Op::Stat { .. }
-            | Op::Min(..)
-            | Op::Max(..),
-        )
-        | None => false,
-    }
+    let Some((op, _, rhs)) = ev.rules.ops.get(n as usize).and_then(Op::comparison) else {
+        return false;
+    };
+    let ordering = match op {
+        CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt => true,
+        CmpOp::Eq | CmpOp::Ne => false,
+    };
+    let fixed = matches!(ev.rules.ops.get(rhs as usize), Some(Op::Const(_)));
+    ordering && (fixed || describe::is_param_like(ev, rhs))
 }
 
 /// The value as a share of the threshold, when both are known numbers.
@@ -78,11 +60,8 @@ fn share(ev: &Evaluator<'_>, a: &Atom) -> Option<Decimal> {
     }
     // The margin is how far the value is past the threshold on the passing side.
     let below_passes = matches!(
-        ev.rules.ops.get(a.node as usize),
-        Some(Op::Cmp {
-            op: CmpOp::Le | CmpOp::Lt,
-            ..
-        })
+        ev.rules.ops.get(a.node as usize).and_then(Op::comparison),
+        Some((CmpOp::Le | CmpOp::Lt, _, _))
     );
     let value = if below_passes {
         t.checked_sub(m)?
@@ -109,7 +88,7 @@ pub fn section(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
 
 fn chart(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult], c: usize, node: NodeId) {
     let rs = ev.rules;
-    let Some(&Op::Cmp { lhs, rhs, .. }) = rs.ops.get(node as usize) else {
+    let Some((_, lhs, rhs)) = rs.ops.get(node as usize).and_then(Op::comparison) else {
         return;
     };
     let mut rows = Vec::new();
