@@ -293,10 +293,10 @@ fn lang_asked(args: impl Iterator<Item = String>) -> Lang {
 fn lang_name(name: &str) -> Result<String, String> {
     match Lang::parse(name) {
         Some(_) => Ok(name.to_string()),
-        None => Err(format!(
-            "{}; {}",
-            crate::t!("cli.lang.unknown", lang = name),
-            crate::t!("cli.lang.help")
+        None => Err(crate::t!(
+            "cli.lang.invalid",
+            message = crate::t!("cli.lang.unknown", lang = name),
+            help = crate::t!("cli.lang.help")
         )),
     }
 }

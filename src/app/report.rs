@@ -88,8 +88,15 @@ pub fn run(args: &ReportArgs) -> Result<Outcome, AppError> {
     }
     let other_evs: Vec<Evaluator<'_>> = others.iter().map(|(r, t)| Evaluator::new(r, t)).collect();
     let rows: Vec<usize> = (0..towns.len()).collect();
+    let warnings = crate::check::check_file(&args.rules)
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::diag::Level::Warning)
+        .map(|d| format!("{}（{}）", d.message, d.location()))
+        .collect();
     let opts = HtmlOptions {
         info: Some(&info),
+        warnings,
         compare: other_evs.iter().collect(),
         letters: args.letters,
         rules_only: args.rules_only,

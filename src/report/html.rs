@@ -33,6 +33,9 @@ pub struct HtmlOptions<'a> {
     pub letters: bool,
     /// Only the rule set's summary for sign-off, no towns.
     pub rules_only: bool,
+    /// The rule set's warnings from `check` (weights that do not add up …), shown in the
+    /// header: a reader of the scores must know them.
+    pub warnings: Vec<String>,
 }
 
 /// Escape text for HTML.
@@ -70,7 +73,11 @@ pub fn html(ev: &Evaluator<'_>, rows: &[usize], opts: &HtmlOptions<'_>) -> Strin
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
-        esc(&format!("{title}：评定报告")),
+        esc(&if opts.rules_only {
+            format!("{title}：规则集（供审定）")
+        } else {
+            format!("{title}：评定报告")
+        }),
         assets::CSS
     );
     summary::header(&mut o, ev, opts);
@@ -98,7 +105,10 @@ pub fn html(ev: &Evaluator<'_>, rows: &[usize], opts: &HtmlOptions<'_>) -> Strin
 }
 
 fn nav(o: &mut String, ev: &Evaluator<'_>, opts: &HtmlOptions<'_>) {
-    let mut items = vec![("overview", "概览"), ("thresholds", "门槛对照")];
+    let mut items = vec![("overview", "概览")];
+    if !ev.rules.criteria.is_empty() {
+        items.push(("thresholds", "门槛对照"));
+    }
     if ev.rules.evaluation.is_some() {
         items.push(("indicators", "指标得分"));
     }

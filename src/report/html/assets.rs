@@ -23,6 +23,8 @@ th, td { border: 1px solid var(--rule); padding: .3em .5em; text-align: left; ve
 th { background: #f3f4f6; position: sticky; top: 0; }
 th button { font: inherit; background: none; border: none; cursor: pointer; padding: 0; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+#town-table td:nth-child(2), #town-table td:nth-child(3) { white-space: nowrap; }
+#town-table td:first-child { word-break: break-all; font-size: .85em; }
 .filter { margin: .5em 0; } .filter input { font: inherit; padding: .2em .4em; width: 16em; }
 figure { margin: 1em 0; display: flex; flex-direction: column-reverse; } figcaption { font-size: .95em; color: #374151; font-weight: bold; }
 svg text { font-family: inherit; }

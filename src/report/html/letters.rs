@@ -7,9 +7,8 @@
 use std::fmt::Write;
 
 use super::esc;
-use crate::check::Kind;
 use crate::eval::{Evaluator, Outcome, Status, TownResult};
-use crate::report::{change, criterion_lines, outcome_zh, status_zh, what_if_lines};
+use crate::report::{change, describe, outcome_zh, what_if_lines};
 
 /// Which letter a town gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,62 +42,85 @@ pub struct Letter {
     pub signature: Vec<String>,
 }
 
+/// The document as a reply cites it: 《山西省促进专业镇高质量发展实施方案》（晋政办发〔2022〕80号）.
 fn document(ev: &Evaluator<'_>) -> String {
     let h = &ev.rules.header;
-    match (h.document.is_empty(), h.title.is_empty()) {
-        (false, false) => format!("{}（{}）", h.document, h.title),
+    let title = if h.name.is_empty() { &h.title } else { &h.name };
+    match (h.document.is_empty(), title.is_empty()) {
+        (false, false) => format!("《{title}》（{}）", h.document),
         (false, true) => h.document.clone(),
-        (true, false) => h.title.clone(),
+        (true, false) => format!("《{title}》"),
         (true, true) => h.id.clone(),
     }
 }
 
-/// The town's text facts (evidence, data sources) as `label：value`.
-fn evidence(ev: &Evaluator<'_>, row: usize) -> Vec<String> {
-    let rs = ev.rules;
-    rs.facts
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.kind == Kind::Text && !matches!(f.id.as_str(), "id" | "name" | "county"))
-        .filter_map(|(i, f)| match &ev.towns.columns[i] {
-            crate::data::Column::Text(c) => c
-                .get(row)
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| format!("{}：{s}", f.label)),
-            _ => None,
-        })
-        .collect()
+/// Where the town's data comes from, when the data says (the `source` fact): the
+/// sources and years the figures were taken from. Staff's own notes are never quoted.
+fn data_source(ev: &Evaluator<'_>, row: usize) -> Option<String> {
+    let f = ev.rules.fact_index("source")?;
+    match &ev.towns.columns[f] {
+        crate::data::Column::Text(c) => c
+            .get(row)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_end_matches('。').to_string()),
+        _ => None,
+    }
 }
 
-/// The finding on one criterion, in one paragraph.
+/// The town's county, when the data gives it.
+fn county(ev: &Evaluator<'_>, row: usize) -> Option<String> {
+    let f = ev.rules.fact_index("county")?;
+    match &ev.towns.columns[f] {
+        crate::data::Column::Text(c) => c
+            .get(row)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The finding on one criterion, in one plain sentence: met; not met and what it asks
+/// (with the shortfall); undetermined and what is missing; not applicable.
 fn finding(ev: &Evaluator<'_>, c: &crate::eval::CriterionResult, row: usize) -> String {
-    let crit = &ev.rules.criteria[c.index];
-    let detail = match c.status {
-        Status::Met => crate::report::criterion::met_summary(ev, c, row),
-        Status::NotMet | Status::Undetermined | Status::NotApplicable => {
-            criterion_lines(ev, c, row)
+    let rs = ev.rules;
+    let crit = &rs.criteria[c.index];
+    let head = format!("{}（{}）", crit.label, crit.clause);
+    let atoms = || {
+        c.requires
+            .iter()
+            .filter(|q| q.status != crate::eval::Tri::True)
+            .flat_map(|q| q.cond.atoms.iter())
+    };
+    let mut text = match c.status {
+        Status::Met if c.discretionary => format!("{head}：经放宽条款符合（放宽属认定机关裁量）。"),
+        Status::Met => format!("{head}：符合。"),
+        Status::NotApplicable => format!("{head}：不适用。"),
+        Status::NotMet => {
+            let asks: Vec<String> = atoms().filter_map(|a| describe::fix(ev, a, row)).collect();
+            if asks.is_empty() {
+                format!("{head}：不符合。")
+            } else {
+                format!("{head}：不符合，要求{}。", asks.join("，且"))
+            }
+        }
+        Status::Undetermined => {
+            let needs: Vec<String> = atoms().filter_map(|a| describe::need(ev, a, row)).collect();
+            let missing: Vec<&str> = c
+                .missing_facts
                 .iter()
-                .map(|l| {
-                    l.trim()
-                        .trim_start_matches(['✓', '✗', '?', '–', '·'])
-                        .trim()
-                        .to_string()
-                })
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join("；")
+                .map(|&f| rs.facts[f].label.as_str())
+                .collect();
+            match (needs.is_empty(), missing.is_empty()) {
+                (false, _) => format!("{head}：待定，尚缺数据；要求{}。", needs.join("，且")),
+                (true, false) => format!("{head}：待定，尚缺{}。", missing.join("、")),
+                (true, true) => format!("{head}：待定。"),
+            }
         }
     };
-    let mut text = format!(
-        "{}（{}）：{}。{}",
-        crit.label,
-        crit.clause,
-        status_zh(c.status),
-        detail
-    );
-    // A met criterion's one line leaves out the readings it rests on: said here.
-    if c.status == Status::Met {
-        if let Some(r) = crate::report::criterion::reading(ev.rules, c.index) {
+    if c.status != Status::NotApplicable {
+        if let Some(r) = crate::report::criterion::reading(rs, c.index) {
             text.push_str(&r);
         }
     }
@@ -133,49 +155,70 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
     let mut closing = Vec::new();
     match kind {
         LetterKind::Opinion => {
-            let mut verdict = format!("审核结论：{}。", outcome_zh(r.outcome));
-            if r.discretionary {
-                verdict.push_str("其中有的标准经放宽条款认定；文件规定放宽属认定机关裁量（可适当放宽），须经认定机关研究决定。");
-            }
+            let verdict = if r.discretionary {
+                "审核结论：拟认定。其中有的标准经放宽条款认定，文件规定放宽属认定机关裁量（可适当放宽），须提请认定机关研究决定。".to_string()
+            } else {
+                format!("审核结论：{}。", outcome_zh(r.outcome))
+            };
             opening.push(verdict);
             items.extend(r.criteria.iter().map(|c| finding(ev, c, row)));
             if let Some(s) = change::change_sentence(ev, r, row) {
-                closing.push(format!("如需改变审核结论：{s}。"));
+                // What the standards ask, not a promise of recognition.
+                let s = s
+                    .trim_end_matches('。')
+                    .replace("即可认定", "即符合全部认定标准");
+                closing.push(format!("对照标准：{s}。"));
             }
         }
         LetterKind::RequestMaterials => {
-            opening.push("现有材料尚不足以作出认定结论。请补充以下材料：".into());
+            let mut asked = false;
             for c in r
                 .criteria
                 .iter()
                 .filter(|c| c.status == Status::Undetermined)
             {
                 let crit = &rs.criteria[c.index];
-                let facts: Vec<&str> = c
+                let (expert, town): (Vec<usize>, Vec<usize>) = c
                     .missing_facts
                     .iter()
-                    .map(|&f| rs.facts[f].label.as_str())
-                    .collect();
-                let what = if facts.is_empty() {
-                    "相关证明材料".to_string()
-                } else {
-                    facts.join("、")
+                    .partition(|&&f| rs.facts[f].attestation);
+                let labels = |v: &[usize]| -> String {
+                    v.iter()
+                        .map(|&f| rs.facts[f].label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 };
-                items.push(format!(
-                    "{what}：用于审核“{}”（{}）。",
-                    crit.label, crit.clause
-                ));
+                let why = format!("用于审核“{}”（{}）", crit.label, crit.clause);
+                if !town.is_empty() {
+                    asked = true;
+                    items.push(format!("请补充{}的数据及证明材料，{why}。", labels(&town)));
+                }
+                if !expert.is_empty() {
+                    items.push(format!(
+                        "{}尚待认定机关组织专家认定，{why}，无需申报单位提供。",
+                        labels(&expert)
+                    ));
+                }
+                if town.is_empty() && expert.is_empty() {
+                    asked = true;
+                    items.push(format!("请补充相关证明材料，{why}。"));
+                }
             }
-            if let Some(s) = change::change_sentence(ev, r, row) {
-                closing.push(format!("说明：{s}。"));
+            opening.push(if asked {
+                "现有材料尚不足以作出认定结论，请补充以下材料：".to_string()
+            } else {
+                "以下事项尚待认定机关组织专家认定，暂不能作出认定结论：".to_string()
+            });
+            if asked {
+                closing.push(
+                    "请于＿＿＿＿年＿＿月＿＿日前补齐上述材料；逾期未补齐的，按现有材料审核。"
+                        .into(),
+                );
             }
-            closing.push("请在规定期限内补齐上述材料，逾期未补齐的，按现有材料审核。".into());
         }
     }
-    let shown = evidence(ev, row);
-    if !shown.is_empty() {
-        let shown = shown.join("；");
-        closing.push(format!("申报材料摘要：{}。", shown.trim_end_matches('。')));
+    if let Some(src) = data_source(ev, row) {
+        closing.push(format!("所据数据来源：{src}。"));
     }
     closing.push("本意见中引号内为文件原文；标注“本规则集的理解”的，是审核时对文件的解读。".into());
     Letter {
@@ -186,7 +229,10 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
             LetterKind::RequestMaterials => format!("关于“{name}”补充专业镇认定材料的通知"),
         },
         warnings,
-        to: format!("“{name}”申报单位："),
+        to: match county(ev, row) {
+            Some(c) => format!("{c}“{name}”专业镇申报单位："),
+            None => format!("“{name}”专业镇申报单位："),
+        },
         opening,
         items,
         closing,

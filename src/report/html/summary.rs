@@ -57,6 +57,15 @@ pub fn header(o: &mut String, ev: &Evaluator<'_>, opts: &HtmlOptions<'_>) {
         let _ = write!(o, "<p>来源：{}</p>", esc(&info.lines().join("；")));
     }
     o.push_str("</div>\n");
+    if !opts.warnings.is_empty() {
+        o.push_str(
+            "<div class=\"whatif\"><strong>规则集检查的警告（townrules check）</strong><ul>",
+        );
+        for w in &opts.warnings {
+            let _ = write!(o, "<li>{}</li>", esc(w));
+        }
+        o.push_str("</ul></div>\n");
+    }
     let what_if = what_if_lines(rs);
     if !what_if.is_empty() {
         o.push_str("<div class=\"whatif\"><strong>假设分析</strong>");
@@ -81,10 +90,15 @@ pub fn targets(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
         .count();
     o.push_str("<section id=\"targets\"><h2>文件目标</h2>\n<table><thead><tr><th>目标（原文）</th><th>期限</th><th>本次评定</th></tr></thead><tbody>");
     for t in &rs.targets {
-        let by = t.by.clone().unwrap_or_default();
+        // A deadline before the date the rules are read at has passed: said.
+        let passed = match (&t.by, &rs.as_of) {
+            (Some(b), Some(a)) if *b < a.date => "（评定日期时已过期限）",
+            _ => "",
+        };
+        let by = format!("{}{passed}", t.by.clone().unwrap_or_default());
         let now = match (&t.towns, t.level.as_deref()) {
             (Some(n), Some(level)) if level == rs.header.level => format!(
-                "目标 {} 个；本次数据中认定 {recognised} 个（共 {} 个镇参评）",
+                "目标 {} 个；本次数据中认定 {recognised} 个（本次读入 {} 个镇，未必是全部参评镇，不能据此判断目标是否完成）",
                 n.normalize(),
                 ev.towns.len()
             ),
@@ -128,7 +142,33 @@ pub fn rules(o: &mut String, ev: &Evaluator<'_>) {
         if let Some(q) = &crit.quote {
             let _ = write!(o, "<p>原文：“{}”</p>", esc(q));
         }
+        for rx in crit.requires.iter().filter_map(|q| q.relax.as_ref()) {
+            let clause = rx.clause.as_deref().unwrap_or(&crit.clause);
+            let _ = write!(o, "<p>放宽条款（{}）", esc(clause));
+            if let Some(q) = &rx.quote {
+                let _ = write!(o, "：原文“{}”", esc(q));
+            }
+            if rx.discretionary {
+                o.push_str("。文件用语为“可适当放宽”，放宽属认定机关裁量");
+            }
+            o.push_str("。</p>");
+        }
+        for p in &crit.priorities {
+            let _ = write!(o, "<p>优先评定：原文“{}”</p>", esc(&p.label));
+        }
         for r in rs.interpretations(c) {
+            let _ = write!(o, "<p class=\"reading\">本规则集的理解：{}</p>", esc(r));
+        }
+    }
+    for p in &rs.priorities {
+        let clause = p.clause.as_deref().unwrap_or_default();
+        let _ = write!(
+            o,
+            "<h3>优先评定 {}</h3><p>原文“{}”</p>",
+            esc(clause),
+            esc(&p.rule.label)
+        );
+        for r in &p.interpretations {
             let _ = write!(o, "<p class=\"reading\">本规则集的理解：{}</p>", esc(r));
         }
     }

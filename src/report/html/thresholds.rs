@@ -73,6 +73,9 @@ fn share(ev: &Evaluator<'_>, a: &Atom) -> Option<Decimal> {
 
 /// The section of threshold charts.
 pub fn section(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
+    if ev.rules.criteria.is_empty() {
+        return;
+    }
     let found = comparisons(ev, results);
     o.push_str("<section id=\"thresholds\"><h2>门槛对照</h2>\n");
     if found.is_empty() {
@@ -120,10 +123,14 @@ fn chart(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult], c: usize, n
             .criteria
             .iter()
             .any(|x| x.index == c && x.status == crate::eval::Status::Met);
-        let relaxed = if a.holds == Tri::False && met {
-            "；本条经放宽条款符合"
-        } else {
-            ""
+        let open = r
+            .criteria
+            .iter()
+            .any(|x| x.index == c && x.status == crate::eval::Status::Undetermined);
+        let relaxed = match (a.holds, met, open) {
+            (Tri::False, true, _) => "；本条经放宽条款符合",
+            (Tri::False, false, true) => "；本条待定：放宽条款所需数据不全",
+            _ => "",
         };
         rows.push(Bar {
             label: ev.towns.names[r.row].to_string(),

@@ -23,10 +23,11 @@ pub fn overview(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
     }
     let count = |x: Outcome| results.iter().filter(|r| r.outcome == x).count();
     let marked = results.iter().filter(|r| r.discretionary).count();
+    // Priority orders the towns recognised: counted among them.
     let priority = |t: Tri| {
         results
             .iter()
-            .filter(|r| ev.priority_state(r.row) == t)
+            .filter(|r| r.outcome == Outcome::Recognized && ev.priority_state(r.row) == t)
             .count()
     };
     o.push_str("<div class=\"cards\">");
@@ -51,7 +52,7 @@ pub fn overview(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
     if super::super::has_priorities(ev.rules) {
         let _ = write!(
             o,
-            "<div class=\"card\"><b>{}</b>可优先评定（另有 {} 个待定）</div>",
+            "<div class=\"card\"><b>{}</b>已认定的镇中可优先评定（另有 {} 个能否优先待定）</div>",
             priority(Tri::True),
             priority(Tri::Unknown)
         );
