@@ -112,6 +112,17 @@ fn a_workbook_needs_a_file() {
 }
 
 #[test]
+fn ids_go_with_csv_only() {
+    let r = eval(&["--ids"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`--ids` 只用于 `--format csv`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn the_csv_provenance_names_the_files_by_their_hashes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("r.csv");

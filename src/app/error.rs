@@ -205,6 +205,12 @@ pub enum AppError {
         /// The format.
         format: &'static str,
     },
+    /// `--ids` with a format other than CSV (it names CSV's headers and statuses).
+    #[error("{}", crate::t!("app.error.ids_needs_csv", format = format))]
+    IdsNeedsCsv {
+        /// The format given.
+        format: &'static str,
+    },
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -252,6 +258,7 @@ impl AppError {
                 | AppError::BadDate { .. }
                 | AppError::BadYear { .. }
                 | AppError::NeedsOutput { .. }
+                | AppError::IdsNeedsCsv { .. }
         )
     }
 }

@@ -27,6 +27,19 @@ pub enum Format {
     Xlsx,
 }
 
+impl Format {
+    /// The format as `--format` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
 /// How JSON and JSON Lines explain each criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Explain {
@@ -106,6 +119,11 @@ fn sidecar_path(args: &EvalArgs) -> Option<PathBuf> {
 pub fn run(args: &EvalArgs) -> Result<Outcome, AppError> {
     if args.format == Format::Xlsx && args.output.is_none() {
         return Err(AppError::NeedsOutput { format: "xlsx" });
+    }
+    if args.ids && args.format != Format::Csv {
+        return Err(AppError::IdsNeedsCsv {
+            format: args.format.name(),
+        });
     }
     let sidecar = sidecar_path(args);
     for path in args.output.iter().chain(&sidecar) {

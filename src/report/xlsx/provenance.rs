@@ -75,7 +75,7 @@ pub(super) fn ruleset(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(
     }
     r += 2;
 
-    let param_heads = ["参数", "取值（如文件所写）", "数值", "单位", "依据"];
+    let param_heads = ["参数", "取值（如所写）", "数值", "单位", "依据"];
     sh.header(r, &param_heads.map(String::from))?;
     for p in &rs.params {
         r += 1;
@@ -155,6 +155,14 @@ pub(super) fn sources(
             "规则集",
             format!("{}（{}）", rs.header.title, rs.header.document),
         ),
+        (
+            "引用的规则文件",
+            info.rule_files
+                .iter()
+                .map(|f| format!("{}（SHA-256 {}）", f.path, f.sha256))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         ("数据文件", data),
         ("数据文件 SHA-256", data_hash),
     ];
@@ -164,7 +172,7 @@ pub(super) fn sources(
     }
     items.extend([
         (
-            "评定日期（参数取值日期）",
+            "参数取值日期（规则集日期或 --date）",
             info.date.clone().unwrap_or_else(|| "（规则集未注明日期）".into()),
         ),
         (

@@ -123,7 +123,7 @@ pub(super) fn instructions(
         }
     };
     let eval = if scored {
-        "townrules eval 规则文件 本文件.xlsx --sheet 镇 --scores 本文件.xlsx"
+        "townrules eval 规则文件 本文件.xlsx --scores 本文件.xlsx"
     } else {
         "townrules eval 规则文件 本文件.xlsx"
     };
