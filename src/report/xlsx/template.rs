@@ -91,7 +91,9 @@ fn hint(rs: &RuleSet, f: &FactInfo) -> String {
             None => "个数。填整数，如 12。".into(),
         },
         Kind::Percent => "百分比。写 35% 或 35（即 35%）。".into(),
-        Kind::Bool if f.attestation => "专家认定：是/否（从下拉列表选择）。".into(),
+        Kind::Bool if f.attestation => {
+            "专家认定：由认定机关按专家认定记录填写“是/否”，申报单位不填（从下拉列表选择）。".into()
+        }
         Kind::Bool => "是/否（从下拉列表选择）。".into(),
         Kind::Category(s) => {
             let names: Vec<&str> = rs
