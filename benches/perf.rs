@@ -669,7 +669,7 @@ fn main() {
     let engine_report = Command::new(exe)
         .args(["eval", shanxi])
         .arg(&file)
-        .args(["--format", "csv"])
+        .args(["--format", "csv", "--ids"])
         .output()
         .expect("run townrules")
         .stdout;
@@ -694,6 +694,7 @@ fn main() {
                 towns.ids[i].as_bytes(),
                 towns.names[i].as_bytes(),
                 &hw.report(i),
+                hw.missing(i),
             );
             if buf.len() > 1 << 20 {
                 out.write_all(&buf).expect("write");

@@ -499,6 +499,37 @@ impl<'a> Shanxi<'a> {
             .status()
     }
 
+    /// Which of [`READ`] town `i` lacks, as a bit mask.
+    pub fn missing(&self, i: usize) -> u32 {
+        let gone = |present: &[u64]| !bit(present, i);
+        let flag = |k: usize| gone(self.flags[k].1);
+        let count = |k: usize| gone(self.counts[k].1);
+        let order = [
+            gone(self.category_present),
+            gone(self.output_present),
+            flag(6),
+            flag(7),
+            flag(8),
+            flag(9),
+            count(0),
+            count(1),
+            count(3),
+            count(2),
+            count(4),
+            count(5),
+            flag(0),
+            flag(1),
+            flag(2),
+            flag(5),
+            flag(3),
+            flag(4),
+        ];
+        order
+            .iter()
+            .enumerate()
+            .fold(0, |m, (k, &g)| m | (u32::from(g) << k))
+    }
+
     /// Town `i`'s statuses, outcome and discretionary marks.
     #[inline(always)]
     pub fn report(&self, i: usize) -> Report {
@@ -599,7 +630,76 @@ pub fn csv_field(buf: &mut Vec<u8>, field: &[u8]) {
 /// (the rule set has a discretionary relaxation).
 pub const REPORT_HEADER: &str = "id,name,outcome,discretionary,heritage,employment,\
 market_demand,agglomeration,leading_enterprise,distinct_product,public_services,\
-environment,priority,interpretations\n";
+environment,priority,relaxed,missing_facts,interpretations,what_if\n";
+
+/// The facts the Shanxi criteria and priority clause read, in the order of
+/// `rules/facts.rules` (the order of the `missing_facts` cell).
+pub const READ: [&str; 18] = [
+    "category",
+    "output_value",
+    "single_county",
+    "origin_or_gi",
+    "industry_influence",
+    "market_share_high",
+    "leading_enterprises",
+    "supporting_enterprises",
+    "standards_led",
+    "regional_brands",
+    "tech_centers",
+    "specialized_firms",
+    "heritage",
+    "employment_effect",
+    "market_demand",
+    "product_distinct",
+    "public_services",
+    "environment",
+];
+
+/// The `missing_facts` cell of a town whose fact `READ[k]` is missing when bit `k` of
+/// `mask` is set.
+pub fn missing_cell(buf: &mut Vec<u8>, mask: u32) {
+    let mut first = true;
+    for (k, id) in READ.iter().enumerate() {
+        if mask >> k & 1 != 0 {
+            if !first {
+                buf.push(b';');
+            }
+            buf.extend_from_slice(id.as_bytes());
+            first = false;
+        }
+    }
+}
+
+impl Facts {
+    /// Which of [`READ`] are missing, as a bit mask.
+    pub fn missing(&self) -> u32 {
+        let t = |x: T| x == T::Unknown;
+        let present = [
+            self.category.is_none(),
+            self.output_value.is_none(),
+            t(self.single_county),
+            t(self.origin_or_gi),
+            t(self.industry_influence),
+            t(self.market_share_high),
+            self.leading_enterprises.is_none(),
+            self.supporting_enterprises.is_none(),
+            self.standards_led.is_none(),
+            self.regional_brands.is_none(),
+            self.tech_centers.is_none(),
+            self.specialized_firms.is_none(),
+            t(self.heritage),
+            t(self.employment_effect),
+            t(self.market_demand),
+            t(self.product_distinct),
+            t(self.public_services),
+            t(self.environment),
+        ];
+        present
+            .iter()
+            .enumerate()
+            .fold(0, |m, (k, &gone)| m | (u32::from(gone) << k))
+    }
+}
 
 /// The `interpretations` cell: the criteria of rules/shanxi.rules that rest on the rule
 /// set's own readings.
@@ -607,7 +707,7 @@ pub const INTERPRETED: &[u8] = b"agglomeration;leading_enterprise;distinct_produ
 
 /// Append one report line: `true` in the `discretionary` column for a town recognised
 /// only through the discretionary relaxation, else nothing.
-pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report) {
+pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report, missing: u32) {
     csv_field(buf, id);
     buf.push(b',');
     csv_field(buf, name);
@@ -628,8 +728,15 @@ pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report) {
         T::Unknown => b"unknown",
     });
     buf.push(b',');
+    if r.relaxed {
+        buf.extend_from_slice(b"agglomeration");
+    }
+    buf.push(b',');
+    missing_cell(buf, missing);
+    buf.push(b',');
     buf.extend_from_slice(INTERPRETED);
-    buf.push(b'\n');
+    // The what_if cell: empty, no parameter changed.
+    buf.extend_from_slice(b",\n");
 }
 
 /// Trim ASCII and ideographic spaces.
@@ -862,7 +969,7 @@ pub fn independent(path: &Path, out: &mut dyn Write) -> io::Result<usize> {
             public_services: flag(23)?,
             environment: flag(24)?,
         };
-        report_line(&mut buf, id, name, &report(&f));
+        report_line(&mut buf, id, name, &report(&f), f.missing());
         if buf.len() > 1 << 20 {
             out.write_all(&buf)?;
             buf.clear();

@@ -1,0 +1,65 @@
+//! The benchmark's hand-written baseline (benches/support/handwritten.rs) is kept in
+//! step with the engine: on generated towns, `townrules eval --format csv --ids` and the
+//! independent implementation write the same report byte for byte, and so does the
+//! baseline over the engine's columns. (`cargo bench` asserts the same on a million
+//! towns; this keeps a change of the report from breaking the bench unnoticed.)
+
+#![allow(dead_code)]
+
+#[path = "../benches/support/gen.rs"]
+mod gen;
+#[path = "../benches/support/handwritten.rs"]
+mod handwritten;
+
+use std::path::Path;
+
+#[test]
+fn the_baseline_writes_the_engines_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("towns.csv");
+    let mut data = Vec::new();
+    gen::write_csv(5_000, gen::SEED, &mut data).expect("generate");
+    std::fs::write(&file, &data).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_townrules"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["eval", "rules/shanxi.rules"])
+        .arg(&file)
+        .args(["--format", "csv", "--ids"])
+        .output()
+        .expect("run townrules");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let engine = String::from_utf8(out.stdout).expect("utf-8");
+    let mut independent = Vec::new();
+    handwritten::independent(&file, &mut independent).expect("independent");
+    let independent = String::from_utf8(independent).expect("utf-8");
+    let first_difference = engine
+        .lines()
+        .zip(independent.lines())
+        .find(|(a, b)| a != b);
+    assert!(
+        first_difference.is_none() && engine.lines().count() == independent.lines().count(),
+        "first difference: {first_difference:?}"
+    );
+    // The baseline over the engine's columns, as the bench times it.
+    let model = townrules::check::check_file(Path::new("rules/shanxi.rules"))
+        .model
+        .expect("shanxi checks");
+    let rs = townrules::compile(&model).expect("compiles");
+    let towns = townrules::load_towns(&file, &model).expect("loads").towns;
+    let hw = handwritten::Shanxi::new(&rs, &towns);
+    let mut buf = handwritten::REPORT_HEADER.as_bytes().to_vec();
+    for i in 0..towns.len() {
+        handwritten::report_line(
+            &mut buf,
+            towns.ids[i].as_bytes(),
+            towns.names[i].as_bytes(),
+            &hw.report(i),
+            hw.missing(i),
+        );
+    }
+    assert_eq!(String::from_utf8(buf).expect("utf-8"), engine);
+}
