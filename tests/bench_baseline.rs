@@ -44,6 +44,12 @@ fn the_baseline_writes_the_engines_csv() {
         first_difference.is_none() && engine.lines().count() == independent.lines().count(),
         "first difference: {first_difference:?}"
     );
+    // The generated towns exercise the new columns: relaxed, missing facts.
+    assert!(engine.lines().any(|l| l.contains(",agglomeration,")), "no relaxed town");
+    assert!(
+        engine.lines().skip(1).any(|l| !l.contains(",,agglomeration;leading")),
+        "no town with missing facts"
+    );
     // The baseline over the engine's columns, as the bench times it.
     let model = townrules::check::check_file(Path::new("rules/shanxi.rules"))
         .model
