@@ -150,6 +150,7 @@ impl Grid {
 
 /// Open the workbook at `path` and read one sheet (`sheet` by name, else the first).
 fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError> {
+    super::input::check(name, path)?;
     let mut wb = open_workbook_auto(path)
         .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
     let names = wb.sheet_names();

@@ -41,25 +41,18 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
     if super::excel::is_workbook(path) {
         return super::excel::read_scores(&name, path, ev, towns);
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![DataError::file(
-            &name,
-            crate::t!("data.scores.unreadable", error = e),
-        )]
-    })?;
+    let bytes = super::input::read_all(&name, path).map_err(|e| vec![e])?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let (t, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
-            if bad {
-                return Err(vec![DataError::file(
-                    &name,
-                    crate::t!("data.scores.encoding"),
-                )
-                .with_help(crate::t!("data.scores.encoding_help"))]);
+        Err(e) => match encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(e.as_bytes())
+        {
+            Some(t) if !t.contains('\0') => t.into_owned(),
+            _ => {
+                let e = super::input::utf8(&name, e.into_bytes()).err();
+                return Err(e.into_iter().collect());
             }
-            t.into_owned()
-        }
+        },
     };
     load_scores_str(&name, &text, ev, towns)
 }
