@@ -233,7 +233,7 @@ impl fmt::Display for DataError {
             }
         }
         if let Some(column) = &self.column {
-            f.write_str(&crate::t!("data.at.column", column = column))?;
+            f.write_str(&crate::t!("data.at.column", column = crate::i18n::quote(column)))?;
         }
         f.write_str(&crate::t!("data.at.message", message = self.message))
     }

@@ -369,7 +369,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             let (a, b) = (self.rows[first], self.rows[second]);
             let message = crate::t!(
                 "data.cell.duplicate_id",
-                id = &ids[second],
+                id = crate::i18n::quote(&ids[second]),
                 first = self.unit.describe(a),
                 second = self.unit.describe(b)
             );
@@ -532,7 +532,7 @@ fn parse_number(text: &str) -> Result<Decimal, Fail> {
     {
         Some(d) => Ok(d.normalize()),
         None => Err((
-            crate::t!("data.cell.number", cell = text.trim()),
+            crate::t!("data.cell.number", cell = crate::i18n::quote(text.trim())),
             Some(crate::t!("data.cell.number_help")),
         )),
     }
@@ -542,7 +542,7 @@ fn bad_member(vocab: &Vocab<'_>, set: usize, text: &str) -> Fail {
     let accepted = vocab.accepted(set);
     let message = crate::t!(
         "data.cell.category",
-        cell = text.trim(),
+        cell = crate::i18n::quote(text.trim()),
         accepted = accepted
     );
     let spellings = vocab.model.categories.get(set).into_iter().flat_map(|s| {

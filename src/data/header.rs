@@ -245,7 +245,7 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(written.to_string()),
             cell: None,
-            message: crate::t!("data.header.unknown_column", column = written),
+            message: crate::t!("data.header.unknown_column", column = crate::i18n::quote(&written)),
             help: Some(help),
             unit,
             sheet: None,
@@ -270,13 +270,13 @@ impl<'m> Vocab<'m> {
             cell: None,
             message: crate::t!(
                 "data.header.yearly",
-                column = column.trim(),
+                column = crate::i18n::quote(column.trim()),
                 fact = self.describe(f)
             ),
             help: Some(crate::t!(
                 "data.header.yearly_help",
                 id = id,
-                column = column.trim()
+                column = crate::i18n::quote(column.trim())
             )),
             unit,
             sheet: None,
@@ -305,8 +305,8 @@ impl<'m> Vocab<'m> {
             cell: None,
             message: crate::t!(
                 "data.header.duplicate_column",
-                first = first,
-                column = column,
+                first = crate::i18n::quote(first),
+                column = crate::i18n::quote(column),
                 fact = self.describe(f)
             ),
             help: Some(crate::t!("data.header.duplicate_column_help")),

@@ -81,9 +81,9 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
             }
             map.next_value::<IgnoredAny>()?;
             let message = if ARRAY_KEYS.contains(&key.as_ref()) {
-                crate::t!("data.json.second_array", key = key)
+                crate::t!("data.json.second_array", key = crate::i18n::quote(&key))
             } else {
-                crate::t!("data.json.unexpected_key", key = key)
+                crate::t!("data.json.unexpected_key", key = crate::i18n::quote(&key))
             };
             let help = crate::t!("data.json.one_array_help");
             self.b

@@ -209,7 +209,7 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(ct)),
                 Some(&town),
-                crate::t!("data.scores.unknown_town", town = town),
+                crate::t!("data.scores.unknown_town", town = crate::i18n::quote(&town)),
             );
             e.help = Some(match did_you_mean(&town, cands) {
                 Some(s) => crate::t!("data.scores.unknown_town_like", name = s, file = towns.file),
@@ -230,9 +230,9 @@ pub(super) fn scores_from(
                 Some(&ind),
                 crate::t!(
                     "data.scores.unknown_indicator",
-                    indicator = ind,
+                    indicator = crate::i18n::quote(&ind),
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(match did_you_mean(&ind, cands) {
@@ -258,7 +258,7 @@ pub(super) fn scores_from(
                     code = n.code,
                     label = n.label,
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(crate::t!(
@@ -273,7 +273,7 @@ pub(super) fn scores_from(
                 "data.scores.computed",
                 code = n.code,
                 town = tname,
-                expert = expert
+                expert = crate::i18n::quote(&expert)
             );
             let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), message);
             e.help = Some(crate::t!("data.scores.computed_help"));
@@ -291,7 +291,7 @@ pub(super) fn scores_from(
                         "data.scores.bad_score",
                         message = msg,
                         town = tname,
-                        expert = expert,
+                        expert = crate::i18n::quote(&expert),
                         code = n.code
                     ),
                 );
@@ -315,7 +315,7 @@ pub(super) fn scores_from(
                     label = n.label,
                     weight = units::format_decimal(n.weight),
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(crate::t!("data.scores.out_of_range_help"));
@@ -327,7 +327,7 @@ pub(super) fn scores_from(
             let message = crate::t!(
                 "data.scores.duplicate",
                 code = n.code,
-                expert = expert,
+                expert = crate::i18n::quote(&expert),
                 town = tname,
                 first = first
             );
@@ -372,7 +372,7 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !plain(int) || !plain(frac) {
-        return Err(crate::t!("data.scores.not_points", cell = text));
+        return Err(crate::t!("data.scores.not_points", cell = crate::i18n::quote(text)));
     }
     // The value the digits denote, without leading or trailing zeros, must be the value
     // read: otherwise the reading rounded (or could not hold the number at all).
@@ -384,7 +384,7 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     } else {
         format!("{int}.{frac}")
     };
-    let refused = || crate::t!("data.scores.too_precise", cell = t, max = MAX_DIGITS);
+    let refused = || crate::t!("data.scores.too_precise", cell = crate::i18n::quote(t), max = MAX_DIGITS);
     let sign = if t.starts_with('-') { "-" } else { "" };
     let value = Decimal::from_str_exact(&format!("{sign}{exact}")).map_err(|_| refused())?;
     if value.abs().normalize().to_string() != exact {
