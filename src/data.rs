@@ -21,6 +21,7 @@ mod header;
 mod input;
 mod json;
 mod keyed;
+mod percent;
 mod scores;
 mod toml;
 

@@ -32,6 +32,12 @@ pub(super) struct Builder<'v, 'm> {
     pub id_column: Option<String>,
     /// Warnings found while reading (e.g. the file's encoding).
     pub warnings: Vec<String>,
+    /// Per percentage fact: the column's header, and whether a cell wrote a `%` sign
+    /// (see [`super::percent`]).
+    pub(super) percent: Vec<super::percent::Seen>,
+    /// Whether to refuse percentage columns of fractions ([`super::percent`]); the
+    /// workbook reader checks cells by their number format instead.
+    pub check_fractions: bool,
 }
 
 impl<'v, 'm> Builder<'v, 'm> {
@@ -57,6 +63,8 @@ impl<'v, 'm> Builder<'v, 'm> {
             header_row: None,
             id_column: None,
             warnings: Vec::new(),
+            percent: vec![super::percent::Seen::default(); vocab.len()],
+            check_fractions: true,
         }
     }
 
@@ -139,6 +147,9 @@ impl<'v, 'm> Builder<'v, 'm> {
         for e in part.errors {
             self.error(e);
         }
+        for (a, b) in self.percent.iter_mut().zip(part.percent) {
+            a.merge(b);
+        }
     }
 
     /// Mark that the file has a column for fact `f`.
@@ -186,6 +197,11 @@ impl<'v, 'm> Builder<'v, 'm> {
         if text.is_empty() {
             push_none(col);
             return;
+        }
+        if parse == Parse::Percent {
+            if let Some(seen) = self.percent.get_mut(f) {
+                seen.note(text.as_bytes(), column);
+            }
         }
         let quick = match (parse, &mut *col) {
             (Parse::Money(unit), Column::Money(v)) => {
@@ -267,6 +283,11 @@ impl<'v, 'm> Builder<'v, 'm> {
             push_none(col);
             return true;
         }
+        if parse == Parse::Percent {
+            if let Some(seen) = self.percent.get_mut(f) {
+                seen.note(raw, column);
+            }
+        }
         let done = match (parse, &mut *col) {
             (Parse::Money(unit), Column::Money(v)) => {
                 common_cells::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
@@ -341,6 +362,11 @@ impl<'v, 'm> Builder<'v, 'm> {
     /// out the towns — or every error found.
     pub fn finish(mut self) -> Result<Loaded, Vec<DataError>> {
         self.check_ids_present();
+        if self.check_fractions {
+            for e in super::percent::fraction_columns(&self.percent, &self.columns, &self.rows) {
+                self.error(e.at(&self.file, self.unit));
+            }
+        }
         let n = self.rows.len();
         for (f, col) in self.columns.iter_mut().enumerate() {
             if col.len() != n {

@@ -238,6 +238,7 @@ pub(super) fn read_towns(
 ) -> Result<Loaded, Vec<DataError>> {
     let grid = open(name, path, sheet).map_err(|e| vec![e])?;
     let mut b = Builder::new(vocab, name, RowUnit::Line, grid.rows.len());
+    b.check_fractions = false;
     let heads = grid.header.iter().map(String::as_str);
     let (lay, mut blanks) = layout(name, vocab, &mut b, heads, grid.header_row);
     for (row, cells) in &grid.rows {

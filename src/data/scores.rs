@@ -218,6 +218,17 @@ pub(super) fn scores_from(
             errors.push(e);
             continue;
         };
+        if expert.trim().is_empty() {
+            let mut e = err(
+                Some(line),
+                Some(hdr(ce)),
+                None,
+                crate::t!("data.scores.no_expert"),
+            );
+            e.help = Some(crate::t!("data.scores.no_expert_help"));
+            errors.push(e);
+            continue;
+        }
         let tname = &towns.names[t];
         let Some(node) = ev.node_by_name(&ind) else {
             let cands = ev
