@@ -150,7 +150,10 @@ impl Grid {
 
 /// Open the workbook at `path` and read one sheet (`sheet` by name, else the first).
 fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError> {
-    super::input::check(name, path)?;
+    if std::fs::metadata(path).is_ok() {
+        // A device, FIFO or oversized file is refused before the workbook is opened.
+        super::input::check(name, path)?;
+    }
     let mut wb = open_workbook_auto(path)
         .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
     let names = wb.sheet_names();
