@@ -353,6 +353,18 @@ mod tests {
     }
 
     #[test]
+    fn an_endless_reader_stops_at_the_limit() {
+        let mut r = Limited {
+            inner: io::repeat(0),
+            left: 1 << 20,
+        };
+        let mut sink = Vec::new();
+        let e = r.read_to_end(&mut sink).err();
+        assert!(e.as_ref().is_some_and(is_too_large), "{e:?}");
+        assert!(sink.len() <= (1 << 20) + (64 << 10), "{}", sink.len());
+    }
+
+    #[test]
     fn sizes_are_read_and_shown() {
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
         assert_eq!(parse_size("500mb"), Ok(500 << 20));
