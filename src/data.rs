@@ -31,9 +31,7 @@ use std::path::Path;
 pub use column::{
     scaled_to_decimal, Bits, Column, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT,
 };
-pub use input::{
-    max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES,
-};
+pub use input::{max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES};
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 
 use crate::check::Checked;
@@ -234,7 +232,10 @@ impl fmt::Display for DataError {
             }
         }
         if let Some(column) = &self.column {
-            f.write_str(&crate::t!("data.at.column", column = crate::i18n::quote(column)))?;
+            f.write_str(&crate::t!(
+                "data.at.column",
+                column = crate::i18n::quote(column)
+            ))?;
         }
         f.write_str(&crate::t!("data.at.message", message = self.message))
     }

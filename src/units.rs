@@ -189,7 +189,11 @@ fn prepare(text: &str, e: Expected) -> Result<(Cow<'_, str>, Ctx<'_>), UnitError
         return c.fail(m, crate::t!("units.empty_help", example = example));
     }
     if is_missing(&t) {
-        let m = crate::t!("units.missing", what = what, orig = crate::i18n::quote(orig));
+        let m = crate::t!(
+            "units.missing",
+            what = what,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.missing_help", example = example));
     }
     if e == Expected::YesNo {
@@ -202,7 +206,11 @@ fn prepare(text: &str, e: Expected) -> Result<(Cow<'_, str>, Ctx<'_>), UnitError
     }
     let plus_inside = t.char_indices().any(|(i, ch)| ch == '+' && i > 0);
     if plus_inside || QUALIFIERS.iter().any(|q| t.contains(q)) {
-        let m = crate::t!("units.approximate", noun = noun, orig = crate::i18n::quote(orig));
+        let m = crate::t!(
+            "units.approximate",
+            noun = noun,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.approximate_help", example = example));
     }
     Ok((t, c))
@@ -222,7 +230,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
     let body = t.strip_prefix('+').unwrap_or(t);
     let after_minus = body.strip_prefix('-').unwrap_or("");
     if after_minus.starts_with(|ch: char| ch.is_ascii_digit() || ch == '.') {
-        let m = crate::t!("units.negative", subject = c.e.subject(), orig = crate::i18n::quote(orig));
+        let m = crate::t!(
+            "units.negative",
+            subject = c.e.subject(),
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.negative_help", example = example));
     }
     let end = body
@@ -230,7 +242,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
         .unwrap_or(body.len());
     let (tok, rest) = body.split_at(end);
     if tok.is_empty() {
-        let m = crate::t!("units.not_number", what = what, orig = crate::i18n::quote(orig));
+        let m = crate::t!(
+            "units.not_number",
+            what = what,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.not_number_help", example = example));
     }
     let (int, frac) = match tok.split_once('.') {
@@ -251,7 +267,10 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
         let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
         if !first_ok || groups.any(|g| g.len() != 3) {
             let m = crate::t!("units.grouping", number = crate::i18n::quote(tok));
-            let h = crate::t!("units.grouping_help", digits = crate::i18n::quote(&int_digits));
+            let h = crate::t!(
+                "units.grouping_help",
+                digits = crate::i18n::quote(&int_digits)
+            );
             return c.fail(m, h);
         }
     }
@@ -281,11 +300,20 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
 fn bad_rest<T>(c: Ctx<'_>, rest: &str, units: String) -> Result<T, UnitError> {
     let ((_, noun, example), orig) = (c.e.words(), c.orig);
     if rest.contains(|ch: char| ch.is_ascii_digit()) {
-        let m = crate::t!("units.several", noun = noun, orig = crate::i18n::quote(orig));
+        let m = crate::t!(
+            "units.several",
+            noun = noun,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.several_help", example = example));
     }
     c.fail(
-        crate::t!("units.unknown_unit", noun = noun, unit = crate::i18n::quote(rest), orig = crate::i18n::quote(orig)),
+        crate::t!(
+            "units.unknown_unit",
+            noun = noun,
+            unit = crate::i18n::quote(rest),
+            orig = crate::i18n::quote(orig)
+        ),
         crate::t!("units.unknown_unit_help", units = units),
     )
 }
@@ -431,10 +459,16 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
     if !(rest.is_empty() || COUNT_UNITS.contains(&rest)) {
         let help = crate::t!("units.count_help");
         if rest.contains(['元', '亿']) {
-            return c.fail(crate::t!("units.count_money", orig = crate::i18n::quote(orig)), help);
+            return c.fail(
+                crate::t!("units.count_money", orig = crate::i18n::quote(orig)),
+                help,
+            );
         }
         if rest == "%" {
-            return c.fail(crate::t!("units.count_percent", orig = crate::i18n::quote(orig)), help);
+            return c.fail(
+                crate::t!("units.count_percent", orig = crate::i18n::quote(orig)),
+                help,
+            );
         }
         return bad_rest(c, rest, crate::t!("units.count_units"));
     }
@@ -443,7 +477,11 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
             let n = format_decimal(lit.value);
             let wan = if wan { "万" } else { "" };
             return c.fail(
-                crate::t!("units.count_measure", why = why, orig = crate::i18n::quote(orig)),
+                crate::t!(
+                    "units.count_measure",
+                    why = why,
+                    orig = crate::i18n::quote(orig)
+                ),
                 crate::t!(
                     "units.count_measure_help",
                     value = format!("{n}{wan}{m}"),
@@ -459,7 +497,10 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
     if let Some(v) = value.filter(|v| (!wan && lit.has_point) || !v.fract().is_zero()) {
         let m = crate::t!("number.not_whole", number = crate::i18n::quote(orig));
         let whole = format_decimal(v.trunc());
-        return c.fail(m, crate::t!("units.whole_help", whole = crate::i18n::quote(&whole)));
+        return c.fail(
+            m,
+            crate::t!("units.whole_help", whole = crate::i18n::quote(&whole)),
+        );
     }
     match value.and_then(|v| u32::try_from(v).ok()) {
         Some(n) => Ok(n),

@@ -43,7 +43,11 @@ fn dev_zero_behind_a_data_name_is_refused_at_once() {
             let more: Vec<&str> = limit.map_or(vec![], |l| vec!["--max-input-size", l]);
             let r = eval(&dir, name, &more);
             assert_eq!(r.code, 1, "{name}: {}", r.stderr);
-            assert!(r.stderr.contains("不是普通文件（是设备文件）"), "{name}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("不是普通文件（是设备文件）"),
+                "{name}: {}",
+                r.stderr
+            );
             assert!(r.stderr.len() < 600, "{name}: {}", r.stderr);
         }
     }
@@ -87,15 +91,31 @@ fn a_file_over_the_limit_is_refused_and_one_under_it_is_read() {
     for name in ["towns.csv", "towns.json"] {
         let r = eval(&dir, name, &["--max-input-size", "4K"]);
         assert_eq!(r.code, 1, "{name}: {}", r.stderr);
-        assert!(r.stderr.contains("超过输入上限 4 KiB"), "{name}: {}", r.stderr);
-        assert!(r.stderr.contains("--max-input-size"), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("超过输入上限 4 KiB"),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("--max-input-size"),
+            "{name}: {}",
+            r.stderr
+        );
         let r = eval(&dir, name, &["--max-input-size", "1M"]);
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         assert_eq!(r.stdout.lines().count(), 201, "{name}");
     }
     // English, and a size the flag cannot read.
-    let r = eval(&dir, "towns.csv", &["--max-input-size", "4K", "--lang", "en"]);
-    assert!(r.stderr.contains("larger than the input limit of 4 KiB"), "{}", r.stderr);
+    let r = eval(
+        &dir,
+        "towns.csv",
+        &["--max-input-size", "4K", "--lang", "en"],
+    );
+    assert!(
+        r.stderr.contains("larger than the input limit of 4 KiB"),
+        "{}",
+        r.stderr
+    );
     let r = eval(&dir, "towns.csv", &["--max-input-size", "lots"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("无法识别的大小 `lots`"), "{}", r.stderr);
@@ -111,7 +131,10 @@ fn a_huge_cell_or_header_gives_a_short_message() {
         ("header.csv", format!("id,name,{x}\nt01,甲镇,1\n")),
         ("category.csv", format!("id,name,category\nt01,甲镇,{x}\n")),
         ("key.json", format!("[{{\"id\": \"t01\", \"{x}\": 1}}]")),
-        ("id.json", format!("[{{\"id\": \"{x}\"}}, {{\"id\": \"{x}\"}}]")),
+        (
+            "id.json",
+            format!("[{{\"id\": \"{x}\"}}, {{\"id\": \"{x}\"}}]"),
+        ),
     ];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).expect("write");
@@ -212,7 +235,11 @@ fn json_whole_floats_and_percentage_columns() {
     std::fs::write(dir.join("fractions.csv"), fractions).expect("write");
     let r = eval(&dir, "fractions.csv", &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("第2行 `national_market_share` 列"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("第2行 `national_market_share` 列"),
+        "{}",
+        r.stderr
+    );
     // A `%` sign anywhere in the column says they are percentages.
     let marked = "id,name,national_market_share\nt1,甲,0.35%\nt2,乙,0.5\nt3,丙,1\n";
     std::fs::write(dir.join("marked.csv"), marked).expect("write");

@@ -354,7 +354,11 @@ pub(super) fn record<F: Fields + ?Sized>(
         let cell = rec.field(*i).unwrap_or_default().trim();
         if !*reported && !cell.is_empty() {
             *reported = true;
-            let message = crate::t!("data.csv.no_header", n = *i + 1, cell = crate::i18n::quote(cell));
+            let message = crate::t!(
+                "data.csv.no_header",
+                n = *i + 1,
+                cell = crate::i18n::quote(cell)
+            );
             let help = crate::t!("data.csv.no_header_help");
             let e = b.row_error(None, Some(cell), message, Some(help));
             b.error(e);

@@ -168,9 +168,14 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
             .or_else(|| names.iter().position(|n| n.trim() == wanted.trim()))
             .ok_or_else(|| {
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                DataError::file(name, crate::t!("data.excel.no_sheet", sheet = crate::i18n::quote(wanted))).with_help(
-                    crate::t!("data.excel.no_sheet_help", sheets = list.join("、")),
+                DataError::file(
+                    name,
+                    crate::t!("data.excel.no_sheet", sheet = crate::i18n::quote(wanted)),
                 )
+                .with_help(crate::t!(
+                    "data.excel.no_sheet_help",
+                    sheets = list.join("、")
+                ))
             })?,
     };
     let sheet_name = names.get(index).cloned().unwrap_or_default();
@@ -256,7 +261,8 @@ pub(super) fn read_towns(
             match &c.problem {
                 Some(Problem::Error(value)) => {
                     if read {
-                        let message = crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
+                        let message =
+                            crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
                         b.error(
                             grid.error_at(name, *row, i, message)
                                 .with_help(error_help()),
@@ -268,7 +274,8 @@ pub(super) fn read_towns(
                     if matches!(slot, Some(Slot::Fact(f))
                         if vocab.parsers.get(f) == Some(&Parse::Percent)) =>
                 {
-                    let message = crate::t!("data.excel.fraction", cell = crate::i18n::quote(&c.text));
+                    let message =
+                        crate::t!("data.excel.fraction", cell = crate::i18n::quote(&c.text));
                     b.error(
                         grid.error_at(name, *row, i, message)
                             .with_help(percent_help()),
@@ -295,7 +302,8 @@ pub(super) fn read_scores(
     for (row, cells) in &grid.rows {
         for (i, c) in cells.iter().enumerate() {
             if let Some(Problem::Error(value)) = &c.problem {
-                let message = crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
+                let message =
+                    crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
                 cell_errors.push(
                     grid.error_at(name, *row, i, message)
                         .with_help(error_help()),

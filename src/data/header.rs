@@ -245,7 +245,10 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(written.to_string()),
             cell: None,
-            message: crate::t!("data.header.unknown_column", column = crate::i18n::quote(&written)),
+            message: crate::t!(
+                "data.header.unknown_column",
+                column = crate::i18n::quote(written)
+            ),
             help: Some(help),
             unit,
             sheet: None,

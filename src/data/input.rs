@@ -59,7 +59,7 @@ pub fn human(bytes: u64) -> String {
         let size = 1u64 << shift;
         if bytes >= size {
             let tenths = bytes.saturating_mul(10) / size;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
                 format!("{}.{} {unit}", tenths / 10, tenths % 10)
@@ -129,7 +129,13 @@ pub(super) fn open(name: &str, path: &Path) -> Result<(Limited<File>, u64), Data
     let limit = max_input_bytes();
     let size = check(name, path)?;
     let file = File::open(path).map_err(|e| read_error(name, &e))?;
-    Ok((Limited { inner: file, left: limit }, size))
+    Ok((
+        Limited {
+            inner: file,
+            left: limit,
+        },
+        size,
+    ))
 }
 
 /// Check that `path` is a regular file within the limit (see [`open`]); its size.
@@ -138,7 +144,9 @@ pub(super) fn check(name: &str, path: &Path) -> Result<u64, DataError> {
     let kind = kind_of(&meta.file_type());
     if let Some(kind) = kind {
         let message = crate::t!("data.input.not_regular", kind = kind);
-        return Err(DataError::file(name, message).with_help(crate::t!("data.input.not_regular_help")));
+        return Err(
+            DataError::file(name, message).with_help(crate::t!("data.input.not_regular_help"))
+        );
     }
     let limit = max_input_bytes();
     if meta.len() > limit {
@@ -383,6 +391,9 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("id = \"t01\"\nname = \"甲镇\"\n");
         let e = utf8("x.toml", gbk.into_owned()).err().map(|e| e.message);
         assert!(e.is_some_and(|m| m.contains('2') && m.contains("GB")));
-        assert_eq!(utf8("x", b"\xEF\xBB\xBFa".to_vec()).ok().as_deref(), Some("a"));
+        assert_eq!(
+            utf8("x", b"\xEF\xBB\xBFa".to_vec()).ok().as_deref(),
+            Some("a")
+        );
     }
 }

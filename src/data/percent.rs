@@ -65,7 +65,11 @@ impl Fractions {
 /// The percentage columns (those with a [`Seen`] header) read as fractions: every value
 /// in [0, 1], at least one of them not whole, and no cell with a `%` sign. `rows` are
 /// the towns' rows in the file.
-pub(super) fn fraction_columns(seen: &[Seen], columns: &[Column], rows: &[usize]) -> Vec<Fractions> {
+pub(super) fn fraction_columns(
+    seen: &[Seen],
+    columns: &[Column],
+    rows: &[usize],
+) -> Vec<Fractions> {
     let mut out = Vec::new();
     for (s, col) in seen.iter().zip(columns) {
         if s.header.is_empty() || s.marked {

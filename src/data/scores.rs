@@ -383,7 +383,10 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !plain(int) || !plain(frac) {
-        return Err(crate::t!("data.scores.not_points", cell = crate::i18n::quote(text)));
+        return Err(crate::t!(
+            "data.scores.not_points",
+            cell = crate::i18n::quote(text)
+        ));
     }
     // The value the digits denote, without leading or trailing zeros, must be the value
     // read: otherwise the reading rounded (or could not hold the number at all).
@@ -395,7 +398,13 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     } else {
         format!("{int}.{frac}")
     };
-    let refused = || crate::t!("data.scores.too_precise", cell = crate::i18n::quote(t), max = MAX_DIGITS);
+    let refused = || {
+        crate::t!(
+            "data.scores.too_precise",
+            cell = crate::i18n::quote(t),
+            max = MAX_DIGITS
+        )
+    };
     let sign = if t.starts_with('-') { "-" } else { "" };
     let value = Decimal::from_str_exact(&format!("{sign}{exact}")).map_err(|_| refused())?;
     if value.abs().normalize().to_string() != exact {

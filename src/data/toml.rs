@@ -45,7 +45,11 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
             continue;
         }
         if let Some(first) = found.replace(key) {
-            let message = crate::t!("data.toml.two_arrays", first = first, key = crate::i18n::quote(key));
+            let message = crate::t!(
+                "data.toml.two_arrays",
+                first = first,
+                key = crate::i18n::quote(key)
+            );
             b.error(
                 DataError::file(name, message).with_help(crate::t!("data.toml.one_array_help")),
             );
