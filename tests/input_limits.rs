@@ -247,3 +247,52 @@ fn json_whole_floats_and_percentage_columns() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The values of percentage fact `id` read from CSV `text`.
+fn percent_values(text: &str, id: &str) -> Result<Vec<Option<String>>, String> {
+    let model = townrules::check::check_file(&root().join("rules/shanxi.rules"))
+        .model
+        .expect("rules/shanxi.rules checks");
+    let f = model.facts.iter().position(|x| x.id == id).expect("a fact");
+    let loaded =
+        townrules::data::load_towns_str("t.csv", text, townrules::data::DataFormat::Csv, &model)
+            .map_err(|e| format!("{e:?}"))?;
+    match &loaded.towns.columns[f] {
+        townrules::data::Column::Num(d) => Ok((0..loaded.towns.len())
+            .map(|i| d.get(i).map(|v| v.normalize().to_string()))
+            .collect()),
+        other => Err(format!("not a number column: {other:?}")),
+    }
+}
+
+#[test]
+fn a_header_states_how_bare_percentages_are_meant() {
+    let s = Some;
+    let v = |x: &str| s(x.to_string());
+    // Percentage points by default; one 0.5 among others stays 0.5%.
+    let points = percent_values(
+        "id,national_market_share\nt1,30\nt2,0.5\nt3,45\n",
+        "national_market_share",
+    );
+    assert_eq!(points, Ok(vec![v("30"), v("0.5"), v("45")]));
+    // `（比例）`: fractions, a `%` cell as written.
+    let ratio = percent_values(
+        "id,全国市场占有率（比例）\nt1,0.35\nt2,1\nt3,12%\nt4,\n",
+        "national_market_share",
+    );
+    assert_eq!(ratio, Ok(vec![v("35"), v("100"), v("12"), None]));
+    // `（%）`: percentage points, even when all are fractions.
+    let stated = percent_values(
+        "id,national_market_share(%)\nt1,0.35\nt2,0.5\n",
+        "national_market_share",
+    );
+    assert_eq!(stated, Ok(vec![v("0.35"), v("0.5")]));
+    // A fraction column without a word is refused; a ratio above 1 too.
+    let refused = percent_values(
+        "id,national_market_share\nt1,0.35\nt2,0.5\n",
+        "national_market_share",
+    );
+    assert!(refused.is_err_and(|e| e.contains("national_market_share")));
+    let over = percent_values("id,全国市场占有率(比例)\nt1,35\n", "national_market_share");
+    assert!(over.is_err_and(|e| e.contains("35")));
+}

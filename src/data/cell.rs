@@ -198,12 +198,13 @@ impl<'v, 'm> Builder<'v, 'm> {
             push_none(col);
             return;
         }
-        if parse == Parse::Percent {
-            if let Some(seen) = self.percent.get_mut(f) {
-                seen.note(text.as_bytes(), column);
-            }
-        }
+        let ratio = parse == Parse::Percent
+            && self
+                .percent
+                .get_mut(f)
+                .is_some_and(|seen| seen.note(text.as_bytes(), column));
         let quick = match (parse, &mut *col) {
+            _ if ratio => None,
             (Parse::Money(unit), Column::Money(v)) => {
                 common_cells::money_scaled(text.as_bytes(), unit).map(|(m, s)| v.push_scaled(m, s))
             }
@@ -238,7 +239,13 @@ impl<'v, 'm> Builder<'v, 'm> {
                 push_with(r.map_err(unit_error), |x| v.push(x))
             }
             (Parse::Percent, Column::Num(v)) => {
-                push_with(parse_percent(text).map_err(unit_error), |x| v.push(x))
+                let r = parse_percent(text).map_err(unit_error);
+                let r = if ratio {
+                    r.and_then(|x| super::percent::from_ratio(x, text))
+                } else {
+                    r
+                };
+                push_with(r, |x| v.push(x))
             }
             (Parse::Number, Column::Num(v)) => push_with(parse_number(text), |x| v.push(x)),
             (Parse::Count(m), Column::Count(v)) => {
@@ -283,12 +290,13 @@ impl<'v, 'm> Builder<'v, 'm> {
             push_none(col);
             return true;
         }
-        if parse == Parse::Percent {
-            if let Some(seen) = self.percent.get_mut(f) {
-                seen.note(raw, column);
-            }
-        }
+        let ratio = parse == Parse::Percent
+            && self
+                .percent
+                .get_mut(f)
+                .is_some_and(|seen| seen.note(raw, column));
         let done = match (parse, &mut *col) {
+            _ if ratio => None,
             (Parse::Money(unit), Column::Money(v)) => {
                 common_cells::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
             }

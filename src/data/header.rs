@@ -141,7 +141,12 @@ impl<'m> Vocab<'m> {
 
     /// The fact a column name (id, Chinese label or alias) stands for.
     pub fn resolve(&self, column: &str) -> Option<usize> {
-        self.names.get(&fold_name(column)).copied()
+        self.names.get(&fold_name(column)).copied().or_else(|| {
+            // A percentage fact's name with its convention: `市场占有率（比例）`.
+            let (base, _) = super::percent::convention(column)?;
+            let f = *self.names.get(&fold_name(base))?;
+            (self.parsers.get(f) == Some(&Parse::Percent)).then_some(f)
+        })
     }
 
     /// Also accept (and skip) the columns of `other`'s facts that this vocabulary lacks.
