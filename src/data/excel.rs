@@ -249,6 +249,13 @@ pub(super) fn read_towns(
     b.check_fractions = false;
     let heads = grid.header.iter().map(String::as_str);
     let (lay, mut blanks) = layout(name, vocab, &mut b, heads, grid.header_row);
+    // Columns whose header states how bare percentages are meant (`（比例）`, `（%）`):
+    // their numbers are read by that convention, not refused as maybe-fractions.
+    let stated: Vec<bool> = grid
+        .header
+        .iter()
+        .map(|h| super::percent::convention(h).is_some())
+        .collect();
     for (row, cells) in &grid.rows {
         if b.full() {
             break;
@@ -272,7 +279,8 @@ pub(super) fn read_towns(
                 }
                 Some(Problem::Fraction)
                     if matches!(slot, Some(Slot::Fact(f))
-                        if vocab.parsers.get(f) == Some(&Parse::Percent)) =>
+                        if vocab.parsers.get(f) == Some(&Parse::Percent)
+                            && !stated.get(i).copied().unwrap_or(false)) =>
                 {
                     let message =
                         crate::t!("data.excel.fraction", cell = crate::i18n::quote(&c.text));
