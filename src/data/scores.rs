@@ -212,7 +212,11 @@ pub(super) fn scores_from(
                 crate::t!("data.scores.unknown_town", town = crate::i18n::quote(&town)),
             );
             e.help = Some(match did_you_mean(&town, cands) {
-                Some(s) => crate::t!("data.scores.unknown_town_like", name = s, file = towns.file),
+                Some(s) => crate::t!(
+                    "data.scores.unknown_town_like",
+                    name = crate::i18n::quote(&s),
+                    file = towns.file
+                ),
                 None => crate::t!("data.scores.unknown_town_help", file = towns.file),
             });
             errors.push(e);
