@@ -18,8 +18,10 @@ mod common_cells;
 mod csv;
 mod excel;
 mod header;
+mod input;
 mod json;
 mod keyed;
+mod percent;
 mod scores;
 mod toml;
 
@@ -29,6 +31,7 @@ use std::path::Path;
 pub use column::{
     scaled_to_decimal, Bits, Column, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT,
 };
+pub use input::{max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES};
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 
 use crate::check::Checked;
@@ -229,7 +232,10 @@ impl fmt::Display for DataError {
             }
         }
         if let Some(column) = &self.column {
-            f.write_str(&crate::t!("data.at.column", column = column))?;
+            f.write_str(&crate::t!(
+                "data.at.column",
+                column = crate::i18n::quote(column)
+            ))?;
         }
         f.write_str(&crate::t!("data.at.message", message = self.message))
     }
@@ -350,16 +356,11 @@ pub fn load_towns_sheet(
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     };
     let vocab = vocab(&name)?;
-    let read_err = |e: std::io::Error| {
-        vec![DataError::file(
-            &name,
-            crate::t!("data.load.read", error = e),
-        )]
-    };
     match format {
         DataFormat::Csv => csv::read_path(&name, path, &vocab),
         DataFormat::Toml | DataFormat::Json => {
-            let text = std::fs::read_to_string(path).map_err(read_err)?;
+            let bytes = input::read_all(&name, path).map_err(|e| vec![e])?;
+            let text = input::utf8(&name, bytes).map_err(|e| vec![e])?;
             load_with(&name, &text, format, &vocab)
         }
     }

@@ -226,6 +226,25 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     names
 }
 
+/// The most characters of one piece of user input (a cell, a header, a name) that a
+/// message quotes; see [`quote`].
+pub const QUOTE_CHARS: usize = 80;
+
+/// User input as a message quotes it: the text itself when it has at most
+/// [`QUOTE_CHARS`] characters, else its first [`QUOTE_CHARS`] characters, `…` and how
+/// long the whole was (`xxxx…（共 2000000 个字符）`), so that a huge cell or header never
+/// makes a huge message.
+pub fn quote(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let n = text.chars().count();
+            let head = text.get(..cut).unwrap_or_default();
+            std::borrow::Cow::Owned(format!("{head}…{}", crate::t!("data.quote.long", n = n)))
+        }
+    }
+}
+
 /// A message of the catalogue in the current language, named by its key:
 /// `t!(KEY)` or `t!(KEY, name = value, …)` with every placeholder of the message named.
 #[macro_export]
@@ -244,6 +263,17 @@ macro_rules! t {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_at_most_80_characters_and_the_length() {
+        assert_eq!(quote("甲镇"), "甲镇");
+        let long = "镇".repeat(2_000_000);
+        let q = quote(&long);
+        assert!(q.chars().count() < QUOTE_CHARS + 30, "{q}");
+        assert!(q.starts_with(&"镇".repeat(QUOTE_CHARS)));
+        assert!(q.contains("2000000"), "{q}");
+        assert_eq!(quote(&"x".repeat(QUOTE_CHARS)), "x".repeat(QUOTE_CHARS));
+    }
 
     #[test]
     fn fills_placeholders_and_braces() {

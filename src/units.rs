@@ -189,7 +189,11 @@ fn prepare(text: &str, e: Expected) -> Result<(Cow<'_, str>, Ctx<'_>), UnitError
         return c.fail(m, crate::t!("units.empty_help", example = example));
     }
     if is_missing(&t) {
-        let m = crate::t!("units.missing", what = what, orig = orig);
+        let m = crate::t!(
+            "units.missing",
+            what = what,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.missing_help", example = example));
     }
     if e == Expected::YesNo {
@@ -197,12 +201,16 @@ fn prepare(text: &str, e: Expected) -> Result<(Cow<'_, str>, Ctx<'_>), UnitError
     }
     let digit_e = |w: &[u8]| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b'e');
     if t.as_bytes().windows(2).any(digit_e) {
-        let m = crate::t!("units.scientific", orig = orig);
+        let m = crate::t!("units.scientific", orig = crate::i18n::quote(orig));
         return c.fail(m, crate::t!("units.scientific_help"));
     }
     let plus_inside = t.char_indices().any(|(i, ch)| ch == '+' && i > 0);
     if plus_inside || QUALIFIERS.iter().any(|q| t.contains(q)) {
-        let m = crate::t!("units.approximate", noun = noun, orig = orig);
+        let m = crate::t!(
+            "units.approximate",
+            noun = noun,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.approximate_help", example = example));
     }
     Ok((t, c))
@@ -222,7 +230,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
     let body = t.strip_prefix('+').unwrap_or(t);
     let after_minus = body.strip_prefix('-').unwrap_or("");
     if after_minus.starts_with(|ch: char| ch.is_ascii_digit() || ch == '.') {
-        let m = crate::t!("units.negative", subject = c.e.subject(), orig = orig);
+        let m = crate::t!(
+            "units.negative",
+            subject = c.e.subject(),
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.negative_help", example = example));
     }
     let end = body
@@ -230,7 +242,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
         .unwrap_or(body.len());
     let (tok, rest) = body.split_at(end);
     if tok.is_empty() {
-        let m = crate::t!("units.not_number", what = what, orig = orig);
+        let m = crate::t!(
+            "units.not_number",
+            what = what,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.not_number_help", example = example));
     }
     let (int, frac) = match tok.split_once('.') {
@@ -238,11 +254,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
         None => (tok, None),
     };
     if frac.is_some_and(|f| f.contains(['.', ','])) {
-        let m = crate::t!("units.two_points", number = tok);
+        let m = crate::t!("units.two_points", number = crate::i18n::quote(tok));
         return c.fail(m, crate::t!("units.two_points_help"));
     }
     if int.is_empty() || int.starts_with(',') || frac == Some("") {
-        let m = crate::t!("units.lone_point", number = tok);
+        let m = crate::t!("units.lone_point", number = crate::i18n::quote(tok));
         return c.fail(m, crate::t!("units.lone_point_help"));
     }
     let int_digits: String = int.chars().filter(|ch| *ch != ',').collect();
@@ -250,8 +266,11 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
         let mut groups = int.split(',');
         let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
         if !first_ok || groups.any(|g| g.len() != 3) {
-            let m = crate::t!("units.grouping", number = tok);
-            let h = crate::t!("units.grouping_help", digits = int_digits);
+            let m = crate::t!("units.grouping", number = crate::i18n::quote(tok));
+            let h = crate::t!(
+                "units.grouping_help",
+                digits = crate::i18n::quote(&int_digits)
+            );
             return c.fail(m, h);
         }
     }
@@ -265,7 +284,7 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
     };
     let value = Decimal::from_str_exact(&canonical).ok();
     let Some(value) = value.filter(|_| int_digits.len() + frac_digits.len() <= 28) else {
-        let m = crate::t!("units.digits", number = tok);
+        let m = crate::t!("units.digits", number = crate::i18n::quote(tok));
         return c.fail(m, crate::t!("units.digits_help"));
     };
     let (has_point, rest) = (frac.is_some(), rest.trim_start());
@@ -281,11 +300,20 @@ fn scan<'a>(t: &'a str, c: Ctx<'_>) -> Result<Literal<'a>, UnitError> {
 fn bad_rest<T>(c: Ctx<'_>, rest: &str, units: String) -> Result<T, UnitError> {
     let ((_, noun, example), orig) = (c.e.words(), c.orig);
     if rest.contains(|ch: char| ch.is_ascii_digit()) {
-        let m = crate::t!("units.several", noun = noun, orig = orig);
+        let m = crate::t!(
+            "units.several",
+            noun = noun,
+            orig = crate::i18n::quote(orig)
+        );
         return c.fail(m, crate::t!("units.several_help", example = example));
     }
     c.fail(
-        crate::t!("units.unknown_unit", noun = noun, unit = rest, orig = orig),
+        crate::t!(
+            "units.unknown_unit",
+            noun = noun,
+            unit = crate::i18n::quote(rest),
+            orig = crate::i18n::quote(orig)
+        ),
         crate::t!("units.unknown_unit_help", units = units),
     )
 }
@@ -301,7 +329,7 @@ pub fn parse_money(text: &str, bare: MoneyUnit) -> Result<(Decimal, Option<Money
     let written = match lit.rest {
         "" => None,
         "%" => {
-            let m = crate::t!("units.money_percent", orig = orig);
+            let m = crate::t!("units.money_percent", orig = crate::i18n::quote(orig));
             return c.fail(m, crate::t!("units.money_percent_help"));
         }
         rest => match MoneyUnit::from_suffix(rest) {
@@ -312,7 +340,7 @@ pub fn parse_money(text: &str, bare: MoneyUnit) -> Result<(Decimal, Option<Money
     match lit.value.checked_mul(written.unwrap_or(bare).factor()) {
         Some(yuan) => Ok((yuan.normalize(), written)),
         None => c.fail(
-            crate::t!("units.money_too_large", orig = orig),
+            crate::t!("units.money_too_large", orig = crate::i18n::quote(orig)),
             crate::t!("units.check_unit"),
         ),
     }
@@ -335,13 +363,13 @@ fn parse_percent_capped(text: &str, share: bool) -> Result<Decimal, UnitError> {
     let (lit, orig) = (scan(&t, c)?, c.orig);
     if !(lit.rest.is_empty() || lit.rest == "%") {
         if lit.rest.contains(['元', '万', '亿']) {
-            let m = crate::t!("units.percent_money", orig = orig);
+            let m = crate::t!("units.percent_money", orig = crate::i18n::quote(orig));
             return c.fail(m, crate::t!("units.percent_money_help"));
         }
         return bad_rest(c, lit.rest, crate::t!("units.percent_units"));
     }
     if share && lit.value > Decimal::ONE_HUNDRED {
-        let m = crate::t!("units.share_over", orig = orig);
+        let m = crate::t!("units.share_over", orig = crate::i18n::quote(orig));
         return c.fail(m, crate::t!("units.share_over_help"));
     }
     Ok(lit.value.normalize())
@@ -431,10 +459,16 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
     if !(rest.is_empty() || COUNT_UNITS.contains(&rest)) {
         let help = crate::t!("units.count_help");
         if rest.contains(['元', '亿']) {
-            return c.fail(crate::t!("units.count_money", orig = orig), help);
+            return c.fail(
+                crate::t!("units.count_money", orig = crate::i18n::quote(orig)),
+                help,
+            );
         }
         if rest == "%" {
-            return c.fail(crate::t!("units.count_percent", orig = orig), help);
+            return c.fail(
+                crate::t!("units.count_percent", orig = crate::i18n::quote(orig)),
+                help,
+            );
         }
         return bad_rest(c, rest, crate::t!("units.count_units"));
     }
@@ -443,7 +477,11 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
             let n = format_decimal(lit.value);
             let wan = if wan { "万" } else { "" };
             return c.fail(
-                crate::t!("units.count_measure", why = why, orig = orig),
+                crate::t!(
+                    "units.count_measure",
+                    why = why,
+                    orig = crate::i18n::quote(orig)
+                ),
                 crate::t!(
                     "units.count_measure_help",
                     value = format!("{n}{wan}{m}"),
@@ -457,14 +495,17 @@ pub fn parse_count_of(text: &str, measure: Option<&str>) -> Result<u32, UnitErro
         false => Some(lit.value),
     };
     if let Some(v) = value.filter(|v| (!wan && lit.has_point) || !v.fract().is_zero()) {
-        let m = crate::t!("number.not_whole", number = orig);
+        let m = crate::t!("number.not_whole", number = crate::i18n::quote(orig));
         let whole = format_decimal(v.trunc());
-        return c.fail(m, crate::t!("units.whole_help", whole = whole));
+        return c.fail(
+            m,
+            crate::t!("units.whole_help", whole = crate::i18n::quote(&whole)),
+        );
     }
     match value.and_then(|v| u32::try_from(v).ok()) {
         Some(n) => Ok(n),
         None => c.fail(
-            crate::t!("units.count_too_large", orig = orig),
+            crate::t!("units.count_too_large", orig = crate::i18n::quote(orig)),
             crate::t!("units.check_unit"),
         ),
     }
@@ -478,7 +519,7 @@ pub fn parse_yes_no(text: &str) -> Result<bool, UnitError> {
         "true" | "yes" | "y" | "是" | "1" | "有" | "√" | "✓" => Ok(true),
         "false" | "no" | "n" | "否" | "0" | "无" | "×" | "✗" => Ok(false),
         _ => {
-            let m = crate::t!("units.yes_no", orig = c.orig);
+            let m = crate::t!("units.yes_no", orig = crate::i18n::quote(c.orig));
             c.fail(m, crate::t!("units.yes_no_help"))
         }
     }

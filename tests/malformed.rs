@@ -45,6 +45,9 @@ struct Case {
     summary: Option<String>,
     #[serde(default)]
     also: Vec<Also>,
+    /// Data: more arguments for `eval` (e.g. `["--max-input-size", "64"]`).
+    #[serde(default)]
+    args: Vec<String>,
     /// The message in Chinese (the default language), exactly as printed.
     #[serde(default)]
     message_zh: Option<String>,
@@ -248,8 +251,9 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
         .filter(|c| c.file.starts_with("data/"))
     {
         let path = format!("{DIR}/{}", case.file);
-        let args = ["eval", "rules/shanxi.rules", &path, "--format", "csv"];
-        let mut english = args.to_vec();
+        let mut args = vec!["eval", "rules/shanxi.rules", &path, "--format", "csv"];
+        args.extend(case.args.iter().map(String::as_str));
+        let mut english = args.clone();
         english.extend(["--lang", "en"]);
         // English, with `--lang en`.
         let expected: Vec<(&str, &str)> = std::iter::once((&case.message, &case.location))
@@ -403,8 +407,21 @@ fn the_library_reports_errors_for_every_corpus_file() {
         let rendered = townrules::diag::render_plain(&report.diagnostics, 100);
         assert!(!rendered.is_empty(), "{f}");
     }
+    let manifest = manifest();
     for f in files_in("data") {
         let path = format!("{DIR}/{f}");
+        // A case's `--max-input-size` applies to the library too (the only setting
+        // of this process: the other tests run the binary).
+        let limit = manifest
+            .case
+            .iter()
+            .filter(|c| c.file == f)
+            .flat_map(|c| c.args.windows(2))
+            .find(|w| w[0] == "--max-input-size")
+            .map(|w| townrules::data::parse_size(&w[1]).expect("a size"));
+        townrules::data::set_max_input_bytes(
+            limit.unwrap_or(townrules::data::DEFAULT_MAX_INPUT_BYTES),
+        );
         let errors = townrules::data::load_towns(Path::new(&path), &shanxi)
             .err()
             .unwrap_or_else(|| panic!("{f}: loaded without errors"));

@@ -22,6 +22,9 @@ pub struct Cli {
     /// Language of messages: zh (default) or en; also `TOWNRULES_LANG` or an English `LANG`.
     #[arg(long, global = true, value_name = "LANG", value_parser = lang_name)]
     pub lang: Option<String>,
+    /// Largest data input read (town data, score sheets, the REPL's `data`): `2GiB` (default), `500M`, `64K`, bytes.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = input_size)]
+    pub max_input_size: Option<u64>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -220,7 +223,12 @@ impl Command {
 pub fn main() -> ExitCode {
     crate::i18n::set_lang(lang_asked(std::env::args()));
     let (which, result) = match parse(std::env::args_os()) {
-        Ok(cli) => (Some(cli.command.which()), run(cli.command)),
+        Ok(cli) => {
+            if let Some(bytes) = cli.max_input_size {
+                crate::data::set_max_input_bytes(bytes);
+            }
+            (Some(cli.command.which()), run(cli.command))
+        }
         Err(e) if !e.use_stderr() => {
             // `--help`, `--version`: printed to stdout, not an error.
             print_help(&e);
@@ -299,6 +307,11 @@ fn lang_name(name: &str) -> Result<String, String> {
             help = crate::t!("cli.lang.help")
         )),
     }
+}
+
+/// `--max-input-size`'s value in bytes.
+fn input_size(size: &str) -> Result<u64, String> {
+    crate::data::parse_size(size)
 }
 
 /// Run one command.

@@ -138,6 +138,16 @@ pub enum AppError {
         /// The argument as given.
         arg: String,
     },
+    /// The same parameter given twice with `--set` (which one was meant is unclear).
+    #[error("{}", crate::t!("app.error.set_twice", name = name, first = first, second = second))]
+    SetTwice {
+        /// The parameter's name as given.
+        name: String,
+        /// The first `--set` argument for it.
+        first: String,
+        /// The second one.
+        second: String,
+    },
     /// `--set NAME=VALUE` names no parameter or gives a value that does not fit.
     #[error("{}", crate::t!("app.error.set_param", arg = arg, error = source))]
     SetParam {
@@ -255,6 +265,7 @@ impl AppError {
             self,
             AppError::CommandLine(_)
                 | AppError::SetSyntax { .. }
+                | AppError::SetTwice { .. }
                 | AppError::BadDate { .. }
                 | AppError::BadYear { .. }
                 | AppError::NeedsOutput { .. }

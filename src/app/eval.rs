@@ -88,6 +88,8 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
     let mut rows = Vec::new();
     for t in only {
         match towns.index_of(t) {
+            // `--town A --town A` (or a town by id and by name) shows it once.
+            Some(r) if rows.contains(&r) => {}
             Some(r) => rows.push(r),
             None => {
                 let cands = towns.ids.iter().chain(towns.names.iter());

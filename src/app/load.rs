@@ -114,11 +114,20 @@ fn rules(
 }
 
 /// Apply `NAME=VALUE` changes (`--set`) to a rule set.
+/// The same parameter given twice is an error rather than "the last wins".
 pub fn apply_sets(rs: &mut RuleSet, sets: &[String]) -> Result<(), AppError> {
+    let mut seen: std::collections::HashMap<&str, &String> = std::collections::HashMap::new();
     for s in sets {
         let Some((name, value)) = s.split_once('=') else {
             return Err(AppError::SetSyntax { arg: s.clone() });
         };
+        if let Some(first) = seen.insert(name.trim(), s) {
+            return Err(AppError::SetTwice {
+                name: name.trim().to_string(),
+                first: first.clone(),
+                second: s.clone(),
+            });
+        }
         rs.set_param(name.trim(), value, "命令行 --set")
             .map_err(|source| AppError::SetParam {
                 arg: s.clone(),

@@ -32,6 +32,12 @@ pub(super) struct Builder<'v, 'm> {
     pub id_column: Option<String>,
     /// Warnings found while reading (e.g. the file's encoding).
     pub warnings: Vec<String>,
+    /// Per percentage fact: the column's header, and whether a cell wrote a `%` sign
+    /// (see [`super::percent`]).
+    pub(super) percent: Vec<super::percent::Seen>,
+    /// Whether to refuse percentage columns of fractions ([`super::percent`]); the
+    /// workbook reader checks cells by their number format instead.
+    pub check_fractions: bool,
 }
 
 impl<'v, 'm> Builder<'v, 'm> {
@@ -57,6 +63,8 @@ impl<'v, 'm> Builder<'v, 'm> {
             header_row: None,
             id_column: None,
             warnings: Vec::new(),
+            percent: vec![super::percent::Seen::default(); vocab.len()],
+            check_fractions: true,
         }
     }
 
@@ -139,6 +147,9 @@ impl<'v, 'm> Builder<'v, 'm> {
         for e in part.errors {
             self.error(e);
         }
+        for (a, b) in self.percent.iter_mut().zip(part.percent) {
+            a.merge(b);
+        }
     }
 
     /// Mark that the file has a column for fact `f`.
@@ -187,7 +198,13 @@ impl<'v, 'm> Builder<'v, 'm> {
             push_none(col);
             return;
         }
+        let ratio = parse == Parse::Percent
+            && self
+                .percent
+                .get_mut(f)
+                .is_some_and(|seen| seen.note(text.as_bytes(), column));
         let quick = match (parse, &mut *col) {
+            _ if ratio => None,
             (Parse::Money(unit), Column::Money(v)) => {
                 common_cells::money_scaled(text.as_bytes(), unit).map(|(m, s)| v.push_scaled(m, s))
             }
@@ -222,7 +239,13 @@ impl<'v, 'm> Builder<'v, 'm> {
                 push_with(r.map_err(unit_error), |x| v.push(x))
             }
             (Parse::Percent, Column::Num(v)) => {
-                push_with(parse_percent(text).map_err(unit_error), |x| v.push(x))
+                let r = parse_percent(text).map_err(unit_error);
+                let r = if ratio {
+                    r.and_then(|x| super::percent::from_ratio(x, text))
+                } else {
+                    r
+                };
+                push_with(r, |x| v.push(x))
             }
             (Parse::Number, Column::Num(v)) => push_with(parse_number(text), |x| v.push(x)),
             (Parse::Count(m), Column::Count(v)) => {
@@ -267,7 +290,13 @@ impl<'v, 'm> Builder<'v, 'm> {
             push_none(col);
             return true;
         }
+        let ratio = parse == Parse::Percent
+            && self
+                .percent
+                .get_mut(f)
+                .is_some_and(|seen| seen.note(raw, column));
         let done = match (parse, &mut *col) {
+            _ if ratio => None,
             (Parse::Money(unit), Column::Money(v)) => {
                 common_cells::money_scaled(raw, unit).map(|(m, s)| v.push_scaled(m, s))
             }
@@ -341,6 +370,11 @@ impl<'v, 'm> Builder<'v, 'm> {
     /// out the towns — or every error found.
     pub fn finish(mut self) -> Result<Loaded, Vec<DataError>> {
         self.check_ids_present();
+        if self.check_fractions {
+            for e in super::percent::fraction_columns(&self.percent, &self.columns, &self.rows) {
+                self.error(e.at(&self.file, self.unit));
+            }
+        }
         let n = self.rows.len();
         for (f, col) in self.columns.iter_mut().enumerate() {
             if col.len() != n {
@@ -369,7 +403,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             let (a, b) = (self.rows[first], self.rows[second]);
             let message = crate::t!(
                 "data.cell.duplicate_id",
-                id = &ids[second],
+                id = crate::i18n::quote(&ids[second]),
                 first = self.unit.describe(a),
                 second = self.unit.describe(b)
             );
@@ -532,7 +566,7 @@ fn parse_number(text: &str) -> Result<Decimal, Fail> {
     {
         Some(d) => Ok(d.normalize()),
         None => Err((
-            crate::t!("data.cell.number", cell = text.trim()),
+            crate::t!("data.cell.number", cell = crate::i18n::quote(text.trim())),
             Some(crate::t!("data.cell.number_help")),
         )),
     }
@@ -542,7 +576,7 @@ fn bad_member(vocab: &Vocab<'_>, set: usize, text: &str) -> Fail {
     let accepted = vocab.accepted(set);
     let message = crate::t!(
         "data.cell.category",
-        cell = text.trim(),
+        cell = crate::i18n::quote(text.trim()),
         accepted = accepted
     );
     let spellings = vocab.model.categories.get(set).into_iter().flat_map(|s| {

@@ -5,7 +5,6 @@
 //! includes GBK, the encoding of CSV files saved by Chinese Excel) when it decodes
 //! without errors.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -14,6 +13,7 @@ use ::csv::{ErrorKind, ReaderBuilder, StringRecord};
 use super::bulk::{self, Bulk};
 use super::cell::Builder;
 use super::header::{fold_name, Vocab};
+use super::input;
 use super::{DataError, Loaded, RowUnit};
 
 /// How saving as UTF-8 is done in Excel, for help lines.
@@ -97,19 +97,11 @@ pub(super) fn read_path(
     path: &Path,
     vocab: &Vocab<'_>,
 ) -> Result<Loaded, Vec<DataError>> {
-    let io_error = |e: std::io::Error| {
-        vec![DataError::file(
-            name,
-            crate::t!("data.load.read", error = e),
-        )]
-    };
-    let file = File::open(path).map_err(io_error)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let io_error = |e: std::io::Error| vec![input::read_error(name, &e)];
+    let (file, size) = input::open(name, path).map_err(|e| vec![e])?;
     let mut input = BufReader::with_capacity(1 << 16, file);
     let start = input.fill_buf().map_err(io_error)?;
-    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
-        return Err(vec![utf16(name)]);
-    }
+    input::refuse_wide(name, start).map_err(|e| vec![e])?;
     if start.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
     }
@@ -117,7 +109,7 @@ pub(super) fn read_path(
         return *r;
     }
     // Not a file for the quick reader: read it again from the start.
-    let file = File::open(path).map_err(io_error)?;
+    let (file, size) = input::open(name, path).map_err(|e| vec![e])?;
     let mut input = BufReader::with_capacity(1 << 16, file);
     let start = input.fill_buf().map_err(io_error)?;
     if start.starts_with(b"\xEF\xBB\xBF") {
@@ -127,7 +119,7 @@ pub(super) fn read_path(
         Ok(loaded) => Ok(loaded),
         Err(Fail::Errors(errors)) => Err(errors),
         Err(Fail::NotUtf8) => {
-            let bytes = std::fs::read(path).map_err(io_error)?;
+            let bytes = input::read_all(name, path).map_err(|e| vec![e])?;
             let text = decode_gb18030(name, &bytes).map_err(|e| vec![*e])?;
             drop(bytes);
             match read(name, text.as_bytes(), text.len() as u64, vocab) {
@@ -173,10 +165,6 @@ pub(super) fn read_general(
     }
 }
 
-fn utf16(name: &str) -> DataError {
-    DataError::file(name, crate::t!("data.csv.utf16")).with_help(save_utf8())
-}
-
 fn not_utf8(name: &str, line: Option<usize>) -> DataError {
     let message = match line {
         Some(line) => crate::t!("data.csv.not_gbk", line = line),
@@ -215,6 +203,9 @@ fn csv_error(name: &str, e: ::csv::Error) -> Fail {
     let line = e.position().map(|p| p.line() as usize);
     match e.kind() {
         ErrorKind::Utf8 { .. } => Fail::NotUtf8,
+        ErrorKind::Io(io) if input::is_too_large(io) => {
+            Fail::Errors(vec![input::read_error(name, io)])
+        }
         _ => {
             let mut err = DataError::file(name, crate::t!("data.csv.unreadable", error = e));
             err.row = line;
@@ -363,7 +354,11 @@ pub(super) fn record<F: Fields + ?Sized>(
         let cell = rec.field(*i).unwrap_or_default().trim();
         if !*reported && !cell.is_empty() {
             *reported = true;
-            let message = crate::t!("data.csv.no_header", n = *i + 1, cell = cell);
+            let message = crate::t!(
+                "data.csv.no_header",
+                n = *i + 1,
+                cell = crate::i18n::quote(cell)
+            );
             let help = crate::t!("data.csv.no_header_help");
             let e = b.row_error(None, Some(cell), message, Some(help));
             b.error(e);

@@ -150,6 +150,10 @@ impl Grid {
 
 /// Open the workbook at `path` and read one sheet (`sheet` by name, else the first).
 fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError> {
+    if std::fs::metadata(path).is_ok() {
+        // A device, FIFO or oversized file is refused before the workbook is opened.
+        super::input::check(name, path)?;
+    }
     let mut wb = open_workbook_auto(path)
         .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
     let names = wb.sheet_names();
@@ -164,9 +168,14 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
             .or_else(|| names.iter().position(|n| n.trim() == wanted.trim()))
             .ok_or_else(|| {
                 let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                DataError::file(name, crate::t!("data.excel.no_sheet", sheet = wanted)).with_help(
-                    crate::t!("data.excel.no_sheet_help", sheets = list.join("、")),
+                DataError::file(
+                    name,
+                    crate::t!("data.excel.no_sheet", sheet = crate::i18n::quote(wanted)),
                 )
+                .with_help(crate::t!(
+                    "data.excel.no_sheet_help",
+                    sheets = list.join("、")
+                ))
             })?,
     };
     let sheet_name = names.get(index).cloned().unwrap_or_default();
@@ -237,8 +246,16 @@ pub(super) fn read_towns(
 ) -> Result<Loaded, Vec<DataError>> {
     let grid = open(name, path, sheet).map_err(|e| vec![e])?;
     let mut b = Builder::new(vocab, name, RowUnit::Line, grid.rows.len());
+    b.check_fractions = false;
     let heads = grid.header.iter().map(String::as_str);
     let (lay, mut blanks) = layout(name, vocab, &mut b, heads, grid.header_row);
+    // Columns whose header states how bare percentages are meant (`（比例）`, `（%）`):
+    // their numbers are read by that convention, not refused as maybe-fractions.
+    let stated: Vec<bool> = grid
+        .header
+        .iter()
+        .map(|h| super::percent::convention(h).is_some())
+        .collect();
     for (row, cells) in &grid.rows {
         if b.full() {
             break;
@@ -251,7 +268,8 @@ pub(super) fn read_towns(
             match &c.problem {
                 Some(Problem::Error(value)) => {
                     if read {
-                        let message = crate::t!("data.excel.error_value", value = value);
+                        let message =
+                            crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
                         b.error(
                             grid.error_at(name, *row, i, message)
                                 .with_help(error_help()),
@@ -261,9 +279,11 @@ pub(super) fn read_towns(
                 }
                 Some(Problem::Fraction)
                     if matches!(slot, Some(Slot::Fact(f))
-                        if vocab.parsers.get(f) == Some(&Parse::Percent)) =>
+                        if vocab.parsers.get(f) == Some(&Parse::Percent)
+                            && !stated.get(i).copied().unwrap_or(false)) =>
                 {
-                    let message = crate::t!("data.excel.fraction", cell = c.text);
+                    let message =
+                        crate::t!("data.excel.fraction", cell = crate::i18n::quote(&c.text));
                     b.error(
                         grid.error_at(name, *row, i, message)
                             .with_help(percent_help()),
@@ -311,7 +331,8 @@ pub(super) fn read_scores(
     for (row, cells) in &grid.rows {
         for (i, c) in cells.iter().enumerate() {
             if let Some(Problem::Error(value)) = &c.problem {
-                let message = crate::t!("data.excel.error_value", value = value);
+                let message =
+                    crate::t!("data.excel.error_value", value = crate::i18n::quote(value));
                 cell_errors.push(
                     grid.error_at(name, *row, i, message)
                         .with_help(error_help()),

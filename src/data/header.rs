@@ -141,7 +141,12 @@ impl<'m> Vocab<'m> {
 
     /// The fact a column name (id, Chinese label or alias) stands for.
     pub fn resolve(&self, column: &str) -> Option<usize> {
-        self.names.get(&fold_name(column)).copied()
+        self.names.get(&fold_name(column)).copied().or_else(|| {
+            // A percentage fact's name with its convention: `市场占有率（比例）`.
+            let (base, _) = super::percent::convention(column)?;
+            let f = *self.names.get(&fold_name(base))?;
+            (self.parsers.get(f) == Some(&Parse::Percent)).then_some(f)
+        })
     }
 
     /// Also accept (and skip) the columns of `other`'s facts that this vocabulary lacks.
@@ -245,7 +250,10 @@ impl<'m> Vocab<'m> {
             row: Some(row),
             column: Some(written.to_string()),
             cell: None,
-            message: crate::t!("data.header.unknown_column", column = written),
+            message: crate::t!(
+                "data.header.unknown_column",
+                column = crate::i18n::quote(written)
+            ),
             help: Some(help),
             unit,
             sheet: None,
@@ -270,13 +278,13 @@ impl<'m> Vocab<'m> {
             cell: None,
             message: crate::t!(
                 "data.header.yearly",
-                column = column.trim(),
+                column = crate::i18n::quote(column.trim()),
                 fact = self.describe(f)
             ),
             help: Some(crate::t!(
                 "data.header.yearly_help",
                 id = id,
-                column = column.trim()
+                column = crate::i18n::quote(column.trim())
             )),
             unit,
             sheet: None,
@@ -305,8 +313,8 @@ impl<'m> Vocab<'m> {
             cell: None,
             message: crate::t!(
                 "data.header.duplicate_column",
-                first = first,
-                column = column,
+                first = crate::i18n::quote(first),
+                column = crate::i18n::quote(column),
                 fact = self.describe(f)
             ),
             help: Some(crate::t!("data.header.duplicate_column_help")),

@@ -20,6 +20,11 @@ const ARRAY_KEYS: [&str; 2] = ["towns", "town"];
 
 /// Read JSON text into towns.
 pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, Vec<DataError>> {
+    if let Some(line) = too_deep(text) {
+        let message = crate::t!("data.json.too_deep", line = line, max = MAX_DEPTH);
+        let help = crate::t!("data.json.too_deep_help");
+        return Err(vec![DataError::file(name, message).with_help(help)]);
+    }
     let mut b = Builder::new(vocab, name, RowUnit::Town, 0);
     let mut keys = Keys::new(vocab.len());
     let mut found = false;
@@ -31,7 +36,10 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
     };
     if let Err(e) = top.deserialize(&mut de).and_then(|()| de.end()) {
         let help = crate::t!("data.json.invalid_help");
-        b.error(DataError::file(name, crate::t!("data.json.invalid", error = e)).with_help(help));
+        let error = short_error(&e);
+        b.error(
+            DataError::file(name, crate::t!("data.json.invalid", error = error)).with_help(help),
+        );
         return Err(b.into_errors());
     }
     if !found && !b.has_errors() {
@@ -81,9 +89,9 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
             }
             map.next_value::<IgnoredAny>()?;
             let message = if ARRAY_KEYS.contains(&key.as_ref()) {
-                crate::t!("data.json.second_array", key = key)
+                crate::t!("data.json.second_array", key = crate::i18n::quote(&key))
             } else {
-                crate::t!("data.json.unexpected_key", key = key)
+                crate::t!("data.json.unexpected_key", key = crate::i18n::quote(&key))
             };
             let help = crate::t!("data.json.one_array_help");
             self.b
@@ -117,6 +125,66 @@ impl<'de> Visitor<'de> for Array<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         read_towns(self.b, self.keys, seq)
     }
+}
+
+/// A JSON error for a message: what it quotes of the input cut short
+/// ([`crate::i18n::quote`]), its position (`at line 3 column 7`) kept.
+fn short_error(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&at) {
+        Some(what) if e.line() > 0 => format!("{}{at}", crate::i18n::quote(what)),
+        _ => crate::i18n::quote(&full).into_owned(),
+    }
+}
+
+/// The deepest nesting of arrays and objects accepted: town data needs three levels
+/// (`{"towns": [{…}]}`); anything much deeper is not town data.
+const MAX_DEPTH: usize = 64;
+
+/// The 1-based line where `text` nests arrays and objects deeper than [`MAX_DEPTH`],
+/// if it does (brackets inside strings do not count). One pass, no recursion.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A JSON number written with a fraction of zeros only (`100.0`, `-3.00`): its whole part,
+/// so that a count exported as a float reads as the whole number it is.
+fn whole_number(raw: &str) -> Option<&str> {
+    let (int, frac) = raw.split_once('.')?;
+    let digits = int.strip_prefix('-').unwrap_or(int);
+    let ok = !digits.is_empty()
+        && digits.bytes().all(|c| c.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.bytes().all(|c| c == b'0');
+    ok.then_some(int)
 }
 
 /// Read each element of an array of towns as it is parsed.
@@ -196,7 +264,7 @@ fn cell<'de>(raw: &'de str) -> Value<'de> {
         Some(b'f') => Value::Text(Cow::Borrowed("false")),
         Some(b'[') => Value::Bad(crate::t!("data.json.array_value")),
         Some(b'{') => Value::Bad(crate::t!("data.json.object_value")),
-        _ => Value::Text(Cow::Borrowed(raw)),
+        _ => Value::Text(Cow::Borrowed(whole_number(raw).unwrap_or(raw))),
     }
 }
 
@@ -222,5 +290,29 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_measured_without_recursion_and_outside_strings() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(too_deep(&deep), Some(1));
+        assert_eq!(too_deep("{\"towns\": [{\"id\": \"[[[[\"}]}"), None);
+        let nested = format!("[\n{}", "{\"a\":".repeat(MAX_DEPTH));
+        assert_eq!(too_deep(&nested), Some(2));
+    }
+
+    #[test]
+    fn floats_with_zero_fractions_are_whole() {
+        assert_eq!(whole_number("100.0"), Some("100"));
+        assert_eq!(whole_number("-3.00"), Some("-3"));
+        assert_eq!(whole_number("100.5"), None);
+        assert_eq!(whole_number("1e2"), None);
+        assert_eq!(whole_number(".0"), None);
+        assert_eq!(whole_number("100."), None);
     }
 }

@@ -41,25 +41,18 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
     if super::excel::is_workbook(path) {
         return super::excel::read_scores(&name, path, ev, towns);
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![DataError::file(
-            &name,
-            crate::t!("data.scores.unreadable", error = e),
-        )]
-    })?;
+    let bytes = super::input::read_all(&name, path).map_err(|e| vec![e])?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let (t, _, bad) = encoding_rs::GB18030.decode(e.as_bytes());
-            if bad {
-                return Err(vec![DataError::file(
-                    &name,
-                    crate::t!("data.scores.encoding"),
-                )
-                .with_help(crate::t!("data.scores.encoding_help"))]);
+        Err(e) => match encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(e.as_bytes())
+        {
+            Some(t) if !t.contains('\0') => t.into_owned(),
+            _ => {
+                let e = super::input::utf8(&name, e.into_bytes()).err();
+                return Err(e.into_iter().collect());
             }
-            t.into_owned()
-        }
+        },
     };
     load_scores_str(&name, &text, ev, towns)
 }
@@ -228,15 +221,30 @@ pub(super) fn scores_from(
                 Some(line),
                 Some(hdr(ct)),
                 Some(&town),
-                crate::t!("data.scores.unknown_town", town = town),
+                crate::t!("data.scores.unknown_town", town = crate::i18n::quote(&town)),
             );
             e.help = Some(match did_you_mean(&town, cands) {
-                Some(s) => crate::t!("data.scores.unknown_town_like", name = s, file = towns.file),
+                Some(s) => crate::t!(
+                    "data.scores.unknown_town_like",
+                    name = crate::i18n::quote(&s),
+                    file = towns.file
+                ),
                 None => crate::t!("data.scores.unknown_town_help", file = towns.file),
             });
             errors.push(e);
             continue;
         };
+        if expert.trim().is_empty() {
+            let mut e = err(
+                Some(line),
+                Some(hdr(ce)),
+                None,
+                crate::t!("data.scores.no_expert"),
+            );
+            e.help = Some(crate::t!("data.scores.no_expert_help"));
+            errors.push(e);
+            continue;
+        }
         let tname = &towns.names[t];
         let Some(node) = ev.node_by_name(&ind) else {
             let cands = ev
@@ -249,9 +257,9 @@ pub(super) fn scores_from(
                 Some(&ind),
                 crate::t!(
                     "data.scores.unknown_indicator",
-                    indicator = ind,
+                    indicator = crate::i18n::quote(&ind),
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(match did_you_mean(&ind, cands) {
@@ -277,7 +285,7 @@ pub(super) fn scores_from(
                     code = n.code,
                     label = n.label,
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(crate::t!(
@@ -292,7 +300,7 @@ pub(super) fn scores_from(
                 "data.scores.computed",
                 code = n.code,
                 town = tname,
-                expert = expert
+                expert = crate::i18n::quote(&expert)
             );
             let mut e = err(Some(line), Some(hdr(ci)), Some(&ind), message);
             e.help = Some(crate::t!("data.scores.computed_help"));
@@ -310,7 +318,7 @@ pub(super) fn scores_from(
                         "data.scores.bad_score",
                         message = msg,
                         town = tname,
-                        expert = expert,
+                        expert = crate::i18n::quote(&expert),
                         code = n.code
                     ),
                 );
@@ -334,7 +342,7 @@ pub(super) fn scores_from(
                     label = n.label,
                     weight = units::format_decimal(n.weight),
                     town = tname,
-                    expert = expert
+                    expert = crate::i18n::quote(&expert)
                 ),
             );
             e.help = Some(crate::t!("data.scores.out_of_range_help"));
@@ -346,7 +354,7 @@ pub(super) fn scores_from(
             let message = crate::t!(
                 "data.scores.duplicate",
                 code = n.code,
-                expert = expert,
+                expert = crate::i18n::quote(&expert),
                 town = tname,
                 first = first
             );
@@ -391,7 +399,10 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !plain(int) || !plain(frac) {
-        return Err(crate::t!("data.scores.not_points", cell = text));
+        return Err(crate::t!(
+            "data.scores.not_points",
+            cell = crate::i18n::quote(text)
+        ));
     }
     // The value the digits denote, without leading or trailing zeros, must be the value
     // read: otherwise the reading rounded (or could not hold the number at all).
@@ -403,7 +414,13 @@ fn parse_score(text: &str) -> Result<Decimal, String> {
     } else {
         format!("{int}.{frac}")
     };
-    let refused = || crate::t!("data.scores.too_precise", cell = t, max = MAX_DIGITS);
+    let refused = || {
+        crate::t!(
+            "data.scores.too_precise",
+            cell = crate::i18n::quote(t),
+            max = MAX_DIGITS
+        )
+    };
     let sign = if t.starts_with('-') { "-" } else { "" };
     let value = Decimal::from_str_exact(&format!("{sign}{exact}")).map_err(|_| refused())?;
     if value.abs().normalize().to_string() != exact {

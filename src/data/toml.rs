@@ -40,12 +40,16 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
                 Some(s) => crate::t!("data.toml.did_you_mean", name = s),
                 None => crate::t!("data.toml.table_help"),
             };
-            let message = crate::t!("data.toml.unexpected_key", key = key);
+            let message = crate::t!("data.toml.unexpected_key", key = crate::i18n::quote(key));
             b.error(DataError::file(name, message).with_help(help));
             continue;
         }
         if let Some(first) = found.replace(key) {
-            let message = crate::t!("data.toml.two_arrays", first = first, key = key);
+            let message = crate::t!(
+                "data.toml.two_arrays",
+                first = first,
+                key = crate::i18n::quote(key)
+            );
             b.error(
                 DataError::file(name, message).with_help(crate::t!("data.toml.one_array_help")),
             );
@@ -101,7 +105,7 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
             other => {
                 let message = crate::t!(
                     "data.toml.not_array",
-                    key = key,
+                    key = crate::i18n::quote(key),
                     found = type_word(other.type_name())
                 );
                 b.error(DataError::file(name, message));

@@ -14,6 +14,7 @@ pub fn command() -> Command {
     let cmd = Cli::command()
         .about(t!("cli.help.about"))
         .mut_arg("lang", |a| a.help(t!("cli.help.lang")))
+        .mut_arg("max_input_size", |a| a.help(t!("cli.help.max_input_size")))
         .mut_subcommand("check", |s| {
             s.about(t!("cli.help.check.about"))
                 .mut_arg("files", |a| a.help(t!("cli.help.check.files")))
