@@ -233,7 +233,7 @@ impl Report<'_> {
                     all_details: args.all,
                     info: Some(self.info),
                 };
-                out.write_all(report::text(ev, rows, &detail, opt).as_bytes())
+                report::text_write(ev, rows, &detail, opt, out)
             }
         }
     }

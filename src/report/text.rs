@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::criterion::{criterion_lines, met_summary, priority_why, reading};
 use super::{outcome_zh, status_zh};
+
+mod summary;
 use crate::check::level_zh;
 use crate::eval::{Evaluator, Outcome, Status, Tri};
 
@@ -113,16 +115,25 @@ fn provenance_lines(o: &mut String, ev: &Evaluator<'_>, info: &super::RunInfo) {
     let _ = writeln!(o, "生成：{}", info.tool);
 }
 
-/// The text report for `rows` (summary, then details).
+/// The text report for `rows` (summary, then details) as one string — for the REPL,
+/// rule tests and small reports. [`text_write`] streams it.
 pub fn text(
     ev: &Evaluator<'_>,
     rows: &[usize],
     detail_rows: &[usize],
     opt: TextOptions<'_>,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = text_write(ev, rows, detail_rows, opt, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The header: title, document, what-if changes, dates, readings, provenance.
+fn header(ev: &Evaluator<'_>, opt: TextOptions<'_>) -> String {
+    let mut o = String::new();
     let rs = ev.rules;
     let h = &rs.header;
-    let mut o = String::new();
     let _ = writeln!(o, "{}", h.title);
     let mut meta: Vec<String> = [&h.document, &h.name]
         .into_iter()
@@ -182,170 +193,35 @@ pub fn text(
         }
     }
     let _ = writeln!(o);
+    o
+}
 
-    let mut results: Vec<_> = rows.iter().map(|&r| (r, ev.explain(r))).collect();
-    if !rs.criteria.is_empty() {
-        // By outcome, and within each outcome the towns to be assessed with priority
-        // first (then those whose priority is unknown); otherwise in input order.
-        results.sort_by_cached_key(|(row, r)| {
-            (
-                outcome_rank(r.outcome),
-                priority_rank(ev.priority_state(*row)),
-            )
-        });
-    }
-    let rows: Vec<usize> = results.iter().map(|(r, _)| *r).collect();
-    let rows = rows.as_slice();
-    let idw = rows
-        .iter()
-        .map(|&r| ev.towns.ids[r].width())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let nw = rows
-        .iter()
-        .map(|&r| ev.towns.names[r].width())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let has_criteria = !rs.criteria.is_empty();
-    let scores: Vec<Option<crate::eval::TownScore>> =
-        rows.iter().map(|&r| ev.town_score(r)).collect();
-    let scored = rs.evaluation.is_some();
-    let score_head = if scored {
-        format!("{}  {}  ", pad("总分", 8), pad("等级", 6))
-    } else {
-        String::new()
-    };
-    // The verdict column is as wide as its widest mark (the discretionary mark is long).
-    let vw = results
-        .iter()
-        .map(|(_, r)| {
-            UnicodeWidthStr::width(outcome_mark(r.outcome, r.discretionary, false).as_str())
-        })
-        .max()
-        .unwrap_or(10)
-        .max(10);
-    let verdict_head = if has_criteria {
-        format!("{}  ", pad("结论", vw))
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        o,
-        "{}  {}  {verdict_head}{score_head}说明",
-        pad("编号", idw),
-        pad("名称", nw)
-    );
-    let mut counts = [0usize; 3];
-    let mut grade_counts: Vec<usize> =
-        vec![0; rs.evaluation.as_ref().map_or(0, |e| e.grades.len()) + 1];
-    for (i, (row, r)) in results.iter().enumerate() {
-        let score_cell = match (&scores[i], rs.evaluation.as_ref()) {
-            (Some(s), Some(e)) => {
-                grade_counts[s.grade.unwrap_or(e.grades.len())] += 1;
-                format!(
-                    "{}  {}  ",
-                    pad(
-                        &s.total
-                            .map_or_else(|| "待定".into(), |t| super::shown_total(e, t).0),
-                        8
-                    ),
-                    pad(&super::grade_name(e, s), 6)
-                )
-            }
-            _ => String::new(),
-        };
-        counts[match r.outcome {
-            Outcome::Recognized => 0,
-            Outcome::NotRecognized => 1,
-            Outcome::Undetermined => 2,
-        }] += 1;
-        let mut why: Vec<String> = r
-            .criteria
-            .iter()
-            .filter(|c| c.status != Status::Met)
-            .map(|c| format!("{}{}", rs.criteria[c.index].label, short(c.status)))
-            .collect();
-        if let Some(first) = joint_lines(ev, r).into_iter().next() {
-            // A town without a category: what every category gives comes first.
-            why.insert(0, first.trim_end_matches('：').to_string());
+/// The text report written to `out` as it is made: the header, a summary line per
+/// town (by outcome, priority towns first), totals and targets, then the details. The
+/// towns are explained and formatted in parts on all cores and written in order; only
+/// a sort key per town is kept in memory, never the report.
+pub fn text_write(
+    ev: &Evaluator<'_>,
+    rows: &[usize],
+    detail_rows: &[usize],
+    opt: TextOptions<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let rs = ev.rules;
+    out.write_all(header(ev, opt).as_bytes())?;
+    let keys = summary::keys(ev, rows);
+    let layout = summary::Layout::new(ev, &keys);
+    out.write_all(layout.head().as_bytes())?;
+    let sorted: Vec<usize> = keys.iter().map(|k| k.row).collect();
+    super::write_parts(&sorted, out, |_, part, buf| {
+        for &row in part {
+            let r = ev.explain(row);
+            buf.extend_from_slice(layout.line(ev, row, &r, opt).as_bytes());
         }
-        let set: Vec<Tri> = (0..rs.priorities.len())
-            .map(|i| ev.set_priority(i, *row))
-            .collect();
-        let raised =
-            |t: Tri| set.contains(&t) || r.criteria.iter().any(|c| c.priorities.contains(&t));
-        let flag = if raised(Tri::True) {
-            "  ★优先评定".to_string()
-        } else if raised(Tri::Unknown) {
-            let mut whys: Vec<&str> = r
-                .criteria
-                .iter()
-                .flat_map(|c| {
-                    (0..c.priorities.len())
-                        .filter(|&p| c.priorities[p] == Tri::Unknown)
-                        .map(|p| priority_why(ev, c, p, *row))
-                })
-                .collect();
-            if set.contains(&Tri::Unknown) {
-                whys.push("缺少数据");
-            }
-            whys.sort_unstable();
-            whys.dedup();
-            format!("  ☆能否优先评定待定（{}）", whys.join("、"))
-        } else {
-            String::new()
-        };
-        let verdict = if has_criteria {
-            format!(
-                "{}  ",
-                pad(&outcome_mark(r.outcome, r.discretionary, opt.color), vw)
-            )
-        } else {
-            String::new()
-        };
-        let undetermined = scores[i]
-            .as_ref()
-            .and_then(|s| s.undetermined.clone())
-            .map(|u| format!("（{u}）"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "{}  {}  {verdict}{score_cell}{}{undetermined}{flag}",
-            pad(&ev.towns.ids[*row], idw),
-            pad(&ev.towns.names[*row], nw),
-            why.join("、")
-        );
-    }
-    if has_criteria {
-        let marked = results.iter().filter(|(_, r)| r.discretionary).count();
-        let of_which = if marked > 0 {
-            format!("（其中 {marked} 个经放宽条款认定，须认定机关裁量）")
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            o,
-            "合计：认定 {} 个{of_which}，不予认定 {} 个，待定 {} 个",
-            counts[0], counts[1], counts[2]
-        );
-    }
-    if let Some(e) = rs.evaluation.as_ref() {
-        let mut parts: Vec<String> = e
-            .grades
-            .iter()
-            .zip(&grade_counts)
-            .map(|(g, n)| format!("{} {n} 个", g.name))
-            .collect();
-        if let Some(n) = grade_counts.last().filter(|n| **n > 0) {
-            parts.push(format!("待定 {n} 个"));
-        }
-        let _ = writeln!(o, "等级：{}", parts.join("，"));
-    }
+    })?;
+    out.write_all(summary::totals(ev, &keys).as_bytes())?;
     if !rs.targets.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "文件目标：");
+        let mut o = String::from("\n文件目标：\n");
         for t in &rs.targets {
             let by =
                 t.by.as_deref()
@@ -353,21 +229,32 @@ pub fn text(
                     .unwrap_or_default();
             let _ = writeln!(o, "  · {}{by}", t.label);
         }
+        out.write_all(o.as_bytes())?;
     }
-    for (row, r) in &results {
-        let needs_detail = if has_criteria {
-            r.outcome != Outcome::Recognized || r.discretionary
-        } else {
-            scored
-        };
-        if !(detail_rows.contains(row) || opt.all_details || needs_detail) {
-            continue;
+    let asked: std::collections::HashSet<usize> = detail_rows.iter().copied().collect();
+    let has_criteria = !rs.criteria.is_empty();
+    let detailed: Vec<usize> = keys
+        .iter()
+        .filter(|k| {
+            let needs = if has_criteria {
+                k.outcome != Outcome::Recognized || k.discretionary
+            } else {
+                rs.evaluation.is_some()
+            };
+            asked.contains(&k.row) || opt.all_details || needs
+        })
+        .map(|k| k.row)
+        .collect();
+    super::write_parts(&detailed, out, |_, part, buf| {
+        for &row in part {
+            let r = ev.explain(row);
+            let mut o = String::from("\n");
+            o.push_str(&"─".repeat(60));
+            o.push('\n');
+            town_detail(&mut o, ev, &r, row, opt);
+            buf.extend_from_slice(o.as_bytes());
         }
-        let _ = writeln!(o);
-        let _ = writeln!(o, "{}", "─".repeat(60));
-        town_detail(&mut o, ev, r, *row, opt);
-    }
-    o
+    })
 }
 
 /// One town's detail: its name, id, county and category with the verdict, what would
