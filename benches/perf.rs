@@ -5,7 +5,9 @@
 //! - `TOWNRULES_BENCH_TOWNS` (default 1000000): towns in the generated file;
 //! - `TOWNRULES_BENCH_REPL_TOWNS` (default 100000): towns for the REPL what-if figures;
 //! - `TOWNRULES_BENCH_REPS` (default 7): repetitions (medians are reported);
-//! - `TOWNRULES_BENCH_JSON_TOWNS` (default 100000): towns for the end-to-end JSON figure;
+//! - `TOWNRULES_BENCH_JSON_TOWNS` (default 100000): towns of the file the JSON output
+//!   size per town is counted on (the explained-output times are on the full file);
+//! - `TOWNRULES_BENCH_ONLY=explained`: only the explained-output figures (issue 14);
 //! - `TOWNRULES_BENCH_DIR` (default the system temporary directory): where the generated
 //!   CSV files go (they are deterministic and reused; never commit them).
 //!
@@ -17,6 +19,8 @@
 //! category judged under every category), and that the independent CSV-to-CSV
 //! implementation writes the same report as `townrules eval`.
 
+#[path = "support/explained.rs"]
+mod explained;
 #[path = "support/gen.rs"]
 mod gen;
 #[path = "support/handwritten.rs"]
@@ -297,6 +301,19 @@ fn main() {
     let load_before = load_average();
     eprintln!("townrules perf bench: {n} towns, {reps} repetitions, {threads} threads");
     let mut rows: Vec<Row> = Vec::new();
+    if std::env::var("TOWNRULES_BENCH_ONLY").is_ok_and(|v| v == "explained") {
+        let file = data_file(n);
+        rows.extend(explained_rows(
+            exe,
+            &file,
+            n,
+            reps,
+            &data_file(n_json),
+            n_json,
+        ));
+        print_table(&rows, (n, reps), &file, &load_before);
+        return;
+    }
 
     // ---- 1. parse + check + compile of every rule file ----
     let mut files: Vec<PathBuf> = std::fs::read_dir("rules")
@@ -758,15 +775,13 @@ fn main() {
                 && t_e2e.as_secs_f64() <= 1.5 * t_indep.as_secs_f64(),
         ),
     ));
-    let json_file = data_file(n_json);
-    let t_json = time(reps.min(3), || run(&json_file, "json"));
-    rows.push(row(
-        &format!("townrules eval … --format json > /dev/null ({n_json} towns)"),
-        ms(t_json),
-        per_town(t_json, n_json),
-        String::new(),
-        "",
-        None,
+    rows.extend(explained_rows(
+        exe,
+        &file,
+        n,
+        reps,
+        &data_file(n_json),
+        n_json,
     ));
 
     // ---- 5. REPL what-if ----
@@ -899,6 +914,48 @@ fn main() {
         None,
     ));
 
+    print_table(&rows, (n, reps), &file, &load_before);
+}
+
+/// The explained-output figures (issue 14): CSV, structured JSON Lines, JSON and JSON
+/// Lines with the explanation text, each run by the binary on the `n`-town `file`, with
+/// their ratios to the CSV run; bytes per town counted on `small` (`small_n` towns).
+fn explained_rows(
+    exe: &str,
+    file: &Path,
+    n: usize,
+    reps: usize,
+    small: &Path,
+    small_n: usize,
+) -> Vec<Row> {
+    let runs = explained::measure(
+        exe,
+        "rules/shanxi.rules",
+        (file, reps.min(5), reps.min(2)),
+        (small, small_n),
+    );
+    let csv = runs[0].time;
+    runs.iter()
+        .map(|r| {
+            let x = r.time.as_secs_f64() / csv.as_secs_f64();
+            let (target, ok) = match r.what {
+                "jsonl" => ("≤ 10× csv", Some(x <= 10.0)),
+                _ => ("", None),
+            };
+            row(
+                &format!("townrules eval … --format {} > /dev/null", r.what),
+                ms(r.time),
+                format!("{} ({:.0} B)", per_town(r.time, n), r.bytes_per_town),
+                format!("{x:.2}× csv"),
+                target,
+                ok,
+            )
+        })
+        .collect()
+}
+
+/// Print the results table with the date, machine and load.
+fn print_table(rows: &[Row], (n, reps): (usize, usize), file: &Path, load_before: &str) {
     // ---- the table ----
     let date = Command::new("date")
         .args(["-u", "+%Y-%m-%d %H:%M UTC"])

@@ -1,0 +1,214 @@
+//! A small JSON writer for the town records: compact JSON straight into a byte buffer
+//! (keys are written as they are, values escaped as JSON requires), and a re-indenter
+//! that lays compact JSON out as `serde_json`'s pretty printer does.
+
+use rust_decimal::Decimal;
+
+/// Append `s` as a JSON string.
+pub(super) fn string(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\') {
+        buf.extend_from_slice(b);
+    } else {
+        for &c in b {
+            match c {
+                b'"' => buf.extend_from_slice(b"\\\""),
+                b'\\' => buf.extend_from_slice(b"\\\\"),
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                0x08 => buf.extend_from_slice(b"\\b"),
+                0x0c => buf.extend_from_slice(b"\\f"),
+                c if c < 0x20 => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    buf.extend_from_slice(b"\\u00");
+                    buf.push(HEX[(c >> 4) as usize]);
+                    buf.push(HEX[(c & 0xf) as usize]);
+                }
+                c => buf.push(c),
+            }
+        }
+    }
+    buf.push(b'"');
+}
+
+/// Append a decimal as a JSON string (`"-1000000"`).
+pub(super) fn decimal(buf: &mut Vec<u8>, d: Decimal) {
+    use std::io::Write;
+    buf.push(b'"');
+    let _ = write!(buf, "{d}");
+    buf.push(b'"');
+}
+
+/// An object being written: `{"key":value,…}`.
+pub(super) struct Obj<'b> {
+    pub buf: &'b mut Vec<u8>,
+    first: bool,
+}
+
+impl<'b> Obj<'b> {
+    /// Open an object.
+    pub fn open(buf: &'b mut Vec<u8>) -> Self {
+        buf.push(b'{');
+        Obj { buf, first: true }
+    }
+
+    /// Write `"key":` (a key needs no escaping) and return the buffer for the value.
+    pub fn key(&mut self, k: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(k.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+        self.buf
+    }
+
+    /// `"key":"value"`.
+    pub fn str(&mut self, k: &str, v: &str) {
+        string(self.key(k), v);
+    }
+
+    /// `"key":"value"` or `"key":null`.
+    pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
+        match v {
+            Some(v) => self.str(k, v),
+            None => self.key(k).extend_from_slice(b"null"),
+        }
+    }
+
+    /// `"key":"decimal"` or `"key":null`.
+    pub fn opt_decimal(&mut self, k: &str, v: Option<Decimal>) {
+        match v {
+            Some(d) => decimal(self.key(k), d),
+            None => self.key(k).extend_from_slice(b"null"),
+        }
+    }
+
+    /// `"key":true`.
+    pub fn yes(&mut self, k: &str) {
+        self.key(k).extend_from_slice(b"true");
+    }
+
+    /// `"key":["a","b"]`.
+    pub fn strs<'s>(&mut self, k: &str, items: impl IntoIterator<Item = &'s str>) {
+        let buf = self.key(k);
+        buf.push(b'[');
+        for (i, s) in items.into_iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            string(buf, s);
+        }
+        buf.push(b']');
+    }
+
+    /// Close the object.
+    pub fn close(self) {
+        self.buf.push(b'}');
+    }
+}
+
+/// Append the compact JSON `compact` laid out as `serde_json::to_writer_pretty` lays it
+/// out (two spaces a level, `": "` after keys, `[]` and `{}` when empty), every line
+/// after the first indented by `base` more spaces.
+pub(super) fn pretty(buf: &mut Vec<u8>, compact: &[u8], base: usize) {
+    let mut depth = base / 2;
+    let pad = base % 2;
+    let newline = |buf: &mut Vec<u8>, depth: usize| {
+        buf.push(b'\n');
+        buf.extend(std::iter::repeat_n(b' ', depth * 2 + pad));
+    };
+    let (mut in_str, mut esc) = (false, false);
+    let mut i = 0;
+    while i < compact.len() {
+        let c = compact[i];
+        i += 1;
+        if in_str {
+            buf.push(c);
+            if esc {
+                esc = false;
+            } else if c == b'\\' {
+                esc = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => {
+                in_str = true;
+                buf.push(c);
+            }
+            b'{' | b'[' => {
+                buf.push(c);
+                let close = if c == b'{' { b'}' } else { b']' };
+                if compact.get(i) == Some(&close) {
+                    buf.push(close);
+                    i += 1;
+                } else {
+                    depth += 1;
+                    newline(buf, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(buf, depth);
+                buf.push(c);
+            }
+            b',' => {
+                buf.push(c);
+                newline(buf, depth);
+            }
+            b':' => buf.extend_from_slice(b": "),
+            c => buf.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "",
+            "乙镇",
+            "a\"b\\c",
+            "line\nbreak\ttab\r",
+            "\u{1}\u{1f}\u{8}\u{c}",
+            "👍",
+        ] {
+            let mut buf = Vec::new();
+            string(&mut buf, s);
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn pretty_lays_out_as_serde_json() {
+        let v = serde_json::json!({
+            "a": [], "b": {}, "c": [1, {"d": "x:,{}[]\"y"}], "e": {"f": null, "g": [true]}
+        });
+        let compact = serde_json::to_vec(&v).unwrap();
+        let mut got = Vec::new();
+        pretty(&mut got, &compact, 0);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
+        let mut got = Vec::new();
+        pretty(&mut got, &compact, 4);
+        let want = serde_json::to_string_pretty(&v)
+            .unwrap()
+            .replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+}
