@@ -88,12 +88,14 @@ pub fn json_write(
     out.write_all(&buf)?;
     let last = rows.len() - 1;
     let text = opts.explain_text;
+    let prep = &check::Prepared::new(ev.rules);
     stream(rows, out, |start, part, s| {
         for (i, &row) in part.iter().enumerate() {
             ev.explain_into(row, &mut s.town);
             s.compact.clear();
             town::Town {
                 ev,
+                prep,
                 r: &s.town,
                 text,
             }
@@ -120,11 +122,13 @@ pub fn jsonl_write(
     line.push(b'\n');
     out.write_all(&line)?;
     let text = opts.explain_text;
+    let prep = &check::Prepared::new(ev.rules);
     stream(rows, out, |_, part, s| {
         for &row in part {
             ev.explain_into(row, &mut s.town);
             town::Town {
                 ev,
+                prep,
                 r: &s.town,
                 text,
             }
@@ -144,11 +148,13 @@ pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
 /// explained and written on its own, one after the other.
 pub fn json_with(ev: &Evaluator<'_>, rows: &[usize], opts: &JsonOptions<'_>) -> Value {
     let ruleset = serde_json::to_value(ruleset::Ruleset { rs: ev.rules, opts });
+    let prep = &check::Prepared::new(ev.rules);
     let towns = rows.iter().map(|&row| {
         let r = ev.explain(row);
         let mut buf = Vec::new();
         town::Town {
             ev,
+            prep,
             r: &r,
             text: opts.explain_text,
         }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::write::{decimal, Obj};
+use super::write::{decimal, k, Obj};
 use crate::syntax::ast::ArithFault;
 use rust_decimal::Decimal;
 
@@ -89,7 +89,7 @@ pub(super) fn number(kind: Kind, d: Decimal) -> Decimal {
 
 /// A value in a record: a decimal (as a string), `yes`/`no`, or a category member's id;
 /// `null` when missing, unset or without a result.
-fn write_val(o: &mut Obj<'_>, k: &str, rs: &RuleSet, kind: Kind, v: V) {
+fn write_val(o: &mut Obj<'_>, k: &[u8], rs: &RuleSet, kind: Kind, v: V) {
     match v {
         V::Num(d) => decimal(o.key(k), number(kind, d)),
         V::Bool(b) => o.str(k, if b { "yes" } else { "no" }),
@@ -140,44 +140,55 @@ fn non_empty(s: &str) -> Option<&str> {
 /// Where a threshold comes from.
 struct Source<'a> {
     kind: &'static str,
-    param: Option<&'a ParamInfo>,
+    param: Option<(usize, &'a ParamInfo)>,
     table: Option<(&'a str, Option<&'a str>)>,
     /// For a computed threshold: the parameters it is computed from.
     params: Vec<&'a str>,
 }
 
 impl Source<'_> {
+    /// Write the source as an object; a parameter's as prepared once in `prep`.
+    fn write(&self, buf: &mut Vec<u8>, prep: &Prepared) {
+        if let (Some((p, _)), true) = (self.param, self.params.is_empty()) {
+            if let Some(b) = prep.sources.get(p) {
+                buf.extend_from_slice(b);
+                return;
+            }
+        }
+        self.render(buf);
+    }
+
     /// Write the source as an object.
-    fn write(&self, buf: &mut Vec<u8>) {
+    fn render(&self, buf: &mut Vec<u8>) {
         let mut m = Obj::open(buf);
-        m.str("kind", self.kind);
+        m.str(k!("kind"), self.kind);
         match (self.table, self.param) {
             // A table entry is named by its parameter (`min_output.manufacturing`); the
             // table and category are in `ruleset.parameters`.
             (Some(_), Some(_)) | (None, _) => {}
             (Some((table, category)), None) => {
-                m.str("table", table);
-                m.opt_str("category", category);
+                m.str(k!("table"), table);
+                m.opt_str(k!("category"), category);
             }
         }
         if !self.params.is_empty() {
-            m.strs("params", self.params.iter().copied());
+            m.strs(k!("params"), self.params.iter().copied());
         }
-        if let Some(p) = self.param {
-            m.str("param", &p.name);
+        if let Some((_, p)) = self.param {
+            m.str(k!("param"), &p.name);
             if let Some(v) = p.current() {
                 let pv = &v.provenance;
                 if let Some(l) = non_empty(&pv.level) {
-                    m.str("level", l);
+                    m.str(k!("level"), l);
                 }
                 if let Some(d) = non_empty(&pv.document) {
-                    m.str("document", d);
+                    m.str(k!("document"), d);
                 }
                 if let Some(c) = &pv.clause {
-                    m.str("clause", c);
+                    m.str(k!("clause"), c);
                 }
                 if let Some(f) = &v.from {
-                    m.str("from", f);
+                    m.str(k!("from"), f);
                 }
             }
         }
@@ -193,7 +204,7 @@ fn source<'a>(ev: &Evaluator<'a>, n: NodeId, row: usize) -> Source<'a> {
         let pi = &rs.params[p];
         Source {
             kind: param_kind(pi),
-            param: Some(pi),
+            param: Some((p, pi)),
             table: None,
             params: Vec::new(),
         }
@@ -280,9 +291,39 @@ fn fact_of(rs: &RuleSet, n: NodeId) -> Option<usize> {
     }
 }
 
+/// What every town's records repeat, written once per report: the source object of each
+/// parameter (the threshold's source in a check).
+pub(super) struct Prepared {
+    sources: Vec<Vec<u8>>,
+}
+
+impl Prepared {
+    /// The parts of the records of `rs` that are the same for every town.
+    pub fn new(rs: &RuleSet) -> Self {
+        let sources = rs
+            .params
+            .iter()
+            .enumerate()
+            .map(|(p, pi)| {
+                let mut buf = Vec::new();
+                Source {
+                    kind: param_kind(pi),
+                    param: Some((p, pi)),
+                    table: None,
+                    params: Vec::new(),
+                }
+                .render(&mut buf);
+                buf
+            })
+            .collect();
+        Prepared { sources }
+    }
+}
+
 /// One test as a record; `text` adds its Chinese explanation line.
 pub(super) struct Check<'e, 'a> {
     pub ev: &'e Evaluator<'a>,
+    pub prep: &'e Prepared,
     pub atom: &'e Atom,
     pub row: usize,
     pub place: Place,
@@ -297,53 +338,54 @@ impl Check<'_, '_> {
         let mut m = Obj::open(buf);
         match rs.ops[a.node as usize] {
             Op::Cmp { op, lhs, rhs } => {
-                m.str("kind", "compare");
+                m.str(k!("kind"), "compare");
                 let lk = kind(rs, lhs);
                 let fact = fact_of(rs, lhs);
                 let measure = fact.and_then(|f| rs.facts[f].measure.as_deref());
                 match fact {
-                    Some(f) => m.str("fact", &rs.facts[f].id),
-                    None => m.str("quantity", &describe::operand(ev, lhs, row).0),
+                    Some(f) => m.str(k!("fact"), &rs.facts[f].id),
+                    None => m.str(k!("quantity"), &describe::operand(ev, lhs, row).0),
                 }
-                write_val(&mut m, "value", rs, lk, a.lhs);
-                m.opt_str("unit", unit(lk, measure).as_deref());
-                m.str("op", op.symbol());
+                write_val(&mut m, k!("value"), rs, lk, a.lhs);
+                m.opt_str(k!("unit"), unit(lk, measure).as_deref());
+                m.str(k!("op"), op.symbol());
                 let rk = kind(rs, rhs);
                 let src = source(ev, rhs, row);
-                let rmeasure = measure.or_else(|| src.param.and_then(|p| p.measure.as_deref()));
-                write_val(&mut m, "threshold", rs, rk, a.rhs);
-                m.opt_str("threshold_unit", unit(rk, rmeasure).as_deref());
-                src.write(m.key("source"));
+                let rmeasure =
+                    measure.or_else(|| src.param.and_then(|(_, p)| p.measure.as_deref()));
+                write_val(&mut m, k!("threshold"), rs, rk, a.rhs);
+                m.opt_str(k!("threshold_unit"), unit(rk, rmeasure).as_deref());
+                src.write(m.key(k!("source")), self.prep);
                 m.opt_decimal(
-                    "margin",
+                    k!("margin"),
                     describe::margin_value(rs, a).map(|d| d.normalize()),
                 );
-                m.opt_str("margin_unit", margin_unit(lk, measure).as_deref());
+                m.opt_str(k!("margin_unit"), margin_unit(lk, measure).as_deref());
             }
             Op::Fact(f) => {
-                m.str("kind", "yes_no");
-                m.str("fact", &rs.facts[f as usize].id);
-                write_val(&mut m, "value", rs, Kind::Bool, a.lhs);
-                m.str("op", "=");
-                m.str("threshold", "yes");
+                m.str(k!("kind"), "yes_no");
+                m.str(k!("fact"), &rs.facts[f as usize].id);
+                write_val(&mut m, k!("value"), rs, Kind::Bool, a.lhs);
+                m.str(k!("op"), "=");
+                m.str(k!("threshold"), "yes");
             }
             Op::InTable { item, table } => {
-                m.str("kind", "in_table");
+                m.str(k!("kind"), "in_table");
                 if let Some(f) = fact_of(rs, item) {
-                    m.str("fact", &rs.facts[f].id);
+                    m.str(k!("fact"), &rs.facts[f].id);
                 }
-                write_val(&mut m, "value", rs, kind(rs, item), a.lhs);
-                m.str("op", "in");
-                m.str("table", &rs.tables[table as usize].name);
+                write_val(&mut m, k!("value"), rs, kind(rs, item), a.lhs);
+                m.str(k!("op"), "in");
+                m.str(k!("table"), &rs.tables[table as usize].name);
             }
             Op::InList { item, members } => {
-                m.str("kind", "in_list");
+                m.str(k!("kind"), "in_list");
                 let k = kind(rs, item);
                 if let Some(f) = fact_of(rs, item) {
-                    m.str("fact", &rs.facts[f].id);
+                    m.str(k!("fact"), &rs.facts[f].id);
                 }
-                write_val(&mut m, "value", rs, k, a.lhs);
-                m.str("op", "in");
+                write_val(&mut m, k!("value"), rs, k, a.lhs);
+                m.str(k!("op"), "in");
                 let listed: &[crate::check::MemberInfo] = match k {
                     Kind::Category(set) => {
                         rs.categories.get(set).map_or(&[], |c| c.members.as_slice())
@@ -359,7 +401,7 @@ impl Check<'_, '_> {
                     | Kind::PerUnit => &[],
                 };
                 m.strs(
-                    "members",
+                    k!("members"),
                     listed
                         .iter()
                         .enumerate()
@@ -378,20 +420,20 @@ impl Check<'_, '_> {
             | Op::Stat { .. }
             | Op::Min(..)
             | Op::Max(..)
-            | Op::Rescale(..) => m.str("kind", "other"),
+            | Op::Rescale(..) => m.str(k!("kind"), "other"),
         }
-        m.str("holds", yes_no(a.holds));
-        m.str("path", self.place.path());
+        m.str(k!("holds"), yes_no(a.holds));
+        m.str(k!("path"), self.place.path());
         // Arithmetic without a result: named, not missing data.
         if let Some(f) = V::fault_of(a.lhs, a.rhs) {
             let name = match f {
                 ArithFault::DivisionByZero => "division_by_zero",
                 ArithFault::Overflow => "overflow",
             };
-            m.str("fault", name);
+            m.str(k!("fault"), name);
         }
         if self.text {
-            m.str("text", &describe::atom(ev, a, row));
+            m.str(k!("text"), &describe::atom(ev, a, row));
         }
         m.close();
     }

@@ -3,8 +3,8 @@
 //! the score. Texts of the rule set (labels, clauses, quotations, readings) are not
 //! repeated here: they are in the `ruleset` record, keyed by criterion id.
 
-use super::check::{yes_no, Check, Place};
-use super::write::Obj;
+use super::check::{yes_no, Check, Place, Prepared};
+use super::write::{k, Obj};
 use crate::eval::{CondResult, CriterionResult, Evaluator, Path, Tri};
 use crate::report::{change, criterion_lines, priority_state, score_json};
 use crate::syntax::ast::ArithFault;
@@ -12,6 +12,8 @@ use crate::syntax::ast::ArithFault;
 /// A town's record: `ev`'s explanation of the town `r.row` already in `r`.
 pub(super) struct Town<'e, 'a> {
     pub ev: &'e Evaluator<'a>,
+    /// The parts written once per report.
+    pub prep: &'e Prepared,
     pub r: &'e crate::eval::TownResult,
     /// Add the Chinese explanation of each criterion and test.
     pub text: bool,
@@ -24,48 +26,54 @@ impl Town<'_, '_> {
         let rs = ev.rules;
         let row = r.row;
         let mut m = Obj::open(buf);
-        m.str("record", "town");
-        m.str("id", &ev.towns.ids[row]);
-        m.str("name", &ev.towns.names[row]);
+        m.str(k!("record"), "town");
+        m.str(k!("id"), &ev.towns.ids[row]);
+        m.str(k!("name"), &ev.towns.names[row]);
         let outcome = (!rs.criteria.is_empty()).then(|| r.outcome.as_str());
-        m.opt_str("outcome", outcome);
+        m.opt_str(k!("outcome"), outcome);
         if r.discretionary {
-            m.yes("discretionary");
+            m.yes(k!("discretionary"));
         }
         // What would change the verdict (not for a recognised town), as the text says it.
         if let Some(sentence) = change::change_sentence(ev, r, row) {
-            m.str("what_would_change", &sentence);
+            m.str(k!("what_would_change"), &sentence);
         }
-        let buf = m.key("criteria");
+        let buf = m.key(k!("criteria"));
         buf.push(b'[');
         for (i, c) in r.criteria.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
-            criterion(ev, c, row, self.text, buf);
+            criterion((ev, self.prep), c, row, self.text, buf);
         }
         buf.push(b']');
-        m.str("priority_state", priority_state(ev.priority_state(row)));
-        priorities(ev, r, m.key("priority"));
+        m.str(k!("priority_state"), priority_state(ev.priority_state(row)));
+        priorities(ev, r, m.key(k!("priority")));
         if let Some(cases) = ev.joint_cases_of(r) {
             let by: Vec<serde_json::Value> = cases.iter().map(|k| joint_case(ev, k)).collect();
-            let _ = serde_json::to_writer(m.key("if_missing_category"), &by);
+            let _ = serde_json::to_writer(m.key(k!("if_missing_category")), &by);
         }
         if let Some(score) = ev.town_score(row) {
-            let _ = serde_json::to_writer(m.key("score"), &score_json(ev, &score));
+            let _ = serde_json::to_writer(m.key(k!("score")), &score_json(ev, &score));
         }
         m.close();
     }
 }
 
 /// One criterion of a town.
-fn criterion(ev: &Evaluator<'_>, c: &CriterionResult, row: usize, text: bool, buf: &mut Vec<u8>) {
+fn criterion(
+    (ev, prep): (&Evaluator<'_>, &Prepared),
+    c: &CriterionResult,
+    row: usize,
+    text: bool,
+    buf: &mut Vec<u8>,
+) {
     let rs = ev.rules;
     let mut m = Obj::open(buf);
-    m.str("id", &rs.criteria[c.index].id);
-    m.str("status", c.status.as_str());
+    m.str(k!("id"), &rs.criteria[c.index].id);
+    m.str(k!("status"), c.status.as_str());
     if c.discretionary {
-        m.yes("discretionary");
+        m.yes(k!("discretionary"));
     }
     if let Some((t, member)) = c.uncovered {
         let table = &rs.tables[t];
@@ -74,22 +82,23 @@ fn criterion(ev: &Evaluator<'_>, c: &CriterionResult, row: usize, text: bool, bu
             .get(table.set)
             .and_then(|x| x.members.get(member as usize))
             .map(|x| x.id.as_str());
-        let mut u = Obj::open(m.key("uncovered"));
-        u.str("table", &table.name);
-        u.opt_str("category", category);
+        let mut u = Obj::open(m.key(k!("uncovered")));
+        u.str(k!("table"), &table.name);
+        u.opt_str(k!("category"), category);
         u.close();
     }
-    let checks = |buf: &mut Vec<u8>, parts: &[(&CondResult, Place)]| {
+    let checks = |buf: &mut Vec<u8>, parts: &[(&[CondResult], Place)]| {
         buf.push(b'[');
         let mut first = true;
-        for &(cond, place) in parts {
-            for a in &cond.atoms {
+        for &(conds, place) in parts {
+            for a in conds.iter().flat_map(|c| &c.atoms) {
                 if !first {
                     buf.push(b',');
                 }
                 first = false;
                 Check {
                     ev,
+                    prep,
                     atom: a,
                     row,
                     place,
@@ -100,47 +109,48 @@ fn criterion(ev: &Evaluator<'_>, c: &CriterionResult, row: usize, text: bool, bu
         }
         buf.push(b']');
     };
-    let applies: Vec<(&CondResult, Place)> =
-        c.applies.iter().map(|a| (a, Place::Applies)).collect();
-    checks(m.key("applies"), &applies);
-    let buf = m.key("requirements");
+    checks(m.key(k!("applies")), &[(&c.applies, Place::Applies)]);
+    let buf = m.key(k!("requirements"));
     buf.push(b'[');
     for (i, q) in c.requires.iter().enumerate() {
         if i > 0 {
             buf.push(b',');
         }
         let mut o = Obj::open(buf);
-        o.str("holds", yes_no(q.status));
+        o.str(k!("holds"), yes_no(q.status));
         let path = match q.path {
             Path::Normal => "normal",
             Path::Relaxation => "relaxation",
             Path::Neither => "neither",
         };
-        o.str("path", path);
+        o.str(k!("path"), path);
         match &q.relax {
             Some((w, t)) => checks(
-                o.key("checks"),
+                o.key(k!("checks")),
                 &[
-                    (&q.cond, Place::Normal),
-                    (w, Place::RelaxWhen),
-                    (t, Place::RelaxThen),
+                    (std::slice::from_ref(&q.cond), Place::Normal),
+                    (std::slice::from_ref(w), Place::RelaxWhen),
+                    (std::slice::from_ref(t), Place::RelaxThen),
                 ],
             ),
-            None => checks(o.key("checks"), &[(&q.cond, Place::Normal)]),
+            None => checks(
+                o.key(k!("checks")),
+                &[(std::slice::from_ref(&q.cond), Place::Normal)],
+            ),
         }
         o.close();
     }
     buf.push(b']');
     m.strs(
-        "missing_facts",
+        k!("missing_facts"),
         c.missing_facts.iter().map(|&f| rs.facts[f].id.as_str()),
     );
     m.strs(
-        "unset_params",
+        k!("unset_params"),
         c.unset_params.iter().map(|&p| rs.params[p].name.as_str()),
     );
     if text {
-        m.str("explanation", &criterion_lines(ev, c, row).join("\n"));
+        m.str(k!("explanation"), &criterion_lines(ev, c, row).join("\n"));
     }
     m.close();
 }
@@ -165,14 +175,14 @@ fn priorities(ev: &Evaluator<'_>, r: &crate::eval::TownResult, buf: &mut Vec<u8>
         }
         first = false;
         let mut m = Obj::open(buf);
-        m.opt_str("criterion", criterion);
+        m.opt_str(k!("criterion"), criterion);
         // The position of the clause among its criterion's (or the rule set's) priority
         // clauses, as a string like every number of the report.
-        m.str("index", &index.to_string());
-        m.str("state", priority_state(state));
+        super::write::decimal(m.key(k!("index")), rust_decimal::Decimal::from(index));
+        m.str(k!("state"), priority_state(state));
         if let Some(missing) = missing {
             m.strs(
-                "missing_facts",
+                k!("missing_facts"),
                 missing.iter().map(|&f| rs.facts[f].id.as_str()),
             );
         }
@@ -181,7 +191,7 @@ fn priorities(ev: &Evaluator<'_>, r: &crate::eval::TownResult, buf: &mut Vec<u8>
                 ArithFault::DivisionByZero => "division_by_zero",
                 ArithFault::Overflow => "overflow",
             };
-            m.str("fault", name);
+            m.str(k!("fault"), name);
         }
         m.close();
     };

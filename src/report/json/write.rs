@@ -6,9 +6,10 @@ use rust_decimal::Decimal;
 
 /// Append `s` as a JSON string.
 pub(super) fn string(buf: &mut Vec<u8>, s: &str) {
-    buf.push(b'"');
     let b = s.as_bytes();
-    if !b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\') {
+    buf.reserve(b.len() + 2);
+    buf.push(b'"');
+    if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
         buf.extend_from_slice(b);
     } else {
         for &c in b {
@@ -33,11 +34,38 @@ pub(super) fn string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
-/// Append a decimal as a JSON string (`"-1000000"`).
+/// `"key":` for a key written as a literal: `k!("holds")` (keys need no escaping).
+macro_rules! k {
+    ($k:literal) => {
+        concat!("\"", $k, "\":").as_bytes()
+    };
+}
+pub(super) use k;
+
+/// Append a decimal as a JSON string (`"-1000000"`): whole numbers digit by digit,
+/// others as `Decimal` displays them (exact, never through a float).
 pub(super) fn decimal(buf: &mut Vec<u8>, d: Decimal) {
-    use std::io::Write;
     buf.push(b'"');
-    let _ = write!(buf, "{d}");
+    let m = d.mantissa();
+    if let (0, Ok(mut v)) = (d.scale(), u64::try_from(m.unsigned_abs())) {
+        if m < 0 {
+            buf.push(b'-');
+        }
+        let mut digits = [0u8; 40];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        buf.extend_from_slice(&digits[i..]);
+    } else {
+        use std::io::Write;
+        let _ = write!(buf, "{d}");
+    }
     buf.push(b'"');
 }
 
@@ -54,25 +82,23 @@ impl<'b> Obj<'b> {
         Obj { buf, first: true }
     }
 
-    /// Write `"key":` (a key needs no escaping) and return the buffer for the value.
-    pub fn key(&mut self, k: &str) -> &mut Vec<u8> {
+    /// Write the key `k` (`"holds":`, from [`k!`]) and return the buffer for the value.
+    pub fn key(&mut self, k: &[u8]) -> &mut Vec<u8> {
         if !self.first {
             self.buf.push(b',');
         }
         self.first = false;
-        self.buf.push(b'"');
-        self.buf.extend_from_slice(k.as_bytes());
-        self.buf.extend_from_slice(b"\":");
+        self.buf.extend_from_slice(k);
         self.buf
     }
 
     /// `"key":"value"`.
-    pub fn str(&mut self, k: &str, v: &str) {
+    pub fn str(&mut self, k: &[u8], v: &str) {
         string(self.key(k), v);
     }
 
     /// `"key":"value"` or `"key":null`.
-    pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
+    pub fn opt_str(&mut self, k: &[u8], v: Option<&str>) {
         match v {
             Some(v) => self.str(k, v),
             None => self.key(k).extend_from_slice(b"null"),
@@ -80,7 +106,7 @@ impl<'b> Obj<'b> {
     }
 
     /// `"key":"decimal"` or `"key":null`.
-    pub fn opt_decimal(&mut self, k: &str, v: Option<Decimal>) {
+    pub fn opt_decimal(&mut self, k: &[u8], v: Option<Decimal>) {
         match v {
             Some(d) => decimal(self.key(k), d),
             None => self.key(k).extend_from_slice(b"null"),
@@ -88,12 +114,12 @@ impl<'b> Obj<'b> {
     }
 
     /// `"key":true`.
-    pub fn yes(&mut self, k: &str) {
+    pub fn yes(&mut self, k: &[u8]) {
         self.key(k).extend_from_slice(b"true");
     }
 
     /// `"key":["a","b"]`.
-    pub fn strs<'s>(&mut self, k: &str, items: impl IntoIterator<Item = &'s str>) {
+    pub fn strs<'s>(&mut self, k: &[u8], items: impl IntoIterator<Item = &'s str>) {
         let buf = self.key(k);
         buf.push(b'[');
         for (i, s) in items.into_iter().enumerate() {
