@@ -971,7 +971,7 @@ fn print_table(rows: &[Row], (n, reps): (usize, usize), file: &Path, load_before
     );
     println!(
         "data: {n} generated towns ({} MB CSV, seed {:#x})",
-        std::fs::metadata(&file).map_or(0, |m| m.len()) / 1_000_000,
+        std::fs::metadata(file).map_or(0, |m| m.len()) / 1_000_000,
         gen::SEED
     );
     println!("command: cargo bench --bench perf");
@@ -985,7 +985,7 @@ fn print_table(rows: &[Row], (n, reps): (usize, usize), file: &Path, load_before
         "", "", "", "", "", ""
     );
     let mut all_met = true;
-    for r in &rows {
+    for r in rows {
         let ok = match r.ok {
             Some(true) => "yes",
             Some(false) => {

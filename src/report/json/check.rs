@@ -92,7 +92,7 @@ pub(super) fn number(kind: Kind, d: Decimal) -> Decimal {
 fn write_val(o: &mut Obj<'_>, k: &[u8], rs: &RuleSet, kind: Kind, v: V) {
     match v {
         V::Num(d) => decimal(o.key(k), number(kind, d)),
-        V::Bool(b) => o.str(k, if b { "yes" } else { "no" }),
+        V::Bool(b) => o.lit(k, if b { "yes" } else { "no" }),
         V::Cat(m) => o.opt_str(k, member(rs, kind, m)),
         V::Unknown | V::Fault(_) => o.key(k).extend_from_slice(b"null"),
     }
@@ -161,7 +161,7 @@ impl Source<'_> {
     /// Write the source as an object.
     fn render(&self, buf: &mut Vec<u8>) {
         let mut m = Obj::open(buf);
-        m.str(k!("kind"), self.kind);
+        m.lit(k!("kind"), self.kind);
         match (self.table, self.param) {
             // A table entry is named by its parameter (`min_output.manufacturing`); the
             // table and category are in `ruleset.parameters`.
@@ -295,6 +295,10 @@ fn fact_of(rs: &RuleSet, n: NodeId) -> Option<usize> {
 /// parameter (the threshold's source in a check).
 pub(super) struct Prepared {
     sources: Vec<Vec<u8>>,
+    /// Each fact's id as a JSON string.
+    pub facts: Vec<Vec<u8>>,
+    /// Each criterion's id as a JSON string.
+    pub criteria: Vec<Vec<u8>>,
 }
 
 impl Prepared {
@@ -316,7 +320,16 @@ impl Prepared {
                 buf
             })
             .collect();
-        Prepared { sources }
+        let quoted = |s: &str| {
+            let mut buf = Vec::new();
+            super::write::string(&mut buf, s);
+            buf
+        };
+        Prepared {
+            sources,
+            facts: rs.facts.iter().map(|f| quoted(&f.id)).collect(),
+            criteria: rs.criteria.iter().map(|c| quoted(&c.id)).collect(),
+        }
     }
 }
 
@@ -338,17 +351,17 @@ impl Check<'_, '_> {
         let mut m = Obj::open(buf);
         match rs.ops[a.node as usize] {
             Op::Cmp { op, lhs, rhs } => {
-                m.str(k!("kind"), "compare");
+                m.lit(k!("kind"), "compare");
                 let lk = kind(rs, lhs);
                 let fact = fact_of(rs, lhs);
                 let measure = fact.and_then(|f| rs.facts[f].measure.as_deref());
                 match fact {
-                    Some(f) => m.str(k!("fact"), &rs.facts[f].id),
+                    Some(f) => m.raw(k!("fact"), &self.prep.facts[f]),
                     None => m.str(k!("quantity"), &describe::operand(ev, lhs, row).0),
                 }
                 write_val(&mut m, k!("value"), rs, lk, a.lhs);
                 m.opt_str(k!("unit"), unit(lk, measure).as_deref());
-                m.str(k!("op"), op.symbol());
+                m.lit(k!("op"), op.symbol());
                 let rk = kind(rs, rhs);
                 let src = source(ev, rhs, row);
                 let rmeasure =
@@ -363,29 +376,29 @@ impl Check<'_, '_> {
                 m.opt_str(k!("margin_unit"), margin_unit(lk, measure).as_deref());
             }
             Op::Fact(f) => {
-                m.str(k!("kind"), "yes_no");
-                m.str(k!("fact"), &rs.facts[f as usize].id);
+                m.lit(k!("kind"), "yes_no");
+                m.raw(k!("fact"), &self.prep.facts[f as usize]);
                 write_val(&mut m, k!("value"), rs, Kind::Bool, a.lhs);
-                m.str(k!("op"), "=");
-                m.str(k!("threshold"), "yes");
+                m.lit(k!("op"), "=");
+                m.lit(k!("threshold"), "yes");
             }
             Op::InTable { item, table } => {
-                m.str(k!("kind"), "in_table");
+                m.lit(k!("kind"), "in_table");
                 if let Some(f) = fact_of(rs, item) {
-                    m.str(k!("fact"), &rs.facts[f].id);
+                    m.raw(k!("fact"), &self.prep.facts[f]);
                 }
                 write_val(&mut m, k!("value"), rs, kind(rs, item), a.lhs);
-                m.str(k!("op"), "in");
+                m.lit(k!("op"), "in");
                 m.str(k!("table"), &rs.tables[table as usize].name);
             }
             Op::InList { item, members } => {
-                m.str(k!("kind"), "in_list");
+                m.lit(k!("kind"), "in_list");
                 let k = kind(rs, item);
                 if let Some(f) = fact_of(rs, item) {
-                    m.str(k!("fact"), &rs.facts[f].id);
+                    m.raw(k!("fact"), &self.prep.facts[f]);
                 }
                 write_val(&mut m, k!("value"), rs, k, a.lhs);
-                m.str(k!("op"), "in");
+                m.lit(k!("op"), "in");
                 let listed: &[crate::check::MemberInfo] = match k {
                     Kind::Category(set) => {
                         rs.categories.get(set).map_or(&[], |c| c.members.as_slice())
@@ -420,17 +433,17 @@ impl Check<'_, '_> {
             | Op::Stat { .. }
             | Op::Min(..)
             | Op::Max(..)
-            | Op::Rescale(..) => m.str(k!("kind"), "other"),
+            | Op::Rescale(..) => m.lit(k!("kind"), "other"),
         }
-        m.str(k!("holds"), yes_no(a.holds));
-        m.str(k!("path"), self.place.path());
+        m.lit(k!("holds"), yes_no(a.holds));
+        m.lit(k!("path"), self.place.path());
         // Arithmetic without a result: named, not missing data.
         if let Some(f) = V::fault_of(a.lhs, a.rhs) {
             let name = match f {
                 ArithFault::DivisionByZero => "division_by_zero",
                 ArithFault::Overflow => "overflow",
             };
-            m.str(k!("fault"), name);
+            m.lit(k!("fault"), name);
         }
         if self.text {
             m.str(k!("text"), &describe::atom(ev, a, row));

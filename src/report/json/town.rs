@@ -26,7 +26,7 @@ impl Town<'_, '_> {
         let rs = ev.rules;
         let row = r.row;
         let mut m = Obj::open(buf);
-        m.str(k!("record"), "town");
+        m.lit(k!("record"), "town");
         m.str(k!("id"), &ev.towns.ids[row]);
         m.str(k!("name"), &ev.towns.names[row]);
         let outcome = (!rs.criteria.is_empty()).then(|| r.outcome.as_str());
@@ -47,7 +47,7 @@ impl Town<'_, '_> {
             criterion((ev, self.prep), c, row, self.text, buf);
         }
         buf.push(b']');
-        m.str(k!("priority_state"), priority_state(ev.priority_state(row)));
+        m.lit(k!("priority_state"), priority_state(ev.priority_state(row)));
         priorities(ev, r, m.key(k!("priority")));
         if let Some(cases) = ev.joint_cases_of(r) {
             let by: Vec<serde_json::Value> = cases.iter().map(|k| joint_case(ev, k)).collect();
@@ -70,8 +70,8 @@ fn criterion(
 ) {
     let rs = ev.rules;
     let mut m = Obj::open(buf);
-    m.str(k!("id"), &rs.criteria[c.index].id);
-    m.str(k!("status"), c.status.as_str());
+    m.raw(k!("id"), &prep.criteria[c.index]);
+    m.lit(k!("status"), c.status.as_str());
     if c.discretionary {
         m.yes(k!("discretionary"));
     }
@@ -117,13 +117,13 @@ fn criterion(
             buf.push(b',');
         }
         let mut o = Obj::open(buf);
-        o.str(k!("holds"), yes_no(q.status));
+        o.lit(k!("holds"), yes_no(q.status));
         let path = match q.path {
             Path::Normal => "normal",
             Path::Relaxation => "relaxation",
             Path::Neither => "neither",
         };
-        o.str(k!("path"), path);
+        o.lit(k!("path"), path);
         match &q.relax {
             Some((w, t)) => checks(
                 o.key(k!("checks")),
@@ -179,7 +179,7 @@ fn priorities(ev: &Evaluator<'_>, r: &crate::eval::TownResult, buf: &mut Vec<u8>
         // The position of the clause among its criterion's (or the rule set's) priority
         // clauses, as a string like every number of the report.
         super::write::decimal(m.key(k!("index")), rust_decimal::Decimal::from(index));
-        m.str(k!("state"), priority_state(state));
+        m.lit(k!("state"), priority_state(state));
         if let Some(missing) = missing {
             m.strs(
                 k!("missing_facts"),
@@ -191,7 +191,7 @@ fn priorities(ev: &Evaluator<'_>, r: &crate::eval::TownResult, buf: &mut Vec<u8>
                 ArithFault::DivisionByZero => "division_by_zero",
                 ArithFault::Overflow => "overflow",
             };
-            m.str(k!("fault"), name);
+            m.lit(k!("fault"), name);
         }
         m.close();
     };
