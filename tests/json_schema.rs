@@ -167,6 +167,34 @@ fn every_pair_in_json_lines_validates() {
 }
 
 #[test]
+fn the_scored_indicator_system_in_json_lines_validates() {
+    let line = line_validator();
+    for explain in ["records", "text"] {
+        let out = townrules(&[
+            "eval",
+            "rules/xinzhou-evaluation.rules",
+            "examples/xinzhou_towns.csv",
+            "--scores",
+            "examples/xinzhou_scores.csv",
+            "--format",
+            "jsonl",
+            "--explain",
+            explain,
+        ]);
+        let head: Value = serde_json::from_str(out.lines().next().expect("a line")).expect("JSON");
+        assert!(head["provenance"]["scores"]["sha256"].is_string(), "{head}");
+        for (i, l) in out.lines().enumerate() {
+            let v: Value = serde_json::from_str(l).expect("a JSON line");
+            let e = errors(&line, &v);
+            assert!(e.is_empty(), "line {}: {e:#?}", i + 1);
+            if i > 0 {
+                assert!(v["score"].is_object(), "line {}: no score", i + 1);
+            }
+        }
+    }
+}
+
+#[test]
 fn the_provenance_is_in_the_ruleset_record() {
     let out = townrules(&[
         "eval",
