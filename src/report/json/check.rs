@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::write::{decimal, k, Obj};
+use super::write::{k, Obj};
 use crate::syntax::ast::ArithFault;
 use rust_decimal::Decimal;
 
@@ -71,10 +71,11 @@ fn margin_unit(kind: Kind, measure: Option<&str>) -> Option<Cow<'_, str>> {
     }
 }
 
-/// A number of `kind` as the records write it: a ratio (held as 0.25) as a percentage.
-pub(super) fn number(kind: Kind, d: Decimal) -> Decimal {
+/// A number of `kind` as the records write it: a ratio (held as 0.25) as a percentage
+/// (`None` when that does not fit in a decimal).
+pub(super) fn number(kind: Kind, d: Decimal) -> Option<Decimal> {
     match kind {
-        Kind::Ratio => d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d).normalize(),
+        Kind::Ratio => d.checked_mul(Decimal::ONE_HUNDRED).map(|x| x.normalize()),
         Kind::Money
         | Kind::Count
         | Kind::Number
@@ -83,7 +84,7 @@ pub(super) fn number(kind: Kind, d: Decimal) -> Decimal {
         | Kind::PerUnit
         | Kind::Bool
         | Kind::Category(_)
-        | Kind::Text => d.normalize(),
+        | Kind::Text => Some(d.normalize()),
     }
 }
 
@@ -91,7 +92,7 @@ pub(super) fn number(kind: Kind, d: Decimal) -> Decimal {
 /// `null` when missing, unset or without a result.
 fn write_val(o: &mut Obj<'_>, k: &[u8], rs: &RuleSet, kind: Kind, v: V) {
     match v {
-        V::Num(d) => decimal(o.key(k), number(kind, d)),
+        V::Num(d) => o.opt_decimal(k, number(kind, d)),
         V::Bool(b) => o.lit(k, if b { "yes" } else { "no" }),
         V::Cat(m) => o.opt_str(k, member(rs, kind, m)),
         V::Unknown | V::Fault(_) => o.key(k).extend_from_slice(b"null"),

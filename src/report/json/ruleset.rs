@@ -204,7 +204,7 @@ impl Serialize for SetPriorities<'_> {
 /// A parameter's value: a decimal in its unit, `yes`/`no`, or a member id.
 fn const_val(rs: &RuleSet, p: &ParamInfo, c: Const) -> Option<String> {
     match c {
-        Const::Num(d) => Some(number(p.kind, d).to_string()),
+        Const::Num(d) => number(p.kind, d).map(|x| x.to_string()),
         Const::Bool(b) => Some(if b { "yes" } else { "no" }.to_string()),
         Const::Member(m) => match p.kind {
             Kind::Category(set) => rs
