@@ -5,7 +5,9 @@
 //! - `TOWNRULES_BENCH_TOWNS` (default 1000000): towns in the generated file;
 //! - `TOWNRULES_BENCH_REPL_TOWNS` (default 100000): towns for the REPL what-if figures;
 //! - `TOWNRULES_BENCH_REPS` (default 7): repetitions (medians are reported);
-//! - `TOWNRULES_BENCH_JSON_TOWNS` (default 100000): towns for the end-to-end JSON figure;
+//! - `TOWNRULES_BENCH_JSON_TOWNS` (default 100000): towns of the file the JSON output
+//!   size per town is counted on (the explained-output times are on the full file);
+//! - `TOWNRULES_BENCH_ONLY=explained`: only the explained-output figures (issue 14);
 //! - `TOWNRULES_BENCH_DIR` (default the system temporary directory): where the generated
 //!   CSV files go (they are deterministic and reused; never commit them).
 //!
@@ -17,10 +19,14 @@
 //! category judged under every category), and that the independent CSV-to-CSV
 //! implementation writes the same report as `townrules eval`.
 
+#[path = "support/explained.rs"]
+mod explained;
 #[path = "support/gen.rs"]
 mod gen;
 #[path = "support/handwritten.rs"]
 mod handwritten;
+#[path = "support/measure.rs"]
+mod measure;
 
 use std::hint::black_box;
 use std::io::Write;
@@ -33,116 +39,10 @@ use townrules::compile::RuleSet;
 use townrules::data::{load_towns, Column, Towns};
 use townrules::eval::{Evaluator, Outcome, Status, TownResult};
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// Median of `reps` runs of `f`.
-fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> Duration {
-    median(
-        (0..reps)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(f());
-                t.elapsed()
-            })
-            .collect(),
-    )
-}
-
-/// Medians of `reps` interleaved runs of `a` and `b` (so that load on a shared machine
-/// falls on both alike).
-fn paired<A, B>(
-    reps: usize,
-    mut a: impl FnMut() -> A,
-    mut b: impl FnMut() -> B,
-) -> (Duration, Duration) {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for _ in 0..reps {
-        let t = Instant::now();
-        black_box(a());
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        black_box(b());
-        tb.push(t.elapsed());
-    }
-    (median(ta), median(tb))
-}
-
-/// CPU time used so far by every thread of this process (Linux; zero elsewhere).
-fn process_cpu() -> Duration {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return Duration::ZERO;
-    };
-    let ns: u64 = tasks
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .sum();
-    Duration::from_nanos(ns)
-}
-
-/// CPU time used by this process's finished children (Linux; zero elsewhere).
-fn children_cpu() -> Duration {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let after = s.rsplit_once(')')?.1.to_string();
-            let f: Vec<&str> = after.split_whitespace().collect();
-            // Fields 16 and 17 of /proc/PID/stat (cutime, cstime); field 3 is the
-            // first after the command's closing parenthesis.
-            let field = |k: usize| f.get(k - 3)?.parse::<u64>().ok();
-            Some(field(16)? + field(17)?)
-        })
-        .unwrap_or(0);
-    Duration::from_millis(ticks * 10)
-}
-
-/// Median wall time and median CPU time (all threads) of `reps` runs.
-fn time_cpu<R>(reps: usize, mut f: impl FnMut() -> R) -> (Duration, Duration) {
-    let (mut w, mut c) = (Vec::new(), Vec::new());
-    for _ in 0..reps {
-        let c0 = process_cpu();
-        let t = Instant::now();
-        black_box(f());
-        w.push(t.elapsed());
-        c.push(process_cpu().saturating_sub(c0));
-    }
-    (median(w), median(c))
-}
-
-/// How many cores were busy on average (CPU time ÷ wall time); the scheduler's CPU
-/// accounting is too coarse below about 50 ms.
-fn cores(wall: Duration, cpu: Duration) -> String {
-    if wall < Duration::from_millis(50) || cpu.is_zero() {
-        return "cores: n/a, too short".to_string();
-    }
-    format!("{:.2} cores busy", cpu.as_secs_f64() / wall.as_secs_f64())
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
-
-fn per_town(d: Duration, n: usize) -> String {
-    let ns = d.as_secs_f64() * 1e9 / n as f64;
-    if ns >= 1000.0 {
-        format!("{:.2} µs", ns / 1000.0)
-    } else {
-        format!("{ns:.1} ns")
-    }
-}
-
-fn rate(d: Duration, n: usize) -> String {
-    format!("{:.1} M/s", n as f64 / d.as_secs_f64() / 1e6)
-}
+use measure::{
+    children_cpu, cores, env, load_average, median, ms, paired, peak_rss_kb, per_town, print_table,
+    rate, row, time, time_cpu, Row,
+};
 
 /// The generated CSV of `n` towns (made once, then reused).
 fn data_file(n: usize) -> PathBuf {
@@ -176,90 +76,6 @@ fn rules(path: &str) -> (townrules::check::Checked, RuleSet) {
 
 fn load(model: &townrules::check::Checked, path: &Path) -> Towns {
     load_towns(path, model).expect("data loads").towns
-}
-
-/// Peak resident memory (kB) of running `cmd`, polled from /proc.
-fn peak_rss_kb(cmd: &mut Command) -> Option<u64> {
-    let mut child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&status) {
-            if let Some(kb) = s
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        if child.try_wait().ok()?.is_some() {
-            return Some(peak);
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map_or(String::new(), |kb| format!(", {} GiB", kb / (1 << 20)));
-    format!("{cpu}, {cores} cores{mem}")
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-/// One row of the results table.
-struct Row {
-    what: String,
-    time: String,
-    per_town: String,
-    ratio: String,
-    target: String,
-    ok: Option<bool>,
-}
-
-fn row(
-    what: &str,
-    time: String,
-    per_town: String,
-    ratio: String,
-    target: &str,
-    ok: Option<bool>,
-) -> Row {
-    Row {
-        what: what.to_string(),
-        time,
-        per_town,
-        ratio,
-        target: target.to_string(),
-        ok,
-    }
 }
 
 /// The row for the cost of judging the `towns` towns without a category under every
@@ -297,6 +113,19 @@ fn main() {
     let load_before = load_average();
     eprintln!("townrules perf bench: {n} towns, {reps} repetitions, {threads} threads");
     let mut rows: Vec<Row> = Vec::new();
+    if std::env::var("TOWNRULES_BENCH_ONLY").is_ok_and(|v| v == "explained") {
+        let file = data_file(n);
+        rows.extend(explained_rows(
+            exe,
+            &file,
+            n,
+            reps,
+            &data_file(n_json),
+            n_json,
+        ));
+        print_table(&rows, (n, reps, gen::SEED), &file, &load_before);
+        return;
+    }
 
     // ---- 1. parse + check + compile of every rule file ----
     let mut files: Vec<PathBuf> = std::fs::read_dir("rules")
@@ -759,15 +588,13 @@ fn main() {
                 && t_e2e.as_secs_f64() <= 1.5 * t_indep.as_secs_f64(),
         ),
     ));
-    let json_file = data_file(n_json);
-    let t_json = time(reps.min(3), || run(&json_file, "json"));
-    rows.push(row(
-        &format!("townrules eval … --format json > /dev/null ({n_json} towns)"),
-        ms(t_json),
-        per_town(t_json, n_json),
-        String::new(),
-        "",
-        None,
+    rows.extend(explained_rows(
+        exe,
+        &file,
+        n,
+        reps,
+        &data_file(n_json),
+        n_json,
     ));
 
     // ---- 5. REPL what-if ----
@@ -900,56 +727,42 @@ fn main() {
         None,
     ));
 
-    // ---- the table ----
-    let date = Command::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    println!();
-    println!("townrules performance — {date}");
-    println!("machine: {}", machine());
-    println!(
-        "load average before/after: {load_before} / {}   (shared machine: medians of {reps} runs)",
-        load_average()
+    print_table(&rows, (n, reps, gen::SEED), &file, &load_before);
+}
+
+/// The explained-output figures (issue 14): CSV, structured JSON Lines, JSON and JSON
+/// Lines with the explanation text, each run by the binary on the `n`-town `file`, with
+/// their ratios to the CSV run; bytes per town counted on `small` (`small_n` towns).
+fn explained_rows(
+    exe: &str,
+    file: &Path,
+    n: usize,
+    reps: usize,
+    small: &Path,
+    small_n: usize,
+) -> Vec<Row> {
+    let runs = explained::measure(
+        exe,
+        "rules/shanxi.rules",
+        (file, reps.min(5), reps.min(2)),
+        (small, small_n),
     );
-    println!(
-        "data: {n} generated towns ({} MB CSV, seed {:#x})",
-        std::fs::metadata(&file).map_or(0, |m| m.len()) / 1_000_000,
-        gen::SEED
-    );
-    println!("command: cargo bench --bench perf");
-    println!();
-    println!(
-        "| {:<58} | {:>18} | {:>24} | {:>22} | {:<22} | {:<4} |",
-        "measurement", "time", "per town", "ratio", "target", "met"
-    );
-    println!(
-        "|{:-<60}|{:->20}|{:->26}|{:->24}|{:-<24}|{:-<6}|",
-        "", "", "", "", "", ""
-    );
-    let mut all_met = true;
-    for r in &rows {
-        let ok = match r.ok {
-            Some(true) => "yes",
-            Some(false) => {
-                all_met = false;
-                "NO"
-            }
-            None => "",
-        };
-        println!(
-            "| {:<58} | {:>18} | {:>24} | {:>22} | {:<22} | {:<4} |",
-            r.what, r.time, r.per_town, r.ratio, r.target, ok
-        );
-    }
-    println!();
-    println!(
-        "{}",
-        if all_met {
-            "all targets met"
-        } else {
-            "some targets NOT met"
-        }
-    );
+    let csv = runs[0].time;
+    runs.iter()
+        .map(|r| {
+            let x = r.time.as_secs_f64() / csv.as_secs_f64();
+            let (target, ok) = match r.what {
+                "jsonl" => ("≤ 10× csv", Some(x <= 10.0)),
+                _ => ("", None),
+            };
+            row(
+                &format!("townrules eval … --format {} > /dev/null", r.what),
+                ms(r.time),
+                format!("{} ({:.0} B)", per_town(r.time, n), r.bytes_per_town),
+                format!("{x:.2}× csv"),
+                target,
+                ok,
+            )
+        })
+        .collect()
 }

@@ -18,7 +18,7 @@ pub use criterion::criterion_lines;
 pub use csv::{csv, CsvOptions};
 pub use describe::{atom, param_ref, provenance};
 pub use docx::letters_docx;
-pub use json::{json, json_write, jsonl_write, JsonOptions};
+pub use json::{json, json_with, json_write, jsonl_write, JsonOptions};
 pub use run_info::{sha256_hex, FileStamp, RunInfo};
 pub use score::{
     fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,

@@ -65,9 +65,14 @@ fn division_by_zero_is_named_not_missing_data() {
     assert!(text.contains("计算无结果（除数为零）"), "{text}");
     assert!(!text.contains("缺少数据"), "{text}");
     assert_eq!(json["missing_facts"], serde_json::json!([]), "{json:#}");
-    assert_eq!(json["checks"][0]["fault"], "division_by_zero", "{json:#}");
+    assert_eq!(
+        json["requirements"][0]["checks"][0]["fault"], "division_by_zero",
+        "{json:#}"
+    );
     assert_eq!(r[1].0, Status::Met);
-    assert!(r[1].2["checks"][0].get("fault").is_none());
+    assert!(r[1].2["requirements"][0]["checks"][0]
+        .get("fault")
+        .is_none());
     // A missing fact is still missing data.
     let (s, text, json) = &r[2];
     assert_eq!(*s, Status::Undetermined);
@@ -88,7 +93,10 @@ fn a_fault_carries_through_arithmetic_and_functions() {
         text.contains("除数为零") && !text.contains("缺少数据"),
         "{text}"
     );
-    assert_eq!(json["checks"][0]["fault"], "division_by_zero", "{json:#}");
+    assert_eq!(
+        json["requirements"][0]["checks"][0]["fault"], "division_by_zero",
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -103,7 +111,10 @@ fn overflow_is_named_not_missing_data() {
         text.contains("数值溢出") && !text.contains("缺少数据"),
         "{text}"
     );
-    assert_eq!(json["checks"][0]["fault"], "overflow", "{json:#}");
+    assert_eq!(
+        json["requirements"][0]["checks"][0]["fault"], "overflow",
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -130,7 +141,10 @@ fn a_constant_fault_on_the_right_side_is_named_on_every_path() {
     );
     assert_eq!(r[0].0, Status::Undetermined);
     assert!(r[0].1.contains("无法判定（除数为零）"), "{}", r[0].1);
-    assert_eq!(r[0].2["checks"][0]["fault"], "division_by_zero");
+    assert_eq!(
+        r[0].2["requirements"][0]["checks"][0]["fault"],
+        "division_by_zero"
+    );
     assert_eq!(r[1].0, Status::NotMet);
 }
 

@@ -84,15 +84,11 @@ fn the_json_carries_the_readings_per_criterion_and_the_conventions_once() {
     assert!(conventions
         .iter()
         .any(|c| c.as_str().unwrap_or("").contains(">=")));
-    let town = &report["towns"][0];
+    // Once per report, in the rule set's dictionary of criteria (not per town).
     let crit = |id: &str| {
-        town["criteria"]
-            .as_array()
-            .expect("criteria")
-            .iter()
-            .find(|c| c["id"] == id)
-            .cloned()
-            .unwrap_or_else(|| panic!("{id}"))
+        let c = report["ruleset"]["criteria"][id].clone();
+        assert!(c.is_object(), "{id}");
+        c
     };
     let readings = crit("concentration")["interpretations"].clone();
     let readings: Vec<&str> = readings
@@ -220,13 +216,7 @@ fn the_reconstructed_formula_and_the_relaxations_scope_are_readings() {
         "{relax}"
     );
     let report = json(&["eval", "rules/shanxi.rules", "examples/xinzhou_towns.csv"]);
-    let agg = report["towns"][0]["criteria"]
-        .as_array()
-        .expect("criteria")
-        .iter()
-        .find(|c| c["id"] == "agglomeration")
-        .cloned()
-        .expect("agglomeration");
+    let agg = report["ruleset"]["criteria"]["agglomeration"].clone();
     let readings = agg["interpretations"].to_string();
     assert!(
         readings.contains("只放宽本条按类别的产值门槛"),

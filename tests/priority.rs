@@ -83,7 +83,10 @@ fn json_and_csv_keep_the_input_order_and_say_the_state() {
         towns[3]["priority"][0]["criterion"],
         serde_json::Value::Null
     );
-    assert_eq!(towns[3]["priority"][0]["clause"], "三（四）");
+    // A priority clause of the whole rule set: its clause and reason once, in the
+    // `ruleset` record, at the index the town's entry gives.
+    assert_eq!(towns[3]["priority"][0]["index"], "0");
+    assert_eq!(v["ruleset"]["priorities"][0]["clause"], "三（四）");
     assert_eq!(
         towns[3]["priority"][0]["missing_facts"],
         serde_json::json!(["tech_centers"])

@@ -1,11 +1,22 @@
-//! The JSON report: the rule set once, then every town with its explained verdict.
+//! The JSON and JSON Lines reports: a `ruleset` record once (provenance, and every text
+//! of the rule set: criteria with clauses and quotations, parameters with their sources,
+//! facts with units), then one structured record per town. Each test of a criterion
+//! carries its fact, value and unit, comparator, threshold with unit and source, margin
+//! with unit, and path; the Chinese explanation only with `--explain text`.
+//!
+//! Towns are explained and written in parts on all cores and streamed in order, never
+//! held all at once. The shape is docs/schema/report.schema.json.
+
+mod check;
+mod ruleset;
+mod town;
+mod write;
 
 use std::io::{self, Write};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{atom, change, criterion_lines, describe, priority_state, score_json, write_parts};
-use crate::eval::{Evaluator, Path, Tri};
+use crate::eval::{Evaluator, TownResult};
 
 /// How the JSON and JSON Lines reports are written.
 #[derive(Debug, Clone, Copy, Default)]
@@ -16,32 +27,58 @@ pub struct JsonOptions<'a> {
     pub info: Option<&'a super::RunInfo>,
 }
 
-/// Append `pretty` (pretty-printed JSON) with every line after the first indented by
-/// `indent` spaces.
-fn indented(buf: &mut Vec<u8>, pretty: &[u8], indent: usize) {
-    for &c in pretty {
-        buf.push(c);
-        if c == b'\n' {
-            buf.extend(std::iter::repeat_n(b' ', indent));
-        }
-    }
+/// Towns per part: each part is explained and written on one core into its own buffer.
+const PART: usize = 1024;
+
+/// What one part is written with, kept from wave to wave so that nothing is allocated
+/// once the buffers have grown.
+#[derive(Default)]
+struct Scratch {
+    out: Vec<u8>,
+    town: TownResult,
+    compact: Vec<u8>,
 }
 
-/// [`json`] written pretty-printed to `out` — the same bytes as
-/// `serde_json::to_writer_pretty(out, &json(ev, rows))` — without holding every town
-/// in memory: towns are explained and formatted in parts on all cores and written in
-/// order.
+/// Write `rows` in parts on all cores with `part(start, rows, scratch)` into
+/// `scratch.out`, and the parts to `out` in order, a few parts at a time.
+fn stream(
+    rows: &[usize],
+    out: &mut dyn Write,
+    part: impl Fn(usize, &[usize], &mut Scratch) + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let parts = 2 * rayon::current_num_threads().max(1);
+    let wave = PART * parts;
+    let mut scratch: Vec<Scratch> = (0..parts).map(|_| Scratch::default()).collect();
+    for (w, rows) in rows.chunks(wave).enumerate() {
+        scratch
+            .par_iter_mut()
+            .zip(rows.par_chunks(PART))
+            .enumerate()
+            .for_each(|(p, (s, rows))| {
+                s.out.clear();
+                part(w * wave + p * PART, rows, s);
+            });
+        for s in &scratch[..rows.len().div_ceil(PART)] {
+            out.write_all(&s.out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The report pretty-printed to `out`: `{"ruleset": …, "towns": [ … ]}`, the same
+/// value as [`json_with`] — without holding every town in memory: towns are explained
+/// and formatted in parts on all cores and written in order.
 pub fn json_write(
     ev: &Evaluator<'_>,
     rows: &[usize],
     opts: &JsonOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let _ = opts;
-    let head = json(ev, &[]);
-    let ruleset = serde_json::to_vec_pretty(&head["ruleset"]).map_err(io::Error::from)?;
+    let head = ruleset::Ruleset { rs: ev.rules, opts };
+    let ruleset = serde_json::to_vec(&head).map_err(io::Error::from)?;
     let mut buf = b"{\n  \"ruleset\": ".to_vec();
-    indented(&mut buf, &ruleset, 2);
+    write::pretty(&mut buf, &ruleset, 2);
     buf.extend_from_slice(b",\n  \"towns\": ");
     if rows.is_empty() {
         buf.extend_from_slice(b"[]\n}");
@@ -50,220 +87,82 @@ pub fn json_write(
     buf.extend_from_slice(b"[\n");
     out.write_all(&buf)?;
     let last = rows.len() - 1;
-    write_parts(rows, out, |start, part, buf| {
+    let text = opts.explain_text;
+    let prep = &check::Prepared::new(ev.rules);
+    stream(rows, out, |start, part, s| {
         for (i, &row) in part.iter().enumerate() {
-            let pretty = serde_json::to_vec_pretty(&town_json(ev, row)).unwrap_or_default();
-            buf.extend_from_slice(b"    ");
-            indented(buf, &pretty, 4);
-            buf.extend_from_slice(if start + i == last { b"\n" } else { b",\n" });
+            ev.explain_into(row, &mut s.town);
+            s.compact.clear();
+            town::Town {
+                ev,
+                prep,
+                r: &s.town,
+                text,
+            }
+            .write(&mut s.compact);
+            s.out.extend_from_slice(b"    ");
+            write::pretty(&mut s.out, &s.compact, 4);
+            s.out
+                .extend_from_slice(if start + i == last { b"\n" } else { b",\n" });
         }
     })?;
     out.write_all(b"  ]\n}")
 }
 
-/// One JSON object: the rule set and, per town, the outcome, each criterion with its
-/// explanation, and priority flags. Decimal numbers are strings.
-pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
-    let rs = ev.rules;
-    let towns: Vec<Value> = rows.iter().map(|&row| town_json(ev, row)).collect();
-    json!({
-        "ruleset": {
-            "id": rs.header.id,
-            "title": rs.header.title,
-            "source": rs.header.document,
-            "level": rs.header.level,
-            "date": rs.header.date,
-            "as_of": rs.as_of.as_ref().map(|a| a.date.clone()),
-            "as_of_given": rs.as_of.as_ref().map(|a| a.given),
-            "year": rs.year.map(|y| y.to_string()),
-            "file": rs.source_file,
-            "overrides": rs.overrides(),
-            "conventions": rs.header.conventions,
-        },
-        "towns": towns,
-    })
-}
-
-/// One town of [`json`].
-fn town_json(ev: &Evaluator<'_>, row: usize) -> Value {
-    let rs = ev.rules;
-    let r = ev.explain(row);
-    let criteria: Vec<Value> = r
-                .criteria
-                .iter()
-                .map(|c| {
-                    let crit = &rs.criteria[c.index];
-                    let checks: Vec<Value> = c
-                        .requires
-                        .iter()
-                        .flat_map(|q| {
-                            let mut v: Vec<&crate::eval::Atom> = q.cond.atoms.iter().collect();
-                            if let Some((w, t)) = &q.relax {
-                                v.extend(w.atoms.iter());
-                                v.extend(t.atoms.iter());
-                            }
-                            v
-                        })
-                        .map(|a| {
-                            let mut v = json!({
-                                "text": atom(ev, a, row),
-                                "holds": a.holds.as_str(),
-                                "margin": describe::margin_value(ev.rules, a).map(|m| m.to_string()),
-                            });
-                            // Arithmetic without a result: named, not missing data.
-                            if let Some(f) = crate::eval::V::fault_of(a.lhs, a.rhs) {
-                                v["fault"] = json!(f);
-                            }
-                            v
-                        })
-                        .collect();
-                    let paths: Vec<&str> = c
-                        .requires
-                        .iter()
-                        .map(|q| match q.path {
-                            Path::Normal => "normal",
-                            Path::Relaxation => "relaxation",
-                            Path::Neither => "neither",
-                        })
-                        .collect();
-                    let mut v = json!({
-                        "id": crit.id,
-                        "label": crit.label,
-                        "clause": crit.clause,
-                        "status": c.status.as_str(),
-                        "explanation": criterion_lines(ev, c, row).join("\n"),
-                        "paths": paths,
-                        "checks": checks,
-                        "missing_facts": c.missing_facts.iter().map(|&f| rs.facts[f].id.clone()).collect::<Vec<_>>(),
-                        "unset_params": c.unset_params.iter().map(|&p| rs.params[p].name.clone()).collect::<Vec<_>>(),
-                        "interpretations": rs.interpretations(c.index),
-                    });
-                    if c.discretionary {
-                        v["discretionary"] = Value::Bool(true);
-                    }
-                    v
-                })
-                .collect();
-    // Every priority clause with its state: yes, no, or unknown (with the facts missing),
-    // never an unknown one left out as if it were no.
-    let mut priority: Vec<Value> = r
-        .criteria
-        .iter()
-        .flat_map(|c| {
-            let crit = &rs.criteria[c.index];
-            c.priorities
-                .iter()
-                .zip(&crit.priorities)
-                .enumerate()
-                .map(move |(i, (t, p))| {
-                    let mut v = json!({
-                        "criterion": crit.id,
-                        "clause": crit.clause,
-                        "reason": p.label,
-                        "state": priority_state(*t),
-                    });
-                    if *t == Tri::Unknown {
-                        let missing: Vec<String> = ev
-                            .priority_missing(c.index, i, row)
-                            .into_iter()
-                            .map(|f| rs.facts[f].id.clone())
-                            .collect();
-                        v["missing_facts"] = Value::from(missing);
-                        if let Some(f) = ev.priority_fault(c.index, i, row) {
-                            v["fault"] = json!(f);
-                        }
-                    }
-                    v
-                })
-        })
-        .collect();
-    for (i, p) in rs.priorities.iter().enumerate() {
-        // A priority flag of the whole rule set: no criterion.
-        let t = ev.set_priority(i, row);
-        let mut v = json!({
-            "criterion": Value::Null,
-            "clause": p.clause,
-            "reason": p.rule.label,
-            "state": priority_state(t),
-        });
-        if t == Tri::Unknown {
-            let missing: Vec<String> = ev
-                .set_priority_missing(i, row)
-                .into_iter()
-                .map(|f| rs.facts[f].id.clone())
-                .collect();
-            v["missing_facts"] = Value::from(missing);
-        }
-        priority.push(v);
-    }
-    let mut town = json!({
-        "id": ev.towns.ids[row],
-        "name": ev.towns.names[row],
-        "outcome": if rs.criteria.is_empty() { Value::Null } else { Value::from(r.outcome.as_str()) },
-        "criteria": criteria,
-        "priority": priority,
-        "priority_state": priority_state(ev.priority_state(row)),
-    });
-    if r.discretionary {
-        town["discretionary"] = Value::Bool(true);
-    }
-    // What would change the verdict (not for a recognised town), as the text says it.
-    if let Some(s) = change::change_sentence(ev, &r, row) {
-        town["what_would_change"] = Value::from(s);
-    }
-    if let Some(cases) = ev.joint_cases_of(&r) {
-        // A town without a category: the verdicts under each value, which decided it.
-        let by: Vec<Value> = cases
-            .iter()
-            .map(|k| {
-                let assumed: serde_json::Map<String, Value> = k
-                    .assumed
-                    .iter()
-                    .map(|&(f, m)| {
-                        let set = match rs.facts[f].kind {
-                            crate::check::Kind::Category(s) => s,
-                            _ => 0,
-                        };
-                        let id = rs
-                            .categories
-                            .get(set)
-                            .and_then(|s| s.members.get(m as usize))
-                            .map_or(String::new(), |x| x.id.clone());
-                        (rs.facts[f].id.clone(), Value::from(id))
-                    })
-                    .collect();
-                let statuses: serde_json::Map<String, Value> = k
-                    .statuses
-                    .iter()
-                    .zip(&rs.criteria)
-                    .map(|(s, c)| (c.id.clone(), Value::from(s.as_str())))
-                    .collect();
-                json!({"assumed": assumed, "outcome": k.outcome.as_str(), "criteria": statuses})
-            })
-            .collect();
-        town["if_missing_category"] = Value::Array(by);
-    }
-    if let Some(s) = ev.town_score(row) {
-        town["score"] = score_json(ev, &s);
-    }
-    town
-}
-
-/// JSON Lines: the rule set on the first line, then one town per line.
+/// JSON Lines: the `ruleset` record on the first line, then one town record per line,
+/// compact, streamed in order.
 pub fn jsonl_write(
     ev: &Evaluator<'_>,
     rows: &[usize],
     opts: &JsonOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let _ = opts;
-    let head = json(ev, &[]);
-    serde_json::to_writer(&mut *out, &head["ruleset"]).map_err(io::Error::from)?;
-    out.write_all(b"\n")?;
-    write_parts(rows, out, |_, part, buf| {
+    let head = ruleset::Ruleset { rs: ev.rules, opts };
+    let mut line = serde_json::to_vec(&head).map_err(io::Error::from)?;
+    line.push(b'\n');
+    out.write_all(&line)?;
+    let text = opts.explain_text;
+    let prep = &check::Prepared::new(ev.rules);
+    stream(rows, out, |_, part, s| {
         for &row in part {
-            let _ = serde_json::to_writer(&mut *buf, &town_json(ev, row));
-            buf.push(b'\n');
+            ev.explain_into(row, &mut s.town);
+            town::Town {
+                ev,
+                prep,
+                r: &s.town,
+                text,
+            }
+            .write(&mut s.out);
+            s.out.push(b'\n');
         }
     })
+}
+
+/// The whole report as one value (records only, no provenance): what
+/// [`json_write`] writes with default options.
+pub fn json(ev: &Evaluator<'_>, rows: &[usize]) -> Value {
+    json_with(ev, rows, &JsonOptions::default())
+}
+
+/// The whole report as one value, as [`json_write`] writes it with `opts`: each town
+/// explained and written on its own, one after the other.
+pub fn json_with(ev: &Evaluator<'_>, rows: &[usize], opts: &JsonOptions<'_>) -> Value {
+    let ruleset = serde_json::to_value(ruleset::Ruleset { rs: ev.rules, opts });
+    let prep = &check::Prepared::new(ev.rules);
+    let towns = rows.iter().map(|&row| {
+        let r = ev.explain(row);
+        let mut buf = Vec::new();
+        town::Town {
+            ev,
+            prep,
+            r: &r,
+            text: opts.explain_text,
+        }
+        .write(&mut buf);
+        serde_json::from_slice::<Value>(&buf)
+    });
+    match (ruleset, towns.collect::<Result<Vec<Value>, _>>()) {
+        (Ok(ruleset), Ok(towns)) => serde_json::json!({"ruleset": ruleset, "towns": towns}),
+        (Err(_), _) | (_, Err(_)) => Value::Null,
+    }
 }
