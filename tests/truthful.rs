@@ -225,6 +225,12 @@ fn a_what_if_is_marked_in_every_format() {
         json["ruleset"]["overrides"],
         serde_json::json!([{"name": "min_output.manufacturing", "old": "20亿元", "old_basis": "文件", "new": "15亿元"}])
     );
+    // Every town record of JSON Lines says so (a reader may see no other line).
+    let jsonl = eval_set("jsonl");
+    for line in jsonl.lines().skip(1) {
+        let town: Value = serde_json::from_str(line).expect("a JSON line");
+        assert_eq!(town["what_if"], true, "{line}");
+    }
     let csv = eval_set("csv");
     let mut lines = csv.lines();
     let header = lines.next().expect("header");

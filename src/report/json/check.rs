@@ -300,6 +300,8 @@ pub(super) struct Prepared {
     pub facts: Vec<Vec<u8>>,
     /// Each criterion's id as a JSON string.
     pub criteria: Vec<Vec<u8>>,
+    /// Parameters were changed for this run: every town record says it is a what-if.
+    pub what_if: bool,
 }
 
 impl Prepared {
@@ -330,6 +332,7 @@ impl Prepared {
             sources,
             facts: rs.facts.iter().map(|f| quoted(&f.id)).collect(),
             criteria: rs.criteria.iter().map(|c| quoted(&c.id)).collect(),
+            what_if: !rs.overrides().is_empty(),
         }
     }
 }

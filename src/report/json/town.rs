@@ -34,6 +34,11 @@ impl Town<'_, '_> {
         if r.discretionary {
             m.yes(k!("discretionary"));
         }
+        // A what-if run: each record says so, as each CSV row does (a JSON Lines reader
+        // may see no other line).
+        if self.prep.what_if {
+            m.yes(k!("what_if"));
+        }
         // What would change the verdict (not for a recognised town), as the text says it.
         if let Some(sentence) = change::change_sentence(ev, r, row) {
             m.str(k!("what_would_change"), &sentence);
