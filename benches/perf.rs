@@ -718,6 +718,27 @@ fn main() {
             Some(per <= budget),
         ));
     }
+    // Every report is written town by town, never held whole (issue 16): the peak of
+    // each format on the same file, against 500 MiB.
+    for format in ["text", "json", "jsonl"] {
+        let peak = peak_rss_kb(
+            Command::new(exe)
+                .args(["eval", shanxi])
+                .arg(&file)
+                .args(["--format", format]),
+        );
+        if let Some(peak) = peak {
+            let mib = peak as f64 / 1024.0;
+            rows.push(row(
+                &format!("peak memory of `townrules eval --format {format}`"),
+                format!("{mib:.0} MiB"),
+                String::new(),
+                String::new(),
+                "< 500 MiB",
+                Some(mib < 500.0),
+            ));
+        }
+    }
     rows.push(row(
         "loaded towns (Towns::heap_bytes) per town",
         format!("{:.0} MB", towns.heap_bytes() as f64 / 1e6),
