@@ -15,16 +15,25 @@ pub struct Source {
     name: String,
     path: PathBuf,
     text: Arc<str>,
+    /// Byte offset of the start of every line (the first is 0): [`Source::line_col`]
+    /// finds a line by binary search, so locating every declaration of a large file
+    /// stays linear in its size.
+    lines: Arc<[usize]>,
 }
 
 impl Source {
     /// A source read from `path` (or given in memory) with its text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let path = path.into();
+        let text: Arc<str> = text.into();
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Source {
             name: path.display().to_string(),
             path,
-            text: text.into(),
+            text,
+            lines,
         }
     }
 
@@ -83,18 +92,38 @@ impl Source {
         NamedSource::new(self.name.clone(), self.text.clone())
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset (an offset past the
+    /// end counts as the end).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = self.text.get(..offset).unwrap_or(&self.text);
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0)
+        let offset = offset.min(self.text.len());
+        // The last line starting at or before `offset`.
+        let line = self.lines.partition_point(|&start| start <= offset).max(1);
+        let start = self.lines.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count())
             + 1;
+        LINE_COL_WORK.with(|w| w.set(w.get() + 1 + (offset - start) as u64));
         (line, col)
     }
+
+    /// How many lines the text has (a final line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+thread_local! {
+    static LINE_COL_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How much work [`Source::line_col`] has done on this thread: one per call plus the
+/// bytes it read. Checking a file locates every declaration, so this grows linearly
+/// with the number of declarations; a test guards that (no wall-clock limit).
+#[doc(hidden)]
+pub fn line_col_work() -> u64 {
+    LINE_COL_WORK.with(std::cell::Cell::get)
 }
 
 /// Why a file could not be read, in the current language: the common failures (missing,

@@ -39,6 +39,7 @@ pub fn parse(source: &Source) -> Result<File, ParseError> {
             )),
         ));
     }
+    check_bidi(source)?;
     check_nesting(source)?;
     let mut pairs =
         RulesParser::parse(Rule::file, text).map_err(|e| slip_or(source, from_pest(source, e)))?;
@@ -545,7 +546,7 @@ impl Builder<'_> {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Node<String> {
-        Node::new(pair.as_str().to_string(), span_of(&pair))
+        Node::new(nfc(pair.as_str()), span_of(&pair))
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Node<String> {
@@ -555,9 +556,41 @@ impl Builder<'_> {
 
     fn path(&self, pair: Pair<'_, Rule>) -> Node<Path> {
         let span = span_of(&pair);
-        let parts = kids(pair).map(|p| p.as_str().to_string()).collect();
+        let parts = kids(pair).map(|p| nfc(p.as_str())).collect();
         Node::new(Path(parts), span)
     }
+}
+
+/// An identifier in Unicode normal form C, so that `café` typed as one character and as
+/// `e` with a combining accent is the same name.
+fn nfc(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    if unicode_normalization::is_nfc(name) {
+        name.to_string()
+    } else {
+        name.nfc().collect()
+    }
+}
+
+/// Refuse a bidirectional control character (U+202A–U+202E, U+2066–U+2069) anywhere in
+/// the text: it reorders what a reader sees of the text around it, so a quotation or a
+/// name could read otherwise than it is.
+fn check_bidi(source: &Source) -> Result<(), ParseError> {
+    let Some((at, c)) = source
+        .text()
+        .char_indices()
+        .find(|&(_, c)| crate::diag::is_bidi_control(c))
+    else {
+        return Ok(());
+    };
+    let code = format!("U+{:04X}", c as u32);
+    Err(ParseError::new(
+        source,
+        Span::new(at, at + c.len_utf8()),
+        crate::t!("syntax.bidi", code = code),
+        crate::t!("syntax.bidi_label", code = code),
+        Some(crate::t!("syntax.bidi_help")),
+    ))
 }
 
 fn string_body<'i>(pair: &Pair<'i, Rule>) -> &'i str {

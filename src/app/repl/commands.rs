@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::error::ReplError;
+use super::save::Overwrite;
 use super::session::{tail, Change, Session, ORIGIN};
 use super::show;
 
@@ -126,6 +127,12 @@ pub const COMMANDS: &[CommandInfo] = &[
         args: "PATH",
         summary: || crate::t!("repl.cmd.save_force.summary"),
         details: || crate::t!("repl.cmd.save_force.details"),
+    },
+    CommandInfo {
+        name: "save!!",
+        args: "PATH",
+        summary: || crate::t!("repl.cmd.save_anyway.summary"),
+        details: || crate::t!("repl.cmd.save_anyway.details"),
     },
     CommandInfo {
         name: "time",
@@ -277,9 +284,14 @@ impl Session {
                 arity("near", &args, 0, 1)?;
                 self.near(args.first().map(String::as_str))?
             }
-            "save" | "save!" => {
+            "save" | "save!" | "save!!" => {
                 arity(cmd, &args, 1, 1)?;
-                self.save(Path::new(&args[0]), cmd == "save!")?
+                let overwrite = match cmd {
+                    "save!" => Overwrite::IfUnchanged,
+                    "save!!" => Overwrite::Anyway,
+                    _ => Overwrite::Never,
+                };
+                self.save(Path::new(&args[0]), overwrite)?
             }
             "time" => {
                 if rest.is_empty() {

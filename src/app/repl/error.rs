@@ -294,6 +294,22 @@ pub enum SaveError {
         /// The path as given.
         path: PathBuf,
     },
+    /// `save!` onto the loaded file, which someone changed on disk since it was loaded
+    /// (its SHA-256 differs): nothing is written, so the other edit is not lost.
+    #[error("{}", crate::t!("repl.save.changed_on_disk", path = path.display()))]
+    ChangedOnDisk {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The replaced file's permissions, owner or group cannot be given to the new one;
+    /// nothing is written.
+    #[error("{}", crate::t!("repl.save.keep_attributes", path = path.display(), error = source))]
+    KeepAttributes {
+        /// The path as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The file cannot be written.
     #[error("{}", crate::t!("repl.save.write", path = path.display(), error = source))]
     Write {
