@@ -19,6 +19,8 @@ pub struct Source {
     /// finds a line by binary search, so locating every declaration of a large file
     /// stays linear in its size.
     lines: Arc<[usize]>,
+    /// The text as diagnostics show it: [`shown_text`].
+    shown: Arc<str>,
 }
 
 impl Source {
@@ -29,11 +31,17 @@ impl Source {
         let lines = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let shown = if text.chars().any(hidden_in_excerpt) {
+            shown_text(&text).into()
+        } else {
+            text.clone()
+        };
         Source {
             name: path.display().to_string(),
             path,
             text,
             lines,
+            shown,
         }
     }
 
@@ -87,9 +95,10 @@ impl Source {
         &self.text
     }
 
-    /// The text as a miette source for diagnostics.
+    /// The text as a miette source for diagnostics, with invisible and control
+    /// characters replaced ([`shown_text`]) so an excerpt cannot hide or reorder text.
     pub fn named(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), self.text.clone())
+        NamedSource::new(self.name.clone(), self.shown.clone())
     }
 
     /// 1-based line and column (in characters) of a byte offset (an offset past the
@@ -112,6 +121,28 @@ impl Source {
     pub fn line_count(&self) -> usize {
         self.lines.len()
     }
+}
+
+/// Whether an excerpt of a diagnostic replaces `c` ([`shown_text`]): an invisible or
+/// control character other than tab, newline and carriage return.
+fn hidden_in_excerpt(c: char) -> bool {
+    c != '\r' && crate::diag::is_invisible(c)
+}
+
+/// `text` with every invisible or control character (but tab, newline, carriage
+/// return) replaced by a visible one of the same length in bytes — `?` for one byte,
+/// `¿` for two, `�` for three, `�?` for four — so that every span stays where it was.
+/// The message itself names the character as `U+200B`.
+fn shown_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match (hidden_in_excerpt(c), c.len_utf8()) {
+            (false, _) => c.to_string(),
+            (true, 1) => "?".to_string(),
+            (true, 2) => "¿".to_string(),
+            (true, 3) => "\u{fffd}".to_string(),
+            (true, _) => "\u{fffd}?".to_string(),
+        })
+        .collect()
 }
 
 thread_local! {

@@ -141,7 +141,7 @@ impl Loader {
                     ),
                 )
                 .label(crate::t!("import_outside.label"))
-                .help(crate::t!("import_outside.help", home = home.display())),
+                .help(crate::t!("import_outside.help", home = shown_home(&home))),
             );
             return None;
         }
@@ -229,6 +229,25 @@ fn canonical(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The home folder as a message names it: relative to the current folder when one
+/// holds the other (`.`, `..`, `rules`), else in full.
+fn shown_home(home: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return home.display().to_string();
+    };
+    if let Ok(below) = home.strip_prefix(&cwd) {
+        if below.as_os_str().is_empty() {
+            return ".".to_string();
+        }
+        return below.display().to_string();
+    }
+    if let Ok(above) = cwd.strip_prefix(home) {
+        let up = vec![".."; above.components().count()];
+        return up.join("/");
+    }
+    home.display().to_string()
 }
 
 /// Where the imports of the rule set rooted at `root` (canonical) may read from: the
