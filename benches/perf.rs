@@ -294,7 +294,7 @@ fn check_many_params_row() -> Row {
     let path = dir.join("params.rules");
     let mut text = String::from("ruleset many { title \"参数\" }\n");
     for i in 0..n {
-        text.push_str(&format!("param p{i} = {i}% {{ note \"第 {i} 个\" }}\n"));
+        text.push_str(&format!("param p{i} = {}%\n", i % 100));
     }
     std::fs::write(&path, text).expect("rule file");
     let d = time(1, || townrules::check::check_file(&path).diagnostics.len());
