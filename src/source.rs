@@ -123,10 +123,76 @@ impl Source {
     }
 }
 
+/// Longest piece of user input quoted whole in a message, in characters: longer input
+/// is cut there and the message says how long the whole was ([`echo`]).
+pub const MAX_ECHO_CHARS: usize = 80;
+
+/// `text` with every invisible or control character
+/// ([`is_invisible`]) written as
+/// `U+200B`, so a message shows what is there and cannot reorder or clear the terminal.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_invisible) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// User input to quote in a message: [`visible`], and cut to [`MAX_ECHO_CHARS`]
+/// characters with `…（共 N 个字符）` when longer.
+pub fn echo(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= MAX_ECHO_CHARS {
+        return visible(text);
+    }
+    let head: String = text.chars().take(MAX_ECHO_CHARS).collect();
+    crate::t!("diag.echo_cut", head = visible(&head), n = n)
+}
+
+/// Whether `c` is invisible or moves the cursor when printed: control characters
+/// (NUL, form feed …, not tab or newline), zero-width and formatting characters, the
+/// bidirectional controls, byte-order marks, and unusual spaces.
+pub fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{2000}'..='\u{200f}'
+                | '\u{2028}'..='\u{202f}'
+                | '\u{205f}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
+}
+
+/// Whether `c` is a bidirectional control (U+202A–U+202E, U+2066–U+2069), which
+/// reorders how the text around it is shown.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Whether an excerpt of a diagnostic replaces `c` ([`shown_text`]): an invisible or
 /// control character other than tab, newline and carriage return.
 fn hidden_in_excerpt(c: char) -> bool {
-    c != '\r' && crate::diag::is_invisible(c)
+    c != '\r' && is_invisible(c)
 }
 
 /// `text` with every invisible or control character (but tab, newline, carriage

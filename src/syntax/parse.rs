@@ -579,7 +579,7 @@ fn check_bidi(source: &Source) -> Result<(), ParseError> {
     let Some((at, c)) = source
         .text()
         .char_indices()
-        .find(|&(_, c)| crate::diag::is_bidi_control(c))
+        .find(|&(_, c)| crate::source::is_bidi_control(c))
     else {
         return Ok(());
     };
