@@ -196,3 +196,28 @@ fn messages_show_invisible_characters_by_code_and_cut_long_input() {
     assert!(r.stderr.contains("U+0000"), "{}", r.stderr);
     assert!(!r.stderr.contains('\u{0}'), "{}", r.stderr);
 }
+
+#[test]
+fn a_huge_name_makes_a_short_message() {
+    let d = temp("huge-name");
+    let name = "x".repeat(200_000);
+    std::fs::write(
+        d.join("huge.rules"),
+        format!("{HEADER}fact share \"份额\" : percent\ncriterion c \"c\" {{\n  require share >= {name}\n}}\n"),
+    )
+    .expect("write");
+    let r = run_in(&d, &["check", "huge.rules"], "");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.len() < 1000, "{} bytes", r.stderr.len());
+    assert!(r.stderr.contains("200000"), "{}", r.stderr);
+    // REPL names likewise.
+    let repl = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/shanxi.rules");
+    let repl = repl.to_str().expect("utf-8 path");
+    let r = run_in(&d, &["repl", repl], &format!("unset {name}\nwhy {name}\n"));
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.len() < 1000,
+        "{}",
+        &r.stderr[..r.stderr.len().min(3000)]
+    );
+}
