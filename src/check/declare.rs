@@ -138,7 +138,7 @@ impl Builder {
                 Code::Duplicate,
                 self.src(f),
                 span,
-                crate::t!("duplicate.name", name = crate::source::echo(&name)),
+                crate::t!("duplicate.name", name = crate::source::echo(name)),
             )
             .label(crate::t!("duplicate.again"));
             if pf == f {
@@ -720,7 +720,7 @@ impl Builder {
             Code::UnknownName,
             self.src(f),
             span,
-            crate::t!("unknown_name.name", name = crate::source::echo(&name)),
+            crate::t!("unknown_name.name", name = crate::source::echo(name)),
         )
         .label(crate::t!("unknown_name.expected", what = what));
         if let Some(h) = crate::suggest::approximate_figure(name) {

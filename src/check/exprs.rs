@@ -94,10 +94,7 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     span,
-                    crate::t!(
-                        "unknown_name.label_param",
-                        name = crate::source::echo(&name)
-                    ),
+                    crate::t!("unknown_name.label_param", name = crate::source::echo(name)),
                 )
                 .label(crate::t!("unknown_name.not_param"))
                 .help(hint),
@@ -162,7 +159,7 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     name.span,
-                    crate::t!("unknown_name.function", name = crate::source::echo(&fname)),
+                    crate::t!("unknown_name.function", name = crate::source::echo(fname)),
                 );
                 d = match did_you_mean(fname, known) {
                     Some(s) => d.help(crate::t!(
@@ -419,7 +416,7 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     e.span,
-                    crate::t!("unknown_name.name", name = crate::source::echo(&name)),
+                    crate::t!("unknown_name.name", name = crate::source::echo(name)),
                 )
                 .label(crate::t!("unknown_name.not_declared"));
                 let cands = self.m.names.keys().map(String::as_str);
