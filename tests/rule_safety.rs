@@ -123,8 +123,12 @@ fn diff_at_a_revision_refuses_an_import_that_leaves_the_repository() {
     // where a materialised revision's `..` would lead.
     let planted = "param planted_value = 99%\n";
     std::fs::write(d.join("planted.rules"), planted).expect("write");
-    std::fs::write(std::env::temp_dir().join("planted.rules"), planted).ok();
+    let in_temp = std::env::temp_dir().join("planted.rules");
+    let planted_in_temp = !in_temp.exists() && std::fs::write(&in_temp, planted).is_ok();
     let r = run_in(&repo, &["diff", "main.rules@HEAD", "main.rules@HEAD"], "");
+    if planted_in_temp {
+        let _ = std::fs::remove_file(&in_temp);
+    }
     let all = format!("{}{}", r.stdout, r.stderr);
     assert_ne!(r.code, 0, "{all}");
     assert!(all.contains("import_outside"), "{all}");
