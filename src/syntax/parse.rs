@@ -441,7 +441,10 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                crate::t!("number.too_precise", number = p.as_str()),
+                crate::t!(
+                    "number.too_precise",
+                    number = crate::source::echo(p.as_str())
+                ),
                 crate::t!("number.too_precise_label"),
                 None,
             )
@@ -498,7 +501,7 @@ impl Builder<'_> {
             Rule::string => AttrValue::Text(unescape(string_body(&v))),
             Rule::date => AttrValue::Date(v.as_str().to_string()),
             Rule::quantity => AttrValue::Quantity(self.quantity(v)?),
-            _ => AttrValue::Word(v.as_str().to_string()),
+            _ => AttrValue::Word(nfc(v.as_str())),
         };
         Ok(Attr {
             key,
@@ -525,7 +528,10 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                crate::t!("number.too_precise", number = num.as_str()),
+                crate::t!(
+                    "number.too_precise",
+                    number = crate::source::echo(num.as_str())
+                ),
                 crate::t!("number.too_precise_label"),
                 Some(crate::t!("number.too_precise_help")),
             )
