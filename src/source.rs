@@ -156,6 +156,17 @@ pub fn echo(text: &str) -> String {
     crate::t!("diag.echo_cut", head = visible(&head), n = n)
 }
 
+/// `text` in Unicode normal form C, so that `café` typed as one character and as `e`
+/// with a combining accent is the same name.
+pub fn nfc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    if unicode_normalization::is_nfc(text) {
+        text.to_string()
+    } else {
+        text.nfc().collect()
+    }
+}
+
 /// Whether `c` is invisible or moves the cursor when printed: control characters
 /// (NUL, form feed …, not tab or newline), zero-width and formatting characters, the
 /// bidirectional controls, byte-order marks, and unusual spaces.

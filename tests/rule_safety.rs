@@ -225,3 +225,17 @@ fn a_huge_name_makes_a_short_message() {
         &r.stderr[..r.stderr.len().min(3000)]
     );
 }
+
+#[test]
+fn the_repl_finds_a_name_typed_in_another_normal_form() {
+    let d = temp("nfc-repl");
+    std::fs::write(
+        d.join("nfc.rules"),
+        format!("{HEADER}param caf\u{e9} = 10%\n"),
+    )
+    .expect("write");
+    let r = run_in(&d, &["repl", "nfc.rules"], "set cafe\u{301} = 5%\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("caf\u{e9}"), "{}", r.stdout);
+    assert!(r.stdout.contains("5%"), "{}", r.stdout);
+}

@@ -567,15 +567,9 @@ impl Builder<'_> {
     }
 }
 
-/// An identifier in Unicode normal form C, so that `café` typed as one character and as
-/// `e` with a combining accent is the same name.
+/// An identifier in Unicode normal form C ([`crate::source::nfc`]).
 fn nfc(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization as _;
-    if unicode_normalization::is_nfc(name) {
-        name.to_string()
-    } else {
-        name.nfc().collect()
-    }
+    crate::source::nfc(name)
 }
 
 /// Refuse a bidirectional control character (U+202A–U+202E, U+2066–U+2069) anywhere in

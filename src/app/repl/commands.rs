@@ -215,7 +215,16 @@ impl Session {
             return Ok(Reply::default());
         }
         let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let rest = rest.trim();
+        // Names are compared in Unicode normal form C, as in rule files; file paths
+        // (`load`, `data`, `save`) are taken as typed.
+        let normalised;
+        let rest = match cmd {
+            "load" | "data" | "save" | "save!" | "save!!" | "time" => rest.trim(),
+            _ => {
+                normalised = crate::source::nfc(rest.trim());
+                normalised.as_str()
+            }
+        };
         let args = words(rest);
         let text = match cmd {
             "quit" | "exit" | "q" => {
