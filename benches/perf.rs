@@ -102,6 +102,29 @@ fn refinement_row(
     )
 }
 
+/// `check` of a rule file with 100,000 `param` declarations (linear: under 1 s).
+fn check_many_params_row() -> Row {
+    let n = 100_000;
+    let dir = std::env::temp_dir().join(format!("townrules-bench-params-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let path = dir.join("params.rules");
+    let mut text = String::from("ruleset many { title \"参数\" }\n");
+    for i in 0..n {
+        text.push_str(&format!("param p{i} = {}%\n", i % 100));
+    }
+    std::fs::write(&path, text).expect("rule file");
+    let d = time(1, || townrules::check::check_file(&path).diagnostics.len());
+    let _ = std::fs::remove_dir_all(&dir);
+    row(
+        &format!("check, {n} param declarations"),
+        ms(d),
+        String::new(),
+        String::new(),
+        "< 1 s",
+        Some(d < Duration::from_secs(1)),
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects nothing here.
     let n = env("TOWNRULES_BENCH_TOWNS", 1_000_000);
@@ -163,6 +186,7 @@ fn main() {
         "",
         None,
     ));
+    rows.push(check_many_params_row());
 
     // ---- data ----
     let file = data_file(n);

@@ -50,6 +50,14 @@ pub fn check_file(path: &Path) -> CheckReport {
     finish(loaded, root)
 }
 
+/// [`check_file`], with imports read only from inside `homes` (a revision's files
+/// materialised in a temporary folder, for `diff FILE@REV`).
+pub fn check_file_within(path: &Path, homes: &[std::path::PathBuf]) -> CheckReport {
+    let mut loaded = load::Loader::within(homes);
+    let root = loaded.load_root(path);
+    finish(loaded, root)
+}
+
 /// Check a rule file given as text (imports are resolved relative to `path`).
 pub fn check_source(path: &Path, text: &str) -> CheckReport {
     let mut loaded = load::Loader::default();

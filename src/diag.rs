@@ -14,6 +14,11 @@ const MAX_LABEL_COLUMN: usize = 16_000;
 /// Secondary labels farther than this many lines from the primary one are named in the
 /// help with their line rather than drawn (the excerpt would hold every line between).
 const FAR_LINES: usize = 8;
+/// Longest line, in bytes, drawn in an excerpt: a longer one (a 3,000-character name)
+/// is named by its location only, so one huge line cannot make a huge message.
+const MAX_SHOWN_LINE: usize = 1024;
+
+pub use crate::source::{echo, visible, MAX_ECHO_CHARS};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,6 +45,9 @@ pub enum Code {
     ImportDepth,
     /// An imported or extended file does not exist.
     MissingImport,
+    /// An imported or extended file outside the rule set's home (its git work tree or
+    /// folder): refused without reading it.
+    ImportOutside,
     /// A rule set extends more than one rule set.
     ExtendsTwice,
     /// A name that is not declared (fact, parameter, category, criterion …).
@@ -90,12 +98,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::Syntax,
         Code::Io,
         Code::ImportCycle,
         Code::ImportDepth,
         Code::MissingImport,
+        Code::ImportOutside,
         Code::ExtendsTwice,
         Code::UnknownName,
         Code::UnknownAttr,
@@ -129,6 +138,7 @@ impl Code {
             Code::ImportCycle => "townrules::import_cycle",
             Code::ImportDepth => "townrules::import_depth",
             Code::MissingImport => "townrules::missing_import",
+            Code::ImportOutside => "townrules::import_outside",
             Code::ExtendsTwice => "townrules::extends_twice",
             Code::UnknownName => "townrules::unknown_name",
             Code::UnknownAttr => "townrules::unknown_attr",
@@ -272,7 +282,8 @@ impl Diag {
 
     /// Whether `span` can be underlined: labels further right on their line than
     /// [`MAX_LABEL_COLUMN`] bytes are left out (the renderer cannot pad that far, and
-    /// nobody could read it); [`Diagnostic::help`] then gives the location.
+    /// nobody could read it), and so are labels on a line longer than
+    /// [`MAX_SHOWN_LINE`] bytes; [`Diagnostic::help`] then gives the location.
     fn shown(&self, span: Span) -> bool {
         let Some(src) = &self.src else { return false };
         let bytes = src.inner().as_bytes();
@@ -284,7 +295,18 @@ impl Diag {
                 .map_or(0, |n| n + 1);
             at - start
         };
-        column(span.start) <= MAX_LABEL_COLUMN && column(span.end) <= MAX_LABEL_COLUMN
+        let line_end = |at: usize| {
+            let at = at.min(bytes.len());
+            bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |n| at + n)
+        };
+        let short = |at: usize| column(at) + (line_end(at) - at.min(bytes.len())) <= MAX_SHOWN_LINE;
+        column(span.start) <= MAX_LABEL_COLUMN
+            && column(span.end) <= MAX_LABEL_COLUMN
+            && short(span.start)
+            && short(span.end)
     }
 
     /// The 1-based line of byte offset `at` in the source.

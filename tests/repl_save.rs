@@ -202,3 +202,172 @@ fn notes_and_quotations_that_mention_the_old_value_are_warned_about() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- safe saves (issue 16) -------------------------------------------------
+
+/// Temporary files of saves (`.NAME.PID-NANOS.tmp`) left in `dir`.
+fn temp_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_edit_made_on_disk_after_loading_is_not_overwritten_by_save_bang() {
+    let dir = setup("changed-on-disk");
+    // The session loads the file and answers a first command; then someone else
+    // edits the file; then the session is asked for `save!`.
+    let mut child = std::process::Command::new(common::BIN)
+        .args(["repl", "shanxi.rules"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TOWNRULES_LANG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start townrules");
+    let mut stdin = child.stdin.take().expect("stdin");
+    use std::io::Write as _;
+    stdin
+        .write_all(b"set min_supporting_enterprises = 8\nparams min_supporting\n")
+        .expect("write");
+    stdin.flush().expect("flush");
+    // Wait until the session has loaded the file (its first answer comes after).
+    let mut out = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("min_supporting_enterprises") {
+        use std::io::Read as _;
+        let n = out.read(&mut buf).expect("read stdout");
+        assert!(n > 0, "the session ended early");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let external = format!("{}# 他人的修改\n", read(&dir, "shanxi.rules"));
+    std::fs::write(dir.join("shanxi.rules"), &external).expect("external edit");
+    stdin.write_all(b"save! shanxi.rules\n").expect("write");
+    drop(stdin);
+    let status = child.wait().expect("wait");
+    let mut err = String::new();
+    use std::io::Read as _;
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert!(!status.success(), "{err}");
+    assert!(err.contains("在载入之后已被修改"), "{err}");
+    assert!(err.contains("`save!! shanxi.rules`"), "{err}");
+    assert!(err.contains("`load shanxi.rules`"), "{err}");
+    // Nothing lost: the other edit is there, byte for byte; no temporary file stays.
+    assert_eq!(read(&dir, "shanxi.rules"), external);
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+
+    // A session that loaded the edited file saves onto it as before.
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 8\nsave! shanxi.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(read(&dir, "shanxi.rules").contains("min_supporting_enterprises = 8户"));
+}
+
+#[test]
+fn save_bang_bang_overwrites_and_is_in_help() {
+    let dir = setup("save-anyway");
+    // `save!!` onto the loaded file right after an unchanged load writes it.
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 9\nsave!! shanxi.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(read(&dir, "shanxi.rules").contains("min_supporting_enterprises = 9户"));
+    let r = run_in(&dir, &["repl", "shanxi.rules"], "help save!!\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("save!!"), "{}", r.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saved_file_keeps_its_mode_and_a_symlink_stays_a_link() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = setup("mode-link");
+    let file = dir.join("shanxi.rules");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    std::os::unix::fs::symlink("shanxi.rules", dir.join("link.rules")).expect("symlink");
+    let r = run_in(
+        &dir,
+        &["repl", "link.rules"],
+        "set min_supporting_enterprises = 8\nsave! link.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("经符号链接写入"), "{}", r.stdout);
+    let link = std::fs::symlink_metadata(dir.join("link.rules")).expect("link");
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    let meta = std::fs::metadata(&file).expect("file");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(read(&dir, "shanxi.rules").contains("min_supporting_enterprises = 8户"));
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+
+    // Saved through its own name too: still 600.
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 7\nsave! shanxi.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let meta = std::fs::metadata(&file).expect("file");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn a_killed_saves_temporary_file_is_removed_by_the_next_save() {
+    let dir = setup("stale-temp");
+    // A process that has ended: its id names a save that was killed mid-way.
+    let mut gone = std::process::Command::new(common::BIN)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start");
+    let pid = gone.id();
+    gone.wait().expect("wait");
+    let stale = format!(".shanxi.rules.{pid}-123456789.tmp");
+    std::fs::write(dir.join(&stale), "half a file").expect("plant");
+    // A file of another name with the same shape is left alone.
+    std::fs::write(dir.join(".other.rules.1-1.tmp"), "not ours").expect("plant");
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 8\nsave! shanxi.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(&stale), "{}", r.stderr);
+    assert!(r.stderr.contains("中断的保存"), "{}", r.stderr);
+    assert_eq!(temp_files(&dir), vec![".other.rules.1-1.tmp".to_string()]);
+}
+
+#[test]
+fn a_failed_save_leaves_no_temporary_file() {
+    let dir = setup("failed");
+    // `save` (no bang) onto an existing file fails; so does a save into a folder
+    // that does not exist.
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 8\nsave xinzhou.rules\nsave nowhere/x.rules\n",
+    );
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("已存在"), "{}", r.stderr);
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+    assert_eq!(temp_files(&dir.join("sources")), Vec::<String>::new());
+}

@@ -47,13 +47,25 @@ pub fn rule_file(path: &Path) -> Result<(Checked, RuleSet), AppError> {
 pub fn rule_file_at(path: &Path, when: &When) -> Result<(Checked, RuleSet), AppError> {
     let name = path.display().to_string();
     let check = format!("townrules check {name}");
-    rules(path, &name, &check, None, when)
+    rules(path, &name, &check, None, when, &[])
 }
 
 /// Check and compile one side of `diff`: `spec` is the side as given
 /// (`rules/x.rules@HEAD~1`), `path` the file to read (materialised at its revision).
 pub fn rule_side(path: &Path, spec: &str, when: &When) -> Result<(Checked, RuleSet), AppError> {
-    rules(path, spec, "townrules check", Some(spec), when)
+    rules(path, spec, "townrules check", Some(spec), when, &[])
+}
+
+/// [`rule_side`] for a revision materialised in `home`: imports are read only from
+/// inside it (one leaving the repository is an error, not a file outside).
+pub fn rule_side_within(
+    path: &Path,
+    spec: &str,
+    when: &When,
+    home: &Path,
+) -> Result<(Checked, RuleSet), AppError> {
+    let homes = [home.to_path_buf()];
+    rules(path, spec, "townrules check", Some(spec), when, &homes)
 }
 
 /// Check and compile a rule file; print a line counting its warnings (`townrules
@@ -64,9 +76,14 @@ fn rules(
     check: &str,
     context: Option<&str>,
     when: &When,
+    homes: &[std::path::PathBuf],
 ) -> Result<(Checked, RuleSet), AppError> {
     when.validate()?;
-    let report = crate::check::check_file(path);
+    let report = if homes.is_empty() {
+        crate::check::check_file(path)
+    } else {
+        crate::check::check_file_within(path, homes)
+    };
     let errors: Vec<_> = report
         .diagnostics
         .iter()

@@ -22,6 +22,7 @@ pub mod deps;
 pub mod engine;
 mod error;
 mod save;
+mod save_file;
 mod session;
 mod show;
 mod sweep;
@@ -38,7 +39,7 @@ use rustyline::{CompletionType, Config, Editor};
 pub use commands::{CommandInfo, Reply, COMMANDS};
 pub use complete::{Names, ReplHelper};
 pub use error::{Bound, Kept, ReplError, SaveError};
-pub use save::{render as render_saved, write_atomic, Saved};
+pub use save::{render as render_saved, write_atomic, Overwrite, Saved, Written};
 pub use session::{Change, Data, Engine, Rules, Session, ORIGIN};
 
 use super::error::{AppError, Outcome};

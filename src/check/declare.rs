@@ -138,7 +138,7 @@ impl Builder {
                 Code::Duplicate,
                 self.src(f),
                 span,
-                crate::t!("duplicate.name", name = name),
+                crate::t!("duplicate.name", name = crate::source::echo(name)),
             )
             .label(crate::t!("duplicate.again"));
             if pf == f {
@@ -216,7 +216,10 @@ impl Builder {
                     Code::Duplicate,
                     self.src(f),
                     c.id.span,
-                    crate::t!("duplicate.category_set", name = c.id.node),
+                    crate::t!(
+                        "duplicate.category_set",
+                        name = crate::source::echo(&c.id.node)
+                    ),
                 )
                 .help(crate::t!("duplicate.category_set_help")),
             );
@@ -321,10 +324,13 @@ impl Builder {
                             Code::UnknownName,
                             self.src(f),
                             k.span,
-                            crate::t!("unknown_name.category_set", name = a),
+                            crate::t!("unknown_name.category_set", name = crate::source::echo(&a)),
                         );
                         d = match did_you_mean(&a, sets.iter().copied()) {
-                            Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                            Some(s) => d.help(crate::t!(
+                                "unknown_name.did_you_mean",
+                                name = crate::source::echo(&s)
+                            )),
                             None => d.help(crate::t!("unknown_name.category_set_help")),
                         };
                         self.diags.push(d);
@@ -517,7 +523,10 @@ impl Builder {
                     ),
                 );
                 d = match did_you_mean(&e.key.node, names.iter().map(String::as_str)) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!(
                         "unknown_name.members_are",
                         names = names.join(", ")
@@ -711,14 +720,17 @@ impl Builder {
             Code::UnknownName,
             self.src(f),
             span,
-            crate::t!("unknown_name.name", name = name),
+            crate::t!("unknown_name.name", name = crate::source::echo(name)),
         )
         .label(crate::t!("unknown_name.expected", what = what));
         if let Some(h) = crate::suggest::approximate_figure(name) {
             return d.label(crate::t!("unknown_name.approximate")).help(h);
         }
         d = match did_you_mean(name, self.m.names.keys().map(String::as_str)) {
-            Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+            Some(s) => d.help(crate::t!(
+                "unknown_name.did_you_mean",
+                name = crate::source::echo(&s)
+            )),
             None => d.help(crate::t!("unknown_name.declare_help")),
         };
         d

@@ -80,7 +80,10 @@ impl<'m> ExprChecker<'m> {
             }
             let names = self.m.params.iter().map(|p| p.name.as_str());
             let hint = match did_you_mean(name, names) {
-                Some(s) => crate::t!("unknown_name.label_did_you_mean", name = s),
+                Some(s) => crate::t!(
+                    "unknown_name.label_did_you_mean",
+                    name = crate::source::echo(&s)
+                ),
                 None => crate::t!("unknown_name.label_param_help"),
             };
             // The label's span covers its quotes: the text starts one byte in.
@@ -91,7 +94,7 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     span,
-                    crate::t!("unknown_name.label_param", name = name),
+                    crate::t!("unknown_name.label_param", name = crate::source::echo(name)),
                 )
                 .label(crate::t!("unknown_name.not_param"))
                 .help(hint),
@@ -156,10 +159,13 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     name.span,
-                    crate::t!("unknown_name.function", name = fname),
+                    crate::t!("unknown_name.function", name = crate::source::echo(fname)),
                 );
                 d = match did_you_mean(fname, known) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!(
                         "unknown_name.functions",
                         names = known.join(", ")
@@ -261,7 +267,10 @@ impl<'m> ExprChecker<'m> {
                     crate::t!("unknown_attr.plain", attr = a.key.node),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);
@@ -407,7 +416,7 @@ impl<'m> ExprChecker<'m> {
                     Code::UnknownName,
                     src,
                     e.span,
-                    crate::t!("unknown_name.name", name = name),
+                    crate::t!("unknown_name.name", name = crate::source::echo(name)),
                 )
                 .label(crate::t!("unknown_name.not_declared"));
                 let cands = self.m.names.keys().map(String::as_str);
@@ -417,7 +426,10 @@ impl<'m> ExprChecker<'m> {
                 ) {
                     _ if name == "year" => d.help(crate::t!("unknown_name.year_help")),
                     (Some(h), _) => d.label(crate::t!("unknown_name.approximate")).help(h),
-                    (None, Some(s)) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    (None, Some(s)) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     (None, None) => d.help(crate::t!("unknown_name.facts_help")),
                 };
                 self.diags.push(d);

@@ -69,7 +69,10 @@ impl Builder<'_> {
                     crate::t!("unknown_attr.attr", attr = a.key.node, what = what),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);

@@ -21,9 +21,21 @@ pub struct Loader {
     pub diags: Vec<Diag>,
     by_path: HashMap<PathBuf, FileId>,
     stack: Vec<PathBuf>,
+    /// The folders imports may read from (canonical); empty until the root file is
+    /// loaded, when [`home_of`] gives its home unless [`Loader::within`] set one.
+    homes: Vec<PathBuf>,
 }
 
 impl Loader {
+    /// A loader whose imports may read only from inside `homes` (a materialised
+    /// revision's folder, say) instead of the root file's home ([`home_of`]).
+    pub fn within(homes: &[PathBuf]) -> Self {
+        Loader {
+            homes: homes.iter().map(|h| canonical(h)).collect(),
+            ..Loader::default()
+        }
+    }
+
     /// Load the root file from disk.
     pub fn load_root(&mut self, path: &Path) -> Option<FileId> {
         match Source::read(path) {
@@ -52,6 +64,9 @@ impl Loader {
 
     fn load_source(&mut self, src: Source) -> Option<FileId> {
         let key = canonical(src.path());
+        if self.homes.is_empty() {
+            self.homes.push(home_of(&key));
+        }
         let ast = match crate::syntax::parse(&src) {
             Ok(ast) => ast,
             Err(e) => {
@@ -113,6 +128,23 @@ impl Loader {
         let dir = from.path().parent().unwrap_or(Path::new("."));
         let path = dir.join(&target.node);
         let key = canonical(&path);
+        if !self.homes.iter().any(|h| key.starts_with(h)) {
+            let home = self.homes.first().cloned().unwrap_or_default();
+            self.diags.push(
+                Diag::error(
+                    Code::ImportOutside,
+                    from,
+                    target.span,
+                    crate::t!(
+                        "import_outside.message",
+                        file = crate::diag::echo(&target.node)
+                    ),
+                )
+                .label(crate::t!("import_outside.label"))
+                .help(crate::t!("import_outside.help", home = shown_home(&home))),
+            );
+            return None;
+        }
         if let Some(pos) = self.stack.iter().position(|p| *p == key) {
             let chain: Vec<String> = self.stack[pos..]
                 .iter()
@@ -172,8 +204,62 @@ impl Loader {
     }
 }
 
+/// The file's canonical path; for a file that does not exist, its folder's canonical
+/// path with the name, or the path with `.` and `..` resolved by their names.
 fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let absolute = std::env::current_dir()
+        .map(|d| d.join(p))
+        .unwrap_or_else(|_| p.to_path_buf());
+    if let (Some(dir), Some(name)) = (absolute.parent(), absolute.file_name()) {
+        if let Ok(d) = std::fs::canonicalize(dir) {
+            return d.join(name);
+        }
+    }
+    let mut out = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The home folder as a message names it: relative to the current folder when one
+/// holds the other (`.`, `..`, `rules`), else in full.
+fn shown_home(home: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return home.display().to_string();
+    };
+    if let Ok(below) = home.strip_prefix(&cwd) {
+        if below.as_os_str().is_empty() {
+            return ".".to_string();
+        }
+        return below.display().to_string();
+    }
+    if let Ok(above) = cwd.strip_prefix(home) {
+        let up = vec![".."; above.components().count()];
+        return up.join("/");
+    }
+    home.display().to_string()
+}
+
+/// Where the imports of the rule set rooted at `root` (canonical) may read from: the
+/// git work tree holding it (the nearest folder above with a `.git`), else the root
+/// file's own folder. `import "/etc/passwd"` or `extends "../../x.rules"` out of it is
+/// refused before the file is opened.
+pub fn home_of(root: &Path) -> PathBuf {
+    let dir = root.parent().unwrap_or(Path::new("/"));
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
 }
 
 fn file_name(p: &Path) -> String {

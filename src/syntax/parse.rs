@@ -39,6 +39,7 @@ pub fn parse(source: &Source) -> Result<File, ParseError> {
             )),
         ));
     }
+    check_bidi(source)?;
     check_nesting(source)?;
     let mut pairs =
         RulesParser::parse(Rule::file, text).map_err(|e| slip_or(source, from_pest(source, e)))?;
@@ -440,7 +441,10 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                crate::t!("number.too_precise", number = p.as_str()),
+                crate::t!(
+                    "number.too_precise",
+                    number = crate::source::echo(p.as_str())
+                ),
                 crate::t!("number.too_precise_label"),
                 None,
             )
@@ -497,7 +501,7 @@ impl Builder<'_> {
             Rule::string => AttrValue::Text(unescape(string_body(&v))),
             Rule::date => AttrValue::Date(v.as_str().to_string()),
             Rule::quantity => AttrValue::Quantity(self.quantity(v)?),
-            _ => AttrValue::Word(v.as_str().to_string()),
+            _ => AttrValue::Word(nfc(v.as_str())),
         };
         Ok(Attr {
             key,
@@ -524,7 +528,10 @@ impl Builder<'_> {
             ParseError::new(
                 self.source,
                 span,
-                crate::t!("number.too_precise", number = num.as_str()),
+                crate::t!(
+                    "number.too_precise",
+                    number = crate::source::echo(num.as_str())
+                ),
                 crate::t!("number.too_precise_label"),
                 Some(crate::t!("number.too_precise_help")),
             )
@@ -545,7 +552,7 @@ impl Builder<'_> {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Node<String> {
-        Node::new(pair.as_str().to_string(), span_of(&pair))
+        Node::new(nfc(pair.as_str()), span_of(&pair))
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Node<String> {
@@ -555,9 +562,35 @@ impl Builder<'_> {
 
     fn path(&self, pair: Pair<'_, Rule>) -> Node<Path> {
         let span = span_of(&pair);
-        let parts = kids(pair).map(|p| p.as_str().to_string()).collect();
+        let parts = kids(pair).map(|p| nfc(p.as_str())).collect();
         Node::new(Path(parts), span)
     }
+}
+
+/// An identifier in Unicode normal form C ([`crate::source::nfc`]).
+fn nfc(name: &str) -> String {
+    crate::source::nfc(name)
+}
+
+/// Refuse a bidirectional control character (U+202A–U+202E, U+2066–U+2069) anywhere in
+/// the text: it reorders what a reader sees of the text around it, so a quotation or a
+/// name could read otherwise than it is.
+fn check_bidi(source: &Source) -> Result<(), ParseError> {
+    let Some((at, c)) = source
+        .text()
+        .char_indices()
+        .find(|&(_, c)| crate::source::is_bidi_control(c))
+    else {
+        return Ok(());
+    };
+    let code = format!("U+{:04X}", c as u32);
+    Err(ParseError::new(
+        source,
+        Span::new(at, at + c.len_utf8()),
+        crate::t!("syntax.bidi", code = code),
+        crate::t!("syntax.bidi_label", code = code),
+        Some(crate::t!("syntax.bidi_help")),
+    ))
 }
 
 fn string_body<'i>(pair: &Pair<'i, Rule>) -> &'i str {

@@ -5,6 +5,8 @@
 //! source texts their headers name, *at the same revision* into a private temporary
 //! folder (same relative layout as in the repository), then checked from there, so
 //! `import "facts.rules"` reads the vocabulary of that revision, not the one checked out.
+//! Imports are read only from inside that folder: one that leaves the repository is
+//! an error, never resolved next to the temporary folder.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -93,7 +95,7 @@ pub fn load(spec: &str, when: &load::When) -> Result<Side, AppError> {
                 .tempdir()
                 .map_err(|source| GitError::TempDir { source })?;
             let (commit, root) = materialise(&path, &rev, tmp.path())?;
-            let (model, rules) = load::rule_side(&root, spec, when)?;
+            let (model, rules) = load::rule_side_within(&root, spec, when, tmp.path())?;
             drop(tmp);
             Ok(Side {
                 spec: spec.to_string(),
@@ -247,6 +249,12 @@ fn materialise(path: &Path, rev: &str, dest: &Path) -> Result<(String, PathBuf),
                 },
                 _ => continue,
             };
+            // Only files of the repository are copied: an absolute path or one that
+            // climbs out of it stays unresolved, and the checker refuses it as
+            // outside the revision's folder (never a file of the system's).
+            if Path::new(dep).has_root() {
+                continue;
+            }
             if let Some(dep) = normalise(&dir.join(dep)) {
                 todo.push((dep, is_rules));
             }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::error::ReplError;
+use super::save::Overwrite;
 use super::session::{tail, Change, Session, ORIGIN};
 use super::show;
 
@@ -128,6 +129,12 @@ pub const COMMANDS: &[CommandInfo] = &[
         details: || crate::t!("repl.cmd.save_force.details"),
     },
     CommandInfo {
+        name: "save!!",
+        args: "PATH",
+        summary: || crate::t!("repl.cmd.save_anyway.summary"),
+        details: || crate::t!("repl.cmd.save_anyway.details"),
+    },
+    CommandInfo {
         name: "time",
         args: "COMMAND",
         summary: || crate::t!("repl.cmd.time.summary"),
@@ -208,7 +215,16 @@ impl Session {
             return Ok(Reply::default());
         }
         let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let rest = rest.trim();
+        // Names are compared in Unicode normal form C, as in rule files; file paths
+        // (`load`, `data`, `save`) are taken as typed.
+        let normalised;
+        let rest = match cmd {
+            "load" | "data" | "save" | "save!" | "save!!" | "time" => rest.trim(),
+            _ => {
+                normalised = crate::source::nfc(rest.trim());
+                normalised.as_str()
+            }
+        };
         let args = words(rest);
         let text = match cmd {
             "quit" | "exit" | "q" => {
@@ -277,9 +293,14 @@ impl Session {
                 arity("near", &args, 0, 1)?;
                 self.near(args.first().map(String::as_str))?
             }
-            "save" | "save!" => {
+            "save" | "save!" | "save!!" => {
                 arity(cmd, &args, 1, 1)?;
-                self.save(Path::new(&args[0]), cmd == "save!")?
+                let overwrite = match cmd {
+                    "save!" => Overwrite::IfUnchanged,
+                    "save!!" => Overwrite::Anyway,
+                    _ => Overwrite::Never,
+                };
+                self.save(Path::new(&args[0]), overwrite)?
             }
             "time" => {
                 if rest.is_empty() {

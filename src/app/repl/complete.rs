@@ -131,7 +131,7 @@ impl Completer for ReplHelper {
                 }
                 ("eval" | "why", 0) => pairs(word, n.towns.iter().map(String::as_str)),
                 ("why", 1) => pairs(word, n.criteria.iter().map(String::as_str)),
-                ("load" | "data" | "save" | "save!", _) => {
+                ("load" | "data" | "save" | "save!" | "save!!", _) => {
                     return self.files.complete(line, pos.min(line.len()), ctx)
                 }
                 _ => Vec::new(),

@@ -38,7 +38,7 @@ pub enum ReplError {
     #[error("{}", crate::t!("repl.error.set_syntax", usage = usage("set")))]
     SetSyntax,
     /// A command word the REPL does not know.
-    #[error("{}", crate::t!("repl.error.unknown_command", command = command, hint = unknown_command_hint(suggestion.as_deref())))]
+    #[error("{}", crate::t!("repl.error.unknown_command", command = crate::source::echo(command), hint = unknown_command_hint(suggestion.as_deref())))]
     UnknownCommand {
         /// The word as typed.
         command: String,
@@ -46,7 +46,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// `help COMMAND` for a command that does not exist.
-    #[error("{}", crate::t!("repl.error.no_help", command = command, hint = no_help_hint(suggestion.as_deref())))]
+    #[error("{}", crate::t!("repl.error.no_help", command = crate::source::echo(command), hint = no_help_hint(suggestion.as_deref())))]
     NoHelp {
         /// The command asked about.
         command: String,
@@ -96,7 +96,7 @@ pub enum ReplError {
         cause: Box<AppError>,
     },
     /// A parameter name the rule set does not have (`unset`, `sweep`).
-    #[error("{}", crate::t!("repl.error.unknown_parameter", name = name, hint = unknown_parameter_hint(suggestion.as_deref())))]
+    #[error("{}", crate::t!("repl.error.unknown_parameter", name = crate::source::echo(name), hint = unknown_parameter_hint(suggestion.as_deref())))]
     UnknownParameter {
         /// The name as typed.
         name: String,
@@ -104,7 +104,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// `params PATTERN` matches no parameter.
-    #[error("{}", crate::t!("repl.error.no_parameter_matches", pattern = pattern, hint = no_match_hint(suggestion.as_deref())))]
+    #[error("{}", crate::t!("repl.error.no_parameter_matches", pattern = crate::source::echo(pattern), hint = no_match_hint(suggestion.as_deref())))]
     NoParameterMatches {
         /// The pattern as typed.
         pattern: String,
@@ -117,7 +117,7 @@ pub enum ReplError {
     #[diagnostic(transparent)]
     SetParam(#[from] SetParamError),
     /// A town (id or name) that is not in the town data.
-    #[error("{}", crate::t!("repl.error.unknown_town", town = town, file = file, hint = unknown_town_hint(suggestion.as_deref())))]
+    #[error("{}", crate::t!("repl.error.unknown_town", town = crate::source::echo(town), file = file, hint = unknown_town_hint(suggestion.as_deref())))]
     UnknownTown {
         /// The id or name as typed.
         town: String,
@@ -127,7 +127,7 @@ pub enum ReplError {
         suggestion: Option<String>,
     },
     /// A criterion (id or label) that the rule set does not have.
-    #[error("{}", crate::t!("repl.error.unknown_criterion", criterion = criterion, file = file, hint = unknown_criterion_hint(suggestion.as_deref(), criteria)))]
+    #[error("{}", crate::t!("repl.error.unknown_criterion", criterion = crate::source::echo(criterion), file = file, hint = unknown_criterion_hint(suggestion.as_deref(), criteria)))]
     UnknownCriterion {
         /// The id or label as typed.
         criterion: String,
@@ -293,6 +293,22 @@ pub enum SaveError {
     Exists {
         /// The path as given.
         path: PathBuf,
+    },
+    /// `save!` onto the loaded file, which someone changed on disk since it was loaded
+    /// (its SHA-256 differs): nothing is written, so the other edit is not lost.
+    #[error("{}", crate::t!("repl.save.changed_on_disk", path = path.display()))]
+    ChangedOnDisk {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The replaced file's permissions, owner or group cannot be given to the new one;
+    /// nothing is written.
+    #[error("{}", crate::t!("repl.save.keep_attributes", path = path.display(), error = source))]
+    KeepAttributes {
+        /// The path as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
     },
     /// The file cannot be written.
     #[error("{}", crate::t!("repl.save.write", path = path.display(), error = source))]

@@ -13,10 +13,10 @@
 //! text is checked and compiled before it is written, and must give every parameter the
 //! session's value.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::error::{ReplError, SaveError};
+pub use super::save_file::{write_atomic, Overwrite, Written};
 use super::session::{clear_tail, tail, Session};
 use super::show;
 use super::what_if;
@@ -346,72 +346,6 @@ fn verify(rs: &RuleSet, path: &Path, text: &str) -> Result<(), SaveError> {
     Ok(())
 }
 
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    path.with_file_name(format!(".{name}.{}-{nanos}.tmp", std::process::id()))
-}
-
-/// Write `text` to `path` through a temporary file in the same directory and a rename;
-/// without `force`, refuse an existing file.
-pub fn write_atomic(path: &Path, text: &str, force: bool) -> Result<(), SaveError> {
-    if path.file_name().is_none() || path.is_dir() {
-        return Err(SaveError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let exists = || SaveError::Exists {
-        path: path.to_path_buf(),
-    };
-    let cannot = |source| SaveError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !force && path.exists() {
-        return Err(exists());
-    }
-    let tmp = temp_path(path);
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(cannot(e));
-    }
-    let done = if force {
-        std::fs::rename(&tmp, path)
-    } else {
-        // A hard link never replaces an existing file, even one created meanwhile.
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => std::fs::remove_file(&tmp),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(exists());
-            }
-            Err(_) if !path.exists() => std::fs::rename(&tmp, path),
-            Err(_) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(exists());
-            }
-        }
-    };
-    done.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        cannot(e)
-    })
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -430,8 +364,8 @@ fn dir_of(p: &Path) -> PathBuf {
 }
 
 impl Session {
-    /// `save PATH` / `save! PATH`.
-    pub fn save(&mut self, path: &Path, force: bool) -> Result<String, ReplError> {
+    /// `save PATH` / `save! PATH` / `save!! PATH`.
+    pub fn save(&mut self, path: &Path, overwrite: Overwrite) -> Result<String, ReplError> {
         let r = self.rules()?;
         let Saved {
             text,
@@ -440,8 +374,19 @@ impl Session {
         } = render(&r.rs, &what_if::today())?;
         verify(&r.rs, &r.path, &text)?;
         let onto_loaded = same_file(path, &r.path);
-        write_atomic(path, &text, force)?;
+        let loaded = if onto_loaded {
+            r.rs.sources.get(root_of(&r.rs)).map(|s| s.text())
+        } else {
+            None
+        };
+        let written = write_atomic(path, &text, overwrite, loaded)?;
         let mut out = crate::t!("repl.status.saved", path = path.display());
+        if written.target != path {
+            out.push_str(&crate::t!(
+                "repl.status.saved_through_link",
+                target = written.target.display()
+            ));
+        }
         if what.is_empty() {
             out.push_str(&crate::t!("repl.status.saved_same"));
             out.push('\n');
@@ -454,6 +399,12 @@ impl Session {
         }
         for w in &warnings {
             crate::app::error::warn(w);
+        }
+        for f in &written.stale_removed {
+            crate::app::error::warn(crate::t!(
+                "repl.warning.stale_temp_removed",
+                file = f.display()
+            ));
         }
         let relative = text.lines().any(|l| {
             let l = l.trim_start();

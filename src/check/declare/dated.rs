@@ -58,7 +58,10 @@ impl Builder {
                     Code::UnknownName,
                     self.src(f),
                     o.name.span,
-                    crate::t!("unknown_name.override_param", name = name),
+                    crate::t!(
+                        "unknown_name.override_param",
+                        name = crate::source::echo(&name)
+                    ),
                 );
                 d = match did_you_mean(&name, cands) {
                     Some(s) => d.help(crate::t!(
@@ -78,10 +81,16 @@ impl Builder {
                 Code::UnknownName,
                 self.src(f),
                 o.name.span,
-                crate::t!("unknown_name.override_param", name = name),
+                crate::t!(
+                    "unknown_name.override_param",
+                    name = crate::source::echo(&name)
+                ),
             );
             d = match did_you_mean(&name, cands) {
-                Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                Some(s) => d.help(crate::t!(
+                    "unknown_name.did_you_mean",
+                    name = crate::source::echo(&s)
+                )),
                 None => d.help(crate::t!(
                     "unknown_name.not_member",
                     name = member,

@@ -24,7 +24,10 @@ impl Builder {
                     crate::t!("unknown_attr.attr", attr = a.key.node, what = what),
                 );
                 d = match did_you_mean(&a.key.node, known.iter().copied()) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!("unknown_attr.allowed", names = known.join(", "))),
                 };
                 self.diags.push(d);
@@ -84,7 +87,10 @@ impl Builder {
                     crate::t!("unknown_attr.header_field", attr = a.key.node),
                 );
                 d = match did_you_mean(&a.key.node, known) {
-                    Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                    Some(s) => d.help(crate::t!(
+                        "unknown_name.did_you_mean",
+                        name = crate::source::echo(&s)
+                    )),
                     None => d.help(crate::t!(
                         "unknown_attr.header_fields",
                         names = known.join(", ")
@@ -209,7 +215,10 @@ impl Builder {
                                 crate::t!("unknown_attr.criterion", attr = a.key.node),
                             );
                             d = match did_you_mean(&a.key.node, known) {
-                                Some(s) => d.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                                Some(s) => d.help(crate::t!(
+                                    "unknown_name.did_you_mean",
+                                    name = crate::source::echo(&s)
+                                )),
                                 None => d.help(crate::t!("unknown_attr.criterion_help")),
                             };
                             self.diags.push(d);
@@ -291,7 +300,10 @@ impl Builder {
                             crate::t!("unknown_name.drop_nothing", id = d.id.node),
                         );
                         diag = match did_you_mean(&d.id.node, ids.iter().map(String::as_str)) {
-                            Some(s) => diag.help(crate::t!("unknown_name.did_you_mean", name = s)),
+                            Some(s) => diag.help(crate::t!(
+                                "unknown_name.did_you_mean",
+                                name = crate::source::echo(&s)
+                            )),
                             None => diag.help(crate::t!(
                                 "unknown_name.inherited_criteria",
                                 ids = ids.join(", ")

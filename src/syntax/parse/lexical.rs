@@ -47,7 +47,10 @@ fn found_at(text: &str, pos: usize) -> String {
         None => crate::t!("syntax.expected.end"),
         Some(_) => {
             let end = next_token_end(text, pos);
-            format!("`{}`", text.get(pos..end).unwrap_or(""))
+            format!(
+                "`{}`",
+                crate::source::echo(text.get(pos..end).unwrap_or(""))
+            )
         }
     }
 }
