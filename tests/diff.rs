@@ -4,10 +4,11 @@
 
 mod common;
 
+use common::git;
+
 use common::diffing::{
     bin, change, diff, edited, fields, has, json, stdout, temp_dir, xinzhou_without_quotes,
 };
-use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -369,30 +370,6 @@ fn different_jurisdictions_compare_thresholds_and_coverage() {
         (Some("10亿元"), Some("8亿元"))
     );
     assert_eq!(m["direction"], "looser");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 #[test]

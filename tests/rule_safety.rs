@@ -5,8 +5,9 @@
 
 mod common;
 
+use common::git;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::run_in;
 
@@ -83,30 +84,6 @@ fn a_symbolic_link_out_of_the_folder_is_refused_too() {
         assert!(r.stderr.contains("import_outside"), "{}", r.stderr);
         assert!(!r.stderr.contains("SECRET-LINK"), "{}", r.stderr);
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 #[test]
