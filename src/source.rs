@@ -51,6 +51,15 @@ impl Source {
     pub fn read(path: &Path) -> std::io::Result<Self> {
         use std::io::Read as _;
         let limit = MAX_FILE_BYTES;
+        // Only a regular file: a FIFO would block waiting for a writer, a device may
+        // never end.
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                crate::t!("source.not_a_file"),
+            ));
+        }
         let mut bytes = Vec::new();
         std::fs::File::open(path)?
             .take(limit as u64 + 1)

@@ -6,6 +6,7 @@
 mod common;
 
 use common::git;
+use std::process::Command;
 
 use std::path::{Path, PathBuf};
 
@@ -215,4 +216,22 @@ fn the_repl_finds_a_name_typed_in_another_normal_form() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("caf\u{e9}"), "{}", r.stdout);
     assert!(r.stdout.contains("5%"), "{}", r.stdout);
+}
+
+/// A rule file that is a pipe is refused at once (reading it would wait for a writer
+/// forever), as is a device.
+#[test]
+fn a_rule_file_that_is_a_pipe_or_a_device_is_refused() {
+    let d = temp("fifo");
+    let fifo = d.join("rules.rules");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo not available: the pipe case is skipped");
+        return;
+    }
+    for path in [fifo.to_str().expect("utf-8"), "/dev/zero"] {
+        let r = common::run_in(&d, &["check", path], "");
+        assert_eq!(r.code, 1, "{path}: {}", r.stderr);
+        assert!(r.stderr.contains("不是普通文件"), "{path}: {}", r.stderr);
+    }
 }
