@@ -186,3 +186,21 @@ fn csv_for_spreadsheets_has_a_bom_and_csv_for_scripts_has_none() {
     };
     assert_eq!(shape(&people), shape(&scripts));
 }
+
+#[test]
+fn a_missing_rule_file_is_said_once() {
+    let r = run_in(
+        Path::new(ROOT),
+        &["eval", "rules/nope.rules", "examples/xinzhou_towns.csv"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("无法读取规则文件 `rules/nope.rules`：文件不存在"),
+        "{}",
+        r.stderr
+    );
+    // Nothing to fix or check in a file that is not there.
+    assert!(!r.stderr.contains("请先修正"), "{}", r.stderr);
+}

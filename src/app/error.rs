@@ -302,6 +302,15 @@ pub fn report(e: &AppError) {
             print_data_errors(errors);
             return;
         }
+        // A rule file that cannot be read at all: its diagnostic says so, and there is
+        // nothing to fix in it or to check.
+        AppError::RulesHaveErrors { diagnostics, .. }
+            if !diagnostics.is_empty()
+                && diagnostics.iter().all(|d| d.code == crate::diag::Code::Io) =>
+        {
+            print_diagnostics(diagnostics);
+            return;
+        }
         AppError::RulesHaveErrors { diagnostics, .. } | AppError::NoYear { diagnostics, .. } => {
             print_diagnostics(diagnostics)
         }
