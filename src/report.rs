@@ -131,3 +131,21 @@ pub(crate) fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
         .collect();
     Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
 }
+
+/// The facts the rule set reads (a criterion, a priority clause or an indicator), in
+/// vocabulary order: the candidates for a town's missing data (缺少的数据).
+pub(crate) fn read_facts(rs: &crate::compile::RuleSet) -> Vec<usize> {
+    rs.fact_readers()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// Whether some criterion has a relaxation clause (a 经放宽条款符合 column is shown).
+pub(crate) fn has_relaxations(rs: &crate::compile::RuleSet) -> bool {
+    rs.criteria
+        .iter()
+        .any(|c| c.requires.iter().any(|r| r.relax.is_some()))
+}

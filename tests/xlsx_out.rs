@@ -124,6 +124,17 @@ fn the_summary_agrees_with_the_csv_verdicts() {
         "criteria headed by clause and label"
     );
     assert_eq!(sum.len(), csv.len(), "one row per town");
+    // After the criteria: met through a relaxation, and the missing data (as the CSV).
+    assert_eq!(head[13..15], ["经放宽条款符合", "缺少的数据"]);
+    for (x, c) in sum[1..].iter().zip(&csv[1..]) {
+        assert_eq!(x[13].is_empty(), c[13].is_empty(), "relaxed of {}", c[0]);
+        assert_eq!(
+            x[14].split('；').count(),
+            c[14].split(';').count(),
+            "missing facts of {}",
+            c[0]
+        );
+    }
     // CSV: id,name,outcome,discretionary,<8 criteria>,priority,interpretations
     for (x, c) in sum[1..].iter().zip(&csv[1..]) {
         assert_eq!(x[0], c[0]);
@@ -141,7 +152,7 @@ fn the_summary_agrees_with_the_csv_verdicts() {
     assert!(xml
         .contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
     assert!(
-        xml.contains(&format!(r#"<autoFilter ref="A1:N{}"/>"#, sum.len())),
+        xml.contains(&format!(r#"<autoFilter ref="A1:P{}"/>"#, sum.len())),
         "{xml}"
     );
     assert!(xml.contains("<cols>"), "column widths");

@@ -47,13 +47,7 @@ struct Layout<'a> {
 
 impl<'a> Layout<'a> {
     fn new(rs: &'a RuleSet, opts: &CsvOptions) -> Self {
-        let read = rs
-            .fact_readers()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_empty())
-            .map(|(f, _)| f)
-            .collect();
+        let read = super::read_facts(rs);
         let interpreted: Vec<&str> = (0..rs.criteria.len())
             .filter(|&c| !rs.interpretations(c).is_empty())
             .map(|c| criterion_name(rs, c, opts.ids))
@@ -65,10 +59,7 @@ impl<'a> Layout<'a> {
             marks: rs.has_discretionary(),
             scored: rs.evaluation.is_some(),
             prioritised: has_priorities(rs),
-            relaxable: rs
-                .criteria
-                .iter()
-                .any(|c| c.requires.iter().any(|r| r.relax.is_some())),
+            relaxable: super::has_relaxations(rs),
             read,
             interpreted: (!interpreted.is_empty()).then(|| interpreted.join(separator(opts.ids))),
             what_if: what_if_cell(rs).unwrap_or_default(),

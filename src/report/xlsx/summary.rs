@@ -38,6 +38,8 @@ pub(super) fn write(
         .map(|c| rs.criteria[c].label.as_str())
         .collect();
     let what_if = what_if_cell(rs);
+    let relaxable = crate::report::has_relaxations(rs);
+    let read = crate::report::read_facts(rs);
 
     let mut heads: Vec<String> = vec!["编号".into(), "名称".into()];
     if k > 0 {
@@ -55,6 +57,10 @@ pub(super) fn write(
     }
     let first_criterion = heads.len();
     heads.extend(rs.criteria.iter().map(criterion_head));
+    if relaxable {
+        heads.push("经放宽条款符合".into());
+    }
+    heads.push("缺少的数据".into());
     if !interpreted.is_empty() {
         heads.push("依据本规则集理解的标准".into());
     }
@@ -117,6 +123,23 @@ pub(super) fn write(
             let at = next();
             sh.status(r, at, s)?;
         }
+        if relaxable {
+            let at = next();
+            let relaxed: Vec<&str> = statuses
+                .iter()
+                .enumerate()
+                .filter(|&(c, &s)| ev.criterion_relaxed(c, town, s))
+                .map(|(c, _)| rs.criteria[c].label.as_str())
+                .collect();
+            sh.text(r, at, &relaxed.join("；"))?;
+        }
+        let at = next();
+        let missing: Vec<&str> = read
+            .iter()
+            .filter(|&&f| ev.towns.columns[f].is_missing(town))
+            .map(|&f| rs.facts[f].label.as_str())
+            .collect();
+        sh.text(r, at, &missing.join("；"))?;
         if !interpreted.is_empty() {
             let at = next();
             sh.text(r, at, &interpreted.join("；"))?;
