@@ -15,6 +15,9 @@
 //! A plain `cargo test` writes what differs to `*.snap.new` beside the snapshot and fails;
 //! with `CI` set it writes nothing and fails.
 
+mod common;
+
+use common::{DATA, RULE_SETS};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -38,27 +41,6 @@ const PAIRS: [(&str, &str); 11] = [
     ("xinjiang-provincial", "xinjiang_towns"),
     ("example-municipal-2025", "municipal_towns"),
     ("example-municipal-2026-draft", "municipal_towns_rd"),
-];
-
-/// Every bundled rule set and example file (`edge_cases_labels.csv` is compared with
-/// `edge_cases.csv` instead).
-const RULE_SETS: [&str; 9] = [
-    "shanxi",
-    "xinzhou",
-    "puxian",
-    "puxian-draft-relaxed",
-    "xinjiang",
-    "xinjiang-provincial",
-    "demo-evaluation-formulas",
-    "example-municipal-2025",
-    "example-municipal-2026-draft",
-];
-const DATA: [&str; 5] = [
-    "edge_cases",
-    "municipal_towns",
-    "puxian_towns",
-    "xinjiang_towns",
-    "xinzhou_towns",
 ];
 
 const FORMATS: [(&str, &str); 3] = [("text", "txt"), ("json", "json"), ("csv", "csv")];

@@ -4,29 +4,13 @@
 //! against it; a change of the output that the schema does not describe fails here, and
 //! so does a schema that would accept anything.
 
+mod common;
+
+use common::{DATA, RULE_SETS};
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-
-const RULE_SETS: [&str; 9] = [
-    "shanxi",
-    "xinzhou",
-    "puxian",
-    "puxian-draft-relaxed",
-    "xinjiang",
-    "xinjiang-provincial",
-    "demo-evaluation-formulas",
-    "example-municipal-2025",
-    "example-municipal-2026-draft",
-];
-const DATA: [&str; 5] = [
-    "edge_cases",
-    "municipal_towns",
-    "puxian_towns",
-    "xinjiang_towns",
-    "xinzhou_towns",
-];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

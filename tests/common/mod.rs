@@ -8,6 +8,29 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// Every bundled rule set (`rules/NAME.rules`).
+pub const RULE_SETS: [&str; 9] = [
+    "shanxi",
+    "xinzhou",
+    "puxian",
+    "puxian-draft-relaxed",
+    "xinjiang",
+    "xinjiang-provincial",
+    "demo-evaluation-formulas",
+    "example-municipal-2025",
+    "example-municipal-2026-draft",
+];
+
+/// Every example town file (`examples/NAME.csv`; `edge_cases_labels.csv` is compared
+/// with `edge_cases.csv` instead).
+pub const DATA: [&str; 5] = [
+    "edge_cases",
+    "municipal_towns",
+    "puxian_towns",
+    "xinjiang_towns",
+    "xinzhou_towns",
+];
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_townrules");
 
