@@ -45,6 +45,14 @@ pub fn rule_file(path: &Path) -> Result<(Checked, RuleSet), AppError> {
 
 /// [`rule_file`] at a given year and date.
 pub fn rule_file_at(path: &Path, when: &When) -> Result<(Checked, RuleSet), AppError> {
+    rule_file_warned(path, when).map(|(model, rules, _)| (model, rules))
+}
+
+/// [`rule_file_at`], with the rule set's warnings (for reports that show them).
+pub fn rule_file_warned(
+    path: &Path,
+    when: &When,
+) -> Result<(Checked, RuleSet, Vec<crate::diag::Diag>), AppError> {
     let name = path.display().to_string();
     let check = format!("townrules check {name}");
     rules(path, &name, &check, None, when, &[])
@@ -53,7 +61,7 @@ pub fn rule_file_at(path: &Path, when: &When) -> Result<(Checked, RuleSet), AppE
 /// Check and compile one side of `diff`: `spec` is the side as given
 /// (`rules/x.rules@HEAD~1`), `path` the file to read (materialised at its revision).
 pub fn rule_side(path: &Path, spec: &str, when: &When) -> Result<(Checked, RuleSet), AppError> {
-    rules(path, spec, "townrules check", Some(spec), when, &[])
+    rules(path, spec, "townrules check", Some(spec), when, &[]).map(|(m, r, _)| (m, r))
 }
 
 /// [`rule_side`] for a revision materialised in `home`: imports are read only from
@@ -65,11 +73,12 @@ pub fn rule_side_within(
     home: &Path,
 ) -> Result<(Checked, RuleSet), AppError> {
     let homes = [home.to_path_buf()];
-    rules(path, spec, "townrules check", Some(spec), when, &homes)
+    rules(path, spec, "townrules check", Some(spec), when, &homes).map(|(m, r, _)| (m, r))
 }
 
 /// Check and compile a rule file; print a line counting its warnings (`townrules
-/// check` shows them). Errors come back with their diagnostics.
+/// check` shows them) and return them with the rule set. Errors come back with their
+/// diagnostics.
 fn rules(
     path: &Path,
     name: &str,
@@ -77,7 +86,7 @@ fn rules(
     context: Option<&str>,
     when: &When,
     homes: &[std::path::PathBuf],
-) -> Result<(Checked, RuleSet), AppError> {
+) -> Result<(Checked, RuleSet, Vec<crate::diag::Diag>), AppError> {
     when.validate()?;
     let report = if homes.is_empty() {
         crate::check::check_file(path)
@@ -90,16 +99,17 @@ fn rules(
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    let warnings = report
+    let warnings: Vec<_> = report
         .diagnostics
         .iter()
         .filter(|d| d.level == Level::Warning)
-        .count();
-    if warnings > 0 && errors.is_empty() {
+        .cloned()
+        .collect();
+    if !warnings.is_empty() && errors.is_empty() {
         warn(crate::t!(
             "app.warning.rule_warnings",
             name = name,
-            n = warnings,
+            n = warnings.len(),
             check = check
         ));
     }
@@ -127,7 +137,7 @@ fn rules(
             source,
         }
     })?;
-    Ok((model, rules))
+    Ok((model, rules, warnings))
 }
 
 /// Apply `NAME=VALUE` changes (`--set`) to a rule set.

@@ -58,7 +58,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome, AppError> {
     for p in std::iter::once(&args.output).chain(&docx) {
         output::refuse_existing(p, args.force)?;
     }
-    let (model, mut rs) = load::rule_file_at(&args.rules, &args.when)?;
+    let (model, mut rs, warnings) = load::rule_file_warned(&args.rules, &args.when)?;
     load::apply_sets(&mut rs, &args.set)?;
     let towns = match (&args.towns, args.rules_only) {
         (Some(t), _) => load::towns_in(t, args.sheet.as_deref(), &model, &rs)?,
@@ -88,10 +88,9 @@ pub fn run(args: &ReportArgs) -> Result<Outcome, AppError> {
     }
     let other_evs: Vec<Evaluator<'_>> = others.iter().map(|(r, t)| Evaluator::new(r, t)).collect();
     let rows: Vec<usize> = (0..towns.len()).collect();
-    let warnings = crate::check::check_file(&args.rules)
-        .diagnostics
+    // The warnings of the check above (the file is not checked twice).
+    let warnings = warnings
         .iter()
-        .filter(|d| d.level == crate::diag::Level::Warning)
         .map(|d| format!("{}（{}）", d.message, d.location()))
         .collect();
     let opts = HtmlOptions {
