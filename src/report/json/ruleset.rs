@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::check::{number, param_kind, unit};
 use super::JsonOptions;
 use crate::check::{Const, Kind, ParamInfo};
-use crate::compile::{nodes_under, Op, RuleSet};
+use crate::compile::{Reader, RuleSet};
 use crate::report::describe::provenance;
 
 /// The kind of a fact or parameter as the records name it.
@@ -329,50 +329,17 @@ struct Facts<'a>(&'a RuleSet);
 impl Serialize for Facts<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let rs = self.0;
-        let mut read = vec![false; rs.facts.len()];
-        let roots = rs
-            .criteria
+        // Read by a criterion or a priority clause (not only by a computed indicator).
+        let read: Vec<bool> = rs
+            .fact_readers()
             .iter()
-            .flat_map(|c| {
-                c.status_roots()
-                    .chain(c.priorities.iter().map(|p| p.when.node))
-                    .collect::<Vec<_>>()
+            .map(|readers| {
+                readers.iter().any(|r| match r {
+                    Reader::Criterion(_) | Reader::Priority(_) | Reader::SetPriority(_) => true,
+                    Reader::Indicator(_) => false,
+                })
             })
-            .chain(rs.priorities.iter().map(|p| p.rule.when.node));
-        for root in roots {
-            for n in nodes_under(&rs.ops, root) {
-                let f = match rs.ops.get(n as usize) {
-                    Some(Op::Fact(f)) => Some(*f as usize),
-                    Some(Op::Stat { fact, within, .. }) => {
-                        if let Some(w) = within {
-                            if let Some(x) = read.get_mut(*w as usize) {
-                                *x = true;
-                            }
-                        }
-                        Some(*fact as usize)
-                    }
-                    Some(
-                        Op::Param(_)
-                        | Op::Const(_)
-                        | Op::Lookup { .. }
-                        | Op::InTable { .. }
-                        | Op::InList { .. }
-                        | Op::Not(_)
-                        | Op::Neg(_)
-                        | Op::Logic { .. }
-                        | Op::Cmp { .. }
-                        | Op::Min(..)
-                        | Op::Max(..)
-                        | Op::Rescale(..)
-                        | Op::Arith { .. },
-                    )
-                    | None => None,
-                };
-                if let Some(x) = f.and_then(|f| read.get_mut(f)) {
-                    *x = true;
-                }
-            }
-        }
+            .collect();
         let mut m = s.serialize_map(None)?;
         for (f, fact) in rs.facts.iter().enumerate() {
             if !read[f] {
