@@ -216,26 +216,19 @@ fn temp_files(dir: &Path) -> Vec<String> {
     v
 }
 
-#[test]
-fn an_edit_made_on_disk_after_loading_is_not_overwritten_by_save_bang() {
-    let dir = setup("changed-on-disk");
-    // The session loads the file and answers a first command; then someone else
-    // edits the file; then the session is asked for `save!`.
-    let mut child = std::process::Command::new(common::BIN)
-        .args(["repl", "shanxi.rules"])
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("TOWNRULES_LANG")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start townrules");
+/// A REPL session on `shanxi.rules` in `dir`, run with `env`, that answers a first
+/// command (so it has loaded the file); then `between` runs (someone else edits the
+/// file); then the session is given `command` and its input ends. The session's exit
+/// status and standard error.
+fn session_with_edit_between(
+    dir: &Path,
+    env: &[(&str, &str)],
+    between: impl FnOnce(),
+    command: &str,
+) -> (std::process::ExitStatus, String) {
+    use std::io::{Read as _, Write as _};
+    let mut child = spawn_session(dir, env);
     let mut stdin = child.stdin.take().expect("stdin");
-    use std::io::Write as _;
     stdin
         .write_all(b"set min_supporting_enterprises = 8\nparams min_supporting\n")
         .expect("write");
@@ -245,24 +238,50 @@ fn an_edit_made_on_disk_after_loading_is_not_overwritten_by_save_bang() {
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
     while !String::from_utf8_lossy(&seen).contains("min_supporting_enterprises") {
-        use std::io::Read as _;
         let n = out.read(&mut buf).expect("read stdout");
         assert!(n > 0, "the session ended early");
         seen.extend_from_slice(&buf[..n]);
     }
-    let external = format!("{}# 他人的修改\n", read(&dir, "shanxi.rules"));
-    std::fs::write(dir.join("shanxi.rules"), &external).expect("external edit");
-    stdin.write_all(b"save! shanxi.rules\n").expect("write");
+    between();
+    stdin.write_all(command.as_bytes()).expect("write");
     drop(stdin);
     let status = child.wait().expect("wait");
     let mut err = String::new();
-    use std::io::Read as _;
     child
         .stderr
         .take()
         .expect("stderr")
         .read_to_string(&mut err)
         .expect("stderr");
+    (status, err)
+}
+
+/// `townrules repl shanxi.rules` in `dir` with piped standard streams.
+fn spawn_session(dir: &Path, env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = std::process::Command::new(common::BIN);
+    cmd.args(["repl", "shanxi.rules"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TOWNRULES_LANG")
+        .env_remove("TOWNRULES_FAILPOINT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("start townrules")
+}
+
+#[test]
+fn an_edit_made_on_disk_after_loading_is_not_overwritten_by_save_bang() {
+    let dir = setup("changed-on-disk");
+    let external = format!("{}# 他人的修改\n", read(&dir, "shanxi.rules"));
+    let edit = || std::fs::write(dir.join("shanxi.rules"), &external).expect("external edit");
+    let (status, err) = session_with_edit_between(&dir, &[], edit, "save! shanxi.rules\n");
     assert!(!status.success(), "{err}");
     assert!(err.contains("在载入之后已被修改"), "{err}");
     assert!(err.contains("`save!! shanxi.rules`"), "{err}");
@@ -279,6 +298,23 @@ fn an_edit_made_on_disk_after_loading_is_not_overwritten_by_save_bang() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(read(&dir, "shanxi.rules").contains("min_supporting_enterprises = 8户"));
+}
+
+#[test]
+fn save_bang_bang_replaces_a_file_edited_on_disk_after_loading() {
+    let dir = setup("changed-then-anyway");
+    let external = format!("{}# 他人的修改\n", read(&dir, "shanxi.rules"));
+    let edit = || std::fs::write(dir.join("shanxi.rules"), &external).expect("external edit");
+    let (status, err) = session_with_edit_between(&dir, &[], edit, "save!! shanxi.rules\n");
+    assert!(status.success(), "{err}");
+    // The session's text replaced the other edit, as `save!!` says it does.
+    let saved = read(&dir, "shanxi.rules");
+    assert!(
+        saved.contains("min_supporting_enterprises = 8户"),
+        "{saved}"
+    );
+    assert!(!saved.contains("他人的修改"), "{saved}");
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
 }
 
 #[test]
@@ -333,16 +369,36 @@ fn a_saved_file_keeps_its_mode_and_a_symlink_stays_a_link() {
 #[test]
 fn a_killed_saves_temporary_file_is_removed_by_the_next_save() {
     let dir = setup("stale-temp");
-    // A process that has ended: its id names a save that was killed mid-way.
-    let mut gone = std::process::Command::new(common::BIN)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start");
-    let pid = gone.id();
-    gone.wait().expect("wait");
-    let stale = format!(".shanxi.rules.{pid}-123456789.tmp");
-    std::fs::write(dir.join(&stale), "half a file").expect("plant");
+    let original = read(&dir, "shanxi.rules");
+    // A save killed midway: its temporary file is written, the rename not yet done
+    // (the debug build's failpoint holds it there).
+    let mut child = spawn_session(&dir, &[("TOWNRULES_FAILPOINT", "save-before-rename")]);
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"set min_supporting_enterprises = 8\nsave! shanxi.rules\n")
+            .expect("write");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while temp_files(&dir).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the save wrote no temporary file"
+        );
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "the session ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill the save");
+    child.wait().expect("wait");
+    let left = temp_files(&dir);
+    assert_eq!(left.len(), 1, "{left:?}");
+    // Nothing lost: the file is as it was loaded.
+    assert_eq!(read(&dir, "shanxi.rules"), original);
+
     // A file of another name with the same shape is left alone.
     std::fs::write(dir.join(".other.rules.1-1.tmp"), "not ours").expect("plant");
     let r = run_in(
@@ -351,9 +407,10 @@ fn a_killed_saves_temporary_file_is_removed_by_the_next_save() {
         "set min_supporting_enterprises = 8\nsave! shanxi.rules\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains(&stale), "{}", r.stderr);
+    assert!(r.stderr.contains(&left[0]), "{}", r.stderr);
     assert!(r.stderr.contains("中断的保存"), "{}", r.stderr);
     assert_eq!(temp_files(&dir), vec![".other.rules.1-1.tmp".to_string()]);
+    assert!(read(&dir, "shanxi.rules").contains("min_supporting_enterprises = 8户"));
 }
 
 #[test]

@@ -157,6 +157,17 @@ fn text_hash(path: &Path) -> Option<[u8; 32]> {
         .map(|s| Sha256::digest(s.text().as_bytes()).into())
 }
 
+/// A test hook, in debug builds only: with `TOWNRULES_FAILPOINT=NAME` the save stops
+/// here for up to a minute, so that a test can kill it midway (tests/repl_save.rs).
+fn failpoint(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("TOWNRULES_FAILPOINT").is_some_and(|v| v == name) {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
+}
+
 /// Give the temporary file the replaced file's permissions, owner and group.
 fn keep_attributes(tmp: &Path, old: &std::fs::Metadata) -> std::io::Result<()> {
     std::fs::set_permissions(tmp, old.permissions())?;
@@ -235,6 +246,7 @@ pub fn write_atomic(
             source,
         })?;
     }
+    failpoint("save-before-rename");
     match overwrite {
         Overwrite::Never => {
             // A hard link never replaces an existing file, even one created meanwhile.
