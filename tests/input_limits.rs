@@ -208,6 +208,20 @@ fn a_town_asked_for_twice_is_shown_once() {
     assert_eq!(once.code, 0, "{}", once.stderr);
     assert_eq!(twice.stdout, once.stdout);
     assert_eq!(once.stdout.lines().count(), 2, "{}", once.stdout);
+    assert_eq!(once.stderr, "");
+    assert!(
+        twice.stderr.contains("`--town 甲镇` 给了两次"),
+        "{}",
+        twice.stderr
+    );
+    // By id and by name: the same town, shown once.
+    let both = eval(
+        root(),
+        &data,
+        &["--town", "甲镇", "--town", "e01_output_exact_20"],
+    );
+    assert_eq!(both.stdout, once.stdout);
+    assert!(both.stderr.contains("是同一个镇"), "{}", both.stderr);
 }
 
 #[test]

@@ -60,6 +60,23 @@ struct Case {
     /// Data: the last line of the report in Chinese.
     #[serde(default)]
     summary_zh: Option<String>,
+    /// Data: the command before `--format csv` and `args`, `{file}` standing for the
+    /// case's file (by default `eval rules/shanxi.rules {file}`): for a score sheet, or a
+    /// command line that is at fault with a good data file.
+    #[serde(default)]
+    command: Option<Vec<String>>,
+    /// Data: the file is not in the folder but made when the test runs, in Cargo's
+    /// temporary folder: a symbolic link to this path (`/dev/zero`), or with `"fifo"` a
+    /// named pipe.
+    #[serde(default)]
+    link: Option<String>,
+    /// Data: the message names no file (an error of the command line).
+    #[serde(default)]
+    no_path: bool,
+    /// Data: a warning, not an error: the program goes on (exit status 0) and prints
+    /// its report.
+    #[serde(default)]
+    warning: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,8 +159,15 @@ fn files_in(sub: &str) -> BTreeSet<String> {
 #[test]
 fn every_file_has_an_expectation_and_every_expectation_a_file() {
     let m = manifest();
-    let listed: BTreeSet<String> = m.case.iter().map(|c| c.file.clone()).collect();
-    assert_eq!(listed.len(), m.case.len(), "a file is listed twice");
+    let all: BTreeSet<String> = m.case.iter().map(|c| c.file.clone()).collect();
+    assert_eq!(all.len(), m.case.len(), "a file is listed twice");
+    // Links and pipes are made when the test runs.
+    let listed: BTreeSet<String> = m
+        .case
+        .iter()
+        .filter(|c| c.link.is_none())
+        .map(|c| c.file.clone())
+        .collect();
     let present: BTreeSet<String> = files_in("rules")
         .union(&files_in("data"))
         .cloned()
@@ -250,9 +274,9 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
         .iter()
         .filter(|c| c.file.starts_with("data/"))
     {
-        let path = format!("{DIR}/{}", case.file);
-        let mut args = vec!["eval", "rules/shanxi.rules", &path, "--format", "csv"];
-        args.extend(case.args.iter().map(String::as_str));
+        let path = case_path(case);
+        let owned = case_args(case, &path);
+        let args: Vec<&str> = owned.iter().map(String::as_str).collect();
         let mut english = args.clone();
         english.extend(["--lang", "en"]);
         // English, with `--lang en`.
@@ -318,11 +342,63 @@ fn broken_data_files_are_reported_with_row_column_and_cell() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The arguments a data case is run with, its file at `path`.
+fn case_args(case: &Case, path: &str) -> Vec<String> {
+    let default = ["eval", "rules/shanxi.rules", "{file}"].map(String::from);
+    let mut args: Vec<String> = case
+        .command
+        .as_deref()
+        .unwrap_or(&default)
+        .iter()
+        .map(|a| {
+            if a == "{file}" {
+                path.to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    args.extend(["--format", "csv"].map(String::from));
+    args.extend(case.args.iter().cloned());
+    args
+}
+
+/// The path a data case is run with: its file in the corpus, or the link or named pipe
+/// it asks for, made in Cargo's temporary folder.
+fn case_path(case: &Case) -> String {
+    let Some(to) = &case.link else {
+        return format!("{DIR}/{}", case.file);
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("malformed");
+    let path = dir.join(&case.file);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("temporary folder");
+    let _ = std::fs::remove_file(&path);
+    if to == "fifo" {
+        let made = Command::new("mkfifo").arg(&path).status().expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", path.display());
+    } else {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(to, &path).expect("symbolic link");
+    }
+    path.display().to_string()
+}
+
 /// How one language prints an error line, a help line and the colon before the message.
 struct Printed {
     error: &'static str,
     help: &'static str,
     colon: &'static str,
+}
+
+impl Printed {
+    /// The prefix of the case's lines: the error's, or a warning's.
+    fn prefix(&self, case: &Case) -> &'static str {
+        match (case.warning, self.error) {
+            (false, e) => e,
+            (true, "error: ") => "warning: ",
+            (true, _) => "警告：",
+        }
+    }
 }
 
 /// One run of a broken data file against the expectations in one language.
@@ -342,18 +418,22 @@ fn check_data_run(
         failures.push(f);
         return;
     }
-    if !out.stdout.is_empty() {
+    if !out.stdout.is_empty() && !case.warning {
         failures.push(format!(
             "{}: a report was printed despite errors",
             case.file
         ));
     }
+    if out.stdout.is_empty() && case.warning {
+        failures.push(format!("{}: no report after a warning", case.file));
+    }
     let lines: Vec<&str> = stderr.lines().collect();
+    let prefix = printed.prefix(case);
     for (message, location) in expected {
-        let line = format!(
-            "{}{path}{location}{}{message}",
-            printed.error, printed.colon
-        );
+        let line = match case.no_path {
+            false => format!("{prefix}{path}{location}{}{message}", printed.colon),
+            true => format!("{prefix}{message}"),
+        };
         if !lines.contains(&line.as_str()) {
             failures.push(format!(
                 "{}: expected the line\n  {line}\n{stderr}",
@@ -374,10 +454,7 @@ fn check_data_run(
             failures.push(format!("{}: help `{h}` not printed\n{stderr}", case.file));
         }
     }
-    let errors = lines
-        .iter()
-        .filter(|l| l.starts_with(printed.error))
-        .count();
+    let errors = lines.iter().filter(|l| l.starts_with(prefix)).count();
     let listed = expected.len();
     match summary {
         Some(s) if lines.last() != Some(&s) => failures.push(format!(
@@ -408,14 +485,21 @@ fn the_library_reports_errors_for_every_corpus_file() {
         assert!(!rendered.is_empty(), "{f}");
     }
     let manifest = manifest();
-    for f in files_in("data") {
+    // A case with its own command is a score sheet, or a good file with a bad command.
+    let own_command: BTreeSet<String> = manifest
+        .case
+        .iter()
+        .filter(|c| c.command.is_some())
+        .map(|c| c.file.clone())
+        .collect();
+    for f in files_in("data").difference(&own_command) {
         let path = format!("{DIR}/{f}");
         // A case's `--max-input-size` applies to the library too (the only setting
         // of this process: the other tests run the binary).
         let limit = manifest
             .case
             .iter()
-            .filter(|c| c.file == f)
+            .filter(|c| c.file == *f)
             .flat_map(|c| c.args.windows(2))
             .find(|w| w[0] == "--max-input-size")
             .map(|w| townrules::data::parse_size(&w[1]).expect("a size"));
@@ -444,11 +528,15 @@ fn chinese_lines_of_the_data_cases() {
         .iter()
         .filter(|c| c.file.starts_with("data/"))
     {
-        let path = format!("{DIR}/{}", case.file);
-        let out = run(&["eval", "rules/shanxi.rules", &path, "--format", "csv"]);
+        let path = case_path(case);
+        let args = case_args(case, &path);
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         println!("# {}", case.file);
         for line in String::from_utf8_lossy(&out.stderr).lines() {
-            if let Some(rest) = line.strip_prefix("错误：") {
+            let bare = line.strip_prefix("错误：").or(line.strip_prefix("警告："));
+            if let Some(rest) = bare.filter(|_| case.no_path) {
+                println!("message_zh = {rest:?}");
+            } else if let Some(rest) = bare {
                 let rest = rest.strip_prefix(path.as_str()).unwrap_or(rest);
                 match rest.split_once('：') {
                     Some((location, message)) => {

@@ -85,11 +85,26 @@ fn select_rows(towns: &Towns, only: &[String]) -> Result<Vec<usize>, AppError> {
     if only.is_empty() {
         return Ok((0..towns.len()).collect());
     }
-    let mut rows = Vec::new();
-    for t in only {
+    let mut rows: Vec<usize> = Vec::new();
+    for (i, t) in only.iter().enumerate() {
         match towns.index_of(t) {
-            // `--town A --town A` (or a town by id and by name) shows it once.
-            Some(r) if rows.contains(&r) => {}
+            // `--town A --town A` (or a town by id and by name) shows it once, and says so.
+            Some(r) if rows.contains(&r) => {
+                let first = only[..i]
+                    .iter()
+                    .find(|o| towns.index_of(o) == Some(r))
+                    .unwrap_or(t);
+                let message = if first == t {
+                    crate::t!("app.warning.town_twice", town = crate::i18n::quote(t))
+                } else {
+                    crate::t!(
+                        "app.warning.same_town",
+                        town = crate::i18n::quote(t),
+                        first = crate::i18n::quote(first)
+                    )
+                };
+                super::error::warn(message);
+            }
             Some(r) => rows.push(r),
             None => {
                 let cands = towns.ids.iter().chain(towns.names.iter());
