@@ -20,6 +20,7 @@ mod years;
 
 pub use declare::is_iso_date;
 pub use declare::quantity_const;
+pub use load::allow_import_dir;
 pub use model::*;
 pub use years::{bind_year, is_year_column, year_at, year_count, year_id, YearAt, YearRead};
 

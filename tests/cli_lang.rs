@@ -60,8 +60,8 @@ fn help_is_chinese_by_default() {
         "  help      显示本帮助或指定子命令的帮助",
         "选项：",
         "消息语言：zh（中文，默认）或 en（英文）",
-        "  -h, --help                   显示帮助",
-        "  -V, --version                显示版本",
+        "  -h, --help                    显示帮助",
+        "  -V, --version                 显示版本",
     ] {
         assert!(text.contains(line), "`{line}` not in\n{text}");
     }

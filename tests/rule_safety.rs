@@ -68,6 +68,57 @@ fn an_import_outside_the_rule_sets_folder_is_refused_without_its_content() {
 }
 
 #[test]
+fn a_folder_allowed_on_the_command_line_may_be_imported_from() {
+    let d = temp("allowed");
+    for dir in ["set", "common", "other"] {
+        std::fs::create_dir_all(d.join(dir)).expect("mkdir");
+    }
+    let facts = "fact id \"编号\" : text\nparam shared = 5%\n";
+    std::fs::write(d.join("common/facts.rules"), facts).expect("write");
+    std::fs::write(d.join("other/facts.rules"), facts).expect("write");
+    let main = format!("{HEADER}import \"../common/facts.rules\"\n");
+    std::fs::write(d.join("set/main.rules"), main).expect("write");
+    let other = format!("{HEADER}import \"../other/facts.rules\"\n");
+    std::fs::write(d.join("set/other.rules"), other).expect("write");
+    let set = d.join("set");
+    // Refused by default, with the flag named in the help.
+    let r = run_in(&set, &["check", "main.rules"], "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--allow-import-dir"), "{}", r.stderr);
+    // Allowed with the folder, by `check`, `eval` and the REPL alike.
+    let allow = ["--allow-import-dir", "../common"];
+    let r = run_in(&set, &[&["check", "main.rules"][..], &allow].concat(), "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::write(d.join("set/towns.csv"), "id\nt1\n").expect("write");
+    let args = [&["eval", "main.rules", "towns.csv"][..], &allow].concat();
+    let r = run_in(&set, &args, "");
+    assert!(!r.stderr.contains("import_outside"), "{}", r.stderr);
+    let r = run_in(
+        &set,
+        &[&["repl", "main.rules"][..], &allow].concat(),
+        "params\n",
+    );
+    assert!(r.stdout.contains("shared"), "{}{}", r.stdout, r.stderr);
+    // Only that folder: another one stays out.
+    let r = run_in(&set, &[&["check", "other.rules"][..], &allow].concat(), "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("import_outside"), "{}", r.stderr);
+    // A folder that does not exist is a usage error.
+    let r = run_in(
+        &set,
+        &["check", "main.rules", "--allow-import-dir", "../nowhere"],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`--allow-import-dir ../nowhere` 不能使用"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_symbolic_link_out_of_the_folder_is_refused_too() {
     #[cfg(unix)]
     {

@@ -25,6 +25,9 @@ pub struct Cli {
     /// Largest data input read (town data, score sheets, the REPL's `data`): `2GiB` (default), `500M`, `64K`, bytes.
     #[arg(long, global = true, value_name = "SIZE", value_parser = input_size)]
     pub max_input_size: Option<u64>,
+    /// Let `import` and `extends` also read rule files inside DIR (repeatable); by default only the rule set's git work tree, else its folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub allow_import_dir: Vec<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -227,7 +230,11 @@ pub fn main() -> ExitCode {
             if let Some(bytes) = cli.max_input_size {
                 crate::data::set_max_input_bytes(bytes);
             }
-            (Some(cli.command.which()), run(cli.command))
+            let which = cli.command.which();
+            match allow_import_dirs(&cli.allow_import_dir) {
+                Ok(()) => (Some(which), run(cli.command)),
+                Err(e) => (Some(which), Err(e)),
+            }
         }
         Err(e) if !e.use_stderr() => {
             // `--help`, `--version`: printed to stdout, not an error.
@@ -307,6 +314,17 @@ fn lang_name(name: &str) -> Result<String, String> {
             help = crate::t!("cli.lang.help")
         )),
     }
+}
+
+/// Allow the folders of `--allow-import-dir`; one that is not a folder is a usage error.
+fn allow_import_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
+    for dir in dirs {
+        crate::check::allow_import_dir(dir).map_err(|e| AppError::ImportDir {
+            dir: dir.clone(),
+            reason: crate::source::io_reason(&e),
+        })?;
+    }
+    Ok(())
 }
 
 /// `--max-input-size`'s value in bytes.

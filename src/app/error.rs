@@ -221,6 +221,15 @@ pub enum AppError {
         /// The format given.
         format: &'static str,
     },
+    /// `--allow-import-dir DIR` names no folder that can be read.
+    #[error("{}", crate::t!("app.error.import_dir", dir = dir.display(), reason = reason))]
+    #[diagnostic(help("{}", crate::t!("app.error.import_dir_help")))]
+    ImportDir {
+        /// The folder as given.
+        dir: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// `diff`: a side at a git revision cannot be read.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -270,6 +279,7 @@ impl AppError {
                 | AppError::BadYear { .. }
                 | AppError::NeedsOutput { .. }
                 | AppError::IdsNeedsCsv { .. }
+                | AppError::ImportDir { .. }
         )
     }
 }

@@ -12,6 +12,34 @@ use crate::syntax::ast::{Item, Node, Span};
 /// Longest chain of imports/extends followed before giving up.
 pub const MAX_IMPORT_DEPTH: usize = 32;
 
+/// Folders given on the command line (`--allow-import-dir`) from which every rule set
+/// loaded by this process may also import (canonical).
+static ALLOWED_DIRS: std::sync::RwLock<Vec<PathBuf>> = std::sync::RwLock::new(Vec::new());
+
+/// Let `import` and `extends` of every rule set loaded from now on also read rule files
+/// inside `dir` (a shared folder of common definitions beside the rule sets' own, say).
+/// Not for a revision's files (`diff FILE@REV`): they stay inside the revision.
+pub fn allow_import_dir(dir: &Path) -> std::io::Result<()> {
+    let dir = std::fs::canonicalize(dir)?;
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            dir.display().to_string(),
+        ));
+    }
+    if let Ok(mut dirs) = ALLOWED_DIRS.write() {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    Ok(())
+}
+
+/// The folders `--allow-import-dir` allows.
+fn allowed_dirs() -> Vec<PathBuf> {
+    ALLOWED_DIRS.read().map(|d| d.clone()).unwrap_or_default()
+}
+
 /// Loads files once each, detecting cycles and missing files.
 #[derive(Default)]
 pub struct Loader {
@@ -22,7 +50,8 @@ pub struct Loader {
     by_path: HashMap<PathBuf, FileId>,
     stack: Vec<PathBuf>,
     /// The folders imports may read from (canonical); empty until the root file is
-    /// loaded, when [`home_of`] gives its home unless [`Loader::within`] set one.
+    /// loaded, when [`home_of`] gives its home and [`allow_import_dir`] the folders
+    /// allowed besides, unless [`Loader::within`] set them.
     homes: Vec<PathBuf>,
 }
 
@@ -66,6 +95,7 @@ impl Loader {
         let key = canonical(src.path());
         if self.homes.is_empty() {
             self.homes.push(home_of(&key));
+            self.homes.extend(allowed_dirs());
         }
         let ast = match crate::syntax::parse(&src) {
             Ok(ast) => ast,

@@ -15,6 +15,9 @@ pub fn command() -> Command {
         .about(t!("cli.help.about"))
         .mut_arg("lang", |a| a.help(t!("cli.help.lang")))
         .mut_arg("max_input_size", |a| a.help(t!("cli.help.max_input_size")))
+        .mut_arg("allow_import_dir", |a| {
+            a.help(t!("cli.help.allow_import_dir"))
+        })
         .mut_subcommand("check", |s| {
             s.about(t!("cli.help.check.about"))
                 .mut_arg("files", |a| a.help(t!("cli.help.check.files")))
