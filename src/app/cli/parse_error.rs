@@ -92,11 +92,31 @@ pub fn chinese(e: &clap::Error) -> String {
         ContextKind::SuggestedSubcommand,
         ContextKind::SuggestedValue,
     ] {
-        let names = match e.get(kind) {
+        let mut names = match e.get(kind) {
             Some(ContextValue::String(s)) => vec![s.clone()],
             Some(ContextValue::Strings(v)) => v.clone(),
             _ => Vec::new(),
         };
+        // The closest first (clap lists them the other way round): `evl` → `eval`, …
+        let typed = [
+            ContextKind::InvalidSubcommand,
+            ContextKind::InvalidArg,
+            ContextKind::InvalidValue,
+        ]
+        .iter()
+        .find_map(|k| match e.get(*k) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            _ => None,
+        });
+        if let Some(typed) = typed {
+            let typed = typed.trim_start_matches('-');
+            names.sort_by_key(|n| {
+                (
+                    strsim::levenshtein(typed, n.trim_start_matches('-')),
+                    n.clone(),
+                )
+            });
+        }
         if !names.is_empty() {
             let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             let names = names.join("、");
