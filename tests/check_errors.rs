@@ -340,3 +340,12 @@ fn a_far_first_declaration_is_named_by_its_line_not_drawn() {
         "the lines between are not drawn:\n{out}"
     );
 }
+
+error!(
+    count_with_wan_and_a_fraction_left,
+    &with_head("param p = 1.00005万户\n"),
+    "townrules::number",
+    "3:11",
+    "10000.5",
+    "whole number"
+);

@@ -172,3 +172,16 @@ fn a_priority_clause_without_a_result_is_named() {
     let t2 = lines.iter().find(|l| l.starts_with("t2 ")).unwrap();
     assert!(t2.contains("☆能否优先评定待定（缺少数据）"), "{text}");
 }
+
+/// A count written with 万 or 亿 (`1万人`, as documents and data cells write it) is the
+/// whole number it stands for: the boundary is exact on both sides.
+#[test]
+fn a_count_written_with_wan_is_the_whole_number() {
+    let text = format!("{HEAD}criterion c \"标准\" {{\n  require jobs >= 1.5万人\n}}\n");
+    let (rs, towns) = common::compiled(&text, "id,jobs\na,15000\nb,14999\nc,1.5万\n");
+    let ev = Evaluator::new(&rs, &towns);
+    let got: Vec<Status> = (0..towns.len()).map(|row| ev.status(0, row)).collect();
+    assert_eq!(got, [Status::Met, Status::NotMet, Status::Met]);
+    let lines = townrules::report::criterion_lines(&ev, &ev.explain_criterion(0, 1), 1).join("\n");
+    assert!(lines.contains("15000"), "{lines}");
+}

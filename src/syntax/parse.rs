@@ -536,12 +536,31 @@ impl Builder<'_> {
                 Some(crate::t!("number.too_precise_help")),
             )
         })?;
+        let mut number = number;
         let unit = match inner.next() {
             None => LitUnit::Bare,
             Some(u) => match u.as_rule() {
                 Rule::percent => LitUnit::Percent,
                 Rule::points => LitUnit::Points,
-                Rule::count_unit => LitUnit::Count(u.as_str().to_string()),
+                Rule::count_unit => {
+                    let (scale, word) = count_scale(u.as_str());
+                    number = number
+                        .checked_mul(scale)
+                        .map(|n| n.normalize())
+                        .ok_or_else(|| {
+                            ParseError::new(
+                                self.source,
+                                span,
+                                crate::t!(
+                                    "number.too_precise",
+                                    number = crate::source::echo(num.as_str())
+                                ),
+                                crate::t!("number.too_precise_label"),
+                                Some(crate::t!("number.too_precise_help")),
+                            )
+                        })?;
+                    LitUnit::Count(word.to_string())
+                }
                 _ => match MoneyUnit::from_suffix(u.as_str()) {
                     Some(m) => LitUnit::Money(m),
                     None => return Err(ParseError::internal(self.source, span)),
@@ -564,6 +583,18 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let parts = kids(pair).map(|p| nfc(p.as_str())).collect();
         Node::new(Path(parts), span)
+    }
+}
+
+/// A count's unit as written (`人`, `万人`, `亿户`): the factor its 万 or 亿 stands for
+/// and the unit word itself.
+fn count_scale(unit: &str) -> (Decimal, &str) {
+    if let Some(word) = unit.strip_prefix('万') {
+        (Decimal::from(10_000), word)
+    } else if let Some(word) = unit.strip_prefix('亿') {
+        (Decimal::from(100_000_000), word)
+    } else {
+        (Decimal::ONE, unit)
     }
 }
 

@@ -53,9 +53,11 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The measure word at the end of a count literal (`10户` → `户`).
+/// The measure word at the end of a count literal (`10户` → `户`, `1.5万人` → `人`).
 pub fn measure_of(written: &str) -> &str {
-    written.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace())
+    let word =
+        written.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace());
+    word.strip_prefix(['万', '亿']).unwrap_or(word)
 }
 
 /// The measure word of a count parameter, from the literal written in its file, else
