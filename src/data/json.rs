@@ -10,6 +10,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+mod reason;
+
 use super::cell::Builder;
 use super::header::Vocab;
 use super::keyed::{Keys, Value};
@@ -36,7 +38,7 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
     };
     if let Err(e) = top.deserialize(&mut de).and_then(|()| de.end()) {
         let help = crate::t!("data.json.invalid_help");
-        let error = short_error(&e);
+        let error = reason::syntax_error(&e);
         b.error(
             DataError::file(name, crate::t!("data.json.invalid", error = error)).with_help(help),
         );
@@ -124,17 +126,6 @@ impl<'de> Visitor<'de> for Array<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         read_towns(self.b, self.keys, seq)
-    }
-}
-
-/// A JSON error for a message: what it quotes of the input cut short
-/// ([`crate::i18n::quote`]), its position (`at line 3 column 7`) kept.
-fn short_error(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let at = format!(" at line {} column {}", e.line(), e.column());
-    match full.strip_suffix(&at) {
-        Some(what) if e.line() > 0 => format!("{}{at}", crate::i18n::quote(what)),
-        _ => crate::i18n::quote(&full).into_owned(),
     }
 }
 
