@@ -243,15 +243,28 @@ pub fn line_col_work() -> u64 {
     LINE_COL_WORK.with(std::cell::Cell::get)
 }
 
-/// Why a file could not be read, in the current language: the common failures (missing,
-/// forbidden, a folder) in plain words, our own refusals (too large, not UTF-8) as they
-/// are, anything else as the system says it.
+/// Why a file could not be read or written, in the current language: the common
+/// failures (missing, forbidden, a folder, a full disk…) in plain words, our own refusals
+/// (too large, not UTF-8) as they are, any other failure of the system in its own words,
+/// marked as the system's.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
+    if e.get_ref().is_some() {
+        // Made with its own words (ours, or a library's): they say it.
+        return e.to_string();
+    }
     match e.kind() {
         ErrorKind::NotFound => crate::t!("source.not_found"),
         ErrorKind::PermissionDenied => crate::t!("source.permission_denied"),
         ErrorKind::IsADirectory => crate::t!("source.is_a_directory"),
+        ErrorKind::NotADirectory => crate::t!("source.not_a_directory"),
+        ErrorKind::AlreadyExists => crate::t!("source.already_exists"),
+        ErrorKind::StorageFull => crate::t!("source.storage_full"),
+        ErrorKind::ReadOnlyFilesystem => crate::t!("source.read_only"),
+        ErrorKind::FileTooLarge => crate::t!("source.file_too_large"),
+        ErrorKind::InvalidFilename => crate::t!("source.invalid_filename"),
+        // Any other failure of the system: its own words, said to be the system's.
+        _ if e.raw_os_error().is_some() => crate::t!("source.system", reason = e),
         _ => e.to_string(),
     }
 }

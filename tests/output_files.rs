@@ -204,3 +204,13 @@ fn a_missing_rule_file_is_said_once() {
     // Nothing to fix or check in a file that is not there.
     assert!(!r.stderr.contains("请先修正"), "{}", r.stderr);
 }
+
+#[test]
+fn a_missing_output_folder_is_named() {
+    let r = eval(&["-o", "no-such-folder/out.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "错误：无法写出报告：文件夹 `no-such-folder` 不存在\n"
+    );
+}

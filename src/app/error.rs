@@ -196,7 +196,7 @@ pub enum AppError {
         system: String,
     },
     /// The output cannot be written (a closed pipe is not printed).
-    #[error("{}", crate::t!("app.error.write", what = written(what), error = source))]
+    #[error("{}", crate::t!("app.error.write", what = written(what), error = crate::source::io_reason(source)))]
     Write {
         /// What was written: `the report`, `the template`, `output`.
         what: &'static str,

@@ -49,7 +49,11 @@ pub fn run(files: &[PathBuf], mode: Mode) -> Outcome {
             Err(e) => {
                 eprintln!(
                     "{}",
-                    crate::t!("fmt.unreadable", file = path.display(), error = e)
+                    crate::t!(
+                        "fmt.unreadable",
+                        file = path.display(),
+                        error = crate::source::io_reason(&e)
+                    )
                 );
                 failed = true;
                 continue;
@@ -99,7 +103,14 @@ pub fn run(files: &[PathBuf], mode: Mode) -> Outcome {
                     let _ = writeln!(out, "{}", crate::t!("fmt.written", file = shown));
                 }
                 Err(e) => {
-                    eprintln!("{}", crate::t!("fmt.unwritable", file = shown, error = e));
+                    eprintln!(
+                        "{}",
+                        crate::t!(
+                            "fmt.unwritable",
+                            file = shown,
+                            error = crate::source::io_reason(&e)
+                        )
+                    );
                     failed = true;
                 }
             },

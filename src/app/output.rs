@@ -41,7 +41,7 @@ pub fn write_atomically(
             .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
         builder.permissions(permissions);
     }
-    let tmp = builder.tempfile_in(dir)?;
+    let tmp = builder.tempfile_in(dir).map_err(|e| folder_error(dir, e))?;
     let mut out = std::io::BufWriter::new(tmp);
     body(&mut out)?;
     let tmp = out.into_inner().map_err(|e| e.into_error())?;
@@ -52,4 +52,18 @@ pub fn write_atomically(
         tmp.persist_noclobber(path)
     };
     persisted.map(|_| ()).map_err(|e| e.error)
+}
+
+/// A temporary file that cannot be made in `dir`: said of the folder, which is what is
+/// wrong (`文件夹 `out` 不存在`), rather than of a file the user never named.
+fn folder_error(dir: &Path, e: std::io::Error) -> std::io::Error {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => crate::t!("app.output.no_folder", folder = dir.display()),
+        _ => crate::t!(
+            "app.output.folder",
+            folder = dir.display(),
+            reason = crate::source::io_reason(&e)
+        ),
+    };
+    std::io::Error::new(e.kind(), reason)
 }

@@ -184,7 +184,10 @@ pub(super) fn read_error(name: &str, e: &io::Error) -> DataError {
     if is_too_large(e) {
         return too_large(name, None, max_input_bytes());
     }
-    DataError::file(name, crate::t!("data.load.read", error = e))
+    DataError::file(
+        name,
+        crate::t!("data.load.read", error = crate::source::io_reason(e)),
+    )
 }
 
 /// Read the whole data file at `path` within the limit, refusing a wide encoding

@@ -9,7 +9,7 @@ use crate::data::DataError;
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum GitError {
     /// The private temporary folder cannot be created.
-    #[error("{}", crate::t!("app.git.temp_dir", folder = std::env::temp_dir().display(), error = source))]
+    #[error("{}", crate::t!("app.git.temp_dir", folder = std::env::temp_dir().display(), error = crate::source::io_reason(source)))]
     TempDir {
         /// Why.
         source: std::io::Error,
@@ -21,7 +21,7 @@ pub enum GitError {
         source: std::io::Error,
     },
     /// The current folder cannot be read.
-    #[error("{}", crate::t!("app.git.current_dir", error = source))]
+    #[error("{}", crate::t!("app.git.current_dir", error = crate::source::io_reason(source)))]
     CurrentDir {
         /// Why.
         source: std::io::Error,
@@ -65,7 +65,7 @@ pub enum GitError {
         git_says: String,
     },
     /// A folder of the temporary copy cannot be created.
-    #[error("{}", crate::t!("app.git.write_folder", folder = folder.display(), error = source))]
+    #[error("{}", crate::t!("app.git.write_folder", folder = folder.display(), error = crate::source::io_reason(source)))]
     WriteFolder {
         /// The folder.
         folder: PathBuf,
@@ -73,7 +73,7 @@ pub enum GitError {
         source: std::io::Error,
     },
     /// A file of the temporary copy cannot be written.
-    #[error("{}", crate::t!("app.git.write_file", file = file.display(), error = source))]
+    #[error("{}", crate::t!("app.git.write_file", file = file.display(), error = crate::source::io_reason(source)))]
     WriteFile {
         /// The file.
         file: PathBuf,

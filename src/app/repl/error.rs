@@ -303,7 +303,7 @@ pub enum SaveError {
     },
     /// The replaced file's permissions, owner or group cannot be given to the new one;
     /// nothing is written.
-    #[error("{}", crate::t!("repl.save.keep_attributes", path = path.display(), error = source))]
+    #[error("{}", crate::t!("repl.save.keep_attributes", path = path.display(), error = crate::source::io_reason(source)))]
     KeepAttributes {
         /// The path as given.
         path: PathBuf,
@@ -311,7 +311,7 @@ pub enum SaveError {
         source: std::io::Error,
     },
     /// The file cannot be written.
-    #[error("{}", crate::t!("repl.save.write", path = path.display(), error = source))]
+    #[error("{}", crate::t!("repl.save.write", path = path.display(), error = crate::source::io_reason(source)))]
     Write {
         /// The path as given.
         path: PathBuf,
