@@ -21,7 +21,7 @@ pub use docx::letters_docx;
 pub use json::{json, json_with, json_write, jsonl_write, JsonOptions};
 pub use run_info::{sha256_hex, FileStamp, RunInfo};
 pub use score::{
-    fmt2, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
+    fmt2, full_marks, grade_name, next_grade_text, score_json, score_lines, shown_total, total_text,
 };
 pub use text::{text, text_write, town_detail, what_if_lines, TextOptions, DISCRETIONARY_TOWN};
 pub use xlsx::{template, xlsx};

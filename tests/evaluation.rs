@@ -837,3 +837,54 @@ fn score_sheet_lines_are_right_for_crlf_files() {
         );
     }
 }
+
+/// Xinzhou 表A.1 as published cannot reach its total of 100: C 绿色发展 is 15 but its
+/// items give at most 4 + 8 + 2 = 14. An item's loss that a capped level above absorbs
+/// (A4.1 of weight 5 under A4 of weight 4) costs the total nothing and is not listed
+/// among the largest losses; a partly absorbed one is listed with what it cost.
+#[test]
+fn the_xinzhou_tree_reaches_99_and_losses_are_what_they_cost_the_total() {
+    en();
+    let r = check_file(Path::new("rules/xinzhou-evaluation.rules"));
+    let rs = compile(r.model.as_ref().unwrap()).unwrap();
+    let e = rs.evaluation.as_ref().unwrap();
+    assert_eq!(e.total, d("100"));
+    assert_eq!(e.attainable(), d("99"));
+    assert!(townrules::report::full_marks(e).contains("最高可得 99"));
+    let t = towns(r.model.as_ref().unwrap(), "id,name\nt1,一镇\n");
+    let sheet = |below: &[(&str, &str)]| {
+        let mut s = String::from("town,expert,indicator,score\n");
+        for &n in &e.leaves {
+            let node = &e.nodes[n];
+            let v = below
+                .iter()
+                .find(|(c, _)| *c == node.code)
+                .map_or(node.weight.to_string(), |(_, v)| v.to_string());
+            s.push_str(&format!("t1,专家甲,{},{v}\n", node.code));
+        }
+        s
+    };
+    let full = score(&rs, &t, &sheet(&[("A4.1", "4"), ("C3.1", "2")]), "t1");
+    assert_eq!(full.total, Some(d("99")));
+    assert_eq!(full.shortfalls, vec![]);
+    let short = score(&rs, &t, &sheet(&[("A1.1", "3"), ("C3.1", "1")]), "t1");
+    assert_eq!(short.total, Some(d("96")));
+    let code = |n: usize| e.nodes[n].code.clone();
+    let got: Vec<(String, Decimal)> = short
+        .shortfalls
+        .iter()
+        .map(|&(n, l)| (code(n), l))
+        .collect();
+    // A1.1 lost 2 of 5, all of it from the total; C3.1 lost 2 of 3, the cap of C3 (2)
+    // absorbs 1 of them.
+    assert_eq!(
+        got,
+        vec![("A1.1".to_string(), d("2")), ("C3.1".to_string(), d("1"))]
+    );
+    let ev = Evaluator::new(&rs, &t);
+    let lines = townrules::report::score_lines(&ev, &short, 0).join("\n");
+    assert!(
+        lines.contains("本项失 2.00 分，满分 3；因上级指标封顶，总分少 1.00 分"),
+        "{lines}"
+    );
+}

@@ -250,6 +250,39 @@ impl Evaluation {
             .position(|n| n.code == name)
             .or_else(|| self.nodes.iter().position(|n| n.label == name))
     }
+    /// The highest total the tree allows: every item at its full weight, each level
+    /// capped at its own weight as scoring does. Below [`Evaluation::total`] when a
+    /// level's items add up to less than its weight (Xinzhou 表A.1: C 绿色发展 is 15,
+    /// its items 4 + 8 + 2 = 14, so at most 99 of 100).
+    pub fn attainable(&self) -> rust_decimal::Decimal {
+        let max = self.attainable_nodes();
+        self.roots
+            .iter()
+            .map(|&r| max[r])
+            .sum::<rust_decimal::Decimal>()
+            .normalize()
+    }
+
+    /// The highest score of every node (in the order of [`Evaluation::nodes`]), as
+    /// [`Evaluation::attainable`] computes them.
+    pub fn attainable_nodes(&self) -> Vec<rust_decimal::Decimal> {
+        let mut max: Vec<rust_decimal::Decimal> = self.nodes.iter().map(|n| n.weight).collect();
+        // Children come after their parent, so walk backwards.
+        for i in (0..self.nodes.len()).rev() {
+            let node = &self.nodes[i];
+            if node.children.is_empty() {
+                continue;
+            }
+            let raw = match node.aggregate {
+                crate::check::Aggregate::SumCapped => node.children.iter().map(|&c| max[c]).sum(),
+                // Every child at its full ratio: the weight itself.
+                crate::check::Aggregate::Geometric => node.weight,
+            };
+            max[i] = raw.min(node.weight);
+        }
+        max
+    }
+
     /// The grade of a total (exact; never rounded).
     pub fn grade(&self, total: rust_decimal::Decimal) -> Option<usize> {
         self.grades.iter().position(|g| g.contains(total))

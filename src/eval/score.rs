@@ -38,7 +38,9 @@ pub struct TownScore {
     pub nodes: Vec<Option<Decimal>>,
     /// Whether any expert's score of a node was capped.
     pub capped: Vec<bool>,
-    /// The leaves with the largest shortfall against their weight (node, points lost), largest first.
+    /// The leaves that cost the total most (node, points the total lost through it:
+    /// what it would gain with the leaf at its full weight, after the caps of the
+    /// levels above), largest first; at most three.
     pub shortfalls: Vec<(usize, Decimal)>,
     /// Why the total is undetermined, when it is.
     pub undetermined: Option<String>,
@@ -127,7 +129,8 @@ impl Evaluator<'_> {
         let mut shortfalls: Vec<(usize, Decimal)> = ev
             .leaves
             .iter()
-            .filter_map(|&n| nodes[n].map(|s| (n, ev.nodes[n].weight - s)))
+            .filter(|&&n| nodes[n].is_some_and(|s| s < ev.nodes[n].weight))
+            .filter_map(|&n| gain_if_full(ev, &experts, n).map(|g| (n, g)))
             .filter(|(_, lost)| *lost > Decimal::ZERO)
             .collect();
         shortfalls.sort_by_key(|s| std::cmp::Reverse(s.1));
@@ -227,6 +230,48 @@ fn tree(
         capped,
         missing,
     }
+}
+
+/// What the town's total would gain if leaf `n` had its full weight, every other score
+/// as it is: the mean over the experts of each one's gain. A capped ancestor absorbs part
+/// or all of it (C3.1 of weight 3 under C3 of weight 2), so this is what the item really
+/// cost the total. `None` when a score on the way is undetermined.
+fn gain_if_full(ev: &Evaluation, experts: &[ExpertResult], n: usize) -> Option<Decimal> {
+    if experts.is_empty() {
+        return None;
+    }
+    let mut sum = Decimal::ZERO;
+    for e in experts {
+        sum += expert_gain(ev, &e.nodes, n)?;
+    }
+    sum.checked_div(Decimal::from(experts.len() as u64))
+        .map(|d| d.normalize())
+}
+
+/// One expert's gain in the total from leaf `n` at its full weight: the path from the
+/// leaf to its first-level node recomputed, each node capped at its weight as [`tree`]
+/// does.
+fn expert_gain(ev: &Evaluation, nodes: &[Option<Decimal>], n: usize) -> Option<Decimal> {
+    let (mut at, mut value) = (n, ev.nodes[n].weight);
+    while let Some(p) = ev.nodes[at].parent {
+        let parent = &ev.nodes[p];
+        let kids: Option<Vec<Decimal>> = parent
+            .children
+            .iter()
+            .map(|&c| if c == at { Some(value) } else { nodes[c] })
+            .collect();
+        let kids = kids?;
+        let raw = match parent.aggregate {
+            Aggregate::SumCapped => kids.iter().copied().sum(),
+            Aggregate::Geometric => geometric(ev, parent.weight, &parent.children, &kids),
+        };
+        value = raw.min(parent.weight);
+        if Some(value) == nodes[p] {
+            return Some(Decimal::ZERO);
+        }
+        at = p;
+    }
+    Some(value - nodes[at]?)
 }
 
 /// Weighted geometric mean of the children's score ratios, times the node's weight.

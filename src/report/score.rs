@@ -41,6 +41,22 @@ pub fn shown_total(ev: &Evaluation, total: Decimal) -> (String, bool) {
     }
 }
 
+/// The system's full marks as a reader should see them: the document's total, and
+/// when the tree cannot reach it, the highest total it can (`100（按表内各项权重，最高可得
+/// 99）`).
+pub fn full_marks(ev: &Evaluation) -> String {
+    let total = ev.total.normalize();
+    let reach = ev.attainable();
+    if reach < total {
+        format!(
+            "{total}（按表内各项权重，最高可得 {}）",
+            format_decimal(reach)
+        )
+    } else {
+        total.to_string()
+    }
+}
+
 /// The total for text: the shown value, with the exact one beside it when they differ
 /// so that the nearest two-decimal value would be in another band:
 /// `89.99（精确值 89.995）`.
@@ -207,13 +223,26 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
             .iter()
             .map(|&(n, lost)| {
                 let node = &ev.nodes[n];
-                format!(
-                    "{} {}（失 {} 分，满分 {}）",
-                    node.code,
-                    node.label,
-                    fmt2(lost),
-                    format_decimal(node.weight)
-                )
+                let own = s.nodes[n].map_or(lost, |v| node.weight - v);
+                if own == lost {
+                    format!(
+                        "{} {}（失 {} 分，满分 {}）",
+                        node.code,
+                        node.label,
+                        fmt2(lost),
+                        format_decimal(node.weight)
+                    )
+                } else {
+                    // A capped level above absorbs part of the item's loss.
+                    format!(
+                        "{} {}（本项失 {} 分，满分 {}；因上级指标封顶，总分少 {} 分）",
+                        node.code,
+                        node.label,
+                        fmt2(own),
+                        format_decimal(node.weight),
+                        fmt2(lost)
+                    )
+                }
             })
             .collect();
         out.push(format!("失分最多：{}", parts.join("；")));
@@ -232,6 +261,13 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
         node_score(ev, s, s.nodes[n]),
         format_decimal(node.weight)
     );
+    let reach = ev.attainable_nodes()[n];
+    if reach < node.weight {
+        line.push_str(&format!(
+            "  （按下级指标的权重，本项最高可得 {}）",
+            format_decimal(reach)
+        ));
+    }
     if s.capped[n] {
         let sum: Decimal = node.children.iter().map(|&c| ev.nodes[c].weight).sum();
         line.push_str(&format!(

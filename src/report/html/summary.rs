@@ -178,7 +178,7 @@ pub fn rules(o: &mut String, ev: &Evaluator<'_>) {
             o,
             "<h3>评价指标体系：{}</h3><p>满分 {}；等级：{}</p>",
             esc(&e.label),
-            e.total.normalize(),
+            crate::report::full_marks(e),
             esc(&e
                 .grades
                 .iter()

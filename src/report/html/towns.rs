@@ -192,7 +192,10 @@ pub fn table(o: &mut String, ev: &Evaluator<'_>, results: &[TownResult]) {
         heads.push(("优先评定".into(), "text"));
     }
     if let Some(e) = &rs.evaluation {
-        heads.push((format!("总分（满分{}）", e.total.normalize()), "num"));
+        heads.push((
+            format!("总分（满分{}）", crate::report::full_marks(e)),
+            "num",
+        ));
         heads.push(("等级".into(), "text"));
     }
     for c in &rs.criteria {
