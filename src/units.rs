@@ -377,7 +377,7 @@ fn parse_percent_capped(text: &str, share: bool) -> Result<Decimal, UnitError> {
 
 /// Unit words accepted after a count: enterprises, households, items,
 /// people, projects, persons, buildings.
-const COUNT_UNITS: &[&str] = &["家", "户", "个", "人", "项", "名", "座"];
+pub const COUNT_UNITS: &[&str] = &["家", "户", "个", "人", "项", "名", "座"];
 
 /// The kinds of things counts count, each with its measure words: words of one kind
 /// are synonyms (`家` and `户` both count enterprises). `个` is a general classifier,

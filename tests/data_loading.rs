@@ -807,3 +807,36 @@ fn count_cells_accept_measure_words_for_the_same_kind_of_thing() {
         }
     }
 }
+
+/// Spreadsheet headers carry their unit (`年产值（万元）`, `配套企业数（户）`,
+/// `限定在一个县域内（是/否）`): bare money is read in the header's unit, and a unit
+/// that does not suit the fact is an error naming the units that do.
+#[test]
+fn a_header_may_name_its_unit() {
+    townrules::i18n::set_lang(townrules::i18n::Lang::En);
+    let m = model();
+    let l = ok(csv(
+        "id,特色主导产业年产值（万元）,上下游配套企业数（户）,主导产业限定在一个县域内（是/否）\n\
+         t1,250000,12,是\nt2,19.5亿元,3家,否\n",
+    ));
+    let output = fact(&m, "output_value");
+    assert_eq!(
+        money(&l.towns, output),
+        vec![Some(d("2500000000")), Some(d("1950000000"))]
+    );
+    let e = errs(csv("id,龙头企业数（人）\nt1,3\n"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].column.as_deref(), Some("龙头企业数（人）"));
+    assert!(
+        e[0].message.contains("the unit `人` does not suit"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[0].help.as_deref().unwrap_or("").contains("`（家）`"),
+        "{e:#?}"
+    );
+    // A unit where the fact takes none is no column of it.
+    let e = errs(csv("id,产业类别（亿元）\nt1,制造业\n"));
+    assert!(e[0].message.contains("does not suit"), "{}", e[0].message);
+}

@@ -150,7 +150,7 @@ fn a_filled_template_evaluates_as_its_csv_twin() {
     // Exactly the facts the provincial criteria read: no county, labour, source or notes.
     assert_eq!(
         head[..4],
-        ["编号", "名称", "产业类别", "特色主导产业年产值"]
+        ["编号", "名称", "产业类别", "特色主导产业年产值（亿元）"]
     );
     for unread in ["所在县（市、区）", "全镇劳动力", "来源", "备注"] {
         assert!(
@@ -205,7 +205,7 @@ fn a_filled_template_evaluates_as_its_csv_twin() {
     // Filled from the Chinese-labelled CSV twin: the same verdicts as the CSV.
     let labels = csv("examples/edge_cases_labels.csv");
     let filled = dir.path().join("filled.xlsx");
-    let same = |h: &str| h.to_string();
+    let same = |h: &str| without_unit(h).to_string();
     fill(&all, &[("镇", labels, &same)], &filled);
     let got = stdout_of(&[
         "eval",
@@ -344,8 +344,8 @@ fn yearly_facts_get_a_column_per_year_read_and_evaluate() {
     let all = sheets(&t);
     let head = rows(&all, "镇")[0].clone();
     for y in [
-        "特色主导产业年度产值（2023年）",
-        "特色主导产业年度产值（2024年）",
+        "特色主导产业年度产值（2023年）（亿元）",
+        "特色主导产业年度产值（2024年）（亿元）",
     ] {
         assert!(head.iter().any(|h| h == y), "{y} in {head:?}");
     }
@@ -369,7 +369,7 @@ fn yearly_facts_get_a_column_per_year_read_and_evaluate() {
         let year = id
             .split_once('@')
             .map(|(_, y)| format!("年度产值（{y}年）"));
-        [h.to_string(), id.clone()]
+        [h.to_string(), without_unit(h).to_string(), id.clone()]
             .into_iter()
             .chain(year)
             .find(|c| header.contains(c))
@@ -388,4 +388,15 @@ fn yearly_facts_get_a_column_per_year_read_and_evaluate() {
         "--ids",
     ]);
     assert_eq!(got, want);
+}
+
+/// A template header without the unit the template adds (`特色主导产业年产值（亿元）` →
+/// `特色主导产业年产值`), as the labelled CSV twins name their columns.
+fn without_unit(head: &str) -> &str {
+    [
+        "亿元", "万元", "元", "户", "家", "个", "人", "项", "名", "座",
+    ]
+    .iter()
+    .find_map(|u| head.strip_suffix(&format!("（{u}）")))
+    .unwrap_or(head)
 }

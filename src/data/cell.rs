@@ -35,6 +35,9 @@ pub(super) struct Builder<'v, 'm> {
     /// Per percentage fact: the column's header, and whether a cell wrote a `%` sign
     /// (see [`super::percent`]).
     pub(super) percent: Vec<super::percent::Seen>,
+    /// Per money fact, once its first cell is read: the unit its column's name gives
+    /// bare numbers (`年产值（万元）`), if any.
+    money_units: Vec<Option<Option<crate::units::MoneyUnit>>>,
     /// Whether to refuse percentage columns of fractions ([`super::percent`]); the
     /// workbook reader checks cells by their number format instead.
     pub check_fractions: bool,
@@ -64,6 +67,7 @@ impl<'v, 'm> Builder<'v, 'm> {
             id_column: None,
             warnings: Vec::new(),
             percent: vec![super::percent::Seen::default(); vocab.len()],
+            money_units: vec![None; vocab.len()],
             check_fractions: true,
         }
     }
@@ -184,10 +188,24 @@ impl<'v, 'm> Builder<'v, 'm> {
         }
     }
 
+    /// How fact `f`'s cells in `column` are read: as the vocabulary says, with the
+    /// money unit the column's name gives (`年产值（万元）`) in place of the fact's.
+    #[inline]
+    fn parse_of(&mut self, f: usize, column: &str) -> Option<Parse> {
+        match self.vocab.parsers.get(f).copied()? {
+            Parse::Money(unit) => {
+                let named = self.money_units.get_mut(f)?;
+                let named = *named.get_or_insert_with(|| super::header::money_unit_of(column));
+                Some(Parse::Money(named.unwrap_or(unit)))
+            }
+            other => Some(other),
+        }
+    }
+
     /// Read fact `f`'s cell of the current row; `None` when the file has no such
     /// cell. `column` is the header as written, for messages.
     pub fn cell(&mut self, f: usize, text: Option<&str>, column: &str) {
-        let Some(parse) = self.vocab.parsers.get(f).copied() else {
+        let Some(parse) = self.parse_of(f, column) else {
             return;
         };
         let Some(col) = self.columns.get_mut(f) else {
@@ -282,8 +300,8 @@ impl<'v, 'm> Builder<'v, 'm> {
     #[inline]
     pub fn cell_bytes(&mut self, f: usize, raw: &[u8], column: &str) -> bool {
         let vocab = self.vocab;
-        let (Some(parse), Some(col)) = (vocab.parsers.get(f).copied(), self.columns.get_mut(f))
-        else {
+        let parse = self.parse_of(f, column);
+        let (Some(parse), Some(col)) = (parse, self.columns.get_mut(f)) else {
             return true;
         };
         if raw.is_empty() {

@@ -65,6 +65,43 @@ pub(super) fn fold_name(text: &str) -> String {
         .collect()
 }
 
+/// A column name split into the name and the unit in parentheses at its end:
+/// `特色主导产业年产值（亿元）` → (`特色主导产业年产值`, `亿元`).
+pub(super) fn unit_suffix(column: &str) -> Option<(&str, &str)> {
+    let c = column.trim();
+    let (open, close) = if c.ends_with('）') {
+        ('（', '）')
+    } else if c.ends_with(')') {
+        ('(', ')')
+    } else {
+        return None;
+    };
+    let inner = c.strip_suffix(close)?;
+    let at = inner.rfind(open)?;
+    let (base, unit) = (inner[..at].trim_end(), inner[at + open.len_utf8()..].trim());
+    (!base.is_empty() && !unit.is_empty()).then_some((base, unit))
+}
+
+/// Whether a column's unit suits how its fact is read: a money unit for money, a
+/// measure word of the same kind for a count, 是/否 for yes/no.
+fn unit_fits(parse: Parse, unit: &str) -> bool {
+    match parse {
+        Parse::Money(_) => MoneyUnit::from_suffix(unit).is_some(),
+        Parse::Count(measure) => match (measure_word(unit), measure) {
+            (Some(w), Some(m)) => crate::units::measure_mismatch(w, m).is_none(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+        Parse::Bool => ["是/否", "是或否", "是／否"].contains(&unit),
+        Parse::Percent | Parse::Number | Parse::Cat(_) | Parse::Text => false,
+    }
+}
+
+/// The money unit a column's name gives its bare numbers (`年产值（万元）`: 万元), if any.
+pub(super) fn money_unit_of(column: &str) -> Option<MoneyUnit> {
+    unit_suffix(column).and_then(|(_, unit)| MoneyUnit::from_suffix(unit))
+}
+
 impl<'m> Vocab<'m> {
     /// Prepare the lookups for `model`; fails when the vocabulary has no `id` fact
     /// or a category set too large for a [`super::Column::Cat`].
@@ -139,13 +176,19 @@ impl<'m> Vocab<'m> {
         self.parsers.len()
     }
 
-    /// The fact a column name (id, Chinese label or alias) stands for.
+    /// The fact a column name (id, Chinese label or alias) stands for, also with its
+    /// unit after it in parentheses as spreadsheets write it (`特色主导产业年产值（亿元）`,
+    /// `上下游配套企业数（户）`, `主导产业限定在一个县域内（是/否）`) when the unit fits
+    /// the fact; a percentage fact's name with its convention (`市场占有率（比例）`).
     pub fn resolve(&self, column: &str) -> Option<usize> {
         self.names.get(&fold_name(column)).copied().or_else(|| {
-            // A percentage fact's name with its convention: `市场占有率（比例）`.
-            let (base, _) = super::percent::convention(column)?;
+            if let Some((base, _)) = super::percent::convention(column) {
+                let f = *self.names.get(&fold_name(base))?;
+                return (self.parsers.get(f) == Some(&Parse::Percent)).then_some(f);
+            }
+            let (base, unit) = unit_suffix(column)?;
             let f = *self.names.get(&fold_name(base))?;
-            (self.parsers.get(f) == Some(&Parse::Percent)).then_some(f)
+            unit_fits(*self.parsers.get(f)?, unit).then_some(f)
         })
     }
 
@@ -232,31 +275,79 @@ impl<'m> Vocab<'m> {
     /// The error for a column that names no fact, with a "did you mean".
     pub fn unknown_column(&self, file: &str, column: &str, row: usize, unit: RowUnit) -> DataError {
         let written = column.trim().trim_start_matches('\u{FEFF}');
-        let candidates = self.model.facts.iter().flat_map(|f| {
-            [f.id.as_str(), f.label.as_str()]
-                .into_iter()
-                .chain(f.aliases.iter().map(String::as_str))
-        });
-        let help = if written.contains(['\t', ';']) && unit == RowUnit::Line {
-            crate::t!("data.header.separator_help")
-        } else {
-            match did_you_mean(written, candidates) {
-                Some(s) => crate::t!("data.did_you_mean", name = s),
-                None => crate::t!("data.header.unknown_column_help"),
-            }
+        let unit_of_fact = unit_suffix(written)
+            .and_then(|(base, u)| Some((self.names.get(&fold_name(base)).copied()?, u)));
+        let (message, help) = match unit_of_fact {
+            // The fact's name with a unit that does not suit it: `龙头企业数（人）`.
+            Some((f, u)) => (
+                crate::t!(
+                    "data.header.wrong_unit",
+                    unit = crate::i18n::quote(u),
+                    fact = self.describe(f)
+                ),
+                crate::t!("data.header.wrong_unit_help", units = self.units_for(f)),
+            ),
+            None => (
+                crate::t!(
+                    "data.header.unknown_column",
+                    column = crate::i18n::quote(written)
+                ),
+                self.unknown_column_help(written, unit),
+            ),
         };
         DataError {
             file: file.to_string(),
             row: Some(row),
             column: Some(written.to_string()),
             cell: None,
-            message: crate::t!(
-                "data.header.unknown_column",
-                column = crate::i18n::quote(written)
-            ),
+            message,
             help: Some(help),
             unit,
             sheet: None,
+        }
+    }
+
+    /// The units a column of fact `f` may name after it, for messages: `（亿元）`、`（万元）`、`（元）`.
+    fn units_for(&self, f: usize) -> String {
+        let units: Vec<String> = match self.parsers.get(f) {
+            Some(Parse::Money(_)) => vec!["亿元".into(), "万元".into(), "元".into()],
+            Some(Parse::Count(Some(m))) => crate::units::MEASURE_KINDS
+                .iter()
+                .filter(|(_, ws)| ws.contains(m))
+                .flat_map(|(_, ws)| ws.iter().map(|w| w.to_string()))
+                .collect(),
+            Some(Parse::Count(None)) => crate::units::COUNT_UNITS
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
+            Some(Parse::Percent) => vec!["%".into(), "比例".into()],
+            Some(Parse::Bool) => vec!["是/否".into()],
+            Some(Parse::Number | Parse::Cat(_) | Parse::Text) | None => Vec::new(),
+        };
+        match units.is_empty() {
+            true => crate::t!("data.header.no_unit"),
+            false => units
+                .iter()
+                .map(|u| format!("`（{u}）`"))
+                .collect::<Vec<_>>()
+                .join(&crate::t!("data.list_sep")),
+        }
+    }
+
+    /// The help for a column that names no fact: a separator hint, or the closest name.
+    fn unknown_column_help(&self, written: &str, unit: RowUnit) -> String {
+        let candidates = self.model.facts.iter().flat_map(|f| {
+            [f.id.as_str(), f.label.as_str()]
+                .into_iter()
+                .chain(f.aliases.iter().map(String::as_str))
+        });
+        if written.contains(['\t', ';']) && unit == RowUnit::Line {
+            crate::t!("data.header.separator_help")
+        } else {
+            match did_you_mean(written, candidates) {
+                Some(s) => crate::t!("data.did_you_mean", name = s),
+                None => crate::t!("data.header.unknown_column_help"),
+            }
         }
     }
 

@@ -55,10 +55,17 @@ pub(super) fn columns(rs: &RuleSet) -> Vec<Column<'_>> {
         .into_iter()
         .map(|f| {
             let fact = &rs.facts[f];
-            let head = if fact.label.is_empty() {
-                fact.id.clone()
+            let written = if fact.label.is_empty() {
+                &fact.id
             } else {
-                fact.label.clone()
+                &fact.label
+            };
+            // The unit in the header, as spreadsheets write it (the reader takes bare
+            // numbers in it): `特色主导产业年产值（亿元）`, `上下游配套企业数（户）`.
+            let head = match (fact.kind, &fact.measure) {
+                (Kind::Money, _) => format!("{written}（{}）", fact.money_unit.suffix()),
+                (Kind::Count, Some(m)) => format!("{written}（{m}）"),
+                _ => written.clone(),
             };
             let mut hint = hint(rs, fact);
             if Some(f) == id {
