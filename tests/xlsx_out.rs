@@ -218,6 +218,15 @@ fn explanations_give_values_thresholds_units_and_shortfalls_in_yuan() {
     assert!(ex
         .iter()
         .any(|r| r[0] == "e04_relax_met" && r[5].contains("放宽条款") && r[5].contains("裁量")));
+    // 甲镇 meets 二（四） by the normal threshold (exactly 20亿元): its relaxation was not
+    // needed and its checks are not listed; 丁镇's, which decided, are.
+    let relaxation_rows = |town: &str| {
+        ex.iter()
+            .filter(|r| r[0] == town && r[2] == "二（四）" && r[6].starts_with("放宽条款"))
+            .count()
+    };
+    assert_eq!(relaxation_rows("e01_output_exact_20"), 0);
+    assert!(relaxation_rows("e04_relax_met") > 0);
     // Every town has a row for every criterion.
     let towns = sheet(&all, "汇总").len() - 1;
     let pairs: std::collections::BTreeSet<(&str, &str)> = ex[1..]
