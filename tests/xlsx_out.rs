@@ -346,7 +346,7 @@ fn scores_are_written_exactly_with_their_grades() {
         text_totals, 1,
         "the mean of three experts is written as text"
     );
-    // Number cells show every decimal: 79.75 is formatted 0.00, never 0.0.
+    // Number cells show every decimal: 79.75 is formatted #,##0.00, never #,##0.0.
     let mut wb: Xlsx<_> = open_workbook(&book).expect("open");
     let styles = wb.worksheet_style("汇总").expect("styles");
     let row = sum.iter().position(|r| r[2] == "79.75").expect("79.75") as u32;
@@ -354,7 +354,7 @@ fn scores_are_written_exactly_with_their_grades() {
         .get((row, 2))
         .and_then(|s| s.number_format.as_ref())
         .map(|f| f.format_code.clone());
-    assert_eq!(fmt.as_deref(), Some("0.00"));
+    assert_eq!(fmt.as_deref(), Some("#,##0.00"));
     // Node scores: the mean and each expert's, every node with its weight.
     let nodes = sheet(&all, "指标得分");
     assert_eq!(

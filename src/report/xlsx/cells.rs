@@ -23,7 +23,7 @@ pub(super) struct Styles {
     pub key: Format,
     /// A status cell per status: met, not met, undetermined, not applicable.
     status: [Format; 4],
-    /// A number cell with 0, 1, … decimals.
+    /// A number cell with 0, 1, … decimals, thousands separated.
     decimals: Vec<Format>,
 }
 
@@ -39,10 +39,12 @@ impl Styles {
     pub fn new() -> Self {
         let decimals = (0..=MAX_SCALE)
             .map(|s| {
+                // Thousands separated (12,089,000,000 元 reads at a glance), with
+                // exactly the value's decimals: never rounded.
                 let code = if s == 0 {
-                    "0".to_string()
+                    "#,##0".to_string()
                 } else {
-                    format!("0.{}", "0".repeat(s as usize))
+                    format!("#,##0.{}", "0".repeat(s as usize))
                 };
                 Format::new().set_num_format(code)
             })
