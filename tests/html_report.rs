@@ -121,6 +121,37 @@ fn a_what_if_page_says_so_and_scores_get_their_charts() {
         html.contains("<div class=\"whatif\"><strong>假设分析</strong>"),
         "no what-if mark"
     );
+    // Letters of a what-if: the hypothetical threshold is marked where it is asked for,
+    // and each reading is a numbered note once per letter, not a paragraph per item.
+    let html = report(
+        &[
+            "rules/shanxi.rules",
+            "examples/xinzhou_towns.csv",
+            "--letters",
+            "--set",
+            "min_supporting_enterprises=200",
+        ],
+        &dir.join("whatif-letters.html"),
+    );
+    let letters = html
+        .split("<section id=\"letters\">")
+        .nth(1)
+        .expect("letters");
+    let first = letters.split("</article>").next().expect("a letter");
+    assert!(
+        first.contains("上下游配套企业数达到200户（假设值，还差70户）"),
+        "{first}"
+    );
+    assert!(
+        first.contains("产业集聚度高（二（四））：符合（按本规则集的理解，见注1）。"),
+        "{first}"
+    );
+    assert_eq!(
+        first.matches("1. 产业集聚度高（二（四））：").count(),
+        1,
+        "{first}"
+    );
+    assert!(!first.contains("。（本规则集的理解："), "{first}");
     let html = report(
         &[
             "rules/xinzhou-evaluation.rules",

@@ -199,9 +199,12 @@ fn what_would_decide_an_undetermined_town_names_each_missing_value_and_its_thres
         "{l}"
     );
     assert!(l.contains("本条符合即认定，不符合即不予认定"), "{l}");
-    // The thresholds in the sentence are the values in force.
+    // The thresholds in the sentence are the values in force, a what-if one marked.
     let l = line(&["--set", "min_national_market_share=25%"]);
-    assert!(l.contains("全国市场占有率达到25%且"), "{l}");
+    assert!(
+        l.contains("全国市场占有率达到25%（假设值）且全省市场占有率达到50%即符合"),
+        "{l}"
+    );
     // An attested fact: what the experts' record must say.
     let text = shanxi_edge();
     assert!(

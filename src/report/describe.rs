@@ -716,20 +716,63 @@ fn wanted(
         }
     };
     let rv = shown(ev, rhs, row, a.rhs, ru);
+    // A sentence that may be pasted into a reply says which figure is not the
+    // document's: `达到200户（假设值，还差70户）`.
+    let what_if = what_if_threshold(ev, rhs, row);
     let approx = inexact(ev, lhs, row) || inexact(ev, rhs, row);
     let gap = a.margin.filter(|_| gap).map(|m| match approx {
         true => format!("约{}", difference(rounded(m.abs(), lu), lu)),
         false => difference(m.abs(), lu),
     });
-    Some(match (op, gap) {
-        (CmpOp::Ge, Some(g)) => format!("{ld}达到{rv}（还差{g}）"),
-        (CmpOp::Ge, None) => format!("{ld}达到{rv}"),
-        (CmpOp::Gt, _) => format!("{ld}超过{rv}"),
-        (CmpOp::Le, _) => format!("{ld}不超过{rv}"),
-        (CmpOp::Lt, _) => format!("{ld}低于{rv}"),
-        (CmpOp::Eq, _) => format!("{ld}为{rv}"),
-        (CmpOp::Ne, _) => format!("{ld}不为{rv}"),
+    let gap = gap.filter(|_| op == CmpOp::Ge);
+    let note = match (what_if, gap) {
+        (true, Some(g)) => format!("（假设值，还差{g}）"),
+        (true, None) => "（假设值）".to_string(),
+        (false, Some(g)) => format!("（还差{g}）"),
+        (false, None) => String::new(),
+    };
+    Some(match op {
+        CmpOp::Ge => format!("{ld}达到{rv}{note}"),
+        CmpOp::Gt => format!("{ld}超过{rv}{note}"),
+        CmpOp::Le => format!("{ld}不超过{rv}{note}"),
+        CmpOp::Lt => format!("{ld}低于{rv}{note}"),
+        CmpOp::Eq => format!("{ld}为{rv}{note}"),
+        CmpOp::Ne => format!("{ld}不为{rv}{note}"),
     })
+}
+
+/// Whether threshold `n` for town `row` is, or is computed from, a what-if value
+/// (`--set`, the REPL's `set`): a parameter, or the table entry for the town's category.
+fn what_if_threshold(ev: &Evaluator<'_>, n: NodeId, row: usize) -> bool {
+    let rs = ev.rules;
+    let op = rs.ops[n as usize];
+    let p = match op {
+        Op::Param(p) => Some(p as usize),
+        Op::Lookup { table, .. } => category_of(ev, op, row).and_then(|m| {
+            rs.tables[table as usize]
+                .entries
+                .get(m as usize)
+                .copied()
+                .flatten()
+        }),
+        Op::Fact(_)
+        | Op::Const(_)
+        | Op::InTable { .. }
+        | Op::InList { .. }
+        | Op::Not(_)
+        | Op::Neg(_)
+        | Op::Logic { .. }
+        | Op::Cmp { .. }
+        | Op::Stat { .. }
+        | Op::Min(..)
+        | Op::Max(..)
+        | Op::Rescale(..)
+        | Op::Arith { .. } => None,
+    };
+    let own = p
+        .and_then(|p| rs.params[p].current())
+        .is_some_and(|v| v.provenance.what_if.is_some());
+    own || op.children().any(|c| what_if_threshold(ev, c, row))
 }
 
 /// A comparison in words, for a threshold: `不低于`.

@@ -93,7 +93,7 @@ fn finding(ev: &Evaluator<'_>, c: &crate::eval::CriterionResult, row: usize) -> 
             .filter(|q| q.status != crate::eval::Tri::True)
             .flat_map(|q| q.cond.atoms.iter())
     };
-    let mut text = match c.status {
+    let text = match c.status {
         Status::Met if c.discretionary => format!("{head}：经放宽条款符合（放宽属认定机关裁量）。"),
         Status::Met => format!("{head}：符合。"),
         Status::NotApplicable => format!("{head}：不适用。"),
@@ -119,12 +119,49 @@ fn finding(ev: &Evaluator<'_>, c: &crate::eval::CriterionResult, row: usize) -> 
             }
         }
     };
-    if c.status != Status::NotApplicable {
-        if let Some(r) = crate::report::criterion::reading(rs, c.index) {
-            text.push_str(&r);
-        }
-    }
     text
+}
+
+/// The readings of this rule set behind the letter's findings, numbered once each at the
+/// end of the letter (a reply is not interrupted by the same paragraph in every letter
+/// item): the finding gets `（按本规则集的理解，见注1）`.
+#[derive(Default)]
+struct Notes(Vec<String>);
+
+impl Notes {
+    /// The mark for criterion `c`'s finding (empty when it reads the document as written).
+    fn mark(&mut self, rs: &crate::compile::RuleSet, c: &crate::eval::CriterionResult) -> String {
+        let all = rs.interpretations(c.index);
+        if all.is_empty() || c.status == Status::NotApplicable {
+            return String::new();
+        }
+        let crit = &rs.criteria[c.index];
+        let note = format!("{}（{}）：{}", crit.label, crit.clause, all.join("；"));
+        let n = match self.0.iter().position(|x| *x == note) {
+            Some(i) => i + 1,
+            None => {
+                self.0.push(note);
+                self.0.len()
+            }
+        };
+        format!("（按本规则集的理解，见注{n}）")
+    }
+
+    /// The notes as closing paragraphs.
+    fn paragraphs(self) -> Vec<String> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        let mut out =
+            vec!["注（本规则集的理解，是审核时对文件的解读，不是文件原文）：".to_string()];
+        out.extend(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{}. {n}", i + 1)),
+        );
+        out
+    }
 }
 
 /// The letter of town `r`.
@@ -153,6 +190,7 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
     )];
     let mut items = Vec::new();
     let mut closing = Vec::new();
+    let mut notes = Notes::default();
     match kind {
         LetterKind::Opinion => {
             let verdict = if r.discretionary {
@@ -161,7 +199,14 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
                 format!("审核结论：{}。", outcome_zh(r.outcome))
             };
             opening.push(verdict);
-            items.extend(r.criteria.iter().map(|c| finding(ev, c, row)));
+            for c in &r.criteria {
+                let mark = notes.mark(rs, c);
+                let text = finding(ev, c, row);
+                items.push(match mark.is_empty() {
+                    true => text,
+                    false => format!("{}{mark}。", text.trim_end_matches('。')),
+                });
+            }
             if let Some(s) = change::change_sentence(ev, r, row) {
                 // What the standards ask, not a promise of recognition.
                 let s = s
@@ -220,6 +265,7 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
     if let Some(src) = data_source(ev, row) {
         closing.push(format!("所据数据来源：{src}。"));
     }
+    closing.extend(notes.paragraphs());
     closing.push("本意见中引号内为文件原文；标注“本规则集的理解”的，是审核时对文件的解读。".into());
     Letter {
         kind,
