@@ -118,6 +118,7 @@ pub fn indicators(o: &mut String, ev: &Evaluator<'_>, rows: &[usize]) {
         "<figure>{}<figcaption>等级分布</figcaption></figure>",
         bars("等级分布", &bars_g, Decimal::from(rows.len().max(1)), None)
     );
+    let reach = e.attainable_nodes();
     for (row, s) in &scores {
         let Some(s) = s else { continue };
         let nodes: Vec<Bar> = e
@@ -135,11 +136,15 @@ pub fn indicators(o: &mut String, ev: &Evaluator<'_>, rows: &[usize]) {
                     } else {
                         "undetermined"
                     },
-                    text: match score {
-                        Some(x) => {
-                            format!("{} 分 / 权重 {}", x.normalize(), node.weight.normalize())
-                        }
-                        None => format!("待定 / 权重 {}", node.weight.normalize()),
+                    text: {
+                        let shown =
+                            score.map_or("待定".to_string(), |x| format!("{} 分", x.normalize()));
+                        // A level whose items add up to less than its weight says so.
+                        let most = match reach[n] < node.weight {
+                            true => format!("，最高可得 {}", reach[n].normalize()),
+                            false => String::new(),
+                        };
+                        format!("{shown} / 权重 {}{most}", node.weight.normalize())
                     },
                 }
             })
