@@ -299,18 +299,7 @@ fn unset(ev: &Evaluator<'_>, n: NodeId, row: usize) -> String {
     }
     // The parameter in force here: the threshold itself, or the table entry for the
     // town's category.
-    let op = rs.ops[n as usize];
-    let p = if let Op::Param(p) = op {
-        Some(p as usize)
-    } else if let (Op::Lookup { table, .. }, Some(m)) = (op, category_of(ev, op, row)) {
-        rs.tables[table as usize]
-            .entries
-            .get(m as usize)
-            .copied()
-            .flatten()
-    } else {
-        None
-    };
+    let p = threshold_param(ev, n, row);
     let future = p.and_then(|p| {
         let pi = &rs.params[p];
         Some((pi.first_future()?, pi.as_of.clone()?))
@@ -745,34 +734,31 @@ fn wanted(
 /// (`--set`, the REPL's `set`): a parameter, or the table entry for the town's category.
 fn what_if_threshold(ev: &Evaluator<'_>, n: NodeId, row: usize) -> bool {
     let rs = ev.rules;
-    let op = rs.ops[n as usize];
-    let p = match op {
-        Op::Param(p) => Some(p as usize),
-        Op::Lookup { table, .. } => category_of(ev, op, row).and_then(|m| {
-            rs.tables[table as usize]
-                .entries
-                .get(m as usize)
-                .copied()
-                .flatten()
-        }),
-        Op::Fact(_)
-        | Op::Const(_)
-        | Op::InTable { .. }
-        | Op::InList { .. }
-        | Op::Not(_)
-        | Op::Neg(_)
-        | Op::Logic { .. }
-        | Op::Cmp { .. }
-        | Op::Stat { .. }
-        | Op::Min(..)
-        | Op::Max(..)
-        | Op::Rescale(..)
-        | Op::Arith { .. } => None,
-    };
-    let own = p
+    let own = threshold_param(ev, n, row)
         .and_then(|p| rs.params[p].current())
         .is_some_and(|v| v.provenance.what_if.is_some());
-    own || op.children().any(|c| what_if_threshold(ev, c, row))
+    own || rs.ops[n as usize]
+        .children()
+        .any(|c| what_if_threshold(ev, c, row))
+}
+
+/// The parameter operation `n` reads for town `row`: the parameter itself, or the table
+/// entry for the town's category (`None` for any other operation).
+fn threshold_param(ev: &Evaluator<'_>, n: NodeId, row: usize) -> Option<usize> {
+    let rs = ev.rules;
+    let op = rs.ops[n as usize];
+    if let Op::Param(p) = op {
+        return Some(p as usize);
+    }
+    let Op::Lookup { table, .. } = op else {
+        return None;
+    };
+    let m = category_of(ev, op, row)?;
+    rs.tables[table as usize]
+        .entries
+        .get(m as usize)
+        .copied()
+        .flatten()
 }
 
 /// A comparison in words, for a threshold: `不低于`.

@@ -524,7 +524,7 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let mut inner = kids(pair);
         let num = self.next(&mut inner, span)?;
-        let number = Decimal::from_str(num.as_str()).map_err(|_| {
+        let too_precise = || {
             ParseError::new(
                 self.source,
                 span,
@@ -535,8 +535,8 @@ impl Builder<'_> {
                 crate::t!("number.too_precise_label"),
                 Some(crate::t!("number.too_precise_help")),
             )
-        })?;
-        let mut number = number;
+        };
+        let mut number = Decimal::from_str(num.as_str()).map_err(|_| too_precise())?;
         let unit = match inner.next() {
             None => LitUnit::Bare,
             Some(u) => match u.as_rule() {
@@ -547,18 +547,7 @@ impl Builder<'_> {
                     number = number
                         .checked_mul(scale)
                         .map(|n| n.normalize())
-                        .ok_or_else(|| {
-                            ParseError::new(
-                                self.source,
-                                span,
-                                crate::t!(
-                                    "number.too_precise",
-                                    number = crate::source::echo(num.as_str())
-                                ),
-                                crate::t!("number.too_precise_label"),
-                                Some(crate::t!("number.too_precise_help")),
-                            )
-                        })?;
+                        .ok_or_else(too_precise)?;
                     LitUnit::Count(word.to_string())
                 }
                 _ => match MoneyUnit::from_suffix(u.as_str()) {
