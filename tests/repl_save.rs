@@ -258,18 +258,7 @@ fn session_with_edit_between(
 
 /// `townrules repl shanxi.rules` in `dir` with piped standard streams.
 fn spawn_session(dir: &Path, env: &[(&str, &str)]) -> std::process::Child {
-    let mut cmd = std::process::Command::new(common::BIN);
-    cmd.args(["repl", "shanxi.rules"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("TOWNRULES_LANG")
-        .env_remove("TOWNRULES_FAILPOINT")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    let mut cmd = common::command_in(dir, &["repl", "shanxi.rules"]);
     for (k, v) in env {
         cmd.env(k, v);
     }

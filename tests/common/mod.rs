@@ -41,22 +41,28 @@ pub struct Run {
     pub code: i32,
 }
 
-/// Run `townrules ARGS` in `dir` with `input` on standard input (not a terminal), in the
-/// default language (Chinese) whatever the environment says, unless `ARGS` has `--lang`.
-pub fn run_in(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
+/// `townrules ARGS` in `dir` with piped standard streams, in the default language
+/// (Chinese) whatever the environment says, no colours and no test hook set.
+pub fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("TOWNRULES_LANG")
+        .env_remove("TOWNRULES_FAILPOINT")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start townrules");
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Run `townrules ARGS` in `dir` with `input` on standard input (not a terminal), in the
+/// default language (Chinese) whatever the environment says, unless `ARGS` has `--lang`.
+pub fn run_in(dir: &Path, args: &[&str], input: &str) -> Run {
+    let mut child = command_in(dir, args).spawn().expect("start townrules");
     child
         .stdin
         .take()
