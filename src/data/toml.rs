@@ -8,6 +8,8 @@ use std::borrow::Cow;
 
 use toml_edit::{ImDocument, Item, Table, Value as TomlValue};
 
+mod reason;
+
 use super::cell::Builder;
 use super::header::Vocab;
 use super::keyed::{Keys, Value};
@@ -24,7 +26,10 @@ pub(super) fn read(name: &str, text: &str, vocab: &Vocab<'_>) -> Result<Loaded, 
             let line = e.span().map(|s| line_of(text, s.start));
             let mut err = DataError::file(
                 name,
-                crate::t!("data.toml.invalid", error = e.message().trim_end()),
+                crate::t!(
+                    "data.toml.invalid",
+                    error = reason::syntax_error(e.message())
+                ),
             );
             err.row = line;
             return Err(vec![err]);
