@@ -534,3 +534,71 @@ fn a_workbook_whose_parts_lie_about_their_size_stops_at_the_declared_size() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_score_sheet_with_an_expert_sheet_per_row_stops_at_the_cap() {
+    let dir = temp_dir("experts");
+    // 31 indicators: 4,194,304 scores are 135,300 sheets; one new expert per row.
+    let mut text = String::from("town,expert,indicator,score\n");
+    for i in 0..136_000 {
+        text.push_str(&format!("dingxiang_flange,专家{i},A1.1,2\n"));
+    }
+    std::fs::write(dir.join("scores.csv"), text).expect("write");
+    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
+    let towns = root().join("examples/xinzhou_towns.csv");
+    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
+    let r = run_in(
+        &dir,
+        &["eval", &xinzhou, &towns, "--scores", "scores.csv"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("专家评分表过多：已有 135300 份（每份 31 个指标）"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("scores.csv 第135302行"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An `.ods` whose sheet has `rows` (the XML of its `table:table-row` elements).
+fn ods_of(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="镇"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>name</text:p></table:table-cell></table:table-row>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+#[test]
+fn an_ods_whose_repeats_span_too_many_cells_is_refused_before_it_is_opened() {
+    let dir = temp_dir("ods");
+    // LibreOffice ends a sheet with empty repeated rows and columns: read as usual.
+    let town = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>t01</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>甲镇</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1022"/></table:table-row><table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+    std::fs::write(dir.join("ok.ods"), ods_of(town)).expect("write");
+    let r = eval(&dir, "ok.ods", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert!(r.stdout.contains("t01,甲镇"), "{}", r.stdout);
+    // 1 KB that calamine would lay out as 1000 × 16384 cells (2.3 GB).
+    let bomb = r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    std::fs::write(dir.join("bomb.ods"), ods_of(bomb)).expect("write");
+    let r = eval(&dir, "bomb.ods", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bomb.ods：工作表 `镇` 的数据区（重复的行、列展开后）已达"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,7 +10,12 @@
 //!   its packed size (Apache POI's `ZipSecureFile` refuses the same, a minimum inflate
 //!   ratio of 0.01);
 //! - the shared-string table announces more strings than its declared size can hold
-//!   (calamine reserves memory for the announced count before reading any).
+//!   (calamine reserves memory for the announced count before reading any), or
+//! - an `.ods` sheet's repeated rows and columns span more than [`MAX_SHEET_CELLS`] cells
+//!   (calamine lays them out when it opens the file: 1 KB of `.ods` can ask for gigabytes).
+//!
+//! An `.xlsx`/`.xlsb` sheet's area is checked after opening, before its grid is built
+//! ([`check_area`]).
 //!
 //! Declared sizes can lie, but the zip reader calamine uses (the `zip` crate, the same
 //! version as here) stops a part with an error as soon as it inflates past the size its
@@ -108,6 +113,19 @@ pub(super) fn check(name: &str, path: &Path) -> Result<(), DataError> {
             DataError::file(name, message).with_help(crate::t!("data.excel.zip_total_help"))
         );
     }
+    if is_ods(path) {
+        if let Some((sheet, cells)) = ods_area(&mut zip) {
+            let message = crate::t!(
+                "data.excel.ods_area",
+                sheet = crate::i18n::quote(&sheet),
+                cells = cells,
+                max = MAX_SHEET_CELLS
+            );
+            return Err(
+                DataError::file(name, message).with_help(crate::t!("data.excel.ods_area_help"))
+            );
+        }
+    }
     if let Some((i, size)) = shared_strings {
         let mut head = Vec::new();
         if let Ok(part) = zip.by_index(i) {
@@ -128,8 +146,9 @@ pub(super) fn check(name: &str, path: &Path) -> Result<(), DataError> {
 
 /// Check that the used area of sheet `sheet` spans at most [`MAX_SHEET_CELLS`] cells,
 /// reading its cells as a stream (nothing is kept) before calamine builds the grid.
-/// `.xls` and `.ods` pass: calamine reads them whole when it opens them (an `.xls` sheet
-/// has at most 65,536 × 256 cells; calamine caps an `.ods` sheet at 100 million).
+/// `.xls` and `.ods` pass here: calamine reads them whole when it opens them (an `.xls`
+/// sheet has at most 65,536 × 256 cells; an `.ods` is checked by [`check`] before it is
+/// opened, its repeated rows and columns counted).
 pub(super) fn check_area<RS: Read + Seek>(
     wb: &mut Sheets<RS>,
     sheet: &str,
@@ -190,6 +209,132 @@ impl Area {
     }
 }
 
+/// Whether `path` names an OpenDocument spreadsheet (`.ods`).
+fn is_ods(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"))
+}
+
+/// The first sheet of an `.ods` whose used area, with its repeated rows and columns
+/// (`table:number-rows-repeated`, `table:number-columns-repeated`) laid out as calamine
+/// lays them out when it opens the file, spans more than [`MAX_SHEET_CELLS`]: its name
+/// and the cells counted when the count passed the limit. `content.xml` is read as a
+/// stream; nothing is kept.
+fn ods_area<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Option<(String, u64)> {
+    use quick_xml::events::{BytesStart, Event};
+    let part = zip.by_name("content.xml").ok()?;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+    let number = |e: &BytesStart<'_>, key: &str, max: u64| -> u64 {
+        e.try_get_attribute(key)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .map_or(1, |n| n.clamp(1, max))
+    };
+    let (mut sheet, mut area) = (String::new(), OdsArea::default());
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let (e, closed) = match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == "table:table-row" {
+                    area.end_row();
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                sheet = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .map(|a| a.value.into_owned())
+                    .unwrap_or_default();
+                area = OdsArea::default();
+            }
+            "table:table-row" => {
+                area.start_row(number(&e, "table:number-rows-repeated", 1 << 20));
+                if closed {
+                    area.end_row();
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let filled = e
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some()
+                    || e.try_get_attribute("table:formula")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                area.cell(number(&e, "table:number-columns-repeated", 1 << 14), filled);
+            }
+            _ => {}
+        }
+        if area.cells() > MAX_SHEET_CELLS {
+            return Some((sheet, area.cells()));
+        }
+    }
+}
+
+/// The used area of an `.ods` sheet so far, repeats counted: the rows from the first to
+/// the last row with a filled cell, times the widest filled column.
+#[derive(Debug, Default)]
+struct OdsArea {
+    /// Rows seen so far (repeats counted).
+    rows: u64,
+    /// The current row's repeat count, column and whether a cell of it is filled.
+    repeat: u64,
+    col: u64,
+    filled: bool,
+    /// First row with a filled cell, and the row after the last.
+    first: Option<u64>,
+    end: u64,
+    /// One past the widest filled column.
+    width: u64,
+}
+
+impl OdsArea {
+    fn start_row(&mut self, repeat: u64) {
+        (self.repeat, self.col, self.filled) = (repeat, 0, false);
+    }
+
+    fn cell(&mut self, repeat: u64, filled: bool) {
+        self.col = self.col.saturating_add(repeat);
+        if filled {
+            self.filled = true;
+            self.width = self.width.max(self.col);
+        }
+    }
+
+    fn end_row(&mut self) {
+        if self.filled {
+            self.first.get_or_insert(self.rows);
+            self.end = self.rows.saturating_add(self.repeat);
+        }
+        self.rows = self.rows.saturating_add(self.repeat);
+        self.filled = false;
+    }
+
+    /// The cells of the used area so far (the current row included when filled).
+    fn cells(&self) -> u64 {
+        let end = if self.filled {
+            self.rows.saturating_add(self.repeat)
+        } else {
+            self.end
+        };
+        let first = self.first.unwrap_or(self.rows);
+        end.saturating_sub(first).saturating_mul(self.width)
+    }
+}
+
 /// The inflate ratio of a part of `size` bytes inflated, `packed` packed, when it is a
 /// bomb's: over [`RATIO_GRACE`] and more than [`MAX_RATIO`] times its packed size.
 fn bomb_ratio(size: u64, packed: u64) -> Option<u64> {
@@ -239,6 +384,24 @@ mod tests {
             e.map(|(cell, row, cells)| (cell.column, row, cells)),
             Some((Some(16_383), 1_048_576, 1_048_576 * 16_384))
         );
+    }
+
+    #[test]
+    fn ods_repeats_are_counted_as_calamine_lays_them_out() {
+        let mut a = OdsArea::default();
+        // A header row, then 1000 rows of 16384 filled cells.
+        a.start_row(1);
+        a.cell(1, true);
+        a.end_row();
+        a.start_row(1000);
+        a.cell(16_384, true);
+        assert_eq!(a.cells(), 1001 * 16_384);
+        a.end_row();
+        // Trailing empty rows and columns do not count.
+        a.start_row(1_048_000);
+        a.cell(1024, false);
+        a.end_row();
+        assert_eq!(a.cells(), 1001 * 16_384);
     }
 
     #[test]
