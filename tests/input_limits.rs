@@ -470,6 +470,19 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
         "{}",
         r.stderr
     );
+    // Too many parts (each costs the zip reader a record before anything is read).
+    let names: Vec<String> = (0..10_001).map(|i| format!("p{i}")).collect();
+    let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    std::fs::write(dir.join("parts.xlsx"), zip_of(&parts)).expect("write");
+    let r = eval(&dir, "parts.xlsx", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "parts.xlsx：该工作簿不予读取：其中有 10001 个部件（文件），超过上限 10000 个"
+        ),
+        "{}",
+        r.stderr
+    );
     // A shared-string table announcing more strings than it can hold.
     let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="4000000000000"><si><t>a</t></si></sst>"#;
     let forged = zip_of(&[

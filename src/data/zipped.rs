@@ -5,10 +5,12 @@
 //! The check reads the zip's central directory only (nothing is inflated) and refuses
 //! the workbook when
 //!
-//! - the parts together declare more than [`WORKBOOK_MAX_INFLATED`] bytes inflated, or
+//! - the zip lists more than [`MAX_PARTS`] parts (read from its end record, before the
+//!   zip reader lists them),
+//! - the parts together declare more than [`WORKBOOK_MAX_INFLATED`] bytes inflated,
 //! - a part over [`RATIO_GRACE`] declares an inflated size more than [`MAX_RATIO`] times
 //!   its packed size (Apache POI's `ZipSecureFile` refuses the same, a minimum inflate
-//!   ratio of 0.01);
+//!   ratio of 0.01),
 //! - the shared-string table announces more strings than its declared size can hold
 //!   (calamine reserves memory for the announced count before reading any), or
 //! - an `.ods` sheet's repeated rows and columns span more than [`MAX_SHEET_CELLS`] cells
@@ -52,6 +54,12 @@ pub const MAX_RATIO: u64 = 100;
 /// of repeated text packs very well and cannot do harm.
 pub const RATIO_GRACE: u64 = 1 << 20;
 
+/// The most parts (files in the zip) a workbook may have: 10,000. A workbook has a dozen
+/// parts and three or so per sheet; the zip reader keeps a record of some hundred bytes
+/// for every part listed, so a zip of millions of empty parts is refused before it is
+/// listed.
+pub const MAX_PARTS: u64 = 10_000;
+
 /// The fewest bytes a shared string takes in `sharedStrings.xml` (`<si/>`).
 const MIN_SHARED_STRING_BYTES: u64 = 5;
 
@@ -71,9 +79,15 @@ pub(super) fn is_zipped(path: &Path) -> bool {
 /// Check the zip-packed workbook at `path` (see the module's documentation). A file that
 /// is not a zip archive passes: calamine's own error then says what is wrong with it.
 pub(super) fn check(name: &str, path: &Path) -> Result<(), DataError> {
-    let Ok(file) = File::open(path) else {
+    let Ok(mut file) = File::open(path) else {
         return Ok(());
     };
+    if let Some(parts) = part_count(&mut file).filter(|&n| n > MAX_PARTS) {
+        let message = crate::t!("data.excel.zip_parts", parts = parts, max = MAX_PARTS);
+        return Err(
+            DataError::file(name, message).with_help(crate::t!("data.excel.zip_total_help"))
+        );
+    }
     let Ok(mut zip) = ZipArchive::new(BufReader::new(file)) else {
         return Ok(());
     };
@@ -207,6 +221,47 @@ impl Area {
         }
         Ok(())
     }
+}
+
+/// The number of parts the zip's end-of-central-directory record announces (its Zip64
+/// record's when the short one says to look there); `None` when there is none to read.
+fn part_count<R: Read + Seek>(file: &mut R) -> Option<u64> {
+    use std::io::SeekFrom;
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const LOCATOR: &[u8] = b"PK\x06\x07";
+    const EOCD64: &[u8] = b"PK\x06\x06";
+    let len = file.seek(SeekFrom::End(0)).ok()?;
+    // The record is 22 bytes plus a comment of at most 65,535.
+    let tail_len = len.min(22 + 65_535);
+    let tail_start = len - tail_len;
+    file.seek(SeekFrom::Start(tail_start)).ok()?;
+    let mut tail = Vec::new();
+    file.take(tail_len).read_to_end(&mut tail).ok()?;
+    let at = tail.windows(4).rposition(|w| w == EOCD)?;
+    let field = |bytes: &[u8], from: usize, n: usize| -> Option<u64> {
+        let b = bytes.get(from..from + n)?;
+        Some(b.iter().rev().fold(0u64, |v, &x| (v << 8) | u64::from(x)))
+    };
+    let entries = field(&tail, at + 10, 2)?;
+    let zip64 = entries == 0xFFFF
+        || field(&tail, at + 12, 4)? == 0xFFFF_FFFF
+        || field(&tail, at + 16, 4)? == 0xFFFF_FFFF;
+    if !zip64 {
+        return Some(entries);
+    }
+    // The Zip64 locator sits just before the record and gives the Zip64 record's offset.
+    let locator = at.checked_sub(20)?;
+    if tail.get(locator..locator + 4)? != LOCATOR {
+        return Some(entries);
+    }
+    let record = field(&tail, locator + 8, 8)?;
+    file.seek(SeekFrom::Start(record)).ok()?;
+    let mut head = [0u8; 40];
+    file.read_exact(&mut head).ok()?;
+    if head.get(..4)? != EOCD64 {
+        return Some(entries);
+    }
+    field(&head, 32, 8)
 }
 
 /// Whether `path` names an OpenDocument spreadsheet (`.ods`).
@@ -402,6 +457,28 @@ mod tests {
         a.cell(1024, false);
         a.end_row();
         assert_eq!(a.cells(), 1001 * 16_384);
+    }
+
+    #[test]
+    fn the_part_count_is_read_from_the_end_record() {
+        let mut zip = b"PK\x03\x04 local data ".to_vec();
+        // End record: 3 parts on this disk, 3 in all.
+        zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\x03\0\x03\0");
+        zip.extend_from_slice(&[0x2E, 0, 0, 0, 0x10, 0, 0, 0, 0, 0]);
+        assert_eq!(part_count(&mut std::io::Cursor::new(&zip)), Some(3));
+        assert_eq!(part_count(&mut std::io::Cursor::new(b"not a zip")), None);
+        // Zip64: the short record says 0xFFFF, the Zip64 record 5,000,000.
+        let mut z64 = b"PK\x06\x06".to_vec();
+        z64.extend_from_slice(&[0; 28]);
+        z64.extend_from_slice(&5_000_000u64.to_le_bytes());
+        z64.extend_from_slice(&[0; 16]);
+        z64.extend_from_slice(b"PK\x06\x07\0\0\0\0");
+        z64.extend_from_slice(&0u64.to_le_bytes());
+        z64.extend_from_slice(&[1, 0, 0, 0]);
+        z64.extend_from_slice(b"PK\x05\x06\0\0\0\0\xFF\xFF\xFF\xFF");
+        z64.extend_from_slice(&[0xFF; 8]);
+        z64.extend_from_slice(&[0, 0]);
+        assert_eq!(part_count(&mut std::io::Cursor::new(&z64)), Some(5_000_000));
     }
 
     #[test]
