@@ -2,8 +2,9 @@
 //! them: a workbook is a zip archive whose parts calamine inflates and parses in memory,
 //! so a small file whose sheet inflates to gigabytes (a zip bomb) must be refused first.
 //!
-//! The check reads the zip's central directory only (nothing is inflated) and refuses
-//! the workbook when
+//! The check reads the zip's end record and central directory, and as a stream the first
+//! 4 KiB of the shared-string table and an `.ods`'s `content.xml` (nothing is kept). It
+//! refuses the workbook when
 //!
 //! - the zip lists more than [`MAX_PARTS`] parts (read from its end record, before the
 //!   zip reader lists them),
