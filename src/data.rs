@@ -24,6 +24,7 @@ mod keyed;
 mod percent;
 mod scores;
 mod toml;
+mod zipped;
 
 use std::fmt;
 use std::path::Path;
@@ -31,8 +32,12 @@ use std::path::Path;
 pub use column::{
     scaled_to_decimal, Bits, Column, Decimals, Flags, Opt, Strs, Texts, SCALED_LIMIT,
 };
-pub use input::{max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES};
+pub use input::{
+    max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES, SCORES_MAX_BYTES,
+    TOML_MAX_BYTES,
+};
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
+pub use zipped::WORKBOOK_MAX_INFLATED;
 
 use crate::check::Checked;
 
@@ -359,7 +364,11 @@ pub fn load_towns_sheet(
     match format {
         DataFormat::Csv => csv::read_path(&name, path, &vocab),
         DataFormat::Toml | DataFormat::Json => {
-            let bytes = input::read_all(&name, path).map_err(|e| vec![e])?;
+            let bytes = match format {
+                DataFormat::Toml => input::read_all_within(&name, path, input::Whole::Toml),
+                DataFormat::Json | DataFormat::Csv => input::read_all(&name, path),
+            }
+            .map_err(|e| vec![e])?;
             let text = input::utf8(&name, bytes).map_err(|e| vec![e])?;
             load_with(&name, &text, format, &vocab)
         }

@@ -331,3 +331,300 @@ fn a_header_states_how_bare_percentages_are_meant() {
     let over = percent_values("id,全国市场占有率(比例)\nt1,35\n", "national_market_share");
     assert!(over.is_err_and(|e| e.contains("35")));
 }
+
+/// A file of `len` bytes that takes no disk space (a hole): only its size is read before
+/// it is refused.
+fn sparse(path: &Path, len: u64) {
+    let f = std::fs::File::create(path).expect("create");
+    f.set_len(len).expect("set_len");
+}
+
+#[test]
+fn toml_data_and_score_sheets_have_a_smaller_ceiling_of_their_own() {
+    assert_eq!(townrules::data::TOML_MAX_BYTES, 8 << 20);
+    assert_eq!(townrules::data::SCORES_MAX_BYTES, 64 << 20);
+    let dir = temp_dir("ceiling");
+    sparse(&dir.join("towns.toml"), (8 << 20) + 1);
+    for more in [&[][..], &["--max-input-size", "4GiB"][..]] {
+        let r = eval(&dir, "towns.toml", more);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("towns.toml：文件大小 8 MiB，超过 TOML 格式各镇数据的上限 8 MiB"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("另存为 CSV 或 JSON"), "{}", r.stderr);
+    }
+    let r = eval(&dir, "towns.toml", &["--lang", "en"]);
+    assert!(
+        r.stderr
+            .contains("larger than the limit of 8 MiB for TOML town data"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("save the data as CSV or JSON"),
+        "{}",
+        r.stderr
+    );
+    // A lowered general limit lowers the ceiling: the general message then.
+    let r = eval(&dir, "towns.toml", &["--max-input-size", "1M"]);
+    assert!(r.stderr.contains("超过输入上限 1 MiB"), "{}", r.stderr);
+    // A TOML file under the ceiling is read.
+    let toml: String = (0..50)
+        .map(|i| format!("[[town]]\nid = \"t{i:02}\"\nname = \"镇{i}\"\n\n"))
+        .collect();
+    std::fs::write(dir.join("small.toml"), toml).expect("write");
+    let r = eval(&dir, "small.toml", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 51);
+    // A score sheet as CSV.
+    sparse(&dir.join("scores.csv"), (64 << 20) + 1);
+    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
+    let towns = root().join("examples/xinzhou_towns.csv");
+    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
+    let r = run_in(
+        &dir,
+        &["eval", &xinzhou, &towns, "--scores", "scores.csv"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("scores.csv：文件大小 64 MiB，超过评分表的上限 64 MiB"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A zip archive of `parts` (name, bytes), each deflated.
+fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    zip_with(parts, zip::CompressionMethod::Deflated)
+}
+
+/// A zip archive of `parts` (name, bytes), each packed by `method`.
+fn zip_with(parts: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, bytes) in parts {
+        w.start_file(*name, options).expect("start_file");
+        w.write_all(bytes).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+/// Make the central directory of the zip `bytes` declare `size` bytes inflated for
+/// part `name` (a forged workbook).
+fn declare_size(bytes: &mut [u8], name: &str, size: u32) {
+    let mut found = false;
+    for at in 0..bytes.len().saturating_sub(46) {
+        if bytes[at..at + 4] != *b"PK\x01\x02" {
+            continue;
+        }
+        let len = u16::from_le_bytes([bytes[at + 28], bytes[at + 29]]) as usize;
+        if bytes.get(at + 46..at + 46 + len) == Some(name.as_bytes()) {
+            bytes[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+            found = true;
+        }
+    }
+    assert!(found, "no central directory entry for {name}");
+}
+
+const CONTENT_TYPES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>"#;
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
+    let dir = temp_dir("bomb");
+    // 8 MiB of zeros as the sheet: some 8 KiB packed, a ratio near 1000:1.
+    let zeros = vec![0u8; 8 << 20];
+    let bomb = zip_of(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("xl/worksheets/sheet1.xml", &zeros),
+    ]);
+    drop(zeros);
+    assert!(bomb.len() < 20 << 10, "{}", bomb.len());
+    std::fs::write(dir.join("bomb.xlsx"), &bomb).expect("write");
+    std::fs::write(dir.join("bomb.ods"), &bomb).expect("write");
+    for name in ["bomb.xlsx", "bomb.ods"] {
+        let start = std::time::Instant::now();
+        let r = eval(&dir, name, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{name}：该工作簿不予读取：其中的部件 `xl/worksheets/sheet1.xml` 声明解压后为 8 MiB"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("压缩炸弹"), "{}", r.stderr);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+    let r = eval(&dir, "bomb.xlsx", &["--lang", "en"]);
+    assert!(r.stderr.contains("as a zip bomb does"), "{}", r.stderr);
+    // Parts that pack no better than real ones but declare more than the ceiling in all.
+    let noise = vec![b'x'; 4 << 20];
+    let mut big = zip_with(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("xl/worksheets/sheet1.xml", &noise),
+        ],
+        zip::CompressionMethod::Stored,
+    );
+    declare_size(&mut big, "xl/worksheets/sheet1.xml", 300 << 20);
+    std::fs::write(dir.join("big.xlsx"), &big).expect("write");
+    let r = eval(&dir, "big.xlsx", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("big.xlsx：该工作簿不予读取：解压后合计 300 MiB，超过工作簿的上限 200 MiB"),
+        "{}",
+        r.stderr
+    );
+    // Too many parts (each costs the zip reader a record before anything is read).
+    let names: Vec<String> = (0..10_001).map(|i| format!("p{i}")).collect();
+    let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    std::fs::write(dir.join("parts.xlsx"), zip_of(&parts)).expect("write");
+    let r = eval(&dir, "parts.xlsx", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "parts.xlsx：该工作簿不予读取：其中有 10001 个部件（文件），超过上限 10000 个"
+        ),
+        "{}",
+        r.stderr
+    );
+    // A shared-string table announcing more strings than it can hold.
+    let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="4000000000000"><si><t>a</t></si></sst>"#;
+    let forged = zip_of(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("xl/sharedStrings.xml", sst),
+    ]);
+    std::fs::write(dir.join("strings.xlsx"), forged).expect("write");
+    let r = eval(&dir, "strings.xlsx", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("共享字符串表声称有 4000000000000 个字符串"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `examples/edge_cases.csv` as a workbook (numbers as numbers).
+fn workbook_of_csv(csv_path: &Path) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = std::fs::read_to_string(csv_path).expect("read");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    for (r, rec) in rdr.records().enumerate() {
+        for (c, v) in rec.expect("record").iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match v.parse::<f64>() {
+                Ok(f) if r > 0 => ws.write_number(r, c, f).map(|_| ()),
+                _ => ws.write_string(r, c, v).map(|_| ()),
+            }
+            .expect("write cell");
+        }
+    }
+    wb.save_to_buffer().expect("save")
+}
+
+#[test]
+fn a_workbook_whose_parts_lie_about_their_size_stops_at_the_declared_size() {
+    let dir = temp_dir("lying");
+    let csv_path = root().join("examples/edge_cases.csv");
+    let honest = workbook_of_csv(&csv_path);
+    std::fs::write(dir.join("honest.xlsx"), &honest).expect("write");
+    // A real workbook passes the check and evaluates as its CSV does.
+    let from_csv = eval(root(), &csv_path.display().to_string(), &[]);
+    let from_xlsx = eval(&dir, "honest.xlsx", &[]);
+    assert_eq!(from_xlsx.code, from_csv.code, "{}", from_xlsx.stderr);
+    assert_eq!(from_xlsx.stdout, from_csv.stdout);
+    // The sheet declares 100 bytes but inflates to more: the zip reader stops it.
+    let mut lying = honest;
+    declare_size(&mut lying, "xl/worksheets/sheet1.xml", 100);
+    std::fs::write(dir.join("lying.xlsx"), &lying).expect("write");
+    let r = eval(&dir, "lying.xlsx", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("lying.xlsx"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("declared uncompressed size"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_score_sheet_with_an_expert_sheet_per_row_stops_at_the_cap() {
+    let dir = temp_dir("experts");
+    // 31 indicators: 4,194,304 scores are 135,300 sheets; one new expert per row.
+    let mut text = String::from("town,expert,indicator,score\n");
+    for i in 0..136_000 {
+        text.push_str(&format!("dingxiang_flange,专家{i},A1.1,2\n"));
+    }
+    std::fs::write(dir.join("scores.csv"), text).expect("write");
+    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
+    let towns = root().join("examples/xinzhou_towns.csv");
+    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
+    let r = run_in(
+        &dir,
+        &["eval", &xinzhou, &towns, "--scores", "scores.csv"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("专家评分表过多：已有 135300 份（每份 31 个指标）"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("scores.csv 第135302行"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An `.ods` whose sheet has `rows` (the XML of its `table:table-row` elements).
+fn ods_of(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="镇"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>name</text:p></table:table-cell></table:table-row>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+#[test]
+fn an_ods_whose_repeats_span_too_many_cells_is_refused_before_it_is_opened() {
+    let dir = temp_dir("ods");
+    // LibreOffice ends a sheet with empty repeated rows and columns: read as usual.
+    let town = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>t01</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>甲镇</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1022"/></table:table-row><table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+    std::fs::write(dir.join("ok.ods"), ods_of(town)).expect("write");
+    let r = eval(&dir, "ok.ods", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert!(r.stdout.contains("t01,甲镇"), "{}", r.stdout);
+    // 1 KB that calamine would lay out as 1000 × 16384 cells (2.3 GB).
+    let bomb = r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    std::fs::write(dir.join("bomb.ods"), ods_of(bomb)).expect("write");
+    let r = eval(&dir, "bomb.ods", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bomb.ods：工作表 `镇` 的数据区（重复的行、列展开后）已达"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -153,6 +153,10 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
     if std::fs::metadata(path).is_ok() {
         // A device, FIFO or oversized file is refused before the workbook is opened.
         super::input::check(name, path)?;
+        if super::zipped::is_zipped(path) {
+            // A zip bomb is refused before calamine inflates anything.
+            super::zipped::check(name, path)?;
+        }
     }
     let mut wb = open_workbook_auto(path)
         .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
@@ -189,6 +193,18 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
         e.sheet = Some(Box::new(at.clone()));
         e
     };
+    if let Err((far, row, cells)) = super::zipped::check_area(&mut wb, &sheet_name) {
+        let message = crate::t!(
+            "data.excel.area",
+            cell = format!(
+                "{}{row}",
+                far.column.map(SheetCell::letters).unwrap_or_default()
+            ),
+            cells = cells,
+            max = super::zipped::MAX_SHEET_CELLS
+        );
+        return Err(located(message).with_help(crate::t!("data.excel.area_help")));
+    }
     let range = wb
         .worksheet_range(&sheet_name)
         .map_err(|e| located(crate::t!("data.excel.sheet_unreadable", error = e)))?;

@@ -69,6 +69,85 @@ pub fn human(bytes: u64) -> String {
     format!("{bytes} B")
 }
 
+/// The ceiling on a TOML town-data file: 8 MiB, some 14,000 towns of 25 facts. TOML is
+/// parsed whole (the document keeps every key and value with its text and position):
+/// town data takes about 20 times the file's size in memory, a long array of small
+/// numbers up to 90 times, so 8 MiB peaks near 170 MB (720 MB at worst), where the
+/// general limit of 2 GiB would need 40 GB or more. CSV and JSON, read as a stream,
+/// keep the general limit.
+pub const TOML_MAX_BYTES: u64 = 8 << 20;
+
+/// The ceiling on a score sheet read as CSV: 64 MiB, some 1.7 million score rows (a real
+/// evaluation has a few tens of thousands). The sheet is read whole and each row kept
+/// takes a few times its bytes (see [`Whole::ScoreSheet`]).
+pub const SCORES_MAX_BYTES: u64 = 64 << 20;
+
+/// An input read whole into memory, with a ceiling of its own below the general limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Whole {
+    /// TOML town data ([`TOML_MAX_BYTES`]).
+    Toml,
+    /// A score sheet as CSV ([`SCORES_MAX_BYTES`]): every row it keeps (a duplicate check
+    /// per row, a sheet of every indicator per town and expert) takes several times the
+    /// row's bytes.
+    ScoreSheet,
+}
+
+impl Whole {
+    /// The kind's own ceiling, before the general limit is applied.
+    fn own(self) -> u64 {
+        match self {
+            Whole::Toml => TOML_MAX_BYTES,
+            Whole::ScoreSheet => SCORES_MAX_BYTES,
+        }
+    }
+
+    /// The ceiling that applies: the kind's own, or the general limit if that is smaller.
+    pub(super) fn ceiling(self) -> u64 {
+        ceiling(self.own(), max_input_bytes())
+    }
+
+    /// The error for a file of `size` bytes (`None`: it grew while read) over `ceiling`.
+    fn too_large(self, name: &str, size: Option<u64>, ceiling: u64) -> DataError {
+        let limit = human(ceiling);
+        let general = human(max_input_bytes());
+        let (message, help) = match (self, size) {
+            (Whole::Toml, Some(size)) => (
+                crate::t!(
+                    "data.input.toml_too_large",
+                    size = human(size),
+                    limit = limit
+                ),
+                crate::t!("data.input.toml_too_large_help", general = general),
+            ),
+            (Whole::Toml, None) => (
+                crate::t!("data.input.toml_too_large_stream", limit = limit),
+                crate::t!("data.input.toml_too_large_help", general = general),
+            ),
+            (Whole::ScoreSheet, Some(size)) => (
+                crate::t!(
+                    "data.input.scores_too_large",
+                    size = human(size),
+                    limit = limit
+                ),
+                crate::t!("data.input.scores_too_large_help"),
+            ),
+            (Whole::ScoreSheet, None) => (
+                crate::t!("data.input.scores_too_large_stream", limit = limit),
+                crate::t!("data.input.scores_too_large_help"),
+            ),
+        };
+        DataError::file(name, message).with_help(help)
+    }
+}
+
+/// The ceiling of an input kind whose own ceiling is `own`, under the general limit
+/// `general`: the smaller of the two (a lowered `--max-input-size` lowers it too; a
+/// raised one does not raise it).
+pub(super) fn ceiling(own: u64, general: u64) -> u64 {
+    own.min(general)
+}
+
 /// The error for an input larger than the limit.
 pub(super) fn too_large(name: &str, size: Option<u64>, limit: u64) -> DataError {
     let message = match size {
@@ -198,6 +277,31 @@ pub(super) fn read_all(name: &str, path: &Path) -> Result<Vec<u8>, DataError> {
     input
         .read_to_end(&mut bytes)
         .map_err(|e| read_error(name, &e))?;
+    refuse_wide(name, &bytes)?;
+    Ok(bytes)
+}
+
+/// Read the whole file at `path` as [`read_all`] does, but within the smaller ceiling of
+/// `kind` (refused with that kind's message: its size, the ceiling and what to do).
+pub(super) fn read_all_within(name: &str, path: &Path, kind: Whole) -> Result<Vec<u8>, DataError> {
+    let size = check(name, path)?;
+    let ceiling = kind.ceiling();
+    if size > ceiling {
+        return Err(kind.too_large(name, Some(size), ceiling));
+    }
+    let file = File::open(path).map_err(|e| read_error(name, &e))?;
+    let mut input = Limited {
+        inner: file,
+        left: ceiling,
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    input.read_to_end(&mut bytes).map_err(|e| {
+        if is_too_large(&e) {
+            kind.too_large(name, None, ceiling)
+        } else {
+            read_error(name, &e)
+        }
+    })?;
     refuse_wide(name, &bytes)?;
     Ok(bytes)
 }
@@ -373,6 +477,19 @@ mod tests {
         let e = r.read_to_end(&mut sink).err();
         assert!(e.as_ref().is_some_and(is_too_large), "{e:?}");
         assert!(sink.len() <= (1 << 20) + (64 << 10), "{}", sink.len());
+    }
+
+    #[test]
+    fn a_kind_read_whole_has_the_smaller_ceiling() {
+        assert_eq!(ceiling(TOML_MAX_BYTES, DEFAULT_MAX_INPUT_BYTES), 8 << 20);
+        assert_eq!(ceiling(TOML_MAX_BYTES, 1 << 20), 1 << 20);
+        assert_eq!(ceiling(TOML_MAX_BYTES, 4 << 30), TOML_MAX_BYTES);
+        assert_eq!(ceiling(SCORES_MAX_BYTES, 4 << 10), 4 << 10);
+        let e = Whole::Toml.too_large("t.toml", Some(65 << 20), 64 << 20);
+        assert!(e.message.contains("65 MiB") && e.message.contains("64 MiB"));
+        assert!(e
+            .help
+            .is_some_and(|h| h.contains("CSV") && h.contains("JSON")));
     }
 
     #[test]

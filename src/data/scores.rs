@@ -29,6 +29,12 @@ pub struct Scores {
     pub by_town: Vec<Vec<ExpertSheet>>,
 }
 
+/// The most scores all expert sheets of a file may hold together (a sheet of every
+/// indicator per town and expert): 4,194,304, 80 MiB of scores. A sheet made for each
+/// row's new expert would otherwise take some 70 times the row's bytes (a sheet of 31
+/// indicators for a row of 40 bytes); real evaluations hold a few thousand sheets.
+pub const MAX_SCORE_SLOTS: usize = 1 << 22;
+
 const TOWN_COLS: &[&str] = &["town", "id", "编号", "镇", "专业镇", "名称", "name"];
 const EXPERT_COLS: &[&str] = &["expert", "专家"];
 const INDICATOR_COLS: &[&str] = &["indicator", "指标", "指标代码", "code"];
@@ -41,7 +47,8 @@ pub fn load_scores(path: &Path, ev: &Evaluation, towns: &Towns) -> Result<Scores
     if super::excel::is_workbook(path) {
         return super::excel::read_scores(&name, path, ev, towns);
     }
-    let bytes = super::input::read_all(&name, path).map_err(|e| vec![e])?;
+    let bytes = super::input::read_all_within(&name, path, super::input::Whole::ScoreSheet)
+        .map_err(|e| vec![e])?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => match encoding_rs::GB18030
@@ -201,6 +208,9 @@ pub(super) fn scores_from(
     };
     let mut errors: Vec<DataError> = Vec::new();
     let mut seen: HashMap<(usize, String, usize), usize> = HashMap::new();
+    // The sheet of each town and expert, by index in `scores.by_town[town]`.
+    let mut sheet_of: HashMap<(usize, String), usize> = HashMap::new();
+    let per_sheet = ev.leaves.len().max(1);
     for record in records {
         let (line, rec) = match record {
             Ok(r) => r,
@@ -363,19 +373,36 @@ pub(super) fn scores_from(
             errors.push(e);
             continue;
         }
-        seen.insert(key, line);
-        let sheets = &mut scores.by_town[t];
-        let i = match sheets.iter().position(|s| s.expert == expert) {
-            Some(i) => i,
+        let i = match sheet_of.get(&(t, expert.clone())) {
+            Some(&i) => i,
             None => {
+                if (sheet_of.len() + 1).saturating_mul(per_sheet) > MAX_SCORE_SLOTS {
+                    let message = crate::t!(
+                        "data.scores.too_many_sheets",
+                        sheets = sheet_of.len(),
+                        indicators = per_sheet
+                    );
+                    let e = err(Some(line), Some(hdr(ce)), Some(&expert), message)
+                        .with_help(crate::t!("data.scores.too_many_sheets_help"));
+                    errors.push(e);
+                    break;
+                }
+                let sheets = &mut scores.by_town[t];
                 sheets.push(ExpertSheet {
                     expert: expert.clone(),
                     scores: vec![None; ev.leaves.len()],
                 });
+                sheet_of.insert((t, expert.clone()), sheets.len() - 1);
                 sheets.len() - 1
             }
         };
-        sheets[i].scores[leaf] = Some(value);
+        seen.insert(key, line);
+        if let Some(slot) = scores.by_town[t]
+            .get_mut(i)
+            .and_then(|s| s.scores.get_mut(leaf))
+        {
+            *slot = Some(value);
+        }
         if errors.len() >= MAX_ERRORS {
             break;
         }
