@@ -18,6 +18,8 @@
 //!
 //! Errors name the sheet and the cell: `towns.xlsx 第1张表（Sheet1） B7: …`.
 
+mod reason;
+
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader, Sheets, StyleRange};
@@ -158,8 +160,12 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
             super::zipped::check(name, path)?;
         }
     }
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| DataError::file(name, crate::t!("data.excel.unreadable", error = e)))?;
+    let mut wb = open_workbook_auto(path).map_err(|e| {
+        DataError::file(
+            name,
+            crate::t!("data.excel.unreadable", error = reason::workbook_error(&e)),
+        )
+    })?;
     let names = wb.sheet_names();
     let index = match sheet {
         None if names.is_empty() => {
@@ -205,14 +211,21 @@ fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError>
         );
         return Err(located(message).with_help(crate::t!("data.excel.area_help")));
     }
-    let range = wb
-        .worksheet_range(&sheet_name)
-        .map_err(|e| located(crate::t!("data.excel.sheet_unreadable", error = e)))?;
+    let range = wb.worksheet_range(&sheet_name).map_err(|e| {
+        located(crate::t!(
+            "data.excel.sheet_unreadable",
+            error = reason::workbook_error(&e)
+        ))
+    })?;
     // Number formats are known for .xlsx only.
     let formats_known = matches!(wb, Sheets::Xlsx(_));
     let styles = if formats_known {
-        wb.worksheet_style(&sheet_name)
-            .map_err(|e| located(crate::t!("data.excel.formats_unreadable", error = e)))?
+        wb.worksheet_style(&sheet_name).map_err(|e| {
+            located(crate::t!(
+                "data.excel.formats_unreadable",
+                error = reason::workbook_error(&e)
+            ))
+        })?
     } else {
         StyleRange::empty()
     };
