@@ -8,10 +8,12 @@
 mod program;
 mod set;
 mod uses;
+mod what_if;
 
 pub use program::*;
 pub use set::parse_param_value;
 pub use uses::Reader;
+pub use what_if::SavedWhatIf;
 
 use rust_decimal::Decimal;
 

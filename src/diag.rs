@@ -80,6 +80,9 @@ pub enum Code {
     EmptyCriterion,
     /// A draft parameter without a value (a note).
     DraftParam,
+    /// A parameter value saved as a what-if (`what_if "…"`): not the document's, so
+    /// every result that reads it is a what-if analysis (a warning).
+    SavedWhatIf,
     /// A problem in an evaluation indicator system.
     Evaluation,
     /// Indicator weights that do not add up.
@@ -98,7 +101,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order above.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::Syntax,
         Code::Io,
         Code::ImportCycle,
@@ -121,6 +124,7 @@ impl Code {
         Code::Levels,
         Code::EmptyCriterion,
         Code::DraftParam,
+        Code::SavedWhatIf,
         Code::Evaluation,
         Code::Weights,
         Code::Grades,
@@ -155,6 +159,7 @@ impl Code {
             Code::Levels => "townrules::levels",
             Code::EmptyCriterion => "townrules::empty_criterion",
             Code::DraftParam => "townrules::draft_param",
+            Code::SavedWhatIf => "townrules::saved_what_if",
             Code::Evaluation => "townrules::evaluation",
             Code::Weights => "townrules::weights",
             Code::Grades => "townrules::grades",

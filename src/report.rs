@@ -119,15 +119,30 @@ pub(crate) fn priority_state(t: Tri) -> &'static str {
 /// (`None`: no change).
 pub(crate) fn what_if_cell(rs: &crate::compile::RuleSet) -> Option<String> {
     let changes = rs.overrides();
-    if changes.is_empty() {
+    let saved = rs.saved_what_ifs();
+    if changes.is_empty() && saved.is_empty() {
         return None;
     }
+    let named = |name: &str| rs.param_title(name);
     let parts: Vec<String> = changes
         .iter()
         .map(|c| {
             let old = c.old.as_deref().unwrap_or("未设定");
-            format!("{} {}为 {old}，假设为 {}", c.name, c.old_basis, c.new)
+            format!(
+                "{} {}为 {old}，假设为 {}",
+                named(&c.name),
+                c.old_basis,
+                c.new
+            )
         })
+        .chain(saved.iter().map(|w| {
+            format!(
+                "{} 为规则文件中保存的假设值 {}（{}）",
+                named(&w.name),
+                w.value,
+                w.note
+            )
+        }))
         .collect();
     Some(format!("假设分析（非正式结论）：{}", parts.join("；")))
 }

@@ -143,7 +143,7 @@ fn a_what_if_page_says_so_and_scores_get_their_charts() {
         "{first}"
     );
     assert!(
-        first.contains("产业集聚度高（二（四））：符合（按本规则集的理解，见注1）。"),
+        first.contains("产业集聚度高（二（四））：符合（本条所用的理解见注1）。"),
         "{first}"
     );
     assert_eq!(

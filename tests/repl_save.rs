@@ -417,3 +417,67 @@ fn a_failed_save_leaves_no_temporary_file() {
     assert_eq!(temp_files(&dir), Vec::<String>::new());
     assert_eq!(temp_files(&dir.join("sources")), Vec::<String>::new());
 }
+
+/// A what-if saved in a rule file is still a what-if: `check` warns, and every report of
+/// the saved rule set — text, CSV, letters — says the value is not the document's.
+#[test]
+fn a_saved_what_if_is_marked_in_every_report_of_the_saved_file() {
+    let dir = setup("saved-what-if");
+    let r = run_in(
+        &dir,
+        &["repl", "shanxi.rules"],
+        "set min_supporting_enterprises = 9\nsave saved.rules\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(&dir, &["check", "saved.rules"], "");
+    assert!(
+        r.stderr.contains("townrules::saved_what_if"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("是保存的假设值"), "{}", r.stderr);
+    let text = run_in(&dir, &["eval", "saved.rules", "edge_cases.csv"], "");
+    assert!(
+        text.stdout
+            .contains("  · 上下游配套企业数门槛：规则文件中保存的假设值 9户（由 10户 改为 9户"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("上下游配套企业9户（假设值）以上"),
+        "{}",
+        text.stdout
+    );
+    let csv = run_in(
+        &dir,
+        &["eval", "saved.rules", "edge_cases.csv", "--format", "csv"],
+        "",
+    );
+    let row = csv.stdout.lines().nth(1).expect("a row");
+    assert!(
+        row.contains("假设分析（非正式结论）：上下游配套企业数门槛 为规则文件中保存的假设值 9户（由 10户 改为 9户"),
+        "{row}"
+    );
+    let r = run_in(
+        &dir,
+        &[
+            "report",
+            "saved.rules",
+            "edge_cases.csv",
+            "--letters",
+            "-o",
+            "r.html",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = read(&dir, "r.html");
+    let letters = html
+        .split("<section id=\"letters\">")
+        .nth(1)
+        .expect("letters");
+    assert!(
+        letters.contains("不得作为正式答复发出"),
+        "no what-if banner"
+    );
+}

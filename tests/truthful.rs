@@ -217,7 +217,7 @@ fn a_what_if_is_marked_in_every_format() {
         "{text}"
     );
     assert!(
-        head.contains(&"  · min_output.manufacturing：文件为 20亿元，假设为 15亿元"),
+        head.contains(&"  · 特色主导产业年产值门槛（制造业类）：文件为 20亿元，假设为 15亿元"),
         "{text}"
     );
     let json: Value = serde_json::from_str(&eval_set("json")).expect("JSON");
@@ -243,7 +243,7 @@ fn a_what_if_is_marked_in_every_format() {
     for row in lines {
         assert!(
             row.ends_with(
-                "假设分析（非正式结论）：min_output.manufacturing 文件为 20亿元，假设为 15亿元"
+                "假设分析（非正式结论）：特色主导产业年产值门槛（制造业类） 文件为 20亿元，假设为 15亿元"
             ),
             "{row}"
         );
@@ -268,7 +268,8 @@ fn labels_follow_the_values_in_force() {
         "--set",
         "min_supporting_enterprises=9户",
     ]);
-    assert!(text.contains("上下游配套企业9户以上"), "{text}");
+    // The value assumed, marked as such where it stands.
+    assert!(text.contains("上下游配套企业9户（假设值）以上"), "{text}");
     assert!(!text.contains("上下游配套企业10户以上"), "{text}");
     let plain = eval("rules/shanxi.rules", "examples/edge_cases.csv", "text");
     assert!(plain.contains("上下游配套企业10户以上"), "{plain}");

@@ -538,12 +538,12 @@ fn a_what_if_names_the_files_value_in_force_at_the_date() {
     en();
     let before = eval(&["--date", "2024-06-30", "--set", "min_output=18亿元"]);
     assert!(
-        before.contains("  · min_output：文件为 20亿元，假设为 18亿元"),
+        before.contains("  · 特色主导产业年度产值（2024年）门槛：文件为 20亿元，假设为 18亿元"),
         "{before}"
     );
     let after = eval(&["--set", "min_output=18亿元"]);
     assert!(
-        after.contains("  · min_output：文件为 15亿元，假设为 18亿元"),
+        after.contains("  · 特色主导产业年度产值（2024年）门槛：文件为 15亿元，假设为 18亿元"),
         "{after}"
     );
 }

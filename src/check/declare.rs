@@ -412,15 +412,35 @@ impl Builder {
         };
         let prov = self.provenance(f, p.name.span, &p.attrs, &[]);
         let pv = match value {
-            Some((c, unit, v)) => ParamValue {
-                value: Some(c),
-                written: Some(self.src(f).text()[v.span.start..v.span.end].to_string()),
-                unit,
-                provenance: prov,
-                file: f,
-                span: v.span,
-                from: None,
-            },
+            Some((c, unit, v)) => {
+                let written = self.src(f).text()[v.span.start..v.span.end].to_string();
+                if let Some(note) = &prov.what_if {
+                    self.diags.push(
+                        Diag::warning(
+                            Code::SavedWhatIf,
+                            self.src(f),
+                            v.span,
+                            crate::t!(
+                                "saved_what_if.message",
+                                name = name,
+                                value = written,
+                                note = crate::diag::echo(note)
+                            ),
+                        )
+                        .label(crate::t!("saved_what_if.label"))
+                        .help(crate::t!("saved_what_if.help")),
+                    );
+                }
+                ParamValue {
+                    value: Some(c),
+                    written: Some(written),
+                    unit,
+                    provenance: prov,
+                    file: f,
+                    span: v.span,
+                    from: None,
+                }
+            }
             None => {
                 self.diags.push(
                     Diag::note(

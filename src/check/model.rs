@@ -168,6 +168,14 @@ pub struct ParamInfo {
     pub as_of: Option<String>,
 }
 
+impl ParamValue {
+    /// Whether this value is a what-if: set after the rule files were read (`--set`, the
+    /// REPL's `set`) or saved in a file as one (`what_if "…"`).
+    pub fn is_what_if(&self) -> bool {
+        self.file == usize::MAX || self.provenance.what_if.is_some()
+    }
+}
+
 impl ParamInfo {
     /// The value in force at [`ParamInfo::as_of`]; `None` when the date is before every
     /// dated value (the parameter has no value then).

@@ -426,10 +426,15 @@ impl Requirement {
     pub fn label_text(&self, rs: &RuleSet) -> Option<String> {
         let label = self.label.as_deref()?;
         Some(crate::syntax::template::render(label, |name| {
-            rs.param_index(name)
-                .and_then(|p| rs.params[p].current())
-                .and_then(|v| v.written.clone())
-                .unwrap_or_else(|| "待定数值".to_string())
+            let current = rs.param_index(name).and_then(|p| rs.params[p].current());
+            match current {
+                // A what-if value says so where it stands: `上下游配套企业200户（假设值）以上`.
+                Some(v) if v.is_what_if() => {
+                    format!("{}（假设值）", v.written.as_deref().unwrap_or("待定数值"))
+                }
+                Some(v) => v.written.clone().unwrap_or_else(|| "待定数值".to_string()),
+                None => "待定数值".to_string(),
+            }
         }))
     }
 }

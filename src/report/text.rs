@@ -387,7 +387,8 @@ fn set_priority_lines(ev: &Evaluator<'_>, row: usize) -> Vec<String> {
 /// read: 假设分析（非正式结论） and each change, old value to new.
 pub fn what_if_lines(rs: &crate::compile::RuleSet) -> Vec<String> {
     let changes = rs.overrides();
-    if changes.is_empty() {
+    let saved = rs.saved_what_ifs();
+    if changes.is_empty() && saved.is_empty() {
         return Vec::new();
     }
     let mut lines =
@@ -396,7 +397,17 @@ pub fn what_if_lines(rs: &crate::compile::RuleSet) -> Vec<String> {
         let old = c.old.unwrap_or_else(|| "未设定".to_string());
         lines.push(format!(
             "  · {}：{}为 {old}，假设为 {}",
-            c.name, c.old_basis, c.new
+            rs.param_title(&c.name),
+            c.old_basis,
+            c.new
+        ));
+    }
+    for w in saved {
+        lines.push(format!(
+            "  · {}：规则文件中保存的假设值 {}（{}）",
+            rs.param_title(&w.name),
+            w.value,
+            w.note
         ));
     }
     lines

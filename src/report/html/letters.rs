@@ -124,7 +124,7 @@ fn finding(ev: &Evaluator<'_>, c: &crate::eval::CriterionResult, row: usize) -> 
 
 /// The readings of this rule set behind the letter's findings, numbered once each at the
 /// end of the letter (a reply is not interrupted by the same paragraph in every letter
-/// item): the finding gets `（按本规则集的理解，见注1）`.
+/// item): the finding gets `（本条所用的理解见注1）`.
 #[derive(Default)]
 struct Notes(Vec<String>);
 
@@ -144,7 +144,7 @@ impl Notes {
                 self.0.len()
             }
         };
-        format!("（按本规则集的理解，见注{n}）")
+        format!("（本条所用的理解见注{n}）")
     }
 
     /// The notes as closing paragraphs.
@@ -191,6 +191,9 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
     let mut items = Vec::new();
     let mut closing = Vec::new();
     let mut notes = Notes::default();
+    // Whether the town is asked for anything (a request for materials that only awaits
+    // the experts is a notice that it waits, not a request).
+    let mut asked = false;
     match kind {
         LetterKind::Opinion => {
             let verdict = if r.discretionary {
@@ -216,7 +219,6 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
             }
         }
         LetterKind::RequestMaterials => {
-            let mut asked = false;
             for c in r
                 .criteria
                 .iter()
@@ -266,13 +268,17 @@ pub fn letter(ev: &Evaluator<'_>, r: &TownResult) -> Letter {
         closing.push(format!("所据数据来源：{src}。"));
     }
     closing.extend(notes.paragraphs());
-    closing.push("本意见中引号内为文件原文；标注“本规则集的理解”的，是审核时对文件的解读。".into());
     Letter {
         kind,
         town_id: ev.towns.ids[row].to_string(),
         title: match kind {
             LetterKind::Opinion => format!("关于“{name}”专业镇认定申请的审核意见"),
-            LetterKind::RequestMaterials => format!("关于“{name}”补充专业镇认定材料的通知"),
+            LetterKind::RequestMaterials if asked => {
+                format!("关于“{name}”补充专业镇认定材料的通知")
+            }
+            LetterKind::RequestMaterials => {
+                format!("关于“{name}”专业镇认定申请尚待专家认定的告知")
+            }
         },
         warnings,
         to: match county(ev, row) {

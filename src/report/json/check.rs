@@ -332,7 +332,7 @@ impl Prepared {
             sources,
             facts: rs.facts.iter().map(|f| quoted(&f.id)).collect(),
             criteria: rs.criteria.iter().map(|c| quoted(&c.id)).collect(),
-            what_if: !rs.overrides().is_empty(),
+            what_if: rs.is_what_if(),
         }
     }
 }

@@ -50,6 +50,7 @@ impl Serialize for Ruleset<'_> {
         m.serialize_entry("year", &rs.year.map(|y| y.to_string()))?;
         m.serialize_entry("file", &rs.source_file)?;
         m.serialize_entry("overrides", &rs.overrides())?;
+        m.serialize_entry("saved_what_ifs", &rs.saved_what_ifs())?;
         m.serialize_entry("conventions", &h.conventions)?;
         let explain = if self.opts.explain_text {
             "text"

@@ -97,7 +97,8 @@ pub(super) fn ruleset(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(
         sh.long(r, 4, &provenance(v))?;
     }
     let changes = rs.overrides();
-    if !changes.is_empty() {
+    let saved = rs.saved_what_ifs();
+    if !changes.is_empty() || !saved.is_empty() {
         r += 2;
         sh.header(
             r,
@@ -107,12 +108,19 @@ pub(super) fn ruleset(ws: &mut Worksheet, st: &Styles, rs: &RuleSet) -> Result<(
                 "假设取值".into(),
             ],
         )?;
+        let named = |name: &str| rs.param_title(name);
         for c in &changes {
             r += 1;
-            sh.text(r, 0, &c.name)?;
+            sh.text(r, 0, &named(&c.name))?;
             let old = c.old.as_deref().unwrap_or("未设定");
             sh.text(r, 1, &format!("{old}（{}）", c.old_basis))?;
             sh.text(r, 2, &c.new)?;
+        }
+        for w in &saved {
+            r += 1;
+            sh.text(r, 0, &named(&w.name))?;
+            sh.text(r, 1, &format!("规则文件中保存的假设值：{}", w.note))?;
+            sh.text(r, 2, &w.value)?;
         }
     }
     sh.ws.set_freeze_panes(1, 0)?;
