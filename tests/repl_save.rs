@@ -133,7 +133,11 @@ fn notes_and_quotations_that_mention_the_old_value_are_warned_about() {
         .map(|(i, _)| i + 1)
         .collect();
     assert!(want.len() >= 2, "{want:?}");
-    let warned: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("警告")).collect();
+    let warned: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("警告") && l.contains("引文"))
+        .collect();
     assert_eq!(warned.len(), want.len(), "{}", r.stderr);
     for (w, n) in warned.iter().zip(&want) {
         assert!(w.contains(&format!("第 {n} 行的引文")), "{w}");
@@ -429,6 +433,15 @@ fn a_saved_what_if_is_marked_in_every_report_of_the_saved_file() {
         "set min_supporting_enterprises = 9\nsave saved.rules\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Saved in place, out of the canonical layout the file had: the session says how
+    // to get back to it, and `fmt --write` does.
+    assert!(r.stderr.contains("townrules fmt --write"), "{}", r.stderr);
+    let r = run_in(&dir, &["fmt", "--check", "saved.rules"], "");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = run_in(&dir, &["fmt", "--write", "saved.rules"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(&dir, &["fmt", "--check", "saved.rules"], "");
+    assert_eq!(r.code, 0, "{}", r.stdout);
     let r = run_in(&dir, &["check", "saved.rules"], "");
     assert!(
         r.stderr.contains("townrules::saved_what_if"),

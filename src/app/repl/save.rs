@@ -282,7 +282,15 @@ pub fn render(rs: &RuleSet, date: &str) -> Result<Saved, SaveError> {
     for a in appended {
         out.push_str(&a);
     }
-    let warnings = stale_mentions(src, &file, &replaced);
+    let mut warnings = stale_mentions(src, &file, &replaced);
+    // Only the values and their `what_if` change, in place; a file that was in the
+    // canonical layout is told how to get back to it (`fmt --check` would refuse it).
+    let canonical = crate::syntax::format::format(src).is_ok_and(|f| f == text);
+    let still = crate::syntax::format::format(&crate::source::Source::new(src.path(), out.clone()))
+        .is_ok_and(|f| f == out);
+    if canonical && !still {
+        warnings.push(crate::t!("repl.save.layout"));
+    }
     Ok(Saved {
         text: out,
         what,
