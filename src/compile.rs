@@ -155,8 +155,10 @@ pub enum SetParamError {
     Unknown {
         /// The name as given.
         name: String,
-        /// The closest parameter name, if one is close.
-        suggestion: Option<String>,
+        /// The parameter probably meant, if one is close: its name, and the words it
+        /// was found by (`上下游配套企业数门槛`) when it was named by what it is the
+        /// threshold of.
+        suggestion: Option<(String, Option<String>)>,
     },
     /// The value cannot be read for the parameter's kind (a missing unit, not a number …):
     /// `townrules::param_value`.
@@ -172,7 +174,7 @@ impl std::fmt::Display for SetParamError {
             SetParamError::Unknown { name, suggestion } => f.write_str(&crate::t!(
                 "compile.unknown_param",
                 name = name,
-                hint = unknown_hint(suggestion.as_deref())
+                hint = unknown_hint(suggestion.as_ref())
             )),
             SetParamError::Value { message } => f.write_str(message),
         }
@@ -190,9 +192,12 @@ impl miette::Diagnostic for SetParamError {
     }
 }
 
-fn unknown_hint(suggestion: Option<&str>) -> String {
+fn unknown_hint(suggestion: Option<&(String, Option<String>)>) -> String {
     match suggestion {
-        Some(s) => crate::t!("unknown_name.did_you_mean", name = s),
+        Some((s, None)) => crate::t!("unknown_name.did_you_mean", name = s),
+        Some((s, Some(title))) => {
+            crate::t!("compile.unknown_param_titled", name = s, title = title)
+        }
         None => crate::t!("compile.unknown_param_none"),
     }
 }

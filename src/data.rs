@@ -349,6 +349,10 @@ pub fn load_towns_sheet(
         return Err(vec![DataError::file(&name, message).with_help(help)]);
     }
     let Some(format) = DataFormat::from_path(path) else {
+        if std::fs::metadata(path).is_ok() {
+            // A folder (or device) says so, whatever its name.
+            input::check(&name, path).map_err(|e| vec![e])?;
+        }
         let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
         let message = match &ext {
             Some(ext) => crate::t!("data.load.unknown_format", ext = ext),

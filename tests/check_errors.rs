@@ -76,7 +76,7 @@ error!(
     "townrules::kind_mismatch",
     "4:11",
     "cannot compare money with a count",
-    "money must be compared with money"
+    "money compares only with money"
 );
 
 error!(

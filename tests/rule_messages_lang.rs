@@ -47,7 +47,7 @@ const CASES: &[Case] = &[
             "× cannot compare money with a count",
             "this is money",
             "this is a count",
-            "help: money must be compared with money",
+            "help: money compares only with money",
         ],
     },
     Case {

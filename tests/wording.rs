@@ -245,3 +245,20 @@ fn no_label_template_is_printed_unfilled() {
         }
     }
 }
+
+/// With two criteria, one met: "the other one is met", not "the remaining one are all met".
+#[test]
+fn one_other_criterion_is_said_as_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = "ruleset t {\n  title  \"测试\"\n  source none\n}\nfact id \"编号\" : text\nfact jobs \"带动就业人数\" : count 人\nfact firms \"企业数\" : count 家\ncriterion a \"就业\" {\n  require jobs >= 100人\n}\ncriterion b \"企业\" {\n  require firms >= 10家\n}\n";
+    std::fs::write(dir.path().join("t.rules"), rules).expect("write");
+    std::fs::write(dir.path().join("t.csv"), "id,jobs,firms\nt1,200,3\n").expect("write");
+    let r = common::run_in(dir.path(), &["eval", "t.rules", "t.csv"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("改变结论所需：另一条符合；企业数达到10家（还差7家）即可认定"),
+        "{}",
+        r.stdout
+    );
+}

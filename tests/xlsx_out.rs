@@ -96,6 +96,7 @@ fn zh_status(s: &str) -> &'static str {
         "no" => "否",
         "unknown" => "待定",
         "true" => "是",
+        "false" => "否",
         "" => "",
         other => panic!("unexpected {other}"),
     }
@@ -201,7 +202,8 @@ fn explanations_give_values_thresholds_units_and_shortfalls_in_yuan() {
     assert_eq!(row[11], "元");
     assert_eq!(row[12], "-1000000");
     assert!(row[7].contains("19.99亿元"), "{}", row[7]);
-    assert_eq!(row[5], "常规门槛与放宽条款均未达到");
+    // 乙镇 has no origin or geographical indication: the relaxation does not apply.
+    assert_eq!(row[5], "常规门槛未达到；放宽条款不适用（放宽条件不具备）");
     // The explanation text is the text report's.
     let text = stdout_of(&["eval", args[0], args[1], "--town", "e02_output_19_99"]);
     let first = ex

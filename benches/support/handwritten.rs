@@ -714,9 +714,7 @@ pub fn report_line(buf: &mut Vec<u8>, id: &[u8], name: &[u8], r: &Report, missin
     buf.push(b',');
     buf.extend_from_slice(outcome_str(r.outcome).as_bytes());
     buf.push(b',');
-    if r.discretionary {
-        buf.extend_from_slice(b"true");
-    }
+    buf.extend_from_slice(if r.discretionary { b"true" } else { b"false" });
     for &s in &r.statuses {
         buf.push(b',');
         buf.extend_from_slice(status_str(s).as_bytes());

@@ -321,7 +321,12 @@ fn allow_import_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
     for dir in dirs {
         crate::check::allow_import_dir(dir).map_err(|e| AppError::ImportDir {
             dir: dir.clone(),
-            reason: crate::source::io_reason(&e),
+            reason: match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    crate::t!("app.output.no_folder", folder = dir.display())
+                }
+                _ => crate::source::io_reason(&e),
+            },
         })?;
     }
     Ok(())

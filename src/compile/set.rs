@@ -30,9 +30,19 @@ impl RuleSet {
     ) -> Result<(), SetParamError> {
         let Some(i) = self.resolve_param(name) else {
             let names = self.params.iter().map(|p| p.name.as_str());
+            // A threshold named by what it is the threshold of (`上下游配套企业数`), or
+            // a mistyped name.
+            let by_title = self.params.iter().find(|p| {
+                let title = self.param_title(&p.name);
+                title == name || title.strip_suffix("门槛") == Some(name)
+            });
+            let suggestion = match by_title {
+                Some(p) => Some((p.name.clone(), Some(self.param_title(&p.name)))),
+                None => crate::suggest::did_you_mean(name, names).map(|n| (n, None)),
+            };
             return Err(SetParamError::Unknown {
                 name: name.to_string(),
-                suggestion: crate::suggest::did_you_mean(name, names),
+                suggestion,
             });
         };
         let p = &self.params[i];

@@ -28,6 +28,8 @@ pub fn change_sentence(ev: &Evaluator<'_>, r: &TownResult, row: usize) -> Option
         .count();
     let others = if met == 0 {
         String::new()
+    } else if met == 1 && r.criteria.len() == 2 {
+        "另一条符合；".to_string()
     } else if met + 1 == r.criteria.len() {
         format!("其余{}条均符合；", count_zh(met))
     } else {

@@ -83,7 +83,7 @@ impl<'a> Layout<'a> {
             cols.push(self.word("结论", "outcome"));
         }
         if self.marks {
-            // 是 / true for a town recognised only through a discretionary relaxation.
+            // 是 / true for a town recognised only through a discretionary relaxation, else 否 / false.
             cols.push(self.word("须裁量", "discretionary"));
         }
         if self.scored {
@@ -129,9 +129,12 @@ impl<'a> Layout<'a> {
         }
         if self.marks {
             buf.push(b',');
-            if ev.town_discretionary(row, outcome, statuses) {
-                buf.extend_from_slice(self.word("是", "true").as_bytes());
-            }
+            // 是/否 as 优先评定 has them, never a blank that reads as missing.
+            let word = match ev.town_discretionary(row, outcome, statuses) {
+                true => self.word("是", "true"),
+                false => self.word("否", "false"),
+            };
+            buf.extend_from_slice(word.as_bytes());
         }
         if self.scored {
             self.score(ev, row, buf);

@@ -71,6 +71,12 @@ pub enum ReplError {
     /// `--scores` at start-up without town data.
     #[error("{}", crate::t!("repl.error.scores_without_towns"))]
     ScoresWithoutTowns,
+    /// `load` given a data file (`.csv`, `.json`, a workbook …): `data` reads those.
+    #[error("{}", crate::t!("repl.error.load_data", path = path.display()))]
+    LoadData {
+        /// The file as given.
+        path: PathBuf,
+    },
     /// A rule file that does not load (does not check, cannot be read, does not
     /// compile); the session keeps what it had.
     #[error("{}", crate::t!("repl.error.not_loaded", path = path.display(), keeps = keeps))]

@@ -212,6 +212,18 @@ pub fn write_atomic(
     let changed = || SaveError::ChangedOnDisk {
         path: path.to_path_buf(),
     };
+    let folder = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        // Said of the folder, which is what is missing (not "no such file").
+        let why = crate::t!("app.output.no_folder", folder = folder.display());
+        return Err(cannot(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            why,
+        )));
+    }
     let old = std::fs::metadata(&target).ok();
     if old.is_some() && overwrite == Overwrite::Never {
         return Err(exists());

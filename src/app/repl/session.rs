@@ -360,6 +360,13 @@ impl Session {
     /// error the session keeps its previous state. Values set in the session are kept
     /// for the parameters the new rule set still has.
     pub fn load(&mut self, path: &Path) -> Result<String, ReplError> {
+        let data = ["csv", "json", "toml", "xlsx", "xls", "ods", "xlsb"];
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        if ext.is_some_and(|e| data.contains(&e.as_str())) {
+            return Err(ReplError::LoadData {
+                path: path.to_path_buf(),
+            });
+        }
         let keeps = match &self.rules {
             Some(r) => Kept::File(r.path.clone()),
             None => Kept::NoRules,

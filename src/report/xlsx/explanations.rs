@@ -173,7 +173,16 @@ fn checks<'r>(ev: &Evaluator<'_>, c: &'r CriterionResult) -> Vec<Check<'r>> {
             (Path::Relaxation, _) => format!("放宽条款 {clause}"),
             (Path::Neither, Tri::Unknown) => "待定".to_string(),
             (Path::Neither, Tri::True | Tri::False) if req.relax.is_some() => {
-                "常规门槛与放宽条款均未达到".to_string()
+                // As the text report says it: the relaxation does not apply when its
+                // conditions do not hold, whatever its lower threshold gives.
+                match q.relax.as_ref().map(|(w, _)| w.value) {
+                    Some(Tri::False) => {
+                        "常规门槛未达到；放宽条款不适用（放宽条件不具备）".to_string()
+                    }
+                    Some(Tri::True | Tri::Unknown) | None => {
+                        "常规门槛与放宽后的要求均未达到".to_string()
+                    }
+                }
             }
             (Path::Neither, Tri::True | Tri::False) => "未达到".to_string(),
         };

@@ -96,9 +96,11 @@ pub(super) fn write(
         }
         if marks {
             let at = next();
-            if ev.town_discretionary(town, outcome, &statuses) {
-                sh.text(r, at, "是")?;
-            }
+            let mark = match ev.town_discretionary(town, outcome, &statuses) {
+                true => "是",
+                false => "否",
+            };
+            sh.text(r, at, mark)?;
         }
         if prioritised {
             sh.text(r, next(), tri_zh(ev.priority_state(town)))?;
