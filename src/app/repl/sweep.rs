@@ -274,8 +274,9 @@ impl Session {
                 r => crate::units::format_decimal(r),
             };
             let gap = match (h.holds, h.value == h.threshold) {
-                (_, true) if h.rel.is_zero() => "恰好达到".to_string(),
-                (_, true) => format!("恰好达到（{relp}%）"),
+                // Listed whatever the percentage asked for: any rise of the threshold
+                // flips it (a count's smallest rise, one unit, may be many percent).
+                (_, true) => "恰好达到".to_string(),
                 (Tri::True, _) => format!("超出 {gap}（{relp}%）"),
                 _ => format!("还差 {gap}（{relp}%）"),
             };
@@ -294,7 +295,7 @@ impl Session {
             ]);
         }
         let mut out = show::table(&rows);
-        out.push_str("（百分比：使该项结果翻转所需的最小变化占门槛的比例，计数按整数计；最后一列：只移动这一个门槛时该镇的结论）\n");
+        out.push_str("（百分比：使该项结果翻转所需的最小变化占门槛的比例，计数按整数计；恰好达到门槛的总会列出，门槛一提高即翻转；最后一列：只移动这一个门槛时该镇的结论）\n");
         if total > hits.len() {
             let _ = writeln!(
                 out,
