@@ -312,7 +312,11 @@ fn csv_reference(ev: &Evaluator<'_>, rows: &[usize]) -> Vec<u8> {
         }
         let explained = ev.explain(row);
         let outcome = explained.outcome;
-        let marked = if explained.discretionary { "true" } else { "false" };
+        let marked = if explained.discretionary {
+            "true"
+        } else {
+            "false"
+        };
         let (total, grade) = match (scored, ev.town_score(row)) {
             (true, Some(s)) => (
                 s.total.map(|d| d.to_string()).unwrap_or_default(),

@@ -26,7 +26,7 @@ pub fn run_info(
         .iter()
         .enumerate()
         .filter(|&(i, _)| i != model.root)
-        .filter_map(|(_, u)| stamp(Path::new(u.source.name())))
+        .filter_map(|(_, u)| stamp(&tidy(Path::new(u.source.name()))))
         .collect();
     RunInfo {
         tool: RunInfo::tool_name(),
@@ -46,6 +46,26 @@ pub fn run_info(
             })
             .collect(),
     }
+}
+
+/// An imported file's path as a person reads it: `rules/../common/x.rules` is
+/// `common/x.rules` (`.` dropped, a folder followed by `..` dropped; leading `..` kept).
+fn tidy(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            Component::ParentDir
+            | Component::Normal(_)
+            | Component::RootDir
+            | Component::Prefix(_) => out.push(c),
+        }
+    }
+    out.iter().collect()
 }
 
 /// The file's stamp, hashed as it is read in blocks (memory stays bounded); `None`
@@ -114,4 +134,26 @@ pub fn git_revision(path: &Path) -> Option<String> {
     } else {
         format!("{rev}+未提交的修改")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+    use std::path::Path;
+
+    #[test]
+    fn imported_paths_are_shown_without_detours() {
+        assert_eq!(
+            tidy(Path::new("rules/../common/x.rules")),
+            Path::new("common/x.rules")
+        );
+        assert_eq!(
+            tidy(Path::new("./rules/facts.rules")),
+            Path::new("rules/facts.rules")
+        );
+        assert_eq!(
+            tidy(Path::new("../../a/./b.rules")),
+            Path::new("../../a/b.rules")
+        );
+    }
 }
