@@ -16,6 +16,7 @@ pub mod quantities;
 mod quotes;
 mod repeats;
 mod sources;
+mod what_if;
 mod years;
 
 pub use declare::is_iso_date;

@@ -415,21 +415,8 @@ impl Builder {
             Some((c, unit, v)) => {
                 let written = self.src(f).text()[v.span.start..v.span.end].to_string();
                 if let Some(note) = &prov.what_if {
-                    self.diags.push(
-                        Diag::warning(
-                            Code::SavedWhatIf,
-                            self.src(f),
-                            v.span,
-                            crate::t!(
-                                "saved_what_if.message",
-                                name = name,
-                                value = written,
-                                note = crate::diag::echo(note)
-                            ),
-                        )
-                        .label(crate::t!("saved_what_if.label"))
-                        .help(crate::t!("saved_what_if.help")),
-                    );
+                    let d = super::what_if::saved(self.src(f), v.span, &name, &written, note);
+                    self.diags.push(d);
                 }
                 ParamValue {
                     value: Some(c),
