@@ -381,14 +381,7 @@ fn toml_data_and_score_sheets_have_a_smaller_ceiling_of_their_own() {
     assert_eq!(r.stdout.lines().count(), 51);
     // A score sheet as CSV.
     sparse(&dir.join("scores.csv"), (64 << 20) + 1);
-    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
-    let towns = root().join("examples/xinzhou_towns.csv");
-    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
-    let r = run_in(
-        &dir,
-        &["eval", &xinzhou, &towns, "--scores", "scores.csv"],
-        "",
-    );
+    let r = eval_scores(&dir, "scores.csv");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
@@ -566,14 +559,7 @@ fn a_score_sheet_with_an_expert_sheet_per_row_stops_at_the_cap() {
         text.push_str(&format!("dingxiang_flange,专家{i},A1.1,2\n"));
     }
     std::fs::write(dir.join("scores.csv"), text).expect("write");
-    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
-    let towns = root().join("examples/xinzhou_towns.csv");
-    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
-    let r = run_in(
-        &dir,
-        &["eval", &xinzhou, &towns, "--scores", "scores.csv"],
-        "",
-    );
+    let r = eval_scores(&dir, "scores.csv");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
@@ -623,4 +609,13 @@ fn an_ods_whose_repeats_span_too_many_cells_is_refused_before_it_is_opened() {
         r.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `eval` of the Xinzhou indicator system on the example towns, in `dir`, with the score
+/// sheet `sheet` (a path in `dir`).
+fn eval_scores(dir: &Path, sheet: &str) -> Run {
+    let xinzhou = root().join("rules/xinzhou-evaluation.rules");
+    let towns = root().join("examples/xinzhou_towns.csv");
+    let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
+    run_in(dir, &["eval", &xinzhou, &towns, "--scores", sheet], "")
 }

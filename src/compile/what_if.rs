@@ -65,22 +65,12 @@ impl RuleSet {
     /// first comparison that reads it (directly, or as its table's entry).
     fn compared_fact(&self, p: usize) -> Option<usize> {
         let table = self.params[p].table.map(|(t, _)| t);
-        let reads_p = |n: u32| match self.ops[self.through_rescale(n) as usize] {
-            Op::Param(q) => q as usize == p,
-            Op::Lookup { table: t, .. } => Some(t as usize) == table,
-            Op::Fact(_)
-            | Op::Const(_)
-            | Op::InTable { .. }
-            | Op::InList { .. }
-            | Op::Not(_)
-            | Op::Neg(_)
-            | Op::Logic { .. }
-            | Op::Cmp { .. }
-            | Op::Stat { .. }
-            | Op::Min(..)
-            | Op::Max(..)
-            | Op::Rescale(..)
-            | Op::Arith { .. } => false,
+        let reads_p = |n: u32| {
+            let op = self.ops[self.through_rescale(n) as usize];
+            if let Op::Param(q) = op {
+                return q as usize == p;
+            }
+            matches!(op, Op::Lookup { table: t, .. } if Some(t as usize) == table)
         };
         self.ops.iter().find_map(|op| {
             let (_, lhs, rhs) = op.comparison()?;
