@@ -34,7 +34,7 @@ pub use column::{
 };
 pub use input::{
     max_input_bytes, parse_size, set_max_input_bytes, DEFAULT_MAX_INPUT_BYTES, SCORES_MAX_BYTES,
-    TOML_MAX_BYTES,
+    TOML_MAX_BYTES, XLS_MAX_BYTES,
 };
 pub use scores::{load_scores, load_scores_str, ExpertSheet, Scores};
 pub use zipped::WORKBOOK_MAX_INFLATED;

@@ -350,7 +350,7 @@ fn toml_data_and_score_sheets_have_a_smaller_ceiling_of_their_own() {
         assert_eq!(r.code, 1, "{}", r.stderr);
         assert!(
             r.stderr
-                .contains("towns.toml：文件大小 8 MiB，超过 TOML 格式各镇数据的上限 8 MiB"),
+                .contains("towns.toml：文件大小 8.1 MiB，超过 TOML 格式各镇数据的上限 8 MiB"),
             "{}",
             r.stderr
         );
@@ -385,7 +385,7 @@ fn toml_data_and_score_sheets_have_a_smaller_ceiling_of_their_own() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("scores.csv：文件大小 64 MiB，超过评分表的上限 64 MiB"),
+            .contains("scores.csv：文件大小 64.1 MiB，超过评分表的上限 64 MiB"),
         "{}",
         r.stderr
     );
@@ -472,7 +472,7 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_inflated() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("big.xlsx：该工作簿不予读取：解压后合计 300 MiB，超过工作簿的上限 200 MiB"),
+            .contains("big.xlsx：该工作簿不予读取：解压后合计 300.1 MiB，超过工作簿的上限 200 MiB"),
         "{}",
         r.stderr
     );
@@ -618,4 +618,26 @@ fn eval_scores(dir: &Path, sheet: &str) -> Run {
     let towns = root().join("examples/xinzhou_towns.csv");
     let (xinzhou, towns) = (xinzhou.display().to_string(), towns.display().to_string());
     run_in(dir, &["eval", &xinzhou, &towns, "--scores", sheet], "")
+}
+
+/// An `.xls` workbook, which calamine reads whole with no hook to check it first, has a
+/// ceiling of its own: a file over it is refused before it is opened.
+#[test]
+fn an_xls_workbook_over_its_ceiling_is_refused_unread() {
+    assert_eq!(townrules::data::XLS_MAX_BYTES, 32 << 20);
+    let dir = temp_dir("xls");
+    sparse(&dir.join("towns.xls"), (32 << 20) + 1);
+    let r = eval(&dir, "towns.xls", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("towns.xls：文件大小 32.1 MiB，超过 .xls 工作簿的上限 32 MiB"),
+        "{}",
+        r.stderr
+    );
+    // A smaller file goes on to calamine (this one is no workbook at all).
+    sparse(&dir.join("small.xls"), 1024);
+    let r = eval(&dir, "small.xls", &[]);
+    assert!(r.stderr.contains("不是有效的工作簿"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -154,7 +154,13 @@ impl Grid {
 fn open(name: &str, path: &Path, sheet: Option<&str>) -> Result<Grid, DataError> {
     if std::fs::metadata(path).is_ok() {
         // A device, FIFO or oversized file is refused before the workbook is opened.
-        super::input::check(name, path)?;
+        let size = super::input::check(name, path)?;
+        let xls = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
+        if xls {
+            super::input::check_xls(name, size)?;
+        }
         if super::zipped::is_zipped(path) {
             // A zip bomb is refused before calamine inflates anything.
             super::zipped::check(name, path)?;

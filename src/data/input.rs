@@ -52,13 +52,16 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
-/// A size for messages: `2 GiB`, `1.5 MiB`, `300 B`.
+/// A size for messages: `2 GiB`, `1.5 MiB`, `300 B`. A size between two tenths is
+/// shown at the tenth above it, so a file one byte over a 32 MiB limit reads `32.1 MiB`,
+/// never `32 MiB` (as if it were not over).
 pub fn human(bytes: u64) -> String {
     const UNITS: [(u32, &str); 4] = [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")];
     for (shift, unit) in UNITS {
         let size = 1u64 << shift;
         if bytes >= size {
-            let tenths = bytes.saturating_mul(10) / size;
+            let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(size));
+            let tenths = u64::try_from(tenths).unwrap_or(u64::MAX);
             return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
@@ -81,6 +84,26 @@ pub const TOML_MAX_BYTES: u64 = 8 << 20;
 /// evaluation has a few tens of thousands). The sheet is read whole and each row kept
 /// takes a few times its bytes (see [`Whole::ScoreSheet`]).
 pub const SCORES_MAX_BYTES: u64 = 64 << 20;
+
+/// The ceiling on an Excel 97–2003 workbook (`.xls`): 32 MiB. calamine reads it whole,
+/// with no hook to check it first as `.xlsx` and `.ods` are checked; an `.xls` holds at
+/// most 65,536 × 256 cells, and a real town sheet is a few hundred KB.
+pub const XLS_MAX_BYTES: u64 = 32 << 20;
+
+/// Refuse an `.xls` workbook of `size` bytes over its ceiling ([`XLS_MAX_BYTES`], or
+/// the general limit if smaller).
+pub(super) fn check_xls(name: &str, size: u64) -> Result<(), DataError> {
+    let limit = ceiling(XLS_MAX_BYTES, max_input_bytes());
+    if size <= limit {
+        return Ok(());
+    }
+    let message = crate::t!(
+        "data.input.xls_too_large",
+        size = human(size),
+        limit = human(limit)
+    );
+    Err(DataError::file(name, message).with_help(crate::t!("data.input.xls_too_large_help")))
+}
 
 /// An input read whole into memory, with a ceiling of its own below the general limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,6 +527,9 @@ mod tests {
         assert_eq!(human(2 << 30), "2 GiB");
         assert_eq!(human(1536 << 10), "1.5 MiB");
         assert_eq!(human(300), "300 B");
+        // One byte over a limit never reads as the limit itself.
+        assert_eq!(human((32 << 20) + 1), "32.1 MiB");
+        assert_eq!(human(u64::MAX), "16777216 TiB");
     }
 
     #[test]
