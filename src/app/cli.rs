@@ -22,7 +22,7 @@ pub struct Cli {
     /// Language of messages: zh (default) or en; also `TOWNRULES_LANG` or an English `LANG`.
     #[arg(long, global = true, value_name = "LANG", value_parser = lang_name)]
     pub lang: Option<String>,
-    /// Largest data input read (town data, score sheets, the REPL's `data`): `2GiB` (default), `500M`, `64K`, bytes. TOML town data stops at 8 MiB and CSV score sheets at 64 MiB, as they are read whole (a smaller limit given here applies to them too); a workbook at 200 MiB unpacked.
+    /// Largest data input read (town data, score sheets, the REPL's `data`): `2GiB` (default), `500M`, `64K`, bytes. TOML town data stops at 8 MiB and CSV score sheets at 64 MiB, as they are read whole (a smaller limit given here applies to them too); a workbook at 200 MiB unpacked, an .xls at 32 MiB.
     #[arg(long, global = true, value_name = "SIZE", value_parser = input_size)]
     pub max_input_size: Option<u64>,
     /// Let `import` and `extends` also read rule files inside DIR (repeatable); by default only the rule set's git work tree, else its folder.
