@@ -9,6 +9,7 @@ mod program;
 mod set;
 mod uses;
 mod what_if;
+mod words;
 
 pub use program::*;
 pub use set::parse_param_value;

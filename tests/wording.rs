@@ -262,3 +262,31 @@ fn one_other_criterion_is_said_as_one() {
         r.stdout
     );
 }
+
+/// A requirement without a label is said in words: facts by their labels, parameters by
+/// their values (a what-if marked), a table by what it is the threshold of, `and` as 且.
+#[test]
+fn an_unlabelled_requirement_is_said_in_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("rules/facts.rules"),
+        dir.path().join("facts.rules"),
+    )
+    .expect("copy");
+    let rules = "ruleset t {\n  title  \"测试\"\n  source none\n}\nimport \"facts.rules\"\nparam min_leading = 1家\ntable min_output by category : money {\n  manufacturing = 20亿元\n}\ncriterion c \"规模\" {\n  require output_value >= min_output[category] and leading_enterprises >= min_leading\n}\n";
+    std::fs::write(dir.path().join("u.rules"), rules).expect("write");
+    let csv = "id,name,category,output_value,leading_enterprises\nt1,甲,manufacturing,19,0\n";
+    std::fs::write(dir.path().join("u.csv"), csv).expect("write");
+    let args = ["eval", "u.rules", "u.csv", "--set", "min_leading=2家"];
+    let r = common::run_in(dir.path(), &args, "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "✗ 特色主导产业年产值 >= 特色主导产业年产值门槛（按产业类别） 且 龙头企业数 >= 2家（假设值）"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("min_leading"), "{}", r.stdout);
+}

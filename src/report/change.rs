@@ -266,10 +266,7 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                         .collect();
                     match needs.filter(|n| !n.is_empty()) {
                         Some(n) => wants.push(format!("{}（现未填报）", n.join("且"))),
-                        None => wants.push(format!(
-                            "补报数据后满足{}",
-                            req.label_text(rs).unwrap_or_else(|| req.cond.text.clone())
-                        )),
+                        None => wants.push(format!("补报数据后满足{}", req.title(rs))),
                     }
                     continue;
                 }
@@ -285,10 +282,7 @@ fn wanting(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> String {
                     .collect();
                 match fixes.filter(|f| !f.is_empty() && conjunction(rs, req.cond.node)) {
                     Some(f) => wants.push(f.join("，")),
-                    None => wants.push(format!(
-                        "满足{}",
-                        req.label_text(rs).unwrap_or_else(|| req.cond.text.clone())
-                    )),
+                    None => wants.push(format!("满足{}", req.title(rs))),
                 }
             }
             format!("{head}不符合，须{}", wants.join("，"))

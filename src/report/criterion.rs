@@ -119,7 +119,7 @@ pub fn criterion_lines(ev: &Evaluator<'_>, c: &CriterionResult, row: usize) -> V
                 Tri::False => "✗",
                 Tri::Unknown => "?",
             };
-            let label = req.label_text(rs).unwrap_or_else(|| req.cond.text.clone());
+            let label = req.title(rs);
             lines.push(format!("{tick} {label}"));
             for a in &q.cond.atoms {
                 lines.push(format!("    {}", atom(ev, a, row)));

@@ -158,7 +158,7 @@ fn checks<'r>(ev: &Evaluator<'_>, c: &'r CriterionResult) -> Vec<Check<'r>> {
         let Some(req) = crit.requires.get(i) else {
             continue;
         };
-        let label = req.label_text(rs).unwrap_or_else(|| req.cond.text.clone());
+        let label = req.title(rs);
         let clause = req
             .relax
             .as_ref()
