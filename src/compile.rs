@@ -15,6 +15,7 @@ pub use program::*;
 pub use set::parse_param_value;
 pub use uses::Reader;
 pub use what_if::SavedWhatIf;
+pub use words::keyword_words;
 
 use rust_decimal::Decimal;
 

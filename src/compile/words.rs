@@ -43,16 +43,7 @@ impl RuleSet {
 
     /// One name of a condition in words.
     fn word(&self, word: &str, lookup: bool) -> String {
-        let keyword = match word {
-            "and" => Some("且"),
-            "or" => Some("或"),
-            "not" => Some("非"),
-            "in" => Some("属于"),
-            "true" => Some("是"),
-            "false" => Some("否"),
-            _ => None,
-        };
-        if let Some(k) = keyword {
+        if let Some(k) = keyword_words(word) {
             return k.to_string();
         }
         if let Some(f) = self.fact_index(word) {
@@ -81,5 +72,20 @@ impl RuleSet {
             Some(v) => v.written.clone().unwrap_or_else(|| word.to_string()),
             None => word.to_string(),
         }
+    }
+}
+
+/// A keyword of the rule language in Chinese words (`and` → 且, `within` → 按), for
+/// conditions shown to people; `None` for any other word.
+pub fn keyword_words(word: &str) -> Option<&'static str> {
+    match word {
+        "and" => Some("且"),
+        "or" => Some("或"),
+        "not" => Some("非"),
+        "in" => Some("属于"),
+        "true" => Some("是"),
+        "false" => Some("否"),
+        "within" => Some("按"),
+        _ => None,
     }
 }

@@ -38,17 +38,7 @@ impl Vocab {
     }
 
     fn word(&self, w: &str) -> String {
-        let kw = match w {
-            "and" => Some("且"),
-            "or" => Some("或"),
-            "not" => Some("非"),
-            "in" => Some("属于"),
-            "true" => Some("是"),
-            "false" => Some("否"),
-            "within" => Some("按"),
-            _ => None,
-        };
-        if let Some(k) = kw {
+        if let Some(k) = crate::compile::keyword_words(w) {
             return k.to_string();
         }
         if let Some(t) = self.tables.get(w) {
