@@ -32,10 +32,16 @@ impl RuleSet {
             let names = self.params.iter().map(|p| p.name.as_str());
             // A threshold named by what it is the threshold of (`上下游配套企业数`), or
             // a mistyped name.
-            let by_title = self.params.iter().find(|p| {
-                let title = self.param_title(&p.name);
-                title == name || title.strip_suffix("门槛") == Some(name)
-            });
+            let by_title = (0..self.params.len())
+                .find(|&p| {
+                    let plain = self.params[p].table.is_none();
+                    plain
+                        && self
+                            .compared_fact(p)
+                            .is_some_and(|f| self.facts[f].label == name)
+                        || self.param_title(&self.params[p].name) == name
+                })
+                .map(|p| &self.params[p]);
             let suggestion = match by_title {
                 Some(p) => Some((p.name.clone(), Some(self.param_title(&p.name)))),
                 None => crate::suggest::did_you_mean(name, names).map(|n| (n, None)),

@@ -63,7 +63,7 @@ impl RuleSet {
 
     /// The fact parameter `p` is a threshold of: the town fact on the other side of the
     /// first comparison that reads it (directly, or as its table's entry).
-    fn compared_fact(&self, p: usize) -> Option<usize> {
+    pub(super) fn compared_fact(&self, p: usize) -> Option<usize> {
         let table = self.params[p].table.map(|(t, _)| t);
         let reads_p = |n: u32| {
             let op = self.ops[self.through_rescale(n) as usize];

@@ -55,10 +55,12 @@ impl RuleSet {
                 .iter()
                 .find(|t| t.name == word)
                 .and_then(|t| {
-                    let p = t.entries.iter().flatten().next()?;
-                    let title = self.param_title(&self.params[*p].name);
-                    let subject = title.split('（').next()?.to_string();
-                    Some(format!("{subject}（按{}）", self.facts[t.by_fact].label))
+                    let p = *t.entries.iter().flatten().next()?;
+                    let subject = &self.facts[self.compared_fact(p)?].label;
+                    Some(format!(
+                        "{subject}门槛（按{}）",
+                        self.facts[t.by_fact].label
+                    ))
                 })
                 .unwrap_or_else(|| word.to_string());
         }

@@ -183,8 +183,10 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
         .max()
         .unwrap_or(20)
         .min(60);
+    // The highest each node can reach, computed once for the whole tree.
+    let reach = ev.attainable_nodes();
     for &r in &ev.roots {
-        node_lines(ev, s, r, width, &mut out);
+        node_lines(ev, s, r, (width, &reach), &mut out);
     }
     let mut stats = Vec::new();
     for n in &ev.nodes {
@@ -250,7 +252,16 @@ pub fn score_lines(e: &Evaluator<'_>, s: &TownScore, row: usize) -> Vec<String> 
     out
 }
 
-fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut Vec<String>) {
+/// The lines of node `n` and its children; `layout` is the name column's width and the
+/// highest score of every node ([`Evaluation::attainable_nodes`]).
+fn node_lines(
+    ev: &Evaluation,
+    s: &TownScore,
+    n: usize,
+    layout: (usize, &[Decimal]),
+    out: &mut Vec<String>,
+) {
+    let (width, reach) = layout;
     let node = &ev.nodes[n];
     let indent = "  ".repeat(node.depth - 1);
     let name = format!("{indent}{} {}", node.code, node.label);
@@ -261,11 +272,10 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
         node_score(ev, s, s.nodes[n]),
         format_decimal(node.weight)
     );
-    let reach = ev.attainable_nodes()[n];
-    if reach < node.weight {
+    if reach[n] < node.weight {
         line.push_str(&format!(
             "  （按下级指标的权重，本项最高可得 {}）",
-            format_decimal(reach)
+            format_decimal(reach[n])
         ));
     }
     if s.capped[n] {
@@ -287,7 +297,7 @@ fn node_lines(ev: &Evaluation, s: &TownScore, n: usize, width: usize, out: &mut 
     }
     out.push(line);
     for &c in &node.children {
-        node_lines(ev, s, c, width, out);
+        node_lines(ev, s, c, layout, out);
     }
 }
 

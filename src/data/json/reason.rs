@@ -81,21 +81,18 @@ fn invalid_type(rest: &str) -> Option<String> {
 /// serde's name of a value (`string "abc"`, `integer `5``, `map`), in the language of
 /// messages, the value itself kept.
 fn found_kind(found: &str) -> String {
-    let kinds = [
-        ("string ", "data.json.kind.string"),
-        ("integer ", "data.json.kind.number"),
-        ("floating point ", "data.json.kind.number"),
-        ("boolean ", "data.json.kind.boolean"),
-    ];
-    for (prefix, key) in kinds {
-        if let Some(value) = found.strip_prefix(prefix) {
-            let value = crate::i18n::quote(value.trim_matches('`'));
-            return match key {
-                "data.json.kind.string" => t!("data.json.kind.string", value = value),
-                "data.json.kind.number" => t!("data.json.kind.number", value = value),
-                _ => t!("data.json.kind.boolean", value = value),
-            };
-        }
+    let value = |rest: &str| crate::i18n::quote(rest.trim_matches('`')).into_owned();
+    if let Some(v) = found.strip_prefix("string ") {
+        return t!("data.json.kind.string", value = value(v));
+    }
+    let number = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "));
+    if let Some(v) = number {
+        return t!("data.json.kind.number", value = value(v));
+    }
+    if let Some(v) = found.strip_prefix("boolean ") {
+        return t!("data.json.kind.boolean", value = value(v));
     }
     match found {
         "map" => t!("data.json.kind.object"),
